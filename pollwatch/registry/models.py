@@ -1,0 +1,162 @@
+"""The election registry: elections, contests, ballot options, areas, polling stations."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Election(models.Model):
+    class Kind(models.TextChoices):
+        PRESIDENTIAL = "presidential", _("presidential")
+        PARLIAMENTARY = "parliamentary", _("parliamentary")
+        REFERENDUM = "referendum", _("referendum")
+        LOCAL = "local", _("local")
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    country = models.CharField(max_length=100)
+    date = models.DateField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    round = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-date", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:election", args=[self.slug])
+
+
+class Contest(models.Model):
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="contests")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "name"], name="contest_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BallotOption(models.Model):
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="options")
+    code = models.SlugField(max_length=40)
+    name = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["contest", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "code"], name="ballot_option_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AreaQuerySet(models.QuerySet):
+    def within(self, areas) -> AreaQuerySet:
+        """The given areas and every area below them."""
+        query = models.Q(pk__in=[])
+        for area in areas:
+            query |= models.Q(path__startswith=area.path)
+        return self.filter(query)
+
+
+class Area(models.Model):
+    """A node of an election's administrative hierarchy; ``path`` holds its ancestors' ids."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="areas")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    code = models.CharField(max_length=64)
+    name = models.CharField(max_length=200)
+    level = models.PositiveSmallIntegerField(default=0)
+    level_name = models.CharField(max_length=60, blank=True)
+    path = models.CharField(max_length=500, db_index=True, editable=False)
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "code"], name="area_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.level = self.parent.level + 1 if self.parent_id else 0
+        super().save(*args, **kwargs)
+        expected = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+        if self.path != expected:
+            self.path = expected
+            super().save(update_fields=["path", "level"])
+
+    def ancestors(self) -> list[Area]:
+        ids = [int(part) for part in self.path.strip("/").split("/") if part]
+        by_id = Area.objects.in_bulk(ids)
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+
+class PollingStationQuerySet(models.QuerySet):
+    def in_areas(self, areas) -> PollingStationQuerySet:
+        query = models.Q(pk__in=[])
+        for area in areas:
+            query |= models.Q(area__path__startswith=area.path)
+        return self.filter(query)
+
+    def search(self, text: str) -> PollingStationQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            models.Q(code__iexact=text)
+            | models.Q(code__istartswith=text)
+            | models.Q(name__icontains=text)
+            | models.Q(address__icontains=text)
+        )
+
+
+class PollingStation(models.Model):
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("regular")
+        SPECIAL = "special", _("special")
+        ABROAD = "abroad", _("abroad")
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="stations")
+    code = models.CharField(max_length=64)
+    name = models.CharField(max_length=300)
+    address = models.CharField(max_length=500, blank=True)
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="stations")
+    registered_voters = models.PositiveIntegerField()
+    latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REGULAR)
+
+    objects = PollingStationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["election", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "code"], name="station_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
