@@ -1,6 +1,15 @@
 from django.contrib import admin
-from django.urls import include, path  # noqa: F401
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+
+from pollwatch.registry.views import home
 
 urlpatterns = [
+    path("", home, name="home"),
+    path("login/", login_not_required(auth_views.LoginView.as_view()), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("elections/", include("pollwatch.registry.urls")),
+    path("missions/", include("pollwatch.missions.urls")),
     path("admin/", admin.site.urls),
 ]

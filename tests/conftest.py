@@ -1,0 +1,136 @@
+"""Shared builders and the cast of users every test can draw on."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+
+from pollwatch.accounts.roles import Role
+from pollwatch.accounts.services import create_user
+from pollwatch.missions.models import Member, Mission, Team
+from pollwatch.registry.areas import import_areas
+from pollwatch.registry.importing import import_stations
+from pollwatch.registry.services import create_election
+
+PASSWORD = "correct-horse-battery-42"
+
+
+def csv_file(text: str, name: str = "file.csv") -> io.BytesIO:
+    buffer = io.BytesIO(text.encode("utf-8"))
+    buffer.name = name
+    return buffer
+
+
+@pytest.fixture
+def election(db):
+    election = create_election(
+        slug="testland-2026",
+        name="Testland 2026",
+        country="Testland",
+        date=datetime.date(2026, 5, 1),
+        kind="presidential",
+        options=["Ann", "Bob"],
+    )
+    import_areas(
+        election,
+        csv_file(
+            "code,name,parent_code,level_name\n"
+            "N,North,,region\nN1,Lake,N,district\nN2,Hill,N,district\n"
+            "S,South,,region\nS1,Lake,S,district\n"
+        ),
+    )
+    import_stations(
+        election,
+        csv_file(
+            "code,name,area,registered_voters\n"
+            "001,School One,N1,1200\n002,School Two,N2,800\n003,Library,S1,950\n"
+        ),
+    )
+    return election
+
+
+@pytest.fixture
+def mission(election):
+    mission = Mission.objects.create(
+        slug="test-mission",
+        name="Test Mission",
+        election=election,
+        kind="international",
+        arrival=datetime.date(2026, 4, 1),
+        departure=datetime.date(2026, 5, 5),
+    )
+    north = Team.objects.create(mission=mission, code="T1")
+    north.areas.set(election.areas.filter(code="N1"))
+    south = Team.objects.create(mission=mission, code="T2")
+    south.areas.set(election.areas.filter(code="S1"))
+    return mission
+
+
+def _user_with_member(username, role, mission, *, member_role, team=None, areas=()):
+    user = create_user(username, PASSWORD, role)
+    member = Member.objects.create(
+        mission=mission, user=user, full_name=username.title(), role=member_role, team=team
+    )
+    member.areas.set(areas)
+    return user
+
+
+@pytest.fixture
+def administrator(db):
+    return create_user("root-admin", PASSWORD, Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def analyst(db):
+    return create_user("analyst", PASSWORD, Role.ANALYST)
+
+
+@pytest.fixture
+def coordinator_north(mission):
+    return _user_with_member(
+        "coord-north",
+        Role.COORDINATOR,
+        mission,
+        member_role="coordinator",
+        areas=mission.election.areas.filter(code="N"),
+    )
+
+
+@pytest.fixture
+def coordinator_south(mission):
+    return _user_with_member(
+        "coord-south",
+        Role.COORDINATOR,
+        mission,
+        member_role="coordinator",
+        areas=mission.election.areas.filter(code="S"),
+    )
+
+
+@pytest.fixture
+def observer_north(mission):
+    return _user_with_member(
+        "obs-north",
+        Role.OBSERVER,
+        mission,
+        member_role="observer",
+        team=mission.teams.get(code="T1"),
+    )
+
+
+@pytest.fixture
+def observer_south(mission):
+    return _user_with_member(
+        "obs-south",
+        Role.OBSERVER,
+        mission,
+        member_role="observer",
+        team=mission.teams.get(code="T2"),
+    )
+
+
+@pytest.fixture
+def outsider(db):
+    return create_user("outsider", PASSWORD, Role.OBSERVER)

@@ -88,9 +88,20 @@ def start_throwaway_postgres(extra_settings: dict[str, str] | None = None) -> Th
     if as_user:
         os.chown(cluster.socket_dir, as_user["user"], as_user["group"])  # type: ignore[arg-type]
     subprocess.run(
-        [str(bindir / "initdb"), "-D", str(root / "data"), "-U", cluster.user,
-         "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"],
-        check=True, capture_output=True, **as_user,
+        [
+            str(bindir / "initdb"),
+            "-D",
+            str(root / "data"),
+            "-U",
+            cluster.user,
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C",
+            "--no-sync",
+        ],
+        check=True,
+        capture_output=True,
+        **as_user,
     )
     settings = {
         "listen_addresses": "''",
@@ -104,9 +115,23 @@ def start_throwaway_postgres(extra_settings: dict[str, str] | None = None) -> Th
     settings.update(extra_settings or {})
     options = " ".join(f"-c {key}={value}" for key, value in settings.items())
     result = subprocess.run(
-        [str(bindir / "pg_ctl"), "-D", str(root / "data"), "-o", options,
-         "-l", str(root / "server.log"), "-w", "-t", "60", "start"],
-        capture_output=True, text=True, check=False, **as_user,
+        [
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(root / "data"),
+            "-o",
+            options,
+            "-l",
+            str(root / "server.log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        **as_user,
     )
     if result.returncode != 0:
         log = (root / "server.log").read_text() if (root / "server.log").exists() else ""

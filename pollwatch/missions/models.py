@@ -66,9 +66,7 @@ class Team(models.Model):
 
     class Meta:
         ordering = ["mission", "code"]
-        constraints = [
-            models.UniqueConstraint(fields=["mission", "code"], name="team_code_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["mission", "code"], name="team_code_unique")]
 
     def __str__(self) -> str:
         return self.code
@@ -91,7 +89,10 @@ class Member(models.Model):
 
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="members")
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="member",
     )
     full_name = models.CharField(max_length=200)
@@ -110,7 +111,9 @@ class Member(models.Model):
         Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
     areas = models.ManyToManyField(
-        Area, blank=True, related_name="coordinators",
+        Area,
+        blank=True,
+        related_name="coordinators",
         help_text=_("areas a coordinator manages"),
     )
 
@@ -118,7 +121,8 @@ class Member(models.Model):
         ordering = ["mission", "full_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["mission", "email"], condition=~models.Q(email=""),
+                fields=["mission", "email"],
+                condition=~models.Q(email=""),
                 name="member_email_unique_per_mission",
             ),
             models.UniqueConstraint(

@@ -13,25 +13,36 @@ from pollwatch.registry.models import Area, Election
 AREA_COLUMNS = ("code", "name", "parent_code", "level_name")
 
 
-def import_areas(election: Election, source: BinaryIO | str, *, filename: str | None = None,
-                 actor=None) -> int:
+def import_areas(
+    election: Election, source: BinaryIO | str, *, filename: str | None = None, actor=None
+) -> int:
     """Create the areas a file lists (parents before children); existing codes are updated."""
     table = read_table(source, filename)
     missing = [name for name in ("code", "name") if table.column_index(name) is None]
     if missing:
-        raise TableRejected([RowProblem(1, f"missing required column {name!r}")
-                             for name in missing])
+        raise TableRejected(
+            [RowProblem(1, f"missing required column {name!r}") for name in missing]
+        )
     positions = {name: table.column_index(name) for name in AREA_COLUMNS}
     records = [
-        (line, {name: (cells[i] if i is not None and i < len(cells) else "")
-                for name, i in positions.items()})
+        (
+            line,
+            {
+                name: (cells[i] if i is not None and i < len(cells) else "")
+                for name, i in positions.items()
+            },
+        )
         for line, cells in table.rows
     ]
     _check_areas(election, records)
     with transaction.atomic():
         count = _create_in_order(election, records)
-        log_action("registry.areas_imported", actor=actor, target=election,
-                   data={"file": filename or "", "areas": count})
+        log_action(
+            "registry.areas_imported",
+            actor=actor,
+            target=election,
+            data={"file": filename or "", "areas": count},
+        )
     return count
 
 
@@ -44,8 +55,13 @@ def _check_areas(election: Election, records) -> None:
             if not values[name]:
                 problems.append(RowProblem(line, f"{name} is empty"))
         if values["code"] in in_file:
-            problems.append(RowProblem(line, f"duplicate area code {values['code']!r} "
-                                             f"(first on line {in_file[values['code']]})"))
+            problems.append(
+                RowProblem(
+                    line,
+                    f"duplicate area code {values['code']!r} "
+                    f"(first on line {in_file[values['code']]})",
+                )
+            )
         in_file.setdefault(values["code"], line)
     for line, values in records:
         parent = values["parent_code"]

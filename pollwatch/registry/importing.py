@@ -22,8 +22,15 @@ from pollwatch.registry.models import Area, Election, PollingStation
 
 REQUIRED_FIELDS = ("code", "name", "area", "registered_voters")
 OPTIONAL_FIELDS = ("address", "latitude", "longitude", "kind")
-COMPARED_FIELDS = ("name", "address", "area_id", "registered_voters", "latitude", "longitude",
-                   "kind")
+COMPARED_FIELDS = (
+    "name",
+    "address",
+    "area_id",
+    "registered_voters",
+    "latitude",
+    "longitude",
+    "kind",
+)
 WRITE_BATCH = 2000
 Progress = Callable[[str, int, int], None]
 
@@ -52,8 +59,10 @@ class ImportOutcome:
         return bool(self.created or self.updated)
 
     def summary(self) -> str:
-        return (f"{len(self.created)} stations created, {len(self.updated)} updated, "
-                f"{self.unchanged} unchanged")
+        return (
+            f"{len(self.created)} stations created, {len(self.updated)} updated, "
+            f"{self.unchanged} unchanged"
+        )
 
 
 def parse_mapping(text: str | None) -> dict[str, str]:
@@ -93,8 +102,10 @@ class AreaResolver:
         if len(matches) == 1:
             return matches[0]
         if matches:
-            raise ValueError(f"area {text!r} is ambiguous: {len(matches)} areas have this "
-                             "name; give the area code or its path, e.g. 'Region / District'")
+            raise ValueError(
+                f"area {text!r} is ambiguous: {len(matches)} areas have this "
+                "name; give the area code or its path, e.g. 'Region / District'"
+            )
         raise ValueError(f"unknown area {text!r}")
 
 
@@ -115,9 +126,17 @@ def import_stations(
         outcome = _plan_changes(election, rows)
         _write_changes(election, rows, outcome, report)
         if outcome.changed_anything:
-            log_action("registry.stations_imported", actor=actor, target=election,
-                       data={"file": filename or "", "created": outcome.created,
-                             "updated": outcome.updated, "unchanged": outcome.unchanged})
+            log_action(
+                "registry.stations_imported",
+                actor=actor,
+                target=election,
+                data={
+                    "file": filename or "",
+                    "created": outcome.created,
+                    "updated": outcome.updated,
+                    "unchanged": outcome.unchanged,
+                },
+            )
     return outcome
 
 
@@ -152,14 +171,16 @@ def _locate_columns(table: Table, mapping: dict[str, str]) -> dict[str, int]:
         header = mapping.get(name, name)
         position = table.column_index(header)
         if position is None and name in REQUIRED_FIELDS:
-            missing.append(f"missing required column {header!r}"
-                           + (f" (for {name})" if header != name else ""))
+            missing.append(
+                f"missing required column {header!r}" + (f" (for {name})" if header != name else "")
+            )
         elif position is not None:
             columns[name] = position
     if missing:
         found = ", ".join(repr(h) for h in table.header)
-        raise TableRejected([RowProblem(1, f"{reason}; the header has {found}")
-                             for reason in missing])
+        raise TableRejected(
+            [RowProblem(1, f"{reason}; the header has {found}") for reason in missing]
+        )
     return columns
 
 
@@ -169,8 +190,9 @@ def _check_row(line, values, resolver, first_line_of_code) -> list[RowProblem]:
     if code:
         key = code.casefold()
         if key in first_line_of_code:
-            reasons.append(f"duplicate station code {code!r} (first on line "
-                           f"{first_line_of_code[key]})")
+            reasons.append(
+                f"duplicate station code {code!r} (first on line {first_line_of_code[key]})"
+            )
         else:
             first_line_of_code[key] = line
     reasons += _check_number(values["registered_voters"])
@@ -266,7 +288,7 @@ def _write_changes(election, rows, outcome: ImportOutcome, report: Progress) -> 
     new_stations = [_station(election, row) for row in rows if row.code in created]
     total = len(new_stations) + len(outcome.updated)
     for start in range(0, len(new_stations), WRITE_BATCH):
-        PollingStation.objects.bulk_create(new_stations[start:start + WRITE_BATCH])
+        PollingStation.objects.bulk_create(new_stations[start : start + WRITE_BATCH])
         report("writing", start + WRITE_BATCH, total)
     if outcome.updated:
         by_code = {row.code: row for row in rows if row.code in outcome.updated}
@@ -278,7 +300,14 @@ def _write_changes(election, rows, outcome: ImportOutcome, report: Progress) -> 
 
 def _station(election: Election, row: StationRow, pk: int | None = None) -> PollingStation:
     return PollingStation(
-        pk=pk, election=election, code=row.code, name=row.name, address=row.address,
-        area_id=row.area_id, registered_voters=row.registered_voters, latitude=row.latitude,
-        longitude=row.longitude, kind=row.kind,
+        pk=pk,
+        election=election,
+        code=row.code,
+        name=row.name,
+        address=row.address,
+        area_id=row.area_id,
+        registered_voters=row.registered_voters,
+        latitude=row.latitude,
+        longitude=row.longitude,
+        kind=row.kind,
     )

@@ -141,11 +141,17 @@ class PollingStation(models.Model):
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="stations")
     registered_voters = models.PositiveIntegerField()
     latitude = models.DecimalField(
-        max_digits=9, decimal_places=6, null=True, blank=True,
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.DecimalField(
-        max_digits=9, decimal_places=6, null=True, blank=True,
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REGULAR)

@@ -16,23 +16,36 @@ class RegistryError(Exception):
 
 
 @transaction.atomic
-def create_election(*, slug: str, name: str, country: str, date: datetime.date, kind: str,
-                    round: int = 1, options: list[str] = (), actor=None) -> Election:
+def create_election(
+    *,
+    slug: str,
+    name: str,
+    country: str,
+    date: datetime.date,
+    kind: str,
+    round: int = 1,
+    options: list[str] = (),
+    actor=None,
+) -> Election:
     if kind not in Election.Kind.values:
-        raise RegistryError(f"unknown election kind {kind!r}; use one of "
-                            f"{', '.join(Election.Kind.values)}")
+        raise RegistryError(
+            f"unknown election kind {kind!r}; use one of {', '.join(Election.Kind.values)}"
+        )
     try:
         with transaction.atomic():
-            election = Election.objects.create(slug=slug, name=name, country=country, date=date,
-                                               kind=kind, round=round)
+            election = Election.objects.create(
+                slug=slug, name=name, country=country, date=date, kind=kind, round=round
+            )
     except IntegrityError as error:
         raise RegistryError(f"an election with slug {slug!r} exists already") from error
     contest = Contest.objects.create(election=election, name=name)
     BallotOption.objects.bulk_create(
-        BallotOption(contest=contest, code=slugify(option)[:40] or f"option-{i}", name=option,
-                     position=i)
+        BallotOption(
+            contest=contest, code=slugify(option)[:40] or f"option-{i}", name=option, position=i
+        )
         for i, option in enumerate(options, start=1)
     )
-    log_action("registry.election_created", actor=actor, target=election,
-               data={"options": list(options)})
+    log_action(
+        "registry.election_created", actor=actor, target=election, data={"options": list(options)}
+    )
     return election

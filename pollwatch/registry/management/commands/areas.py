@@ -11,8 +11,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True)
         load = actions.add_parser(
-            "import", help="import areas from CSV/XLSX with columns code, name, parent_code, "
-                           "level_name")
+            "import",
+            help="import areas from CSV/XLSX with columns code, name, parent_code, level_name",
+        )
         load.add_argument("file")
         load.add_argument("--election", required=True)
 

@@ -18,22 +18,28 @@ class Command(BaseCommand):
         create.add_argument("--date", required=True, help="YYYY-MM-DD")
         create.add_argument("--kind", required=True, choices=Election.Kind.values)
         create.add_argument("--round", type=int, default=1)
-        create.add_argument("--options", default="",
-                            help="ballot options, comma-separated, in ballot order")
+        create.add_argument(
+            "--options", default="", help="ballot options, comma-separated, in ballot order"
+        )
         actions.add_parser("list", help="list elections")
 
     def handle(self, *args, **options):
         if options["action"] == "list":
             for election in Election.objects.all():
                 stations = election.stations.count()
-                self.stdout.write(f"{election.slug}\t{election.date}\t{election.name}\t"
-                                  f"{stations} stations")
+                self.stdout.write(
+                    f"{election.slug}\t{election.date}\t{election.name}\t{stations} stations"
+                )
             return
         try:
             date = datetime.date.fromisoformat(options["date"])
             election = create_election(
-                slug=options["slug"], name=options["name"], country=options["country"],
-                date=date, kind=options["kind"], round=options["round"],
+                slug=options["slug"],
+                name=options["name"],
+                country=options["country"],
+                date=date,
+                kind=options["kind"],
+                round=options["round"],
                 options=[name.strip() for name in options["options"].split(",") if name.strip()],
             )
         except (ValueError, RegistryError) as error:

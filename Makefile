@@ -1,0 +1,46 @@
+# pollwatch: `make demo` to try it, `make test` to check it.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test install lint format serve clean bench
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(PY) -m pollwatch migrate --no-input
+	$(PY) -m pollwatch collectstatic --no-input --verbosity 0
+	$(PY) -m pollwatch demo
+	@echo "Serving pollwatch on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(VENV)/bin/gunicorn pollwatch.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+
+serve: install
+	$(VENV)/bin/gunicorn pollwatch.wsgi --bind $(HOST):$(PORT) --workers 2
+
+lint: install
+	$(VENV)/bin/ruff check pollwatch tests bench
+	$(VENV)/bin/ruff format --check pollwatch tests bench
+
+format: install
+	$(VENV)/bin/ruff format pollwatch tests bench
+	$(VENV)/bin/ruff check --fix pollwatch tests bench
+
+# The whole suite on SQLite, then every database test again on a throwaway PostgreSQL.
+test: lint
+	$(PY) -m pollwatch makemigrations --check --dry-run
+	$(PY) -m pytest
+	POLLWATCH_TEST_DB=postgres $(PY) -m pytest
+
+bench: install
+	for script in bench/*.py; do $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) data

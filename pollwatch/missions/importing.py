@@ -1,0 +1,179 @@
+"""Bulk import of mission members from CSV or XLSX: all or nothing, line-numbered."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from pollwatch.audit.services import log_action
+from pollwatch.lib.tabular import RowProblem, TableRejected, read_table
+from pollwatch.missions.models import Member, Mission, Team
+
+MEMBER_COLUMNS = (
+    "full_name",
+    "role",
+    "nationality",
+    "home_organisation",
+    "languages",
+    "email",
+    "phone",
+    "accreditation_status",
+    "accreditation_number",
+    "accreditation_valid_until",
+    "team",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberImportOutcome:
+    created: int
+    updated: int
+    teams_created: int
+
+    def summary(self) -> str:
+        return (
+            f"{self.created} members created, {self.updated} updated, "
+            f"{self.teams_created} teams created"
+        )
+
+
+def normalise_phone(text: str) -> str:
+    """Return the number in E.164 form; it must be written internationally (+country code)."""
+    try:
+        number = phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException as error:
+        raise ValueError(
+            f"phone {text!r} is not an international number (start it with + and the country code)"
+        ) from error
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(f"phone {text!r} is not a valid number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def import_members(
+    mission: Mission, source: BinaryIO | str, *, filename: str | None = None, actor=None
+) -> MemberImportOutcome:
+    """Create or update members (matched by e-mail, else by full name) and their teams."""
+    table = read_table(source, filename)
+    for required in ("full_name", "role"):
+        if table.column_index(required) is None:
+            raise TableRejected([RowProblem(1, f"missing required column {required!r}")])
+    positions = {name: table.column_index(name) for name in MEMBER_COLUMNS}
+    records, problems = [], []
+    for line, cells in table.rows:
+        values = {
+            name: (cells[i] if i is not None and i < len(cells) else "")
+            for name, i in positions.items()
+        }
+        try:
+            records.append((line, _clean_member(values)))
+        except ValueError as error:
+            problems.extend(RowProblem(line, reason) for reason in error.args[0])
+    problems += _duplicates(records)
+    if problems:
+        raise TableRejected(problems)
+    with transaction.atomic():
+        outcome = _write_members(mission, [values for _, values in records])
+        log_action(
+            "missions.members_imported",
+            actor=actor,
+            target=mission,
+            data={"file": filename or "", "created": outcome.created, "updated": outcome.updated},
+        )
+    return outcome
+
+
+def _clean_member(values: dict[str, str]) -> dict[str, object]:
+    reasons: list[str] = []
+    cleaned: dict[str, object] = dict(values)
+    if not values["full_name"]:
+        reasons.append("full_name is empty")
+    role = values["role"].strip().lower().replace(" ", "_")
+    if role not in Member.Role.values:
+        reasons.append(f"role {values['role']!r} is not one of {', '.join(Member.Role.values)}")
+    cleaned["role"] = role
+    status = (values["accreditation_status"] or Member.Accreditation.NOT_REQUESTED).lower()
+    if status not in Member.Accreditation.values:
+        reasons.append(
+            f"accreditation_status {values['accreditation_status']!r} is not one of "
+            f"{', '.join(Member.Accreditation.values)}"
+        )
+    cleaned["accreditation_status"] = status
+    for check in (_clean_email, _clean_phone, _clean_valid_until):
+        try:
+            check(values, cleaned)
+        except ValueError as error:
+            reasons.append(str(error))
+    if reasons:
+        raise ValueError(reasons)
+    return cleaned
+
+
+def _clean_email(values, cleaned) -> None:
+    if values["email"]:
+        try:
+            validate_email(values["email"])
+        except ValidationError:
+            raise ValueError(f"email {values['email']!r} is not an e-mail address") from None
+        cleaned["email"] = values["email"].lower()
+
+
+def _clean_phone(values, cleaned) -> None:
+    if values["phone"]:
+        cleaned["phone"] = normalise_phone(values["phone"])
+
+
+def _clean_valid_until(values, cleaned) -> None:
+    text = values["accreditation_valid_until"]
+    if not text:
+        cleaned["accreditation_valid_until"] = None
+        return
+    try:
+        cleaned["accreditation_valid_until"] = datetime.date.fromisoformat(text[:10])
+    except ValueError:
+        raise ValueError(f"accreditation_valid_until {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _duplicates(records) -> list[RowProblem]:
+    problems, seen = [], {}
+    for line, values in records:
+        for key in ("email", "accreditation_number"):
+            value = values[key]
+            if value and (key, value) in seen:
+                problems.append(
+                    RowProblem(
+                        line, f"duplicate {key} {value!r} (first on line {seen[(key, value)]})"
+                    )
+                )
+            seen.setdefault((key, value), line)
+    return problems
+
+
+def _write_members(mission: Mission, records: list[dict[str, object]]) -> MemberImportOutcome:
+    teams = {team.code: team for team in mission.teams.all()}
+    existing = list(mission.members.all())
+    by_email = {m.email: m for m in existing if m.email}
+    by_name = {m.full_name: m for m in existing}
+    created = updated = teams_before = 0
+    teams_before = len(teams)
+    for values in records:
+        team_code = str(values.pop("team") or "")
+        if team_code and team_code not in teams:
+            teams[team_code] = Team.objects.create(mission=mission, code=team_code)
+        member = by_email.get(values["email"]) or by_name.get(values["full_name"])
+        if member is None:
+            member = Member(mission=mission)
+            created += 1
+        else:
+            updated += 1
+        for name, value in values.items():
+            setattr(member, name, value)
+        member.team = teams.get(team_code)
+        member.save()
+    return MemberImportOutcome(created, updated, len(teams) - teams_before)

@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from pollwatch.demo.country import ELECTION_SLUG, MISSION_SLUG, build_country
+from pollwatch.demo.users import ensure_demo_users
+from pollwatch.missions.models import Mission
+
+
+class Command(BaseCommand):
+    help = "Create a fictional country, election and mission to try pollwatch (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--stations", type=int, default=3000)
+
+    def handle(self, *args, **options):
+        mission = Mission.objects.filter(slug=MISSION_SLUG).first()
+        if mission is None:
+            self.stdout.write(f"Generating the demo country (seed {options['seed']})...")
+            with transaction.atomic():
+                mission = build_country(options["seed"], options["stations"]).mission
+        else:
+            self.stdout.write(f"The demo election {ELECTION_SLUG} exists already; reusing it.")
+        logins = ensure_demo_users(mission)
+        self.stdout.write("\nDemo logins (user / password):")
+        for username, password in logins.items():
+            self.stdout.write(f"  {username:<12} {password}")

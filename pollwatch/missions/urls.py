@@ -1,0 +1,11 @@
+from django.urls import path
+
+from pollwatch.missions import views
+
+app_name = "missions"
+urlpatterns = [
+    path("", views.mission_list, name="list"),
+    path("<slug:slug>/", views.mission_detail, name="detail"),
+    path("<slug:slug>/members/import/", views.member_upload, name="member_upload"),
+    path("<slug:slug>/meetings/", views.meeting_list, name="meetings"),
+]

@@ -1,0 +1,110 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import get_object_or_404, redirect, render
+
+from pollwatch.accounts.scoping import visible_members
+from pollwatch.lib.listing import csv_response, page_of, sorted_by_request
+from pollwatch.lib.tabular import TableRejected
+from pollwatch.missions.forms import MeetingFilterForm, MeetingForm, MemberUploadForm
+from pollwatch.missions.importing import import_members
+from pollwatch.missions.models import Member, Mission
+from pollwatch.missions.services import log_meeting
+
+MEMBER_SORTS = ("full_name", "role", "nationality", "team__code", "accreditation_status")
+
+
+def mission_list(request):
+    return render(request, "missions/mission_list.html", {"missions": Mission.objects.all()})
+
+
+def mission_detail(request, slug):
+    mission = get_object_or_404(Mission, slug=slug)
+    members = visible_members(request.user, mission.members.select_related("team"))
+    role = request.GET.get("role", "")
+    if role in Member.Role.values:
+        members = members.filter(role=role)
+    query = request.GET.get("q", "").strip()
+    if query:
+        members = members.filter(full_name__icontains=query)
+    members, sort = sorted_by_request(members, request, MEMBER_SORTS, "full_name")
+    if request.GET.get("format") == "csv" and request.user.has_perm("missions.import_members"):
+        columns = (
+            "full_name",
+            "role",
+            "nationality",
+            "home_organisation",
+            "languages",
+            "team__code",
+            "accreditation_status",
+            "accreditation_number",
+        )
+        return csv_response(f"{mission.slug}-members.csv", columns, members.values_list(*columns))
+    return render(
+        request,
+        "missions/mission_detail.html",
+        {
+            "mission": mission,
+            "page": page_of(members, request),
+            "sort": sort,
+            "role": role,
+            "query": query,
+            "roles": Member.Role.choices,
+            "teams": mission.teams.prefetch_related("members", "areas"),
+        },
+    )
+
+
+@permission_required("missions.import_members", raise_exception=True)
+def member_upload(request, slug):
+    mission = get_object_or_404(Mission, slug=slug)
+    form = MemberUploadForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            outcome = import_members(mission, upload, filename=upload.name, actor=request.user)
+        except TableRejected as rejected:
+            problems = rejected.problems
+        else:
+            messages.success(request, outcome.summary())
+            return redirect(mission)
+    return render(
+        request,
+        "missions/member_upload.html",
+        {"mission": mission, "form": form, "problems": problems},
+    )
+
+
+def meeting_list(request, slug):
+    mission = get_object_or_404(Mission, slug=slug)
+    filters = MeetingFilterForm(request.GET or None)
+    meetings = mission.meetings.prefetch_related("attendees")
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["institution"]:
+            meetings = meetings.filter(institution__icontains=data["institution"])
+        if data["date_from"]:
+            meetings = meetings.filter(date__gte=data["date_from"])
+        if data["date_to"]:
+            meetings = meetings.filter(date__lte=data["date_to"])
+    form = None
+    if request.user.has_perm("missions.log_meeting"):
+        form = MeetingForm(request.POST or None, mission=mission)
+        if request.method == "POST" and form.is_valid():
+            data = dict(form.cleaned_data)
+            log_meeting(mission, attendees=data.pop("attendees"), actor=request.user, **data)
+            messages.success(request, "Meeting logged.")
+            return redirect("missions:meetings", slug=mission.slug)
+    return render(
+        request,
+        "missions/meeting_list.html",
+        {
+            "mission": mission,
+            "filters": filters,
+            "page": page_of(meetings, request),
+            "form": form,
+            "institutions": mission.meetings.values_list("institution", flat=True)
+            .distinct()
+            .order_by("institution"),
+        },
+    )

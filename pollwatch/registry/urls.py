@@ -1,0 +1,10 @@
+from django.urls import path
+
+from pollwatch.registry import views
+
+app_name = "registry"
+urlpatterns = [
+    path("", views.election_list, name="elections"),
+    path("<slug:slug>/", views.election_detail, name="election"),
+    path("<slug:slug>/stations/import/", views.station_upload, name="station_upload"),
+]

@@ -1,0 +1,108 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from pollwatch.accounts.scoping import visible_stations
+from pollwatch.lib.listing import csv_response, page_of, sorted_by_request
+from pollwatch.lib.tabular import TableRejected
+from pollwatch.missions.models import Mission
+from pollwatch.registry.forms import StationUploadForm
+from pollwatch.registry.importing import import_stations, parse_mapping
+from pollwatch.registry.models import Area, Election
+
+STATION_SORTS = ("code", "name", "registered_voters", "area__name")
+STATION_COLUMNS = (
+    "code",
+    "name",
+    "address",
+    "area__code",
+    "area__name",
+    "registered_voters",
+    "latitude",
+    "longitude",
+    "kind",
+)
+
+
+def home(request):
+    elections = Election.objects.annotate(station_count=Count("stations"))
+    return render(
+        request, "home.html", {"elections": elections, "missions": Mission.objects.all()[:20]}
+    )
+
+
+def election_list(request):
+    elections = Election.objects.annotate(station_count=Count("stations"))
+    return render(request, "registry/election_list.html", {"elections": elections})
+
+
+def election_detail(request, slug):
+    election = get_object_or_404(Election, slug=slug)
+    stations = visible_stations(request.user, election.stations.select_related("area"))
+    area = _selected_area(election, request.GET.get("area"))
+    if area is not None:
+        stations = stations.in_areas([area])
+    query = request.GET.get("q", "")
+    stations = stations.search(query)
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            f"{election.slug}-stations.csv",
+            STATION_COLUMNS,
+            stations.order_by("code").values_list(*STATION_COLUMNS).iterator(),
+        )
+    stations, sort = sorted_by_request(stations, request, STATION_SORTS, "code")
+    context = {
+        "election": election,
+        "page": page_of(stations, request),
+        "query": query,
+        "sort": sort,
+        "area": area,
+        "areas": election.areas.all(),
+        "options": [o for c in election.contests.all() for o in c.options.all()],
+    }
+    template = "registry/_station_table.html" if request.htmx else "registry/election_detail.html"
+    return render(request, template, context)
+
+
+def _selected_area(election, value):
+    if not value or not value.isdigit():
+        return None
+    return Area.objects.filter(election=election, pk=int(value)).first()
+
+
+@permission_required("registry.import_stations", raise_exception=True)
+def station_upload(request, slug):
+    election = get_object_or_404(Election, slug=slug)
+    form = StationUploadForm(request.POST or None, request.FILES or None)
+    problems, outcome = [], None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            outcome = import_stations(
+                election,
+                upload,
+                filename=upload.name,
+                mapping=parse_mapping(form.cleaned_data["mapping"]),
+                actor=request.user,
+            )
+        except TableRejected as rejected:
+            problems = rejected.problems
+            messages.error(
+                request,
+                _(
+                    "Nothing was imported: %(count)d problems found. Fix "
+                    "them and upload the file again."
+                )
+                % {"count": len(problems)},
+            )
+        except ValueError as error:
+            form.add_error("mapping", str(error))
+        else:
+            messages.success(request, outcome.summary())
+    return render(
+        request,
+        "registry/station_upload.html",
+        {"election": election, "form": form, "problems": problems, "outcome": outcome},
+    )
