@@ -7,7 +7,7 @@ observer sees their own team.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from pollwatch.accounts.roles import Role, has_role
 from pollwatch.missions.models import Member
@@ -55,7 +55,7 @@ def visible_members(user, queryset: QuerySet[Member] | None = None):
     if has_role(user, Role.COORDINATOR):
         areas = coordinated_areas(user)
         in_area_teams = Area.objects.within(areas).values("teams")
-        return members.filter(team__in=in_area_teams).distinct() | members.filter(pk=member.pk)
+        return members.filter(Q(team__in=in_area_teams) | Q(pk=member.pk)).distinct()
     if has_role(user, Role.OBSERVER) and member.team_id:
         return members.filter(team=member.team_id)
     return members.filter(pk=member.pk)

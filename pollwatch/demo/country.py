@@ -180,7 +180,7 @@ def _import_stations(election, districts, count: int, rng: np.random.Generator) 
     per_district = np.maximum(1, np.round(weights * count)).astype(int)
     voters = np.clip(rng.lognormal(np.log(1100), 0.55, per_district.sum()), 40, 3200).astype(int)
     position = 0
-    for (district_code, region_code, region_index), n in zip(districts, per_district, strict=True):
+    for (district_code, _region, region_index), n in zip(districts, per_district, strict=True):
         _, _, lat, lon = REGIONS[region_index]
         for _ in range(n):
             number = position + 1
@@ -246,11 +246,11 @@ def _member_rows(rng: np.random.Generator) -> list[tuple[str, ...]]:
         + [("coordinator", "")] * 6
         + [("support", "")]
     )
-    number = 0
-    for role, team in staff + _observer_slots():
-        first, last = chosen[number]
-        nationality = NATIONALITIES[(number * 5 + (number // 2)) % len(NATIONALITIES)]
-        number += 1
+    for index, (role, team) in enumerate(staff + _observer_slots()):
+        first, last = chosen[index]
+        # Consecutive members (a team's pair) always get different nationalities.
+        nationality = NATIONALITIES[(index * 5 + (index // 2)) % len(NATIONALITIES)]
+        number = index + 1
         rows.append(
             (
                 f"{first} {last}",

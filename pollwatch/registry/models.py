@@ -76,7 +76,7 @@ class Area(models.Model):
 
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="areas")
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="children"
     )
     code = models.CharField(max_length=64)
     name = models.CharField(max_length=200)
@@ -138,7 +138,7 @@ class PollingStation(models.Model):
     code = models.CharField(max_length=64)
     name = models.CharField(max_length=300)
     address = models.CharField(max_length=500, blank=True)
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="stations")
+    area = models.ForeignKey(Area, on_delete=models.RESTRICT, related_name="stations")
     registered_voters = models.PositiveIntegerField()
     latitude = models.DecimalField(
         max_digits=9,

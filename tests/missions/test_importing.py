@@ -1,0 +1,70 @@
+import pytest
+
+from pollwatch.lib.tabular import TableRejected
+from pollwatch.missions.importing import import_members, normalise_phone
+from pollwatch.missions.models import Member
+from tests.conftest import csv_file
+
+HEADER = "full_name,role,nationality,email,phone,accreditation_valid_until,team\n"
+
+
+def test_members_and_teams_are_created(mission):
+    outcome = import_members(
+        mission,
+        csv_file(
+            HEADER + "Ana Berg,observer,Sweden,ana@example.org,+46 70 123 45 67,2026-05-10,T9\n"
+            "Jon Dahl,Observer,Norway,jon@example.org,,,T9\n"
+        ),
+    )
+    assert (outcome.created, outcome.teams_created) == (2, 1)
+    ana = Member.objects.get(full_name="Ana Berg")
+    assert (ana.phone, ana.team.code, str(ana.accreditation_valid_until)) == (
+        "+46701234567",
+        "T9",
+        "2026-05-10",
+    )
+
+
+def test_reimport_updates_by_email(mission):
+    import_members(mission, csv_file(HEADER + "Ana Berg,observer,Sweden,ana@example.org,,,\n"))
+    outcome = import_members(
+        mission, csv_file(HEADER + "Ana Berg-Holm,coordinator,Sweden,ana@example.org,,,\n")
+    )
+    assert (outcome.created, outcome.updated) == (0, 1)
+    assert Member.objects.get(email="ana@example.org").role == "coordinator"
+
+
+def test_bad_rows_are_all_reported_and_nothing_written(mission):
+    with pytest.raises(TableRejected) as caught:
+        import_members(
+            mission,
+            csv_file(
+                HEADER + "Ana,observer,SE,ana@example.org,,,\n"
+                ",spy,SE,not-an-email,0701234,2026-13-01,\n"
+                "Bo,observer,SE,ana@example.org,,,\n"
+            ),
+        )
+    assert [(p.line, p.reason) for p in caught.value.problems] == [
+        (3, "full_name is empty"),
+        (3, "role 'spy' is not one of head_of_mission, core_team, coordinator, observer, support"),
+        (3, "email 'not-an-email' is not an e-mail address"),
+        (
+            3,
+            "phone '0701234' is not an international number (start it with + and the country code)",
+        ),
+        (3, "accreditation_valid_until '2026-13-01' is not a date (YYYY-MM-DD)"),
+        (4, "duplicate email 'ana@example.org' (first on line 2)"),
+    ]
+    assert not Member.objects.exists()
+
+
+def test_missing_role_column(mission):
+    with pytest.raises(TableRejected) as caught:
+        import_members(mission, csv_file("full_name\nAna\n"))
+    assert str(caught.value) == "line 1: missing required column 'role'"
+
+
+def test_phone_numbers_are_normalised_to_e164():
+    assert normalise_phone("+995 555 12 34 56") == "+995555123456"
+    with pytest.raises(ValueError, match="not a valid number"):
+        normalise_phone("+1 000")
