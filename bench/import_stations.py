@@ -34,18 +34,37 @@ def write_registry(folder: Path, stations: int, seed: int = 1) -> tuple[Path, Pa
         writer = csv.writer(handle)
         writer.writerow(["code", "name", "parent_code", "level_name"])
         writer.writerows([f"R{r}", f"Region {r}", "", "region"] for r in range(1, 7))
-        writer.writerows([code, f"District {code}", code.split("-")[0], "district"]
-                         for code in districts)
+        writer.writerows(
+            [code, f"District {code}", code.split("-")[0], "district"] for code in districts
+        )
     registry = folder / "stations.csv"
     with registry.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["code", "name", "address", "area", "registered_voters", "latitude",
-                         "longitude", "kind"])
+        writer.writerow(
+            [
+                "code",
+                "name",
+                "address",
+                "area",
+                "registered_voters",
+                "latitude",
+                "longitude",
+                "kind",
+            ]
+        )
         for number in range(1, stations + 1):
-            writer.writerow([f"{number:06d}", f"Polling station {number}",
-                             f"{number % 97 + 1} Main Street", rng.choice(districts),
-                             rng.randint(50, 3000), f"{41 + rng.random():.6f}",
-                             f"{44 + rng.random():.6f}", "regular"])
+            writer.writerow(
+                [
+                    f"{number:06d}",
+                    f"Polling station {number}",
+                    f"{number % 97 + 1} Main Street",
+                    rng.choice(districts),
+                    rng.randint(50, 3000),
+                    f"{41 + rng.random():.6f}",
+                    f"{44 + rng.random():.6f}",
+                    "regular",
+                ]
+            )
     return areas, registry
 
 
@@ -66,8 +85,13 @@ def run_one(areas: str, registry: str) -> None:
     from pollwatch.registry.services import create_election
 
     call_command("migrate", verbosity=0)
-    election = create_election(slug="bench", name="Bench", country="X",
-                               date=datetime.date(2026, 1, 1), kind="parliamentary")
+    election = create_election(
+        slug="bench",
+        name="Bench",
+        country="X",
+        date=datetime.date(2026, 1, 1),
+        kind="parliamentary",
+    )
     import_areas(election, areas)
     started = time.perf_counter()
     outcome = import_stations(election, registry)
@@ -76,9 +100,17 @@ def run_one(areas: str, registry: str) -> None:
     again = import_stations(election, registry)
     second = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"created": len(outcome.created), "seconds": first,
-                      "reimport_unchanged": again.unchanged, "reimport_seconds": second,
-                      "peak_mb": peak}))
+    print(
+        json.dumps(
+            {
+                "created": len(outcome.created),
+                "seconds": first,
+                "reimport_unchanged": again.unchanged,
+                "reimport_seconds": second,
+                "peak_mb": peak,
+            }
+        )
+    )
 
 
 def measure(backend: str, areas: Path, registry: Path, folder: Path) -> dict:
@@ -93,7 +125,11 @@ def measure(backend: str, areas: Path, registry: Path, folder: Path) -> dict:
     try:
         output = subprocess.run(
             [sys.executable, __file__, "--run-one", str(areas), str(registry)],
-            env=env, check=True, capture_output=True, text=True, cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
         ).stdout
     finally:
         if cluster is not None:
@@ -113,19 +149,25 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="pollwatch-bench-") as tmp:
         folder = Path(tmp)
         areas, registry = write_registry(folder, options.stations)
-        print(f"{options.stations:,} stations, {registry.stat().st_size / 1e6:.1f} MB CSV, "
-              f"{os.cpu_count()} cores")
+        print(
+            f"{options.stations:,} stations, {registry.stat().st_size / 1e6:.1f} MB CSV, "
+            f"{os.cpu_count()} cores"
+        )
         for backend in ("sqlite", "postgresql"):
             result = measure(backend, areas, registry, folder)
-            passed = (result["seconds"] <= TARGET_SECONDS
-                      and result["peak_mb"] < TARGET_MEGABYTES
-                      and result["created"] == options.stations)
+            passed = (
+                result["seconds"] <= TARGET_SECONDS
+                and result["peak_mb"] < TARGET_MEGABYTES
+                and result["created"] == options.stations
+            )
             ok &= passed
-            print(f"{backend:<11} import {result['seconds']:6.2f} s  "
-                  f"re-import (no change) {result['reimport_seconds']:6.2f} s  "
-                  f"peak {result['peak_mb']:6.0f} MB  "
-                  f"{'PASS' if passed else 'FAIL'} (targets {TARGET_SECONDS:.0f} s, "
-                  f"{TARGET_MEGABYTES:.0f} MB)")
+            print(
+                f"{backend:<11} import {result['seconds']:6.2f} s  "
+                f"re-import (no change) {result['reimport_seconds']:6.2f} s  "
+                f"peak {result['peak_mb']:6.0f} MB  "
+                f"{'PASS' if passed else 'FAIL'} (targets {TARGET_SECONDS:.0f} s, "
+                f"{TARGET_MEGABYTES:.0f} MB)"
+            )
     return 0 if ok else 1
 
 
