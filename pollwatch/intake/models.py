@@ -1,0 +1,129 @@
+"""Submissions from every channel, the raw payloads behind them, revisions and reviews.
+
+A payload is stored as it arrived before anything parses it, so nothing a
+phone sends is ever lost. A submission is identified by the idempotency key
+its client generated; the database's unique constraint on that key makes a
+retried or concurrent duplicate send store nothing new.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("web form")
+    API = "api", _("API")
+    SMS = "sms", _("SMS")
+    OPENROSA = "openrosa", _("ODK / OpenRosa")
+
+
+class RawPayload(models.Model):
+    class Status(models.TextChoices):
+        STORED = "stored", _("stored, not yet parsed")
+        ACCEPTED = "accepted", _("parsed into a submission")
+        DUPLICATE = "duplicate", _("duplicate of a stored submission")
+        INVALID = "invalid", _("could not be parsed or validated")
+        CORRECTED = "corrected", _("corrected by a coordinator")
+
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    claimed_key = models.CharField(max_length=100, blank=True, db_index=True)
+    sender = models.CharField(max_length=150, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.STORED,
+                              db_index=True)
+    problems = models.JSONField(default=list, blank=True)
+    submission = models.ForeignKey("Submission", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="payloads")
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.channel} payload {self.pk} ({self.status})"
+
+
+class Submission(models.Model):
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("received")
+        ACCEPTED = "accepted", _("accepted")
+        FLAGGED = "flagged", _("flagged for follow-up")
+        REJECTED = "rejected", _("rejected")
+
+    key = models.UUIDField(unique=True, help_text=_("idempotency key made by the client"))
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    form_version = models.ForeignKey("forms.FormVersion", on_delete=models.PROTECT,
+                                     related_name="submissions")
+    phase = models.CharField(max_length=20, db_index=True)
+    station = models.ForeignKey("registry.PollingStation", on_delete=models.PROTECT,
+                                related_name="submissions")
+    mission = models.ForeignKey("missions.Mission", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="submissions")
+    team = models.ForeignKey("missions.Team", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="submissions")
+    observer = models.ForeignKey("missions.Member", null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="submissions")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    device_time = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(db_index=True)
+    answers = models.JSONField(default=dict)
+    alerts = models.JSONField(default=list, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED,
+                              db_index=True)
+    revision = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["station", "phase"])]
+
+    def __str__(self) -> str:
+        return f"{self.phase} report on {self.station_id} ({self.key})"
+
+    @property
+    def has_alerts(self) -> bool:
+        return bool(self.alerts)
+
+
+class SubmissionRevision(models.Model):
+    """Every version of a submission's answers; revision 1 is what arrived first."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE,
+                                   related_name="revisions")
+    number = models.PositiveIntegerField()
+    answers = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    reason = models.CharField(max_length=300, blank=True)
+    payload = models.ForeignKey(RawPayload, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+
+    class Meta:
+        ordering = ["submission", "number"]
+        constraints = [models.UniqueConstraint(fields=["submission", "number"],
+                                               name="one_revision_number_per_submission")]
+
+
+class Review(models.Model):
+    class Decision(models.TextChoices):
+        ACCEPT = "accept", _("accept")
+        FLAG = "flag", _("flag for follow-up")
+        REJECT = "reject", _("reject")
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reviews")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    reason = models.TextField(blank=True)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]

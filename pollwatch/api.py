@@ -1,0 +1,58 @@
+"""The JSON API under /api/v1/, described by a generated OpenAPI document.
+
+Errors are ``application/problem+json`` (RFC 9457) with, where it applies, an
+``errors`` list naming each field path and its reason.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from pollwatch.intake.services import SubmissionRejected
+
+api = NinjaAPI(title="pollwatch API", version="1", urls_namespace="api",
+               docs_url="/docs")
+
+
+def problem(api: NinjaAPI, request: HttpRequest, status: int, title: str, detail: str = "",
+            errors: list[dict] | None = None) -> HttpResponse:
+    body = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors is not None:
+        body["errors"] = errors
+    response = api.create_response(request, body, status=status)
+    response["Content-Type"] = "application/problem+json"
+    return response
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request, error: NinjaValidationError):
+    errors = [{"field": ".".join(str(part) for part in item.get("loc", ())[1:]) or "body",
+               "reason": item.get("msg", "is invalid")} for item in error.errors]
+    return problem(api, request, 422, "The request is not valid", errors=errors)
+
+
+@api.exception_handler(SubmissionRejected)
+def on_submission_rejected(request, error: SubmissionRejected):
+    stored = f" It is stored as payload {error.payload.pk} for review." if error.payload else ""
+    return problem(api, request, 422, "The submission was not accepted",
+                   detail="Correct the fields listed and send it again." + stored,
+                   errors=[p.as_dict() for p in error.problems])
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request, error):
+    return problem(api, request, 401, "Authentication required",
+                   detail="Send 'Authorization: Bearer <device token>' or log in.")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, error: HttpError):
+    return problem(api, request, error.status_code, str(error))
+
+
+api.add_router("/", "pollwatch.intake.api.router")

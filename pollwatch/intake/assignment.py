@@ -1,0 +1,38 @@
+"""What an observer's team is asked to cover: its stations in route order, and the forms."""
+
+from __future__ import annotations
+
+from pollwatch.intake.definitions import current_form_versions
+from pollwatch.missions.models import Member
+from pollwatch.registry.models import PollingStation
+
+MAX_AREA_STATIONS = 200
+
+
+def assigned_stations(member: Member) -> list[PollingStation]:
+    if member.team_id is None:
+        return []
+    stops = _route_stops(member)
+    if stops:
+        return stops
+    return list(PollingStation.objects.in_areas(list(member.team.areas.all()))
+                .order_by("code")[:MAX_AREA_STATIONS])
+
+
+def _route_stops(member: Member) -> list[PollingStation]:
+    from pollwatch.deployment.models import RouteStop
+
+    stops = RouteStop.objects.current_for_team(member.team_id).select_related("station")
+    return [stop.station for stop in stops]
+
+
+def assignment_for(member: Member) -> dict:
+    return {
+        "mission": member.mission.name,
+        "team": member.team.code if member.team_id else None,
+        "observer": member.full_name,
+        "stations": [{"code": s.code, "name": s.name, "address": s.address}
+                     for s in assigned_stations(member)],
+        "forms": [{"code": v.form.code, "version": v.version, "phase": v.form.phase,
+                   "title": v.definition.get("title", {})} for v in current_form_versions()],
+    }

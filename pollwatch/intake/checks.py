@@ -1,0 +1,63 @@
+"""Flags on incoming reports: outside the phase's hours, and conflicting reports."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+from django.conf import settings
+
+from pollwatch.intake.models import Submission
+
+# Local hours of the election day (start, end) in which a phase's report is expected;
+# an end before the start runs into the next morning. Missions override them in settings.
+DEFAULT_PHASE_HOURS = {
+    "opening": ("05:30", "10:00"),
+    "voting": ("06:30", "21:30"),
+    "counting": ("18:00", "08:00"),
+    "pvt": ("05:30", "08:00"),
+}
+CLOCK_TOLERANCE = datetime.timedelta(minutes=5)
+
+
+def phase_hour_flags(phase: str, election, received_at: datetime.datetime,
+                     device_time: datetime.datetime | None) -> list[str]:
+    """Flags for a report: ``outside_phase_hours`` and ``device_clock_ahead``.
+
+    The server's receipt time orders reports; the phone's time is believed only
+    when it is not later than the receipt (an offline report arrives late, never early).
+    """
+    flags = []
+    if device_time is not None and device_time > received_at + CLOCK_TOLERANCE:
+        flags.append("device_clock_ahead")
+        device_time = None
+    observed = device_time or received_at
+    window = _phase_window(phase, election)
+    if window is not None and not window[0] <= observed <= window[1]:
+        flags.append("outside_phase_hours")
+    return flags
+
+
+def _phase_window(phase: str, election):
+    hours = getattr(settings, "POLLWATCH_PHASE_HOURS", DEFAULT_PHASE_HOURS).get(phase)
+    if hours is None:
+        return None
+    zone = zoneinfo.ZoneInfo(getattr(election, "time_zone", "") or settings.TIME_ZONE)
+    start_time, end_time = (datetime.time.fromisoformat(text) for text in hours)
+    start = datetime.datetime.combine(election.date, start_time, zone)
+    end_day = election.date + datetime.timedelta(days=1 if end_time <= start_time else 0)
+    return start, datetime.datetime.combine(end_day, end_time, zone)
+
+
+def conflicting_submissions(submission: Submission) -> list[Submission]:
+    """Other teams' reports on the same station and phase whose shared answers differ."""
+    others = Submission.objects.filter(
+        station_id=submission.station_id, phase=submission.phase, mission_id=submission.mission_id
+    ).exclude(pk=submission.pk).exclude(team_id=submission.team_id).exclude(
+        status=Submission.Status.REJECTED)
+    return [other for other in others if _answers_differ(submission.answers, other.answers)]
+
+
+def _answers_differ(first: dict, second: dict) -> bool:
+    shared = first.keys() & second.keys()
+    return any(first[code] != second[code] for code in shared)

@@ -1,0 +1,58 @@
+"""Form versions as the intake sees them: parsed once, bound to the election's options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from pollwatch.forms.definition import BallotOption, FormDefinition, load_definition
+from pollwatch.forms.models import FormVersion
+from pollwatch.forms.services import lock_form_version
+from pollwatch.forms.validation import ValidationResult, validate_answers
+
+
+@dataclass(frozen=True)
+class BoundForm:
+    definition: FormDefinition
+
+    def validate(self, answers: dict[str, Any]) -> ValidationResult:
+        return validate_answers(self.definition, answers)
+
+
+def definition_for(code: str, version: int, election) -> tuple[FormVersion, BoundForm]:
+    from pollwatch.intake.services import Problem, SubmissionRejected
+
+    form_version = FormVersion.objects.select_related("form").filter(
+        form__code=code, version=version).first()
+    if form_version is None:
+        raise SubmissionRejected([Problem("form", f"no form {code!r} version {version}")])
+    return form_version, _bound(form_version.pk, form_version.digest, election.pk)
+
+
+@lru_cache(maxsize=256)
+def _bound(version_id: int, digest: str, election_id: int) -> BoundForm:
+    from pollwatch.registry.models import BallotOption as ElectionOption
+
+    form_version = FormVersion.objects.get(pk=version_id)
+    definition = load_definition(form_version.definition)
+    if definition.needs_ballot_options:
+        options = ElectionOption.objects.filter(contest__election_id=election_id).order_by(
+            "contest_id", "position")
+        definition = definition.bind_ballot_options(
+            [BallotOption(code=o.code.replace("-", "_"), label={"en": o.name}) for o in options])
+    return BoundForm(definition)
+
+
+def current_form_versions() -> list[FormVersion]:
+    """The newest version of every form."""
+    newest: dict[int, FormVersion] = {}
+    for version in FormVersion.objects.select_related("form").order_by("form_id", "version"):
+        newest[version.form_id] = version
+    return sorted(newest.values(), key=lambda v: v.form.code)
+
+
+def lock_once(version: FormVersion) -> None:
+    """Lock a version at its first submission; later submissions cost no write."""
+    if not version.is_locked:
+        lock_form_version(version)

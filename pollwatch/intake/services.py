@@ -1,0 +1,258 @@
+"""The one submission service every channel calls: web form, API, SMS and OpenRosa.
+
+``store_raw_payload`` keeps what arrived, committed on its own, before any
+parsing; ``receive_submission`` then parses, validates and stores it exactly
+once per idempotency key.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from pollwatch.audit.services import log_action
+from pollwatch.intake.checks import conflicting_submissions, phase_hour_flags
+from pollwatch.intake.definitions import definition_for, lock_once
+from pollwatch.intake.models import RawPayload, Review, Submission, SubmissionRevision
+from pollwatch.missions.models import Member
+from pollwatch.registry.models import PollingStation
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One reason a payload was refused; ``field`` is a path such as ``answers.AC``."""
+
+    field: str
+    reason: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field": self.field, "reason": self.reason}
+
+
+class SubmissionRejected(Exception):
+    """The payload cannot become a submission; it stays stored for review."""
+
+    def __init__(self, problems: list[Problem], payload: RawPayload | None = None):
+        self.problems = problems
+        self.payload = payload
+        super().__init__("; ".join(f"{p.field}: {p.reason}" for p in problems))
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    key: str
+    submission_id: int
+    received_at: datetime.datetime
+    duplicate: bool
+    status: str
+    flags: list[str] = field(default_factory=list)
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "id": self.submission_id, "duplicate": self.duplicate,
+                "received_at": self.received_at.isoformat(), "status": self.status,
+                "flags": self.flags, "alerts": self.alerts}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    key: uuid.UUID
+    form: str
+    version: int
+    station: str
+    answers: dict[str, Any]
+    device_time: datetime.datetime | None
+
+
+def store_raw_payload(body: str, *, channel: str, user=None, sender: str = "",
+                      content_type: str = "application/json", claimed_key: str = "") -> RawPayload:
+    """Keep the payload as it arrived, committed at once, whatever happens next."""
+    with transaction.atomic():
+        return RawPayload.objects.create(
+            body=body, channel=channel, user=user if getattr(user, "pk", None) else None,
+            sender=sender or getattr(user, "username", ""), content_type=content_type,
+            claimed_key=claimed_key[:100],
+        )
+
+
+def receive_submission(data: Any, payload: RawPayload, *, user=None) -> Receipt:
+    """Parse, validate and store one submission; a known key returns the first receipt."""
+    try:
+        candidate = parse_candidate(data)
+        receipt = _store(candidate, payload, user)
+    except SubmissionRejected as rejected:
+        _mark_payload(payload, RawPayload.Status.INVALID, problems=rejected.problems)
+        rejected.payload = payload
+        raise
+    _mark_payload(payload, RawPayload.Status.DUPLICATE if receipt.duplicate
+                  else RawPayload.Status.ACCEPTED, submission_id=receipt.submission_id)
+    return receipt
+
+
+def parse_candidate(data: Any) -> Candidate:
+    if not isinstance(data, dict):
+        raise SubmissionRejected([Problem("", "the submission must be a JSON object")])
+    problems = [Problem(name, "is required") for name in ("key", "form", "version", "station",
+                                                          "answers") if name not in data]
+    key = _parse_key(data.get("key"), problems)
+    version = data.get("version")
+    if "version" in data and (not isinstance(version, int) or isinstance(version, bool)
+                              or version < 1):
+        problems.append(Problem("version", "must be a positive whole number"))
+    answers = data.get("answers", {})
+    if not isinstance(answers, dict):
+        problems.append(Problem("answers", "must be an object of question code to answer"))
+    device_time = _parse_device_time(data.get("device_time"), problems)
+    for name in ("form", "station"):
+        if name in data and (not isinstance(data[name], str) or not data[name].strip()):
+            problems.append(Problem(name, "must be a non-empty text"))
+    if problems:
+        raise SubmissionRejected(problems)
+    return Candidate(key=key, form=data["form"].strip(), version=version,
+                     station=data["station"].strip(), answers=answers, device_time=device_time)
+
+
+def _parse_key(value: Any, problems: list[Problem]) -> uuid.UUID | None:
+    if value is None:
+        return None
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        problems.append(Problem("key", f"{str(value)[:60]!r} is not a UUID"))
+        return None
+
+
+def _parse_device_time(value: Any, problems: list[Problem]) -> datetime.datetime | None:
+    if value in (None, ""):
+        return None
+    parsed = parse_datetime(value) if isinstance(value, str) else None
+    if parsed is None or timezone.is_naive(parsed):
+        problems.append(Problem("device_time", "must be an ISO 8601 time with its UTC offset"))
+        return None
+    return parsed
+
+
+def _store(candidate: Candidate, payload: RawPayload, user) -> Receipt:
+    existing = _receipt_for_key(candidate.key)
+    if existing is not None:
+        return existing
+    member = Member.objects.filter(user=user).select_related("mission").first() if user else None
+    if member is None:
+        raise SubmissionRejected([Problem("", "this account is not a member of a mission")])
+    station = PollingStation.objects.filter(election=member.mission.election_id,
+                                            code=candidate.station).first()
+    if station is None:
+        raise SubmissionRejected([Problem("station", f"no polling station with code "
+                                                     f"{candidate.station!r} in this election")])
+    version, definition = definition_for(candidate.form, candidate.version, station.election)
+    result = definition.validate(candidate.answers)
+    if result.errors:
+        raise SubmissionRejected([Problem(f"answers.{e.question}", e.message)
+                                  for e in result.errors])
+    try:
+        with transaction.atomic():
+            return _create(candidate, payload, user, member, station, version, result)
+    except IntegrityError:
+        # Another request stored the same key first; answer with its receipt.
+        existing = _receipt_for_key(candidate.key)
+        if existing is None:
+            raise
+        return existing
+
+
+def _create(candidate, payload, user, member, station, version, result) -> Receipt:
+    # Lock the station so that concurrent reports about it see each other's conflicts.
+    PollingStation.objects.select_for_update().filter(pk=station.pk).first()
+    now = timezone.now()
+    alerts = [{"question": a.question, "answer": a.answer} for a in result.alerts]
+    submission = Submission.objects.create(
+        key=candidate.key, channel=payload.channel, form_version=version,
+        phase=version.form.phase, station=station, mission=member.mission, team=member.team,
+        observer=member, submitted_by=user, device_time=candidate.device_time, received_at=now,
+        answers=result.answers, alerts=alerts,
+        flags=phase_hour_flags(version.form.phase, station.election, now, candidate.device_time),
+    )
+    SubmissionRevision.objects.create(submission=submission, number=1, answers=result.answers,
+                                      author=user, payload=payload)
+    _flag_conflicts(submission)
+    lock_once(version)
+    log_action("intake.submission_received", actor=user, target=submission,
+               data={"key": str(submission.key), "channel": submission.channel,
+                     "alerts": len(alerts)})
+    return _receipt(submission, duplicate=False)
+
+
+def _flag_conflicts(submission: Submission) -> None:
+    others = conflicting_submissions(submission)
+    if not others:
+        return
+    for other in [submission, *others]:
+        if "conflict" not in other.flags:
+            other.flags = [*other.flags, "conflict"]
+            other.save(update_fields=["flags"])
+
+
+def _receipt_for_key(key: uuid.UUID) -> Receipt | None:
+    submission = Submission.objects.filter(key=key).first()
+    return _receipt(submission, duplicate=True) if submission else None
+
+
+def _receipt(submission: Submission, *, duplicate: bool) -> Receipt:
+    return Receipt(key=str(submission.key), submission_id=submission.pk,
+                   received_at=submission.received_at, duplicate=duplicate,
+                   status=submission.status, flags=list(submission.flags),
+                   alerts=list(submission.alerts))
+
+
+def _mark_payload(payload: RawPayload, status: str, *, problems=(), submission_id=None) -> None:
+    RawPayload.objects.filter(pk=payload.pk).update(
+        status=status, problems=[p.as_dict() for p in problems], submission_id=submission_id)
+
+
+@transaction.atomic
+def revise_submission(submission: Submission, answers: dict[str, Any], *, actor,
+                      reason: str) -> SubmissionRevision:
+    """Record corrected answers as a new revision; earlier revisions stay as they were."""
+    _, definition = definition_for(submission.form_version.form.code,
+                                   submission.form_version.version, submission.station.election)
+    result = definition.validate(answers)
+    if result.errors:
+        raise SubmissionRejected([Problem(f"answers.{e.question}", e.message)
+                                  for e in result.errors])
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    number = locked.revision + 1
+    revision = SubmissionRevision.objects.create(submission=locked, number=number,
+                                                 answers=result.answers, author=actor,
+                                                 reason=reason)
+    locked.answers = result.answers
+    locked.alerts = [{"question": a.question, "answer": a.answer} for a in result.alerts]
+    locked.revision = number
+    locked.save(update_fields=["answers", "alerts", "revision"])
+    log_action("intake.submission_revised", actor=actor, target=locked,
+               data={"revision": number, "reason": reason})
+    return revision
+
+
+@transaction.atomic
+def review_submission(submission: Submission, decision: str, *, reviewer,
+                      reason: str = "") -> Review:
+    if decision not in Review.Decision.values:
+        raise ValueError(f"unknown decision {decision!r}; use one of "
+                         f"{', '.join(Review.Decision.values)}")
+    if decision == Review.Decision.REJECT and not reason.strip():
+        raise SubmissionRejected([Problem("reason", "give a reason for rejecting a report")])
+    review = Review.objects.create(submission=submission, decision=decision, reason=reason,
+                                   reviewer=reviewer)
+    status = {Review.Decision.ACCEPT: Submission.Status.ACCEPTED,
+              Review.Decision.FLAG: Submission.Status.FLAGGED,
+              Review.Decision.REJECT: Submission.Status.REJECTED}[decision]
+    Submission.objects.filter(pk=submission.pk).update(status=status)
+    log_action(f"intake.submission_{status}", actor=reviewer, target=submission,
+               data={"reason": reason})
+    return review
