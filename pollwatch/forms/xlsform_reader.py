@@ -257,6 +257,11 @@ class _Reader:
         if title is None:
             form_title = _text(row.get("form_title", data["code"]))
             title = {language: form_title for language in self.languages}
+            if len(self.languages) > 1:
+                self.warnings.append(
+                    f"{sheet.where(number, 'form_title')}: used as the title in every language;"
+                    " add pollwatch_title::<language> columns to translate it"
+                )
         data["title"] = title
         description = self.translations(sheet, number, row, "pollwatch_description", False)
         if description:

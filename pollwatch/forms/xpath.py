@@ -269,4 +269,6 @@ def to_term(node: Node, self_code: str | None = None) -> Expression:
         if self_code is None:
             raise XPathError("'.' (the question itself) only makes sense in a constraint")
         return {"q": self_code}
+    if kind == "call" and node[1] not in ("not", "selected"):
+        raise XPathError(f"the function {node[1]}() is not supported")
     raise XPathError("a condition stands where a value is expected")
