@@ -1,0 +1,77 @@
+"""Forms and their immutable versions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from pollwatch.forms.definition import PHASES
+
+
+class FormVersionLocked(Exception):
+    """A locked form version (one that has received submissions) was about to change."""
+
+
+class Form(models.Model):
+    code = models.SlugField(max_length=64, unique=True)
+    phase = models.CharField(max_length=16, choices=[(phase, phase) for phase in PHASES])
+    title = models.CharField(max_length=300, help_text="Title in the form's first language.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def latest_version(self) -> FormVersion | None:
+        return self.versions.order_by("-version").first()
+
+
+class FormVersion(models.Model):
+    """One published definition of a form; once locked (first submission) it never changes."""
+
+    form = models.ForeignKey(Form, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField()
+    definition = models.JSONField()
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the canonical definition.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    locked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["form", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["form", "version"], name="form_version_unique"),
+            models.CheckConstraint(
+                condition=models.Q(version__gte=1), name="form_version_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form.code} v{self.version}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            stored = (
+                FormVersion.objects.filter(pk=self.pk, locked_at__isnull=False)
+                .values("definition", "digest", "version", "form_id")
+                .first()
+            )
+            mine = {
+                "definition": self.definition,
+                "digest": self.digest,
+                "version": self.version,
+                "form_id": self.form_id,
+            }
+            if stored is not None and stored != mine:
+                raise FormVersionLocked(
+                    f"{self}: has received submissions; publish a new version instead"
+                )
+        super().save(*args, **kwargs)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None

@@ -1,0 +1,147 @@
+"""``pollwatch forms``: install the standard library, check and convert form files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from pollwatch.forms.definition import (
+    BallotOption,
+    FormDefinition,
+    FormDefinitionError,
+    load_definition,
+    load_definition_file,
+)
+from pollwatch.forms.xlsform import XLSFormError, export_xform, export_xlsform, import_xlsform
+
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
+class Command(BaseCommand):
+    help = "Install the standard forms, validate a form file, import or export XLSForm."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True)
+        actions.add_parser("load-library", help="install or update the standard forms")
+        validate = actions.add_parser("validate", help="check a form file (JSON or XLSForm)")
+        validate.add_argument("file", type=Path)
+        imported = actions.add_parser("import-xlsform", help="publish a form from an XLSForm")
+        imported.add_argument("file", type=Path)
+        imported.add_argument("--code", help="form code, when the settings have no form_id")
+        imported.add_argument("--phase", help="phase, when the settings have no pollwatch_phase")
+        for name, text in (("export-xlsform", "XLSForm workbook"), ("export-xform", "XForm XML")):
+            exported = actions.add_parser(name, help=f"write a published form as {text}")
+            exported.add_argument("code")
+            exported.add_argument("--out", type=Path, required=True)
+            exported.add_argument("--version", type=int, help="default: the latest version")
+            exported.add_argument(
+                "--ballot-option",
+                action="append",
+                default=[],
+                metavar="CODE=NAME",
+                help="bind per-option questions (PVT form 2); repeat for each option",
+            )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        if action == "load-library":
+            self.load_library()
+        elif action == "validate":
+            self.validate(options["file"])
+        elif action == "import-xlsform":
+            self.import_xlsform(options["file"], options["code"], options["phase"])
+        else:
+            definition = self.published(options["code"], options["version"])
+            definition = bind_options(definition, options["ballot_option"])
+            self.export(definition, options["out"], xform=action == "export-xform")
+
+    def load_library(self) -> None:
+        from pollwatch.forms.library import library_files
+        from pollwatch.forms.services import publish_form_version
+
+        for path in library_files():
+            data = json.loads(path.read_text(encoding="utf-8"))
+            version = publish_form_version(data)
+            self.stdout.write(f"{version.form.code}: version {version.version}")
+
+    def validate(self, path: Path) -> None:
+        """Check a file; touches no database."""
+        definition = read_form_file(path)
+        count = sum(1 for _ in definition.questions())
+        self.stdout.write(
+            f"{path.name}: valid form {definition.code!r} ({definition.phase}, {count} questions,"
+            f" {', '.join(definition.languages)})"
+        )
+
+    def import_xlsform(self, path: Path, code: str | None, phase: str | None) -> None:
+        from pollwatch.forms.services import FormServiceError, publish_form_version
+
+        result = run_import(path, code, phase)
+        for warning in result.warnings:
+            self.stderr.write(f"warning: {warning}")
+        try:
+            version = publish_form_version(result.definition.to_dict())
+        except FormServiceError as error:
+            raise CommandError("\n".join(error.errors)) from error
+        self.stdout.write(f"{version.form.code}: version {version.version}")
+
+    def published(self, code: str, number: int | None) -> FormDefinition:
+        from pollwatch.forms.models import FormVersion
+
+        versions = FormVersion.objects.filter(form__code=code).order_by("-version")
+        if number is not None:
+            versions = versions.filter(version=number)
+        version = versions.first()
+        if version is None:
+            raise CommandError(
+                f"no published form {code!r}" + (f" version {number}" if number else "")
+            )
+        return load_definition(version.definition)
+
+    def export(self, definition: FormDefinition, out: Path, xform: bool) -> None:
+        try:
+            if xform:
+                out.write_text(export_xform(definition), encoding="utf-8")
+            else:
+                out.write_bytes(export_xlsform(definition))
+        except XLSFormError as error:
+            raise CommandError("\n".join(error.errors)) from error
+        self.stdout.write(f"{definition.code}: written to {out}")
+
+
+def read_form_file(path: Path) -> FormDefinition:
+    if not path.exists():
+        raise CommandError(f"{path}: no such file")
+    if path.suffix.lower() in XLSX_SUFFIXES:
+        return run_import(path, None, None).definition
+    try:
+        return load_definition_file(path)
+    except FormDefinitionError as error:
+        raise CommandError(f"{path.name}:\n" + "\n".join(error.errors)) from error
+
+
+def run_import(path: Path, code: str | None, phase: str | None) -> Any:
+    if not path.exists():
+        raise CommandError(f"{path}: no such file")
+    try:
+        return import_xlsform(path, code=code, phase=phase)
+    except XLSFormError as error:
+        raise CommandError(f"{path.name}:\n" + "\n".join(error.errors)) from error
+
+
+def bind_options(definition: FormDefinition, pairs: list[str]) -> FormDefinition:
+    if not pairs:
+        return definition
+    options = []
+    for pair in pairs:
+        code, separator, name = pair.partition("=")
+        if not separator or not code.strip() or not name.strip():
+            raise CommandError(f"--ballot-option {pair!r}: write it as CODE=NAME")
+        options.append(BallotOption(code.strip(), {"en": name.strip()}))
+    try:
+        return definition.bind_ballot_options(options)
+    except ValueError as error:
+        raise CommandError(str(error)) from error

@@ -1,0 +1,89 @@
+"""Publishing and locking form versions: the only ways form data changes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from pollwatch.forms.definition import FormDefinition, FormDefinitionError, load_definition
+from pollwatch.forms.models import Form, FormVersion, FormVersionLocked
+
+
+class FormServiceError(Exception):
+    """A form that cannot be published; ``errors`` lists why, one line each."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+def definition_digest(definition: Mapping[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of a definition, its version number left out."""
+    content = {key: value for key, value in definition.items() if key != "version"}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def publish_form_version(definition: Mapping[str, Any], actor: Any = None) -> FormVersion:
+    """Publish a definition: the latest version if its content is unchanged, else a new one.
+
+    Raises ``FormServiceError`` when the definition is invalid.
+    """
+    try:
+        loaded = load_definition(definition)
+    except FormDefinitionError as error:
+        raise FormServiceError(error.errors) from error
+    canonical = loaded.to_dict()
+    digest = definition_digest(canonical)
+    with transaction.atomic():
+        form, _ = Form.objects.get_or_create(
+            code=loaded.code, defaults={"phase": loaded.phase, "title": _title(loaded)}
+        )
+        form = Form.objects.select_for_update().get(pk=form.pk)
+        latest = form.latest_version()
+        if latest is not None and latest.digest == digest:
+            return latest
+        number = 1 if latest is None else latest.version + 1
+        canonical["version"] = number
+        form.phase, form.title = loaded.phase, _title(loaded)
+        form.save(update_fields=["phase", "title"])
+        return FormVersion.objects.create(
+            form=form,
+            version=number,
+            definition=canonical,
+            digest=digest,
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
+
+
+def _title(definition: FormDefinition) -> str:
+    return definition.title[definition.languages[0]][:300]
+
+
+def lock_form_version(version: FormVersion) -> FormVersion:
+    """Mark a version as having received submissions; idempotent and safe under concurrency."""
+    FormVersion.objects.filter(pk=version.pk, locked_at__isnull=True).update(
+        locked_at=timezone.now()
+    )
+    version.refresh_from_db(fields=["locked_at"])
+    return version
+
+
+def form_definition(version: FormVersion) -> FormDefinition:
+    """The typed definition stored in a version."""
+    return load_definition(version.definition)
+
+
+__all__ = [
+    "FormServiceError",
+    "FormVersionLocked",
+    "definition_digest",
+    "form_definition",
+    "lock_form_version",
+    "publish_form_version",
+]

@@ -1,0 +1,265 @@
+"""XLSForm import and export, and XForm export for ODK Collect and Enketo.
+
+Import reads the survey, choices and settings sheets with openpyxl, so that
+every problem names its sheet, row and column, and has pyxform convert the
+workbook first, so that what ODK would refuse is refused here too. Export
+writes the same three sheets with openpyxl; XForm XML comes from pyxform's
+``convert``. pollwatch keeps what XLSForm has no column for in extra columns
+(``pollwatch_critical``, ``pollwatch_checks``, ``pollwatch_assessment``,
+``pollwatch_phase``, ``pollwatch_title::<language>``), which ODK ignores, so a
+form survives the round trip unchanged.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import openpyxl
+from pyxform.errors import PyXFormError
+from pyxform.xls2xform import convert
+
+from pollwatch.forms.definition import Check, FormDefinition, Label, Question
+from pollwatch.forms.xlsform_reader import LANGUAGE_NAMES, XLSFormError, read_xlsform
+from pollwatch.forms.xpath import XPathError, term_to_xpath, to_xpath
+
+__all__ = ["XLSFormError", "export_xform", "export_xlsform", "import_xlsform"]
+
+TYPES_OUT = {
+    "integer": "integer",
+    "decimal": "decimal",
+    "time": "time",
+    "text": "text",
+    "photo": "image",
+}
+SHEETS = ("survey", "choices", "settings")
+Rows = list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class XLSFormImport:
+    definition: FormDefinition
+    warnings: tuple[str, ...]
+
+
+def language_column(language: str) -> str:
+    """``ru`` → ``Russian (ru)``, the way XLSForm names a language."""
+    return f"{LANGUAGE_NAMES.get(language, language)} ({language})"
+
+
+# Export --------------------------------------------------------------------------------
+
+
+def xlsform_sheets(definition: FormDefinition) -> dict[str, Rows]:
+    """The survey, choices and settings rows of ``definition`` as XLSForm."""
+    if definition.needs_ballot_options:
+        raise XLSFormError(
+            [f"form {definition.code!r}: bind it to the election's ballot options first"]
+        )
+    checks_by_question: dict[str, list[Check]] = {}
+    for check in definition.checks:
+        checks_by_question.setdefault(check.question, []).append(check)
+    errors: list[str] = []
+    survey: Rows = []
+    for section in definition.sections:
+        row = {"type": "begin group", "name": section.code}
+        row |= _translated("label", section.title)
+        if section.relevant is not None:
+            row["relevant"] = _xpath_or_error(section.relevant, section.code, errors)
+        survey.append(row)
+        for question in section.questions:
+            checks = checks_by_question.get(question.code, [])
+            survey.append(_question_row(definition, question, checks, errors))
+        survey.append({"type": "end group", "name": section.code})
+    if errors:
+        raise XLSFormError(errors)
+    return {
+        "survey": survey,
+        "choices": _choice_rows(definition),
+        "settings": [_settings_row(definition)],
+    }
+
+
+def _translated(column: str, label: Label | None) -> dict[str, str]:
+    if not label:
+        return {}
+    return {f"{column}::{language_column(lang)}": text for lang, text in label.items()}
+
+
+def _xpath_or_error(expr: Mapping[str, Any], where: str, errors: list[str]) -> str:
+    try:
+        return to_xpath(expr)
+    except XPathError as error:
+        errors.append(f"{where}: {error}")
+        return ""
+
+
+def _question_type(definition: FormDefinition, question: Question) -> str:
+    if question.type == "yes_no":
+        return "select_one yes_no"
+    if question.type == "single_choice":
+        return f"select_one {question.choices}"
+    if question.type == "multiple_choice":
+        return f"select_multiple {question.choices}"
+    return TYPES_OUT[question.type]
+
+
+def _question_row(
+    definition: FormDefinition, question: Question, checks: list[Check], errors: list[str]
+) -> dict[str, Any]:
+    row: dict[str, Any] = {"type": _question_type(definition, question), "name": question.code}
+    row |= _translated("label", question.label)
+    row |= _translated("hint", question.guidance)
+    if question.required:
+        row["required"] = "yes"
+    if question.relevant is not None:
+        row["relevant"] = _xpath_or_error(question.relevant, question.code, errors)
+    row |= _constraint_columns(question, checks, errors)
+    if question.critical_when is not None:
+        row["pollwatch_critical"] = _xpath_or_error(question.critical_when, question.code, errors)
+    if question.assessment:
+        row["pollwatch_assessment"] = "yes"
+    return row
+
+
+def _bounds(question: Question) -> list[str]:
+    constraint = question.constraint
+    if constraint is None:
+        return []
+    parts = []
+    for value, template in (
+        (constraint.min, ". >= {}"),
+        (constraint.max, ". <= {}"),
+        (constraint.max_length, "string-length(.) <= {}"),
+        (constraint.min_choices, "count-selected(.) >= {}"),
+        (constraint.max_choices, "count-selected(.) <= {}"),
+    ):
+        if value is not None:
+            parts.append(template.format(term_to_xpath({"value": value})))
+    return parts
+
+
+def _constraint_columns(
+    question: Question, checks: list[Check], errors: list[str]
+) -> dict[str, Any]:
+    parts = _bounds(question)
+    message = question.constraint.message if question.constraint else None
+    if len(checks) > 1:
+        errors.append(
+            f"{question.code}: carries {len(checks)} cross-field checks, but XLSForm has one "
+            "constraint message per question; anchor them on different questions"
+        )
+        return {}
+    for check in checks:
+        if message is not None and message != check.message:
+            errors.append(
+                f"{question.code}: its bounds message and check {check.code!r} message differ, "
+                "but XLSForm has one constraint message per question"
+            )
+        message = check.message
+        rule = _xpath_or_error(check.rule, f"check {check.code}", errors)
+        parts.append(f"({rule})" if check.rule["op"] in ("and", "or") else rule)
+    columns: dict[str, Any] = {}
+    if parts:
+        columns["constraint"] = " and ".join(parts)
+    columns |= _translated("constraint_message", message)
+    if checks:
+        columns["pollwatch_checks"] = " ".join(check.code for check in checks)
+    return columns
+
+
+def _choice_rows(definition: FormDefinition) -> Rows:
+    rows: Rows = []
+    if any(question.type == "yes_no" for question in definition.questions()):
+        for code, en, ru in (("yes", "Yes", "Да"), ("no", "No", "Нет")):
+            texts = {"en": en, "ru": ru}
+            label = {lang: texts.get(lang, en) for lang in definition.languages}
+            rows.append({"list_name": "yes_no", "name": code} | _translated("label", label))
+    for name, choices in definition.choice_lists.items():
+        for choice in choices:
+            rows.append(
+                {"list_name": name, "name": choice.code} | _translated("label", choice.label)
+            )
+    return rows
+
+
+def _settings_row(definition: FormDefinition) -> dict[str, Any]:
+    default = definition.languages[0]
+    row: dict[str, Any] = {
+        "form_id": definition.code,
+        "form_title": definition.title[default],
+        "default_language": language_column(default),
+        "pollwatch_phase": definition.phase,
+    }
+    if definition.version is not None:
+        row["version"] = str(definition.version)
+    row |= _translated("pollwatch_title", definition.title)
+    row |= _translated("pollwatch_description", definition.description)
+    return row
+
+
+def export_xlsform(definition: FormDefinition) -> bytes:
+    """The XLSForm workbook (``.xlsx``) of ``definition``."""
+    sheets = xlsform_sheets(definition)
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for name in SHEETS:
+        _write_sheet(workbook.create_sheet(name), sheets[name])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_sheet(sheet: Any, rows: Rows) -> None:
+    columns: list[str] = []
+    for row in rows:
+        columns += [column for column in row if column not in columns]
+    sheet.append(columns)
+    for row in rows:
+        sheet.append([row.get(column) for column in columns])
+
+
+def export_xform(definition: FormDefinition) -> str:
+    """The XForm XML of ``definition``, as ODK Collect and Enketo read it (via pyxform)."""
+    try:
+        result = convert(xlsform_sheets(definition), warnings=[], pretty_print=True)
+    except PyXFormError as error:
+        raise XLSFormError([f"pyxform: {error}"]) from error
+    return result.xform
+
+
+# Import --------------------------------------------------------------------------------
+
+
+def import_xlsform(
+    source: str | Path | bytes | BinaryIO,
+    *,
+    code: str | None = None,
+    phase: str | None = None,
+) -> XLSFormImport:
+    """A form definition from an XLSForm workbook; ``XLSFormError`` names sheet, row and column.
+
+    ``code`` and ``phase`` fill in (or override) the ``form_id`` and
+    ``pollwatch_phase`` settings.
+    """
+    content = _content_of(source)
+    warnings: list[str] = []
+    try:
+        convert(io.BytesIO(content), warnings=warnings, file_type=".xlsx")
+    except PyXFormError as error:
+        raise XLSFormError([f"pyxform: {error}"]) from error
+    except Exception as error:  # pyxform reports unreadable workbooks in many ways
+        raise XLSFormError([f"not a readable XLSForm workbook: {error}"]) from error
+    definition, notes = read_xlsform(content, code=code, phase=phase)
+    return XLSFormImport(definition, tuple([*notes, *(f"pyxform: {w}" for w in warnings)]))
+
+
+def _content_of(source: str | Path | bytes | BinaryIO) -> bytes:
+    if isinstance(source, bytes):
+        return source
+    if isinstance(source, str | Path):
+        return Path(source).read_bytes()
+    return source.read()

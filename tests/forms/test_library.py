@@ -1,0 +1,129 @@
+"""The standard library: every form loads, is short, bilingual and internally consistent."""
+
+from __future__ import annotations
+
+import pytest
+
+from pollwatch.forms.conditions import references
+from pollwatch.forms.definition import BallotOption, load_definition_file
+from pollwatch.forms.library import LIBRARY_CODES, library_files, library_forms
+from pollwatch.forms.validation import validate_answers
+
+FORMS = library_forms()
+OPTIONS = [
+    BallotOption("a", {"en": "Alpha", "ru": "Альфа"}),
+    BallotOption("b", {"en": "Beta", "ru": "Бета"}),
+]
+
+
+def test_library_holds_the_standard_forms():
+    assert set(FORMS) == {
+        "opening",
+        "voting",
+        "closing_counting",
+        "tabulation",
+        "incident",
+        "pvt_form1",
+        "pvt_form2",
+        "long_term_weekly",
+        "accessibility",
+    }
+    assert [path.stem for path in library_files()] == list(LIBRARY_CODES)
+
+
+@pytest.mark.parametrize("path", library_files(), ids=lambda path: path.stem)
+def test_every_library_file_loads_and_its_code_is_its_name(path):
+    form = load_definition_file(path)
+    assert form.code == path.stem
+    assert form.languages == ("en", "ru")
+    assert sum(1 for _ in form.questions()) <= 25
+
+
+@pytest.mark.parametrize("code", LIBRARY_CODES)
+def test_every_condition_check_and_critical_item_refers_to_existing_questions(code):
+    form = FORMS[code]
+    codes = {question.code for question in form.questions()}
+    expressions = [c.rule for c in form.checks]
+    expressions += [s.relevant for s in form.sections if s.relevant]
+    for question in form.questions():
+        expressions += [e for e in (question.relevant, question.critical_when) if e]
+    for expr in expressions:
+        assert set(references(expr)) <= codes
+    assert {check.question for check in form.checks} <= codes
+
+
+@pytest.mark.parametrize(
+    ("code", "phase"),
+    [
+        ("opening", "opening"),
+        ("voting", "voting"),
+        ("closing_counting", "counting"),
+        ("tabulation", "tabulation"),
+        ("incident", "incident"),
+        ("pvt_form1", "pvt"),
+        ("pvt_form2", "pvt"),
+        ("long_term_weekly", "long_term"),
+    ],
+)
+def test_phase_of_each_form(code, phase):
+    assert FORMS[code].phase == phase
+
+
+@pytest.mark.parametrize(
+    "code", ["opening", "voting", "closing_counting", "tabulation", "accessibility"]
+)
+def test_station_forms_end_with_the_four_point_assessment(code):
+    assessments = [q for q in FORMS[code].questions() if q.assessment]
+    assert len(assessments) == 1 and assessments[0].required
+
+
+def test_critical_incident_categories_raise_alerts():
+    form = FORMS["incident"]
+    base = {
+        "incident_time": "10:15",
+        "description": "Seen",
+        "witnessed": "directly",
+        "commission_informed": "no",
+    }
+    stuffing = validate_answers(form, {**base, "category": "ballot_stuffing"})
+    campaigning = validate_answers(form, {**base, "category": "campaigning"})
+    assert stuffing.is_valid and [a.question for a in stuffing.alerts] == ["category"]
+    assert campaigning.is_valid and campaigning.alerts == ()
+
+
+def pvt_figures(**changes):
+    figures = {
+        "ballot_stuffing": "no",
+        "observer_access": "full",
+        "count_observed": "yes",
+        "copy_received": "yes",
+        "registered": 1000,
+        "ballots_issued": 600,
+        "ballots_in_boxes": 590,
+        "invalid": 10,
+        "valid": 580,
+        "votes_a": 300,
+        "votes_b": 280,
+    }
+    return {**figures, **changes}
+
+
+def test_pvt_form2_accepts_figures_that_add_up():
+    form = FORMS["pvt_form2"].bind_ballot_options(OPTIONS)
+    result = validate_answers(form, pvt_figures())
+    assert result.is_valid, result.errors
+
+
+@pytest.mark.parametrize(
+    ("changes", "check"),
+    [
+        ({"votes_b": 281}, "votes_add_up_to_valid"),
+        ({"invalid": 11, "ballots_in_boxes": 590}, "votes_and_invalid_add_up_to_boxes"),
+        ({"ballots_issued": 1001}, "issued_within_registered"),
+        ({"ballots_in_boxes": 601, "invalid": 21}, "boxes_within_issued"),
+    ],
+)
+def test_pvt_form2_arithmetic_checks(changes, check):
+    form = FORMS["pvt_form2"].bind_ballot_options(OPTIONS)
+    failed = {e.reason for e in validate_answers(form, pvt_figures(**changes)).errors}
+    assert f"check_failed:{check}" in failed

@@ -1,0 +1,317 @@
+"""XLSForm import and export, XForm export, and the XPath form of conditions."""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pollwatch.forms.conditions import evaluate
+from pollwatch.forms.definition import BallotOption, load_definition
+from pollwatch.forms.library import library_forms
+from pollwatch.forms.validation import validate_answers
+from pollwatch.forms.xlsform import XLSFormError, export_xform, export_xlsform, import_xlsform
+from pollwatch.forms.xpath import XPathError, parse_xpath, to_expression, to_xpath
+from tests.forms.builders import sample_form
+
+FIXTURE = Path(__file__).with_name("fixtures") / "observer_checklist.xlsx"
+OPTIONS = [
+    BallotOption("a", {"en": "Alpha", "ru": "Альфа"}),
+    BallotOption("b", {"en": "Beta", "ru": "Бета"}),
+]
+XFORMS = "{http://www.w3.org/2002/xforms}"
+
+
+def edited_fixture(edit) -> bytes:
+    """The fixture workbook after ``edit(workbook)``."""
+    workbook = openpyxl.load_workbook(FIXTURE)
+    edit(workbook)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def survey_row(workbook, name: str) -> int:
+    for row in workbook["survey"].iter_rows(min_row=2):
+        if row[1].value == name:
+            return row[0].row
+    raise LookupError(name)
+
+
+def test_fixture_imports_with_sections_conditions_constraints_and_choices():
+    result = import_xlsform(FIXTURE)
+    form = result.definition
+    assert form.code == "observer_checklist" and form.phase == "voting"
+    assert form.languages == ("en", "ru")
+    assert [s.code for s in form.sections] == ["arrival", "conduct", "figures"]
+    assert form.sections[1].relevant == {"op": "eq", "q": "admitted", "value": "yes"}
+    assert form.question("admitted").type == "yes_no"
+    assert form.question("refusal_reason").relevant == {"op": "eq", "q": "admitted", "value": "no"}
+    assert form.question("stuffing_details").relevant == {
+        "op": "in",
+        "q": "problems",
+        "values": ["stuffing", "carousel"],
+    }
+    assert form.question("voters_in_line").constraint.max == 2000
+    assert form.question("problems").constraint.max_choices == 3
+    assert form.question("problems").guidance["ru"] == "Отметьте все подходящие"
+    assert form.choice_codes(form.question("problems"))[:2] == ("stuffing", "carousel")
+    [check] = form.checks
+    assert check.question == "invalid"
+    assert check.message["en"] == "Valid plus invalid must equal the box"
+    assert any("metadata 'start' skipped" in warning for warning in result.warnings)
+
+
+def test_imported_check_and_conditions_work_in_validation():
+    form = import_xlsform(FIXTURE).definition
+    answers = {
+        "arrival_time": "07:10",
+        "admitted": "yes",
+        "voters_in_line": 3,
+        "ballots_in_box": 100,
+        "valid": 90,
+        "invalid": 9,
+    }
+    reasons = {(e.question, e.reason) for e in validate_answers(form, answers).errors}
+    assert reasons == {("invalid", "check_failed:invalid_check")}
+    refused = validate_answers(
+        form, {"arrival_time": "07:10", "admitted": "no", "refusal_reason": "full"}
+    )
+    assert refused.is_valid, refused.errors
+
+
+def test_fixture_round_trips_through_export_unchanged():
+    first = import_xlsform(FIXTURE).definition
+    second = import_xlsform(export_xlsform(first)).definition
+    assert second.to_dict() == first.to_dict()
+
+
+def test_exported_workbook_has_the_three_sheets_and_odk_columns():
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(export_xlsform(import_xlsform(FIXTURE).definition))
+    )
+    assert workbook.sheetnames == ["survey", "choices", "settings"]
+    headers = [cell.value for cell in workbook["survey"][1]]
+    assert {
+        "type",
+        "name",
+        "label::English (en)",
+        "label::Russian (ru)",
+        "relevant",
+        "constraint",
+        "constraint_message::Russian (ru)",
+    } <= set(headers)
+
+
+@pytest.mark.parametrize("code", list(library_forms()))
+def test_every_library_form_round_trips_through_xlsform(code):
+    form = library_forms()[code]
+    if form.needs_ballot_options:
+        form = form.bind_ballot_options(OPTIONS)
+    assert import_xlsform(export_xlsform(form)).definition.to_dict() == form.to_dict()
+
+
+def test_xform_export_carries_conditions_and_constraints():
+    xform = export_xform(load_definition(sample_form()))
+    root = ET.fromstring(xform)
+    binds = {bind.get("nodeset"): bind for bind in root.iter(f"{XFORMS}bind")}
+    details = binds["/data/general/details"]
+    assert "selected(" in details.get("relevant") and "/data/general/problems" in details.get(
+        "relevant"
+    )
+    assert binds["/data/figures/box"].get("constraint") == ". >= 0 and . <= 1000"
+    assert "/data/figures/valid" in binds["/data/figures/invalid"].get("constraint")
+    assert binds["/data/general/arrival"].get("required") == "true()"
+
+
+def test_unbound_pvt_form_cannot_be_exported():
+    with pytest.raises(XLSFormError, match="bind it to the election's ballot options first"):
+        export_xlsform(library_forms()["pvt_form2"])
+
+
+def test_two_checks_on_one_question_cannot_be_exported():
+    data = sample_form()
+    data["checks"].append({**data["checks"][0], "code": "again"})
+    with pytest.raises(XLSFormError, match="invalid: carries 2 cross-field checks"):
+        export_xlsform(load_definition(data))
+
+
+def set_cell(workbook, row, header, value):
+    sheet = workbook["survey"]
+    headers = [cell.value for cell in sheet[1]]
+    if header not in headers:
+        sheet.cell(row=1, column=len(headers) + 1, value=header)
+        headers.append(header)
+    sheet.cell(row=row, column=headers.index(header) + 1).value = value
+
+
+@pytest.mark.parametrize(
+    ("question", "header", "value", "expected"),
+    [
+        (
+            "voters_in_line",
+            "type",
+            "geopoint",
+            "survey row 12, column A (type): the type 'geopoint' cannot be represented",
+        ),
+        (
+            "turnout_share",
+            "relevant",
+            "today() > 3",
+            "survey row 18, column H (relevant): cannot be represented: the function today()",
+        ),
+        (
+            "turnout_share",
+            "constraint",
+            ". >= 0 and regex(., '[0-9]')",
+            "survey row 18, column I (constraint): cannot be represented: the function regex()",
+        ),
+        (
+            "valid",
+            "calculation",
+            "${invalid} * 2",
+            "survey row 16, column L (calculation): the column 'calculation' cannot be represented",
+        ),
+        (
+            "valid",
+            "label::Russian (ru)",
+            None,
+            "survey row 16, column D (label::Russian (ru)): no label text in ru",
+        ),
+        (
+            "valid",
+            "required",
+            "${admitted} = 'yes'",
+            "survey row 16, column G (required): \"${admitted} = 'yes'\" cannot be represented",
+        ),
+        (
+            "arrival_time",
+            "relevant",
+            "${valid} > 0",
+            "survey row 5, column H (relevant): refers to 'valid', which does not come before it",
+        ),
+        (
+            "refusal_reason",
+            "relevant",
+            "${admitted} = 'maybe'",
+            "survey row 7, column H (relevant): 'maybe' is not an answer to yes_no question",
+        ),
+    ],
+)
+def test_unrepresentable_cells_are_named_by_sheet_row_and_column(question, header, value, expected):
+    def edit(workbook):
+        set_cell(workbook, survey_row(workbook, question), header, value)
+
+    with pytest.raises(XLSFormError) as raised:
+        import_xlsform(edited_fixture(edit))
+    assert any(error.startswith(expected) for error in raised.value.errors), raised.value.errors
+
+
+def test_nested_group_is_refused_at_its_row():
+    def edit(workbook):
+        set_cell(workbook, survey_row(workbook, "problems"), "type", "begin group")
+        set_cell(workbook, survey_row(workbook, "voters_in_line"), "type", "end group")
+
+    with pytest.raises(XLSFormError, match=r"survey row 10, column A \(type\): groups inside"):
+        import_xlsform(edited_fixture(edit))
+
+
+def test_missing_phase_is_asked_for_and_can_be_given():
+    def edit(workbook):
+        workbook["settings"]["E2"] = None
+
+    content = edited_fixture(edit)
+    with pytest.raises(XLSFormError, match=r"settings row 2, column E \(pollwatch_phase\)"):
+        import_xlsform(content)
+    assert import_xlsform(content, phase="counting").definition.phase == "counting"
+
+
+def test_pyxform_rejections_are_reported():
+    def edit(workbook):
+        set_cell(workbook, survey_row(workbook, "valid"), "relevant", "${ghost} = 1")
+
+    with pytest.raises(XLSFormError, match="pyxform:.*ghost"):
+        import_xlsform(edited_fixture(edit))
+
+
+# The XPath form of conditions ---------------------------------------------------------
+
+CODES = st.sampled_from(["A", "B", "C"])
+VALUES = st.one_of(
+    st.sampled_from(["yes", "no", "a", "b", "it's"]),
+    st.integers(-5, 5),
+    st.sampled_from([0.5, -2.25]),
+)
+TERMS = st.one_of(CODES.map(lambda q: {"q": q}), VALUES.map(lambda v: {"value": v}))
+SUMS = st.lists(TERMS, min_size=2, max_size=3).map(lambda args: {"op": "sum", "args": args})
+LEAVES = st.one_of(
+    st.builds(
+        lambda op, q, v: {"op": op, "q": q, "value": v},
+        st.sampled_from(["eq", "ne", "gt", "ge", "lt", "le", "selected"]),
+        CODES,
+        VALUES,
+    ),
+    st.builds(
+        lambda op, left, right: {"op": op, "left": left, "right": right},
+        st.sampled_from(["eq", "ne", "gt", "le"]),
+        st.one_of(TERMS, SUMS),
+        st.one_of(TERMS, SUMS),
+    ),
+    st.builds(
+        lambda q, values: {"op": "in", "q": q, "values": values},
+        CODES,
+        st.lists(VALUES, min_size=1, max_size=3),
+    ),
+    CODES.map(lambda q: {"op": "answered", "q": q}),
+)
+EXPRESSIONS = st.recursive(
+    LEAVES,
+    lambda inner: st.one_of(
+        inner.map(lambda arg: {"op": "not", "arg": arg}),
+        st.builds(
+            lambda op, args: {"op": op, "args": args},
+            st.sampled_from(["and", "or"]),
+            st.lists(inner, min_size=1, max_size=3),
+        ),
+    ),
+    max_leaves=6,
+)
+ANSWERS = st.dictionaries(
+    CODES, st.one_of(st.none(), VALUES, st.lists(st.sampled_from(["a", "b", "yes"]), max_size=2))
+)
+
+
+@given(EXPRESSIONS, st.lists(ANSWERS, min_size=1, max_size=5))
+def test_writing_and_reading_xpath_keeps_the_meaning(expr, answer_sets):
+    read_back = to_expression(parse_xpath(to_xpath(expr)))
+    for answers in answer_sets:
+        assert evaluate(read_back, answers) is evaluate(expr, answers)
+
+
+@given(EXPRESSIONS)
+def test_xpath_reading_is_stable_after_one_round(expr):
+    once = to_expression(parse_xpath(to_xpath(expr)))
+    assert to_expression(parse_xpath(to_xpath(once))) == once
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "${a} = ",
+        "${a} = 'x' and",
+        "count(${a}) > 1",
+        "${a} * 2 = 4",
+        "(${a} = 'x'",
+        "${a} = 'x')",
+        "${a}",
+        "'yes'",
+    ],
+)
+def test_xpath_outside_the_subset_is_refused(text):
+    with pytest.raises(XPathError):
+        to_expression(parse_xpath(text))
