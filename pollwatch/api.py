@@ -13,12 +13,17 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from pollwatch.intake.services import SubmissionRejected
 
-api = NinjaAPI(title="pollwatch API", version="1", urls_namespace="api",
-               docs_url="/docs")
+api = NinjaAPI(title="pollwatch API", version="1", urls_namespace="api", docs_url="/docs")
 
 
-def problem(api: NinjaAPI, request: HttpRequest, status: int, title: str, detail: str = "",
-            errors: list[dict] | None = None) -> HttpResponse:
+def problem(
+    api: NinjaAPI,
+    request: HttpRequest,
+    status: int,
+    title: str,
+    detail: str = "",
+    errors: list[dict] | None = None,
+) -> HttpResponse:
     body = {"type": "about:blank", "title": title, "status": status}
     if detail:
         body["detail"] = detail
@@ -31,23 +36,38 @@ def problem(api: NinjaAPI, request: HttpRequest, status: int, title: str, detail
 
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request, error: NinjaValidationError):
-    errors = [{"field": ".".join(str(part) for part in item.get("loc", ())[1:]) or "body",
-               "reason": item.get("msg", "is invalid")} for item in error.errors]
+    errors = [
+        {
+            "field": ".".join(str(part) for part in item.get("loc", ())[1:]) or "body",
+            "reason": item.get("msg", "is invalid"),
+        }
+        for item in error.errors
+    ]
     return problem(api, request, 422, "The request is not valid", errors=errors)
 
 
 @api.exception_handler(SubmissionRejected)
 def on_submission_rejected(request, error: SubmissionRejected):
     stored = f" It is stored as payload {error.payload.pk} for review." if error.payload else ""
-    return problem(api, request, 422, "The submission was not accepted",
-                   detail="Correct the fields listed and send it again." + stored,
-                   errors=[p.as_dict() for p in error.problems])
+    return problem(
+        api,
+        request,
+        422,
+        "The submission was not accepted",
+        detail="Correct the fields listed and send it again." + stored,
+        errors=[p.as_dict() for p in error.problems],
+    )
 
 
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request, error):
-    return problem(api, request, 401, "Authentication required",
-                   detail="Send 'Authorization: Bearer <device token>' or log in.")
+    return problem(
+        api,
+        request,
+        401,
+        "Authentication required",
+        detail="Send 'Authorization: Bearer <device token>' or log in.",
+    )
 
 
 @api.exception_handler(HttpError)

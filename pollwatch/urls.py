@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from pollwatch.api import api
 from pollwatch.registry.views import home
 
 urlpatterns = [
@@ -11,5 +12,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("elections/", include("pollwatch.registry.urls")),
     path("missions/", include("pollwatch.missions.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

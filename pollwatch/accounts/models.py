@@ -22,8 +22,9 @@ class DeviceTokenQuerySet(models.QuerySet):
 class DeviceToken(models.Model):
     """Only a digest is kept; the token itself is shown once, when issued."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="device_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="device_tokens"
+    )
     name = models.CharField(max_length=100)
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -15,8 +15,11 @@ def assigned_stations(member: Member) -> list[PollingStation]:
     stops = _route_stops(member)
     if stops:
         return stops
-    return list(PollingStation.objects.in_areas(list(member.team.areas.all()))
-                .order_by("code")[:MAX_AREA_STATIONS])
+    return list(
+        PollingStation.objects.in_areas(list(member.team.areas.all())).order_by("code")[
+            :MAX_AREA_STATIONS
+        ]
+    )
 
 
 def _route_stops(member: Member) -> list[PollingStation]:
@@ -31,8 +34,17 @@ def assignment_for(member: Member) -> dict:
         "mission": member.mission.name,
         "team": member.team.code if member.team_id else None,
         "observer": member.full_name,
-        "stations": [{"code": s.code, "name": s.name, "address": s.address}
-                     for s in assigned_stations(member)],
-        "forms": [{"code": v.form.code, "version": v.version, "phase": v.form.phase,
-                   "title": v.definition.get("title", {})} for v in current_form_versions()],
+        "stations": [
+            {"code": s.code, "name": s.name, "address": s.address}
+            for s in assigned_stations(member)
+        ],
+        "forms": [
+            {
+                "code": v.form.code,
+                "version": v.version,
+                "phase": v.form.phase,
+                "title": v.definition.get("title", {}),
+            }
+            for v in current_form_versions()
+        ],
     }

@@ -39,26 +39,39 @@ def receive_batch(items: list[Any], *, user) -> list[dict[str, Any]]:
         rejected = SubmissionRejected([Problem("", "this account is not a member of a mission")])
         return [_rejected(index, rejected, payload) for index, payload in enumerate(payloads)]
     results: list[dict[str, Any] | None] = [None] * len(items)
-    ready = _prepare(items, payloads, member, results)
+    ready, repeated = _prepare(items, payloads, member, results)
     try:
         with transaction.atomic():
             _create_all(ready, member, user, results)
     except IntegrityError:
-        for index, _candidate, _prepared in ready:
-            try:
-                receipt = receive_submission(items[index], payloads[index], user=user)
-                results[index] = {"index": index, "result": "duplicate" if receipt.duplicate
-                                  else "created", "receipt": receipt.as_dict()}
-            except SubmissionRejected as rejected:
-                results[index] = _rejected(index, rejected, payloads[index])
+        repeated = [index for index, _, _ in ready] + repeated
+    for index in sorted(repeated):
+        results[index] = _one_by_one(index, items[index], payloads[index], user)
     return [result for result in results if result is not None]
+
+
+def _one_by_one(index: int, item: Any, payload: RawPayload, user) -> dict[str, Any]:
+    try:
+        receipt = receive_submission(item, payload, user=user)
+    except SubmissionRejected as rejected:
+        return _rejected(index, rejected, payload)
+    return {
+        "index": index,
+        "result": "duplicate" if receipt.duplicate else "created",
+        "receipt": receipt.as_dict(),
+    }
 
 
 def _store_payloads(items: list[Any], user) -> list[RawPayload]:
     payloads = [
-        RawPayload(body=json.dumps(item, ensure_ascii=False), channel=Channel.API, user=user,
-                   sender=user.username, content_type="application/json",
-                   claimed_key=str(item.get("key", ""))[:100] if isinstance(item, dict) else "")
+        RawPayload(
+            body=json.dumps(item, ensure_ascii=False),
+            channel=Channel.API,
+            user=user,
+            sender=user.username,
+            content_type="application/json",
+            claimed_key=str(item.get("key", ""))[:100] if isinstance(item, dict) else "",
+        )
         for item in items
     ]
     with transaction.atomic():
@@ -67,21 +80,30 @@ def _store_payloads(items: list[Any], user) -> list[RawPayload]:
 
 def _prepare(items, payloads, member, results):
     stations = _stations_by_code(items, member)
-    known = set(Submission.objects.filter(key__in=[_key_of(i) for i in items if _key_of(i)])
-                .values_list("key", flat=True))
-    ready, seen = [], set()
+    known = set(
+        Submission.objects.filter(key__in=[_key_of(i) for i in items if _key_of(i)]).values_list(
+            "key", flat=True
+        )
+    )
+    ready, seen, repeated = [], set(), []
     for index, item in enumerate(items):
         try:
             candidate = parse_candidate(item)
-            if candidate.key in known or candidate.key in seen:
+            if candidate.key in known:
                 results[index] = _duplicate(index, candidate, payloads[index])
+                continue
+            if candidate.key in seen:
+                # Answered after the batch is stored, like a resend of the first copy.
+                repeated.append(index)
                 continue
             seen.add(candidate.key)
             ready.append((index, candidate, _validate(candidate, stations, member)))
         except SubmissionRejected as rejected:
             results[index] = _rejected(index, rejected, payloads[index])
-    return [(index, candidate, prepared + (payloads[index],))
-            for index, candidate, prepared in ready]
+    prepared = [
+        (index, candidate, checked + (payloads[index],)) for index, candidate, checked in ready
+    ]
+    return prepared, repeated
 
 
 def _key_of(item: Any) -> str | None:
@@ -95,52 +117,87 @@ def _key_of(item: Any) -> str | None:
 
 def _stations_by_code(items, member) -> dict[str, PollingStation]:
     codes = {str(item.get("station", "")).strip() for item in items if isinstance(item, dict)}
-    return {s.code: s for s in PollingStation.objects.filter(
-        election_id=member.mission.election_id, code__in=codes).select_related("election")}
+    return {
+        s.code: s
+        for s in PollingStation.objects.filter(
+            election_id=member.mission.election_id, code__in=codes
+        ).select_related("election")
+    }
 
 
 def _validate(candidate: Candidate, stations, member):
     station = stations.get(candidate.station)
     if station is None:
-        raise SubmissionRejected([Problem("station", f"no polling station with code "
-                                                     f"{candidate.station!r} in this election")])
+        raise SubmissionRejected(
+            [
+                Problem(
+                    "station",
+                    f"no polling station with code {candidate.station!r} in this election",
+                )
+            ]
+        )
     version, bound = definition_for(candidate.form, candidate.version, station.election)
     result = bound.validate(candidate.answers)
     if result.errors:
-        raise SubmissionRejected([Problem(f"answers.{e.question}", e.message)
-                                  for e in result.errors])
+        raise SubmissionRejected(
+            [Problem(f"answers.{e.question}", e.message) for e in result.errors]
+        )
     return station, version, result
 
 
 def _create_all(ready, member, user, results) -> None:
     now = timezone.now()
     submissions = [
-        Submission(key=candidate.key, channel=Channel.API, form_version=version,
-                   phase=version.form.phase, station=station, mission=member.mission,
-                   team=member.team, observer=member, submitted_by=user,
-                   device_time=candidate.device_time, received_at=now, answers=result.answers,
-                   alerts=[{"question": a.question, "answer": a.answer} for a in result.alerts],
-                   flags=phase_hour_flags(version.form.phase, station.election, now,
-                                          candidate.device_time))
+        Submission(
+            key=candidate.key,
+            channel=Channel.API,
+            form_version=version,
+            phase=version.form.phase,
+            station=station,
+            mission=member.mission,
+            team=member.team,
+            observer=member,
+            submitted_by=user,
+            device_time=candidate.device_time,
+            received_at=now,
+            answers=result.answers,
+            alerts=[{"question": a.question, "answer": a.answer} for a in result.alerts],
+            flags=phase_hour_flags(
+                version.form.phase, station.election, now, candidate.device_time
+            ),
+        )
         for _, candidate, (station, version, result, _payload) in ready
     ]
     Submission.objects.bulk_create(submissions)
     SubmissionRevision.objects.bulk_create(
-        SubmissionRevision(submission=submission, number=1, answers=submission.answers,
-                           author=user, payload=prepared[3])
-        for submission, (_, _, prepared) in zip(submissions, ready, strict=True))
+        SubmissionRevision(
+            submission=submission,
+            number=1,
+            answers=submission.answers,
+            author=user,
+            payload=prepared[3],
+        )
+        for submission, (_, _, prepared) in zip(submissions, ready, strict=True)
+    )
     for submission in submissions:
         _flag_conflicts(submission)
     for version in {prepared[1] for _, _, prepared in ready}:
         lock_once(version)
     for submission, (index, _, prepared) in zip(submissions, ready, strict=True):
-        results[index] = {"index": index, "result": "created",
-                          "receipt": _receipt(submission, duplicate=False).as_dict()}
+        results[index] = {
+            "index": index,
+            "result": "created",
+            "receipt": _receipt(submission, duplicate=False).as_dict(),
+        }
         prepared[3].submission_id = submission.pk
     _mark_accepted([prepared[3] for _, _, prepared in ready])
     if submissions:
-        log_action("intake.batch_received", actor=user, target=member.mission,
-                   data={"keys": [str(s.key) for s in submissions]})
+        log_action(
+            "intake.batch_received",
+            actor=user,
+            target=member.mission,
+            data={"keys": [str(s.key) for s in submissions]},
+        )
 
 
 def _mark_accepted(payloads: list[RawPayload]) -> None:
@@ -151,14 +208,23 @@ def _mark_accepted(payloads: list[RawPayload]) -> None:
 
 def _duplicate(index, candidate, payload) -> dict[str, Any]:
     submission = Submission.objects.get(key=candidate.key)
-    RawPayload.objects.filter(pk=payload.pk).update(status=RawPayload.Status.DUPLICATE,
-                                                    submission=submission)
-    return {"index": index, "result": "duplicate",
-            "receipt": _receipt(submission, duplicate=True).as_dict()}
+    RawPayload.objects.filter(pk=payload.pk).update(
+        status=RawPayload.Status.DUPLICATE, submission=submission
+    )
+    return {
+        "index": index,
+        "result": "duplicate",
+        "receipt": _receipt(submission, duplicate=True).as_dict(),
+    }
 
 
 def _rejected(index, rejected: SubmissionRejected, payload) -> dict[str, Any]:
     RawPayload.objects.filter(pk=payload.pk).update(
-        status=RawPayload.Status.INVALID, problems=[p.as_dict() for p in rejected.problems])
-    return {"index": index, "result": "rejected", "payload": payload.pk,
-            "errors": [p.as_dict() for p in rejected.problems]}
+        status=RawPayload.Status.INVALID, problems=[p.as_dict() for p in rejected.problems]
+    )
+    return {
+        "index": index,
+        "result": "rejected",
+        "payload": payload.pk,
+        "errors": [p.as_dict() for p in rejected.problems],
+    }

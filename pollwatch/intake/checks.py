@@ -20,8 +20,9 @@ DEFAULT_PHASE_HOURS = {
 CLOCK_TOLERANCE = datetime.timedelta(minutes=5)
 
 
-def phase_hour_flags(phase: str, election, received_at: datetime.datetime,
-                     device_time: datetime.datetime | None) -> list[str]:
+def phase_hour_flags(
+    phase: str, election, received_at: datetime.datetime, device_time: datetime.datetime | None
+) -> list[str]:
     """Flags for a report: ``outside_phase_hours`` and ``device_clock_ahead``.
 
     The server's receipt time orders reports; the phone's time is believed only
@@ -51,10 +52,16 @@ def _phase_window(phase: str, election):
 
 def conflicting_submissions(submission: Submission) -> list[Submission]:
     """Other teams' reports on the same station and phase whose shared answers differ."""
-    others = Submission.objects.filter(
-        station_id=submission.station_id, phase=submission.phase, mission_id=submission.mission_id
-    ).exclude(pk=submission.pk).exclude(team_id=submission.team_id).exclude(
-        status=Submission.Status.REJECTED)
+    others = (
+        Submission.objects.filter(
+            station_id=submission.station_id,
+            phase=submission.phase,
+            mission_id=submission.mission_id,
+        )
+        .exclude(pk=submission.pk)
+        .exclude(team_id=submission.team_id)
+        .exclude(status=Submission.Status.REJECTED)
+    )
     return [other for other in others if _answers_differ(submission.answers, other.answers)]
 
 

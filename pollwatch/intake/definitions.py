@@ -23,8 +23,9 @@ class BoundForm:
 def definition_for(code: str, version: int, election) -> tuple[FormVersion, BoundForm]:
     from pollwatch.intake.services import Problem, SubmissionRejected
 
-    form_version = FormVersion.objects.select_related("form").filter(
-        form__code=code, version=version).first()
+    form_version = (
+        FormVersion.objects.select_related("form").filter(form__code=code, version=version).first()
+    )
     if form_version is None:
         raise SubmissionRejected([Problem("form", f"no form {code!r} version {version}")])
     return form_version, _bound(form_version.pk, form_version.digest, election.pk)
@@ -38,9 +39,11 @@ def _bound(version_id: int, digest: str, election_id: int) -> BoundForm:
     definition = load_definition(form_version.definition)
     if definition.needs_ballot_options:
         options = ElectionOption.objects.filter(contest__election_id=election_id).order_by(
-            "contest_id", "position")
+            "contest_id", "position"
+        )
         definition = definition.bind_ballot_options(
-            [BallotOption(code=o.code.replace("-", "_"), label={"en": o.name}) for o in options])
+            [BallotOption(code=o.code.replace("-", "_"), label={"en": o.name}) for o in options]
+        )
     return BoundForm(definition)
 
 

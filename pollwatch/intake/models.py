@@ -32,15 +32,18 @@ class RawPayload(models.Model):
     channel = models.CharField(max_length=10, choices=Channel.choices)
     claimed_key = models.CharField(max_length=100, blank=True, db_index=True)
     sender = models.CharField(max_length=150, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     content_type = models.CharField(max_length=100, blank=True)
     body = models.TextField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.STORED,
-                              db_index=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.STORED, db_index=True
+    )
     problems = models.JSONField(default=list, blank=True)
-    submission = models.ForeignKey("Submission", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="payloads")
+    submission = models.ForeignKey(
+        "Submission", null=True, blank=True, on_delete=models.SET_NULL, related_name="payloads"
+    )
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -58,26 +61,45 @@ class Submission(models.Model):
 
     key = models.UUIDField(unique=True, help_text=_("idempotency key made by the client"))
     channel = models.CharField(max_length=10, choices=Channel.choices)
-    form_version = models.ForeignKey("forms.FormVersion", on_delete=models.PROTECT,
-                                     related_name="submissions")
+    form_version = models.ForeignKey(
+        "forms.FormVersion", on_delete=models.PROTECT, related_name="submissions"
+    )
     phase = models.CharField(max_length=20, db_index=True)
-    station = models.ForeignKey("registry.PollingStation", on_delete=models.PROTECT,
-                                related_name="submissions")
-    mission = models.ForeignKey("missions.Mission", null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="submissions")
-    team = models.ForeignKey("missions.Team", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="submissions")
-    observer = models.ForeignKey("missions.Member", null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="submissions")
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    station = models.ForeignKey(
+        "registry.PollingStation", on_delete=models.PROTECT, related_name="submissions"
+    )
+    mission = models.ForeignKey(
+        "missions.Mission",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+    )
+    team = models.ForeignKey(
+        "missions.Team",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submissions",
+    )
+    observer = models.ForeignKey(
+        "missions.Member",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submissions",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     device_time = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(db_index=True)
     answers = models.JSONField(default=dict)
     alerts = models.JSONField(default=list, blank=True)
     flags = models.JSONField(default=list, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED,
-                              db_index=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.RECEIVED, db_index=True
+    )
     revision = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -95,21 +117,25 @@ class Submission(models.Model):
 class SubmissionRevision(models.Model):
     """Every version of a submission's answers; revision 1 is what arrived first."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE,
-                                   related_name="revisions")
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
     answers = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reason = models.CharField(max_length=300, blank=True)
-    payload = models.ForeignKey(RawPayload, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+")
+    payload = models.ForeignKey(
+        RawPayload, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["submission", "number"]
-        constraints = [models.UniqueConstraint(fields=["submission", "number"],
-                                               name="one_revision_number_per_submission")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "number"], name="one_revision_number_per_submission"
+            )
+        ]
 
 
 class Review(models.Model):
@@ -121,8 +147,9 @@ class Review(models.Model):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reviews")
     decision = models.CharField(max_length=10, choices=Decision.choices)
     reason = models.TextField(blank=True)
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                 related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -55,9 +55,15 @@ class Receipt:
     alerts: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "id": self.submission_id, "duplicate": self.duplicate,
-                "received_at": self.received_at.isoformat(), "status": self.status,
-                "flags": self.flags, "alerts": self.alerts}
+        return {
+            "key": self.key,
+            "id": self.submission_id,
+            "duplicate": self.duplicate,
+            "received_at": self.received_at.isoformat(),
+            "status": self.status,
+            "flags": self.flags,
+            "alerts": self.alerts,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,13 +76,23 @@ class Candidate:
     device_time: datetime.datetime | None
 
 
-def store_raw_payload(body: str, *, channel: str, user=None, sender: str = "",
-                      content_type: str = "application/json", claimed_key: str = "") -> RawPayload:
+def store_raw_payload(
+    body: str,
+    *,
+    channel: str,
+    user=None,
+    sender: str = "",
+    content_type: str = "application/json",
+    claimed_key: str = "",
+) -> RawPayload:
     """Keep the payload as it arrived, committed at once, whatever happens next."""
     with transaction.atomic():
         return RawPayload.objects.create(
-            body=body, channel=channel, user=user if getattr(user, "pk", None) else None,
-            sender=sender or getattr(user, "username", ""), content_type=content_type,
+            body=body,
+            channel=channel,
+            user=user if getattr(user, "pk", None) else None,
+            sender=sender or getattr(user, "username", ""),
+            content_type=content_type,
             claimed_key=claimed_key[:100],
         )
 
@@ -90,20 +106,27 @@ def receive_submission(data: Any, payload: RawPayload, *, user=None) -> Receipt:
         _mark_payload(payload, RawPayload.Status.INVALID, problems=rejected.problems)
         rejected.payload = payload
         raise
-    _mark_payload(payload, RawPayload.Status.DUPLICATE if receipt.duplicate
-                  else RawPayload.Status.ACCEPTED, submission_id=receipt.submission_id)
+    _mark_payload(
+        payload,
+        RawPayload.Status.DUPLICATE if receipt.duplicate else RawPayload.Status.ACCEPTED,
+        submission_id=receipt.submission_id,
+    )
     return receipt
 
 
 def parse_candidate(data: Any) -> Candidate:
     if not isinstance(data, dict):
         raise SubmissionRejected([Problem("", "the submission must be a JSON object")])
-    problems = [Problem(name, "is required") for name in ("key", "form", "version", "station",
-                                                          "answers") if name not in data]
+    problems = [
+        Problem(name, "is required")
+        for name in ("key", "form", "version", "station", "answers")
+        if name not in data
+    ]
     key = _parse_key(data.get("key"), problems)
     version = data.get("version")
-    if "version" in data and (not isinstance(version, int) or isinstance(version, bool)
-                              or version < 1):
+    if "version" in data and (
+        not isinstance(version, int) or isinstance(version, bool) or version < 1
+    ):
         problems.append(Problem("version", "must be a positive whole number"))
     answers = data.get("answers", {})
     if not isinstance(answers, dict):
@@ -114,8 +137,14 @@ def parse_candidate(data: Any) -> Candidate:
             problems.append(Problem(name, "must be a non-empty text"))
     if problems:
         raise SubmissionRejected(problems)
-    return Candidate(key=key, form=data["form"].strip(), version=version,
-                     station=data["station"].strip(), answers=answers, device_time=device_time)
+    return Candidate(
+        key=key,
+        form=data["form"].strip(),
+        version=version,
+        station=data["station"].strip(),
+        answers=answers,
+        device_time=device_time,
+    )
 
 
 def _parse_key(value: Any, problems: list[Problem]) -> uuid.UUID | None:
@@ -145,16 +174,24 @@ def _store(candidate: Candidate, payload: RawPayload, user) -> Receipt:
     member = Member.objects.filter(user=user).select_related("mission").first() if user else None
     if member is None:
         raise SubmissionRejected([Problem("", "this account is not a member of a mission")])
-    station = PollingStation.objects.filter(election=member.mission.election_id,
-                                            code=candidate.station).first()
+    station = PollingStation.objects.filter(
+        election=member.mission.election_id, code=candidate.station
+    ).first()
     if station is None:
-        raise SubmissionRejected([Problem("station", f"no polling station with code "
-                                                     f"{candidate.station!r} in this election")])
+        raise SubmissionRejected(
+            [
+                Problem(
+                    "station",
+                    f"no polling station with code {candidate.station!r} in this election",
+                )
+            ]
+        )
     version, definition = definition_for(candidate.form, candidate.version, station.election)
     result = definition.validate(candidate.answers)
     if result.errors:
-        raise SubmissionRejected([Problem(f"answers.{e.question}", e.message)
-                                  for e in result.errors])
+        raise SubmissionRejected(
+            [Problem(f"answers.{e.question}", e.message) for e in result.errors]
+        )
     try:
         with transaction.atomic():
             return _create(candidate, payload, user, member, station, version, result)
@@ -172,19 +209,32 @@ def _create(candidate, payload, user, member, station, version, result) -> Recei
     now = timezone.now()
     alerts = [{"question": a.question, "answer": a.answer} for a in result.alerts]
     submission = Submission.objects.create(
-        key=candidate.key, channel=payload.channel, form_version=version,
-        phase=version.form.phase, station=station, mission=member.mission, team=member.team,
-        observer=member, submitted_by=user, device_time=candidate.device_time, received_at=now,
-        answers=result.answers, alerts=alerts,
+        key=candidate.key,
+        channel=payload.channel,
+        form_version=version,
+        phase=version.form.phase,
+        station=station,
+        mission=member.mission,
+        team=member.team,
+        observer=member,
+        submitted_by=user,
+        device_time=candidate.device_time,
+        received_at=now,
+        answers=result.answers,
+        alerts=alerts,
         flags=phase_hour_flags(version.form.phase, station.election, now, candidate.device_time),
     )
-    SubmissionRevision.objects.create(submission=submission, number=1, answers=result.answers,
-                                      author=user, payload=payload)
+    SubmissionRevision.objects.create(
+        submission=submission, number=1, answers=result.answers, author=user, payload=payload
+    )
     _flag_conflicts(submission)
     lock_once(version)
-    log_action("intake.submission_received", actor=user, target=submission,
-               data={"key": str(submission.key), "channel": submission.channel,
-                     "alerts": len(alerts)})
+    log_action(
+        "intake.submission_received",
+        actor=user,
+        target=submission,
+        data={"key": str(submission.key), "channel": submission.channel, "alerts": len(alerts)},
+    )
     return _receipt(submission, duplicate=False)
 
 
@@ -204,55 +254,76 @@ def _receipt_for_key(key: uuid.UUID) -> Receipt | None:
 
 
 def _receipt(submission: Submission, *, duplicate: bool) -> Receipt:
-    return Receipt(key=str(submission.key), submission_id=submission.pk,
-                   received_at=submission.received_at, duplicate=duplicate,
-                   status=submission.status, flags=list(submission.flags),
-                   alerts=list(submission.alerts))
+    return Receipt(
+        key=str(submission.key),
+        submission_id=submission.pk,
+        received_at=submission.received_at,
+        duplicate=duplicate,
+        status=submission.status,
+        flags=list(submission.flags),
+        alerts=list(submission.alerts),
+    )
 
 
 def _mark_payload(payload: RawPayload, status: str, *, problems=(), submission_id=None) -> None:
     RawPayload.objects.filter(pk=payload.pk).update(
-        status=status, problems=[p.as_dict() for p in problems], submission_id=submission_id)
+        status=status, problems=[p.as_dict() for p in problems], submission_id=submission_id
+    )
 
 
 @transaction.atomic
-def revise_submission(submission: Submission, answers: dict[str, Any], *, actor,
-                      reason: str) -> SubmissionRevision:
+def revise_submission(
+    submission: Submission, answers: dict[str, Any], *, actor, reason: str
+) -> SubmissionRevision:
     """Record corrected answers as a new revision; earlier revisions stay as they were."""
-    _, definition = definition_for(submission.form_version.form.code,
-                                   submission.form_version.version, submission.station.election)
+    _, definition = definition_for(
+        submission.form_version.form.code,
+        submission.form_version.version,
+        submission.station.election,
+    )
     result = definition.validate(answers)
     if result.errors:
-        raise SubmissionRejected([Problem(f"answers.{e.question}", e.message)
-                                  for e in result.errors])
+        raise SubmissionRejected(
+            [Problem(f"answers.{e.question}", e.message) for e in result.errors]
+        )
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     number = locked.revision + 1
-    revision = SubmissionRevision.objects.create(submission=locked, number=number,
-                                                 answers=result.answers, author=actor,
-                                                 reason=reason)
+    revision = SubmissionRevision.objects.create(
+        submission=locked, number=number, answers=result.answers, author=actor, reason=reason
+    )
     locked.answers = result.answers
     locked.alerts = [{"question": a.question, "answer": a.answer} for a in result.alerts]
     locked.revision = number
     locked.save(update_fields=["answers", "alerts", "revision"])
-    log_action("intake.submission_revised", actor=actor, target=locked,
-               data={"revision": number, "reason": reason})
+    log_action(
+        "intake.submission_revised",
+        actor=actor,
+        target=locked,
+        data={"revision": number, "reason": reason},
+    )
     return revision
 
 
 @transaction.atomic
-def review_submission(submission: Submission, decision: str, *, reviewer,
-                      reason: str = "") -> Review:
+def review_submission(
+    submission: Submission, decision: str, *, reviewer, reason: str = ""
+) -> Review:
     if decision not in Review.Decision.values:
-        raise ValueError(f"unknown decision {decision!r}; use one of "
-                         f"{', '.join(Review.Decision.values)}")
+        raise ValueError(
+            f"unknown decision {decision!r}; use one of {', '.join(Review.Decision.values)}"
+        )
     if decision == Review.Decision.REJECT and not reason.strip():
         raise SubmissionRejected([Problem("reason", "give a reason for rejecting a report")])
-    review = Review.objects.create(submission=submission, decision=decision, reason=reason,
-                                   reviewer=reviewer)
-    status = {Review.Decision.ACCEPT: Submission.Status.ACCEPTED,
-              Review.Decision.FLAG: Submission.Status.FLAGGED,
-              Review.Decision.REJECT: Submission.Status.REJECTED}[decision]
+    review = Review.objects.create(
+        submission=submission, decision=decision, reason=reason, reviewer=reviewer
+    )
+    status = {
+        Review.Decision.ACCEPT: Submission.Status.ACCEPTED,
+        Review.Decision.FLAG: Submission.Status.FLAGGED,
+        Review.Decision.REJECT: Submission.Status.REJECTED,
+    }[decision]
     Submission.objects.filter(pk=submission.pk).update(status=status)
-    log_action(f"intake.submission_{status}", actor=reviewer, target=submission,
-               data={"reason": reason})
+    log_action(
+        f"intake.submission_{status}", actor=reviewer, target=submission, data={"reason": reason}
+    )
     return review

@@ -21,6 +21,14 @@ class Election(models.Model):
     date = models.DateField()
     kind = models.CharField(max_length=20, choices=Kind.choices)
     round = models.PositiveSmallIntegerField(default=1)
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        help_text=_(
+            "IANA name, e.g. Asia/Tbilisi; sets the hours "
+            "in which each phase's reports are expected"
+        ),
+    )
 
     class Meta:
         ordering = ["-date", "name"]

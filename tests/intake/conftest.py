@@ -1,0 +1,69 @@
+import pytest
+
+from pollwatch.accounts.models import DeviceToken
+from pollwatch.forms.services import publish_form_version
+
+CHECKLIST = {
+    "format": 1,
+    "code": "station_check",
+    "phase": "voting",
+    "title": {"en": "Station check"},
+    "languages": ["en"],
+    "choice_lists": {
+        "assessment": [
+            {"code": "very_good", "label": {"en": "Very good"}},
+            {"code": "good", "label": {"en": "Good"}},
+            {"code": "bad", "label": {"en": "Bad"}},
+            {"code": "very_bad", "label": {"en": "Very bad"}},
+        ]
+    },
+    "sections": [
+        {
+            "code": "main",
+            "title": {"en": "Main"},
+            "questions": [
+                {
+                    "code": "secrecy",
+                    "type": "yes_no",
+                    "label": {"en": "Secrecy respected?"},
+                    "required": True,
+                },
+                {
+                    "code": "stuffing",
+                    "type": "yes_no",
+                    "label": {"en": "Ballot stuffing seen?"},
+                    "required": True,
+                    "critical_when": {"op": "eq", "q": "stuffing", "value": "yes"},
+                },
+                {
+                    "code": "voters",
+                    "type": "integer",
+                    "label": {"en": "Voters in line"},
+                    "constraint": {"min": 0, "max": 5000},
+                },
+                {
+                    "code": "overall",
+                    "type": "single_choice",
+                    "label": {"en": "Overall"},
+                    "choices": "assessment",
+                    "required": True,
+                    "assessment": True,
+                },
+            ],
+        }
+    ],
+}
+
+
+@pytest.fixture
+def checklist(db):
+    return publish_form_version(CHECKLIST)
+
+
+@pytest.fixture
+def observer_token(observer_north):
+    return DeviceToken.issue(observer_north, "phone")[1]
+
+
+def answers(**overrides):
+    return {"secrecy": "yes", "stuffing": "no", "voters": 12, "overall": "good"} | overrides
