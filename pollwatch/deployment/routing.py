@@ -280,9 +280,7 @@ def _bisect(stations: list[StationToVisit], sizes: list[int]) -> list[list[Stati
     half = len(sizes) // 2
     left_count = sum(sizes[:half])
     ordered = sorted(stations, key=_wider_axis_key(stations))
-    return _bisect(ordered[:left_count], sizes[:half]) + _bisect(
-        ordered[left_count:], sizes[half:]
-    )
+    return _bisect(ordered[:left_count], sizes[:half]) + _bisect(ordered[left_count:], sizes[half:])
 
 
 def _wider_axis_key(
@@ -310,9 +308,7 @@ def _route(team: Team, group: list[StationToVisit]) -> TeamRoute:
 
 def _nearest_neighbour_order(group: list[StationToVisit]) -> list[StationToVisit]:
     latitudes, longitudes = zip(*(_coordinates(s) for s in group), strict=True)
-    centre = StationToVisit(
-        "centre", "", sum(latitudes) / len(group), sum(longitudes) / len(group)
-    )
+    centre = StationToVisit("centre", "", sum(latitudes) / len(group), sum(longitudes) / len(group))
     current = max(group, key=lambda s: (_distance_km(s, centre), s.id))
     route, rest = [current], [s for s in group if s is not current]
     while rest:
@@ -326,9 +322,10 @@ def _distance_km(a: StationToVisit, b: StationToVisit) -> float:
     """Great-circle distance by the haversine formula."""
     lat1, lon1 = map(math.radians, _coordinates(a))
     lat2, lon2 = map(math.radians, _coordinates(b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
-        (lon2 - lon1) / 2
-    ) ** 2
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(h, 1.0)))
 
 

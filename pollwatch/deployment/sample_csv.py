@@ -73,7 +73,7 @@ class CsvFrame:
         return values
 
     def number_column(self, name: str, *, positive: bool = False) -> NDArray[np.float64]:
-        """A numeric column; unreadable (or, if ``positive``, non-positive) values name their lines."""
+        """A numeric column; bad (or, if ``positive``, non-positive) values name their lines."""
         numbers, bad = [], []
         for line, value in zip(self.lines, self.column(name), strict=True):
             number = _parse_number(value)

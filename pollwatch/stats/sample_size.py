@@ -162,7 +162,9 @@ def sample_size(
     _require_share("heterogeneity", heterogeneity)
     z_value = z_for_confidence(confidence) if z is None else _require_positive("z", z)
     variance = heterogeneity * (1 - heterogeneity)
-    finite_term = 0.0 if population is None else variance / _require_positive("population", population)
+    finite_term = (
+        0.0 if population is None else variance / _require_positive("population", population)
+    )
     voters = variance / (moe**2 / z_value**2 + finite_term)
     stations = None
     if station_size is not None:
