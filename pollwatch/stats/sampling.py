@@ -30,6 +30,7 @@ Sampling*. New York: Springer. doi:10.1007/978-1-4612-4378-6
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -50,6 +51,7 @@ __all__ = [
     "draw_sample",
     "draw_simple_random_sample",
     "draw_stratified_sample",
+    "fresh_seed",
     "pps_inclusion_probabilities",
     "size_classes",
 ]
@@ -124,9 +126,9 @@ class SampleDesign:
             raise ValueError("Neyman allocation needs the variable whose spread it uses")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class StratumDraw:
-    """The draw in one stratum.
+    """The draw in one stratum (compared by identity: it holds arrays).
 
     Attributes
     ----------
@@ -153,9 +155,9 @@ class StratumDraw:
     reserve: IntArray
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class SampleDraw:
-    """A drawn sample with everything later estimates need.
+    """A drawn sample with everything later estimates need (compared by identity).
 
     Attributes
     ----------
@@ -275,6 +277,11 @@ def draw_sample(
         inclusion_probabilities=_read_only(probabilities),
         selected=_read_only(selected),
     )
+
+
+def fresh_seed() -> int:
+    """A new nine-digit seed from the operating system's randomness, to record with a draw."""
+    return 100_000_000 + secrets.randbelow(900_000_000)
 
 
 def draw_simple_random_sample(frame_size: int, size: int, seed: int) -> SampleDraw:

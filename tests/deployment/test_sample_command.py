@@ -234,3 +234,24 @@ def test_stratified_pps_draw_from_the_2018_registry(tmp_path):
     assert len(rows) == 2_000
     assert len({r["stratum"] for r in rows}) == 87
     assert estimate == pytest.approx(sum(registered))
+
+
+def test_size_classes_add_a_stratifying_dimension(frame, tmp_path):
+    out = tmp_path / "sample.csv"
+    printed = run("draw", frame, "--size", 24, "--stratum", "region",
+                  "--size-classes", "registered:400,700", "--seed", 2, "--out", out)  # fmt: skip
+    rows = read_rows(out)
+    for row in rows:
+        registered = int(row["registered"])
+        expected = ("under 400" if registered < 400 else "400 to 699" if registered < 700
+                    else "700 and over")  # fmt: skip
+        assert row["stratum"] == f"{row['region']} / {expected}"
+    assert "stratified by region and size class of registered" in printed
+    assert "in 9 strata" in printed
+
+
+@pytest.mark.parametrize("option", ["registered", "registered:700,400", "registered:a,b"])
+def test_bad_size_classes_are_usage_errors(frame, tmp_path, option):
+    with pytest.raises(CommandError, match="--size-classes"):
+        run("draw", frame, "--size", 5, "--size-classes", option, "--seed", 1,
+            "--out", tmp_path / "o")  # fmt: skip

@@ -12,6 +12,7 @@ from pollwatch.stats.sampling import (
     draw_sample,
     draw_simple_random_sample,
     draw_stratified_sample,
+    fresh_seed,
     pps_inclusion_probabilities,
     size_classes,
 )
@@ -326,3 +327,9 @@ def test_proportional_allocation_is_within_one_of_the_exact_share(counts, fracti
     assert allocation.sum() == size
     exact = np.asarray(counts) * size / total
     assert (np.abs(allocation - exact) < 1).all()
+
+
+def test_fresh_seeds_have_nine_digits_and_differ():
+    seeds = {fresh_seed() for _ in range(20)}
+    assert len(seeds) > 1
+    assert all(100_000_000 <= seed < 1_000_000_000 for seed in seeds)

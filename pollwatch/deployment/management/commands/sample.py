@@ -3,6 +3,9 @@
 Works on plain files only and never touches the database::
 
     pollwatch sample draw FRAME.csv --size 1000 --stratum region --seed 20261124 --out SAMPLE.csv
+    pollwatch sample draw FRAME.csv --size 1000 --stratum region \
+        --size-classes registered:500,1500 \
+        --pps registered --reserve 3 --reserve-out RESERVE.csv --seed 20261124 --out SAMPLE.csv
     pollwatch sample size --moe 0.01 --confidence 0.99 --population 14570774 --station-size 500
     pollwatch sample margin --stations 1000 --station-size 500 --turnout 0.6
 """
@@ -23,7 +26,13 @@ from pollwatch.deployment.sample_csv import (
     write_sample,
 )
 from pollwatch.stats.sample_size import margin_of_error_for_stations, sample_size
-from pollwatch.stats.sampling import ALLOCATIONS, SampleDesign, combine_strata, draw_sample
+from pollwatch.stats.sampling import (
+    ALLOCATIONS,
+    SampleDesign,
+    combine_strata,
+    draw_sample,
+    size_classes,
+)
 
 
 def _positive_int(text: str) -> int:
@@ -61,6 +70,18 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _size_classes(text: str) -> tuple[str, tuple[float, ...]]:
+    column, separator, bounds = text.rpartition(":")
+    if not separator or not column:
+        raise ArgumentTypeError(
+            f"expected COLUMN:BOUND,BOUND,... such as registered:500,1000, not {text!r}"
+        )
+    values = tuple(_number(bound, float) for bound in bounds.split(","))
+    if any(high <= low for low, high in zip(values, values[1:], strict=False)):
+        raise ArgumentTypeError(f"size-class bounds must increase: {bounds}")
+    return column, values
+
+
 def _number(text: str, kind: type[int] | type[float]) -> Any:
     try:
         return kind(text)
@@ -90,6 +111,12 @@ class Command(BaseCommand):
             default=[],
             metavar="COLUMN",
             help="stratify by this column (repeat for several: strata are their combinations)",
+        )
+        draw.add_argument(
+            "--size-classes",
+            type=_size_classes,
+            metavar="COLUMN:BOUNDS",
+            help="also stratify by size class of a numeric column, e.g. registered:500,1000,2000",
         )
         draw.add_argument("--allocation", choices=ALLOCATIONS, default="proportional")
         draw.add_argument(
@@ -144,7 +171,7 @@ class Command(BaseCommand):
         draw = draw_sample(
             design,
             len(frame.rows),
-            strata=_strata(frame, design.stratified_by),
+            strata=_strata(frame, options["stratum"], options["size_classes"]),
             sizes=frame.number_column(design.pps_by, positive=True) if design.pps_by else None,
             neyman_values=_neyman_values(frame, design),
         )
@@ -199,6 +226,8 @@ class Command(BaseCommand):
 
 def _design(options: dict[str, Any]) -> SampleDesign:
     strata = tuple(options["stratum"])
+    if options["size_classes"]:
+        strata += (f"size class of {options['size_classes'][0]}",)
     if not strata and (options["allocation"] != "proportional" or options["minimum"]):
         raise CommandError("--allocation and --minimum need --stratum COLUMN")
     if options["allocation"] == "neyman" and not options["neyman_variable"]:
@@ -217,10 +246,14 @@ def _design(options: dict[str, Any]) -> SampleDesign:
     )
 
 
-def _strata(frame: CsvFrame, columns: tuple[str, ...]) -> list[str] | None:
-    if not columns:
-        return None
-    return list(combine_strata([frame.text_column(column) for column in columns]))
+def _strata(
+    frame: CsvFrame, columns: list[str], classes: tuple[str, tuple[float, ...]] | None
+) -> list[str] | None:
+    values: list[Any] = [frame.text_column(column) for column in columns]
+    if classes:
+        column, bounds = classes
+        values.append(size_classes(frame.number_column(column), bounds))
+    return list(combine_strata(values)) if values else None
 
 
 def _neyman_values(frame: CsvFrame, design: SampleDesign) -> Any:
