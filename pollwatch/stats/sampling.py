@@ -122,6 +122,10 @@ class SampleDesign:
             raise ValueError(f"the sample size must be at least 1, not {self.size}")
         if self.minimum_per_stratum < 0 or self.reserve_per_stratum < 0:
             raise ValueError("the minimum and the reserve per stratum cannot be negative")
+        if not self.stratified_by and (
+            self.allocation != "proportional" or self.minimum_per_stratum
+        ):
+            raise ValueError("an allocation or a minimum per stratum needs strata")
         if self.allocation == "neyman" and self.stratified_by and not self.neyman_by:
             raise ValueError("Neyman allocation needs the variable whose spread it uses")
 
@@ -500,6 +504,9 @@ def describe_design(draw: SampleDraw) -> str:
     certainty = sum(s.certainty for s in draw.strata)
     if certainty:
         text += f" {certainty:,} of them taken with certainty, being larger than the interval."
+    empty = sum(1 for s in draw.strata if s.allocated == 0)
+    if empty:
+        text += f" {empty:,} strata get no {unit}: their {unit} cannot be drawn."
     if design.reserve_per_stratum:
         text += f" Reserve list of {design.reserve_per_stratum:,} {unit} per stratum."
     return text

@@ -333,3 +333,17 @@ def test_fresh_seeds_have_nine_digits_and_differ():
     seeds = {fresh_seed() for _ in range(20)}
     assert len(seeds) > 1
     assert all(100_000_000 <= seed < 1_000_000_000 for seed in seeds)
+
+
+def test_allocation_without_strata_is_rejected():
+    with pytest.raises(ValueError, match="needs strata"):
+        SampleDesign(size=10, seed=1, allocation="equal")
+    with pytest.raises(ValueError, match="needs strata"):
+        SampleDesign(size=10, seed=1, minimum_per_stratum=2)
+
+
+def test_description_warns_when_strata_get_no_sample():
+    strata = np.repeat(["a", "b", "c", "d"], 10)
+    draw = draw_stratified_sample(strata, 2, 1, allocation="equal")
+    assert [s.allocated for s in draw.strata] == [1, 1, 0, 0]
+    assert draw.describe().endswith("2 strata get no stations: their stations cannot be drawn.")
