@@ -14,6 +14,7 @@ import statistics
 import sys
 import tempfile
 import time
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,6 +33,7 @@ AREAS = 50
 TARGET_SECONDS = 1.0
 REPEATS = 5
 SEED = 20261124
+REGISTERED_2018 = "Число избирателей, включенных в список избирателей"
 
 
 def synthetic_frame(rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -142,13 +144,39 @@ def bench_routes() -> tuple[str, float, bool]:
     return "routes for 500 teams (5,000 stations, 50 areas, coordinates)", seconds, True
 
 
+def bench_registry_2018() -> list[tuple[str, float, bool]]:
+    """Stratified PPS draw from the 2018 Russian registry, when the data is beside the project."""
+    default = Path(__file__).resolve().parents[2] / "shared" / "data"
+    archive = Path(os.environ.get("POLLWATCH_SHARED_DATA", default)) / "russia" / "2018.csv.zip"
+    if not archive.exists():
+        print(f"skipped: no registry at {archive}")
+        return []
+    from pollwatch.deployment.sample_csv import read_frame
+
+    with tempfile.TemporaryDirectory() as folder, zipfile.ZipFile(archive) as bundle:
+        frame = read_frame(Path(bundle.extract("2018.csv", folder)))
+    strata = frame.text_column("region")
+    sizes = frame.number_column(REGISTERED_2018, positive=True)
+    design = SampleDesign(
+        SAMPLE_SIZE, SEED, ("region",), minimum_per_stratum=2, pps_by="registered voters"
+    )
+    seconds, _ = timed(lambda: draw_sample(design, len(frame.rows), strata=strata, sizes=sizes))
+    name = f"sample 5,000 of {len(frame.rows):,} (2018 registry, 87 regions, PPS by registered)"
+    return [(name, seconds, True)]
+
+
 def main() -> int:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pollwatch.settings")
     django.setup()
     frame = synthetic_frame(np.random.default_rng(SEED))
-    results = [*bench_designs(frame), bench_routes(), bench_command(frame)]
+    results = [
+        *bench_designs(frame),
+        *bench_registry_2018(),
+        bench_routes(),
+        bench_command(frame),
+    ]
     failed = False
     print(f"median of {REPEATS} runs; target ≤ {TARGET_SECONDS:.1f} s")
     for name, seconds, is_target in results:

@@ -7,7 +7,8 @@ Rules
 -----
 - A team only visits stations of its own area; every station is assigned at
   most once, and a station is left unassigned, with the reason, only when
-  its area has no suitable team or its teams are full.
+  its area has no suitable team or its teams are full (then the last
+  stations in the given order wait, so give them in order of priority).
 - Mobile teams share their area's stations evenly (their loads differ by at
   most one) and visit at most ``stations_per_team`` a day.
 - A PVT team stays at a single PVT station for the whole day; PVT stations
