@@ -36,35 +36,35 @@ from pollwatch.stats.sampling import (
 
 
 def _positive_int(text: str) -> int:
-    value = _number(text, int)
+    value = _int(text)
     if value < 1:
         raise ArgumentTypeError(f"must be at least 1, not {text}")
     return value
 
 
 def _non_negative_int(text: str) -> int:
-    value = _number(text, int)
+    value = _int(text)
     if value < 0:
         raise ArgumentTypeError(f"cannot be negative, not {text}")
     return value
 
 
 def _share(text: str) -> float:
-    value = _number(text, float)
+    value = _float(text)
     if not 0 < value < 1:
         raise ArgumentTypeError(f"must lie strictly between 0 and 1, not {text}")
     return value
 
 
 def _rate(text: str) -> float:
-    value = _number(text, float)
+    value = _float(text)
     if not 0 < value <= 1:
         raise ArgumentTypeError(f"must lie in (0, 1], not {text}")
     return value
 
 
 def _positive_float(text: str) -> float:
-    value = _number(text, float)
+    value = _float(text)
     if not value > 0:
         raise ArgumentTypeError(f"must be positive, not {text}")
     return value
@@ -76,15 +76,22 @@ def _size_classes(text: str) -> tuple[str, tuple[float, ...]]:
         raise ArgumentTypeError(
             f"expected COLUMN:BOUND,BOUND,... such as registered:500,1000, not {text!r}"
         )
-    values = tuple(_number(bound, float) for bound in bounds.split(","))
+    values = tuple(_float(bound) for bound in bounds.split(","))
     if any(high <= low for low, high in zip(values, values[1:], strict=False)):
         raise ArgumentTypeError(f"size-class bounds must increase: {bounds}")
     return column, values
 
 
-def _number(text: str, kind: type[int] | type[float]) -> Any:
+def _int(text: str) -> int:
     try:
-        return kind(text)
+        return int(text)
+    except ValueError:
+        raise ArgumentTypeError(f"not a whole number: {text!r}") from None
+
+
+def _float(text: str) -> float:
+    try:
+        return float(text)
     except ValueError:
         raise ArgumentTypeError(f"not a number: {text!r}") from None
 
