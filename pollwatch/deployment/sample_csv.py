@@ -23,6 +23,7 @@ __all__ = [
     "RESERVE_COLUMNS",
     "CsvFrame",
     "FrameError",
+    "check_added_columns",
     "read_frame",
     "write_reserve",
     "write_sample",
@@ -137,7 +138,7 @@ def write_sample(path: Path, frame: CsvFrame, draw: SampleDraw) -> int:
     int
         Rows written.
     """
-    _check_added_columns(frame, ADDED_COLUMNS)
+    check_added_columns(frame, ADDED_COLUMNS)
     labels = draw.stratum_labels
     with _open_output(path) as out:
         writer = csv.writer(out, lineterminator="\n")
@@ -159,7 +160,7 @@ def write_reserve(path: Path, frame: CsvFrame, draw: SampleDraw) -> int:
     int
         Rows written.
     """
-    _check_added_columns(frame, RESERVE_COLUMNS)
+    check_added_columns(frame, RESERVE_COLUMNS)
     with _open_output(path) as out:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow([*frame.header, *RESERVE_COLUMNS])
@@ -191,7 +192,8 @@ def _check_header(header: Sequence[str]) -> None:
         raise FrameError(f"line 1: the header repeats the column(s) {', '.join(duplicates)}")
 
 
-def _check_added_columns(frame: CsvFrame, added: Sequence[str]) -> None:
+def check_added_columns(frame: CsvFrame, added: Sequence[str]) -> None:
+    """Refuse a frame that already has a column the output would add."""
     clash = [name for name in added if name in frame.header]
     if clash:
         raise FrameError(

@@ -255,3 +255,18 @@ def test_bad_size_classes_are_usage_errors(frame, tmp_path, option):
     with pytest.raises(CommandError, match="--size-classes"):
         run("draw", frame, "--size", 5, "--size-classes", option, "--seed", 1,
             "--out", tmp_path / "o")  # fmt: skip
+
+
+def test_reserve_column_clash_is_refused_before_anything_is_written(tmp_path):
+    path = write_frame(tmp_path / "frame.csv", [("S1", "x", "1"), ("S2", "y", "2")],
+                       header=("code", "region", "reserve_rank"))  # fmt: skip
+    out = tmp_path / "sample.csv"
+    with pytest.raises(CommandError, match="already has column\\(s\\) reserve_rank"):
+        run("draw", path, "--size", 1, "--seed", 1, "--out", out,
+            "--reserve", 1, "--reserve-out", tmp_path / "reserve.csv")  # fmt: skip
+    assert not out.exists()
+
+
+def test_turnout_without_station_size_is_refused():
+    with pytest.raises(CommandError, match="add --station-size"):
+        run("size", "--moe", 0.01, "--turnout", 0.6)

@@ -19,8 +19,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from pollwatch.deployment.sample_csv import (
+    ADDED_COLUMNS,
+    RESERVE_COLUMNS,
     CsvFrame,
     FrameError,
+    check_added_columns,
     read_frame,
     write_reserve,
     write_sample,
@@ -173,8 +176,10 @@ class Command(BaseCommand):
     def draw(self, options: dict[str, Any]) -> None:
         if options["reserve"] and not options["reserve_out"]:
             raise CommandError("--reserve needs --reserve-out FILE for the reserve list")
-        frame = read_frame(options["frame"])
         design = _design(options)
+        frame = read_frame(options["frame"])
+        added = ADDED_COLUMNS + (RESERVE_COLUMNS if options["reserve_out"] else ())
+        check_added_columns(frame, added)
         draw = draw_sample(
             design,
             len(frame.rows),
@@ -190,6 +195,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Wrote {reserved:,} reserve stations to {options['reserve_out']}.")
 
     def size(self, options: dict[str, Any]) -> None:
+        corrected = options["turnout"] != 1.0 or options["response"] != 1.0
+        if corrected and options["station_size"] is None:
+            raise CommandError("--turnout and --response apply to stations: add --station-size")
         result = sample_size(
             options["moe"],
             options["confidence"],
