@@ -57,6 +57,9 @@ class SampledStation(models.Model):
             models.UniqueConstraint(fields=["plan", "station"], name="station_once_per_plan")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.station_id} in plan {self.plan_id}"
+
 
 class RouteStopQuerySet(models.QuerySet):
     def current_for_team(self, team_id: int) -> RouteStopQuerySet:
@@ -80,6 +83,9 @@ class RouteStop(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "station"], name="station_on_one_route")
         ]
+
+    def __str__(self) -> str:
+        return f"team {self.team_id} day {self.day} stop {self.position}"
 
 
 class Reassignment(models.Model):
@@ -109,3 +115,6 @@ class Reassignment(models.Model):
 
     class Meta:
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.station_id}"

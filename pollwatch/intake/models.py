@@ -137,6 +137,9 @@ class SubmissionRevision(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"revision {self.number} of {self.submission_id}"
+
 
 class Review(models.Model):
     class Decision(models.TextChoices):
@@ -154,3 +157,6 @@ class Review(models.Model):
 
     class Meta:
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.decision} of {self.submission_id}"
