@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -17,9 +16,9 @@ from pollwatch.forms.library import library_forms
 from pollwatch.forms.validation import validate_answers
 from pollwatch.forms.xlsform import XLSFormError, export_xform, export_xlsform, import_xlsform
 from pollwatch.forms.xpath import XPathError, parse_xpath, to_expression, to_xpath
-from tests.forms.builders import sample_form
+from tests.forms.builders import XLSFORM_FIXTURE, sample_form
 
-FIXTURE = Path(__file__).with_name("fixtures") / "observer_checklist.xlsx"
+FIXTURE = XLSFORM_FIXTURE
 OPTIONS = [
     BallotOption("a", {"en": "Alpha", "ru": "Альфа"}),
     BallotOption("b", {"en": "Beta", "ru": "Бета"}),
