@@ -259,7 +259,7 @@ def _containers(node, path=()):
             yield from _containers(value, (*path, index))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.data(), JSON)
 def test_any_change_to_a_definition_loads_or_is_reported_never_crashes(data, replacement):
     form = sample_form()
