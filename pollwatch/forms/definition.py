@@ -10,6 +10,7 @@ The format is documented in ``docs/forms.md``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -261,6 +262,13 @@ def _constraint_to_dict(constraint: Constraint | None) -> dict[str, Any] | None:
     return {
         name: getattr(constraint, name) for name in names if getattr(constraint, name) is not None
     }
+
+
+def definition_digest(definition: Mapping[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of a definition, its version number left out."""
+    content = {key: value for key, value in definition.items() if key != "version"}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 # Loading ---------------------------------------------------------------------------

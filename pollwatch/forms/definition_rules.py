@@ -160,7 +160,7 @@ def _assessment_errors(path: str, question: Data, lists: Data) -> Iterator[str]:
     if question["type"] != "single_choice":
         yield f"{path}.assessment: the overall assessment must be a single_choice question"
         return
-    codes = tuple(choice["code"] for choice in lists.get(question.get("choices"), ()))
+    codes = tuple(choice["code"] for choice in lists.get(question.get("choices", ""), ()))
     if codes != ASSESSMENT_SCALE:
         yield (
             f"{path}.assessment: the choices must be the four-point scale "
@@ -219,9 +219,9 @@ def _expression_reference_errors(
         elif before is not None and questions[code][2] >= before:
             yield f"{path}: refers to {code!r}, which does not come before it"
     for node, in_sum in _nodes(expr, in_sum=False):
-        code = node.get("q")
-        if code not in questions:
+        if node.get("q") not in questions:
             continue
+        code = node["q"]
         question = questions[code][1]
         if question.get("per_ballot_option") and not in_sum:
             yield f"{path}: per-ballot-option question {code!r} can only be an argument of sum"

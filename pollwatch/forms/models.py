@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from pollwatch.forms.definition import PHASES
+from pollwatch.forms.definition import PHASES, definition_digest
 
 
 class FormVersionLocked(Exception):
@@ -54,6 +54,7 @@ class FormVersion(models.Model):
         return f"{self.form.code} v{self.version}"
 
     def save(self, *args, **kwargs) -> None:
+        self.digest = definition_digest(self.definition)
         if self.pk is not None:
             stored = (
                 FormVersion.objects.filter(pk=self.pk, locked_at__isnull=False)

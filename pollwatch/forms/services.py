@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from pollwatch.forms.definition import FormDefinition, FormDefinitionError, load_definition
+from pollwatch.forms.definition import (
+    FormDefinition,
+    FormDefinitionError,
+    definition_digest,
+    load_definition,
+)
 from pollwatch.forms.models import Form, FormVersion, FormVersionLocked
 
 
@@ -20,13 +23,6 @@ class FormServiceError(Exception):
     def __init__(self, errors: list[str]):
         self.errors = errors
         super().__init__("\n".join(errors))
-
-
-def definition_digest(definition: Mapping[str, Any]) -> str:
-    """SHA-256 of the canonical JSON of a definition, its version number left out."""
-    content = {key: value for key, value in definition.items() if key != "version"}
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def publish_form_version(definition: Mapping[str, Any], actor: Any = None) -> FormVersion:
@@ -74,9 +70,24 @@ def lock_form_version(version: FormVersion) -> FormVersion:
     return version
 
 
+_DEFINITIONS_BY_DIGEST: dict[str, FormDefinition] = {}
+_CACHE_SIZE = 256
+
+
 def form_definition(version: FormVersion) -> FormDefinition:
-    """The typed definition stored in a version."""
-    return load_definition(version.definition)
+    """The typed definition stored in a version, loaded once per content digest.
+
+    Intake validates every submission against its form version; loading a
+    definition costs far more than validating an answer set, hence the cache.
+    """
+    key = f"{version.digest}:{version.version}"
+    cached = _DEFINITIONS_BY_DIGEST.get(key)
+    if cached is None:
+        cached = load_definition(version.definition)
+        if len(_DEFINITIONS_BY_DIGEST) >= _CACHE_SIZE:
+            _DEFINITIONS_BY_DIGEST.pop(next(iter(_DEFINITIONS_BY_DIGEST)))
+        _DEFINITIONS_BY_DIGEST[key] = cached
+    return cached
 
 
 __all__ = [

@@ -26,7 +26,14 @@ from pollwatch.forms.definition import Check, FormDefinition, Label, Question
 from pollwatch.forms.xlsform_reader import LANGUAGE_NAMES, XLSFormError, read_xlsform
 from pollwatch.forms.xpath import XPathError, term_to_xpath, to_xpath
 
-__all__ = ["XLSFormError", "export_xform", "export_xlsform", "import_xlsform"]
+__all__ = [
+    "XLSFormError",
+    "XLSFormImport",
+    "export_xform",
+    "export_xlsform",
+    "import_xlsform",
+    "xlsform_sheets",
+]
 
 TYPES_OUT = {
     "integer": "integer",

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
+
+XLSFORM_FIXTURE = Path(__file__).with_name("fixtures") / "observer_checklist.xlsx"
 
 
 def label(text: str) -> dict[str, str]:

@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 
 from pollwatch.forms.library import LIBRARY_DIR
 from pollwatch.forms.models import FormVersion
+from tests.forms.builders import XLSFORM_FIXTURE as FIXTURE
 from tests.forms.builders import sample_form
-from tests.forms.test_xlsform import FIXTURE
 
 
 def test_validate_accepts_a_library_file_without_a_database(capsys):

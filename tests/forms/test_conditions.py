@@ -192,3 +192,30 @@ def test_rename_references_expands_a_sum_term_into_one_term_per_option():
 def test_unknown_operator_names_the_valid_ones():
     with pytest.raises(ValueError, match="valid ones: and, or"):
         evaluate({"op": "xor", "args": []}, {})
+
+
+BROWSER_GLOBAL = """
+const fs = require("fs");
+const vm = require("vm");
+const page = { self: {} };
+page.self = page;
+vm.createContext(page);
+vm.runInContext(fs.readFileSync(process.argv[1], "utf8"), page);
+const result = page.PollwatchConditions.evaluate(
+  { op: "eq", q: "A1", value: "yes" }, { A1: "yes" });
+process.stdout.write(JSON.stringify({ result, hasModule: typeof page.module }));
+"""
+
+
+def test_browser_code_defines_a_global_when_loaded_by_a_script_tag():
+    node = shutil.which("node")
+    if node is None:
+        skip_or_fail("node is not installed")
+    completed = subprocess.run(
+        [node, "-e", BROWSER_GLOBAL, str(CONDITIONS_JS)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert json.loads(completed.stdout) == {"result": True, "hasModule": "undefined"}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pollwatch.forms.definition import (
     BallotOption,
@@ -228,3 +230,45 @@ def test_schema_file_is_a_valid_json_schema():
     from pollwatch.forms.definition import SCHEMA_FILE
 
     jsonschema.Draft202012Validator.check_schema(json.loads(SCHEMA_FILE.read_text()))
+
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 3)
+    | st.floats(allow_nan=False)
+    | st.sampled_from(["", "x", "yes", "A1", "box", "sum", "eq", "integer", "en"]),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["op", "q", "value", "args", "en", "code", "min"]), inner, max_size=3
+        )
+    ),
+    max_leaves=8,
+)
+
+
+def _containers(node, path=()):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield (*path, key)
+            yield from _containers(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield (*path, index)
+            yield from _containers(value, (*path, index))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data(), JSON)
+def test_any_change_to_a_definition_loads_or_is_reported_never_crashes(data, replacement):
+    form = sample_form()
+    path = data.draw(st.sampled_from(list(_containers(form))))
+    parent = form
+    for key in path[:-1]:
+        parent = parent[key]
+    parent[path[-1]] = replacement
+    try:
+        load_definition(form)
+    except FormDefinitionError as error:
+        assert error.errors and all(": " in message for message in error.errors)

@@ -99,3 +99,23 @@ def test_load_library_command_installs_every_standard_form_once(capsys):
     call_command("forms", "load-library")
     assert set(Form.objects.values_list("code", flat=True)) == set(LIBRARY_CODES)
     assert FormVersion.objects.count() == len(LIBRARY_CODES)
+
+
+def test_definition_of_a_version_is_loaded_once_and_keeps_its_own_number():
+    first = publish_form_version(sample_form())
+    changed = sample_form()
+    changed["title"]["en"] = "Other"
+    publish_form_version(changed)
+    third = publish_form_version(sample_form())
+    assert third.version == 3 and third.digest == first.digest
+    assert form_definition(first).version == 1
+    assert form_definition(third).version == 3
+    assert form_definition(third) is form_definition(FormVersion.objects.get(pk=third.pk))
+
+
+def test_digest_follows_a_correction_of_an_unlocked_version():
+    version = publish_form_version(sample_form())
+    version.definition["title"]["en"] = "Corrected"
+    version.save()
+    assert version.digest == definition_digest(version.definition)
+    assert publish_form_version(version.definition).pk == version.pk

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import io
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pollwatch.forms.conditions import evaluate
@@ -17,9 +16,9 @@ from pollwatch.forms.library import library_forms
 from pollwatch.forms.validation import validate_answers
 from pollwatch.forms.xlsform import XLSFormError, export_xform, export_xlsform, import_xlsform
 from pollwatch.forms.xpath import XPathError, parse_xpath, to_expression, to_xpath
-from tests.forms.builders import sample_form
+from tests.forms.builders import XLSFORM_FIXTURE, sample_form
 
-FIXTURE = Path(__file__).with_name("fixtures") / "observer_checklist.xlsx"
+FIXTURE = XLSFORM_FIXTURE
 OPTIONS = [
     BallotOption("a", {"en": "Alpha", "ru": "Альфа"}),
     BallotOption("b", {"en": "Beta", "ru": "Бета"}),
@@ -315,3 +314,51 @@ def test_xpath_reading_is_stable_after_one_round(expr):
 def test_xpath_outside_the_subset_is_refused(text):
     with pytest.raises(XPathError):
         to_expression(parse_xpath(text))
+
+
+CELL_VALUES = st.sampled_from(
+    [
+        "",
+        "x",
+        "${valid}",
+        ". > 1",
+        "begin group",
+        "end group",
+        "select_one nothing",
+        "select_multiple problem",
+        "integer",
+        3,
+        2.5,
+        "yes_no",
+        "label::Klingon",
+        "not(",
+        "${admitted} = 'x'",
+        "note",
+        "begin repeat",
+        "label::English (en)",
+    ]
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["survey", "choices", "settings"]),
+            st.integers(1, 21),
+            st.integers(1, 12),
+            CELL_VALUES,
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_any_edited_workbook_imports_or_is_refused_with_errors(edits):
+    def edit(workbook):
+        for sheet, row, column, value in edits:
+            workbook[sheet].cell(row=row, column=column).value = value
+
+    try:
+        import_xlsform(edited_fixture(edit))
+    except XLSFormError as error:
+        assert error.errors
