@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from pollwatch.audit.services import log_action
 from pollwatch.forms.definition import (
     FormDefinition,
     FormDefinitionError,
@@ -48,13 +49,15 @@ def publish_form_version(definition: Mapping[str, Any], actor: Any = None) -> Fo
         canonical["version"] = number
         form.phase, form.title = loaded.phase, _title(loaded)
         form.save(update_fields=["phase", "title"])
-        return FormVersion.objects.create(
+        version = FormVersion.objects.create(
             form=form,
             version=number,
             definition=canonical,
             digest=digest,
             created_by=actor if getattr(actor, "pk", None) else None,
         )
+        log_action("forms.version_published", actor=actor, target=version, data={"digest": digest})
+        return version
 
 
 def _title(definition: FormDefinition) -> str:
