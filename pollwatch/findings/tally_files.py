@@ -207,7 +207,7 @@ def match_frame(tallies: Tallies, frame: Mapping[str, int]) -> Tallies:
         return tallies
     known = np.isin(tallies.strata, list(frame))
     rejected = [
-        RejectedRow(int(line), f"stratum {name!r} is not in the frame")
+        RejectedRow(int(line), f"stratum {str(name)!r} is not in the frame")
         for line, name in zip(tallies.lines[~known], tallies.strata[~known], strict=True)
     ]
     kept = replace(
