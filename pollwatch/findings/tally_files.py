@@ -13,7 +13,7 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 _WHOLE_NUMBER = re.compile(r"\s*-?\d+\s*")
 _DELIMITERS = (",", ";", "\t")
+_LARGEST_COUNT = 10**12
 
 
 class TallyFileError(Exception):
@@ -104,30 +105,37 @@ def read_tallies(
         no row is usable.
     """
     _check_distinct([*options, valid, *([stratum] if stratum else [])])
-    header, rows = _open_table(path)
+    header, lines, rows = _open_table(path)
     option_at = [_column(header, name, path) for name in options]
     valid_at = _column(header, valid, path)
     stratum_at = _column(header, stratum, path) if stratum else None
-    kept_votes, kept_valid, kept_strata, kept_lines, rejected = [], [], [], [], []
-    for line, row in rows:
+    count_at = [*option_at, valid_at]
+    counts, usable = _whole_numbers(rows, count_at, len(header))
+    strata = _stratum_cells(rows, stratum_at, len(header))
+    if strata is not None:
+        usable &= strata != ""
+    usable &= counts[:, :-1].sum(axis=1) <= counts[:, -1]
+    rejected = []
+    # Rows the vectorised check did not accept are examined one by one, to
+    # say what is wrong (or to accept a number the quick check missed).
+    for index in np.flatnonzero(~usable):
+        row = rows[index]
         problems = _row_problems(row, header, options, option_at, valid, valid_at, stratum_at)
         if problems:
-            rejected.append(RejectedRow(line, "; ".join(problems)))
-            continue
-        kept_votes.append([int(row[at]) for at in option_at])
-        kept_valid.append(int(row[valid_at]))
-        kept_strata.append(row[stratum_at].strip() if stratum_at is not None else "")
-        kept_lines.append(line)
-    if not kept_valid:
+            rejected.append(RejectedRow(lines[index], "; ".join(problems)))
+        else:
+            counts[index] = [int(row[at]) for at in count_at]
+            usable[index] = True
+    if not usable.any():
         raise TallyFileError(
             f"{path.name}: no usable rows ({len(rejected)} left out); " + _first_problems(rejected)
         )
     return Tallies(
         options=tuple(options),
-        votes=np.array(kept_votes, dtype=np.int64).reshape(len(kept_valid), len(options)),
-        valid=np.array(kept_valid, dtype=np.int64),
-        strata=np.array(kept_strata) if stratum_at is not None else None,
-        lines=np.array(kept_lines, dtype=np.int64),
+        votes=counts[usable, :-1],
+        valid=counts[usable, -1],
+        strata=strata[usable] if strata is not None else None,
+        lines=np.array(lines, dtype=np.int64)[usable],
         rejected=tuple(rejected),
     )
 
@@ -154,16 +162,16 @@ def read_frame(path: Path, stratum: str | None = None) -> dict[str, int]:
         When the file cannot be read, the column is missing, a row has no
         stratum or the wrong number of fields, or the frame is empty.
     """
-    header, rows = _open_table(path)
+    header, lines, rows = _open_table(path)
     stratum_at = _column(header, stratum, path) if stratum else None
-    sizes: Counter[str] = Counter()
-    bad_lines = []
-    for line, row in rows:
-        if len(row) != len(header) or (stratum_at is not None and not row[stratum_at].strip()):
-            bad_lines.append(line)
-            continue
-        sizes[row[stratum_at].strip() if stratum_at is not None else "all"] += 1
-    if bad_lines:
+    width = len(header)
+    strata = [
+        ("all" if stratum_at is None else row[stratum_at].strip()) if len(row) == width else ""
+        for row in rows
+    ]
+    sizes = Counter(strata)
+    if "" in sizes:
+        bad_lines = [line for line, name in zip(lines, strata, strict=True) if not name]
         shown = ", ".join(str(line) for line in bad_lines[:20])
         more = f" and {len(bad_lines) - 20} more" if len(bad_lines) > 20 else ""
         raise TallyFileError(
@@ -248,9 +256,32 @@ def _check_distinct(columns: Sequence[str]) -> None:
         raise TallyFileError(f"columns named more than once: {', '.join(repeated)}")
 
 
-def _open_table(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+def _open_table(path: Path) -> tuple[list[str], list[int], list[list[str]]]:
+    """Header, and the line number and fields of every non-blank row."""
+    text = _read_text(path)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(_DELIMITERS, key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        header = [name.strip() for name in next(reader)]
+        table = list(reader)
+    except StopIteration:
+        raise TallyFileError(f"{path.name}: the file is empty") from None
+    except csv.Error as error:
+        raise TallyFileError(f"{path.name}, line {reader.line_num}: {error}") from None
+    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if physical == len(table) + 1:
+        lines = list(range(2, len(table) + 2))
+    else:
+        # A quoted field spans several lines: count them row by row.
+        lines = _starting_lines(text, delimiter)
+    kept = [index for index, row in enumerate(table) if "".join(row).strip()]
+    return header, [lines[index] for index in kept], [table[index] for index in kept]
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise TallyFileError(f"{path}: no such file") from None
     except UnicodeDecodeError as error:
@@ -259,31 +290,49 @@ def _open_table(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]
         ) from None
     except OSError as error:
         raise TallyFileError(f"{path}: cannot be read ({error.strerror})") from None
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(_DELIMITERS, key=first_line.count)
+
+
+def _starting_lines(text: str, delimiter: str) -> list[int]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    next(reader)
+    starts, previous_end = [], reader.line_num
+    for _ in reader:
+        starts.append(previous_end + 1)
+        previous_end = reader.line_num
+    return starts
+
+
+def _whole_numbers(
+    rows: list[list[str]], columns: Sequence[int], width: int
+) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+    """Counts of the rows whose cells in ``columns`` are plain whole numbers.
+
+    Returns the counts (0 where not usable) and which rows were usable.
+    """
+    blank = [""] * len(columns)
+    cells = np.array(
+        [[row[at] for at in columns] if len(row) == width else blank for row in rows],
+        dtype=np.str_,
+    ).reshape(len(rows), len(columns))
+    cells = np.strings.strip(cells)
+    usable = np.strings.isdecimal(cells).all(axis=1) & (np.strings.str_len(cells) <= 12).all(axis=1)
+    counts = np.zeros(cells.shape, dtype=np.int64)
     try:
-        header = [name.strip() for name in next(reader)]
-    except StopIteration:
-        raise TallyFileError(f"{path.name}: the file is empty") from None
-    except csv.Error as error:
-        raise TallyFileError(f"{path.name}, line 1: {error}") from None
-    return header, _numbered_rows(reader, path)
+        counts[usable] = cells[usable].astype(np.int64)
+    except ValueError:
+        usable[:] = False
+    return counts, usable
 
 
-def _numbered_rows(reader: Iterator[list[str]], path: Path) -> Iterator[tuple[int, list[str]]]:
-    line = 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            raise TallyFileError(f"{path.name}, line {line + 1}: {error}") from None
-        start = line + 1
-        line = reader.line_num  # type: ignore[attr-defined]
-        if any(field.strip() for field in row):
-            yield start, row
+def _stratum_cells(
+    rows: list[list[str]], stratum_at: int | None, width: int
+) -> NDArray[np.str_] | None:
+    """The stripped stratum of every row, "" where missing; None without a column."""
+    if stratum_at is None:
+        return None
+    return np.array(
+        [row[stratum_at].strip() if len(row) == width else "" for row in rows], dtype=np.str_
+    )
 
 
 def _column(header: list[str], name: str, path: Path) -> int:
@@ -331,4 +380,6 @@ def _count_problem(name: str, text: str) -> str | None:
         return f"{name!r} is not a whole number: {text.strip()!r}"
     if int(text) < 0:
         return f"{name!r} is negative: {int(text)}"
+    if int(text) > _LARGEST_COUNT:
+        return f"{name!r} is implausibly large: {int(text)}"
     return None
