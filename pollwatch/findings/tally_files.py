@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 _WHOLE_NUMBER = re.compile(r"\s*-?\d+\s*")
 _DELIMITERS = (",", ";", "\t")
 _LARGEST_COUNT = 10**12
+_LONGEST_COUNT = 12  # digits: anything longer is examined row by row
 
 
 class TallyFileError(Exception):
@@ -315,7 +316,8 @@ def _whole_numbers(
         dtype=np.str_,
     ).reshape(len(rows), len(columns))
     cells = np.strings.strip(cells)
-    usable = np.strings.isdecimal(cells).all(axis=1) & (np.strings.str_len(cells) <= 12).all(axis=1)
+    plain = np.strings.isdecimal(cells) & (np.strings.str_len(cells) <= _LONGEST_COUNT)
+    usable: NDArray[np.bool_] = np.asarray(plain.all(axis=1), dtype=np.bool_)
     counts = np.zeros(cells.shape, dtype=np.int64)
     try:
         counts[usable] = cells[usable].astype(np.int64)

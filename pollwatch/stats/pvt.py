@@ -137,6 +137,7 @@ def estimate_shares(
     options: Sequence[str],
     strata: Sequence[str] | ArrayLike | None = None,
     frame_sizes: Mapping[str, int] | None = None,
+    weights: ArrayLike | None = None,
     method: str = "linearization",
     replicates: int = DEFAULT_REPLICATES,
     seed: int | None = None,
@@ -162,6 +163,9 @@ def estimate_shares(
         ``N_h``, stations per stratum in the sampling frame. Without it every
         station has weight 1 and no finite population correction is applied
         (a simple random sample of stations; strata only shape the variance).
+    weights : array_like, shape (n,), optional
+        Design weight of each station, overriding ``N_h / n_h`` (e.g. a
+        deployment's weights after non-response adjustment).
     method : {"linearization", "bootstrap"}
         Variance estimator: Taylor linearisation within strata, or the
         Rao-Wu-Yue rescaling bootstrap within strata.
@@ -221,7 +225,7 @@ def estimate_shares(
     x = _counts(valid, "valid votes", ndim=1)
     if y.shape[1] != len(options):
         raise ValueError(f"got {len(options)} option names for {y.shape[1]} columns of votes")
-    design = build_design(y.shape[0], strata, frame_sizes)
+    design = build_design(y.shape[0], strata, frame_sizes, weights)
     ratio, standard_error = _ratio_and_error(design, y, x, method, replicates, seed)
     shares = tuple(
         _ratio_estimate(name, float(value), float(error))
@@ -242,6 +246,7 @@ def estimate_turnout(
     registered: ArrayLike,
     strata: Sequence[str] | ArrayLike | None = None,
     frame_sizes: Mapping[str, int] | None = None,
+    weights: ArrayLike | None = None,
     method: str = "linearization",
     replicates: int = DEFAULT_REPLICATES,
     seed: int | None = None,
@@ -267,7 +272,7 @@ def estimate_turnout(
     _check_method(method)
     y = _counts(given, "ballots issued", ndim=1)
     x = _counts(registered, "registered voters", ndim=1)
-    design = build_design(y.shape[0], strata, frame_sizes)
+    design = build_design(y.shape[0], strata, frame_sizes, weights)
     ratio, error = _ratio_and_error(design, y[:, None], x, method, replicates, seed)
     return _ratio_estimate("turnout", float(ratio[0]), float(error[0]))
 

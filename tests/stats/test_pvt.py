@@ -76,6 +76,14 @@ def test_frame_strata_without_reports_are_listed_as_uncovered():
     assert result.share("A").value == pytest.approx(0.4)
 
 
+def test_design_weights_override_frame_weights():
+    # Weights 3 and 1: (3*30 + 50) / (3*100 + 100) = 0.35.
+    result = estimate_shares([[30], [50]], [100, 100], ["A"], weights=[3.0, 1.0])
+    assert result.share("A").value == pytest.approx(0.35)
+    turnout = estimate_turnout([60, 80], [100, 200], weights=[2.0, 1.0])
+    assert turnout.value == pytest.approx(200 / 400)
+
+
 def test_turnout_matches_hand_computation():
     turnout = estimate_turnout(ref.TURNOUT_GIVEN, ref.TURNOUT_REGISTERED)
     assert turnout.name == "turnout"
