@@ -357,7 +357,10 @@ def _ratio_and_error(
     if method == "linearization":
         return linearised.ratio, np.sqrt(linearised.variance)
     replicate_ratios = bootstrap_ratios(design, y, x, replicates, seed)
-    return linearised.ratio, replicate_ratios.std(axis=0)
+    defined = np.isfinite(replicate_ratios[:, 0])
+    if defined.sum() < 2:
+        raise ValueError("the bootstrap drew no valid votes in almost every replicate")
+    return linearised.ratio, replicate_ratios[defined].std(axis=0)
 
 
 def bootstrap_ratios(
@@ -391,7 +394,9 @@ def bootstrap_ratios(
     Returns
     -------
     ndarray, shape (replicates, k)
-        The ratio ``sum w* y / sum w* x`` in every replicate.
+        The ratio ``sum w* y / sum w* x`` in every replicate; NaN in a
+        replicate whose denominator is 0 (such replicates are left out of
+        the standard error).
 
     References
     ----------
@@ -408,7 +413,8 @@ def bootstrap_ratios(
     for start in range(0, replicates, _REPLICATE_CHUNK):
         chunk = min(_REPLICATE_CHUNK, replicates - start)
         weights = _replicate_weights(design, chunk, rng)
-        results.append((weights @ y) / (weights @ x)[:, None])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            results.append((weights @ y) / (weights @ x)[:, None])
     return np.concatenate(results, axis=0)
 
 

@@ -114,6 +114,13 @@ def test_bootstrap_is_reproducible_with_a_seed():
     assert estimate_case(case, "bootstrap") == estimate_case(case, "bootstrap")
 
 
+def test_bootstrap_leaves_out_replicates_without_valid_votes():
+    # One replicate in nine draws the station without valid votes twice.
+    result = estimate_shares([[0], [5], [6]], [0, 10, 10], ["A"], method="bootstrap", seed=2)
+    assert result.share("A").value == pytest.approx(11 / 20)
+    assert math.isfinite(result.share("A").standard_error)
+
+
 def test_unknown_method_lists_the_valid_ones():
     with pytest.raises(ValueError, match="linearization, bootstrap"):
         estimate_shares([[1]], [2], ["A"], method="jackknife")
