@@ -76,18 +76,50 @@ class Command(BaseCommand):
             "estimate",
             help="estimate each option's share of the valid votes from reporting stations",
         )
-        estimate.add_argument("tallies", type=Path, help="CSV, one row per reporting station")
-        estimate.add_argument("--options", type=column_list, required=True, metavar="COL[,COL]")
+        estimate.add_argument(
+            "tallies", type=Path, metavar="TALLIES.csv", help="CSV, one row per reporting station"
+        )
+        estimate.add_argument(
+            "--options",
+            type=column_list,
+            required=True,
+            metavar="COL[,COL...]",
+            help="columns with the votes for each option",
+        )
         estimate.add_argument("--valid", required=True, metavar="COL", help="valid votes column")
         estimate.add_argument("--stratum", metavar="COL", help="stratum column of the tallies")
-        estimate.add_argument("--frame", type=Path, help="CSV listing every station")
-        estimate.add_argument("--frame-stratum", metavar="COL", help="stratum column of the frame")
-        estimate.add_argument("--confidence", type=confidence_level, default=0.95)
-        estimate.add_argument("--official", type=official_shares, metavar="NAME=SHARE,...")
+        estimate.add_argument(
+            "--frame", type=Path, metavar="FRAME.csv", help="CSV listing every station"
+        )
+        estimate.add_argument(
+            "--frame-stratum",
+            metavar="COL",
+            help="stratum column of the frame (default: the --stratum name)",
+        )
+        estimate.add_argument(
+            "--confidence",
+            type=confidence_level,
+            default=0.95,
+            metavar="LEVEL",
+            help="confidence level of the intervals (default 0.95)",
+        )
+        estimate.add_argument(
+            "--official",
+            type=official_shares,
+            metavar="NAME=SHARE,...",
+            help="official shares to compare, as fractions (0.52) or percentages (52%%)",
+        )
         estimate.add_argument("--json", type=Path, metavar="OUT.json", help="write the result")
-        estimate.add_argument("--method", choices=VARIANCE_METHODS, default="linearization")
-        estimate.add_argument("--replicates", type=int, default=1000, help="bootstrap only")
-        estimate.add_argument("--seed", type=int, default=None, help="bootstrap only")
+        estimate.add_argument(
+            "--method",
+            choices=VARIANCE_METHODS,
+            default="linearization",
+            help="variance estimator (default linearization)",
+        )
+        estimate.add_argument(
+            "--replicates", type=int, default=1000, metavar="N", help="bootstrap replicates"
+        )
+        estimate.add_argument("--seed", type=int, default=None, help="bootstrap random seed")
 
     def handle(self, *args: Any, **options: Any) -> None:
         self._check_arguments(options)
