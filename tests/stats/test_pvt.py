@@ -37,6 +37,16 @@ def test_share_and_variance_match_hand_computation(case):
     assert estimate.standard_error**2 == pytest.approx(case.variance, rel=1e-12)
 
 
+def test_ratio_and_variance_match_the_published_city_example():
+    result = estimate_shares(np.array(ref.CITY_1930)[:, None], ref.CITY_1920, ["1930"])
+    estimate = result.share("1930")
+    stations = len(ref.CITY_1920)
+    assert estimate.value == pytest.approx(ref.CITY_RATIO, abs=5e-4)
+    delta_method = estimate.standard_error**2 * (stations - 1) / stations
+    # The published figure comes from numerical differentiation: agree to 1e-4.
+    assert delta_method == pytest.approx(ref.CITY_DELTA_METHOD_VARIANCE, rel=1e-4)
+
+
 def test_margins_use_the_normal_quantiles_of_95_and_99_percent():
     estimate = estimate_case(ref.TWO_STRATA_WITH_FRAME)
     error = math.sqrt(ref.TWO_STRATA_WITH_FRAME.variance)

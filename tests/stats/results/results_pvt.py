@@ -93,3 +93,17 @@ THREE_OF_TEN_LOGIT = (0.082539, 0.671227)
 # No station of 59 with the attribute: the Clopper-Pearson upper limit at
 # 95% (two-sided) has the closed form 1 - 0.025**(1/59) = 0.060609.
 NONE_OF_59_UPPER = 0.060609
+
+# Published reference: the "city" data, populations in thousands of 10 US
+# cities in 1920 (u) and 1930 (x), from Cochran (1977), Sampling Techniques,
+# as shipped in the R package boot (Canty and Ripley) for Davison and Hinkley
+# (1997), Bootstrap Methods and Their Application, example 2.8. The ratio
+# x/u is 1.520 there. The boot documentation of var.linear gives the
+# nonparametric delta-method variance of the ratio, sum(L^2)/n^2 from
+# empirical influence values L obtained by numerical differentiation, as
+# 0.03248701. The linearised variance of an unstratified sample with no
+# finite population correction is the same quantity times n/(n - 1).
+CITY_1920 = (138, 93, 61, 179, 48, 37, 29, 23, 30, 2)
+CITY_1930 = (143, 104, 69, 260, 75, 63, 50, 48, 111, 50)
+CITY_RATIO = 1.520
+CITY_DELTA_METHOD_VARIANCE = 0.03248701
