@@ -357,7 +357,9 @@ def _row_problems(
     stratum_at: int | None,
 ) -> list[str]:
     if len(row) != len(header):
-        return [f"{len(row)} fields where the header has {len(header)}"]
+        spans = any("\n" in field or "\r" in field for field in row)
+        joined = " (a quote left open joins the following lines to this row)" if spans else ""
+        return [f"{len(row)} fields where the header has {len(header)}{joined}"]
     problems = [
         problem
         for name, at in [*zip(options, option_at, strict=True), (valid, valid_at)]

@@ -72,6 +72,12 @@ def test_line_numbers_count_physical_lines_of_quoted_fields(tmp_path):
     assert [row.line for row in tallies.rejected] == [4]
 
 
+def test_an_open_quote_is_reported_on_the_row_that_swallows_the_rest(tmp_path):
+    path = write(tmp_path, 'name,valid,A\n"north,10,5\nsouth,10,5\nwest,10,5\n')
+    with pytest.raises(TallyFileError, match=r"line 2: 1 fields .*\(a quote left open"):
+        read_tallies(path, ["A"], "valid")
+
+
 def test_blank_lines_are_not_stations(tmp_path):
     path = write(tmp_path, "valid,A\n10,5\n\n12,6\n\n")
     tallies = read_tallies(path, ["A"], "valid")
