@@ -258,7 +258,7 @@ def linearised_ratio(
         )
     total_x = float(design.weights @ x)
     if total_x <= 0:
-        raise ValueError("the weighted denominator is zero: nothing to divide by")
+        raise ValueError("the weighted denominator is zero (no valid votes?): no ratio exists")
     ratio = (design.weights @ y2) / total_x
     linearised = design.weights[:, None] * (y2 - x[:, None] * ratio) / total_x
     variance = _stratified_total_variance(design, linearised)

@@ -245,3 +245,9 @@ def test_console_command_reports_bad_input_without_a_traceback(tmp_path):
     assert completed.returncode == 1
     assert "line 2: 'valid' is not a whole number" in completed.stderr
     assert "Traceback" not in completed.stderr
+
+
+def test_tallies_without_any_valid_vote_are_a_command_error(files):
+    files["tallies"].write_text("valid,A\n0,0\n0,0\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="weighted denominator is zero"):
+        run("estimate", str(files["tallies"]), "--options", "A", "--valid", "valid")

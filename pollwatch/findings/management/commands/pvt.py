@@ -123,14 +123,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self._check_arguments(options)
+        tallies, frame = self._read_files(options)
         try:
-            tallies = read_tallies(
-                options["tallies"], options["options"], options["valid"], options["stratum"]
-            )
-            frame = None
-            if options["frame"] is not None:
-                frame = read_frame(options["frame"], options["frame_stratum"])
-                tallies = match_frame(tallies, frame)
             estimate = estimate_shares(
                 tallies.votes,
                 tallies.valid,
@@ -141,13 +135,25 @@ class Command(BaseCommand):
                 replicates=options["replicates"],
                 seed=options["seed"],
             )
-        except (TallyFileError, ValueError) as error:
+        except ValueError as error:  # e.g. no valid votes in any usable row
             raise CommandError(str(error)) from None
         self._report_left_out(tallies, estimate)
         result = estimate_document(estimate, tallies, options["confidence"], options["official"])
         self.stdout.write(estimate_table(result, estimate))
         if options["json"] is not None:
             self._write_json(options["json"], result)
+
+    def _read_files(self, options: dict[str, Any]) -> tuple[Tallies, dict[str, int] | None]:
+        try:
+            tallies = read_tallies(
+                options["tallies"], options["options"], options["valid"], options["stratum"]
+            )
+            if options["frame"] is None:
+                return tallies, None
+            frame = read_frame(options["frame"], options["frame_stratum"])
+            return match_frame(tallies, frame), frame
+        except TallyFileError as error:
+            raise CommandError(str(error)) from None
 
     def _check_arguments(self, options: dict[str, Any]) -> None:
         if options["frame_stratum"] and options["frame"] is None:
