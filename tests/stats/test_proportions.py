@@ -140,3 +140,25 @@ def test_observed_share_is_count_over_base(flags):
     assert share.count == sum(flags)
     assert share.base == len(flags)
     assert share.share * share.base == pytest.approx(share.count)
+
+
+weighted_stations = st.lists(
+    st.tuples(st.booleans(), st.sampled_from("abc"), st.floats(min_value=0.5, max_value=50)),
+    min_size=2,
+    max_size=60,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(weighted_stations, st.sampled_from(INTERVAL_METHODS))
+def test_weighted_stratified_share_is_a_weighted_mean_inside_its_interval(stations, method):
+    flags = np.array([flag for flag, _, _ in stations])
+    strata = [stratum for _, stratum, _ in stations]
+    weights = np.array([weight for _, _, weight in stations])
+    if method == "logit" and (flags.all() or not flags.any()):
+        return
+    share = design_share(flags, strata=strata, weights=weights, method=method)
+    assert share.share == pytest.approx(weights[flags].sum() / weights.sum())
+    assert 0.0 <= share.low <= share.share + 1e-12
+    assert share.share - 1e-12 <= share.high <= 1.0
+    assert (share.count, share.base) == (int(flags.sum()), len(stations))

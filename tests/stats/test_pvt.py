@@ -119,6 +119,26 @@ def test_bootstrap_agrees_with_linearisation_on_a_large_sample():
     )
 
 
+def test_bootstrap_applies_the_finite_population_correction():
+    # Half of every stratum reports: the variance shrinks by about (1 - 1/2).
+    rng = np.random.default_rng(8)
+    valid = rng.integers(300, 1500, size=1200)
+    strata = np.repeat(["n", "s", "e"], 400)
+    leader = rng.binomial(valid, rng.beta(20, 10, size=1200))
+    votes = np.column_stack([leader])
+    options = ["L"]
+    infinite = estimate_shares(votes, valid, options, strata, method="bootstrap", seed=1)
+    half = estimate_shares(
+        votes, valid, options, strata, {"n": 800, "s": 800, "e": 800}, method="bootstrap", seed=1
+    )
+    linear_half = estimate_shares(votes, valid, options, strata, {"n": 800, "s": 800, "e": 800})
+    ratio = (half.share("L").standard_error / infinite.share("L").standard_error) ** 2
+    assert ratio == pytest.approx(0.5, rel=0.15)
+    assert half.share("L").standard_error == pytest.approx(
+        linear_half.share("L").standard_error, rel=0.1
+    )
+
+
 def test_bootstrap_is_reproducible_with_a_seed():
     case = ref.TWO_STRATA_WITH_FRAME
     assert estimate_case(case, "bootstrap") == estimate_case(case, "bootstrap")
