@@ -1,0 +1,9 @@
+from django.urls import path
+
+from pollwatch.intake import views
+
+app_name = "intake"
+urlpatterns = [
+    path("observe/", views.observe, name="observe"),
+    path("observe/sw.js", views.service_worker, name="service_worker"),
+]
