@@ -3,7 +3,7 @@
 import rules
 
 from pollwatch.accounts.roles import Role, has_role
-from pollwatch.accounts.scoping import can_manage_station
+from pollwatch.accounts.scoping import can_manage_station, can_review_submission
 
 
 @rules.predicate
@@ -31,7 +31,14 @@ def manages_station(user, station) -> bool:
     return station is not None and can_manage_station(user, station)
 
 
+@rules.predicate
+def reviews_submission(user, submission) -> bool:
+    return submission is not None and can_review_submission(user, submission)
+
+
 rules.add_perm("registry.import_stations", manages_registry)
+rules.add_perm("intake.review_submission", reviews_submission)
+rules.add_perm("intake.correct_payload", manages_people)
 rules.add_perm("registry.change_station", manages_station)
 rules.add_perm("missions.view_mission", reads_mission)
 rules.add_perm("missions.import_members", manages_people)

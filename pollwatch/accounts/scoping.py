@@ -67,3 +67,23 @@ def can_manage_station(user, station: PollingStation) -> bool:
     if has_role(user, Role.COORDINATOR):
         return visible_stations(user, PollingStation.objects.filter(pk=station.pk)).exists()
     return False
+
+
+def visible_submissions(user, queryset=None):
+    from pollwatch.intake.models import Submission
+
+    submissions = queryset if queryset is not None else Submission.objects.all()
+    if sees_everything(user):
+        return submissions
+    if has_role(user, Role.COORDINATOR):
+        return submissions.filter(station__in=visible_stations(user).values("pk"))
+    member = member_of(user)
+    if has_role(user, Role.OBSERVER) and member and member.team_id:
+        return submissions.filter(team=member.team_id)
+    return submissions.none()
+
+
+def can_review_submission(user, submission) -> bool:
+    if has_role(user, Role.ADMINISTRATOR, Role.CORE_TEAM):
+        return True
+    return has_role(user, Role.COORDINATOR) and can_manage_station(user, submission.station)

@@ -8,6 +8,7 @@ once per idempotency key.
 from __future__ import annotations
 
 import datetime
+import json
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -265,10 +266,11 @@ def _receipt(submission: Submission, *, duplicate: bool) -> Receipt:
     )
 
 
-def _mark_payload(payload: RawPayload, status: str, *, problems=(), submission_id=None) -> None:
-    RawPayload.objects.filter(pk=payload.pk).update(
-        status=status, problems=[p.as_dict() for p in problems], submission_id=submission_id
-    )
+def _mark_payload(payload: RawPayload, status: str, *, problems=None, submission_id=None) -> None:
+    changes: dict[str, Any] = {"status": status, "submission_id": submission_id}
+    if problems is not None:
+        changes["problems"] = [p.as_dict() for p in problems]
+    RawPayload.objects.filter(pk=payload.pk).update(**changes)
 
 
 @transaction.atomic
@@ -327,3 +329,31 @@ def review_submission(
         f"intake.submission_{status}", actor=reviewer, target=submission, data={"reason": reason}
     )
     return review
+
+
+def correct_payload(payload: RawPayload, data: dict[str, Any], *, actor, reason: str) -> Receipt:
+    """Resubmit a refused payload as corrected by a coordinator, for its original sender.
+
+    The corrected text is stored as a new payload; the original stays as it was,
+    marked corrected, so the record shows what arrived and what was changed.
+    """
+    corrected = store_raw_payload(
+        json.dumps(data, ensure_ascii=False),
+        channel=payload.channel,
+        user=payload.user,
+        sender=payload.sender,
+        claimed_key=str(data.get("key", "")),
+    )
+    receipt = receive_submission(data, corrected, user=payload.user)
+    _mark_payload(payload, RawPayload.Status.CORRECTED, submission_id=receipt.submission_id)
+    log_action(
+        "intake.payload_corrected",
+        actor=actor,
+        target=payload,
+        data={
+            "reason": reason,
+            "corrected_payload": corrected.pk,
+            "submission": receipt.submission_id,
+        },
+    )
+    return receipt

@@ -1,11 +1,22 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from pollwatch.accounts.scoping import visible_submissions
+from pollwatch.intake.forms import CorrectionForm, ReviewForm, SubmissionFilterForm
+from pollwatch.intake.models import RawPayload, Submission
+from pollwatch.intake.services import SubmissionRejected, correct_payload, review_submission
+from pollwatch.lib.listing import csv_response, page_of, sorted_by_request
 
 SERVICE_WORKER_VERSION = "1"
 
@@ -55,3 +66,150 @@ def service_worker(request):
     response["Service-Worker-Allowed"] = reverse("intake:observe")
     response["Cache-Control"] = "no-cache"
     return response
+
+
+def submission_list(request):
+    filters = SubmissionFilterForm(request.GET or None)
+    submissions = visible_submissions(
+        request.user, Submission.objects.select_related("station", "team", "form_version__form")
+    )
+    if filters.is_valid():
+        submissions = _filtered(submissions, filters.cleaned_data)
+    if request.GET.get("format") == "csv":
+        columns = (
+            "key",
+            "received_at",
+            "device_time",
+            "phase",
+            "station__code",
+            "team__code",
+            "status",
+            "flags",
+            "alerts",
+            "answers",
+        )
+        return csv_response("submissions.csv", columns, submissions.values_list(*columns))
+    submissions, sort = sorted_by_request(
+        submissions, request, ("received_at", "station__code", "phase", "status"), "-received_at"
+    )
+    return render(
+        request,
+        "intake/submission_list.html",
+        {
+            "filters": filters,
+            "page": page_of(submissions, request),
+            "sort": sort,
+            "invalid_payloads": RawPayload.objects.filter(status=RawPayload.Status.INVALID).count()
+            if request.user.has_perm("intake.correct_payload")
+            else None,
+        },
+    )
+
+
+def _filtered(submissions, data):
+    if data["status"]:
+        submissions = submissions.filter(status=data["status"])
+    if data["phase"]:
+        submissions = submissions.filter(phase=data["phase"])
+    if data["station"]:
+        submissions = submissions.filter(station__code=data["station"].strip())
+    if data["flag"] == "alerts":
+        submissions = submissions.exclude(alerts=[])
+    elif data["flag"]:
+        submissions = (
+            submissions.filter(flags__contains=[data["flag"]])
+            if connection.vendor == "postgresql"
+            else submissions.filter(flags__icontains=f'"{data["flag"]}"')
+        )
+    return submissions
+
+
+def submission_detail(request, pk):
+    submission = get_object_or_404(
+        visible_submissions(request.user).select_related(
+            "station", "team", "observer", "form_version__form"
+        ),
+        pk=pk,
+    )
+    can_review = request.user.has_perm("intake.review_submission", submission)
+    form = ReviewForm(request.POST or None) if can_review else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            review_submission(
+                submission,
+                form.cleaned_data["decision"],
+                reviewer=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except SubmissionRejected as rejected:
+            form.add_error("reason", rejected.problems[0].reason)
+        else:
+            messages.success(request, _("Review recorded."))
+            return redirect("intake:submission", pk=submission.pk)
+    return render(
+        request,
+        "intake/submission_detail.html",
+        {
+            "submission": submission,
+            "form": form,
+            "answers": _labelled_answers(submission),
+            "revisions": submission.revisions.select_related("author"),
+            "reviews": submission.reviews.select_related("reviewer"),
+            "payloads": submission.payloads.all(),
+        },
+    )
+
+
+def _labelled_answers(submission) -> list[tuple[str, str, object]]:
+    definition = submission.form_version.definition
+    labels = {
+        q["code"]: q["label"]
+        for s in definition.get("sections", [])
+        for q in s.get("questions", [])
+    }
+    language = (get_language() or "en")[:2]
+    return [
+        (
+            code,
+            (labels.get(code) or {}).get(language) or (labels.get(code) or {}).get("en") or code,
+            value,
+        )
+        for code, value in submission.answers.items()
+    ]
+
+
+@permission_required("intake.correct_payload", raise_exception=True)
+def payload_list(request):
+    payloads = RawPayload.objects.filter(status=RawPayload.Status.INVALID).select_related("user")
+    return render(request, "intake/payload_list.html", {"page": page_of(payloads, request)})
+
+
+@permission_required("intake.correct_payload", raise_exception=True)
+def payload_detail(request, pk):
+    payload = get_object_or_404(RawPayload, pk=pk)
+    initial = {"body": _pretty(payload.body)}
+    form = CorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and payload.status == RawPayload.Status.INVALID and form.is_valid():
+        try:
+            receipt = correct_payload(
+                payload,
+                form.cleaned_data["body"],
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except SubmissionRejected as rejected:
+            for problem in rejected.problems:
+                form.add_error(None, f"{problem.field}: {problem.reason}")
+        else:
+            messages.success(
+                request, _("Stored as submission %(id)s.") % {"id": receipt.submission_id}
+            )
+            return redirect("intake:submission", pk=receipt.submission_id)
+    return render(request, "intake/payload_detail.html", {"payload": payload, "form": form})
+
+
+def _pretty(body: str) -> str:
+    try:
+        return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
+    except json.JSONDecodeError:
+        return body
