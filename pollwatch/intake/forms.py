@@ -42,7 +42,7 @@ class CorrectionForm(forms.Form):
         try:
             data = json.loads(self.cleaned_data["body"])
         except json.JSONDecodeError as error:
-            raise forms.ValidationError(_("not valid JSON: %(error)s") % {"error": error})
+            raise forms.ValidationError(_("not valid JSON: %(error)s") % {"error": error}) from None
         if not isinstance(data, dict):
             raise forms.ValidationError(_("the submission must be a JSON object"))
         return data
