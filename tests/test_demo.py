@@ -2,6 +2,7 @@ from collections import Counter
 
 from django.core.management import call_command
 
+from pollwatch.intake.models import RawPayload, Submission
 from pollwatch.missions.models import Member, Mission
 from pollwatch.registry.models import Area, Election, PollingStation
 
@@ -20,6 +21,13 @@ def test_demo_builds_the_fictional_country_and_reuses_it(db, settings, tmp_path)
     assert len(teams) == 20 and set(teams.values()) == {2}
     for team in mission.teams.all():
         assert len(set(team.members.values_list("nationality", flat=True))) == 2
+    reports = Submission.objects.filter(mission=mission)
+    assert reports.filter(phase="opening").count() == 20
+    assert reports.filter(phase="counting").count() == 20
+    assert reports.filter(phase="voting").count() >= 100
+    assert not RawPayload.objects.exclude(status=RawPayload.Status.ACCEPTED).exists()
+    assessments = Counter(reports.filter(phase="voting").values_list("answers__overall", flat=True))
+    assert 0 < assessments["bad"] + assessments["very_bad"] < sum(assessments.values()) / 2
     logins = (tmp_path / "demo-logins.json").read_text()
     call_command("demo", stations=600)
     assert PollingStation.objects.filter(election=election).count() <= 640
@@ -33,6 +41,7 @@ def test_demo_is_deterministic_for_a_seed(db, settings, tmp_path):
     assert len(first) > 250
     from pollwatch.demo.country import build_country
 
+    Submission.objects.all().delete()
     Mission.objects.all().delete()
     Election.objects.all().delete()
     assert not PollingStation.objects.exists()

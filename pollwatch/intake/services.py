@@ -98,11 +98,17 @@ def store_raw_payload(
         )
 
 
-def receive_submission(data: Any, payload: RawPayload, *, user=None) -> Receipt:
-    """Parse, validate and store one submission; a known key returns the first receipt."""
+def receive_submission(
+    data: Any, payload: RawPayload, *, user=None, member: Member | None = None
+) -> Receipt:
+    """Parse, validate and store one submission; a known key returns the first receipt.
+
+    The sender is ``member`` when given (a channel that identified the observer
+    itself, such as SMS by phone number), else the member whose login is ``user``.
+    """
     try:
         candidate = parse_candidate(data)
-        receipt = _store(candidate, payload, user)
+        receipt = _store(candidate, payload, user, member)
     except SubmissionRejected as rejected:
         _mark_payload(payload, RawPayload.Status.INVALID, problems=rejected.problems)
         rejected.payload = payload
@@ -168,11 +174,12 @@ def _parse_device_time(value: Any, problems: list[Problem]) -> datetime.datetime
     return parsed
 
 
-def _store(candidate: Candidate, payload: RawPayload, user) -> Receipt:
+def _store(candidate: Candidate, payload: RawPayload, user, member: Member | None) -> Receipt:
     existing = _receipt_for_key(candidate.key)
     if existing is not None:
         return existing
-    member = Member.objects.filter(user=user).select_related("mission").first() if user else None
+    if member is None and user is not None:
+        member = Member.objects.filter(user=user).select_related("mission").first()
     if member is None:
         raise SubmissionRejected([Problem("", "this account is not a member of a mission")])
     station = PollingStation.objects.filter(

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from pollwatch.demo.country import ELECTION_SLUG, MISSION_SLUG, build_country
+from pollwatch.demo.election_day import simulate_election_day
 from pollwatch.demo.users import ensure_demo_users
 from pollwatch.missions.models import Mission
 
@@ -19,6 +20,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Generating the demo country (seed {options['seed']})...")
             with transaction.atomic():
                 mission = build_country(options["seed"], options["stations"]).mission
+            self.stdout.write("Simulating election day...")
+            reports = simulate_election_day(mission, options["seed"])
+            self.stdout.write(f"{reports} reports received from the field.")
         else:
             self.stdout.write(f"The demo election {ELECTION_SLUG} exists already; reusing it.")
         logins = ensure_demo_users(mission)
