@@ -74,7 +74,9 @@ MAPPING_KEYS = tuple(f.name for f in fields(ColumnMapping))
 _LIST_KEYS = ("given", "options", "areas")
 
 
-def mapping_from_dict(values: Mapping[str, Any], base: ColumnMapping | None = None) -> ColumnMapping:
+def mapping_from_dict(
+    values: Mapping[str, Any], base: ColumnMapping | None = None
+) -> ColumnMapping:
     """Build a mapping from plain values, completing ``base`` when given.
 
     Raises
@@ -94,7 +96,9 @@ def mapping_from_dict(values: Mapping[str, Any], base: ColumnMapping | None = No
         if key in _LIST_KEYS:
             items = [value] if isinstance(value, str) else value
             if not isinstance(items, list | tuple) or not all(isinstance(v, str) for v in items):
-                raise ResultsFileError(f"mapping key {key!r} must be a column name or a list of them")
+                raise ResultsFileError(
+                    f"mapping key {key!r} must be a column name or a list of them"
+                )
             cleaned[key] = tuple(items)
         elif isinstance(value, str):
             cleaned[key] = value
@@ -215,7 +219,10 @@ class StationResults:
 
 
 def load_results(
-    source: Source, mapping: ColumnMapping | Mapping[str, Any] | None = None, *, name: str | None = None
+    source: Source,
+    mapping: ColumnMapping | Mapping[str, Any] | None = None,
+    *,
+    name: str | None = None,
 ) -> StationResults:
     """Load per-station results from a CSV, XLSX or zipped CSV file.
 
@@ -460,9 +467,7 @@ def _column_positions(header: list[str], mapping: ColumnMapping) -> dict[str, in
         wanted.append(mapping.station)
     missing = [name for name in wanted if name not in position]
     if missing:
-        raise ResultsFileError(
-            "column(s) not in the file: " + "; ".join(repr(m) for m in missing)
-        )
+        raise ResultsFileError("column(s) not in the file: " + "; ".join(repr(m) for m in missing))
     return {name: position[name] for name in wanted}
 
 
@@ -497,7 +502,9 @@ def _cells(rows: list[Cells], index: int, complete: bool) -> list[object]:
     return [cells[index] if index < len(cells) else None for cells in rows]
 
 
-def _column(rows: list[Cells], index: int, complete: bool) -> tuple[IntArray, list[tuple[int, str]]]:
+def _column(
+    rows: list[Cells], index: int, complete: bool
+) -> tuple[IntArray, list[tuple[int, str]]]:
     """Parse one column; return values (0 where unusable) and (row, reason) problems."""
     cells = _cells(rows, index, complete)
     try:

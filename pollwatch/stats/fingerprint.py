@@ -94,7 +94,9 @@ class PercentageHistogram:
     resolution: float
 
 
-def percentage_histogram(fractions: npt.ArrayLike, *, resolution: float = 0.1) -> PercentageHistogram:
+def percentage_histogram(
+    fractions: npt.ArrayLike, *, resolution: float = 0.1
+) -> PercentageHistogram:
     """Histogram of percentages with bins centred on multiples of ``resolution``.
 
     At 0.1-point resolution the spikes on whole percentages that Kobak et al.

@@ -255,7 +255,12 @@ def integer_percentage_test(
     """
     leader, received, given, registered = _as_int(leader, received, given, registered)
     included = integer_test_filter(leader, received, given, registered)
-    lead, rec, giv, reg = leader[included], received[included], given[included], registered[included]
+    lead, rec, giv, reg = (
+        leader[included],
+        received[included],
+        given[included],
+        registered[included],
+    )
     leader_integer = is_integer_percentage(lead, rec)
     turnout_integer = is_integer_percentage(giv, reg)
     q_leader = integer_probability(rec, lead / rec)
@@ -298,7 +303,12 @@ def monte_carlo_integer_percentage_test(
         raise ValueError("replicates must be at least 2")
     leader, received, given, registered = _as_int(leader, received, given, registered)
     included = integer_test_filter(leader, received, given, registered)
-    lead, rec, giv, reg = leader[included], received[included], given[included], registered[included]
+    lead, rec, giv, reg = (
+        leader[included],
+        received[included],
+        given[included],
+        registered[included],
+    )
     share, turnout = lead / rec, giv / reg
     rng = np.random.default_rng(seed)
     simulated = np.empty((replicates, 3), dtype=np.float64)
@@ -318,7 +328,9 @@ def monte_carlo_integer_percentage_test(
         int(np.count_nonzero(leader_integer)),
         int(np.count_nonzero(turnout_integer)),
     )
-    counts = [IntegerCount(o, float(m), float(s)) for o, m, s in zip(observed, mean, sd, strict=True)]
+    counts = [
+        IntegerCount(o, float(m), float(s)) for o, m, s in zip(observed, mean, sd, strict=True)
+    ]
     empty = np.zeros(0)
     return IntegerPercentageResult(
         stations_included=int(included.sum()),
