@@ -44,20 +44,23 @@ def fingerprint_plot(analysis: ForensicsAnalysis) -> str:
         (panels[0], fp.stations, "Stations per cell"),
         (panels[1], fp.voters, "Registered voters per cell"),
     ):
-        shown = np.where(values > 0, values, np.nan).T
-        vmax = max(float(np.nanmax(shown)) if np.any(values > 0) else 1.0, 1.0)
-        image = axes.imshow(
-            shown,
-            origin="lower",
-            extent=(0, 100, 0, 100),
-            cmap="viridis",
-            norm=LogNorm(vmin=1.0 if values.max() >= 1 else None, vmax=vmax),
-            interpolation="nearest",
-            aspect="equal",
-        )
+        axes.set_xlim(0, 100)
+        axes.set_ylim(0, 100)
         axes.set_xlabel("Turnout, %")
         axes.set_ylabel(f"{_short(analysis.leader)}, % of received ballots")
         axes.set_title(title)
+        if values.max() < 1:
+            axes.text(50, 50, "no station with 100 or more voters", ha="center")
+            continue
+        image = axes.imshow(
+            np.where(values > 0, values, np.nan).T,
+            origin="lower",
+            extent=(0, 100, 0, 100),
+            cmap="viridis",
+            norm=LogNorm(vmin=1.0, vmax=max(float(values.max()), 10.0)),
+            interpolation="nearest",
+            aspect="equal",
+        )
         figure.colorbar(image, ax=axes, shrink=0.85)
     return figure_data_uri(figure)
 

@@ -21,6 +21,7 @@ import numpy as np
 from pollwatch.forensics import plots
 from pollwatch.forensics.analysis import (
     ForensicsAnalysis,
+    OptionDigits,
     ProgressCallback,
     analyse_results,
     excluded_rows,
@@ -28,6 +29,7 @@ from pollwatch.forensics.analysis import (
 from pollwatch.forensics.interpretation import Reading, all_readings
 from pollwatch.forensics.results_file import ColumnMapping, Source, load_results
 from pollwatch.stats.areas import AREA_MEASURES
+from pollwatch.stats.distribution import Moments
 from pollwatch.stats.integer_percentages import IntegerCount
 
 REPORT_STEPS = ("loading results", "running tests", "drawing plots", "writing report")
@@ -122,8 +124,9 @@ def build_report(
     directory.mkdir(parents=True, exist_ok=True)
     json_path = directory / "results.json"
     html_path = directory / "report.html"
+    figures_json = json_safe(results_json(analysis, readings))
     json_path.write_text(
-        json.dumps(results_json(analysis, readings), ensure_ascii=False, indent=2), "utf-8"
+        json.dumps(figures_json, ensure_ascii=False, indent=2, allow_nan=False), "utf-8"
     )
     html_path.write_text(render_html(analysis, readings, figures), "utf-8")
     tell("done", total, total)
@@ -181,16 +184,14 @@ def results_json(analysis: ForensicsAnalysis, readings: tuple[Reading, ...]) -> 
                 for key in ("observed", "expected", "excess", "sd", "z", "p_value")
             },
         },
-        "turnout_share": _clean(
-            {
-                "stations": analysis.relation.n,
-                "correlation": analysis.relation.correlation,
-                "correlation_ci": list(analysis.relation.correlation_ci),
-                "slope": analysis.relation.slope,
-                "slope_se": analysis.relation.slope_se,
-                "p_value": analysis.relation.p_value,
-            }
-        ),
+        "turnout_share": {
+            "stations": analysis.relation.n,
+            "correlation": analysis.relation.correlation,
+            "correlation_ci": list(analysis.relation.correlation_ci),
+            "slope": analysis.relation.slope,
+            "slope_se": analysis.relation.slope_se,
+            "p_value": analysis.relation.p_value,
+        },
         "turnout_moments": _moments(analysis.turnout_moments),
         "leader_share_moments": _moments(analysis.share_moments),
         "extreme_stations": _extremes(analysis),
@@ -221,29 +222,27 @@ def _count_field(count: IntegerCount, key: str) -> float | int:
     return value if isinstance(value, int) else float(value)
 
 
-def _clean(values: dict[str, Any]) -> dict[str, Any]:
-    """Replace NaN (not valid JSON) by None."""
+def json_safe(value: Any) -> Any:
+    """Plain JSON values: numpy scalars to Python, NaN and infinities to None."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
-    def fix(v: Any) -> Any:
-        if isinstance(v, float) and not math.isfinite(v):
-            return None
-        if isinstance(v, list):
-            return [fix(x) for x in v]
-        return v
 
-    return {k: fix(v) for k, v in values.items()}
-
-
-def _moments(moments: Any) -> dict[str, Any]:
-    return _clean(
-        {
-            "stations": moments.n,
-            "mean": moments.mean,
-            "sd": moments.sd,
-            "skewness": moments.skewness,
-            "excess_kurtosis": moments.excess_kurtosis,
-        }
-    )
+def _moments(moments: Moments) -> dict[str, Any]:
+    return {
+        "stations": moments.n,
+        "mean": moments.mean,
+        "sd": moments.sd,
+        "skewness": moments.skewness,
+        "excess_kurtosis": moments.excess_kurtosis,
+    }
 
 
 def _extremes(analysis: ForensicsAnalysis) -> dict[str, Any]:
@@ -272,22 +271,18 @@ def _station_refs(analysis: ForensicsAnalysis, indices: np.ndarray) -> list[dict
     ]
 
 
-def _digits(option: Any) -> dict[str, Any]:
-    return {
-        "option": option.option,
-        **{
-            t.method: _clean(
-                {
-                    "counts_used": t.counts_used,
-                    "statistic": t.statistic,
-                    "expected": t.expected,
-                    "ci": [t.ci_low, t.ci_high],
-                    "deviates": t.deviates,
-                }
-            )
-            for t in option.tests
-        },
+def _digits(option: OptionDigits) -> dict[str, Any]:
+    tests = {
+        t.method: {
+            "counts_used": t.counts_used,
+            "statistic": t.statistic,
+            "expected": t.expected,
+            "ci": [t.ci_low, t.ci_high],
+            "deviates": t.deviates,
+        }
+        for t in option.tests
     }
+    return {"option": option.option, **tests}
 
 
 def _areas_json(analysis: ForensicsAnalysis) -> dict[str, Any] | None:
@@ -297,20 +292,18 @@ def _areas_json(analysis: ForensicsAnalysis) -> dict[str, Any] | None:
     rows = []
     for i, name in enumerate(areas.names):
         rows.append(
-            _clean(
-                {
-                    "area": str(name),
-                    "stations": int(areas.stations[i]),
-                    "registered": int(areas.registered[i]),
-                    "turnout": float(areas.turnout[i]),
-                    "leader_share": float(areas.leader_share[i]),
-                    "integer_observed": float(areas.integer_observed[i]),
-                    "integer_expected": float(areas.integer_expected[i]),
-                    "integer_z": float(areas.integer_z[i]),
-                    "near_full_share": float(areas.near_full_share[i]),
-                    "correlation": float(areas.correlation[i]),
-                }
-            )
+            {
+                "area": str(name),
+                "stations": int(areas.stations[i]),
+                "registered": int(areas.registered[i]),
+                "turnout": float(areas.turnout[i]),
+                "leader_share": float(areas.leader_share[i]),
+                "integer_observed": float(areas.integer_observed[i]),
+                "integer_expected": float(areas.integer_expected[i]),
+                "integer_z": float(areas.integer_z[i]),
+                "near_full_share": float(areas.near_full_share[i]),
+                "correlation": float(areas.correlation[i]),
+            }
         )
     return {"level": analysis.area_level, "rows": rows}
 

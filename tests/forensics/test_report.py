@@ -95,3 +95,14 @@ def test_bad_rows_reach_the_report(tmp_path):
 def test_unusable_file_raises_the_loader_error(tmp_path):
     with pytest.raises(ResultsFileError):
         build_report(io.StringIO("a,b\n1,2\n"), None, tmp_path)
+
+
+def test_tiny_files_still_give_a_report(tmp_path):
+    # Every station under 100 voters: nothing enters the fingerprint or the integer test.
+    text = "r,g,v,i,A,B\n50,40,40,0,20,20\n60,50,50,0,30,20\n"
+    mapping = {"registered": "r", "given": "g", "valid": "v", "invalid": "i", "options": ["A", "B"]}
+    summary = build_report(io.StringIO(text), mapping, tmp_path)
+    data = json.loads(summary.json_path.read_text("utf-8"))
+    assert data["integer_percentages"]["stations_included"] == 0
+    assert data["turnout_moments"]["skewness"] is None
+    assert summary.html_path.read_text("utf-8").count("data:image/png;base64,") == 4

@@ -111,3 +111,9 @@ def test_excess_is_observed_minus_expected_in_sd_units():
 def test_monte_carlo_needs_two_replicates():
     with pytest.raises(ValueError, match="replicates"):
         monte_carlo_integer_percentage_test([1], [2], [2], [200], replicates=1)
+
+
+def test_no_station_passing_the_filter_gives_empty_counts():
+    result = integer_percentage_test([10], [20], [30], [50])
+    assert result.stations_included == 0
+    assert (result.any.observed, result.any.expected, result.any.sd, result.any.z) == (0, 0, 0, 0)
