@@ -20,6 +20,7 @@ from pollwatch.forensics.analysis import ForensicsAnalysis
 from pollwatch.stats.fingerprint import PercentageHistogram
 
 DPI = 96
+LAYOUT = "constrained"
 DIGIT_TITLES = {
     "second_digit_mean": "Second-digit mean (Benford: 4.187)",
     "last_digit_mean": "Last-digit mean (uniform: 4.5)",
@@ -38,7 +39,7 @@ def figure_data_uri(figure: Figure) -> str:
 def fingerprint_plot(analysis: ForensicsAnalysis) -> str:
     """Turnout against leader share, by stations and by voters, on a log colour scale."""
     fp = analysis.fingerprint
-    figure = Figure(figsize=(11, 4.8), dpi=DPI, layout="constrained")
+    figure = Figure(figsize=(11, 4.8), dpi=DPI, layout=LAYOUT)
     panels = figure.subplots(1, 2)
     for axes, values, title in (
         (panels[0], fp.stations, "Stations per cell"),
@@ -67,7 +68,7 @@ def fingerprint_plot(analysis: ForensicsAnalysis) -> str:
 
 def histograms_plot(analysis: ForensicsAnalysis) -> str:
     """Turnout and leader share at 0.1-point resolution; spikes mark whole percentages."""
-    figure = Figure(figsize=(11, 5.5), dpi=DPI, layout="constrained")
+    figure = Figure(figsize=(11, 5.5), dpi=DPI, layout=LAYOUT)
     top, bottom = figure.subplots(2, 1)
     _histogram(top, analysis.turnout_histogram, "Turnout, %", "tab:blue")
     _histogram(
@@ -101,7 +102,7 @@ def integer_plot(analysis: ForensicsAnalysis) -> str:
     integer = analysis.integer
     counts = (integer.any, integer.leader, integer.turnout)
     labels = ("turnout or leader share", "leader share", "turnout")
-    figure = Figure(figsize=(7, 2.8), dpi=DPI, layout="constrained")
+    figure = Figure(figsize=(7, 2.8), dpi=DPI, layout=LAYOUT)
     axes = figure.subplots()
     y = np.arange(3)
     axes.errorbar(
@@ -124,7 +125,7 @@ def integer_plot(analysis: ForensicsAnalysis) -> str:
 def digits_plot(analysis: ForensicsAnalysis) -> str:
     """Each digit statistic per option with its bootstrap interval and expected value."""
     options = analysis.digits
-    figure = Figure(figsize=(11, 0.45 * len(options) + 1.6), dpi=DPI, layout="constrained")
+    figure = Figure(figsize=(11, 0.45 * len(options) + 1.6), dpi=DPI, layout=LAYOUT)
     panels = figure.subplots(1, 3, sharey=True)
     y = np.arange(len(options))
     for column, axes in enumerate(panels):

@@ -594,6 +594,4 @@ def _build_results(
 
 def _labels(rows: list[Cells], index: int, complete: bool) -> npt.NDArray[np.str_]:
     cells = _cells(rows, index, complete)
-    if all(isinstance(c, str) for c in cells):
-        return np.char.strip(np.array(cells, dtype=str))
     return np.array(["" if c is None else str(c).strip() for c in cells], dtype=str)
