@@ -69,7 +69,7 @@ def read_fingerprint(analysis: ForensicsAnalysis) -> Reading:
         anomalous=anomalous,
         finding=(
             f"Correlation of station turnout and leader share {relation.correlation:+.2f}; "
-            f"each extra point of turnout goes with {100 * relation.slope:+.1f} points of "
+            f"each extra point of turnout goes with {relation.slope:+.2f} points of "
             f"leader share. {extremes.both_near:,} stations report 95% or more on both, "
             f"{extremes.both_full:,} exactly 100% on both."
         ),

@@ -417,20 +417,23 @@ def _integer_table(analysis: ForensicsAnalysis) -> str:
 
 
 def _identical_table(analysis: ForensicsAnalysis) -> str:
-    groups = analysis.identical.groups[:IDENTICAL_GROUPS_SHOWN]
-    if not groups:
-        return ""
+    """The groups of identical protocols with the most votes first: those are the least
+    likely to coincide by chance."""
     results = analysis.results
+    votes = results.votes.sum(axis=1)
+    groups = sorted(analysis.identical.groups, key=lambda g: -int(votes[g[0]]))
     rows = []
-    for group in groups:
+    for group in groups[:IDENTICAL_GROUPS_SHOWN]:
         stations = ", ".join(
             escape(" / ".join([*(str(a[i]) for a in results.areas), str(results.stations[i])]))
             + f" (line {results.lines[i]})"
             for i in group[:6]
         )
         more = f" and {group.size - 6} more" if group.size > 6 else ""
-        rows.append((f"{group.size}", stations + more))
-    return _table(("Stations", "Which"), rows)
+        rows.append((f"{votes[group[0]]:,}", f"{group.size}", stations + more))
+    if not rows:
+        return ""
+    return _table(("Votes per station", "Stations", "Which"), rows)
 
 
 def _areas_section(analysis: ForensicsAnalysis, by_test: dict[str, Reading]) -> str:
