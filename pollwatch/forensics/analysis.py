@@ -175,15 +175,8 @@ def analyse_results(
 
     report(STEPS[3], 3, len(STEPS))
     protocols = np.column_stack([results.votes, results.invalid])
-    distributions = dict(
-        turnout_histogram=percentage_histogram(turnout[used]),
-        share_histogram=percentage_histogram(share[used]),
-        turnout_moments=distribution_moments(turnout[used]),
-        share_moments=distribution_moments(share[used]),
-        relation=turnout_share_relation(turnout[used], share[used]),
-        identical=identical_result_vectors(protocols, min_total=IDENTICAL_MIN_VOTES),
-        extremes=extreme_stations(given, registered, leader, received),
-    )
+    identical = identical_result_vectors(protocols, min_total=IDENTICAL_MIN_VOTES)
+    extremes = extreme_stations(given, registered, leader, received)
 
     report(STEPS[4], 4, len(STEPS))
     level_name, areas = _areas(results, integer, leader, area_level)
@@ -194,9 +187,15 @@ def analyse_results(
         integer=integer,
         fingerprint=fingerprint,
         digits=digits,
+        turnout_histogram=percentage_histogram(turnout[used]),
+        share_histogram=percentage_histogram(share[used]),
+        turnout_moments=distribution_moments(turnout[used]),
+        share_moments=distribution_moments(share[used]),
+        relation=turnout_share_relation(turnout[used], share[used]),
+        identical=identical,
+        extremes=extremes,
         area_level=level_name,
         areas=areas,
-        **distributions,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+from typing import Final
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -20,7 +21,7 @@ from pollwatch.forensics.analysis import ForensicsAnalysis
 from pollwatch.stats.fingerprint import PercentageHistogram
 
 DPI = 96
-LAYOUT = "constrained"
+LAYOUT: Final = "constrained"
 DIGIT_TITLES = {
     "second_digit_mean": "Second-digit mean (Benford: 4.187)",
     "last_digit_mean": "Last-digit mean (uniform: 4.5)",

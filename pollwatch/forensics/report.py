@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -27,7 +27,14 @@ from pollwatch.forensics.analysis import (
     excluded_rows,
 )
 from pollwatch.forensics.interpretation import Reading, all_readings
-from pollwatch.forensics.results_file import ColumnMapping, Source, load_results
+from pollwatch.forensics.results_file import (
+    BadRow,
+    ColumnMapping,
+    ResultsFileError,
+    Source,
+    StationResults,
+    load_results,
+)
 from pollwatch.stats.areas import AREA_MEASURES
 from pollwatch.stats.distribution import Moments
 from pollwatch.stats.integer_percentages import IntegerCount
@@ -35,6 +42,8 @@ from pollwatch.stats.integer_percentages import IntegerCount
 REPORT_STEPS = ("loading results", "running tests", "drawing plots", "writing report")
 #: Bad rows listed in the report (all are counted; the JSON holds them all).
 BAD_ROWS_SHOWN = 200
+#: Bad rows carried in the summary.
+BAD_ROWS_SUMMARISED = 10
 #: Areas per ranking table.
 AREAS_SHOWN = 10
 #: Identical-protocol groups listed.
@@ -63,6 +72,8 @@ class ReportSummary:
         Tests departing from a clean election at the 5% level.
     seconds : float
         Time taken.
+    first_bad_rows : tuple of BadRow
+        The first rows with a problem, to show at once.
     """
 
     html_path: Path
@@ -76,6 +87,7 @@ class ReportSummary:
     integer_z: float
     anomalous_tests: tuple[str, ...]
     seconds: float
+    first_bad_rows: tuple[BadRow, ...] = ()
 
 
 def build_report(
@@ -114,6 +126,7 @@ def build_report(
     total = len(REPORT_STEPS)
     tell(REPORT_STEPS[0], 0, total)
     results = load_results(source, mapping, name=name)
+    _check_usable(results, area_level)
     tell(REPORT_STEPS[1], 1, total)
     analysis = analyse_results(results, area_level=area_level)
     tell(REPORT_STEPS[2], 2, total)
@@ -142,7 +155,20 @@ def build_report(
         integer_z=analysis.integer.any.z,
         anomalous_tests=tuple(r.test for r in readings if r.anomalous),
         seconds=time.perf_counter() - started,
+        first_bad_rows=results.bad_rows[:BAD_ROWS_SUMMARISED],
     )
+
+
+def _check_usable(results: StationResults, area_level: int) -> None:
+    if results.station_count == 0:
+        first = results.bad_rows[0] if results.bad_rows else None
+        detail = f"; first: line {first.line}: {first.reason}" if first else ""
+        raise ResultsFileError(f"no usable station in {results.source_name}{detail}")
+    if results.mapping.areas and not 0 <= area_level < len(results.mapping.areas):
+        raise ResultsFileError(
+            f"area level {area_level} does not exist; the areas mapped are "
+            + ", ".join(f"{i}: {name}" for i, name in enumerate(results.mapping.areas))
+        )
 
 
 def draw_figures(analysis: ForensicsAnalysis) -> dict[str, str]:
@@ -385,7 +411,7 @@ def _reading(reading: Reading) -> str:
     )
 
 
-def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+def _table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     header = "".join(f"<th>{escape(h)}</th>" for h in head)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
     return f"<table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"

@@ -325,7 +325,7 @@ def _is_valid(t: str) -> bool:
     return "бюллетен" in t and "действительн" in t and "недействительн" not in t
 
 
-def _holds_numbers(rows: list[Sequence[object]], index: int) -> bool:
+def _holds_numbers(rows: Sequence[Sequence[object]], index: int) -> bool:
     cells = [row[index] for row in rows if index < len(row)]
     return bool(cells) and all(isinstance(_parse_cell(c), int) for c in cells)
 
@@ -339,7 +339,7 @@ Cells = Sequence[object]
 class _Table:
     header: list[str]
     lines: IntArray
-    rows: list[Cells]
+    rows: Sequence[Cells]
 
 
 def _source_name(source: Source) -> str:
@@ -496,14 +496,14 @@ def _parse_cell(cell: object) -> int | str:
     return int(number) if number.is_integer() else "is not a whole number"
 
 
-def _cells(rows: list[Cells], index: int, complete: bool) -> list[object]:
+def _cells(rows: Sequence[Cells], index: int, complete: bool) -> list[object]:
     if complete:
         return list(map(itemgetter(index), rows))
     return [cells[index] if index < len(cells) else None for cells in rows]
 
 
 def _column(
-    rows: list[Cells], index: int, complete: bool
+    rows: Sequence[Cells], index: int, complete: bool
 ) -> tuple[IntArray, list[tuple[int, str]]]:
     """Parse one column; return values (0 where unusable) and (row, reason) problems."""
     cells = _cells(rows, index, complete)
@@ -551,21 +551,12 @@ def _build_results(
     usable[list(problems)] = False
     bad = {i: BadRow(int(lines[i]), "; ".join(r), excluded=True) for i, r in problems.items()}
 
-    given = np.sum([parsed[c] for c in mapping.given], axis=0, dtype=np.int64)
+    given = np.zeros(len(rows), dtype=np.int64)
+    for column in mapping.given:
+        given += parsed[column]
     registered, valid = parsed[mapping.registered], parsed[mapping.valid]
     invalid = parsed[mapping.invalid] if mapping.invalid else np.zeros(len(rows), np.int64)
-    for i in np.flatnonzero(usable & (given > registered)):
-        bad[int(i)] = BadRow(
-            int(lines[i]),
-            f"more ballots issued ({given[i]}) than registered voters ({registered[i]})",
-            excluded=False,
-        )
-    for i in np.flatnonzero(usable & (valid > given)):
-        reason = f"more valid votes ({valid[i]}) than ballots issued ({given[i]})"
-        previous = bad.get(int(i))
-        bad[int(i)] = BadRow(
-            int(lines[i]), f"{previous.reason}; {reason}" if previous else reason, excluded=False
-        )
+    bad.update(_impossible_rows(lines, usable, registered, given, valid))
 
     votes = (
         np.column_stack([parsed[o] for o in mapping.options])
@@ -592,6 +583,26 @@ def _build_results(
     )
 
 
-def _labels(rows: list[Cells], index: int, complete: bool) -> npt.NDArray[np.str_]:
+def _impossible_rows(
+    lines: IntArray,
+    usable: npt.NDArray[np.bool_],
+    registered: IntArray,
+    given: IntArray,
+    valid: IntArray,
+) -> dict[int, BadRow]:
+    """Readable rows whose figures cannot all be true; they are kept."""
+    reasons: dict[int, list[str]] = {}
+    for i in np.flatnonzero(usable & (given > registered)).tolist():
+        reasons.setdefault(i, []).append(
+            f"more ballots issued ({given[i]}) than registered voters ({registered[i]})"
+        )
+    for i in np.flatnonzero(usable & (valid > given)).tolist():
+        reasons.setdefault(i, []).append(
+            f"more valid votes ({valid[i]}) than ballots issued ({given[i]})"
+        )
+    return {i: BadRow(int(lines[i]), "; ".join(r), excluded=False) for i, r in reasons.items()}
+
+
+def _labels(rows: Sequence[Cells], index: int, complete: bool) -> npt.NDArray[np.str_]:
     cells = _cells(rows, index, complete)
     return np.array(["" if c is None else str(c).strip() for c in cells], dtype=str)

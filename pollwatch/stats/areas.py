@@ -99,7 +99,8 @@ def area_breakdown(areas: npt.ArrayLike, measures: StationMeasures) -> AreaBreak
     size = names.size
 
     def total(values: npt.ArrayLike) -> FloatArray:
-        return np.bincount(index, weights=np.asarray(values, dtype=np.float64), minlength=size)
+        weights = np.asarray(values, dtype=np.float64)
+        return np.bincount(index, weights=weights, minlength=size).astype(np.float64)
 
     m = measures
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -24,7 +24,8 @@ def benford_second_digit_probabilities() -> FloatArray:
     ``P(d) = sum_{k=1}^{9} log10(1 + 1 / (10 k + d))`` (Benford 1938; Mebane 2006).
     """
     first = np.arange(1, 10, dtype=np.float64)[:, None]
-    return np.log10(1.0 + 1.0 / (10.0 * first + DIGITS[None, :])).sum(axis=0)
+    terms = np.log10(1.0 + 1.0 / (10.0 * first + DIGITS[None, :]))
+    return np.asarray(terms.sum(axis=0), dtype=np.float64)
 
 
 #: Expected second-digit mean under Benford's law, about 4.187.

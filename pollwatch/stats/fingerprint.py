@@ -114,5 +114,5 @@ def percentage_histogram(
     steps = int(round(100.0 / resolution))
     index = np.clip(np.rint(values / resolution).astype(np.int64), 0, steps)
     counts = np.bincount(index, minlength=steps + 1).astype(np.int64)
-    edges = (np.arange(steps + 2) - 0.5) * resolution
+    edges = ((np.arange(steps + 2) - 0.5) * resolution).astype(np.float64)
     return PercentageHistogram(edges=edges, counts=counts, resolution=resolution)

@@ -18,6 +18,8 @@ from scipy import special, stats
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+IntNumbers = npt.ArrayLike
+FloatNumbers = npt.ArrayLike
 
 #: A percentage counts as integer when it lies within this many points of a whole number.
 INTEGER_TOLERANCE = 0.05
@@ -206,7 +208,8 @@ def _window_sum(n: IntArray, p: FloatArray, log_factorial: FloatArray) -> FloatA
         + x * np.log(p)[x_station]
         + (x_total - x) * np.log1p(-p)[x_station]
     )
-    return np.bincount(x_station, weights=np.exp(log_pmf), minlength=n.size)
+    sums = np.bincount(x_station, weights=np.exp(log_pmf), minlength=n.size)
+    return sums.astype(np.float64)
 
 
 def _bernstein_half_width(n: FloatArray, p: FloatArray) -> FloatArray:
@@ -371,6 +374,3 @@ def _count(observed: BoolArray, probability: FloatArray) -> IntegerCount:
 def _as_int(*arrays: IntNumbers) -> tuple[IntArray, ...]:
     return tuple(np.asarray(a, dtype=np.int64) for a in arrays)
 
-
-IntNumbers = npt.ArrayLike
-FloatNumbers = npt.ArrayLike

@@ -84,3 +84,28 @@ def test_bad_mapping_file_is_a_command_error(tmp_path):
 def test_missing_area_level_is_a_command_error(tmp_path):
     with pytest.raises(CommandError, match="area level 5"):
         run("report", EXTRACTS["2018"], "--out", tmp_path / "out", "--area-level", "5")
+
+
+def test_bad_rows_are_listed_with_their_lines(tmp_path):
+    path = generic_file(tmp_path)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("north,99,1000,10,590,580,20,-3,280\n")
+    err = StringIO()
+    call_command(
+        "forensics", "report", str(path), "--out", str(tmp_path / "o"), "--no-progress",
+        "--registered", "registered", "--given", "issued_today", "--valid", "valid",
+        "--option", "A", "--option", "B", stdout=StringIO(), stderr=err,
+    )  # fmt: skip
+    assert "line 42: 'A' is negative (left out)" in err.getvalue()
+
+
+def test_file_without_usable_rows_is_a_command_error(tmp_path):
+    path = tmp_path / "results.csv"
+    path.write_text(SIMPLE_HEADER + "north,1,x,10,590,580,20,300,280\n", encoding="utf-8")
+    with pytest.raises(
+        CommandError, match="no usable station.*line 2: 'registered' is not a number"
+    ):
+        run(
+            "report", path, "--out", tmp_path / "o", "--registered", "registered",
+            "--given", "issued_today", "--valid", "valid", "--option", "A",
+        )  # fmt: skip

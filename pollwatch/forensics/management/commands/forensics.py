@@ -96,12 +96,17 @@ class Command(BaseCommand):
                 )
             except ResultsFileError as error:
                 raise CommandError(str(error)) from error
-            except ValueError as error:
-                raise CommandError(str(error)) from error
         self.stdout.write(
             f"{summary.stations:,} stations analysed in {summary.seconds:.1f} s; "
             f"{summary.bad_rows:,} rows with problems ({summary.excluded_rows:,} left out)."
         )
+        for row in summary.first_bad_rows:
+            action = "left out" if row.excluded else "kept"
+            self.stderr.write(f"line {row.line}: {row.reason} ({action})")
+        if summary.bad_rows > len(summary.first_bad_rows):
+            self.stderr.write(
+                f"... {summary.bad_rows - len(summary.first_bad_rows):,} more in the report"
+            )
         anomalous = ", ".join(summary.anomalous_tests) or "none"
         self.stdout.write(f"Tests departing from a clean election (5% level): {anomalous}.")
         self.stdout.write(f"Wrote {summary.html_path} and {summary.json_path}")
