@@ -119,7 +119,7 @@ def integer_plot(analysis: ForensicsAnalysis) -> str:
     axes.set_yticks(y, labels)
     axes.invert_yaxis()
     axes.set_xlabel("Stations with an integer percentage")
-    axes.legend(loc="best", fontsize="small")
+    axes.legend(loc="center right", fontsize="small")
     return figure_data_uri(figure)
 
 

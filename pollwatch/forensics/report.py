@@ -89,6 +89,26 @@ class ReportSummary:
     seconds: float
     first_bad_rows: tuple[BadRow, ...] = ()
 
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON values, for a task result or an API response."""
+        return {
+            "html_path": str(self.html_path),
+            "json_path": str(self.json_path),
+            "stations": self.stations,
+            "rows_read": self.rows_read,
+            "bad_rows": self.bad_rows,
+            "excluded_rows": self.excluded_rows,
+            "leader": self.leader,
+            "integer_excess": self.integer_excess,
+            "integer_z": self.integer_z,
+            "anomalous_tests": list(self.anomalous_tests),
+            "seconds": self.seconds,
+            "first_bad_rows": [
+                {"line": b.line, "reason": b.reason, "excluded": b.excluded}
+                for b in self.first_bad_rows
+            ],
+        }
+
 
 def build_report(
     source: Source,

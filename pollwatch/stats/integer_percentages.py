@@ -373,4 +373,3 @@ def _count(observed: BoolArray, probability: FloatArray) -> IntegerCount:
 
 def _as_int(*arrays: IntNumbers) -> tuple[IntArray, ...]:
     return tuple(np.asarray(a, dtype=np.int64) for a in arrays)
-

@@ -89,6 +89,7 @@ def test_bad_rows_reach_the_report(tmp_path):
     data = json.loads(summary.json_path.read_text("utf-8"))
     assert summary.excluded_rows == 1 and summary.stations == 30
     assert data["bad_rows"] == [{"line": 32, "reason": "'A' is not a number", "excluded": True}]
+    assert json.loads(json.dumps(summary.as_dict()))["first_bad_rows"] == data["bad_rows"]
     assert "Forensics of upload.csv" in summary.html_path.read_text("utf-8")
 
 
