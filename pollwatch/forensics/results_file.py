@@ -306,7 +306,9 @@ _LINK_HEADERS = frozenset({"url", "link", "ссылка"})
 
 
 def _normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", text.lower().replace("ё", "е")).strip()
+    """Lower case, one space, no protocol line number ("1. Число ..." or "Строка 1")."""
+    text = re.sub(r"\s+", " ", text.lower().replace("ё", "е")).strip()
+    return re.sub(r"^(строка )?\d+[.)]? *", "", text)
 
 
 def _is_registered(t: str) -> bool:

@@ -282,3 +282,26 @@ def test_any_table_of_counts_round_trips(rows):
     impossible = sum(1 for r in rows if r[1] > r[0] or r[2] > r[1])
     assert len(results.bad_rows) == impossible
     assert not any(b.excluded for b in results.bad_rows)
+
+
+def test_russian_layout_is_recognised_with_numbered_lines_and_russian_area_names():
+    header = [
+        "Регион",
+        "ТИК",
+        "УИК",
+        "1. Число избирателей, внесённых в список избирателей",
+        "2. Число избирательных бюллетеней, выданных в помещении для голосования",
+        "3. Число избирательных бюллетеней, выданных вне помещения для голосования",
+        "4. Число недействительных избирательных бюллетеней",
+        "5. Число действительных избирательных бюллетеней",
+        "Иванов Иван",
+        "Петров Пётр",
+        "Ссылка",
+    ]
+    sample = [["Область", "ТИК 1", "101", "900", "500", "20", "5", "515", "300", "215", "http://x"]]
+    mapping = recognise_russian_protocol(header, sample)
+    assert mapping.registered == header[3]
+    assert mapping.given == (header[4], header[5])
+    assert (mapping.invalid, mapping.valid) == (header[6], header[7])
+    assert mapping.options == ("Иванов Иван", "Петров Пётр")
+    assert mapping.areas == ("Регион", "ТИК") and mapping.station == "УИК"
