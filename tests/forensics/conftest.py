@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parent / "extracts"
 EXTRACTS = {"2011": DATA / "russia_2011_extract.csv", "2018": DATA / "russia_2018_extract.csv"}
 
 
