@@ -1,0 +1,544 @@
+"""The forensics report: a self-contained HTML page and ``results.json``.
+
+:func:`build_report` is the one entry point for the command line and the
+web application alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pollwatch.forensics import plots
+from pollwatch.forensics.analysis import (
+    ForensicsAnalysis,
+    OptionDigits,
+    ProgressCallback,
+    analyse_results,
+    excluded_rows,
+)
+from pollwatch.forensics.interpretation import Reading, all_readings
+from pollwatch.forensics.results_file import (
+    BadRow,
+    ColumnMapping,
+    ResultsFileError,
+    Source,
+    StationResults,
+    load_results,
+)
+from pollwatch.stats.areas import AREA_MEASURES
+from pollwatch.stats.distribution import Moments
+from pollwatch.stats.integer_percentages import IntegerCount
+
+REPORT_STEPS = ("loading results", "running tests", "drawing plots", "writing report")
+#: Bad rows listed in the report (all are counted; the JSON holds them all).
+BAD_ROWS_SHOWN = 200
+#: Bad rows carried in the summary.
+BAD_ROWS_SUMMARISED = 10
+#: Areas per ranking table.
+AREAS_SHOWN = 10
+#: Identical-protocol groups listed.
+IDENTICAL_GROUPS_SHOWN = 20
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSummary:
+    """What :func:`build_report` wrote.
+
+    Attributes
+    ----------
+    html_path, json_path : Path
+        The report and the figures.
+    stations : int
+        Stations analysed.
+    rows_read : int
+        Data rows in the file.
+    bad_rows, excluded_rows : int
+        Rows with a problem, and those of them left out of every test.
+    leader : str
+        The leading option.
+    integer_excess, integer_z : float
+        Excess of stations with an integer percentage, and in sd units.
+    anomalous_tests : tuple of str
+        Tests departing from a clean election at the 5% level.
+    seconds : float
+        Time taken.
+    first_bad_rows : tuple of BadRow
+        The first rows with a problem, to show at once.
+    """
+
+    html_path: Path
+    json_path: Path
+    stations: int
+    rows_read: int
+    bad_rows: int
+    excluded_rows: int
+    leader: str
+    integer_excess: float
+    integer_z: float
+    anomalous_tests: tuple[str, ...]
+    seconds: float
+    first_bad_rows: tuple[BadRow, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON values, for a task result or an API response."""
+        return {
+            "html_path": str(self.html_path),
+            "json_path": str(self.json_path),
+            "stations": self.stations,
+            "rows_read": self.rows_read,
+            "bad_rows": self.bad_rows,
+            "excluded_rows": self.excluded_rows,
+            "leader": self.leader,
+            "integer_excess": self.integer_excess,
+            "integer_z": self.integer_z,
+            "anomalous_tests": list(self.anomalous_tests),
+            "seconds": self.seconds,
+            "first_bad_rows": [
+                {"line": b.line, "reason": b.reason, "excluded": b.excluded}
+                for b in self.first_bad_rows
+            ],
+        }
+
+
+def build_report(
+    source: Source,
+    mapping: ColumnMapping | Mapping[str, Any] | None,
+    out_dir: str | Path,
+    *,
+    name: str | None = None,
+    area_level: int = 0,
+    progress: ProgressCallback | None = None,
+) -> ReportSummary:
+    """Load a results file, run every test and write ``report.html`` and ``results.json``.
+
+    Parameters
+    ----------
+    source : path or file object
+        CSV, XLSX or zipped CSV, one row per station.
+    mapping : ColumnMapping, dict or None
+        Column names (see :func:`pollwatch.forensics.results_file.load_results`).
+    out_dir : path
+        Directory to write into (created if missing).
+    name : str, optional
+        File name to show, when ``source`` is a file object.
+    area_level : int
+        Mapped area column for the per-area breakdown.
+    progress : callable, optional
+        ``progress(step, done, total)`` after each step.
+
+    Raises
+    ------
+    pollwatch.forensics.results_file.ResultsFileError
+        When the file or the mapping cannot be used.
+    """
+    started = time.perf_counter()
+    tell = progress or (lambda step, done, total: None)
+    total = len(REPORT_STEPS)
+    tell(REPORT_STEPS[0], 0, total)
+    results = load_results(source, mapping, name=name)
+    _check_usable(results, area_level)
+    tell(REPORT_STEPS[1], 1, total)
+    analysis = analyse_results(results, area_level=area_level)
+    tell(REPORT_STEPS[2], 2, total)
+    figures = draw_figures(analysis)
+    tell(REPORT_STEPS[3], 3, total)
+    readings = all_readings(analysis)
+    directory = Path(out_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    json_path = directory / "results.json"
+    html_path = directory / "report.html"
+    figures_json = json_safe(results_json(analysis, readings))
+    json_path.write_text(
+        json.dumps(figures_json, ensure_ascii=False, indent=2, allow_nan=False), "utf-8"
+    )
+    html_path.write_text(render_html(analysis, readings, figures), "utf-8")
+    tell("done", total, total)
+    return ReportSummary(
+        html_path=html_path,
+        json_path=json_path,
+        stations=results.station_count,
+        rows_read=results.rows_read,
+        bad_rows=len(results.bad_rows),
+        excluded_rows=excluded_rows(results.bad_rows),
+        leader=analysis.leader,
+        integer_excess=analysis.integer.any.excess,
+        integer_z=analysis.integer.any.z,
+        anomalous_tests=tuple(r.test for r in readings if r.anomalous),
+        seconds=time.perf_counter() - started,
+        first_bad_rows=results.bad_rows[:BAD_ROWS_SUMMARISED],
+    )
+
+
+def _check_usable(results: StationResults, area_level: int) -> None:
+    if results.station_count == 0:
+        first = results.bad_rows[0] if results.bad_rows else None
+        detail = f"; first: line {first.line}: {first.reason}" if first else ""
+        raise ResultsFileError(f"no usable station in {results.source_name}{detail}")
+    if results.mapping.areas and not 0 <= area_level < len(results.mapping.areas):
+        raise ResultsFileError(
+            f"area level {area_level} does not exist; the areas mapped are "
+            + ", ".join(f"{i}: {name}" for i, name in enumerate(results.mapping.areas))
+        )
+
+
+def draw_figures(analysis: ForensicsAnalysis) -> dict[str, str]:
+    """Every plot of the report, as PNG data URIs by name."""
+    return {
+        "fingerprint": plots.fingerprint_plot(analysis),
+        "histograms": plots.histograms_plot(analysis),
+        "integer": plots.integer_plot(analysis),
+        "digits": plots.digits_plot(analysis),
+    }
+
+
+# results.json ----------------------------------------------------------------
+
+
+def results_json(analysis: ForensicsAnalysis, readings: tuple[Reading, ...]) -> dict[str, Any]:
+    """The report's figures as plain JSON values."""
+    results = analysis.results
+    integer = analysis.integer
+    counts = {"any": integer.any, "leader": integer.leader, "turnout": integer.turnout}
+    return {
+        "source": results.source_name,
+        "rows_read": results.rows_read,
+        "stations": results.station_count,
+        "registered": int(results.registered.sum()),
+        "given": int(results.given.sum()),
+        "received": int(results.received.sum()),
+        "turnout": analysis.turnout,
+        "leader": analysis.leader,
+        "leader_share": analysis.leader_share,
+        "options": {
+            name: int(total)
+            for name, total in zip(results.option_names, results.votes.sum(axis=0), strict=True)
+        },
+        "integer_percentages": {
+            "stations_included": integer.stations_included,
+            **{
+                key: {name: _count_field(count, key) for name, count in counts.items()}
+                for key in ("observed", "expected", "excess", "sd", "z", "p_value")
+            },
+        },
+        "turnout_share": {
+            "stations": analysis.relation.n,
+            "correlation": analysis.relation.correlation,
+            "correlation_ci": list(analysis.relation.correlation_ci),
+            "slope": analysis.relation.slope,
+            "slope_se": analysis.relation.slope_se,
+            "p_value": analysis.relation.p_value,
+        },
+        "turnout_moments": _moments(analysis.turnout_moments),
+        "leader_share_moments": _moments(analysis.share_moments),
+        "extreme_stations": _extremes(analysis),
+        "identical_protocols": {
+            "stations": analysis.identical.stations,
+            "groups": [_station_refs(analysis, g) for g in analysis.identical.groups],
+        },
+        "digits": [_digits(option) for option in analysis.digits],
+        "areas": _areas_json(analysis),
+        "readings": [
+            {
+                "test": r.test,
+                "anomalous": r.anomalous,
+                "finding": r.finding,
+                "meaning": r.meaning,
+                "limits": r.limits,
+            }
+            for r in readings
+        ],
+        "bad_rows": [
+            {"line": b.line, "reason": b.reason, "excluded": b.excluded} for b in results.bad_rows
+        ],
+    }
+
+
+def _count_field(count: IntegerCount, key: str) -> float | int:
+    value = getattr(count, key)
+    return value if isinstance(value, int) else float(value)
+
+
+def json_safe(value: Any) -> Any:
+    """Plain JSON values: numpy scalars to Python, NaN and infinities to None."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _moments(moments: Moments) -> dict[str, Any]:
+    return {
+        "stations": moments.n,
+        "mean": moments.mean,
+        "sd": moments.sd,
+        "skewness": moments.skewness,
+        "excess_kurtosis": moments.excess_kurtosis,
+    }
+
+
+def _extremes(analysis: ForensicsAnalysis) -> dict[str, Any]:
+    e = analysis.extremes
+    return {
+        "threshold": e.threshold,
+        "turnout_near": e.turnout_near,
+        "leader_share_near": e.share_near,
+        "both_near": e.both_near,
+        "turnout_full": e.turnout_full,
+        "leader_share_full": e.share_full,
+        "both_full": e.both_full,
+        "both_near_stations": _station_refs(analysis, e.both_near_stations),
+    }
+
+
+def _station_refs(analysis: ForensicsAnalysis, indices: np.ndarray) -> list[dict[str, Any]]:
+    results = analysis.results
+    return [
+        {
+            "line": int(results.lines[i]),
+            "station": str(results.stations[i]),
+            "areas": [str(a[i]) for a in results.areas],
+        }
+        for i in indices
+    ]
+
+
+def _digits(option: OptionDigits) -> dict[str, Any]:
+    tests = {
+        t.method: {
+            "counts_used": t.counts_used,
+            "statistic": t.statistic,
+            "expected": t.expected,
+            "ci": [t.ci_low, t.ci_high],
+            "deviates": t.deviates,
+        }
+        for t in option.tests
+    }
+    return {"option": option.option, **tests}
+
+
+def _areas_json(analysis: ForensicsAnalysis) -> dict[str, Any] | None:
+    areas = analysis.areas
+    if areas is None:
+        return None
+    rows = []
+    for i, name in enumerate(areas.names):
+        rows.append(
+            {
+                "area": str(name),
+                "stations": int(areas.stations[i]),
+                "registered": int(areas.registered[i]),
+                "turnout": float(areas.turnout[i]),
+                "leader_share": float(areas.leader_share[i]),
+                "integer_observed": float(areas.integer_observed[i]),
+                "integer_expected": float(areas.integer_expected[i]),
+                "integer_z": float(areas.integer_z[i]),
+                "near_full_share": float(areas.near_full_share[i]),
+                "correlation": float(areas.correlation[i]),
+            }
+        )
+    return {"level": analysis.area_level, "rows": rows}
+
+
+# report.html -------------------------------------------------------------------
+
+STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1100px;margin:2em auto;
+padding:0 1em;color:#1b1b1b;line-height:1.45}
+h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}
+table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #ddd;padding:.25em .6em;
+text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
+img{max-width:100%;height:auto}.reading{background:#f7f7f2;border-left:4px solid #999;
+padding:.5em 1em;margin:1em 0}.anomalous{border-left-color:#c0392b}.clean{border-left-color:#27ae60}
+.limits{color:#555}small{color:#666}details{margin:1em 0}
+"""
+
+
+def render_html(
+    analysis: ForensicsAnalysis, readings: tuple[Reading, ...], figures: dict[str, str]
+) -> str:
+    """The self-contained report page (plots embedded, no external resources)."""
+    by_test = {r.test: r for r in readings}
+    parts = [
+        _header(analysis),
+        _section("Turnout and leader share", figures["fingerprint"], by_test),
+        _section("Shape of the turnout distribution", figures["histograms"], by_test),
+        _section("Integer percentages", figures["integer"], by_test, _integer_table(analysis)),
+        _section("Digit tests", figures["digits"], by_test),
+        _section("Identical protocols", None, by_test, _identical_table(analysis)),
+        _areas_section(analysis, by_test),
+        _bad_rows_section(analysis),
+        "<p><small>Methods: Klimek, Yegorov, Hanel and Thurner (2012), PNAS 109(41); Kobak, "
+        "Shpilkin and Pshenichnikov (2016), Annals of Applied Statistics 10(1); Mebane (2006); "
+        "Beber and Scacco (2012), Political Analysis 20(2). Statistical anomalies are reasons "
+        "to look closer, not proof of fraud.</small></p>",
+    ]
+    title = f"Forensics of {escape(analysis.results.source_name)}"
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f"<style>{STYLE}</style></head><body>{''.join(parts)}</body></html>"
+    )
+
+
+def _header(analysis: ForensicsAnalysis) -> str:
+    results = analysis.results
+    rows = [
+        ("Stations analysed", f"{results.station_count:,}"),
+        ("Rows in the file", f"{results.rows_read:,}"),
+        ("Registered voters", f"{int(results.registered.sum()):,}"),
+        ("Turnout (ballots issued / registered)", f"{100 * analysis.turnout:.2f}%"),
+        ("Leader", escape(analysis.leader)),
+        ("Leader share of received ballots", f"{100 * analysis.leader_share:.2f}%"),
+    ]
+    created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        f"<h1>Forensics of {escape(results.source_name)}</h1>"
+        f"<p><small>Generated {created}.</small></p>{_table(('Figure', 'Value'), rows)}"
+    )
+
+
+def _section(test: str, figure: str | None, by_test: dict[str, Reading], extra: str = "") -> str:
+    reading = by_test[test]
+    image = f'<img alt="{escape(test)}" src="{figure}">' if figure else ""
+    return f"<h2>{escape(test)}</h2>{image}{extra}{_reading(reading)}"
+
+
+def _reading(reading: Reading) -> str:
+    state = {True: "anomalous", False: "clean", None: ""}[reading.anomalous]
+    verdict = {
+        True: "<p><strong>Departs from a clean election at the 5% level.</strong></p>",
+        False: "<p><strong>Consistent with a clean election.</strong></p>",
+        None: "",
+    }[reading.anomalous]
+    return (
+        f'<div class="reading {state}">{verdict}<p>{escape(reading.finding)}</p>'
+        f"<p>{escape(reading.meaning)}</p>"
+        f'<p class="limits"><em>What it cannot prove:</em> {escape(reading.limits)}</p></div>'
+    )
+
+
+def _table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    header = "".join(f"<th>{escape(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _integer_table(analysis: ForensicsAnalysis) -> str:
+    integer = analysis.integer
+    rows = [
+        (
+            label,
+            f"{c.observed:,}",
+            f"{c.expected:,.1f}",
+            f"{c.excess:+,.1f}",
+            f"{c.sd:,.1f}",
+            f"{c.z:+.1f}",
+        )
+        for label, c in (
+            ("Turnout or leader share", integer.any),
+            ("Leader share", integer.leader),
+            ("Turnout", integer.turnout),
+        )
+    ]
+    note = (
+        f"<p><small>{integer.stations_included:,} stations pass the filter (received ballots "
+        "above 0, at least 100 registered voters, turnout and leader share at most 99%). "
+        "Expected values and sd are exact under the binomial null.</small></p>"
+    )
+    return _table(("Integer", "Observed", "Expected", "Excess", "sd", "z"), rows) + note
+
+
+def _identical_table(analysis: ForensicsAnalysis) -> str:
+    """The groups of identical protocols with the most votes first: those are the least
+    likely to coincide by chance."""
+    results = analysis.results
+    votes = results.votes.sum(axis=1)
+    groups = sorted(analysis.identical.groups, key=lambda g: -int(votes[g[0]]))
+    rows = []
+    for group in groups[:IDENTICAL_GROUPS_SHOWN]:
+        stations = ", ".join(
+            escape(" / ".join([*(str(a[i]) for a in results.areas), str(results.stations[i])]))
+            + f" (line {results.lines[i]})"
+            for i in group[:6]
+        )
+        more = f" and {group.size - 6} more" if group.size > 6 else ""
+        rows.append((f"{votes[group[0]]:,}", f"{group.size}", stations + more))
+    if not rows:
+        return ""
+    return _table(("Votes per station", "Stations", "Which"), rows)
+
+
+def _areas_section(analysis: ForensicsAnalysis, by_test: dict[str, Reading]) -> str:
+    areas = analysis.areas
+    if areas is None:
+        return ""
+    head = (
+        "Area",
+        "Stations",
+        "Turnout",
+        "Leader share",
+        "Integer excess (sd)",
+        "≥95%/95% stations",
+        "Turnout–share r",
+    )
+
+    def row(i: int) -> tuple[str, ...]:
+        return (
+            escape(str(areas.names[i])),
+            f"{areas.stations[i]:,}",
+            f"{100 * areas.turnout[i]:.1f}%",
+            f"{100 * areas.leader_share[i]:.1f}%",
+            f"{areas.integer_z[i]:+.1f}",
+            f"{100 * areas.near_full_share[i]:.1f}%",
+            "–" if np.isnan(areas.correlation[i]) else f"{areas.correlation[i]:+.2f}",
+        )
+
+    rankings = "".join(
+        f"<h3>Ranked by {escape(description)}</h3>"
+        + _table(head, [row(i) for i in areas.ranking(measure)[:AREAS_SHOWN]])
+        for measure, description in AREA_MEASURES.items()
+    )
+    everything = _table(head, [row(i) for i in range(areas.names.size)])
+    reading = by_test[f"Areas ({analysis.area_level})"]
+    return (
+        f"<h2>Areas ({escape(str(analysis.area_level))})</h2>{_reading(reading)}{rankings}"
+        f"<details><summary>All {areas.names.size:,} areas</summary>{everything}</details>"
+    )
+
+
+def _bad_rows_section(analysis: ForensicsAnalysis) -> str:
+    bad = analysis.results.bad_rows
+    if not bad:
+        return "<h2>Data problems</h2><p>No row had missing, negative or impossible figures.</p>"
+    excluded = excluded_rows(bad)
+    rows = [
+        (f"{b.line}", escape(b.reason), "left out" if b.excluded else "kept")
+        for b in bad[:BAD_ROWS_SHOWN]
+    ]
+    more = (
+        f"<p>… and {len(bad) - BAD_ROWS_SHOWN:,} more in results.json.</p>"
+        if len(bad) > BAD_ROWS_SHOWN
+        else ""
+    )
+    return (
+        f"<h2>Data problems</h2><p>{len(bad):,} rows have a problem; {excluded:,} could not be "
+        "used at all and are left out of every test. Rows with impossible but readable figures "
+        "are kept, and each test's own filter applies (the integer-percentage test drops "
+        "stations with more ballots issued than registered voters).</p>"
+        + _table(("Line", "Problem", "Row"), rows)
+        + more
+    )

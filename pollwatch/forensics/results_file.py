@@ -1,0 +1,610 @@
+"""Read official per-station results from CSV or XLSX into arrays.
+
+Columns are named by a mapping (from command-line options or a TOML file);
+without one, the Russian election commission's protocol layout is recognised
+by the meaning of its header texts. Rows that cannot be used are reported
+with their line numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tomllib
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from operator import itemgetter
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import numpy.typing as npt
+
+IntArray = npt.NDArray[np.int64]
+Source = str | os.PathLike[str] | IO[bytes] | IO[str]
+
+#: Rows read before deciding which unnamed columns hold votes.
+SAMPLE_ROWS = 50
+
+
+class ResultsFileError(Exception):
+    """A results file or its column mapping cannot be used; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnMapping:
+    """Which header names hold which figure.
+
+    Attributes
+    ----------
+    registered : str
+        Registered voters.
+    given : tuple of str
+        Ballots issued, added up (early, at the station, outside it...).
+    valid : str
+        Valid ballots.
+    invalid : str or None
+        Invalid ballots (none: taken as 0).
+    options : tuple of str
+        Votes per option (party, candidate, answer).
+    areas : tuple of str
+        Area columns from the largest to the smallest (region, district...).
+    station : str or None
+        Station number or code.
+    """
+
+    registered: str
+    given: tuple[str, ...]
+    valid: str
+    invalid: str | None
+    options: tuple[str, ...]
+    areas: tuple[str, ...] = ()
+    station: str | None = None
+
+    def figure_columns(self) -> tuple[str, ...]:
+        """Every column that must hold a non-negative whole number."""
+        invalid = (self.invalid,) if self.invalid else ()
+        return (self.registered, *self.given, self.valid, *invalid, *self.options)
+
+
+MAPPING_KEYS = tuple(f.name for f in fields(ColumnMapping))
+_LIST_KEYS = ("given", "options", "areas")
+
+
+def mapping_from_dict(
+    values: Mapping[str, Any], base: ColumnMapping | None = None
+) -> ColumnMapping:
+    """Build a mapping from plain values, completing ``base`` when given.
+
+    Raises
+    ------
+    ResultsFileError
+        On an unknown key, a value of the wrong type or a missing column.
+    """
+    unknown = sorted(set(values) - set(MAPPING_KEYS))
+    if unknown:
+        raise ResultsFileError(
+            f"unknown mapping key(s) {', '.join(unknown)}; valid: {', '.join(MAPPING_KEYS)}"
+        )
+    cleaned: dict[str, Any] = {}
+    for key, value in values.items():
+        if value is None or value == () or value == []:
+            continue
+        if key in _LIST_KEYS:
+            items = [value] if isinstance(value, str) else value
+            if not isinstance(items, list | tuple) or not all(isinstance(v, str) for v in items):
+                raise ResultsFileError(
+                    f"mapping key {key!r} must be a column name or a list of them"
+                )
+            cleaned[key] = tuple(items)
+        elif isinstance(value, str):
+            cleaned[key] = value
+        else:
+            raise ResultsFileError(f"mapping key {key!r} must be a column name")
+    if base is not None:
+        return replace(base, **cleaned)
+    missing = [k for k in ("registered", "given", "valid", "options") if k not in cleaned]
+    if missing:
+        raise ResultsFileError(f"the column mapping lacks {', '.join(missing)}")
+    cleaned.setdefault("invalid", None)
+    return ColumnMapping(**cleaned)
+
+
+def read_mapping_toml(source: str | os.PathLike[str] | IO[bytes]) -> dict[str, Any]:
+    """Read column names from a TOML file, at top level or under ``[columns]``.
+
+    Example::
+
+        [columns]
+        registered = "Registered voters"
+        given = ["Ballots issued at the station", "Ballots issued outside"]
+        valid = "Valid ballots"
+        invalid = "Invalid ballots"
+        options = ["Party A", "Party B"]
+        areas = ["Region", "District"]
+        station = "Station"
+    """
+    try:
+        if isinstance(source, str | os.PathLike):
+            with open(source, "rb") as handle:
+                data = tomllib.load(handle)
+        else:
+            data = tomllib.load(source)
+    except OSError as error:
+        raise ResultsFileError(f"cannot read the mapping file: {error}") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ResultsFileError(f"the mapping file is not valid TOML: {error}") from error
+    columns = data.get("columns", data)
+    if not isinstance(columns, dict):
+        raise ResultsFileError("the mapping file's [columns] must be a table")
+    return columns
+
+
+@dataclass(frozen=True, slots=True)
+class BadRow:
+    """A row with a problem.
+
+    Attributes
+    ----------
+    line : int
+        Line in the file (the header is line 1), or row in the sheet.
+    reason : str
+        What is wrong, in words.
+    excluded : bool
+        Whether the row was left out of every test (unusable figures) or kept
+        (impossible but readable figures; each test's own filter applies).
+    """
+
+    line: int
+    reason: str
+    excluded: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StationResults:
+    """Official results, one entry per usable station.
+
+    Attributes
+    ----------
+    source_name : str
+        File name the results came from.
+    mapping : ColumnMapping
+        Columns used.
+    rows_read : int
+        Data rows in the file.
+    lines : numpy.ndarray of int
+        Line of each station in the file.
+    registered, given, valid, invalid : numpy.ndarray of int
+        Protocol figures; ``given`` adds up the mapped columns.
+    votes : numpy.ndarray of int, shape (stations, options)
+        Votes per option in the order of ``mapping.options``.
+    areas : tuple of numpy.ndarray of str
+        Labels per area column.
+    stations : numpy.ndarray of str
+        Station codes (line numbers when no station column is mapped).
+    bad_rows : tuple of BadRow
+        Problems found, in file order.
+    """
+
+    source_name: str
+    mapping: ColumnMapping
+    rows_read: int
+    lines: IntArray
+    registered: IntArray
+    given: IntArray
+    valid: IntArray
+    invalid: IntArray
+    votes: IntArray
+    areas: tuple[npt.NDArray[np.str_], ...]
+    stations: npt.NDArray[np.str_]
+    bad_rows: tuple[BadRow, ...]
+
+    @property
+    def received(self) -> IntArray:
+        """Ballots found in the boxes: valid plus invalid."""
+        return self.valid + self.invalid
+
+    @property
+    def option_names(self) -> tuple[str, ...]:
+        """Names of the options, as in the file's header."""
+        return self.mapping.options
+
+    @property
+    def station_count(self) -> int:
+        """Stations kept."""
+        return int(self.registered.size)
+
+
+def load_results(
+    source: Source,
+    mapping: ColumnMapping | Mapping[str, Any] | None = None,
+    *,
+    name: str | None = None,
+) -> StationResults:
+    """Load per-station results from a CSV, XLSX or zipped CSV file.
+
+    Parameters
+    ----------
+    source : path or file object
+        The file, by path or as an open (binary or text) file object.
+    mapping : ColumnMapping or dict, optional
+        Column names. A partial dict completes the recognised Russian layout;
+        none at all uses that layout as it is.
+    name : str, optional
+        File name for messages and format detection when ``source`` is a file
+        object without one.
+
+    Raises
+    ------
+    ResultsFileError
+        When the file cannot be read or its columns cannot be found.
+    """
+    source_name = name or _source_name(source)
+    table = _read_table(source, source_name)
+    resolved = _resolve_mapping(table, mapping)
+    positions = _column_positions(table.header, resolved)
+    return _build_results(source_name, resolved, positions, table)
+
+
+def recognise_russian_protocol(
+    header: Sequence[str], sample: Iterable[Sequence[object]] = ()
+) -> ColumnMapping:
+    """Find the protocol lines of a Russian election commission table by their meaning.
+
+    Registered voters, ballots issued (early, at the station, outside),
+    valid and invalid ballots are found from the words of their headers,
+    whatever the election; the remaining columns that hold whole numbers in
+    ``sample`` are the options. ``region``/``tik`` are areas, ``uik`` the station.
+
+    Raises
+    ------
+    ResultsFileError
+        Naming what could not be found.
+    """
+    texts = [_normalise(h) for h in header]
+    found = {
+        "registered": [h for h, t in zip(header, texts, strict=True) if _is_registered(t)],
+        "given": [h for h, t in zip(header, texts, strict=True) if _is_given(t)],
+        "valid": [h for h, t in zip(header, texts, strict=True) if _is_valid(t)],
+        "invalid": [h for h, t in zip(header, texts, strict=True) if _is_invalid(t)],
+    }
+    missing = [key for key in ("registered", "given", "valid") if not found[key]]
+    areas = tuple(h for h, t in zip(header, texts, strict=True) if t in _AREA_HEADERS)
+    station = next((h for h, t in zip(header, texts, strict=True) if t in _STATION_HEADERS), None)
+    sample_rows = list(sample)
+    options = tuple(
+        h
+        for i, (h, t) in enumerate(zip(header, texts, strict=True))
+        if not t.startswith("число")
+        and t not in _AREA_HEADERS | _STATION_HEADERS | _LINK_HEADERS
+        and _holds_numbers(sample_rows, i)
+    )
+    if missing or not options:
+        lacking = [*missing, *([] if options else ["options"])]
+        raise ResultsFileError(
+            "the columns were not recognised as a Russian election commission protocol "
+            f"(not found: {', '.join(lacking)}); name them with a mapping (--map FILE.toml "
+            "or --registered/--given/--valid/--invalid/--option)"
+        )
+    return ColumnMapping(
+        registered=found["registered"][0],
+        given=tuple(found["given"]),
+        valid=found["valid"][0],
+        invalid=found["invalid"][0] if found["invalid"] else None,
+        options=options,
+        areas=areas,
+        station=station,
+    )
+
+
+_AREA_HEADERS = frozenset({"region", "tik", "регион", "тик", "субъект", "оик"})
+_STATION_HEADERS = frozenset({"uik", "уик", "участок", "station"})
+_LINK_HEADERS = frozenset({"url", "link", "ссылка"})
+
+
+def _normalise(text: str) -> str:
+    """Lower case, one space, no protocol line number ("1. Число ..." or "Строка 1")."""
+    text = re.sub(r"\s+", " ", text.lower().replace("ё", "е")).strip()
+    return re.sub(r"^(строка )?\d+[.)]? *", "", text)
+
+
+def _is_registered(t: str) -> bool:
+    return t.startswith("число избирателей") and "список" in t and "открепительн" not in t
+
+
+def _is_given(t: str) -> bool:
+    return "бюллетен" in t and "выдан" in t and "удостоверен" not in t
+
+
+def _is_invalid(t: str) -> bool:
+    return "бюллетен" in t and "недействительн" in t
+
+
+def _is_valid(t: str) -> bool:
+    return "бюллетен" in t and "действительн" in t and "недействительн" not in t
+
+
+def _holds_numbers(rows: Sequence[Sequence[object]], index: int) -> bool:
+    cells = [row[index] for row in rows if index < len(row)]
+    return bool(cells) and all(isinstance(_parse_cell(c), int) for c in cells)
+
+
+# Reading -------------------------------------------------------------------
+
+Cells = Sequence[object]
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    header: list[str]
+    lines: IntArray
+    rows: Sequence[Cells]
+
+
+def _source_name(source: Source) -> str:
+    if isinstance(source, str | os.PathLike):
+        return Path(source).name
+    return Path(str(getattr(source, "name", "results"))).name
+
+
+def _read_table(source: Source, name: str) -> _Table:
+    raw = _read_bytes(source)
+    if isinstance(raw, str):
+        return _read_csv(raw)
+    if raw[:2] == b"PK":
+        return _read_zip(raw, name)
+    return _read_csv(_decode(raw))
+
+
+def _read_bytes(source: Source) -> bytes | str:
+    if isinstance(source, str | os.PathLike):
+        try:
+            return Path(source).read_bytes()
+        except OSError as error:
+            raise ResultsFileError(f"cannot read {source}: {error.strerror}") from error
+    return source.read()
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1251")
+
+
+def _read_zip(raw: bytes, name: str) -> _Table:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+    except zipfile.BadZipFile as error:
+        raise ResultsFileError(f"{name} is neither a CSV nor a valid XLSX/ZIP file") from error
+    members = archive.namelist()
+    if "[Content_Types].xml" in members:
+        return _read_xlsx(raw, name)
+    tables = [m for m in members if m.lower().endswith((".csv", ".txt")) and not m.endswith("/")]
+    if len(tables) != 1:
+        raise ResultsFileError(f"{name} must hold exactly one CSV file, found {len(tables)}")
+    return _read_csv(_decode(archive.read(tables[0])))
+
+
+def _read_csv(text: str) -> _Table:
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        records = list(reader)
+    except csv.Error as error:
+        raise ResultsFileError(f"line {reader.line_num}: {error}") from error
+    if not records:
+        raise ResultsFileError("the file is empty")
+    header = [h.strip() for h in records[0]]
+    physical_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if physical_lines != len(records):
+        return _read_csv_counting_lines(text, delimiter, header)
+    # One record per physical line: the line number is the record's position.
+    rows = records[1:]
+    lines = np.arange(2, len(rows) + 2, dtype=np.int64)
+    if all(rows):
+        return _Table(header, lines, rows)
+    keep = [i for i, cells in enumerate(rows) if cells]
+    return _Table(header, lines[keep], [rows[i] for i in keep])
+
+
+def _read_csv_counting_lines(text: str, delimiter: str, header: list[str]) -> _Table:
+    """Slow path for files with line breaks inside quoted cells."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    next(reader)
+    numbered = [(reader.line_num, cells) for cells in reader if cells]
+    lines = np.array([line for line, _ in numbered], dtype=np.int64)
+    return _Table(header, lines, [cells for _, cells in numbered])
+
+
+def _read_xlsx(raw: bytes, name: str) -> _Table:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for broken files
+        raise ResultsFileError(f"{name} is not a readable XLSX file: {error}") from error
+    sheet = workbook.worksheets[0]
+    rows_iter: Iterator[tuple[object, ...]] = sheet.iter_rows(values_only=True)
+    header_cells = next(rows_iter, None)
+    if header_cells is None:
+        raise ResultsFileError(f"the first sheet of {name} is empty")
+    header = ["" if c is None else str(c).strip() for c in header_cells]
+    lines: list[int] = []
+    rows: list[Cells] = []
+    for line, cells in enumerate(rows_iter, start=2):
+        if any(c is not None and str(c).strip() for c in cells):
+            lines.append(line)
+            rows.append(cells)
+    workbook.close()
+    return _Table(header, np.array(lines, dtype=np.int64), rows)
+
+
+# Mapping -------------------------------------------------------------------
+
+
+def _resolve_mapping(
+    table: _Table, mapping: ColumnMapping | Mapping[str, Any] | None
+) -> ColumnMapping:
+    if isinstance(mapping, ColumnMapping):
+        return mapping
+    values = dict(mapping or {})
+    required = ("registered", "given", "valid", "options")
+    if all(values.get(key) for key in required):
+        return mapping_from_dict(values)
+    sample = table.rows[:SAMPLE_ROWS]
+    return mapping_from_dict(values, base=recognise_russian_protocol(table.header, sample))
+
+
+def _column_positions(header: list[str], mapping: ColumnMapping) -> dict[str, int]:
+    position: dict[str, int] = {}
+    for index, name in enumerate(header):
+        position.setdefault(name, index)
+    wanted = [*mapping.figure_columns(), *mapping.areas]
+    if mapping.station:
+        wanted.append(mapping.station)
+    missing = [name for name in wanted if name not in position]
+    if missing:
+        raise ResultsFileError("column(s) not in the file: " + "; ".join(repr(m) for m in missing))
+    return {name: position[name] for name in wanted}
+
+
+# Figures -------------------------------------------------------------------
+
+
+def _parse_cell(cell: object) -> int | str:
+    """A whole number, or the reason the cell is not one."""
+    if isinstance(cell, bool):
+        return "is not a number"
+    if isinstance(cell, int):
+        return cell
+    if isinstance(cell, float):
+        return int(cell) if cell.is_integer() else "is not a whole number"
+    text = "" if cell is None else str(cell).strip().replace("\u00a0", "").replace(" ", "")
+    if not text:
+        return "is empty"
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        number = float(text)
+    except ValueError:
+        return "is not a number"
+    return int(number) if number.is_integer() else "is not a whole number"
+
+
+def _cells(rows: Sequence[Cells], index: int, complete: bool) -> list[object]:
+    if complete:
+        return list(map(itemgetter(index), rows))
+    return [cells[index] if index < len(cells) else None for cells in rows]
+
+
+def _column(
+    rows: Sequence[Cells], index: int, complete: bool
+) -> tuple[IntArray, list[tuple[int, str]]]:
+    """Parse one column; return values (0 where unusable) and (row, reason) problems."""
+    cells = _cells(rows, index, complete)
+    try:
+        values = np.array(cells, dtype=np.int64) if cells else np.zeros(0, np.int64)
+    except (ValueError, TypeError, OverflowError):
+        values = np.zeros(len(cells), dtype=np.int64)
+        problems = []
+        for i, cell in enumerate(cells):
+            parsed = _parse_cell(cell)
+            if isinstance(parsed, int):
+                values[i] = parsed
+            else:
+                problems.append((i, parsed))
+        return _with_negatives(values, problems)
+    return _with_negatives(values, [])
+
+
+def _with_negatives(
+    values: IntArray, problems: list[tuple[int, str]]
+) -> tuple[IntArray, list[tuple[int, str]]]:
+    problems.extend((int(i), "is negative") for i in np.flatnonzero(values < 0))
+    return values, problems
+
+
+def _build_results(
+    source_name: str,
+    mapping: ColumnMapping,
+    positions: dict[str, int],
+    table: _Table,
+) -> StationResults:
+    rows, lines, width = table.rows, table.lines, len(table.header)
+    problems: dict[int, list[str]] = {}
+    for i, cells in enumerate(rows):
+        if len(cells) < width:
+            problems.setdefault(i, []).append(f"has {len(cells)} cells, the header has {width}")
+    complete = not problems
+    parsed: dict[str, IntArray] = {}
+    for name in dict.fromkeys(mapping.figure_columns()):
+        values, column_problems = _column(rows, positions[name], complete)
+        parsed[name] = values
+        for i, reason in column_problems:
+            problems.setdefault(i, []).append(f"{name!r} {reason}")
+    usable = np.ones(len(rows), dtype=bool)
+    usable[list(problems)] = False
+    bad = {i: BadRow(int(lines[i]), "; ".join(r), excluded=True) for i, r in problems.items()}
+
+    given = np.zeros(len(rows), dtype=np.int64)
+    for column in mapping.given:
+        given += parsed[column]
+    registered, valid = parsed[mapping.registered], parsed[mapping.valid]
+    invalid = parsed[mapping.invalid] if mapping.invalid else np.zeros(len(rows), np.int64)
+    bad.update(_impossible_rows(lines, usable, registered, given, valid))
+
+    votes = (
+        np.column_stack([parsed[o] for o in mapping.options])
+        if rows
+        else np.zeros((0, len(mapping.options)), np.int64)
+    )
+    return StationResults(
+        source_name=source_name,
+        mapping=mapping,
+        rows_read=len(rows),
+        lines=lines[usable],
+        registered=registered[usable],
+        given=given[usable],
+        valid=valid[usable],
+        invalid=invalid[usable],
+        votes=votes[usable],
+        areas=tuple(_labels(rows, positions[a], complete)[usable] for a in mapping.areas),
+        stations=(
+            _labels(rows, positions[mapping.station], complete)[usable]
+            if mapping.station
+            else lines[usable].astype(str)
+        ),
+        bad_rows=tuple(bad[i] for i in sorted(bad)),
+    )
+
+
+def _impossible_rows(
+    lines: IntArray,
+    usable: npt.NDArray[np.bool_],
+    registered: IntArray,
+    given: IntArray,
+    valid: IntArray,
+) -> dict[int, BadRow]:
+    """Readable rows whose figures cannot all be true; they are kept."""
+    reasons: dict[int, list[str]] = {}
+    for i in np.flatnonzero(usable & (given > registered)).tolist():
+        reasons.setdefault(i, []).append(
+            f"more ballots issued ({given[i]}) than registered voters ({registered[i]})"
+        )
+    for i in np.flatnonzero(usable & (valid > given)).tolist():
+        reasons.setdefault(i, []).append(
+            f"more valid votes ({valid[i]}) than ballots issued ({given[i]})"
+        )
+    return {i: BadRow(int(lines[i]), "; ".join(r), excluded=False) for i, r in reasons.items()}
+
+
+def _labels(rows: Sequence[Cells], index: int, complete: bool) -> npt.NDArray[np.str_]:
+    cells = _cells(rows, index, complete)
+    return np.array(["" if c is None else str(c).strip() for c in cells], dtype=str)

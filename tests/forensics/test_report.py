@@ -1,0 +1,109 @@
+import io
+import json
+import re
+
+import pytest
+
+from pollwatch.forensics.report import build_report
+from pollwatch.forensics.results_file import ResultsFileError
+from pollwatch.stats.integer_percentages import integer_percentage_test
+from tests.forensics.conftest import EXTRACTS, SIMPLE_HEADER, SIMPLE_MAPPING
+
+
+@pytest.fixture(scope="module")
+def report_2018(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    steps = []
+    summary = build_report(
+        EXTRACTS["2018"],
+        None,
+        out,
+        progress=lambda step, done, total: steps.append((step, done, total)),
+    )
+    return summary, steps, json.loads(summary.json_path.read_text("utf-8"))
+
+
+def test_results_json_holds_the_required_figures(report_2018):
+    summary, _, data = report_2018
+    assert data["stations"] == summary.stations == 250
+    assert data["leader"] == "Путин Владимир Владимирович"
+    assert 0 < data["turnout"] < 1 and 0 < data["leader_share"] < 1
+    integer = data["integer_percentages"]
+    assert integer["stations_included"] <= 250
+    for key in ("observed", "expected", "excess", "sd"):
+        assert set(integer[key]) >= {"any", "leader", "turnout"}
+    assert integer["excess"]["any"] == pytest.approx(
+        integer["observed"]["any"] - integer["expected"]["any"]
+    )
+
+
+def test_results_json_agrees_with_the_test_run_directly(report_2018):
+    summary, _, data = report_2018
+    # Independent recomputation from the raw extract with the csv module.
+    import csv
+
+    with open(EXTRACTS["2018"], encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    issued = [h for h in rows[0] if "бюллетеней, выданных" in h]
+    registered = [int(r["Число избирателей, включенных в список избирателей"]) for r in rows]
+    given = [sum(int(r[h]) for h in issued) for r in rows]
+    received = [
+        int(r["Число действительных избирательных бюллетеней"])
+        + int(r["Число недействительных избирательных бюллетеней"])
+        for r in rows
+    ]
+    leader = [int(r["Путин Владимир Владимирович"]) for r in rows]
+    assert data["registered"] == sum(registered)
+    assert data["turnout"] == pytest.approx(sum(given) / sum(registered))
+    assert data["leader_share"] == pytest.approx(sum(leader) / sum(received))
+    direct = integer_percentage_test(leader, received, given, registered)
+    assert data["integer_percentages"]["observed"]["any"] == direct.any.observed
+    assert data["integer_percentages"]["sd"]["turnout"] == pytest.approx(direct.turnout.sd)
+
+
+def test_report_page_is_self_contained_with_every_plot(report_2018):
+    summary, _, _ = report_2018
+    page = summary.html_path.read_text("utf-8")
+    assert len(re.findall(r'<img alt="[^"]+" src="data:image/png;base64,', page)) == 4
+    assert not re.search(r'(src|href)="(https?:)?//', page)
+    for heading in (
+        "Turnout and leader share",
+        "Integer percentages",
+        "Digit tests",
+        "Areas (region)",
+    ):
+        assert f"<h2>{heading}</h2>" in page
+    assert page.count("What it cannot prove:") >= 5
+
+
+def test_progress_is_reported_until_done(report_2018):
+    _, steps, _ = report_2018
+    assert steps[0][1] == 0 and steps[-1] == ("done", 4, 4)
+    assert [done for _, done, _ in steps] == sorted(done for _, done, _ in steps)
+
+
+def test_bad_rows_reach_the_report(tmp_path):
+    rows = "".join(f"north,{i},1000,10,{500 + i},{490 + i},20,{300 + i},{190}\n" for i in range(30))
+    text = SIMPLE_HEADER + rows + "south,99,1000,10,590,580,20,x,280\n"
+    summary = build_report(io.StringIO(text), SIMPLE_MAPPING, tmp_path, name="upload.csv")
+    data = json.loads(summary.json_path.read_text("utf-8"))
+    assert summary.excluded_rows == 1 and summary.stations == 30
+    assert data["bad_rows"] == [{"line": 32, "reason": "'A' is not a number", "excluded": True}]
+    assert json.loads(json.dumps(summary.as_dict()))["first_bad_rows"] == data["bad_rows"]
+    assert "Forensics of upload.csv" in summary.html_path.read_text("utf-8")
+
+
+def test_unusable_file_raises_the_loader_error(tmp_path):
+    with pytest.raises(ResultsFileError):
+        build_report(io.StringIO("a,b\n1,2\n"), None, tmp_path)
+
+
+def test_tiny_files_still_give_a_report(tmp_path):
+    # Every station under 100 voters: nothing enters the fingerprint or the integer test.
+    text = "r,g,v,i,A,B\n50,40,40,0,20,20\n60,50,50,0,30,20\n"
+    mapping = {"registered": "r", "given": "g", "valid": "v", "invalid": "i", "options": ["A", "B"]}
+    summary = build_report(io.StringIO(text), mapping, tmp_path)
+    data = json.loads(summary.json_path.read_text("utf-8"))
+    assert data["integer_percentages"]["stations_included"] == 0
+    assert data["turnout_moments"]["skewness"] is None
+    assert summary.html_path.read_text("utf-8").count("data:image/png;base64,") == 4

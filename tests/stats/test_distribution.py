@@ -1,0 +1,60 @@
+import numpy as np
+import pytest
+
+from pollwatch.stats.distribution import (
+    distribution_moments,
+    extreme_stations,
+    identical_result_vectors,
+    turnout_share_relation,
+)
+
+
+def test_moments_of_a_normal_sample_are_near_zero():
+    sample = np.random.default_rng(1).normal(0.6, 0.1, 50_000)
+    moments = distribution_moments(sample)
+    assert moments.mean == pytest.approx(0.6, abs=0.002)
+    assert abs(moments.skewness) < 0.05 and abs(moments.excess_kurtosis) < 0.1
+
+
+def test_a_right_tail_shows_as_positive_skewness():
+    rng = np.random.default_rng(2)
+    sample = np.concatenate([rng.normal(0.6, 0.05, 9000), rng.uniform(0.7, 1.0, 1000)])
+    assert distribution_moments(sample).skewness > 0.5
+
+
+def test_relation_recovers_a_known_slope():
+    rng = np.random.default_rng(3)
+    turnout = rng.uniform(0.4, 0.9, 5000)
+    share = 0.2 + 0.5 * turnout + rng.normal(0, 0.02, 5000)
+    relation = turnout_share_relation(turnout, share)
+    assert relation.slope == pytest.approx(0.5, abs=0.01)
+    assert relation.correlation_ci[0] < relation.correlation < relation.correlation_ci[1]
+    assert relation.p_value < 1e-10
+
+
+def test_relation_of_constant_values_is_undefined():
+    relation = turnout_share_relation([0.5] * 10, np.linspace(0, 1, 10))
+    assert np.isnan(relation.slope)
+
+
+def test_identical_vectors_are_grouped_largest_first():
+    votes = [[10, 5], [3, 4], [10, 5], [0, 0], [0, 0], [3, 4], [10, 5], [9, 9]]
+    result = identical_result_vectors(votes)
+    assert [g.tolist() for g in result.groups] == [[0, 2, 6], [1, 5]]
+    assert result.stations == 5
+
+
+def test_identical_vectors_ignore_small_stations():
+    result = identical_result_vectors([[1, 1], [1, 1], [40, 30], [40, 30]], min_total=50)
+    assert [g.tolist() for g in result.groups] == [[2, 3]]
+
+
+def test_extreme_stations_count_near_and_full():
+    given = [100, 96, 50, 100]
+    registered = [100, 100, 100, 100]
+    leader = [100, 97, 50, 10]
+    received = [100, 100, 100, 0]
+    e = extreme_stations(given, registered, leader, received)
+    assert (e.turnout_near, e.share_near, e.both_near) == (3, 2, 2)
+    assert (e.turnout_full, e.share_full, e.both_full) == (2, 1, 1)
+    assert e.both_near_stations.tolist() == [0, 1]
