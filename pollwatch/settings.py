@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "pollwatch.audit",
     "pollwatch.accounts",
     "pollwatch.registry",
@@ -120,6 +122,14 @@ def _database_settings() -> dict[str, object]:
 
 DATABASES = {"default": _database_settings()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (reports, analyses) runs from a queue kept in the database;
+# ``pollwatch db_worker`` executes it. ``immediate`` runs it inside the request.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("POLLWATCH_TASKS", "database")]}}
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/", login_not_required(auth_views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("elections/", include("pollwatch.registry.urls")),
+    path("elections/", include("pollwatch.forensics.urls")),
     path("missions/", include("pollwatch.missions.urls")),
     path("", include("pollwatch.intake.urls")),
     path("api/v1/", api.urls),

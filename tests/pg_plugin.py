@@ -15,6 +15,9 @@ from pollwatch.lib.throwaway_postgres import PostgresUnavailable, start_throwawa
 
 _cluster = None
 
+# Background tasks run inside the request during tests, unless a test asks for the queue.
+os.environ.setdefault("POLLWATCH_TASKS", "immediate")
+
 
 def on_postgres() -> bool:
     return os.environ.get("POLLWATCH_TEST_DB", "sqlite") == "postgres"

@@ -36,7 +36,13 @@ def reviews_submission(user, submission) -> bool:
     return submission is not None and can_review_submission(user, submission)
 
 
+@rules.predicate
+def analyses_results(user) -> bool:
+    return has_role(user, Role.ADMINISTRATOR, Role.CORE_TEAM, Role.ANALYST)
+
+
 rules.add_perm("registry.import_stations", manages_registry)
+rules.add_perm("forensics.upload_results", analyses_results)
 rules.add_perm("intake.review_submission", reviews_submission)
 rules.add_perm("intake.correct_payload", manages_people)
 rules.add_perm("registry.change_station", manages_station)

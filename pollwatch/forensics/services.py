@@ -1,0 +1,102 @@
+"""Uploading official results and running the forensic report in the background."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from pollwatch.audit.services import log_action
+from pollwatch.forensics.models import ResultsUpload
+from pollwatch.forensics.report import build_report
+from pollwatch.forensics.results_file import ResultsFileError, load_results
+from pollwatch.registry.models import PollingStation
+
+UNMATCHED_SHOWN = 50
+
+
+@transaction.atomic
+def upload_results(election, uploaded_file, *, mapping: dict[str, Any], actor) -> ResultsUpload:
+    upload = ResultsUpload.objects.create(
+        election=election,
+        file=uploaded_file,
+        original_name=uploaded_file.name,
+        mapping=mapping,
+        uploaded_by=actor,
+    )
+    log_action(
+        "forensics.results_uploaded",
+        actor=actor,
+        target=upload,
+        data={"file": uploaded_file.name, "mapping": mapping},
+    )
+    transaction.on_commit(lambda: _enqueue(upload.pk))
+    return upload
+
+
+def _enqueue(upload_id: int) -> None:
+    from pollwatch.forensics.tasks import run_forensics_report
+
+    run_forensics_report.enqueue(upload_id)
+
+
+def run_report(upload_id: int) -> None:
+    """Build the report for an upload, recording progress as it goes."""
+    claimed = ResultsUpload.objects.filter(
+        pk=upload_id, status__in=[ResultsUpload.Status.QUEUED, ResultsUpload.Status.FAILED]
+    ).update(status=ResultsUpload.Status.RUNNING, progress=0, error="")
+    if not claimed:
+        return
+    upload = ResultsUpload.objects.select_related("election").get(pk=upload_id)
+    try:
+        summary = build_report(
+            upload.file.path,
+            upload.mapping or None,
+            upload.report_dir,
+            name=upload.original_name,
+            progress=_progress_of(upload_id),
+        )
+        matched, unmatched = _attach_to_registry(upload)
+    except ResultsFileError as error:
+        _finish(upload_id, ResultsUpload.Status.FAILED, error=str(error))
+        return
+    _finish(
+        upload_id,
+        ResultsUpload.Status.DONE,
+        summary=summary.as_dict(),
+        stations_matched=matched,
+        unmatched_codes=unmatched,
+    )
+
+
+def _progress_of(upload_id: int):
+    def report(step: str, done: int, total: int) -> None:
+        ResultsUpload.objects.filter(pk=upload_id).update(
+            stage=step, progress=int(100 * done / max(total, 1))
+        )
+
+    return report
+
+
+def _attach_to_registry(upload: ResultsUpload) -> tuple[int | None, list[str]]:
+    """Match the file's station codes to the election's registry, when the file has them."""
+    results = load_results(upload.file.path, upload.mapping or None, name=upload.original_name)
+    if results.mapping.station is None:
+        return None, []
+    codes = {str(code) for code in results.stations}
+    known = set(
+        PollingStation.objects.filter(election=upload.election).values_list("code", flat=True)
+    )
+    unmatched = sorted(codes - known)
+    return len(codes & known), unmatched[:UNMATCHED_SHOWN]
+
+
+def _finish(upload_id: int, status: str, **fields) -> None:
+    with transaction.atomic():
+        ResultsUpload.objects.filter(pk=upload_id).update(
+            status=status, progress=100 if status == ResultsUpload.Status.DONE else 0, **fields
+        )
+        upload = ResultsUpload.objects.get(pk=upload_id)
+        log_action(
+            f"forensics.report_{status}", target=upload, data={"error": fields.get("error", "")}
+        )

@@ -1,0 +1,67 @@
+from csp.decorators import csp_update
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from pollwatch.forensics.forms import ResultsUploadForm
+from pollwatch.forensics.models import ResultsUpload
+from pollwatch.forensics.services import upload_results
+from pollwatch.registry.models import Election
+
+
+def results_list(request, slug):
+    election = get_object_or_404(Election, slug=slug)
+    can_upload = request.user.has_perm("forensics.upload_results")
+    form = ResultsUploadForm(request.POST or None, request.FILES or None) if can_upload else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        upload = upload_results(
+            election,
+            form.cleaned_data["file"],
+            mapping=form.cleaned_data["mapping"],
+            actor=request.user,
+        )
+        messages.success(request, _("Results uploaded; the report is being prepared."))
+        return redirect("forensics:upload", slug=slug, pk=upload.pk)
+    return render(
+        request,
+        "forensics/results_list.html",
+        {"election": election, "form": form, "uploads": election.results_uploads.all()},
+    )
+
+
+def upload_detail(request, slug, pk):
+    upload = get_object_or_404(ResultsUpload, election__slug=slug, pk=pk)
+    template = "forensics/_progress.html" if request.htmx else "forensics/upload_detail.html"
+    return render(request, template, {"upload": upload, "election": upload.election})
+
+
+@csp_update({"style-src": ["'unsafe-inline'"]})
+def report_page(request, slug, pk):
+    """The self-contained report, as written to disk; its styles are inline by design."""
+    upload = _finished(slug, pk)
+    download = request.GET.get("download") == "1"
+    return FileResponse(
+        open(upload.report_dir / "report.html", "rb"),
+        content_type="text/html; charset=utf-8",
+        as_attachment=download,
+        filename=f"forensics-report-{upload.pk}.html",
+    )
+
+
+def report_json(request, slug, pk):
+    upload = _finished(slug, pk)
+    return FileResponse(
+        open(upload.report_dir / "results.json", "rb"),
+        content_type="application/json",
+        as_attachment=True,
+        filename=f"forensics-results-{upload.pk}.json",
+    )
+
+
+def _finished(slug, pk) -> ResultsUpload:
+    upload = get_object_or_404(ResultsUpload, election__slug=slug, pk=pk)
+    if upload.status != ResultsUpload.Status.DONE:
+        raise Http404("the report is not ready")
+    return upload
