@@ -184,11 +184,11 @@ _PREDICATES = {
     },
     "all_stations": {
         "en": "This held in each of {scope}",
-        "ru": "Это наблюдалось на каждом из участков, где велось наблюдение ({counts})",
+        "ru": "Так было на каждом из наблюдавшихся участков ({counts})",
     },
     "whole_country": {
         "en": "This held in {scope}",
-        "ru": "Это наблюдалось {scope}",
+        "ru": "Так было {scope}",
     },
     "transparent": {
         "en": "Observers assessed the process as transparent in {scope}",
