@@ -107,7 +107,7 @@ CLAIM_PATTERNS: dict[ClaimKind, tuple[re.Pattern[str], ...]] = {
     ),
     ClaimKind.TRANSPARENT: _patterns(
         r"\btransparen(?:t|tly|cy)\b(?!\s+(?:ballot\s+)?(?:box|boxes|urns?)\b)",
-        r"\bпрозрачн\w*(?!\s+(?:\w+\s+)?(?:ящик|урн)\w*)",
+        r"\bпрозрачн\w*+(?!\s+(?:\w+\s+)?(?:ящик|урн)\w*)",
     ),
     ClaimKind.FREE_AND_FAIR: _patterns(
         r"\bfree\s*(?:,|and)\s*(?:\w+\s*(?:,|and)\s*)?(?:fair|honest|democratic)\b",
@@ -187,7 +187,9 @@ _DEPLOYMENT = re.compile(
     r"посетил\w*|направлен\w*|работал\w*)\b",
     _FLAGS,
 )
-_CLAUSE_START = re.compile(r".*[,;:—–(]")
+# A clause ends at punctuation, except a comma that opens a reported clause
+# ("cannot say, that ...", "нельзя утверждать, что ...").
+_CLAUSE_BREAK = re.compile(r"[;:—–(]|,(?!\s*(?:что|чтобы|that)\b)", _FLAGS)
 _LAST_WORDS = re.compile(r"(?:\S+\s+){0,6}\S*$")
 
 _PHASE_WORDS = {
@@ -335,9 +337,9 @@ def _first_asserted_match(
 
 def _words_before(text: str, position: int) -> str:
     before = text[:position]
-    clause = _CLAUSE_START.match(before)
-    if clause is not None:
-        before = before[clause.end() :]
+    breaks = [match.end() for match in _CLAUSE_BREAK.finditer(before)]
+    if breaks:
+        before = before[breaks[-1] :]
     window = _LAST_WORDS.search(before)
     return window.group(0) if window is not None else before
 

@@ -184,13 +184,15 @@ def _hypergeometric_upper(
         raise ValueError("the hypergeometric bound needs the population size")
     if population < observed:
         raise ValueError(f"population ({population}) is smaller than the sample ({observed})")
-    alpha = 1.0 - confidence
+    # Exact ties (P equal to alpha, as with 2 of 40 units) count as rejected;
+    # the margin keeps floating-point noise from deciding them.
+    threshold = (1.0 - confidence) * (1.0 + 1e-9)
     # P(X <= k) falls as the number K of units with the problem rises; the
     # bound is the largest K not rejected at level alpha.
     low, high = events, population - (observed - events)
     while low < high:
         middle = (low + high + 1) // 2
-        if stats.hypergeom.cdf(events, population, middle, observed) > alpha:
+        if stats.hypergeom.cdf(events, population, middle, observed) > threshold:
             low = middle
         else:
             high = middle - 1
