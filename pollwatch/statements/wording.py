@@ -220,52 +220,50 @@ def suggestion_text(kind: str, situation: str, figures: Figures, language: str) 
     else:
         counts = _of_total(figures, language) + ", " + _selection_words(figures, language)
     predicate = _PREDICATES[kind][language].format(scope=scope, counts=counts)
-    return predicate + _LIMITS[situation][language](figures, language)
+    return predicate + _LIMITS[situation](figures, language)
 
 
-def _bound_limit_en(figures: Figures, language: str) -> str:
-    bound = format_percent(figures.bound_percent or 0.0, language)
-    what = "violations occurred" if figures.kind == "no_violations" else "it did not hold"
+def _no_base_limit(figures: Figures, language: str) -> str:
+    if language == "ru":
+        return "; об остальных участках ничего сказать нельзя."
+    return "; nothing can be said about other polling stations."
+
+
+def _not_random_limit(figures: Figures, language: str) -> str:
+    if language == "ru":
+        return (
+            ". Поскольку участки выбраны не случайно, это ничего не говорит об остальных "
+            "участках и о стране в целом."
+        )
     return (
-        f"; at {figures.confidence_percent}% confidence, {what} "
-        f"in under {bound}% of all polling stations."
+        ". As these stations were not chosen at random, this says nothing about "
+        "other polling stations or the country as a whole."
     )
 
 
-def _bound_limit_ru(figures: Figures, language: str) -> str:
+def _bound_limit(figures: Figures, language: str) -> str:
     bound = format_percent(figures.bound_percent or 0.0, language)
-    what = "с нарушениями" if figures.kind == "no_violations" else ", где было иначе,"
-    return (
-        f"; с доверительной вероятностью {figures.confidence_percent}% доля участков"
-        f"{' ' if what[0] != ',' else ''}{what} меньше {bound}%."
-    )
+    level = figures.confidence_percent
+    violations = figures.kind == "no_violations"
+    if language == "ru":
+        which = " с нарушениями" if violations else ", где было иначе,"
+        return f"; с доверительной вероятностью {level}% доля участков{which} меньше {bound}%."
+    what = "violations occurred" if violations else "it did not hold"
+    return f"; at {level}% confidence, {what} in under {bound}% of all polling stations."
+
+
+def _short_observation_limit(figures: Figures, language: str) -> str:
+    stay = _stay_words(figures, language)
+    if language == "ru":
+        return f"; {stay}, поэтому это не оценка выборов в целом."
+    return f"; {stay}, so this is no judgement on the election as a whole."
 
 
 _LIMITS = {
-    "no_base": {
-        "en": lambda figures, language: "; nothing can be said about other polling stations.",
-        "ru": lambda figures, language: "; об остальных участках ничего сказать нельзя.",
-    },
-    "not_random": {
-        "en": lambda figures, language: (
-            ". As these stations were not chosen at random, this says nothing about "
-            "other polling stations or the country as a whole."
-        ),
-        "ru": lambda figures, language: (
-            ". Поскольку участки выбраны не случайно, это ничего не говорит об остальных "
-            "участках и о стране в целом."
-        ),
-    },
-    "only_a_bound": {"en": _bound_limit_en, "ru": _bound_limit_ru},
-    "short_observation": {
-        "en": lambda figures, language: (
-            f"; {_stay_words(figures, language)}, so this is no judgement on the "
-            "election as a whole."
-        ),
-        "ru": lambda figures, language: (
-            f"; {_stay_words(figures, language)}, поэтому это не оценка выборов в целом."
-        ),
-    },
+    "no_base": _no_base_limit,
+    "not_random": _not_random_limit,
+    "only_a_bound": _bound_limit,
+    "short_observation": _short_observation_limit,
 }
 
 
