@@ -152,7 +152,8 @@ CLAIM_PATTERNS: dict[ClaimKind, tuple[re.Pattern[str], ...]] = {
 # speaks only for what was seen.
 _SCOPE_PATTERNS = _patterns(
     r"\b(?:polling\s+)?(?:stations?|precincts?|places?)\s+(?:that\s+|which\s+)?"
-    r"(?:were\s+|was\s+|we\s+|they\s+|our\s+\w+\s+)?(?:observed|visited|monitored|attended|covered)\b",
+    r"(?:were\s+|was\s+|we\s+|they\s+|our\s+\w+\s+)?"
+    r"(?:observed|visited|monitored|attended|covered|saw|seen)\b",
     r"\b(?:observed|visited|monitored)\s+(?:\w+\s+){0,2}?(?:polling\s+)?(?:stations?|precincts?)\b",
     r"\bwhere\s+(?:\w+\s+){0,2}?observers?\s+(?:were|was)\s+(?:present|deployed)\b",
     r"\b\d[\d,.]*\s*(?:%|per\s?cent|percent)\s+of\s+(?:the\s+)?(?:[\d,]+\s+)?(?:\w+\s+){0,2}?"
@@ -164,21 +165,24 @@ _SCOPE_PATTERNS = _patterns(
     r"\d[\d\s,]*\s*(?:%|процент\w*)\s+(?:\w+\s+){0,3}?(?:участк|наблюдени)\w*",
 )
 
-# Words that, shortly before a claim in the same clause, deny it, hedge it or
-# turn it into a recommendation: "did not comply with international standards",
-# "should be transparent", "не были прозрачными".
-_DENIAL_BEFORE_CLAIM = re.compile(
-    r"\b(?:not|never|cannot|nor|neither|lack\w*|fail\w*|fell\s+short|insufficient\w*|"
-    r"should|must|need\w*|recommend\w*|urge\w*|whether|if|more|greater|improve\w*|"
-    r"не|нельзя|невозможно|следует|необходимо|должн\w*|рекоменд\w*|недостат\w*|"
-    r"отсутств\w*|ли|повыс\w*|более)\b|n't\b",
+# Words anywhere before a claim in its clause that make it a recommendation,
+# a doubt or a denial of the whole: "the CEC must ensure that ... at every
+# polling station", "it is not possible to conclude that ... free and fair",
+# "нельзя утверждать, что нарушений не было".
+_HEDGE_IN_CLAUSE = re.compile(
+    r"\b(?:should|must|need\w*|recommend\w*|urge\w*|calls?\s+(?:on|for|upon)|whether|if|"
+    r"cannot|can\s+not|unable|impossible|not\s+possible|not\s+true|premature|too\s+early|"
+    r"doubt\w*|false|следует|необходимо|должн\w*|рекоменд\w*|призыва\w*|нельзя|"
+    r"невозможно|не\s+мож\w*|не\s+означа\w*|неправд\w*|сомн\w*|преждевременн\w*|рано|ли)\b|"
+    r"can't\b",
     _FLAGS,
 )
-# "No violations" carries its own negation; only a denial of the whole claim counts.
-_DENIAL_BEFORE_NO_VIOLATIONS = re.compile(
-    r"\b(?:cannot|can\s+not|unable|impossible|not\s+possible|not\s+true|false|doubt\w*|"
-    r"whether|if|нельзя|невозможно|не\s+мож\w*|не\s+означа\w*|неправд\w*|сомн\w*|ли)\b|"
-    r"can't\b",
+# Words shortly before a claim that negate it: "did not comply with
+# international standards", "не были прозрачными", "lack of transparency".
+# "No violations" carries its own negation, so only the hedges above apply to it.
+_NEGATION_BEFORE_CLAIM = re.compile(
+    r"\b(?:not|never|nor|neither|lack\w*|fail\w*|fell\s+short|insufficient\w*|more|greater|"
+    r"improve\w*|не|недостат\w*|отсутств\w*|повыс\w*|более)\b|n't\b",
     _FLAGS,
 )
 # Describing where the mission went is not a claim about the country.
@@ -325,23 +329,27 @@ def _first_asserted_match(
 ) -> str | None:
     if kind is ClaimKind.WHOLE_COUNTRY and _DEPLOYMENT.search(text):
         return None
-    denial = (
-        _DENIAL_BEFORE_NO_VIOLATIONS if kind is ClaimKind.NO_VIOLATIONS else _DENIAL_BEFORE_CLAIM
-    )
     for pattern in patterns:
         for match in pattern.finditer(text):
-            if not denial.search(_words_before(text, match.start())):
+            if _asserted(kind, _clause_before(text, match.start())):
                 return match.group(0)
     return None
 
 
-def _words_before(text: str, position: int) -> str:
+def _asserted(kind: ClaimKind, clause_before: str) -> bool:
+    if _HEDGE_IN_CLAUSE.search(clause_before):
+        return False
+    if kind is ClaimKind.NO_VIOLATIONS:
+        return True
+    last_words = _LAST_WORDS.search(clause_before)
+    window = last_words.group(0) if last_words is not None else clause_before
+    return not _NEGATION_BEFORE_CLAIM.search(window)
+
+
+def _clause_before(text: str, position: int) -> str:
     before = text[:position]
     breaks = [match.end() for match in _CLAUSE_BREAK.finditer(before)]
-    if breaks:
-        before = before[breaks[-1] :]
-    window = _LAST_WORDS.search(before)
-    return window.group(0) if window is not None else before
+    return before[breaks[-1] :] if breaks else before
 
 
 def _tallies(claim: Claim, facts: CoverageFacts) -> tuple[PhaseTally, ...]:

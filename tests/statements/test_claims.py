@@ -89,6 +89,10 @@ NOT_CLAIMS = [
     "Нельзя утверждать, что нарушений не было.",
     "Наблюдатели зафиксировали 14 нарушений.",
     "Процедуры подсчёта следует сделать более прозрачными.",
+    "The CEC must ensure that procedures are followed at every polling station.",
+    "It is not possible to conclude that the elections were free and fair.",
+    "Миссия рекомендует обеспечить доступность всех избирательных участков.",
+    "Было ли голосование прозрачным, сказать нельзя.",
 ]
 
 
@@ -261,6 +265,22 @@ def test_a_claim_limited_to_the_stations_observed_is_supported_when_nothing_cont
     )
 
     assert check.supported and check.situation == "scoped"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "There was no evidence of fraud in the stations we saw.",
+        "All 59 polling stations visited by the delegation opened on time.",
+        "Голосование на участках, которые посетили наблюдатели, прошло организованно.",
+        "На посещённых участках нарушений не было.",
+        "Voting was calm and orderly in 96% of the 412 polling stations observed.",
+    ],
+)
+def test_limiting_words_mark_a_claim_as_scoped(sentence):
+    (claim,) = find_claims(sentence)
+
+    assert claim.scoped
 
 
 def test_json_of_a_claim_has_exactly_the_documented_fields():

@@ -1,6 +1,8 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pollwatch.statements.coverage import CoverageFacts
 from pollwatch.statements.criteria import CRITERIA, what_coverage_supports
@@ -132,3 +134,14 @@ def test_statement_json_has_exactly_claims_and_criteria():
     )
     assert [criterion["name"] for criterion in document["criteria"]] == list(CRITERIA)
     assert all(set(criterion) == {"name", "met", "evidence"} for criterion in document["criteria"])
+
+
+@given(text=st.text(max_size=600), observed=st.none() | st.integers(0, 300))
+def test_any_text_gets_every_criterion_with_evidence(text, observed):
+    facts = CoverageFacts(stations_observed=observed, stations_total=300)
+
+    result = check_statement(text, facts)
+
+    assert [criterion.name for criterion in result.criteria] == list(CRITERIA)
+    assert all(criterion.evidence for criterion in result.criteria)
+    assert all(check.reason and (check.supported or check.suggestion) for check in result.claims)
