@@ -31,7 +31,8 @@ CRITERIA = (
 )
 
 _FLAGS = re.IGNORECASE
-_NUMBER = r"\d[\d,\u00a0\u202f ]*"
+# Digits with optional thousands groups: 5,273 or 5 273.
+_NUMBER = r"\d+(?:[,\u00a0\u202f ]\d{3})*"
 _STATIONS_COUNTED = re.compile(
     rf"\b{_NUMBER}\s+(?:\w+\s+){{0,2}}?(?:polling\s+stations?|precincts?|polling\s+places?|"
     r"участк\w*|уик|избирательн\w+\s+участк\w*)",

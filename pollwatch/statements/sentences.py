@@ -128,6 +128,10 @@ _BOUNDARY = re.compile(
 _STARTS_SENTENCE = re.compile(r"[\"'«“„(\[]*[A-ZА-ЯЁ0-9•\-–—*]")
 _WORD_BEFORE_STOP = re.compile(r"([\w.\-]+)$")
 _SPACES = re.compile(r"\s+")
+_LONGEST_WORD = 40
+# Text without stops (a pasted table, a run-on list) is cut into pieces of
+# this size, so that no later pattern search works on an unbounded string.
+MAX_SENTENCE_CHARS = 2000
 _BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
 
 
@@ -165,7 +169,8 @@ def _ends_sentence(text: str, match: re.Match[str]) -> bool:
         return False
     if match.group("stop") != ".":
         return True
-    return not _is_abbreviation(text[: match.start("stop")])
+    stop = match.start("stop")
+    return not _is_abbreviation(text[max(0, stop - _LONGEST_WORD) : stop])
 
 
 def _is_abbreviation(before_stop: str) -> bool:
@@ -179,6 +184,15 @@ def _is_abbreviation(before_stop: str) -> bool:
 
 
 def _append(sentences: list[Sentence], text: str, start: int, end: int) -> None:
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
+        cut = cut if cut > start else start + MAX_SENTENCE_CHARS
+        _append_piece(sentences, text, start, cut)
+        start = cut
+    _append_piece(sentences, text, start, end)
+
+
+def _append_piece(sentences: list[Sentence], text: str, start: int, end: int) -> None:
     piece = text[start:end]
     stripped = piece.strip()
     if not stripped:

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pollwatch.statements.sentences import split_sentences
+from pollwatch.statements.sentences import MAX_SENTENCE_CHARS, split_sentences
 
 
 def texts(text):
@@ -113,3 +113,12 @@ def test_splitting_tricky_tokens_never_fails(tokens):
     for sentence in split_sentences(text):
         assert sentence.text == sentence.text.strip()
         assert sentence.text
+
+
+def test_text_without_stops_is_cut_into_bounded_pieces():
+    text = "word " * 3000 + "x" * 5000
+
+    sentences = split_sentences(text)
+
+    assert all(len(sentence.text) <= MAX_SENTENCE_CHARS for sentence in sentences)
+    assert "".join(s.text.replace(" ", "") for s in sentences) == text.replace(" ", "")
