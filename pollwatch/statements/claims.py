@@ -202,6 +202,13 @@ _PHASE_WORDS = {
     "counting": re.compile(r"\b(?:count\w*|closing|подсч[её]т\w*|закрыти\w*)", _FLAGS),
     "tabulation": re.compile(r"\b(?:tabulat\w*|aggregat\w*|табулир\w*|суммир\w*)", _FLAGS),
 }
+# "Generally calm" survives a few bad stations; "calm" does not.
+_QUALIFIER = re.compile(
+    r"\b(?:generally|largely|mostly|mainly|overall|on\s+the\s+whole|by\s+and\s+large|"
+    r"in\s+(?:most|the\s+majority\s+of)|в\s+целом|в\s+основном|в\s+большинстве|"
+    r"как\s+правило|преимущественно)\b",
+    _FLAGS,
+)
 _CYRILLIC = re.compile(r"[а-яё]", _FLAGS)
 _LATIN = re.compile(r"[a-z]", _FLAGS)
 
@@ -221,6 +228,9 @@ class Claim:
         ``"en"`` or ``"ru"``, from the sentence's script.
     scoped : bool
         Whether the sentence limits it to the stations observed.
+    qualified : bool
+        Whether the sentence softens it ("generally", «в целом»), so that a
+        minority of negative findings does not contradict it.
     phases : tuple of str
         The election-day phases the sentence speaks of (empty: all of them).
     """
@@ -230,6 +240,7 @@ class Claim:
     phrase: str
     language: str
     scoped: bool
+    qualified: bool
     phases: tuple[str, ...]
 
 
@@ -318,6 +329,7 @@ def _claims_in_sentence(sentence: Sentence) -> list[Claim]:
                 phrase=phrase,
                 language=sentence_language(text),
                 scoped=any(pattern.search(text) for pattern in _SCOPE_PATTERNS),
+                qualified=_QUALIFIER.search(text) is not None,
                 phases=tuple(phase for phase in PHASES if _PHASE_WORDS[phase].search(text)),
             )
         )
@@ -365,7 +377,7 @@ def _tallies(claim: Claim, facts: CoverageFacts) -> tuple[PhaseTally, ...]:
 
 
 def _judge(claim: Claim, facts: CoverageFacts, tallies: tuple[PhaseTally, ...]) -> str:
-    if any(tally.assessed_negative or tally.critical_incidents for tally in tallies):
+    if _contradicted(claim, tallies):
         return "contradicted"
     if claim.scoped:
         return "scoped"
@@ -379,6 +391,15 @@ def _judge(claim: Claim, facts: CoverageFacts, tallies: tuple[PhaseTally, ...]) 
     if claim.kind in WHOLE_PROCESS_KINDS and not _observed_long_enough(facts):
         return "short_observation"
     return "full_coverage" if facts.full_coverage else "representative"
+
+
+def _contradicted(claim: Claim, tallies: tuple[PhaseTally, ...]) -> bool:
+    if claim.qualified:
+        return any(
+            tally.stations_assessed and 2 * tally.assessed_negative >= tally.stations_assessed
+            for tally in tallies
+        )
+    return any(tally.assessed_negative or tally.critical_incidents for tally in tallies)
 
 
 def _observed_long_enough(facts: CoverageFacts) -> bool:

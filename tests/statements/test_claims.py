@@ -1,4 +1,7 @@
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -178,6 +181,29 @@ def test_a_claim_about_one_phase_is_checked_against_that_phase_only():
     assert voting.supported and voting.situation == "scoped"
     assert counting.situation == "contradicted"
     assert "подсчёта голосов" in counting.reason and "9 из 41" in counting.reason
+
+
+@pytest.mark.parametrize(
+    ("sentence", "negative", "contradicted"),
+    [
+        ("Voting was generally calm and orderly in the polling stations observed.", 7, False),
+        ("Voting was generally calm and orderly in the polling stations observed.", 60, True),
+        ("Voting was calm and orderly in the polling stations observed.", 7, True),
+        ("В целом голосование прошло спокойно на посещённых участках.", 7, False),
+    ],
+)
+def test_a_qualified_claim_is_contradicted_only_by_a_majority(sentence, negative, contradicted):
+    facts = CoverageFacts(
+        stations_observed=100,
+        stations_total=5273,
+        random_selection=True,
+        phases=(PhaseFindings("voting", 100, assessed_negative=negative, critical_incidents=1),),
+    )
+
+    check = only_check(sentence, facts)
+
+    assert (check.situation == "contradicted") is contradicted
+    assert check.supported is not contradicted
 
 
 def test_a_selection_not_chosen_at_random_cannot_support_claims_about_the_country():
@@ -398,3 +424,21 @@ def test_any_text_can_be_checked(text, facts):
     for check in check_claims(text, facts):
         assert isinstance(check.supported, bool)
         assert check.reason
+
+
+def test_the_check_imports_no_web_framework():
+    code = (
+        "import sys, pollwatch.statements.statement_check, pollwatch.stats.zero_events; "
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'django'))"
+    )
+
+    completed = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        check=True,
+        timeout=60,
+    )
+
+    assert completed.stdout.strip() == "[]"
