@@ -1,0 +1,429 @@
+"""Find categorical claims in a statement and check them against what was observed.
+
+A claim such as "not a single violation", "in all polling stations" or "the
+elections were free and fair" speaks for every polling station, or for the
+whole election. The data of a mission can carry it only so far (METHODOLOGY.md
+section 2): a recorded critical incident or negative assessment contradicts
+it; stations not chosen at random speak for themselves only; stations chosen
+at random with nothing found support an upper bound on the share, never
+"none"; a judgement on the whole election needs long-term observation. Each
+claim gets a reason and a wording the data supports, in its sentence's
+language.
+
+Framework-free: the application calls :func:`check_claims` with facts built
+from a mission, the command line with facts given as options.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from pollwatch.statements.coverage import PHASES, CoverageFacts
+from pollwatch.statements.sentences import Sentence, split_sentences
+from pollwatch.statements.wording import (
+    Figures,
+    PhaseTally,
+    reason_text,
+    suggestion_text,
+)
+from pollwatch.stats.zero_events import share_upper_bound
+
+# Long-term observers of international missions arrive some six weeks before
+# election day; a stay shorter than four weeks cannot have followed
+# registration, the campaign and the media.
+MINIMUM_DAYS_FOR_WHOLE_PROCESS = 28
+
+
+class ClaimKind(StrEnum):
+    """What a categorical claim asserts."""
+
+    NO_VIOLATIONS = "no_violations"
+    ALL_STATIONS = "all_stations"
+    WHOLE_COUNTRY = "whole_country"
+    TRANSPARENT = "transparent"
+    FREE_AND_FAIR = "free_and_fair"
+    INTERNATIONAL_STANDARDS = "international_standards"
+    PROCEEDED_SUCCESSFULLY = "proceeded_successfully"
+
+
+# Claims that a share of stations is zero (or one): a random sample bounds them.
+SHARE_KINDS = frozenset({ClaimKind.NO_VIOLATIONS, ClaimKind.ALL_STATIONS, ClaimKind.WHOLE_COUNTRY})
+# Judgements on the whole election: they need observation of all its stages.
+WHOLE_PROCESS_KINDS = frozenset(
+    {ClaimKind.TRANSPARENT, ClaimKind.FREE_AND_FAIR, ClaimKind.INTERNATIONAL_STANDARDS}
+)
+
+_FLAGS = re.IGNORECASE
+
+
+def _patterns(*expressions: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(expression, _FLAGS) for expression in expressions)
+
+
+_EN_PROBLEM = (
+    r"(?:violations?|irregularit(?:y|ies)|infringements?|breach(?:es)?|fraud|falsifications?)"
+)
+_RU_PROBLEM = r"(?:нарушени|фальсификаци|вброс)\w*"
+
+CLAIM_PATTERNS: dict[ClaimKind, tuple[re.Pattern[str], ...]] = {
+    ClaimKind.NO_VIOLATIONS: _patterns(
+        rf"\bnot\s+(?:a\s+)?(?:single|one)\s+(?:\w+\s+){{0,2}}?{_EN_PROBLEM}",
+        rf"\bno\s+(?:\w+\s+){{0,2}}?{_EN_PROBLEM}\b",
+        rf"\b(?:without|free\s+(?:of|from))\s+(?:any\s+)?(?:\w+\s+)?{_EN_PROBLEM}\b",
+        rf"\b(?:did|do|does|could|were|was)\s*(?:not|n't)\s+(?:\w+\s+){{0,2}}?"
+        rf"(?:any|a\s+single)\s+(?:\w+\s+)?{_EN_PROBLEM}\b",
+        rf"\b(?:absence|lack)\s+of\s+(?:any\s+)?(?:\w+\s+)?{_EN_PROBLEM}\b",
+        rf"\bни\s+(?:одного|единого)\s+(?:\w+\s+)?{_RU_PROBLEM}",
+        rf"{_RU_PROBLEM}\s+(?:\w+\s+){{0,2}}?не\s+(?:было\s+)?"
+        r"(?:выявл|зафиксир|обнаруж|отмеч|замеч|установ|допущ|был|зарегистр)\w*",
+        r"\bне\s+(?:было\s+)?(?:выявл|зафиксир|обнаруж|отмеч|замеч|установ|зарегистр)\w*\s+"
+        rf"(?:\w+\s+){{0,3}}?{_RU_PROBLEM}",
+        rf"\bникаких\s+(?:\w+\s+)?{_RU_PROBLEM}",
+        rf"\bбез\s+(?:каких-либо\s+|каких-то\s+|всяких\s+)?(?:\w+\s+)?{_RU_PROBLEM}",
+        rf"\bотсутств\w*\s+(?:\w+\s+)?{_RU_PROBLEM}",
+        rf"{_RU_PROBLEM}\s+отсутствовал\w*",
+    ),
+    ClaimKind.ALL_STATIONS: _patterns(
+        r"\b(?:in|at|on)\s+(?:all|every|each)\s+(?:of\s+)?(?:the\s+)?(?:\w+\s+)?"
+        r"(?:polling\s+)?(?:stations?|precincts?|polling\s+places?)\b",
+        r"\b(?:all|every)\s+(?:the\s+)?(?:\w+\s+)?polling\s+(?:stations?|places?)\b",
+        r"\bwithout\s+exception\b",
+        r"\b(?:на|в|во)\s+(?:всех|каждом)\s+(?:\w+\s+){0,2}?(?:участк|уик)\w*",
+        r"\bвсе\s+(?:\w+\s+)?(?:участк|уик)\w*",
+        r"\bбез\s+исключени\w*",
+    ),
+    ClaimKind.WHOLE_COUNTRY: _patterns(
+        r"\b(?:throughout|across|all\s+over)\s+(?:the\s+)?(?:whole\s+|entire\s+)?"
+        r"(?:country|nation|republic|territory)\b",
+        r"\b(?:nationwide|countrywide|country-wide|everywhere)\b",
+        r"\bin\s+(?:all|every)\s+(?:the\s+)?(?:regions?|provinces?|oblasts?|districts?|"
+        r"constituenc(?:y|ies))\b",
+        r"\bпо\s+всей\s+(?:стране|республике|территории)",
+        r"\b(?:повсеместно|повсюду|везде)\b",
+        r"\bво\s+всех\s+(?:\w+\s+)?(?:регион|област|район|округ|субъект)\w*",
+        r"\bна\s+всей\s+территории\b",
+    ),
+    ClaimKind.TRANSPARENT: _patterns(
+        r"\btransparen(?:t|tly|cy)\b(?!\s+(?:ballot\s+)?(?:box|boxes|urns?)\b)",
+        r"\bпрозрачн\w*+(?!\s+(?:\w+\s+)?(?:ящик|урн)\w*)",
+    ),
+    ClaimKind.FREE_AND_FAIR: _patterns(
+        r"\bfree\s*(?:,|and)\s*(?:\w+\s*(?:,|and)\s*)?(?:fair|honest|democratic)\b",
+        r"\b(?:fair|honest)\s*(?:,|and)\s*free\b",
+        r"\b(?:were|was|are|is)\s+(?:\w+\s+)?(?:legitimate|democratic)\b",
+        r"\bсвободн\w*\s*(?:,|и)\s*(?:\w+\s*(?:,|и)\s*)?(?:справедлив|честн|демократичн)\w*",
+        r"\b(?:справедлив|честн)\w*\s*(?:,|и)\s*свободн\w*",
+        r"\b(?:прош\w*|был\w*|являл\w*|стал\w*)\s+(?:\w+\s+)?(?:честн|демократичн|легитимн)\w*",
+    ),
+    ClaimKind.INTERNATIONAL_STANDARDS: _patterns(
+        r"\b(?:compl(?:y|ied|ies|iance|iant)|in\s+line|in\s+accordance|accord\w*|consistent|"
+        r"conform\w*|correspond\w*|adher\w*|met|meets?|meeting|fulfil\w*|respect\w*)\s+"
+        r"(?:with\s+|to\s+)?(?:\w+\s+){0,3}?(?:international|OSCE|democratic|European)\s+"
+        r"(?:\w+\s+){0,2}?(?:standards?|norms?|commitments?|obligations?|principles?|"
+        r"requirements?)\b",
+        r"\b(?:соответств|отвечал|отвечают|отвечает|соблюд|в\s+соответствии)\w*\s+"
+        r"(?:\w+\s+){0,3}?(?:международн|демократическ|общепризнанн)\w*\s+(?:\w+\s+){0,2}?"
+        r"(?:стандарт|норм|требовани|принцип|обязательств)\w*",
+    ),
+    ClaimKind.PROCEEDED_SUCCESSFULLY: _patterns(
+        r"\b(?:proceed\w*|pass\w*|went|go(?:ne|es)?|took\s+place|take\s+place|held|conducted|"
+        r"unfold\w*|ran|organi[sz]ed|carried\s+out|administered)\s+(?:\w+\s+){0,4}?"
+        r"(?:successfully|smoothly|peacefully|calmly|without\s+(?:any\s+)?"
+        r"(?:major\s+|serious\s+|significant\s+)?(?:incidents?|problems?|issues?|disruptions?|"
+        r"hitches?)|in\s+an?\s+(?:calm|orderly|peaceful)\s+(?:manner|atmosphere))",
+        r"\bsuccessful(?:ly)?\s+(?:\w+\s+)?(?:elections?|vote|voting|conduct|organi[sz]ation)\b",
+        r"\b(?:was|were)\s+(?:a\s+)?(?:great\s+|complete\s+|full\s+)?success\b",
+        r"\b(?:calm|peaceful|orderly|smooth)\s+and\s+(?:calm|peaceful|orderly|smooth|"
+        r"well[- ]organi[sz]ed)\b",
+        r"\b(?:прош\w*|проход\w*|состоял\w*|провед\w*|организован\w*)\s+(?:\w+\s+){0,2}?"
+        r"(?:успешно|спокойно|организованно|гладко|штатно|в\s+штатном\s+режиме|"
+        r"в\s+спокойной\s+обстановке|без\s+(?:каких-либо\s+)?(?:\w+\s+)?"
+        r"(?:инцидент|происшестви|эксцесс|проблем|сбо)\w*)",
+        r"\b(?:успешно|спокойно|организованно|гладко|штатно)\s+(?:\w+\s+)?"
+        r"(?:прош|провед|состоял|организован)\w*",
+        r"\bуспешн\w+\s+(?:\w+\s+)?(?:выбор|голосовани|проведени)\w*",
+        r"\b(?:спокойн|организованн|мирн)\w*\s+и\s+(?:спокойн|организованн|мирн|упорядоченн)\w*",
+    ),
+}
+
+# A claim limited to the stations observed, or a share given with its base,
+# speaks only for what was seen.
+_SCOPE_PATTERNS = _patterns(
+    r"\b(?:polling\s+)?(?:stations?|precincts?|places?)\s+(?:that\s+|which\s+)?"
+    r"(?:were\s+|was\s+|we\s+|they\s+|our\s+\w+\s+)?"
+    r"(?:observed|visited|monitored|attended|covered|saw|seen)\b",
+    r"\b(?:observed|visited|monitored)\s+(?:\w+\s+){0,2}?(?:polling\s+)?(?:stations?|precincts?)\b",
+    r"\bwhere\s+(?:\w+\s+){0,2}?observers?\s+(?:were|was)\s+(?:present|deployed)\b",
+    r"\b\d[\d,.]*\s*(?:%|per\s?cent|percent)\s+of\s+(?:the\s+)?(?:[\d,]+\s+)?(?:\w+\s+){0,2}?"
+    r"(?:stations|observations|cases|precincts)\b",
+    r"\b(?:посещ[её]нн|наблюдавш|наблюдаем|обследованн|охваченн)\w*",
+    r"\b(?:где|куда|которые|которых)\s+(?:\w+\s+){0,3}?(?:посетил|побывал|присутствовал|"
+    r"работал|наблюдал)\w*",
+    r"\bпосетил\w*\s+(?:\w+\s+){0,2}?(?:участк|уик)\w*",
+    r"\d[\d,.]*\s*(?:%|процент\w*)\s+(?:\w+\s+){0,3}?(?:участк|наблюдени)\w*",
+)
+
+# Words anywhere before a claim in its clause that make it a recommendation,
+# a doubt or a denial of the whole: "the CEC must ensure that ... at every
+# polling station", "it is not possible to conclude that ... free and fair",
+# "нельзя утверждать, что нарушений не было".
+_HEDGE_IN_CLAUSE = re.compile(
+    r"\b(?:should|must|need\w*|recommend\w*|urge\w*|calls?\s+(?:on|for|upon)|whether|if|"
+    r"cannot|can\s+not|unable|impossible|not\s+possible|not\s+true|premature|too\s+early|"
+    r"doubt\w*|false|следует|необходимо|должн\w*|рекоменд\w*|призыва\w*|нельзя|"
+    r"невозможно|не\s+мож\w*|не\s+означа\w*|неправд\w*|сомн\w*|преждевременн\w*|рано|ли)\b|"
+    r"can't\b",
+    _FLAGS,
+)
+# Words shortly before a claim that negate it: "did not comply with
+# international standards", "не были прозрачными", "lack of transparency".
+# "No violations" carries its own negation, so only the hedges above apply to it.
+_NEGATION_BEFORE_CLAIM = re.compile(
+    r"\b(?:not|never|nor|neither|lack\w*|fail\w*|fell\s+short|insufficient\w*|more|greater|"
+    r"improve\w*|не|недостат\w*|отсутств\w*|повыс\w*|более)\b|n't\b",
+    _FLAGS,
+)
+# Describing where the mission went is not a claim about the country.
+_DEPLOYMENT = re.compile(
+    r"\b(?:deploy\w*|dispatched|stationed|visited|travel\w*|развёрну\w*|разверну\w*|"
+    r"посетил\w*|направлен\w*|работал\w*)\b",
+    _FLAGS,
+)
+# A clause ends at punctuation, except a comma that opens a reported clause
+# ("cannot say, that ...", "нельзя утверждать, что ...").
+_CLAUSE_BREAK = re.compile(r"[;:—–(]|,(?!\s*(?:что|чтобы|that)\b)", _FLAGS)
+_LAST_WORDS = re.compile(r"(?:\S+\s+){0,6}\S*$")
+
+_PHASE_WORDS = {
+    "opening": re.compile(r"\b(?:opening|opened|открыти\w*|открыл\w*)", _FLAGS),
+    "voting": re.compile(r"\b(?:voting|polling\s+day|голосовани\w*)", _FLAGS),
+    "counting": re.compile(r"\b(?:count\w*|closing|подсч[её]т\w*|закрыти\w*)", _FLAGS),
+    "tabulation": re.compile(r"\b(?:tabulat\w*|aggregat\w*|табулир\w*|суммир\w*)", _FLAGS),
+}
+# "Generally calm" survives a few bad stations; "calm" does not.
+_QUALIFIER = re.compile(
+    r"\b(?:generally|largely|mostly|mainly|overall|on\s+the\s+whole|by\s+and\s+large|"
+    r"in\s+(?:most|the\s+majority\s+of)|в\s+целом|в\s+основном|в\s+большинстве|"
+    r"как\s+правило|преимущественно)\b",
+    _FLAGS,
+)
+_CYRILLIC = re.compile(r"[а-яё]", _FLAGS)
+_LATIN = re.compile(r"[a-z]", _FLAGS)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A categorical claim found in a sentence.
+
+    Attributes
+    ----------
+    sentence : Sentence
+        The sentence holding it, with its span in the text.
+    kind : ClaimKind
+    phrase : str
+        The words that make it a claim.
+    language : str
+        ``"en"`` or ``"ru"``, from the sentence's script.
+    scoped : bool
+        Whether the sentence limits it to the stations observed.
+    qualified : bool
+        Whether the sentence softens it ("generally", «в целом»), so that a
+        minority of negative findings does not contradict it.
+    phases : tuple of str
+        The election-day phases the sentence speaks of (empty: all of them).
+    """
+
+    sentence: Sentence
+    kind: ClaimKind
+    phrase: str
+    language: str
+    scoped: bool
+    qualified: bool
+    phases: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimCheck:
+    """A claim and the verdict on it.
+
+    Attributes
+    ----------
+    claim : Claim
+    supported : bool
+        Whether the facts support the claim as written.
+    situation : str
+        Why, in one word: ``contradicted``, ``no_base``, ``not_random``,
+        ``only_a_bound``, ``short_observation`` (unsupported) or ``scoped``,
+        ``full_coverage``, ``representative`` (supported).
+    reason : str
+        The explanation, in the sentence's language.
+    suggestion : str
+        A wording the facts support; empty when the claim is supported.
+    """
+
+    claim: Claim
+    supported: bool
+    situation: str
+    reason: str
+    suggestion: str
+
+    def as_json(self) -> dict[str, object]:
+        """The claim as the statement check's JSON reports it."""
+        return {
+            "sentence": self.claim.sentence.text,
+            "kind": str(self.claim.kind),
+            "supported": self.supported,
+            "reason": self.reason,
+            "suggestion": self.suggestion,
+        }
+
+
+def sentence_language(text: str) -> str:
+    """``"ru"`` when Cyrillic letters outnumber Latin ones, else ``"en"``."""
+    return "ru" if len(_CYRILLIC.findall(text)) > len(_LATIN.findall(text)) else "en"
+
+
+def find_claims(text: str) -> list[Claim]:
+    """Every categorical claim in ``text``, at most one per kind and sentence."""
+    claims: list[Claim] = []
+    for sentence in split_sentences(text):
+        claims.extend(_claims_in_sentence(sentence))
+    return claims
+
+
+def check_claims(text: str, facts: CoverageFacts) -> tuple[ClaimCheck, ...]:
+    """Find the categorical claims in ``text`` and check each against ``facts``."""
+    return tuple(check_claim(claim, facts) for claim in find_claims(text))
+
+
+def check_claim(claim: Claim, facts: CoverageFacts) -> ClaimCheck:
+    """Check one claim against what the mission observed."""
+    tallies = _tallies(claim, facts)
+    situation = _judge(claim, facts, tallies)
+    supported = situation in {"scoped", "full_coverage", "representative"}
+    figures = _figures(facts, tallies, str(claim.kind))
+    return ClaimCheck(
+        claim=claim,
+        supported=supported,
+        situation=situation,
+        reason=reason_text(situation, figures, claim.language),
+        suggestion=""
+        if supported
+        else suggestion_text(str(claim.kind), situation, figures, claim.language),
+    )
+
+
+def _claims_in_sentence(sentence: Sentence) -> list[Claim]:
+    text = sentence.text
+    found: list[Claim] = []
+    for kind, patterns in CLAIM_PATTERNS.items():
+        phrase = _first_asserted_match(kind, patterns, text)
+        if phrase is None:
+            continue
+        found.append(
+            Claim(
+                sentence=sentence,
+                kind=kind,
+                phrase=phrase,
+                language=sentence_language(text),
+                scoped=any(pattern.search(text) for pattern in _SCOPE_PATTERNS),
+                qualified=_QUALIFIER.search(text) is not None,
+                phases=tuple(phase for phase in PHASES if _PHASE_WORDS[phase].search(text)),
+            )
+        )
+    return found
+
+
+def _first_asserted_match(
+    kind: ClaimKind, patterns: tuple[re.Pattern[str], ...], text: str
+) -> str | None:
+    if kind is ClaimKind.WHOLE_COUNTRY and _DEPLOYMENT.search(text):
+        return None
+    for pattern in patterns:
+        for match in pattern.finditer(text):
+            if _asserted(kind, _clause_before(text, match.start())):
+                return match.group(0)
+    return None
+
+
+def _asserted(kind: ClaimKind, clause_before: str) -> bool:
+    if _HEDGE_IN_CLAUSE.search(clause_before):
+        return False
+    if kind is ClaimKind.NO_VIOLATIONS:
+        return True
+    last_words = _LAST_WORDS.search(clause_before)
+    window = last_words.group(0) if last_words is not None else clause_before
+    return not _NEGATION_BEFORE_CLAIM.search(window)
+
+
+def _clause_before(text: str, position: int) -> str:
+    before = text[:position]
+    breaks = [match.end() for match in _CLAUSE_BREAK.finditer(before)]
+    return before[breaks[-1] :] if breaks else before
+
+
+def _tallies(claim: Claim, facts: CoverageFacts) -> tuple[PhaseTally, ...]:
+    return tuple(
+        PhaseTally(
+            phase=finding.phase,
+            stations_assessed=finding.stations_assessed,
+            assessed_negative=finding.assessed_negative,
+            critical_incidents=finding.critical_incidents,
+        )
+        for finding in facts.findings_for(claim.phases)
+    )
+
+
+def _judge(claim: Claim, facts: CoverageFacts, tallies: tuple[PhaseTally, ...]) -> str:
+    if _contradicted(claim, tallies):
+        return "contradicted"
+    if claim.scoped:
+        return "scoped"
+    if not facts.stations_observed:
+        return "no_base"
+    if not facts.full_coverage:
+        if facts.random_selection is not True:
+            return "not_random"
+        if claim.kind in SHARE_KINDS:
+            return "only_a_bound"
+    if claim.kind in WHOLE_PROCESS_KINDS and not _observed_long_enough(facts):
+        return "short_observation"
+    return "full_coverage" if facts.full_coverage else "representative"
+
+
+def _contradicted(claim: Claim, tallies: tuple[PhaseTally, ...]) -> bool:
+    if claim.qualified:
+        return any(
+            tally.stations_assessed and 2 * tally.assessed_negative >= tally.stations_assessed
+            for tally in tallies
+        )
+    return any(tally.assessed_negative or tally.critical_incidents for tally in tallies)
+
+
+def _observed_long_enough(facts: CoverageFacts) -> bool:
+    if facts.long_term_observers:
+        return True
+    return facts.days_in_country is not None and (
+        facts.days_in_country >= MINIMUM_DAYS_FOR_WHOLE_PROCESS
+    )
+
+
+def _figures(facts: CoverageFacts, tallies: tuple[PhaseTally, ...], kind: str) -> Figures:
+    bound = None
+    if facts.stations_observed:
+        bound = share_upper_bound(0, facts.stations_observed, facts.confidence).percent_ceiling()
+    return Figures(
+        stations_observed=facts.stations_observed,
+        stations_total=facts.stations_total,
+        areas_observed=facts.areas_observed,
+        areas_total=facts.areas_total,
+        random_selection=facts.random_selection,
+        days_in_country=facts.days_in_country,
+        long_term_observers=facts.long_term_observers,
+        bound_percent=bound,
+        confidence_percent=round(100 * facts.confidence),
+        tallies=tallies,
+        kind=kind,
+    )
