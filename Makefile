@@ -20,10 +20,13 @@ demo: install
 	$(PY) -m pollwatch collectstatic --no-input --verbosity 0
 	$(PY) -m pollwatch demo
 	@echo "Serving pollwatch on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	$(VENV)/bin/gunicorn pollwatch.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	@$(MAKE) --no-print-directory serve
 
+# The web server and the background worker (reports, analyses) together.
 serve: install
-	$(VENV)/bin/gunicorn pollwatch.wsgi --bind $(HOST):$(PORT) --workers 2
+	$(PY) -m pollwatch db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(VENV)/bin/gunicorn pollwatch.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
 lint: install
 	$(VENV)/bin/ruff check pollwatch tests bench
