@@ -1,0 +1,150 @@
+"""What a mission's own data says about its coverage: the facts behind the method paragraph
+and the claim check."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Sum
+
+from pollwatch.deployment.models import DeploymentPlan
+from pollwatch.intake.models import Submission
+from pollwatch.missions.models import Member, Mission
+from pollwatch.registry.models import Area, PollingStation
+from pollwatch.statements.coverage import PHASES, CoverageFacts, PhaseFindings
+
+NEGATIVE = ("bad", "very_bad")
+LONG_TERM_DAYS = 28
+
+
+@dataclass(frozen=True)
+class MissionCoverage:
+    stations_observed: int
+    stations_total: int
+    voters_observed: int
+    voters_total: int
+    regions_observed: int
+    regions_total: int
+    is_random: bool
+    design: str
+    observers: int
+    teams: int
+    nationalities: tuple[str, ...]
+    organisations: tuple[str, ...]
+    days_in_country: int
+    long_term_observers: bool
+    forms: tuple[str, ...]
+    phases: tuple[PhaseFindings, ...]
+    single_region: str | None
+
+    @property
+    def voter_share(self) -> float:
+        return self.voters_observed / self.voters_total if self.voters_total else 0.0
+
+    def as_facts(self) -> CoverageFacts:
+        return CoverageFacts(
+            stations_observed=self.stations_observed,
+            stations_total=self.stations_total,
+            areas_observed=self.regions_observed,
+            areas_total=self.regions_total,
+            random_selection=self.is_random,
+            days_in_country=self.days_in_country,
+            long_term_observers=self.long_term_observers,
+            phases=self.phases,
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "stations_observed": self.stations_observed,
+            "stations_total": self.stations_total,
+            "voters_observed": self.voters_observed,
+            "voters_total": self.voters_total,
+            "regions_observed": self.regions_observed,
+            "regions_total": self.regions_total,
+            "is_random": self.is_random,
+            "design": self.design,
+            "observers": self.observers,
+            "teams": self.teams,
+            "nationalities": list(self.nationalities),
+            "organisations": list(self.organisations),
+            "days_in_country": self.days_in_country,
+            "long_term_observers": self.long_term_observers,
+            "forms": list(self.forms),
+            "phases": [
+                {
+                    "phase": p.phase,
+                    "stations_assessed": p.stations_assessed,
+                    "assessed_negative": p.assessed_negative,
+                    "critical_incidents": p.critical_incidents,
+                }
+                for p in self.phases
+            ],
+        }
+
+
+def mission_coverage(mission: Mission) -> MissionCoverage:
+    reports = Submission.objects.filter(mission=mission).exclude(status=Submission.Status.REJECTED)
+    election_stations = PollingStation.objects.filter(election=mission.election_id)
+    observed = election_stations.filter(pk__in=reports.values("station"))
+    observed_totals = observed.aggregate(n=Count("pk"), voters=Sum("registered_voters"))
+    all_totals = election_stations.aggregate(n=Count("pk"), voters=Sum("registered_voters"))
+    regions = Area.objects.filter(election=mission.election_id, level=0)
+    observed_regions = _regions_of(observed, regions)
+    plan = DeploymentPlan.objects.filter(mission=mission, is_current=True).first()
+    observers = Member.objects.filter(mission=mission, role=Member.Role.OBSERVER)
+    return MissionCoverage(
+        stations_observed=observed_totals["n"],
+        stations_total=all_totals["n"],
+        voters_observed=observed_totals["voters"] or 0,
+        voters_total=all_totals["voters"] or 0,
+        regions_observed=len(observed_regions),
+        regions_total=regions.count(),
+        is_random=bool(plan and plan.is_random),
+        design=plan.description if plan else "",
+        observers=observers.count(),
+        teams=mission.teams.filter(members__isnull=False).distinct().count(),
+        nationalities=tuple(
+            sorted(set(observers.exclude(nationality="").values_list("nationality", flat=True)))
+        ),
+        organisations=tuple(mission.organisations.values_list("name", flat=True)),
+        days_in_country=mission.days_in_country,
+        long_term_observers=_long_term_observers(mission),
+        forms=tuple(sorted(set(reports.values_list("form_version__form__code", flat=True)))),
+        phases=tuple(_phase_findings(reports, phase) for phase in PHASES),
+        single_region=next(iter(observed_regions.values())) if len(observed_regions) == 1 else None,
+    )
+
+
+def _regions_of(stations, regions) -> dict[int, str]:
+    paths = set(stations.values_list("area__path", flat=True))
+    by_id = {region.pk: region.name for region in regions}
+    found = {}
+    for path in paths:
+        first = int(path.strip("/").split("/")[0]) if path and path.strip("/") else None
+        if first in by_id:
+            found[first] = by_id[first]
+    return found
+
+
+def _long_term_observers(mission: Mission) -> bool:
+    has_coordinators = mission.members.filter(role=Member.Role.COORDINATOR).exists()
+    lead_time = mission.election.date - mission.arrival
+    return has_coordinators and lead_time >= datetime.timedelta(days=LONG_TERM_DAYS)
+
+
+def _phase_findings(reports, phase: str) -> PhaseFindings:
+    in_phase = reports.filter(phase=phase)
+    counts = in_phase.aggregate(
+        assessed=Count("station", distinct=True, filter=Q(answers__has_key="overall")),
+        negative=Count("station", distinct=True, filter=Q(answers__overall__in=NEGATIVE)),
+    )
+    critical = in_phase.exclude(alerts=[]).count()
+    if phase == "voting":
+        critical += reports.filter(phase="incident").exclude(alerts=[]).count()
+    return PhaseFindings(
+        phase=phase,
+        stations_assessed=counts["assessed"],
+        assessed_negative=min(counts["negative"], counts["assessed"]),
+        critical_incidents=critical,
+    )
