@@ -14,6 +14,7 @@ urlpatterns = [
     path("elections/", include("pollwatch.forensics.urls")),
     path("missions/", include("pollwatch.missions.urls")),
     path("", include("pollwatch.intake.urls")),
+    path("", include("pollwatch.statements.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -42,6 +42,7 @@ def analyses_results(user) -> bool:
 
 
 rules.add_perm("registry.import_stations", manages_registry)
+rules.add_perm("statements.edit_statement", manages_registry)
 rules.add_perm("forensics.upload_results", analyses_results)
 rules.add_perm("intake.review_submission", reviews_submission)
 rules.add_perm("intake.correct_payload", manages_people)

@@ -1,0 +1,166 @@
+"""Drafting, checking and publishing statements."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from pollwatch.audit.services import log_action
+from pollwatch.statements.method import method_paragraph
+from pollwatch.statements.mission_facts import MissionCoverage, mission_coverage
+from pollwatch.statements.models import SECTION_KEYS, Statement, StatementVersion
+from pollwatch.statements.references import Reference, ReferenceError, find_references, render_text
+from pollwatch.statements.statement_check import StatementCheck, check_statement
+from pollwatch.statements.templates import starting_sections
+
+
+class StatementError(Exception):
+    """A statement action that cannot be done, with a message the user can act on."""
+
+
+@dataclass
+class RenderedStatement:
+    sections: dict[str, str]
+    figures: list[dict[str, Any]] = field(default_factory=list)
+    coverage: MissionCoverage | None = None
+    check: StatementCheck | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.sections[key] for key in SECTION_KEYS if self.sections.get(key))
+
+
+@transaction.atomic
+def create_statement(
+    mission, *, title: str, kind: str = Statement.Kind.PRELIMINARY, language: str = "en", actor=None
+) -> Statement:
+    statement = Statement.objects.create(mission=mission, title=title, kind=kind, language=language)
+    StatementVersion.objects.create(
+        statement=statement, number=1, updated_by=actor, sections=starting_sections(language)
+    )
+    log_action("statements.created", actor=actor, target=statement, data={"title": title})
+    return statement
+
+
+@transaction.atomic
+def save_draft(version: StatementVersion, sections: dict[str, str], *, actor) -> None:
+    if version.status != StatementVersion.Status.DRAFT:
+        raise StatementError("only a draft can be edited; start a new version instead")
+    problems = []
+    for key in SECTION_KEYS:
+        try:
+            find_references(sections.get(key, ""))
+        except ReferenceError as error:
+            problems.append(str(error))
+    if problems:
+        raise StatementError("; ".join(problems))
+    version.sections = {key: sections.get(key, "") for key in SECTION_KEYS}
+    version.updated_by = actor
+    version.save()
+    log_action("statements.draft_saved", actor=actor, target=version)
+
+
+def render_version(version: StatementVersion) -> RenderedStatement:
+    """Fill in every figure from the current data and check the claims of the result."""
+    if version.status == StatementVersion.Status.PUBLISHED:
+        return RenderedStatement(
+            sections=dict(version.rendered), figures=list(version.data.get("figures", []))
+        )
+    mission = version.statement.mission
+    language = version.statement.language
+    coverage = mission_coverage(mission)
+    rendered = RenderedStatement(sections={}, coverage=coverage)
+
+    def resolve(reference: Reference) -> str:
+        if reference.kind == "method":
+            return method_paragraph(coverage, language)
+        figure = _figure(mission, reference)
+        rendered.figures.append({"reference": reference.raw, **figure.as_dict()})
+        return figure.sentence(language)
+
+    for key in SECTION_KEYS:
+        rendered.sections[key] = render_text(version.sections.get(key, ""), resolve)
+    rendered.check = check_statement(rendered.text, coverage.as_facts())
+    return rendered
+
+
+def _figure(mission, reference: Reference):
+    from pollwatch.findings import figures
+
+    try:
+        if reference.kind == "share":
+            return figures.question_share(
+                mission, reference.form, reference.question, reference.values
+            )
+        return figures.assessment_figure(mission, reference.phase, reference.values)
+    except ValueError as error:
+        raise StatementError(f"{reference.raw}: {error}") from error
+
+
+def canonical_digest(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def publish(version: StatementVersion, *, actor, confirm_flags: bool = False) -> StatementVersion:
+    """Freeze the text and the data behind it; flagged claims need an explicit confirmation."""
+    version = StatementVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != StatementVersion.Status.DRAFT:
+        raise StatementError("this version is published already")
+    rendered = render_version(version)
+    flagged = rendered.check.flagged if rendered.check else ()
+    if flagged and not confirm_flags:
+        raise StatementError(
+            f"the claim check flagged {len(flagged)} sentence(s); fix them or "
+            "confirm that you publish them as they are"
+        )
+    data = {
+        "figures": rendered.figures,
+        "coverage": rendered.coverage.as_dict(),
+        "check": rendered.check.as_json(),
+        "flags_confirmed": bool(flagged),
+    }
+    version.rendered = rendered.sections
+    version.data = data
+    version.text_digest = canonical_digest(rendered.sections)
+    version.data_digest = canonical_digest(data)
+    version.flags_confirmed = bool(flagged)
+    version.status = StatementVersion.Status.PUBLISHED
+    version.published_at = timezone.now()
+    version.published_by = actor
+    version.save()
+    log_action(
+        "statements.published",
+        actor=actor,
+        target=version,
+        data={
+            "text_digest": version.text_digest,
+            "data_digest": version.data_digest,
+            "flagged_sentences": [check.claim.sentence.text for check in flagged],
+            "flags_confirmed": bool(flagged),
+        },
+    )
+    return version
+
+
+@transaction.atomic
+def start_new_version(statement: Statement, *, actor) -> StatementVersion:
+    """A new draft from the latest published text; published versions stay as they are."""
+    existing = statement.draft()
+    if existing is not None:
+        return existing
+    latest = statement.versions.order_by("-number").first()
+    draft = StatementVersion.objects.create(
+        statement=statement,
+        number=(latest.number + 1) if latest else 1,
+        sections=dict(latest.sections) if latest else starting_sections(statement.language),
+        updated_by=actor,
+    )
+    log_action("statements.version_started", actor=actor, target=draft)
+    return draft

@@ -1,0 +1,175 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pollwatch.missions.models import Mission
+from pollwatch.statements.coverage import CoverageFacts
+from pollwatch.statements.exports import data_package, figures_csv, statement_html, statement_pdf
+from pollwatch.statements.forms import CheckForm, DraftForm, NewStatementForm, PublishForm
+from pollwatch.statements.models import SECTIONS, Statement, StatementVersion
+from pollwatch.statements.services import (
+    StatementError,
+    create_statement,
+    publish,
+    render_version,
+    save_draft,
+    start_new_version,
+)
+from pollwatch.statements.statement_check import check_statement
+
+
+def statement_list(request, slug):
+    mission = get_object_or_404(Mission, slug=slug)
+    form = None
+    if request.user.has_perm("statements.edit_statement"):
+        form = NewStatementForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            statement = create_statement(mission, actor=request.user, **form.cleaned_data)
+            return redirect(statement)
+    return render(
+        request,
+        "statements/statement_list.html",
+        {
+            "mission": mission,
+            "statements": mission.statements.prefetch_related("versions"),
+            "form": form,
+        },
+    )
+
+
+def statement_detail(request, pk):
+    statement = get_object_or_404(Statement.objects.select_related("mission"), pk=pk)
+    draft = statement.draft()
+    can_edit = request.user.has_perm("statements.edit_statement")
+    form = DraftForm(request.POST or None, initial=draft.sections if draft else None)
+    if can_edit and draft and request.method == "POST" and form.is_valid():
+        try:
+            save_draft(draft, form.cleaned_data, actor=request.user)
+        except StatementError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect(statement)
+    rendered, problem = None, ""
+    if draft is not None:
+        try:
+            rendered = render_version(draft)
+        except StatementError as error:
+            problem = str(error)
+    return render(
+        request,
+        "statements/statement_detail.html",
+        {
+            "statement": statement,
+            "draft": draft,
+            "form": form,
+            "can_edit": can_edit,
+            "rendered": rendered,
+            "problem": problem,
+            "publish_form": PublishForm(),
+            "preview": [
+                (key, label, rendered.sections.get(key, ""))
+                for key, label in SECTIONS
+                if rendered and rendered.sections.get(key)
+            ],
+            "published": statement.versions.filter(status=StatementVersion.Status.PUBLISHED),
+        },
+    )
+
+
+@require_POST
+@permission_required("statements.edit_statement", raise_exception=True)
+def publish_draft(request, pk):
+    statement = get_object_or_404(Statement, pk=pk)
+    draft = statement.draft()
+    if draft is None:
+        raise Http404("no draft to publish")
+    form = PublishForm(request.POST)
+    form.is_valid()
+    try:
+        version = publish(
+            draft, actor=request.user, confirm_flags=form.cleaned_data.get("confirm_flags", False)
+        )
+    except StatementError as error:
+        messages.error(request, str(error))
+        return redirect(statement)
+    messages.success(request, _("Published. Its text and data are frozen."))
+    return redirect(version.get_public_url())
+
+
+@require_POST
+@permission_required("statements.edit_statement", raise_exception=True)
+def new_version(request, pk):
+    statement = get_object_or_404(Statement, pk=pk)
+    start_new_version(statement, actor=request.user)
+    return redirect(statement)
+
+
+def _published(pk, number) -> StatementVersion:
+    return get_object_or_404(
+        StatementVersion.objects.select_related("statement__mission"),
+        statement_id=pk,
+        number=number,
+        status=StatementVersion.Status.PUBLISHED,
+    )
+
+
+@login_not_required
+def public_statement(request, pk, number):
+    version = _published(pk, number)
+    sections = [
+        (key, label, version.rendered.get(key, ""))
+        for key, label in SECTIONS
+        if version.rendered.get(key)
+    ]
+    return render(
+        request,
+        "statements/public.html",
+        {
+            "version": version,
+            "statement": version.statement,
+            "sections": sections,
+            "mission": version.statement.mission,
+        },
+    )
+
+
+@login_not_required
+def public_download(request, pk, number, fmt):
+    version = _published(pk, number)
+    name = f"statement-{pk}-v{number}"
+    producers = {
+        "pdf": (lambda: statement_pdf(version), "application/pdf"),
+        "html": (lambda: statement_html(version, for_print=True), "text/html; charset=utf-8"),
+        "csv": (lambda: figures_csv(version), "text/csv; charset=utf-8"),
+        "zip": (lambda: data_package(version), "application/zip"),
+    }
+    if fmt not in producers:
+        raise Http404("unknown format")
+    produce, content_type = producers[fmt]
+    response = HttpResponse(produce(), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def check_page(request):
+    form = CheckForm(request.POST or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        facts = CoverageFacts(
+            stations_observed=data["stations_observed"],
+            stations_total=data["stations_total"],
+            areas_observed=data["areas_observed"],
+            areas_total=data["areas_total"],
+            random_selection={"random": True, "not_random": False}.get(data["selection"]),
+            days_in_country=data["days_in_country"],
+        )
+        try:
+            result = check_statement(data["text"], facts)
+        except ValueError as error:
+            form.add_error(None, str(error))
+    return render(request, "statements/check.html", {"form": form, "result": result})
