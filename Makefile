@@ -31,6 +31,7 @@ serve: install
 lint: install
 	$(VENV)/bin/ruff check pollwatch tests bench
 	$(VENV)/bin/ruff format --check pollwatch tests bench
+	$(VENV)/bin/mypy --strict pollwatch/stats
 
 format: install
 	$(VENV)/bin/ruff format pollwatch tests bench
