@@ -12,6 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("elections/", include("pollwatch.registry.urls")),
     path("missions/", include("pollwatch.missions.urls")),
+    path("", include("pollwatch.deployment.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
