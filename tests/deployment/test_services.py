@@ -76,9 +76,7 @@ def test_the_same_seed_and_registry_give_the_same_sample_and_a_new_draw_becomes_
 
 
 def test_pps_and_size_classes_give_unequal_probabilities_summing_to_the_sample(field):
-    plan = draw_plan(
-        field, DesignChoices(size=12, pps=True, size_class_bounds=(700,)), seed=3
-    )
+    plan = draw_plan(field, DesignChoices(size=12, pps=True, size_class_bounds=(700,)), seed=3)
     probabilities = plan.sampled.values_list("inclusion_probability", flat=True)
     assert len(set(round(p, 9) for p in probabilities)) > 2
     assert "proportional to registered voters" in plan.description
@@ -196,9 +194,7 @@ def test_a_change_needs_a_reason(routed_plan, core_user):
         )
 
 
-def test_replacing_takes_the_next_reserve_of_the_stratum_in_the_teams_areas(
-    routed_plan, core_user
-):
+def test_replacing_takes_the_next_reserve_of_the_stratum_in_the_teams_areas(routed_plan, core_user):
     route = route_of(routed_plan, "T2")
     lost = route[1]
     reserves = list(
