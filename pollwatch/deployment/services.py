@@ -251,7 +251,6 @@ def build_routes(plan: DeploymentPlan, *, actor=None) -> RouteOutcome:
     teams = list(plan.mission.teams.prefetch_related("areas").order_by("code"))
     stations = list(
         plan.sampled.planned()
-        .select_related("station__area")
         .order_by("station__code")
         .values_list(
             "station_id",
@@ -382,6 +381,7 @@ def _greedy_assignment(stations, eligible, overlapping, limit: int) -> dict[int,
     return chosen
 
 
+@transaction.atomic
 def reassign_station(
     plan: DeploymentPlan, station: PollingStation, to_team: Team, *, reason: str, actor
 ) -> Reassignment:
@@ -404,41 +404,41 @@ def reassign_station(
         raise DeploymentError(
             _("Team %(team)s already stays at a PVT station.") % {"team": to_team}
         )
-    with transaction.atomic():
-        from_team = stop.team
-        stop.delete()
-        _renumber(plan, from_team)
-        _insert_before_count(plan, to_team, station)
-        record = Reassignment.objects.create(
-            plan=plan,
-            kind=Reassignment.Kind.MOVED,
-            station=station,
-            from_team=from_team,
-            to_team=to_team,
-            reason=reason,
-            actor=actor,
-        )
-        log_action(
-            "deployment.station_reassigned",
-            actor=actor,
-            target=record,
-            data={"station": station.code, "from": from_team.code, "to": to_team.code},
-        )
+    from_team = stop.team
+    stop.delete()
+    _renumber(plan, from_team)
+    _insert_before_count(plan, to_team, station)
+    record = Reassignment.objects.create(
+        plan=plan,
+        kind=Reassignment.Kind.MOVED,
+        station=station,
+        from_team=from_team,
+        to_team=to_team,
+        reason=reason,
+        actor=actor,
+    )
+    log_action(
+        "deployment.station_reassigned",
+        actor=actor,
+        target=record,
+        data={"station": station.code, "from": from_team.code, "to": to_team.code},
+    )
     return record
 
 
+@transaction.atomic
 def replace_from_reserve(
     plan: DeploymentPlan, station: PollingStation, *, reason: str, actor
 ) -> Reassignment:
     """Replace a planned station by the next reserve of its stratum that its team may visit."""
     reason = _required_reason(reason)
     _require_manager(actor, station)
+    stop = _stop_of(plan, station)
     sampled = plan.sampled.planned().filter(station=station).first()
     if sampled is None:
         raise DeploymentError(
             _("Station %(station)s is not in this plan's sample.") % {"station": station.code}
         )
-    stop = _stop_of(plan, station)
     used = plan.reassignments.exclude(replacement=None).values("replacement")
     reserves = plan.sampled.unused_reserve(sampled.stratum).exclude(station__in=used)
     reserves = reserves.filter(
@@ -450,32 +450,31 @@ def replace_from_reserve(
             _("No reserve station is left in stratum %(stratum)s in the areas of team %(team)s.")
             % {"stratum": sampled.stratum, "team": stop.team}
         )
-    with transaction.atomic():
-        SampledStation.objects.filter(pk=sampled.pk).update(is_planned=False)
-        SampledStation.objects.filter(pk=reserve.pk).update(is_planned=True)
-        stop.station = reserve.station
-        stop.save(update_fields=["station"])
-        record = Reassignment.objects.create(
-            plan=plan,
-            kind=Reassignment.Kind.REPLACED,
-            station=station,
-            replacement=reserve.station,
-            from_team=stop.team,
-            to_team=stop.team,
-            reason=reason,
-            actor=actor,
-        )
-        log_action(
-            "deployment.station_replaced",
-            actor=actor,
-            target=record,
-            data={
-                "station": station.code,
-                "replacement": reserve.station.code,
-                "stratum": sampled.stratum,
-                "reserve_rank": reserve.reserve_rank,
-            },
-        )
+    SampledStation.objects.filter(pk=sampled.pk).update(is_planned=False)
+    SampledStation.objects.filter(pk=reserve.pk).update(is_planned=True)
+    stop.station = reserve.station
+    stop.save(update_fields=["station"])
+    record = Reassignment.objects.create(
+        plan=plan,
+        kind=Reassignment.Kind.REPLACED,
+        station=station,
+        replacement=reserve.station,
+        from_team=stop.team,
+        to_team=stop.team,
+        reason=reason,
+        actor=actor,
+    )
+    log_action(
+        "deployment.station_replaced",
+        actor=actor,
+        target=record,
+        data={
+            "station": station.code,
+            "replacement": reserve.station.code,
+            "stratum": sampled.stratum,
+            "reserve_rank": reserve.reserve_rank,
+        },
+    )
     return record
 
 
@@ -495,7 +494,8 @@ def _require_manager(actor, station: PollingStation) -> None:
 
 
 def _stop_of(plan: DeploymentPlan, station: PollingStation) -> RouteStop:
-    stop = plan.stops.select_related("team").filter(station=station).first()
+    # Lock the stop so that two coordinators changing it at once cannot both succeed.
+    stop = plan.stops.select_for_update().filter(station=station).first()
     if stop is None:
         raise DeploymentError(
             _("Station %(station)s is on no team's route in this plan.") % {"station": station.code}
