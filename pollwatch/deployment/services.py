@@ -168,14 +168,15 @@ def _registry_frame(mission: Mission, choices: DesignChoices) -> _Frame:
     rows = list(
         PollingStation.objects.filter(election=mission.election_id)
         .order_by("code")
-        .values_list("pk", "area__path", "registered_voters", "kind")
+        .values_list("pk", "area_id", "registered_voters", "kind")
     )
     if not rows:
         raise DeploymentError(_("The election has no polling stations to sample from."))
-    ids, paths, voters, kinds = zip(*rows, strict=True)
+    ids, area_ids, voters, kinds = zip(*rows, strict=True)
     columns, names = [], []
     for level in choices.strata_levels:
-        columns.append(_area_labels_at_level(mission, paths, level))
+        label_of_area = _area_labels_at_level(mission, level)
+        columns.append(np.asarray([label_of_area[area] for area in area_ids]))
         names.append(_level_name(mission, level))
     if choices.by_kind:
         columns.append(np.asarray(kinds))
@@ -191,20 +192,28 @@ def _registry_frame(mission: Mission, choices: DesignChoices) -> _Frame:
     )
 
 
-def _area_labels_at_level(mission: Mission, paths, level: int) -> np.ndarray:
-    """Name of each station's ancestor at ``level`` (its own area when shallower)."""
-    areas = Area.objects.filter(election=mission.election_id).values_list(
-        "pk", "name", "code", "level"
+def _area_labels_at_level(mission: Mission, level: int) -> dict[int, str]:
+    """For each area, the name of its ancestor at ``level`` (its own when shallower).
+
+    Names repeated at a level ("Lake" district in two regions) get the code added.
+    """
+    areas = list(
+        Area.objects.filter(election=mission.election_id).values_list(
+            "pk", "name", "code", "level", "path"
+        )
     )
-    name_count = defaultdict(int)
-    for _pk, name, _code, area_level in areas:
+    name_count: dict[tuple[int, str], int] = defaultdict(int)
+    for _pk, name, _code, area_level, _path in areas:
         name_count[(area_level, name)] += 1
     label = {
         pk: name if name_count[(area_level, name)] == 1 else f"{name} ({code})"
-        for pk, name, code, area_level in areas
+        for pk, name, code, area_level, _path in areas
     }
-    ancestors = [path.strip("/").split("/") for path in paths]
-    return np.asarray([label[int(parts[min(level, len(parts) - 1)])] for parts in ancestors])
+    ancestor = {}
+    for pk, _name, _code, _level, path in areas:
+        parts = path.strip("/").split("/")
+        ancestor[pk] = label[int(parts[min(level, len(parts) - 1)])]
+    return ancestor
 
 
 def _level_name(mission: Mission, level: int) -> str:
