@@ -140,3 +140,11 @@ class CalculatorForm(forms.Form):
     stations = forms.IntegerField(
         label=_("Margin of error of a sample of this many stations"), min_value=1, required=False
     )
+
+    @classmethod
+    def defaults(cls) -> dict[str, str]:
+        return {
+            name: str(field.initial)
+            for name, field in cls.base_fields.items()
+            if field.initial is not None
+        }

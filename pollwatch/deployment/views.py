@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from pollwatch.accounts.roles import Role, has_role
@@ -128,7 +129,26 @@ def draw(request, slug):
             messages.success(request, _("Sample drawn. %(routes)s") % {"routes": outcome.summary()})
             return redirect("deployment:plan", slug=mission.slug)
     return render(
-        request, "deployment/draw.html", {"mission": mission, "form": form, "current": current}
+        request,
+        "deployment/draw.html",
+        {
+            "mission": mission,
+            "form": form,
+            "current": current,
+            "calculator_query": _registry_figures(mission),
+        },
+    )
+
+
+def _registry_figures(mission: Mission) -> str:
+    """The calculator's query for this election: registered voters and average station size."""
+    figures = mission.election.stations.aggregate(
+        voters=Sum("registered_voters"), average=Avg("registered_voters")
+    )
+    if not figures["voters"]:
+        return ""
+    return urlencode(
+        {"population": figures["voters"], "station_size": round(figures["average"], 1)}
     )
 
 
@@ -274,7 +294,9 @@ def _level(value, levels) -> int:
 
 
 def calculator(request):
-    form = CalculatorForm(request.GET or None)
+    # Links may give only the registry's figures; the other fields keep their defaults.
+    data = CalculatorForm.defaults() | request.GET.dict() if request.GET else None
+    form = CalculatorForm(data)
     size = margin = None
     if form.is_valid():
         data = form.cleaned_data

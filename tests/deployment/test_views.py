@@ -160,3 +160,16 @@ def test_the_calculator_page_shows_the_handbook_formula_in_voters_and_stations(l
 def test_the_plan_page_without_a_plan_invites_a_draw(login, mission, administrator):
     page = login(administrator).get("/missions/test-mission/deployment/").content.decode()
     assert "No sample has been drawn" in page and "/deployment/draw/" in page
+
+
+def test_the_draw_form_links_the_calculator_with_the_registry_figures(login, field, administrator):
+    page = login(administrator).get("/missions/test-mission/deployment/draw/").content.decode()
+    voters = sum(field.election.stations.values_list("registered_voters", flat=True))
+    average = round(voters / field.election.stations.count(), 1)
+    assert f"/deployment/calculator/?population={voters}&amp;station_size={average}" in page
+
+
+def test_the_calculator_fills_in_defaults_for_what_a_link_leaves_out(login, analyst):
+    page = login(analyst).get("/deployment/calculator/?population=90000&station_size=900")
+    expected = sample_size(0.01, 0.99, population=90000, station_size=900)
+    assert f'data-value="stations">{expected.stations:,}<' in page.content.decode()
