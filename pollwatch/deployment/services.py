@@ -338,7 +338,8 @@ def _routing_input(stations, teams, eligible, pvt: bool, limit: int):
             area = area_name
         elif key in overlapping:
             team = own_team.get(station_id)
-            area = codes[team] if team else _key(key, codes)
+            # No team was left below its daily limit: the planner reports it unassigned.
+            area = codes[team] if team else _("%(teams)s, all full") % {"teams": _key(key, codes)}
         else:
             area = _key(key, codes)
         route_stations.append(
