@@ -15,6 +15,7 @@ urlpatterns = [
     path("missions/", include("pollwatch.missions.urls")),
     path("", include("pollwatch.intake.urls")),
     path("", include("pollwatch.statements.urls")),
+    path("", include("pollwatch.deployment.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

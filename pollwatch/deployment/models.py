@@ -25,6 +25,13 @@ class DeploymentPlan(models.Model):
     seed = models.BigIntegerField(null=True, blank=True)
     description = models.TextField(help_text=_("the design in words, as published"))
     is_current = models.BooleanField(default=True)
+    is_pvt = models.BooleanField(
+        default=False,
+        help_text=_("a PVT sample: each team stays at one station all day and copies the protocol"),
+    )
+    stations_per_team = models.PositiveSmallIntegerField(
+        default=10, help_text=_("most stations a mobile team visits in a day")
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -40,6 +47,17 @@ class DeploymentPlan(models.Model):
         return f"{self.mission} plan {self.pk}"
 
 
+class SampledStationQuerySet(models.QuerySet):
+    def planned(self) -> SampledStationQuerySet:
+        """The stations to be observed: sampled ones not replaced, and replacements in use."""
+        return self.filter(is_planned=True)
+
+    def unused_reserve(self, stratum: str) -> SampledStationQuerySet:
+        return self.filter(is_reserve=True, is_planned=False, stratum=stratum).order_by(
+            "reserve_rank"
+        )
+
+
 class SampledStation(models.Model):
     plan = models.ForeignKey(DeploymentPlan, on_delete=models.CASCADE, related_name="sampled")
     station = models.ForeignKey(
@@ -50,6 +68,15 @@ class SampledStation(models.Model):
     weight = models.FloatField()
     is_reserve = models.BooleanField(default=False)
     reserve_rank = models.PositiveIntegerField(null=True, blank=True)
+    is_planned = models.BooleanField(
+        default=True,
+        help_text=_(
+            "whether the station is to be observed: false for reserves not used "
+            "and for sampled stations replaced from the reserve list"
+        ),
+    )
+
+    objects = SampledStationQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "is_reserve", "stratum", "reserve_rank", "station"]

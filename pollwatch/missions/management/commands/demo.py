@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from pollwatch.demo.country import ELECTION_SLUG, MISSION_SLUG, build_country
+from pollwatch.demo.deployment import build_demo_deployment
 from pollwatch.demo.election_day import simulate_election_day
 from pollwatch.demo.users import ensure_demo_users
 from pollwatch.missions.models import Mission
@@ -20,6 +21,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Generating the demo country (seed {options['seed']})...")
             with transaction.atomic():
                 mission = build_country(options["seed"], options["stations"]).mission
+                build_demo_deployment(mission, options["seed"])
             self.stdout.write("Simulating election day...")
             reports = simulate_election_day(mission, options["seed"])
             self.stdout.write(f"{reports} reports received from the field.")

@@ -1,0 +1,20 @@
+"""Percentages for deployment pages."""
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.simple_tag
+def percent(part, whole, digits: int = 0) -> str:
+    """``part`` as a percentage of ``whole``, or a dash when there is no whole."""
+    if not whole:
+        return "—"
+    return f"{number_format(100 * part / whole, digits)}%"
+
+
+@register.filter
+def percentage_points(share, digits: int = 2) -> str:
+    """A share (0.0123) as percentage points ("1.23")."""
+    return number_format(100 * share, digits)

@@ -1,0 +1,327 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Avg, Count, Q, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from pollwatch.accounts.roles import Role, has_role
+from pollwatch.accounts.scoping import (
+    coordinated_areas,
+    member_of,
+    sees_everything,
+    visible_stations,
+)
+from pollwatch.deployment.coverage import DEFAULT_MAX_LOSS, coverage_by_area, coverage_by_stratum
+from pollwatch.deployment.forms import CalculatorForm, DrawForm, ReassignForm, ReplaceForm
+from pollwatch.deployment.models import DeploymentPlan, RouteStop
+from pollwatch.deployment.services import (
+    DeploymentError,
+    build_routes,
+    draw_plan,
+    reassign_station,
+    replace_from_reserve,
+)
+from pollwatch.lib.listing import csv_response
+from pollwatch.missions.models import Mission
+from pollwatch.registry.models import Area, PollingStation
+from pollwatch.stats.sample_size import margin_of_error_for_stations, sample_size
+
+SAMPLE_COLUMNS = (
+    "station__code",
+    "station__name",
+    "station__area__code",
+    "station__area__name",
+    "station__registered_voters",
+    "stratum",
+    "inclusion_probability",
+    "weight",
+    "is_reserve",
+    "reserve_rank",
+    "is_planned",
+)
+
+
+def _mission_and_plan(request, slug, *, required=True):
+    mission = get_object_or_404(Mission, slug=slug)
+    if not request.user.has_perm("missions.view_mission"):
+        raise PermissionDenied
+    plan = DeploymentPlan.objects.filter(mission=mission, is_current=True).first()
+    if plan is None and required:
+        raise Http404(_("This mission has no deployment plan yet."))
+    return mission, plan
+
+
+def visible_teams(user, mission: Mission):
+    """Teams whose routes the user may see: all, those in a coordinator's areas, or their own."""
+    teams = mission.teams.all()
+    if sees_everything(user):
+        return teams
+    if has_role(user, Role.COORDINATOR):
+        areas = coordinated_areas(user)
+        return teams.filter(areas__in=Area.objects.within(areas)).distinct()
+    member = member_of(user)
+    if member is not None and member.team_id and member.mission_id == mission.pk:
+        return teams.filter(pk=member.team_id)
+    return teams.none()
+
+
+def plan_detail(request, slug):
+    mission, plan = _mission_and_plan(request, slug, required=False)
+    context = {"mission": mission, "plan": plan}
+    if plan is not None:
+        teams = visible_teams(request.user, mission)
+        stops = (
+            plan.stops.filter(team__in=teams)
+            .select_related("team", "station__area")
+            .order_by("team__code", "day", "position")
+        )
+        context |= {
+            "stops": stops,
+            "idle_teams": teams.exclude(pk__in=plan.stops.values("team")),
+            "strata": plan.sampled.values("stratum")
+            .annotate(
+                sampled=Count("pk", filter=Q(is_reserve=False)),
+                reserve=Count("pk", filter=Q(is_reserve=True)),
+            )
+            .order_by("stratum"),
+            "unassigned": _unassigned(request.user, plan),
+            "manageable": _manageable_station_ids(request.user, plan),
+            "reassignments": plan.reassignments.select_related(
+                "station", "replacement", "from_team", "to_team", "actor"
+            )[:50],
+        }
+    return render(request, "deployment/plan_detail.html", context)
+
+
+def _unassigned(user, plan: DeploymentPlan):
+    stations = PollingStation.objects.filter(
+        pk__in=plan.sampled.planned().values("station")
+    ).exclude(pk__in=plan.stops.values("station"))
+    return visible_stations(user, stations.select_related("area")).order_by("code")
+
+
+def _manageable_station_ids(user, plan: DeploymentPlan) -> set[int]:
+    if not has_role(user, Role.ADMINISTRATOR, Role.CORE_TEAM, Role.COORDINATOR):
+        return set()
+    stations = PollingStation.objects.filter(pk__in=plan.stops.values("station"))
+    if not has_role(user, Role.ADMINISTRATOR, Role.CORE_TEAM):
+        stations = stations.in_areas(coordinated_areas(user))
+    return set(stations.values_list("pk", flat=True))
+
+
+@permission_required("deployment.draw_plan", raise_exception=True)
+def draw(request, slug):
+    mission, current = _mission_and_plan(request, slug, required=False)
+    form = DrawForm(request.POST or None, election=mission.election)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = draw_plan(
+                mission, form.choices(), seed=form.cleaned_data["seed"], actor=request.user
+            )
+        except DeploymentError as error:
+            form.add_error(None, str(error))
+        else:
+            outcome = build_routes(plan, actor=request.user)
+            messages.success(request, _("Sample drawn. %(routes)s") % {"routes": outcome.summary()})
+            return redirect("deployment:plan", slug=mission.slug)
+    return render(
+        request,
+        "deployment/draw.html",
+        {
+            "mission": mission,
+            "form": form,
+            "current": current,
+            "calculator_query": _registry_figures(mission),
+        },
+    )
+
+
+def _registry_figures(mission: Mission) -> str:
+    """The calculator's query for this election: registered voters and average station size."""
+    figures = mission.election.stations.aggregate(
+        voters=Sum("registered_voters"), average=Avg("registered_voters")
+    )
+    if not figures["voters"]:
+        return ""
+    return urlencode(
+        {"population": figures["voters"], "station_size": round(figures["average"], 1)}
+    )
+
+
+@permission_required("deployment.draw_plan", raise_exception=True)
+def rebuild_routes(request, slug):
+    mission, plan = _mission_and_plan(request, slug)
+    if request.method == "POST":
+        messages.success(request, build_routes(plan, actor=request.user).summary())
+    return redirect("deployment:plan", slug=mission.slug)
+
+
+def team_sheet(request, slug, code):
+    mission, plan = _mission_and_plan(request, slug)
+    team = get_object_or_404(visible_teams(request.user, mission), code=code)
+    stops = RouteStop.objects.filter(plan=plan, team=team).select_related("station__area")
+    return render(
+        request,
+        "deployment/team_sheet.html",
+        {
+            "mission": mission,
+            "plan": plan,
+            "team": team,
+            "stops": stops.order_by("day", "position"),
+            "members": team.members.order_by("full_name"),
+        },
+    )
+
+
+@permission_required("deployment.change_routes", raise_exception=True)
+def station_change(request, slug, code):
+    mission, plan = _mission_and_plan(request, slug)
+    station = get_object_or_404(PollingStation, election=mission.election_id, code=code)
+    if not request.user.has_perm("deployment.change_station_route", station):
+        raise PermissionDenied(_("This station is outside your areas."))
+    stop = plan.stops.select_related("team").filter(station=station).first()
+    if stop is None:
+        raise Http404(_("This station is on no route of the current plan."))
+    teams = (
+        visible_teams(request.user, mission)
+        .filter(areas__in=Area.objects.filter(pk__in=_ancestor_ids(station)))
+        .exclude(pk=stop.team_id)
+        .distinct()
+    )
+    action = request.POST.get("action")
+    reassign = ReassignForm(request.POST if action == "reassign" else None, teams=teams)
+    replace = ReplaceForm(request.POST if action == "replace" else None)
+    form = reassign if action == "reassign" else replace
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = _apply_change(plan, station, action, form.cleaned_data, request.user)
+        except DeploymentError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, done)
+            return redirect(
+                reverse("deployment:plan", args=[mission.slug]) + f"#team-{stop.team.code}"
+            )
+    return render(
+        request,
+        "deployment/station_change.html",
+        {
+            "mission": mission,
+            "plan": plan,
+            "station": station,
+            "stop": stop,
+            "reassign": reassign,
+            "replace": replace,
+        },
+    )
+
+
+def _ancestor_ids(station: PollingStation) -> list[int]:
+    return [int(part) for part in station.area.path.strip("/").split("/")]
+
+
+def _apply_change(plan, station, action, data, user) -> str:
+    if action == "reassign":
+        record = reassign_station(plan, station, data["to_team"], reason=data["reason"], actor=user)
+        return _("Station %(station)s moved from team %(from)s to team %(to)s.") % {
+            "station": station.code,
+            "from": record.from_team,
+            "to": record.to_team,
+        }
+    record = replace_from_reserve(plan, station, reason=data["reason"], actor=user)
+    return _("Station %(station)s replaced by reserve station %(reserve)s on team %(team)s.") % {
+        "station": station.code,
+        "reserve": record.replacement.code,
+        "team": record.to_team,
+    }
+
+
+def sample_csv(request, slug):
+    mission, plan = _mission_and_plan(request, slug)
+    rows = plan.sampled.order_by("is_reserve", "stratum", "reserve_rank", "station__code")
+    return csv_response(
+        f"{mission.slug}-sample-{plan.pk}.csv",
+        [column.replace("station__", "") for column in SAMPLE_COLUMNS],
+        rows.values_list(*SAMPLE_COLUMNS).iterator(),
+    )
+
+
+def coverage(request, slug):
+    mission, plan = _mission_and_plan(request, slug)
+    by = request.GET.get("by", "area")
+    max_loss = _max_loss(request.GET.get("max_loss"))
+    levels = list(
+        Area.objects.filter(election=mission.election_id)
+        .values_list("level", "level_name")
+        .distinct()
+        .order_by("level")
+    )
+    level = _level(request.GET.get("level"), levels)
+    if by == "stratum":
+        table = coverage_by_stratum(plan, max_loss=max_loss)
+    else:
+        table = coverage_by_area(plan, level, max_loss=max_loss)
+    context = {
+        "mission": mission,
+        "plan": plan,
+        "table": table,
+        "by": by,
+        "level": level,
+        "levels": dict(levels),
+        "max_loss_percent": round(max_loss * 100),
+    }
+    template = "deployment/_coverage_table.html" if request.htmx else "deployment/coverage.html"
+    return render(request, template, context)
+
+
+def _max_loss(value) -> float:
+    try:
+        percent = float(value)
+    except (TypeError, ValueError):
+        return DEFAULT_MAX_LOSS
+    return min(max(percent, 0.0), 100.0) / 100
+
+
+def _level(value, levels) -> int:
+    known = {level for level, _name in levels}
+    if value and value.isdigit() and int(value) in known:
+        return int(value)
+    return 0
+
+
+def calculator(request):
+    # Links may give only the registry's figures; the other fields keep their defaults.
+    data = CalculatorForm.defaults() | request.GET.dict() if request.GET else None
+    form = CalculatorForm(data)
+    size = margin = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            size = sample_size(
+                data["moe"] / 100,
+                data["confidence"],
+                population=data["population"],
+                heterogeneity=data["heterogeneity"],
+                station_size=data["station_size"],
+                turnout=data["turnout"],
+                response_rate=data["response"],
+            )
+            if data["stations"] and data["station_size"]:
+                margin = margin_of_error_for_stations(
+                    data["stations"],
+                    data["station_size"],
+                    data["confidence"],
+                    turnout=data["turnout"],
+                    response_rate=data["response"],
+                    heterogeneity=data["heterogeneity"],
+                    population_voters=data["population"],
+                )
+        except ValueError as error:
+            form.add_error(None, str(error))
+    return render(
+        request, "deployment/calculator.html", {"form": form, "size": size, "margin": margin}
+    )
