@@ -24,7 +24,14 @@ def test_demo_builds_the_fictional_country_and_reuses_it(db, settings, tmp_path)
     reports = Submission.objects.filter(mission=mission)
     assert reports.filter(phase="opening").count() == 20
     assert reports.filter(phase="counting").count() == 20
-    assert reports.filter(phase="voting").count() >= 100
+    from pollwatch.deployment.models import RouteStop
+
+    stops = RouteStop.objects.filter(plan__mission=mission, plan__is_current=True)
+    assert stops.count() >= 100
+    assert reports.filter(phase="voting").count() == stops.count()
+    assert set(reports.values_list("station", flat=True)) == set(
+        stops.values_list("station", flat=True)
+    )
     assert not RawPayload.objects.exclude(status=RawPayload.Status.ACCEPTED).exists()
     assessments = Counter(reports.filter(phase="voting").values_list("answers__overall", flat=True))
     assert 0 < assessments["bad"] + assessments["very_bad"] < sum(assessments.values()) / 2

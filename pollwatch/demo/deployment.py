@@ -6,7 +6,7 @@ from pollwatch.deployment.models import DeploymentPlan
 from pollwatch.deployment.services import DesignChoices, build_routes, draw_plan
 from pollwatch.missions.models import Mission
 
-DEMO_SAMPLE_SIZE = 90
+DEMO_SAMPLE_SIZE = 150
 
 
 def build_demo_deployment(mission: Mission, seed: int) -> DeploymentPlan:
