@@ -33,7 +33,10 @@ def chromium():
     # Playwright's sync API runs an event loop in this thread; the live server's
     # database calls happen in their own thread, so Django's guard does not apply.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # CI machines are small and busy: allow slow pages before declaring failure.
+    expect.set_options(timeout=15000)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
