@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -80,7 +80,7 @@ def render_version(version: StatementVersion) -> RenderedStatement:
         if reference.kind == "method":
             return method_paragraph(coverage, language)
         figure = _figure(mission, reference)
-        rendered.figures.append({"reference": reference.raw, **figure.as_dict()})
+        rendered.figures.append({"reference": reference.raw, **asdict(figure)})
         return figure.sentence(language)
 
     for key in SECTION_KEYS:
@@ -98,7 +98,7 @@ def _figure(mission, reference: Reference):
                 mission, reference.form, reference.question, reference.values
             )
         return figures.assessment_figure(mission, reference.phase, reference.values)
-    except ValueError as error:
+    except (figures.FindingsError, ValueError) as error:
         raise StatementError(f"{reference.raw}: {error}") from error
 
 
