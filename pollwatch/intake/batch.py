@@ -23,6 +23,7 @@ from pollwatch.intake.services import (
     SubmissionRejected,
     _flag_conflicts,
     _receipt,
+    _storable,
     parse_candidate,
     receive_submission,
 )
@@ -70,7 +71,7 @@ def _store_payloads(items: list[Any], user) -> list[RawPayload]:
             user=user,
             sender=user.username,
             content_type="application/json",
-            claimed_key=str(item.get("key", ""))[:100] if isinstance(item, dict) else "",
+            claimed_key=_storable(str(item.get("key", "")))[:100] if isinstance(item, dict) else "",
         )
         for item in items
     ]
@@ -117,6 +118,7 @@ def _key_of(item: Any) -> str | None:
 
 def _stations_by_code(items, member) -> dict[str, PollingStation]:
     codes = {str(item.get("station", "")).strip() for item in items if isinstance(item, dict)}
+    codes = {code for code in codes if "\x00" not in code}
     return {
         s.code: s
         for s in PollingStation.objects.filter(

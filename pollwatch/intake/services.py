@@ -85,16 +85,24 @@ def store_raw_payload(
     content_type: str = "application/json",
     claimed_key: str = "",
 ) -> RawPayload:
-    """Keep the payload as it arrived, committed at once, whatever happens next."""
+    """Keep the payload as it arrived, committed at once, whatever happens next.
+
+    PostgreSQL text cannot hold the NUL character, so it is kept as U+FFFD, as an
+    undecodable byte is; such a body is never valid JSON anyway.
+    """
     with transaction.atomic():
         return RawPayload.objects.create(
-            body=body,
+            body=_storable(body),
             channel=channel,
             user=user if getattr(user, "pk", None) else None,
-            sender=sender or getattr(user, "username", ""),
-            content_type=content_type,
-            claimed_key=claimed_key[:100],
+            sender=_storable(sender or getattr(user, "username", "")),
+            content_type=_storable(content_type)[:100],
+            claimed_key=_storable(claimed_key)[:100],
         )
+
+
+def _storable(text: str) -> str:
+    return text.replace("\x00", "\ufffd")
 
 
 def receive_submission(data: Any, payload: RawPayload, *, user=None) -> Receipt:
@@ -117,6 +125,11 @@ def receive_submission(data: Any, payload: RawPayload, *, user=None) -> Receipt:
 def parse_candidate(data: Any) -> Candidate:
     if not isinstance(data, dict):
         raise SubmissionRejected([Problem("", "the submission must be a JSON object")])
+    with_nul = paths_with_nul(data)
+    if with_nul:
+        raise SubmissionRejected(
+            [Problem(path, "must not contain the NUL character (\\u0000)") for path in with_nul]
+        )
     problems = [
         Problem(name, "is required")
         for name in ("key", "form", "version", "station", "answers")
@@ -147,6 +160,23 @@ def parse_candidate(data: Any) -> Candidate:
     )
 
 
+def paths_with_nul(value: Any, path: str = "") -> list[str]:
+    """Field paths of the texts holding NUL, which no database text column can store."""
+    if isinstance(value, str):
+        return [path or "body"] if "\x00" in value else []
+    if isinstance(value, dict):
+        found = []
+        for name, item in value.items():
+            inner = _storable(f"{path}.{name}" if path else str(name))
+            found += [inner] if "\x00" in str(name) else paths_with_nul(item, inner)
+        return found
+    if isinstance(value, list):
+        return [
+            p for index, item in enumerate(value) for p in paths_with_nul(item, f"{path}.{index}")
+        ]
+    return []
+
+
 def _parse_key(value: Any, problems: list[Problem]) -> uuid.UUID | None:
     if value is None:
         return None
@@ -160,7 +190,10 @@ def _parse_key(value: Any, problems: list[Problem]) -> uuid.UUID | None:
 def _parse_device_time(value: Any, problems: list[Problem]) -> datetime.datetime | None:
     if value in (None, ""):
         return None
-    parsed = parse_datetime(value) if isinstance(value, str) else None
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well formed but impossible, such as minute 61
+        parsed = None
     if parsed is None or timezone.is_naive(parsed):
         problems.append(Problem("device_time", "must be an ISO 8601 time with its UTC offset"))
         return None
