@@ -27,7 +27,9 @@ def definition_for(code: str, version: int, election) -> tuple[FormVersion, Boun
     form_version = (
         None
         if "\x00" in code
+        # The definition itself is read only when the bound form is not cached yet.
         else FormVersion.objects.select_related("form")
+        .defer("definition")
         .filter(form__code=code, version=version)
         .first()
     )

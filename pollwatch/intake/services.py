@@ -87,18 +87,18 @@ def store_raw_payload(
 ) -> RawPayload:
     """Keep the payload as it arrived, committed at once, whatever happens next.
 
-    PostgreSQL text cannot hold the NUL character, so it is kept as U+FFFD, as an
-    undecodable byte is; such a body is never valid JSON anyway.
+    Outside a transaction the single INSERT commits on its own. PostgreSQL text
+    cannot hold the NUL character, so it is kept as U+FFFD, as an undecodable
+    byte is; such a body is never valid JSON anyway.
     """
-    with transaction.atomic():
-        return RawPayload.objects.create(
-            body=_storable(body),
-            channel=channel,
-            user=user if getattr(user, "pk", None) else None,
-            sender=_storable(sender or getattr(user, "username", "")),
-            content_type=_storable(content_type)[:100],
-            claimed_key=_storable(claimed_key)[:100],
-        )
+    return RawPayload.objects.create(
+        body=_storable(body),
+        channel=channel,
+        user=user if getattr(user, "pk", None) else None,
+        sender=_storable(sender or getattr(user, "username", "")),
+        content_type=_storable(content_type)[:100],
+        claimed_key=_storable(claimed_key)[:100],
+    )
 
 
 def _storable(text: str) -> str:
@@ -204,29 +204,19 @@ def _store(candidate: Candidate, payload: RawPayload, user) -> Receipt:
     existing = _receipt_for_key(candidate.key)
     if existing is not None:
         return existing
-    member = Member.objects.filter(user=user).select_related("mission").first() if user else None
-    if member is None:
-        raise SubmissionRejected([Problem("", "this account is not a member of a mission")])
-    station = PollingStation.objects.filter(
-        election=member.mission.election_id, code=candidate.station
-    ).first()
-    if station is None:
-        raise SubmissionRejected(
-            [
-                Problem(
-                    "station",
-                    f"no polling station with code {candidate.station!r} in this election",
-                )
-            ]
-        )
-    version, definition = definition_for(candidate.form, candidate.version, station.election)
-    result = definition.validate(candidate.answers)
-    if result.errors:
-        raise SubmissionRejected(
-            [Problem(f"answers.{e.question}", e.message) for e in result.errors]
-        )
+    member = member_of(user)
     try:
         with transaction.atomic():
+            # Locking the station makes concurrent reports about it see each other's conflicts.
+            station = _station(member, candidate.station, lock=True)
+            version, definition = definition_for(
+                candidate.form, candidate.version, member.mission.election
+            )
+            result = definition.validate(candidate.answers)
+            if result.errors:
+                raise SubmissionRejected(
+                    [Problem(f"answers.{e.question}", e.message) for e in result.errors]
+                )
             return _create(candidate, payload, user, member, station, version, result)
     except IntegrityError:
         # Another request stored the same key first; answer with its receipt.
@@ -236,10 +226,31 @@ def _store(candidate: Candidate, payload: RawPayload, user) -> Receipt:
         return existing
 
 
+def member_of(user) -> Member:
+    """The user's mission membership, with what storing a submission reads from it."""
+    member = (
+        Member.objects.filter(user=user).select_related("mission__election", "team").first()
+        if user
+        else None
+    )
+    if member is None:
+        raise SubmissionRejected([Problem("", "this account is not a member of a mission")])
+    return member
+
+
+def _station(member: Member, code: str, *, lock: bool = False) -> PollingStation:
+    stations = PollingStation.objects.filter(election=member.mission.election_id, code=code)
+    station = (stations.select_for_update() if lock else stations).first()
+    if station is None:
+        raise SubmissionRejected(
+            [Problem("station", f"no polling station with code {code!r} in this election")]
+        )
+    return station
+
+
 def _create(candidate, payload, user, member, station, version, result) -> Receipt:
-    # Lock the station so that concurrent reports about it see each other's conflicts.
-    PollingStation.objects.select_for_update().filter(pk=station.pk).first()
     now = timezone.now()
+    election = member.mission.election
     alerts = [{"question": a.question, "answer": a.answer} for a in result.alerts]
     submission = Submission.objects.create(
         key=candidate.key,
@@ -255,7 +266,7 @@ def _create(candidate, payload, user, member, station, version, result) -> Recei
         received_at=now,
         answers=result.answers,
         alerts=alerts,
-        flags=phase_hour_flags(version.form.phase, station.election, now, candidate.device_time),
+        flags=phase_hour_flags(version.form.phase, election, now, candidate.device_time),
     )
     SubmissionRevision.objects.create(
         submission=submission, number=1, answers=result.answers, author=user, payload=payload
