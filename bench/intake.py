@@ -25,6 +25,7 @@ import io
 import json
 import os
 import random
+import resource
 import signal
 import socket
 import subprocess
@@ -84,11 +85,16 @@ class RunResult:
     acknowledged: int = 0
     resends: int = 0
     resent_after_run: int = 0
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
+    load_average: float = 0.0
     problems: list[str] = field(default_factory=list)
 
     @property
     def stored_per_second(self) -> float:
         return self.stored / self.seconds
+
+    def cpu_ms_per_submission(self, part: str) -> float:
+        return 1000 * self.cpu_seconds.get(part, 0.0) / max(self.stored, 1)
 
 
 def parse_arguments() -> argparse.Namespace:
@@ -111,6 +117,7 @@ def main() -> int:
     args = parse_arguments()
     cluster = start_throwaway_postgres()
     workdir = Path(tempfile.mkdtemp(prefix="pollwatch-intake-bench-"))
+    print(f"working folder: {workdir}", file=sys.stderr)
     try:
         environment = production_environment(cluster.url, workdir)
         os.environ.update(environment)
@@ -118,7 +125,10 @@ def main() -> int:
 
         django.setup()
         config = seed(args, workdir)
-        results = [run(name, args, config, environment, workdir) for name in args.runs.split(",")]
+        results = [
+            run(name, args, config, environment, workdir, cluster.root / "data")
+            for name in args.runs.split(",")
+        ]
         return report(results, args)
     finally:
         from django.db import connections
@@ -276,17 +286,23 @@ def worker_pids(server: subprocess.Popen) -> list[int]:
     return [int(pid) for pid in found.stdout.split()]
 
 
-def kill_one_worker_later(server: subprocess.Popen, delay: float, killed: list[int]) -> None:
+def server_cpu(server: subprocess.Popen) -> dict[int, float]:
+    """CPU seconds of the gunicorn master and each live worker, by process id."""
+    return {pid: _proc_cpu(pid) for pid in [server.pid, *worker_pids(server)]}
+
+
+def kill_one_worker_later(server: subprocess.Popen, delay: float, killed: dict) -> None:
     def kill() -> None:
         time.sleep(delay)
         pid = random.choice(worker_pids(server))
+        cpu = _proc_cpu(pid)
         os.kill(pid, signal.SIGKILL)
-        killed.append(pid)
+        killed[pid] = cpu
 
     threading.Thread(target=kill, daemon=True).start()
 
 
-def run(name: str, args, config: dict, environment: dict[str, str], workdir: Path) -> RunResult:
+def run(name: str, args, config: dict, environment, workdir: Path, pgdata: Path) -> RunResult:
     from pollwatch.intake.models import Submission
 
     out_dir = workdir / name
@@ -301,22 +317,82 @@ def run(name: str, args, config: dict, environment: dict[str, str], workdir: Pat
     before = counts()
     port = free_port()
     server = start_gunicorn(args.workers, environment, port)
-    killed: list[int] = []
+    killed: dict[int, float] = {}
+    cpu = CpuMeter(pgdata)
+    server_at_start = server_cpu(server)
     try:
         if name == "kill":
             kill_one_worker_later(server, args.seconds / 2, killed)
         print(f"{name}: {users} clients for {args.seconds} s ...", file=sys.stderr, flush=True)
         run_locust(users, args.seconds, port, config_file, out_dir)
+        cpu.lap("load generator")
+        cpu.lap("database")
+        # Start-up of the workers is left out: only what the run cost counts.
+        server_at_end = server_cpu(server) | killed
+        cpu.laps["server"] = sum(
+            used - server_at_start.get(pid, 0.0) for pid, used in server_at_end.items()
+        )
+        load_average = os.getloadavg()[0]
         result = read_locust_stats(name, args.seconds, out_dir)
-        journal = read_journal(out_dir)
-        if journal.failed:
-            result.resent_after_run = resend(journal.failed, port, config)
     finally:
         stop_gunicorn(server)
+    result.cpu_seconds = dict(cpu.laps)
+    result.load_average = load_average
+    journal = read_journal(out_dir)
+    if journal.failed:
+        server = start_gunicorn(args.workers, environment, port)
+        try:
+            result.resent_after_run = resend(journal.failed, port, config)
+        finally:
+            stop_gunicorn(server)
     if name == "kill" and not killed:
         result.problems.append("no worker was killed")
     reconcile(result, journal, before, counts(), Submission)
     return result
+
+
+class CpuMeter:
+    """CPU seconds used since the last lap by our children (locust, gunicorn) or PostgreSQL."""
+
+    def __init__(self, pgdata: Path):
+        self.pgdata = pgdata
+        self.laps: dict[str, float] = {}
+        self.children = self._children()
+        self.database = self._database()
+
+    def lap(self, part: str) -> dict[str, float]:
+        if part == "database":
+            now = self._database()
+            self.laps[part] = now - self.database
+            self.database = now
+        else:
+            now = self._children()
+            self.laps[part] = now - self.children
+            self.children = now
+        return self.laps
+
+    @staticmethod
+    def _children() -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    def _database(self) -> float:
+        """The postmaster, its finished backends and its live ones."""
+        postmaster = int((self.pgdata / "postmaster.pid").read_text().split()[0])
+        total = _proc_cpu(postmaster, with_children=True)
+        for child in Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text().split():
+            total += _proc_cpu(int(child), with_children=True)
+        return total
+
+
+def _proc_cpu(pid: int, *, with_children: bool = False) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    # Fields 14-17 of proc(5): utime, stime, cutime, cstime; the list starts at field 3.
+    ticks = sum(int(value) for value in fields[11 : 15 if with_children else 13])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def run_locust(users: int, seconds: int, port: int, config_file: Path, out_dir: Path) -> None:
@@ -475,6 +551,17 @@ def report(results: list[RunResult], args) -> int:
             f"{r.name:<7}{clients:>8}{r.requests:>10}{r.failures:>8}{r.requests_per_second:>8.0f}"
             f"{r.slowest_window_per_second:>14.0f}{r.p50_ms:>8.0f}{r.p99_ms:>8.0f}"
             f"{r.stored_per_second:>10.0f}{r.stored:>9}{r.resends:>9}{r.resent_after_run:>7}"
+        )
+    print("\nCPU per stored submission (ms) and what two idle cores could carry at that cost")
+    print(
+        f"{'run':<7}{'server':>8}{'database':>10}{'locust':>8}{'total':>8}{'capacity/s':>12}{'load':>6}"
+    )
+    for r in results:
+        parts = [r.cpu_ms_per_submission(p) for p in ("server", "database", "load generator")]
+        capacity = 2000 / sum(parts) if sum(parts) else 0.0
+        print(
+            f"{r.name:<7}{parts[0]:>8.2f}{parts[1]:>10.2f}{parts[2]:>8.2f}{sum(parts):>8.2f}"
+            f"{capacity:>12.0f}{r.load_average:>6.1f}"
         )
     verdicts = [verdict(r) for r in results]
     for line, _ in verdicts:

@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -227,12 +228,18 @@ def _store(candidate: Candidate, payload: RawPayload, user) -> Receipt:
 
 
 def member_of(user) -> Member:
-    """The user's mission membership, with what storing a submission reads from it."""
-    member = (
-        Member.objects.filter(user=user).select_related("mission__election", "team").first()
-        if user
-        else None
-    )
+    """The user's mission membership, with what storing a submission reads from it.
+
+    Device-token authentication loads it with the user; a session login does not.
+    """
+    if not getattr(user, "pk", None):
+        member = None
+    elif get_user_model().member.is_cached(user):
+        member = getattr(user, "member", None)
+    else:
+        member = (
+            Member.objects.filter(user=user).select_related("mission__election", "team").first()
+        )
     if member is None:
         raise SubmissionRejected([Problem("", "this account is not a member of a mission")])
     return member
