@@ -253,7 +253,11 @@ def start_gunicorn(workers: int, environment: dict[str, str], port: int) -> subp
         "--log-level=warning",
     ]
     server = subprocess.Popen(command, cwd=ROOT, env=os.environ | environment)
-    wait_until_serving(port, server)
+    try:
+        wait_until_serving(port, server)
+    except BaseException:
+        stop_gunicorn(server)
+        raise
     return server
 
 
@@ -263,9 +267,9 @@ def wait_until_serving(port: int, server: subprocess.Popen) -> None:
         if server.poll() is not None:
             raise RuntimeError("gunicorn exited before serving")
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=2)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=10)
             return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, OSError):
             time.sleep(0.2)
     raise RuntimeError("gunicorn did not answer within 60 s")
 
