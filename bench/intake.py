@@ -26,6 +26,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import signal
 import socket
 import subprocess
@@ -110,6 +111,9 @@ def parse_arguments() -> argparse.Namespace:
         default="single,kill,batch",
         help="comma-separated runs among single, kill, batch",
     )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the client records and locust statistics"
+    )
     return parser.parse_args()
 
 
@@ -117,7 +121,8 @@ def main() -> int:
     args = parse_arguments()
     cluster = start_throwaway_postgres()
     workdir = Path(tempfile.mkdtemp(prefix="pollwatch-intake-bench-"))
-    print(f"working folder: {workdir}", file=sys.stderr)
+    if args.keep:
+        print(f"client records and locust statistics kept in {workdir}", file=sys.stderr)
     try:
         environment = production_environment(cluster.url, workdir)
         os.environ.update(environment)
@@ -135,6 +140,8 @@ def main() -> int:
 
         connections.close_all()
         cluster.stop()
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def production_environment(database_url: str, workdir: Path) -> dict[str, str]:
