@@ -17,6 +17,7 @@ from pollwatch.intake.models import Channel, Submission
 from pollwatch.intake.services import (
     Problem,
     SubmissionRejected,
+    member_of,
     receive_submission,
     store_raw_payload,
 )
@@ -25,9 +26,10 @@ from pollwatch.missions.models import Member
 
 class DeviceTokenAuth(HttpBearer):
     def authenticate(self, request, token):
+        # The membership comes in the same query: every intake endpoint reads it next.
         found = (
             DeviceToken.objects.active()
-            .select_related("user")
+            .select_related("user__member__mission__election", "user__member__team")
             .filter(digest=token_digest(token))
             .first()
         )
@@ -106,12 +108,10 @@ class SubmissionStatus(Schema):
 
 
 def _member(request) -> Member:
-    member = (
-        Member.objects.filter(user=request.auth).select_related("mission__election", "team").first()
-    )
-    if member is None:
-        raise HttpError(403, "this account is not a member of a mission")
-    return member
+    try:
+        return member_of(request.auth)
+    except SubmissionRejected:
+        raise HttpError(403, "this account is not a member of a mission") from None
 
 
 def _json_body(request) -> tuple[object, str]:

@@ -11,22 +11,23 @@ import json
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from pollwatch.audit.services import log_action
-from pollwatch.intake.checks import phase_hour_flags
+from pollwatch.intake.checks import flag_conflicts_of_new, phase_hour_flags
 from pollwatch.intake.definitions import definition_for, lock_once
 from pollwatch.intake.models import Channel, RawPayload, Submission, SubmissionRevision
 from pollwatch.intake.services import (
     Candidate,
     Problem,
     SubmissionRejected,
-    _flag_conflicts,
     _receipt,
+    _storable,
+    member_of,
     parse_candidate,
     receive_submission,
 )
-from pollwatch.missions.models import Member
 from pollwatch.registry.models import PollingStation
 
 MAX_BATCH = 500
@@ -34,9 +35,9 @@ MAX_BATCH = 500
 
 def receive_batch(items: list[Any], *, user) -> list[dict[str, Any]]:
     payloads = _store_payloads(items, user)
-    member = Member.objects.filter(user=user).select_related("mission", "team").first()
-    if member is None:
-        rejected = SubmissionRejected([Problem("", "this account is not a member of a mission")])
+    try:
+        member = member_of(user)
+    except SubmissionRejected as rejected:
         return [_rejected(index, rejected, payload) for index, payload in enumerate(payloads)]
     results: list[dict[str, Any] | None] = [None] * len(items)
     ready, repeated = _prepare(items, payloads, member, results)
@@ -70,7 +71,7 @@ def _store_payloads(items: list[Any], user) -> list[RawPayload]:
             user=user,
             sender=user.username,
             content_type="application/json",
-            claimed_key=str(item.get("key", ""))[:100] if isinstance(item, dict) else "",
+            claimed_key=_storable(str(item.get("key", "")))[:100] if isinstance(item, dict) else "",
         )
         for item in items
     ]
@@ -85,6 +86,7 @@ def _prepare(items, payloads, member, results):
             "key", flat=True
         )
     )
+    forms = _FormsOfBatch(member.mission.election)
     ready, seen, repeated = [], set(), []
     for index, item in enumerate(items):
         try:
@@ -97,13 +99,26 @@ def _prepare(items, payloads, member, results):
                 repeated.append(index)
                 continue
             seen.add(candidate.key)
-            ready.append((index, candidate, _validate(candidate, stations, member)))
+            ready.append((index, candidate, _validate(candidate, stations, forms)))
         except SubmissionRejected as rejected:
             results[index] = _rejected(index, rejected, payloads[index])
     prepared = [
         (index, candidate, checked + (payloads[index],)) for index, candidate, checked in ready
     ]
     return prepared, repeated
+
+
+class _FormsOfBatch:
+    """Each form version a batch names, looked up once for the whole batch."""
+
+    def __init__(self, election):
+        self.election = election
+        self.found: dict[tuple[str, int], tuple] = {}
+
+    def get(self, code: str, version: int):
+        if (code, version) not in self.found:
+            self.found[code, version] = definition_for(code, version, self.election)
+        return self.found[code, version]
 
 
 def _key_of(item: Any) -> str | None:
@@ -117,15 +132,16 @@ def _key_of(item: Any) -> str | None:
 
 def _stations_by_code(items, member) -> dict[str, PollingStation]:
     codes = {str(item.get("station", "")).strip() for item in items if isinstance(item, dict)}
+    codes = {code for code in codes if "\x00" not in code}
     return {
         s.code: s
         for s in PollingStation.objects.filter(
             election_id=member.mission.election_id, code__in=codes
-        ).select_related("election")
+        )
     }
 
 
-def _validate(candidate: Candidate, stations, member):
+def _validate(candidate: Candidate, stations, forms: _FormsOfBatch):
     station = stations.get(candidate.station)
     if station is None:
         raise SubmissionRejected(
@@ -136,7 +152,7 @@ def _validate(candidate: Candidate, stations, member):
                 )
             ]
         )
-    version, bound = definition_for(candidate.form, candidate.version, station.election)
+    version, bound = forms.get(candidate.form, candidate.version)
     result = bound.validate(candidate.answers)
     if result.errors:
         raise SubmissionRejected(
@@ -147,6 +163,10 @@ def _validate(candidate: Candidate, stations, member):
 
 def _create_all(ready, member, user, results) -> None:
     now = timezone.now()
+    election = member.mission.election
+    # Lock the stations, in a fixed order, so concurrent reports see each other's conflicts.
+    station_ids = sorted({prepared[0].pk for _, _, prepared in ready})
+    list(PollingStation.objects.select_for_update().filter(pk__in=station_ids).order_by("pk"))
     submissions = [
         Submission(
             key=candidate.key,
@@ -162,12 +182,11 @@ def _create_all(ready, member, user, results) -> None:
             received_at=now,
             answers=result.answers,
             alerts=[{"question": a.question, "answer": a.answer} for a in result.alerts],
-            flags=phase_hour_flags(
-                version.form.phase, station.election, now, candidate.device_time
-            ),
+            flags=phase_hour_flags(version.form.phase, election, now, candidate.device_time),
         )
         for _, candidate, (station, version, result, _payload) in ready
     ]
+    flag_conflicts_of_new(submissions)
     Submission.objects.bulk_create(submissions)
     SubmissionRevision.objects.bulk_create(
         SubmissionRevision(
@@ -179,18 +198,15 @@ def _create_all(ready, member, user, results) -> None:
         )
         for submission, (_, _, prepared) in zip(submissions, ready, strict=True)
     )
-    for submission in submissions:
-        _flag_conflicts(submission)
     for version in {prepared[1] for _, _, prepared in ready}:
         lock_once(version)
-    for submission, (index, _, prepared) in zip(submissions, ready, strict=True):
+    for submission, (index, _, _) in zip(submissions, ready, strict=True):
         results[index] = {
             "index": index,
             "result": "created",
             "receipt": _receipt(submission, duplicate=False).as_dict(),
         }
-        prepared[3].submission_id = submission.pk
-    _mark_accepted([prepared[3] for _, _, prepared in ready])
+    _mark_accepted([prepared[3].pk for _, _, prepared in ready])
     if submissions:
         log_action(
             "intake.batch_received",
@@ -200,10 +216,13 @@ def _create_all(ready, member, user, results) -> None:
         )
 
 
-def _mark_accepted(payloads: list[RawPayload]) -> None:
-    for payload in payloads:
-        payload.status = RawPayload.Status.ACCEPTED
-    RawPayload.objects.bulk_update(payloads, ["status", "submission"], batch_size=500)
+def _mark_accepted(payload_ids: list[int]) -> None:
+    """Point each payload at the submission made from it, in one statement."""
+    first_revision = SubmissionRevision.objects.filter(payload_id=OuterRef("pk"), number=1)
+    RawPayload.objects.filter(pk__in=payload_ids).update(
+        status=RawPayload.Status.ACCEPTED,
+        submission_id=Subquery(first_revision.values("submission_id")[:1]),
+    )
 
 
 def _duplicate(index, candidate, payload) -> dict[str, Any]:

@@ -23,8 +23,15 @@ class BoundForm:
 def definition_for(code: str, version: int, election) -> tuple[FormVersion, BoundForm]:
     from pollwatch.intake.services import Problem, SubmissionRejected
 
+    # A code holding NUL cannot be a form's, and PostgreSQL refuses it as a query parameter.
     form_version = (
-        FormVersion.objects.select_related("form").filter(form__code=code, version=version).first()
+        None
+        if "\x00" in code
+        # The definition itself is read only when the bound form is not cached yet.
+        else FormVersion.objects.select_related("form")
+        .defer("definition")
+        .filter(form__code=code, version=version)
+        .first()
     )
     if form_version is None:
         raise SubmissionRejected([Problem("form", f"no form {code!r} version {version}")])

@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -86,16 +87,24 @@ def store_raw_payload(
     content_type: str = "application/json",
     claimed_key: str = "",
 ) -> RawPayload:
-    """Keep the payload as it arrived, committed at once, whatever happens next."""
-    with transaction.atomic():
-        return RawPayload.objects.create(
-            body=body,
-            channel=channel,
-            user=user if getattr(user, "pk", None) else None,
-            sender=sender or getattr(user, "username", ""),
-            content_type=content_type,
-            claimed_key=claimed_key[:100],
-        )
+    """Keep the payload as it arrived, committed at once, whatever happens next.
+
+    Outside a transaction the single INSERT commits on its own. PostgreSQL text
+    cannot hold the NUL character, so it is kept as U+FFFD, as an undecodable
+    byte is; such a body is never valid JSON anyway.
+    """
+    return RawPayload.objects.create(
+        body=_storable(body),
+        channel=channel,
+        user=user if getattr(user, "pk", None) else None,
+        sender=_storable(sender or getattr(user, "username", "")),
+        content_type=_storable(content_type)[:100],
+        claimed_key=_storable(claimed_key)[:100],
+    )
+
+
+def _storable(text: str) -> str:
+    return text.replace("\x00", "\ufffd")
 
 
 def receive_submission(
@@ -124,6 +133,12 @@ def receive_submission(
 def parse_candidate(data: Any) -> Candidate:
     if not isinstance(data, dict):
         raise SubmissionRejected([Problem("", "the submission must be a JSON object")])
+    # JSON escapes NUL as \u0000, so one C-speed encode rules it out for almost every payload.
+    with_nul = paths_with_nul(data) if "\\u0000" in json.dumps(data, default=str) else []
+    if with_nul:
+        raise SubmissionRejected(
+            [Problem(path, "must not contain the NUL character (\\u0000)") for path in with_nul]
+        )
     problems = [
         Problem(name, "is required")
         for name in ("key", "form", "version", "station", "answers")
@@ -154,6 +169,23 @@ def parse_candidate(data: Any) -> Candidate:
     )
 
 
+def paths_with_nul(value: Any, path: str = "") -> list[str]:
+    """Field paths of the texts holding NUL, which no database text column can store."""
+    if isinstance(value, str):
+        return [path or "body"] if "\x00" in value else []
+    if isinstance(value, dict):
+        found = []
+        for name, item in value.items():
+            inner = _storable(f"{path}.{name}" if path else str(name))
+            found += [inner] if "\x00" in str(name) else paths_with_nul(item, inner)
+        return found
+    if isinstance(value, list):
+        return [
+            p for index, item in enumerate(value) for p in paths_with_nul(item, f"{path}.{index}")
+        ]
+    return []
+
+
 def _parse_key(value: Any, problems: list[Problem]) -> uuid.UUID | None:
     if value is None:
         return None
@@ -167,7 +199,10 @@ def _parse_key(value: Any, problems: list[Problem]) -> uuid.UUID | None:
 def _parse_device_time(value: Any, problems: list[Problem]) -> datetime.datetime | None:
     if value in (None, ""):
         return None
-    parsed = parse_datetime(value) if isinstance(value, str) else None
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well formed but impossible, such as minute 61
+        parsed = None
     if parsed is None or timezone.is_naive(parsed):
         problems.append(Problem("device_time", "must be an ISO 8601 time with its UTC offset"))
         return None
@@ -178,30 +213,20 @@ def _store(candidate: Candidate, payload: RawPayload, user, member: Member | Non
     existing = _receipt_for_key(candidate.key)
     if existing is not None:
         return existing
-    if member is None and user is not None:
-        member = Member.objects.filter(user=user).select_related("mission").first()
     if member is None:
-        raise SubmissionRejected([Problem("", "this account is not a member of a mission")])
-    station = PollingStation.objects.filter(
-        election=member.mission.election_id, code=candidate.station
-    ).first()
-    if station is None:
-        raise SubmissionRejected(
-            [
-                Problem(
-                    "station",
-                    f"no polling station with code {candidate.station!r} in this election",
-                )
-            ]
-        )
-    version, definition = definition_for(candidate.form, candidate.version, station.election)
-    result = definition.validate(candidate.answers)
-    if result.errors:
-        raise SubmissionRejected(
-            [Problem(f"answers.{e.question}", e.message) for e in result.errors]
-        )
+        member = member_of(user)
     try:
         with transaction.atomic():
+            # Locking the station makes concurrent reports about it see each other's conflicts.
+            station = _station(member, candidate.station, lock=True)
+            version, definition = definition_for(
+                candidate.form, candidate.version, member.mission.election
+            )
+            result = definition.validate(candidate.answers)
+            if result.errors:
+                raise SubmissionRejected(
+                    [Problem(f"answers.{e.question}", e.message) for e in result.errors]
+                )
             return _create(candidate, payload, user, member, station, version, result)
     except IntegrityError:
         # Another request stored the same key first; answer with its receipt.
@@ -211,10 +236,37 @@ def _store(candidate: Candidate, payload: RawPayload, user, member: Member | Non
         return existing
 
 
+def member_of(user) -> Member:
+    """The user's mission membership, with what storing a submission reads from it.
+
+    Device-token authentication loads it with the user; a session login does not.
+    """
+    if not getattr(user, "pk", None):
+        member = None
+    elif get_user_model().member.is_cached(user):
+        member = getattr(user, "member", None)
+    else:
+        member = (
+            Member.objects.filter(user=user).select_related("mission__election", "team").first()
+        )
+    if member is None:
+        raise SubmissionRejected([Problem("", "this account is not a member of a mission")])
+    return member
+
+
+def _station(member: Member, code: str, *, lock: bool = False) -> PollingStation:
+    stations = PollingStation.objects.filter(election=member.mission.election_id, code=code)
+    station = (stations.select_for_update() if lock else stations).first()
+    if station is None:
+        raise SubmissionRejected(
+            [Problem("station", f"no polling station with code {code!r} in this election")]
+        )
+    return station
+
+
 def _create(candidate, payload, user, member, station, version, result) -> Receipt:
-    # Lock the station so that concurrent reports about it see each other's conflicts.
-    PollingStation.objects.select_for_update().filter(pk=station.pk).first()
     now = timezone.now()
+    election = member.mission.election
     alerts = [{"question": a.question, "answer": a.answer} for a in result.alerts]
     submission = Submission.objects.create(
         key=candidate.key,
@@ -230,7 +282,7 @@ def _create(candidate, payload, user, member, station, version, result) -> Recei
         received_at=now,
         answers=result.answers,
         alerts=alerts,
-        flags=phase_hour_flags(version.form.phase, station.election, now, candidate.device_time),
+        flags=phase_hour_flags(version.form.phase, election, now, candidate.device_time),
     )
     SubmissionRevision.objects.create(
         submission=submission, number=1, answers=result.answers, author=user, payload=payload
