@@ -13,5 +13,6 @@ urlpatterns = [
     path("elections/", include("pollwatch.registry.urls")),
     path("missions/", include("pollwatch.missions.urls")),
     path("api/v1/", api.urls),
+    path("", include("pollwatch.intake.channels.urls")),
     path("admin/", admin.site.urls),
 ]
