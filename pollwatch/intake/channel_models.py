@@ -13,11 +13,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class SmsMessageQuerySet(models.QuerySet):
-    def failed_since(self, sender: str, since) -> SmsMessageQuerySet:
-        return self.filter(sender=sender, received_at__gte=since, status=SmsMessage.Status.INVALID)
-
-
 class SmsMessage(models.Model):
     """One inbound SMS, as the gateway delivered it, and the reply it got."""
 
@@ -55,8 +50,6 @@ class SmsMessage(models.Model):
     replayed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-
-    objects = SmsMessageQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_at", "-id"]

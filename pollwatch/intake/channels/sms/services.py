@@ -75,10 +75,14 @@ def receive_sms(inbound: InboundSms, *, replay_of: SmsMessage | None = None, act
     if message.status != Status.STORED:
         return SmsOutcome(message, message.reply, redelivered=True)
     status, reply, submission_id = _answer(message, replayed=replay_of is not None)
-    SmsMessage.objects.filter(pk=message.pk).update(
-        status=status, reply=reply, submission_id=submission_id
-    )
     message.status, message.reply, message.submission_id = status, reply, submission_id
+    SmsMessage.objects.filter(pk=message.pk).update(
+        status=status,
+        reply=reply,
+        submission_id=submission_id,
+        member_id=message.member_id,
+        payload_id=message.payload_id,
+    )
     if replay_of is not None:
         log_action(
             "intake.sms_replayed",
@@ -128,21 +132,45 @@ def _answer(message: SmsMessage, *, replayed: bool) -> tuple[str, str, int | Non
     if member is None:
         return Status.UNKNOWN_SENDER, replies.render(default_language, "unknown_sender"), None
     language = replies.reply_language(member.languages, default_language)
-    SmsMessage.objects.filter(pk=message.pk).update(member=member)
-    if not replayed and _throttled(message):
+    message.member = member
+    history = _history(message)
+    if not replayed and _throttled(history):
         minutes = int(failure_window().total_seconds() // 60)
         return Status.THROTTLED, replies.render(language, "throttled", minutes=minutes), None
     if member.user_id is None:
         return Status.UNKNOWN_SENDER, replies.render(language, "no_account"), None
-    return _submit(message, member, language)
+    return _submit(message, member, language, history)
 
 
-def _throttled(message: SmsMessage) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Earlier:
+    received_at: datetime.datetime
+    status: str
+    text: str
+    key: uuid.UUID | None
+
+
+def _history(message: SmsMessage) -> list[_Earlier]:
+    """The sender's recent messages, read once for both the throttle and duplicates."""
+    since = timezone.now() - max(failure_window(), duplicate_window())
+    rows = (
+        SmsMessage.objects.filter(sender=message.sender, received_at__gte=since)
+        .exclude(pk=message.pk)
+        .order_by("-received_at")
+        .values_list("received_at", "status", "text", "submission__key")[:200]
+    )
+    return [_Earlier(*row) for row in rows]
+
+
+def _throttled(history: list[_Earlier]) -> bool:
     since = timezone.now() - failure_window()
-    return SmsMessage.objects.failed_since(message.sender, since).count() >= failure_limit()
+    failures = [m for m in history if m.status == Status.INVALID and m.received_at >= since]
+    return len(failures) >= failure_limit()
 
 
-def _submit(message: SmsMessage, member: Member, language: str) -> tuple[str, str, int | None]:
+def _submit(
+    message: SmsMessage, member: Member, language: str, history: list[_Earlier]
+) -> tuple[str, str, int | None]:
     election = member.mission.election
     forms = sms_forms()
     try:
@@ -159,9 +187,9 @@ def _submit(message: SmsMessage, member: Member, language: str) -> tuple[str, st
         user=member.user,
         sender=message.sender,
         content_type="text/plain",
-        claimed_key=str(_key_for(message)),
+        claimed_key=str(_key_for(message, history)),
     )
-    SmsMessage.objects.filter(pk=message.pk).update(payload=payload)
+    message.payload = payload
     data = {
         "key": payload.claimed_key,
         "form": version.form.code,
@@ -187,21 +215,13 @@ def _submit(message: SmsMessage, member: Member, language: str) -> tuple[str, st
     return Status.ACCEPTED, replies.render(language, "accepted", **values), receipt.submission_id
 
 
-def _key_for(message: SmsMessage) -> uuid.UUID:
+def _key_for(message: SmsMessage, history: list[_Earlier]) -> uuid.UUID:
     """The submission key: the earlier identical message's, else one derived from this one."""
     since = timezone.now() - duplicate_window()
-    earlier = (
-        SmsMessage.objects.filter(
-            sender=message.sender, received_at__gte=since, submission__isnull=False
-        )
-        .exclude(pk=message.pk)
-        .select_related("submission")
-        .order_by("-received_at")
-    )
     wanted = _canonical(message.text)
-    for candidate in earlier[:50]:
-        if _canonical(candidate.text) == wanted:
-            return candidate.submission.key
+    for earlier in history:
+        if earlier.key and earlier.received_at >= since and _canonical(earlier.text) == wanted:
+            return earlier.key
     name = (
         f"{message.gateway}:{message.gateway_message_id}"
         if message.gateway_message_id
