@@ -108,13 +108,13 @@ def sms_guides(request):
 
 def sms_guide(request, sms_code):
     forms = sms_forms()
-    version = forms.get(sms_code.upper())
-    if version is None:
+    form = forms.get(sms_code.upper())
+    if form is None:
         raise Http404("no form with this SMS code")
     election = _election_for(request)
     language = request.GET.get("language") or getattr(request, "LANGUAGE_CODE", "en")
-    guide = guide_for(syntax_for(version, sms_code.upper(), election), language)
-    return render(request, "channels/sms_guide.html", {"guide": guide, "version": version})
+    guide = guide_for(syntax_for(form, election), language)
+    return render(request, "channels/sms_guide.html", {"guide": guide, "form": form})
 
 
 @coordinators_only

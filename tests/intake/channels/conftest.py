@@ -50,5 +50,5 @@ def russian_observer(observer_south):
 
 @pytest.fixture
 def sms_code(checklist):
-    codes = {version.form.code: code for code, version in sms_forms().items()}
+    codes = {form.code: code for code, form in sms_forms().items()}
     return codes["station_check"]

@@ -175,8 +175,8 @@ def _submit(
     forms = sms_forms()
     try:
         form_code, start = split_form_code(message.text, forms)
-        version = forms[form_code]
-        syntax = syntax_for(version, form_code, election)
+        form = forms[form_code]
+        syntax = syntax_for(form, election)
         parsed = parse_message(message.text, syntax, start)
     except SmsSyntaxError as error:
         problem = _syntax_problem(error, language, sorted(forms))
@@ -192,8 +192,8 @@ def _submit(
     message.payload = payload
     data = {
         "key": payload.claimed_key,
-        "form": version.form.code,
-        "version": version.version,
+        "form": form.code,
+        "version": form.version,
         "station": parsed.station,
         "answers": parsed.answers,
     }
