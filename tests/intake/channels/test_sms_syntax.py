@@ -98,6 +98,7 @@ def test_case_spaces_separators_and_missing_spaces_are_tolerated(syntax):
         "  PF1   1234,AA07:30; AB1,AC2 AD 1 AE=1 AF7 ",
         "PF11234AA0730AB1AC2AD1AE1AF7",
         "PF1 1234 AA7.30 AB1 AC2 AD1 AE1 AF7",
+        "PF1.1234.AA0730.AB1.AC2.AD1.AE1.AF7",
     ):
         assert read(text, syntax) == expected
     assert expected.answers == {

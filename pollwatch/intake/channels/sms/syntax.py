@@ -14,8 +14,8 @@ question of the first section). Answers:
 - text in double quotes (``AF"queue outside"``, a quote inside doubled), or
   without quotes when it ends the message.
 
-Case does not matter, pairs may be separated by spaces, commas, semicolons or
-nothing at all (``VT 1234 AA1AB3``); a form code directly followed by the
+Case does not matter, pairs may be separated by spaces, commas, semicolons,
+dots or nothing at all (``VT 1234 AA1AB3``); a form code directly followed by the
 station code is read when only one form code fits. Photo questions cannot be
 answered by SMS.
 """
@@ -33,7 +33,7 @@ from pollwatch.forms.definition import FormDefinition, Question
 
 LETTERS = string.ascii_uppercase
 NOT_BY_SMS = ("photo",)
-SEPARATORS = " \t\r\n,;#*"
+SEPARATORS = " \t\r\n,;.#*"
 NUMBER = re.compile(r"-?\d+(?:[.,:]\d+)*")
 STATION = re.compile(r"[0-9A-Za-z][0-9A-Za-z\-/]*")
 DIGITS_PREFIX = re.compile(r"\d[\d\-]*(?=[A-Za-z])")
