@@ -125,12 +125,14 @@ def post_share(share: list[dict], queue) -> None:
     client = Client(HTTP_HOST="localhost")
     url = f"/hooks/sms/generic/{TOKEN}/"
     statuses: dict[str, int] = {}
+    cpu = time.process_time()
     for message in share:
         response = client.post(url, message)
         if response.status_code != 200:
             raise SystemExit(f"{response.status_code}: {response.content[:300]!r}")
         status = response.json()["status"]
         statuses[status] = statuses.get(status, 0) + 1
+    statuses["_cpu"] = time.process_time() - cpu
     connections.close_all()
     queue.put(statuses)
 
@@ -173,6 +175,7 @@ def run_one(count: int, observers: int, stations: int, clients: int) -> None:
         worker.join()
     seconds = time.perf_counter() - started
     statuses: dict[str, int] = {}
+    cpu = sum(result.pop("_cpu") for result in results)
     for result in results:
         for status, number in result.items():
             statuses[status] = statuses.get(status, 0) + number
@@ -182,6 +185,8 @@ def run_one(count: int, observers: int, stations: int, clients: int) -> None:
                 "messages": count,
                 "clients": clients,
                 "seconds": seconds,
+                "client_cpu_seconds": cpu,
+                "load_average": os.getloadavg()[0],
                 "statuses": statuses,
                 "stored_messages": SmsMessage.objects.count(),
                 "submissions": Submission.objects.count(),
@@ -237,6 +242,11 @@ def main() -> int:
         "through Django's test client"
     )
     print(f"statuses: {result['statuses']}; submissions stored: {result['submissions']:,}")
+    cpu_ms = 1000 * result["client_cpu_seconds"] / result["messages"]
+    print(
+        f"application CPU {cpu_ms:.1f} ms per message (database server not included); "
+        f"load average at the end {result['load_average']:.1f}"
+    )
     print(
         f"{result['seconds']:.1f} s, {rate:.0f} messages/s "
         f"{'PASS' if passed else 'FAIL'} (target {TARGET_RATE:.0f}/s)"
