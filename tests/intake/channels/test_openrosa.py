@@ -229,3 +229,16 @@ def test_a_post_without_the_xml_part_or_with_broken_xml_is_refused(client, obser
     broken = collect_post(client, observer_token, b"<data id='station_check'><unclosed>")
     assert broken.status_code == 400
     assert b"not well-formed" in broken.content
+
+
+def test_attachments_are_shown_only_to_those_who_see_the_station(
+    client, observer_token, xform_xml, coordinator_south
+):
+    upload = SimpleUploadedFile("protocol.jpg", b"\xff\xd8photo", "image/jpeg")
+    xml = instance_from_xform(xform_xml, ANSWERS, f"uuid:{uuid.uuid4()}")
+    collect_post(client, observer_token, xml, upload)
+    attachment = Attachment.objects.get()
+    client.force_login(coordinator_south)
+    page = client.get(f"/channels/submissions/{attachment.submission_id}/attachments/")
+    assert page.status_code == 404
+    assert client.get(f"/channels/attachments/{attachment.pk}/").status_code == 404
