@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pollwatch.forms.models import FormVersion
+from pollwatch.intake.assignment import assigned_stations
 from pollwatch.intake.channel_models import Attachment
 from pollwatch.intake.channels.openrosa.xforms import xform_for
 from pollwatch.intake.models import RawPayload, Submission
@@ -38,7 +39,16 @@ def version(checklist):
 
 @pytest.fixture
 def xform_xml(version, observer_north):
-    return xform_for(version, observer_north.member.mission.election).xml
+    member = observer_north.member
+    stations = tuple((s.code, s.name) for s in assigned_stations(member))
+    return xform_for(version, member.mission.election, stations).xml
+
+
+def test_the_xform_asks_for_one_of_the_observers_stations(xform_xml):
+    root = ElementTree.fromstring(xform_xml)
+    assert root.find(f".//{XF}select1[@ref='/data/pollwatch_station']") is not None
+    choices = root.find(f".//{XF}instance[@id='pollwatch_stations']")
+    assert [item.findtext(f"{XF}name") for item in choices.iter(f"{XF}item")] == ["001"]
 
 
 def instance_from_xform(xform_xml: str, values: dict[str, str], instance_id: str, **meta) -> bytes:

@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from pollwatch.accounts.models import DeviceToken, token_digest
 from pollwatch.forms.models import FormVersion
+from pollwatch.intake.assignment import assigned_stations
 from pollwatch.intake.channels.openrosa.services import InstanceConflict, receive_instance
 from pollwatch.intake.channels.openrosa.xforms import xform_for
 from pollwatch.intake.definitions import current_form_versions
@@ -59,6 +60,10 @@ def _device_member(token: str) -> Member | None:
     )
 
 
+def _stations(member: Member) -> tuple[tuple[str, str], ...]:
+    return tuple((station.code, station.name) for station in assigned_stations(member))
+
+
 def _forbidden() -> HttpResponse:
     return message_response("Unknown or revoked device token.", 403)
 
@@ -68,9 +73,10 @@ def form_list(request: HttpRequest, token: str) -> HttpResponse:
     if member is None:
         return _forbidden()
     election = member.mission.election
+    stations = _stations(member)
     entries = []
     for version in current_form_versions():
-        xform = xform_for(version, election)
+        xform = xform_for(version, election, stations)
         download = request.build_absolute_uri(
             reverse("channels:odk_form", args=[token, version.form.code])
         )
@@ -107,7 +113,7 @@ def form_download(request: HttpRequest, token: str, code: str) -> HttpResponse:
     version = _current(code)
     if version is None:
         return message_response(f"No form {code}.", 404)
-    return openrosa_response(xform_for(version, member.mission.election).xml)
+    return openrosa_response(xform_for(version, member.mission.election, _stations(member)).xml)
 
 
 def manifest(request: HttpRequest, token: str, code: str) -> HttpResponse:
