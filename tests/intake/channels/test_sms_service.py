@@ -143,3 +143,11 @@ def test_random_garbage_never_raises_and_always_gets_a_reply(sms_observer, sms_c
     outcome = sms(text)
     assert outcome.reply.strip()
     assert outcome.message.status != SmsMessage.Status.STORED
+
+
+def test_a_message_off_the_syntax_is_kept_as_an_invalid_raw_payload(sms_observer, sms_code):
+    sms("SC 001 AA1 AB7")
+    payload = RawPayload.objects.get()
+    assert payload.channel == "sms"
+    assert payload.status == RawPayload.Status.INVALID
+    assert payload.problems == [{"field": "AB", "reason": "AB: 7 is not a choice (1-2)"}]

@@ -27,7 +27,7 @@ from pollwatch.intake.channels.sms.syntax import (
     parse_message,
     split_form_code,
 )
-from pollwatch.intake.models import Channel
+from pollwatch.intake.models import Channel, RawPayload
 from pollwatch.intake.services import SubmissionRejected, receive_submission, store_raw_payload
 from pollwatch.missions.importing import normalise_phone
 from pollwatch.missions.models import Member
@@ -171,16 +171,6 @@ def _throttled(history: list[_Earlier]) -> bool:
 def _submit(
     message: SmsMessage, member: Member, language: str, history: list[_Earlier]
 ) -> tuple[str, str, int | None]:
-    election = member.mission.election
-    forms = sms_forms()
-    try:
-        form_code, start = split_form_code(message.text, forms)
-        form = forms[form_code]
-        syntax = syntax_for(form, election)
-        parsed = parse_message(message.text, syntax, start)
-    except SmsSyntaxError as error:
-        problem = _syntax_problem(error, language, sorted(forms))
-        return Status.INVALID, replies.render(language, "rejected", problems=problem), None
     payload = store_raw_payload(
         message.text,
         channel=Channel.SMS,
@@ -190,6 +180,19 @@ def _submit(
         claimed_key=str(_key_for(message, history)),
     )
     message.payload = payload
+    forms = sms_forms()
+    try:
+        form_code, start = split_form_code(message.text, forms)
+        form = forms[form_code]
+        syntax = syntax_for(form, member.mission.election)
+        parsed = parse_message(message.text, syntax, start)
+    except SmsSyntaxError as error:
+        problem = _syntax_problem(error, language, sorted(forms))
+        RawPayload.objects.filter(pk=payload.pk).update(
+            status=RawPayload.Status.INVALID,
+            problems=[{"field": error.code or "text", "reason": str(error)}],
+        )
+        return Status.INVALID, replies.render(language, "rejected", problems=problem), None
     data = {
         "key": payload.claimed_key,
         "form": form.code,
