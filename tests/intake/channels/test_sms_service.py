@@ -86,6 +86,12 @@ def test_replies_in_the_observers_language(russian_observer, sms_code):
     assert accepted.reply.startswith("Принято: Station check, участок 003")
 
 
+def test_nul_characters_from_a_gateway_are_stored_replaced(sms_observer, sms_code):
+    outcome = sms("SC 001\x00 AA1", message_id="nul\x00id")
+    assert SmsMessage.objects.get().text == "SC 001\ufffd AA1"
+    assert outcome.reply.startswith("Not received")
+
+
 def test_an_unknown_number_gets_a_polite_refusal_and_the_message_is_kept(sms_code):
     outcome = sms("SC 001 AA1 AB2 AD2", sender="+995555123999")
     assert outcome.message.status == SmsMessage.Status.UNKNOWN_SENDER

@@ -59,7 +59,8 @@ def receive_instance(
     xml: bytes, files: Iterable[UploadedFile], *, user, header_instance_id: str = ""
 ) -> InstanceReceipt:
     """Store, parse and submit one OpenRosa POST (the XML and any attachments with it)."""
-    text = xml.decode("utf-8", errors="replace")
+    # PostgreSQL's text columns refuse NUL; such XML is not well-formed and is refused below.
+    text = xml.decode("utf-8", errors="replace").replace("\x00", "\ufffd")
     payload = store_raw_payload(text, channel=Channel.OPENROSA, user=user, content_type="text/xml")
     try:
         instance = read_instance(xml, header_instance_id=header_instance_id)

@@ -100,12 +100,17 @@ def normalised_sender(sender: str) -> str:
         return sender.strip()[:40]
 
 
+def storable(text: str) -> str:
+    """``text`` without NUL characters, which PostgreSQL's text columns refuse."""
+    return text.replace("\x00", "\ufffd")
+
+
 def _store_message(inbound: InboundSms, *, replay_of, actor) -> SmsMessage:
     fields = {
-        "gateway": inbound.gateway[:20],
-        "gateway_message_id": inbound.message_id[:100],
-        "sender": normalised_sender(inbound.sender),
-        "text": inbound.text,
+        "gateway": storable(inbound.gateway)[:20],
+        "gateway_message_id": storable(inbound.message_id)[:100],
+        "sender": normalised_sender(storable(inbound.sender)),
+        "text": storable(inbound.text),
         "replay_of": replay_of,
         "replayed_by": actor if getattr(actor, "pk", None) else None,
     }
