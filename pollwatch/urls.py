@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("pollwatch.statements.urls")),
     path("", include("pollwatch.deployment.urls")),
     path("api/v1/", api.urls),
+    path("", include("pollwatch.intake.channels.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,7 +1,7 @@
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 
 # Machine endpoints authenticate themselves (device tokens, gateway signatures).
-MACHINE_PREFIXES = ("/api/",)
+MACHINE_PREFIXES = ("/api/", "/hooks/", "/odk/")
 
 
 class LoginRequiredForPagesMiddleware(LoginRequiredMiddleware):

@@ -160,3 +160,13 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision} of {self.submission_id}"
+
+
+# The field channels' models live beside these; imported so Django registers them.
+from pollwatch.intake.channel_models import (  # noqa: E402, F401
+    Attachment,
+    Broadcast,
+    Delivery,
+    OpenRosaInstance,
+    SmsMessage,
+)

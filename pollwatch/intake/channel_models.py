@@ -1,0 +1,176 @@
+"""What the field channels keep beside submissions: SMS log, attachments, broadcasts.
+
+Every inbound SMS is stored before it is parsed; the gateway's message id is
+unique per gateway, so a gateway that retries a delivery gets the first reply
+and nothing is stored twice. ODK attachments are keyed by the submission's
+``instanceID`` so that a submission split over several POSTs comes together.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SmsMessage(models.Model):
+    """One inbound SMS, as the gateway delivered it, and the reply it got."""
+
+    class Status(models.TextChoices):
+        STORED = "stored", _("stored, not yet parsed")
+        ACCEPTED = "accepted", _("accepted as a report")
+        DUPLICATE = "duplicate", _("duplicate of a report already received")
+        INVALID = "invalid", _("could not be parsed or validated")
+        UNKNOWN_SENDER = "unknown", _("sender is not a registered observer")
+        THROTTLED = "throttled", _("refused: too many failed attempts")
+
+    gateway = models.CharField(max_length=20)
+    gateway_message_id = models.CharField(max_length=100, blank=True)
+    sender = models.CharField(max_length=40, db_index=True, help_text=_("E.164 when parsable"))
+    text = models.TextField()
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.STORED)
+    reply = models.TextField(blank=True)
+    member = models.ForeignKey(
+        "missions.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    payload = models.ForeignKey(
+        "intake.RawPayload", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submission = models.ForeignKey(
+        "intake.Submission",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sms_messages",
+    )
+    replay_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replays"
+    )
+    replayed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["sender", "received_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gateway", "gateway_message_id"],
+                condition=~models.Q(gateway_message_id=""),
+                name="sms_gateway_message_id_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"SMS {self.pk} from {self.sender} ({self.status})"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"attachments/{instance.instance_id.replace(':', '_')}/{filename}"
+
+
+class Attachment(models.Model):
+    """A file sent with a submission, such as a photo of the result protocol."""
+
+    instance_id = models.CharField(max_length=100, db_index=True)
+    submission = models.ForeignKey(
+        "intake.Submission",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    name = models.CharField(max_length=200)
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["instance_id", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instance_id", "name"], name="attachment_name_unique_per_instance"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} of {self.instance_id}"
+
+
+class OpenRosaInstance(models.Model):
+    """The XML of each ODK instance received, to tell a retry from a conflicting resend."""
+
+    instance_id = models.CharField(max_length=100, unique=True)
+    sha256 = models.CharField(max_length=64)
+    submission = models.ForeignKey(
+        "intake.Submission", on_delete=models.CASCADE, related_name="openrosa_instances"
+    )
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.instance_id
+
+
+class Broadcast(models.Model):
+    """A message a coordinator sent to many observers at once."""
+
+    class Audience(models.TextChoices):
+        ALL = "all", _("all observers of the mission")
+        TEAM = "team", _("one team")
+        AREA = "area", _("observers of an area")
+
+    mission = models.ForeignKey(
+        "missions.Mission", on_delete=models.CASCADE, related_name="broadcasts"
+    )
+    text = models.TextField()
+    audience = models.CharField(max_length=10, choices=Audience.choices)
+    team = models.ForeignKey(
+        "missions.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    area = models.ForeignKey(
+        "registry.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"broadcast {self.pk} to {self.audience}"
+
+
+class Delivery(models.Model):
+    """One recipient of a broadcast and what the gateway said about the message."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent to the gateway")
+        DELIVERED = "delivered", _("delivered to the phone")
+        FAILED = "failed", _("failed")
+
+    broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="deliveries")
+    member = models.ForeignKey(
+        "missions.Member", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    phone = models.CharField(max_length=32)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    gateway_message_id = models.CharField(max_length=100, blank=True, db_index=True)
+    error = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["broadcast", "phone"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["broadcast", "phone"], name="one_delivery_per_phone_per_broadcast"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phone}: {self.status}"

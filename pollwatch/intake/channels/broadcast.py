@@ -1,0 +1,89 @@
+"""Broadcasts: one message to all observers, a team, or the observers of an area.
+
+Each recipient gets a ``Delivery`` row before anything is sent, so a broadcast
+interrupted half way shows who got it; gateways that report delivery update
+the row by the message id they returned.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from pollwatch.audit.services import log_action
+from pollwatch.intake.channel_models import Broadcast, Delivery
+from pollwatch.intake.channels.gateways.outbound import GatewayUnavailable, outbound_gateway
+from pollwatch.missions.models import Member, Mission
+from pollwatch.registry.models import Area
+
+MAX_TEXT = 640
+
+
+class BroadcastRefused(Exception):
+    """A broadcast that cannot be sent; the message says what to change."""
+
+
+def recipients(mission: Mission, audience: str, *, team=None, area: Area | None = None):
+    members = mission.members.filter(role=Member.Role.OBSERVER).exclude(phone="")
+    if audience == Broadcast.Audience.TEAM:
+        if team is None:
+            raise BroadcastRefused("choose the team to send to")
+        return members.filter(team=team)
+    if audience == Broadcast.Audience.AREA:
+        if area is None:
+            raise BroadcastRefused("choose the area to send to")
+        teams = Area.objects.within([area]).values("teams")
+        return members.filter(team__in=teams).distinct()
+    return members
+
+
+def send_broadcast(
+    mission: Mission, text: str, audience: str, *, actor, team=None, area=None
+) -> Broadcast:
+    """Record the broadcast and its deliveries, then hand each message to the gateway."""
+    text = text.strip()
+    if not text:
+        raise BroadcastRefused("the message is empty")
+    if len(text) > MAX_TEXT:
+        raise BroadcastRefused(f"the message is longer than {MAX_TEXT} characters")
+    try:
+        gateway = outbound_gateway()
+    except GatewayUnavailable as error:
+        raise BroadcastRefused(str(error)) from error
+    with transaction.atomic():
+        broadcast = Broadcast.objects.create(
+            mission=mission, text=text, audience=audience, team=team, area=area, created_by=actor
+        )
+        phones = sorted(
+            {m.phone: m for m in recipients(mission, audience, team=team, area=area)}.items()
+        )
+        Delivery.objects.bulk_create(
+            Delivery(broadcast=broadcast, member=member, phone=phone) for phone, member in phones
+        )
+        log_action(
+            "intake.broadcast_sent",
+            actor=actor,
+            target=broadcast,
+            data={"audience": audience, "recipients": len(phones)},
+        )
+    for delivery in broadcast.deliveries.all():
+        _send_one(gateway, delivery, text)
+    return broadcast
+
+
+def _send_one(gateway, delivery: Delivery, text: str) -> None:
+    try:
+        sent = gateway.send(delivery.phone, text)
+    except Exception as error:  # a gateway failure for one number must not stop the rest
+        delivery.status, delivery.error = Delivery.Status.FAILED, str(error)[:300]
+    else:
+        delivery.status, delivery.gateway_message_id = sent.status, sent.message_id
+    delivery.save(update_fields=["status", "error", "gateway_message_id", "updated_at"])
+
+
+def record_delivery_status(message_id: str, status: str, *, error: str = "") -> int:
+    """Update the delivery a gateway reports on; returns how many rows matched."""
+    if not message_id or status not in Delivery.Status.values:
+        return 0
+    return Delivery.objects.filter(gateway_message_id=message_id).update(
+        status=status, error=str(error)[:300]
+    )

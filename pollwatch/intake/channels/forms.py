@@ -1,0 +1,27 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pollwatch.intake.channel_models import Broadcast
+
+
+class SmsTestForm(forms.Form):
+    sender = forms.CharField(label=_("Sender's phone (international, +…)"), max_length=40)
+    text = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SmsReplayForm(forms.Form):
+    text = forms.CharField(label=_("Corrected message"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class BroadcastForm(forms.Form):
+    audience = forms.ChoiceField(label=_("Send to"), choices=Broadcast.Audience.choices)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False)
+    area = forms.ModelChoiceField(label=_("Area"), queryset=None, required=False)
+    text = forms.CharField(
+        label=_("Message"), max_length=640, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, mission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = mission.teams.all()
+        self.fields["area"].queryset = mission.election.areas.order_by("path")

@@ -1,0 +1,187 @@
+"""Receiving OpenRosa submissions: dedupe by instanceID, revise by deprecatedID.
+
+The XML is stored as a raw payload before it is parsed. A submission's key is
+the uuid5 of its ``instanceID``, so a resend reaches the same row through the
+key's unique constraint. The same ``instanceID`` with other content is a
+conflict; a ``deprecatedID`` names the instance an edit replaces, and becomes
+a revision of its submission. Attachments are stored under the instance id,
+so the parts of a submission split over several POSTs come together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+
+from pollwatch.forms.models import FormVersion
+from pollwatch.intake.channel_models import Attachment, OpenRosaInstance
+from pollwatch.intake.channels.openrosa.instances import (
+    Instance,
+    InstanceUnreadable,
+    read_instance,
+)
+from pollwatch.intake.definitions import definition_for
+from pollwatch.intake.models import Channel, RawPayload, Submission
+from pollwatch.intake.services import (
+    Problem,
+    SubmissionRejected,
+    receive_submission,
+    revise_submission,
+    store_raw_payload,
+)
+from pollwatch.missions.models import Member
+
+OPENROSA_KEY_NAMESPACE = uuid.UUID("0b6f5d0e-8f57-4bb4-9f0c-56e5b8f0d7a3")
+
+
+class InstanceConflict(Exception):
+    """The instanceID is known with different content."""
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceReceipt:
+    submission: Submission
+    duplicate: bool
+    revised: bool
+    attachments: int
+
+
+def submission_key(instance_id: str) -> uuid.UUID:
+    return uuid.uuid5(OPENROSA_KEY_NAMESPACE, instance_id)
+
+
+def receive_instance(
+    xml: bytes, files: Iterable[UploadedFile], *, user, header_instance_id: str = ""
+) -> InstanceReceipt:
+    """Store, parse and submit one OpenRosa POST (the XML and any attachments with it)."""
+    # PostgreSQL's text columns refuse NUL; such XML is not well-formed and is refused below.
+    text = xml.decode("utf-8", errors="replace").replace("\x00", "\ufffd")
+    payload = store_raw_payload(text, channel=Channel.OPENROSA, user=user, content_type="text/xml")
+    try:
+        instance = read_instance(xml, header_instance_id=header_instance_id)
+    except InstanceUnreadable as error:
+        _reject(payload, [Problem("xml_submission_file", str(error))])
+    digest = hashlib.sha256(xml).hexdigest()
+    known = OpenRosaInstance.objects.filter(instance_id=instance.instance_id).first()
+    if known is not None:
+        return _repeat(known, digest, instance, files, payload)
+    if instance.deprecated_id:
+        replaced = OpenRosaInstance.objects.filter(instance_id=instance.deprecated_id).first()
+        if replaced is not None:
+            return _revise(replaced, instance, digest, files, user)
+    return _first(instance, digest, files, user, payload)
+
+
+def _reject(payload, problems: list[Problem]):
+    RawPayload.objects.filter(pk=payload.pk).update(
+        status=RawPayload.Status.INVALID, problems=[p.as_dict() for p in problems]
+    )
+    raise SubmissionRejected(problems, payload)
+
+
+def _first(instance: Instance, digest: str, files, user, payload) -> InstanceReceipt:
+    try:
+        answers = _answers(instance, user)
+    except SubmissionRejected as rejected:
+        _reject(payload, rejected.problems)
+    data = {
+        "key": str(submission_key(instance.instance_id)),
+        "form": instance.form_id,
+        "version": instance.version or _current_version(instance.form_id),
+        "station": instance.station,
+        "answers": answers,
+    }
+    receipt = receive_submission(data, payload, user=user)
+    submission = Submission.objects.get(pk=receipt.submission_id)
+    try:
+        with transaction.atomic():
+            OpenRosaInstance.objects.create(
+                instance_id=instance.instance_id, sha256=digest, submission=submission
+            )
+    except IntegrityError:
+        pass  # a concurrent POST of the same instance recorded it first
+    stored = store_attachments(instance.instance_id, submission, files)
+    return InstanceReceipt(submission, receipt.duplicate, revised=False, attachments=stored)
+
+
+def _repeat(known: OpenRosaInstance, digest: str, instance, files, payload) -> InstanceReceipt:
+    if known.sha256 != digest:
+        RawPayload.objects.filter(pk=payload.pk).update(
+            status=RawPayload.Status.INVALID,
+            problems=[{"field": "instanceID", "reason": "already received with other content"}],
+        )
+        raise InstanceConflict(
+            f"instance {instance.instance_id} was already received with different content; "
+            "edit the form on the device to send a correction"
+        )
+    RawPayload.objects.filter(pk=payload.pk).update(
+        status=RawPayload.Status.DUPLICATE, submission_id=known.submission_id
+    )
+    stored = store_attachments(instance.instance_id, known.submission, files)
+    return InstanceReceipt(known.submission, duplicate=True, revised=False, attachments=stored)
+
+
+def _revise(replaced: OpenRosaInstance, instance: Instance, digest, files, user) -> InstanceReceipt:
+    submission = replaced.submission
+    answers = _answers(instance, user)
+    with transaction.atomic():
+        revise_submission(
+            submission,
+            answers,
+            actor=user,
+            reason=f"edited on the device: {instance.deprecated_id} → {instance.instance_id}",
+        )
+        OpenRosaInstance.objects.create(
+            instance_id=instance.instance_id, sha256=digest, submission=submission
+        )
+    stored = store_attachments(instance.instance_id, submission, files)
+    return InstanceReceipt(submission, duplicate=False, revised=True, attachments=stored)
+
+
+def _answers(instance: Instance, user) -> dict:
+    member = Member.objects.filter(user=user).select_related("mission__election").first()
+    if member is None:
+        raise SubmissionRejected([Problem("", "this account is not a member of a mission")])
+    version = instance.version or _current_version(instance.form_id)
+    _, bound = definition_for(instance.form_id, version, member.mission.election)
+    return instance.answers(bound.definition)
+
+
+def _current_version(form_code: str) -> int:
+    latest = (
+        FormVersion.objects.filter(form__code=form_code).order_by("-version").values("version")
+    ).first()
+    return latest["version"] if latest else 1
+
+
+def store_attachments(instance_id: str, submission: Submission, files) -> int:
+    """Keep each file once per instance; a file sent again under the same name is skipped."""
+    stored = 0
+    for upload in files:
+        name = upload.name.rsplit("/", 1)[-1][:200]
+        if Attachment.objects.filter(instance_id=instance_id, name=name).exists():
+            continue
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        try:
+            with transaction.atomic():
+                Attachment.objects.create(
+                    instance_id=instance_id,
+                    submission=submission,
+                    name=name,
+                    file=upload,
+                    content_type=(upload.content_type or "")[:100],
+                    size=upload.size,
+                    sha256=digest.hexdigest(),
+                )
+        except IntegrityError:
+            continue
+        stored += 1
+    return stored

@@ -1,0 +1,171 @@
+"""The OpenRosa endpoints ODK Collect and Enketo talk to.
+
+The server URL to enter in ODK Collect is ``https://<host>/odk/<device token>``:
+the token is an observer's device token (shown once when issued), so each
+phone has its own revocable credential and no password crosses the network.
+Collect then calls ``formList``, ``forms/<id>/form.xml``,
+``forms/<id>/manifest`` and ``submission`` below that URL.
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.http import http_date
+from django.views.decorators.csrf import csrf_exempt
+
+from pollwatch.accounts.models import DeviceToken, token_digest
+from pollwatch.forms.models import FormVersion
+from pollwatch.intake.assignment import assigned_stations
+from pollwatch.intake.channels.openrosa.services import InstanceConflict, receive_instance
+from pollwatch.intake.channels.openrosa.xforms import xform_for
+from pollwatch.intake.definitions import current_form_versions
+from pollwatch.intake.services import SubmissionRejected
+from pollwatch.missions.models import Member
+
+MAX_SUBMISSION_BYTES = 50 * 1024 * 1024
+XML = "text/xml; charset=utf-8"
+
+
+def openrosa_response(body: str, status: int = 200, content_type: str = XML) -> HttpResponse:
+    response = HttpResponse(body, status=status, content_type=content_type)
+    response["X-OpenRosa-Version"] = "1.0"
+    response["Date"] = http_date()
+    return response
+
+
+def message_response(text: str, status: int, nature: str = "") -> HttpResponse:
+    nature_attribute = f' nature="{nature}"' if nature else ""
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<OpenRosaResponse xmlns="http://openrosa.org/http/response">'
+        f"<message{nature_attribute}>{escape(text)}</message></OpenRosaResponse>"
+    )
+    return openrosa_response(body, status)
+
+
+def _device_member(token: str) -> Member | None:
+    found = (
+        DeviceToken.objects.active()
+        .select_related("user")
+        .filter(digest=token_digest(token))
+        .first()
+    )
+    if found is None:
+        return None
+    return (
+        Member.objects.filter(user=found.user).select_related("mission__election", "user").first()
+    )
+
+
+def _stations(member: Member) -> tuple[tuple[str, str], ...]:
+    return tuple((station.code, station.name) for station in assigned_stations(member))
+
+
+def _forbidden() -> HttpResponse:
+    return message_response("Unknown or revoked device token.", 403)
+
+
+def form_list(request: HttpRequest, token: str) -> HttpResponse:
+    member = _device_member(token)
+    if member is None:
+        return _forbidden()
+    election = member.mission.election
+    stations = _stations(member)
+    entries = []
+    for version in current_form_versions():
+        xform = xform_for(version, election, stations)
+        download = request.build_absolute_uri(
+            reverse("channels:odk_form", args=[token, version.form.code])
+        )
+        manifest = request.build_absolute_uri(
+            reverse("channels:odk_manifest", args=[token, version.form.code])
+        )
+        entries.append(
+            "<xform>"
+            f"<formID>{escape(xform.form_id)}</formID><name>{escape(xform.title)}</name>"
+            f"<version>{xform.version}</version><hash>md5:{xform.md5}</hash>"
+            f"<downloadUrl>{escape(download)}</downloadUrl>"
+            f"<manifestUrl>{escape(manifest)}</manifestUrl></xform>"
+        )
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<xforms xmlns="http://openrosa.org/xforms/xformsList">{"".join(entries)}</xforms>'
+    )
+    return openrosa_response(body)
+
+
+def _current(code: str) -> FormVersion | None:
+    return (
+        FormVersion.objects.select_related("form")
+        .filter(form__code=code)
+        .order_by("-version")
+        .first()
+    )
+
+
+def form_download(request: HttpRequest, token: str, code: str) -> HttpResponse:
+    member = _device_member(token)
+    if member is None:
+        return _forbidden()
+    version = _current(code)
+    if version is None:
+        return message_response(f"No form {code}.", 404)
+    return openrosa_response(xform_for(version, member.mission.election, _stations(member)).xml)
+
+
+def manifest(request: HttpRequest, token: str, code: str) -> HttpResponse:
+    if _device_member(token) is None:
+        return _forbidden()
+    if _current(code) is None:
+        return message_response(f"No form {code}.", 404)
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<manifest xmlns="http://openrosa.org/xforms/xformsManifest"></manifest>'
+    )
+    return openrosa_response(body)
+
+
+@csrf_exempt
+def submission(request: HttpRequest, token: str) -> HttpResponse:
+    member = _device_member(token)
+    if member is None:
+        return _forbidden()
+    if request.method == "HEAD":
+        response = openrosa_response("", status=204)
+        response["Location"] = request.build_absolute_uri(
+            reverse("channels:odk_submission", args=[token])
+        )
+        response["X-OpenRosa-Accept-Content-Length"] = str(MAX_SUBMISSION_BYTES)
+        return response
+    if request.method != "POST":
+        return message_response("Use HEAD or POST.", 405)
+    upload = request.FILES.get("xml_submission_file")
+    if upload is None:
+        return message_response("The xml_submission_file part is missing.", 400)
+    files = [
+        f
+        for name in request.FILES
+        for f in request.FILES.getlist(name)
+        if name != "xml_submission_file"
+    ]
+    try:
+        receipt = receive_instance(
+            upload.read(),
+            files,
+            user=member.user,
+            header_instance_id=request.headers.get("X-OpenRosa-Instance-Id", ""),
+        )
+    except InstanceConflict as conflict:
+        return message_response(str(conflict), 409)
+    except SubmissionRejected as rejected:
+        return message_response(f"Not accepted: {rejected}", 400)
+    if receipt.revised:
+        text = "Correction received; the earlier version is kept in the report's history."
+    elif receipt.duplicate:
+        text = "Already received; nothing new was stored."
+    else:
+        text = "Report received. Thank you."
+    return message_response(text, 201, nature="submit_success")

@@ -1,0 +1,70 @@
+"""Our forms as XForms for ODK Collect and Enketo, generated with pyxform.
+
+Each form gets one extra question before its sections, ``pollwatch_station``,
+the polling station's code, since a paper-free device has no other way to
+say where it reports from: a list of the observer's assigned stations when
+there are any, else a text field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pyxform.errors import PyXFormError
+from pyxform.xls2xform import convert
+
+from pollwatch.forms.models import FormVersion
+from pollwatch.forms.xlsform import XLSFormError, language_column, xlsform_sheets
+from pollwatch.intake.definitions import definition_for
+
+STATION_FIELD = "pollwatch_station"
+STATION_LABEL = {"en": "Polling station code", "ru": "Номер избирательного участка"}
+
+
+@dataclass(frozen=True, slots=True)
+class XForm:
+    form_id: str
+    version: int
+    title: str
+    xml: str
+
+    @property
+    def md5(self) -> str:
+        return hashlib.md5(self.xml.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def xform_for(version: FormVersion, election, stations: tuple[tuple[str, str], ...] = ()) -> XForm:
+    """The XForm of ``version`` bound to ``election``'s ballot options.
+
+    ``stations`` (code, name) become the choices of the station question.
+    """
+    if any(not code or code.split() != [code] for code, _ in stations):
+        stations = ()  # a code XLSForm cannot take as a choice name; ask for it as text
+    return _xform(version.form.code, version.version, version.digest, election, stations)
+
+
+@lru_cache(maxsize=128)
+def _xform(form_code: str, number: int, digest: str, election, stations) -> XForm:
+    _, bound = definition_for(form_code, number, election)
+    definition = bound.definition
+    sheets = xlsform_sheets(definition)
+    question_type = "select_one pollwatch_stations" if stations else "text"
+    station = {"type": question_type, "name": STATION_FIELD, "required": "yes"}
+    for language in definition.languages:
+        label = STATION_LABEL.get(language, STATION_LABEL["en"])
+        station[f"label::{language_column(language)}"] = label
+    sheets["survey"].insert(0, station)
+    for code, name in stations:
+        row = {"list_name": "pollwatch_stations", "name": code}
+        for language in definition.languages:
+            row[f"label::{language_column(language)}"] = f"{code} {name}"
+        sheets["choices"].append(row)
+    sheets["settings"][0]["version"] = str(number)
+    try:
+        xml = convert(sheets, warnings=[], pretty_print=True).xform
+    except PyXFormError as error:
+        raise XLSFormError([f"pyxform: {error}"]) from error
+    title = definition.title[definition.languages[0]]
+    return XForm(form_id=form_code, version=number, title=title, xml=xml)

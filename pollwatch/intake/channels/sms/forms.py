@@ -1,0 +1,52 @@
+"""Which form an SMS code names, and the SMS syntax of its current version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pollwatch.forms.models import FormVersion
+from pollwatch.intake.channels.sms.syntax import SmsSyntax, build_syntax, sms_form_codes
+from pollwatch.intake.definitions import definition_for
+
+
+@dataclass(frozen=True, slots=True)
+class SmsForm:
+    """The current version of a form, without its definition (read from the cache)."""
+
+    sms_code: str
+    form_id: int
+    code: str
+    title: str
+    version: int
+    digest: str
+
+
+def sms_forms() -> dict[str, SmsForm]:
+    """The current version of every form, by its SMS code.
+
+    Each SMS asks for this, so it reads only the columns it needs: loading every
+    form's definition would cost more than the rest of the message.
+    """
+    newest: dict[int, tuple] = {}
+    rows = FormVersion.objects.order_by("form_id", "version").values_list(
+        "form_id", "form__code", "form__title", "version", "digest"
+    )
+    for row in rows:
+        newest[row[0]] = row
+    codes = sms_form_codes([row[1] for row in newest.values()])
+    return {
+        codes[code]: SmsForm(codes[code], form_id, code, title, version, digest)
+        for form_id, code, title, version, digest in newest.values()
+    }
+
+
+def syntax_for(form: SmsForm, election) -> SmsSyntax:
+    """The syntax of ``form`` bound to the ballot options of ``election``."""
+    return _syntax(form.code, form.version, form.digest, election, form.sms_code)
+
+
+@lru_cache(maxsize=256)
+def _syntax(form_code: str, number: int, digest: str, election, sms_code: str) -> SmsSyntax:
+    _, bound = definition_for(form_code, number, election)
+    return build_syntax(bound.definition, sms_code)

@@ -1,0 +1,300 @@
+"""Inbound coded SMS: store, identify the observer, parse, submit, reply.
+
+Every gateway hands its message to ``receive_sms``, which keeps the message
+before anything else, then goes through the one submission service like
+every other channel. Whatever happens, the observer gets a reply.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from pollwatch.audit.services import log_action
+from pollwatch.forms.validation import validate_answers
+from pollwatch.intake.channel_models import SmsMessage
+from pollwatch.intake.channels.sms import replies
+from pollwatch.intake.channels.sms.forms import sms_forms, syntax_for
+from pollwatch.intake.channels.sms.syntax import (
+    ParsedSms,
+    SmsSyntax,
+    SmsSyntaxError,
+    parse_message,
+    split_form_code,
+)
+from pollwatch.intake.models import Channel, RawPayload
+from pollwatch.intake.services import SubmissionRejected, receive_submission, store_raw_payload
+from pollwatch.missions.importing import normalise_phone
+from pollwatch.missions.models import Member
+
+# Keys of SMS reports are uuid5 names in this namespace, so a retried message
+# maps to the same submission key and the key's unique constraint dedupes it.
+SMS_KEY_NAMESPACE = uuid.UUID("5d0c8f1e-61a4-4a4f-9a43-3f0c2a7b9e11")
+Status = SmsMessage.Status
+
+
+def failure_limit() -> int:
+    return int(getattr(settings, "POLLWATCH_SMS_FAILURE_LIMIT", 5))
+
+
+def failure_window() -> datetime.timedelta:
+    return datetime.timedelta(minutes=int(getattr(settings, "POLLWATCH_SMS_FAILURE_MINUTES", 15)))
+
+
+def duplicate_window() -> datetime.timedelta:
+    return datetime.timedelta(minutes=int(getattr(settings, "POLLWATCH_SMS_DUPLICATE_MINUTES", 60)))
+
+
+@dataclass(frozen=True, slots=True)
+class InboundSms:
+    """One message as a gateway delivered it; ``message_id`` is the gateway's own id."""
+
+    gateway: str
+    sender: str
+    text: str
+    message_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SmsOutcome:
+    message: SmsMessage
+    reply: str
+    redelivered: bool = False
+
+
+def receive_sms(inbound: InboundSms, *, replay_of: SmsMessage | None = None, actor=None):
+    """Store, parse and submit one SMS; a message id seen before gets its first reply."""
+    message = _store_message(inbound, replay_of=replay_of, actor=actor)
+    # A message found already answered is the gateway retrying a delivery; one still
+    # marked stored was interrupted before its reply, so it is answered now.
+    if message.status != Status.STORED:
+        return SmsOutcome(message, message.reply, redelivered=True)
+    status, reply, submission_id = _answer(message, replayed=replay_of is not None)
+    message.status, message.reply, message.submission_id = status, reply, submission_id
+    SmsMessage.objects.filter(pk=message.pk).update(
+        status=status,
+        reply=reply,
+        submission_id=submission_id,
+        member_id=message.member_id,
+        payload_id=message.payload_id,
+    )
+    if replay_of is not None:
+        log_action(
+            "intake.sms_replayed",
+            actor=actor,
+            target=message,
+            data={"replay_of": replay_of.pk, "status": status},
+        )
+    return SmsOutcome(message, reply)
+
+
+def normalised_sender(sender: str) -> str:
+    try:
+        return normalise_phone(sender.strip())
+    except ValueError:
+        return sender.strip()[:40]
+
+
+def storable(text: str) -> str:
+    """``text`` without NUL characters, which PostgreSQL's text columns refuse."""
+    return text.replace("\x00", "\ufffd")
+
+
+def _store_message(inbound: InboundSms, *, replay_of, actor) -> SmsMessage:
+    fields = {
+        "gateway": storable(inbound.gateway)[:20],
+        "gateway_message_id": storable(inbound.message_id)[:100],
+        "sender": normalised_sender(storable(inbound.sender)),
+        "text": storable(inbound.text),
+        "replay_of": replay_of,
+        "replayed_by": actor if getattr(actor, "pk", None) else None,
+    }
+    try:
+        with transaction.atomic():
+            return SmsMessage.objects.create(**fields)
+    except IntegrityError:
+        existing = SmsMessage.objects.filter(
+            gateway=fields["gateway"], gateway_message_id=fields["gateway_message_id"]
+        ).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _answer(message: SmsMessage, *, replayed: bool) -> tuple[str, str, int | None]:
+    member = (
+        Member.objects.filter(phone=message.sender)
+        .select_related("mission__election", "user")
+        .order_by("-mission__arrival")
+        .first()
+    )
+    default_language = replies.reply_language(settings.LANGUAGE_CODE)
+    if member is None:
+        return Status.UNKNOWN_SENDER, replies.render(default_language, "unknown_sender"), None
+    language = replies.reply_language(member.languages, default_language)
+    message.member = member
+    history = _history(message)
+    if not replayed and _throttled(history):
+        minutes = int(failure_window().total_seconds() // 60)
+        return Status.THROTTLED, replies.render(language, "throttled", minutes=minutes), None
+    if member.user_id is None:
+        return Status.UNKNOWN_SENDER, replies.render(language, "no_account"), None
+    return _submit(message, member, language, history)
+
+
+@dataclass(frozen=True, slots=True)
+class _Earlier:
+    received_at: datetime.datetime
+    status: str
+    text: str
+    key: uuid.UUID | None
+
+
+def _history(message: SmsMessage) -> list[_Earlier]:
+    """The sender's recent messages, read once for both the throttle and duplicates."""
+    since = timezone.now() - max(failure_window(), duplicate_window())
+    rows = (
+        SmsMessage.objects.filter(sender=message.sender, received_at__gte=since)
+        .exclude(pk=message.pk)
+        .order_by("-received_at")
+        .values_list("received_at", "status", "text", "submission__key")[:200]
+    )
+    return [_Earlier(*row) for row in rows]
+
+
+def _throttled(history: list[_Earlier]) -> bool:
+    since = timezone.now() - failure_window()
+    failures = [m for m in history if m.status == Status.INVALID and m.received_at >= since]
+    return len(failures) >= failure_limit()
+
+
+def _submit(
+    message: SmsMessage, member: Member, language: str, history: list[_Earlier]
+) -> tuple[str, str, int | None]:
+    payload = store_raw_payload(
+        message.text,
+        channel=Channel.SMS,
+        user=member.user,
+        sender=message.sender,
+        content_type="text/plain",
+        claimed_key=str(_key_for(message, history)),
+    )
+    message.payload = payload
+    forms = sms_forms()
+    try:
+        form_code, start = split_form_code(message.text, forms)
+        form = forms[form_code]
+        syntax = syntax_for(form, member.mission.election)
+        parsed = parse_message(message.text, syntax, start)
+    except SmsSyntaxError as error:
+        problem = _syntax_problem(error, language, sorted(forms))
+        RawPayload.objects.filter(pk=payload.pk).update(
+            status=RawPayload.Status.INVALID,
+            problems=[{"field": error.code or "text", "reason": str(error)}],
+        )
+        return Status.INVALID, replies.render(language, "rejected", problems=problem), None
+    data = {
+        "key": payload.claimed_key,
+        "form": form.code,
+        "version": form.version,
+        "station": parsed.station,
+        "answers": parsed.answers,
+    }
+    try:
+        receipt = receive_submission(data, payload, user=member.user)
+    except SubmissionRejected as rejected:
+        problems = _rejection_problems(rejected, syntax, parsed, language)
+        return Status.INVALID, replies.render(language, "rejected", problems=problems), None
+    form_title = syntax.definition.title.get(language) or next(
+        iter(syntax.definition.title.values())
+    )
+    values = {"form": form_title, "station": parsed.station, "ref": receipt.submission_id}
+    if receipt.duplicate:
+        return (
+            Status.DUPLICATE,
+            replies.render(language, "duplicate", **values),
+            receipt.submission_id,
+        )
+    return Status.ACCEPTED, replies.render(language, "accepted", **values), receipt.submission_id
+
+
+def _key_for(message: SmsMessage, history: list[_Earlier]) -> uuid.UUID:
+    """The submission key: the earlier identical message's, else one derived from this one."""
+    since = timezone.now() - duplicate_window()
+    wanted = _canonical(message.text)
+    for earlier in history:
+        if earlier.key and earlier.received_at >= since and _canonical(earlier.text) == wanted:
+            return earlier.key
+    name = (
+        f"{message.gateway}:{message.gateway_message_id}"
+        if message.gateway_message_id
+        else f"sms:{message.pk}"
+    )
+    return uuid.uuid5(SMS_KEY_NAMESPACE, name)
+
+
+def _canonical(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _syntax_problem(error: SmsSyntaxError, language: str, codes: list[str]) -> str:
+    values = {
+        "token": error.details.get("token", ""),
+        "codes": ", ".join(codes),
+        "example": f"{codes[0] if codes else 'VT'} 1234 AA1",
+        "message": str(error),
+        **error.details,
+    }
+    text = replies.render(language, error.reason, **values)
+    return f"{error.code}: {text}" if error.code else text
+
+
+def _rejection_problems(
+    rejected: SubmissionRejected, syntax: SmsSyntax, parsed: ParsedSms, language: str
+) -> str:
+    errors = {error.question: error for error in _answer_errors(syntax, parsed)}
+    texts = []
+    for problem in rejected.problems:
+        code = problem.field.removeprefix("answers.")
+        if problem.field == "station":
+            texts.append(replies.render(language, "unknown_station", station=parsed.station))
+        elif code in errors:
+            text = _answer_problem(errors[code], syntax, parsed, language)
+            texts.append(f"{syntax.sms_code_of(code)}: {text}")
+        else:
+            texts.append(replies.render(language, "other", message=problem.reason))
+    return "; ".join(texts)
+
+
+def _answer_errors(syntax: SmsSyntax, parsed: ParsedSms):
+    return validate_answers(syntax.definition, parsed.answers).errors
+
+
+def _answer_problem(error, syntax: SmsSyntax, parsed: ParsedSms, language: str) -> str:
+    question = syntax.definition.question(error.question)
+    if error.reason.startswith("check_failed:"):
+        check_code = error.reason.split(":", 1)[1]
+        for check in syntax.definition.checks:
+            if check.code == check_code:
+                return check.message.get(language) or error.message
+    constraint = question.constraint
+    values = {
+        "value": parsed.answers.get(error.question, ""),
+        "message": error.message,
+        "min": getattr(constraint, "min", None),
+        "max": getattr(constraint, "max", None),
+        "max_length": getattr(constraint, "max_length", None),
+        "min_choices": getattr(constraint, "min_choices", None),
+        "max_choices": getattr(constraint, "max_choices", None),
+        "answer": parsed.answers.get(error.question, ""),
+        "count": len(syntax.definition.choice_codes(question)),
+    }
+    key = error.reason if error.reason in replies.CATALOGUE["en"] else "other"
+    if key in ("below_min", "above_max") and constraint is None:
+        key = "other"
+    return replies.render(language, key, **values)

@@ -1,0 +1,172 @@
+"""Coordinator pages of the field channels: SMS log, replay, test, guide, broadcasts."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from pollwatch.accounts.roles import Role, has_role
+from pollwatch.accounts.scoping import member_of, sees_everything, visible_members, visible_stations
+from pollwatch.intake.channel_models import Attachment, Broadcast, SmsMessage
+from pollwatch.intake.channels.broadcast import BroadcastRefused, send_broadcast
+from pollwatch.intake.channels.forms import BroadcastForm, SmsReplayForm, SmsTestForm
+from pollwatch.intake.channels.sms.forms import sms_forms, syntax_for
+from pollwatch.intake.channels.sms.guide import guide_for
+from pollwatch.intake.channels.sms.services import InboundSms, receive_sms
+from pollwatch.intake.models import Submission
+from pollwatch.lib.listing import page_of
+from pollwatch.registry.models import Election
+
+
+def coordinators_only(view):
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if not has_role(request.user, Role.ADMINISTRATOR, Role.CORE_TEAM, Role.COORDINATOR):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+def visible_messages(user):
+    messages_ = SmsMessage.objects.select_related("member", "submission")
+    if sees_everything(user):
+        return messages_
+    return messages_.filter(member__in=visible_members(user))
+
+
+@coordinators_only
+def sms_log(request):
+    log = visible_messages(request.user)
+    status = request.GET.get("status", "")
+    if status in SmsMessage.Status.values:
+        log = log.filter(status=status)
+    sender = request.GET.get("sender", "").strip()
+    if sender:
+        log = log.filter(sender__contains=sender)
+    return render(
+        request,
+        "channels/sms_log.html",
+        {
+            "page": page_of(log, request),
+            "statuses": SmsMessage.Status.choices,
+            "status": status,
+            "sender": sender,
+        },
+    )
+
+
+@coordinators_only
+def sms_replay(request, pk):
+    original = get_object_or_404(visible_messages(request.user), pk=pk)
+    form = SmsReplayForm(request.POST or None, initial={"text": original.text})
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        outcome = receive_sms(
+            InboundSms("console", sender=original.sender, text=form.cleaned_data["text"]),
+            replay_of=original,
+            actor=request.user,
+        )
+    return render(
+        request,
+        "channels/sms_replay.html",
+        {"original": original, "form": form, "outcome": outcome},
+    )
+
+
+@coordinators_only
+def sms_test(request):
+    form = SmsTestForm(request.POST or None)
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        outcome = receive_sms(
+            InboundSms(
+                "console", sender=form.cleaned_data["sender"], text=form.cleaned_data["text"]
+            )
+        )
+    return render(request, "channels/sms_test.html", {"form": form, "outcome": outcome})
+
+
+def _election_for(request) -> Election:
+    member = member_of(request.user)
+    if member is not None:
+        return member.mission.election
+    slug = request.GET.get("election", "")
+    election = Election.objects.filter(slug=slug).first() if slug else Election.objects.first()
+    if election is None:
+        raise Http404("no election yet")
+    return election
+
+
+def sms_guides(request):
+    return render(request, "channels/sms_guides.html", {"forms": sorted(sms_forms().items())})
+
+
+def sms_guide(request, sms_code):
+    forms = sms_forms()
+    form = forms.get(sms_code.upper())
+    if form is None:
+        raise Http404("no form with this SMS code")
+    election = _election_for(request)
+    language = request.GET.get("language") or getattr(request, "LANGUAGE_CODE", "en")
+    guide = guide_for(syntax_for(form, election), language)
+    return render(request, "channels/sms_guide.html", {"guide": guide, "form": form})
+
+
+@coordinators_only
+def broadcasts(request):
+    member = member_of(request.user)
+    if member is None:
+        raise PermissionDenied
+    mission = member.mission
+    form = BroadcastForm(request.POST or None, mission=mission)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            broadcast = send_broadcast(
+                mission,
+                data["text"],
+                data["audience"],
+                actor=request.user,
+                team=data["team"],
+                area=data["area"],
+            )
+        except BroadcastRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"Sent to {broadcast.deliveries.count()} observers.")
+            return redirect("channels:broadcasts")
+    sent = Broadcast.objects.filter(mission=mission).prefetch_related("deliveries")[:50]
+    return render(request, "channels/broadcasts.html", {"form": form, "broadcasts": sent})
+
+
+def _visible_submission(user, pk) -> Submission:
+    submission = get_object_or_404(Submission.objects.select_related("station"), pk=pk)
+    if not visible_stations(user).filter(pk=submission.station_id).exists():
+        raise Http404("no such report")
+    return submission
+
+
+def submission_attachments(request, pk):
+    submission = _visible_submission(request.user, pk)
+    return render(
+        request,
+        "channels/attachments.html",
+        {"submission": submission, "attachments": submission.attachments.all()},
+    )
+
+
+def attachment_file(request, pk):
+    attachment = get_object_or_404(Attachment, pk=pk)
+    if attachment.submission_id is None:
+        raise Http404("no such file")
+    _visible_submission(request.user, attachment.submission_id)
+    return FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type or "application/octet-stream",
+        filename=attachment.name,
+    )
