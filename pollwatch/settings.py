@@ -200,6 +200,14 @@ MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
+# Field channels. Gateway secrets are read from the environment where they are used
+# (POLLWATCH_TWILIO_AUTH_TOKEN, POLLWATCH_SMS_GATEWAY_TOKEN, POLLWATCH_SMS_ANDROID_SIGNING_KEY,
+# ...); an endpoint whose secret is unset refuses every request.
+POLLWATCH_SMS_OUTBOUND = os.environ.get("POLLWATCH_SMS_OUTBOUND", "")
+POLLWATCH_SMS_FAILURE_LIMIT = int(os.environ.get("POLLWATCH_SMS_FAILURE_LIMIT", "5"))
+POLLWATCH_SMS_FAILURE_MINUTES = int(os.environ.get("POLLWATCH_SMS_FAILURE_MINUTES", "15"))
+POLLWATCH_SMS_DUPLICATE_MINUTES = int(os.environ.get("POLLWATCH_SMS_DUPLICATE_MINUTES", "60"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
