@@ -593,22 +593,33 @@ def _allocation_shares(counts: IntArray, method: str, spreads: ArrayLike | None)
 def _bounded_shares(
     shares: FloatArray, size: int, lower: FloatArray, upper: FloatArray
 ) -> FloatArray:
-    """Fractional allocation ∝ ``shares`` within ``[lower, upper]``, summing to ``size``."""
-    ideal = np.zeros(len(shares), dtype=np.float64)
-    fixed = np.zeros(len(shares), dtype=bool)
-    while not fixed.all():
-        free = ~fixed
-        remaining = size - ideal[fixed].sum()
-        weight = shares[free].sum()
-        free_shares = shares[free] if weight > 0 else upper[free]
-        ideal[free] = remaining * free_shares / free_shares.sum()
-        over, under = free & (ideal > upper), free & (ideal < lower)
-        if over.any():
-            ideal[over], fixed[over] = upper[over], True
-        elif under.any():
-            ideal[under], fixed[under] = lower[under], True
+    """Fractional allocation ``clip(λ·shares, lower, upper)`` summing to ``size``.
+
+    ``λ`` is found by bisection: the clipped total grows monotonically with it.
+    Strata with a zero share stay at their lower bound unless the others,
+    filled to capacity, cannot hold the sample; then they share the rest in
+    proportion to their size.
+    """
+    positive = shares > 0
+    if not positive.any():
+        return _bounded_shares(upper.copy(), size, lower, upper)
+    capacity = float(np.where(positive, upper, lower).sum())
+    if capacity < size:
+        rest = _bounded_shares(
+            np.where(positive, 0.0, upper),
+            size - int(upper[positive].sum()),
+            np.where(positive, 0.0, lower),
+            np.where(positive, 0.0, upper),
+        )
+        return np.where(positive, upper, rest)
+    low, high = 0.0, float((upper[positive] / shares[positive]).max())
+    for _ in range(200):
+        middle = (low + high) / 2
+        if np.clip(middle * shares, lower, upper).sum() < size:
+            low = middle
         else:
-            break
+            high = middle
+    ideal: FloatArray = np.clip(high * shares, lower, upper)
     return ideal
 
 
@@ -616,7 +627,7 @@ def _round_largest_remainder(ideal: FloatArray, size: int, counts: IntArray) -> 
     # Snap values within rounding noise of an integer before flooring.
     snapped = np.where(np.isclose(ideal, np.round(ideal), atol=1e-9), np.round(ideal), ideal)
     whole = np.minimum(np.floor(snapped).astype(np.intp), counts)
-    shortfall = size - int(whole.sum())
+    shortfall = max(size - int(whole.sum()), 0)
     remainder = np.where(whole < counts, snapped - whole, -1.0)
     order = np.argsort(-remainder, kind="stable")
     whole[order[:shortfall]] += 1
