@@ -246,7 +246,7 @@
       state: "waiting", attempts: 0, nextAttempt: 0, createdAt: Date.now(), errors: [], receipt: null
     };
     item.body.key = item.key;
-    return putItem(item).then(refreshOutbox).then(sync);
+    return putItem(item).then(refreshOutbox).then(function () { sync(); });
   }
 
   function delayAfter(attempts) {
@@ -359,11 +359,12 @@
     var definition = state.forms[code];
     var answers = visibleAnswers(definition, readAnswers(definition, true));
     if (!showErrors(definition, answers)) { return; }
-    queue(code, $("station").value, answers).then(function () {
-      form.hidden = true;
-      form.innerHTML = "";
-      $("status").focus();
-    });
+    // Close the form at once: the report is safe in the outbox whatever the network does,
+    // and the observer may start the next one before this one is sent.
+    form.hidden = true;
+    form.innerHTML = "";
+    $("status").focus();
+    queue(code, $("station").value, answers);
   }
 
   function onPhoto(event) {
