@@ -93,6 +93,18 @@ class ShareFigure:
     is_random: bool
     outside_sample: int = 0
 
+    @property
+    def share_pct(self) -> float:
+        return 100.0 * self.share
+
+    @property
+    def low_pct(self) -> float | None:
+        return None if self.low is None else 100.0 * self.low
+
+    @property
+    def high_pct(self) -> float | None:
+        return None if self.high is None else 100.0 * self.high
+
     def sentence(self, language: str = "en") -> str:
         """``in 4% (95% CI 2–7%) of 412 polling stations observed``, or the not-random wording."""
         if language not in ("en", "ru"):
@@ -247,9 +259,19 @@ def question_share(
     ticked. The base is the stations whose chosen report answered the question.
     """
     scope = Scope(mission=mission, phase=phase, areas=(area,) if area is not None else ())
+    return scoped_share(scope, form_code, question, values, confidence)
+
+
+def scoped_share(
+    scope: Scope,
+    form_code: str,
+    question: str,
+    values: Sequence[str],
+    confidence: float = CONFIDENCE,
+) -> ShareFigure:
+    """:func:`question_share` for any :class:`Scope` (team, time and several areas)."""
     hits = {question: tuple(str(value) for value in values)}
-    figures = _figures(scope, form_code, hits, confidence)
-    return figures[(question, "__hit__")]
+    return _figures(scope, form_code, hits, confidence)[(question, "__hit__")]
 
 
 def assessment_figure(
@@ -317,6 +339,8 @@ def _figures(
     confidence: float,
 ) -> dict[tuple[str, str], ShareFigure]:
     """Figures keyed by (question, value); a question with given values gets ``__hit__``."""
+    if not hits:
+        return {}
     design = current_design(scope.mission)
     sums = answer_sums(scope, form_code, hits, design)
     outside = 0
@@ -533,3 +557,34 @@ def _totals(strata, where, reporting, answered, valued, keys, design) -> Stratum
         hits=hit[:, :, 0].sum(axis=0).astype(np.int64),
         base=base[:, :, 0].sum(axis=0).astype(np.int64),
     )
+
+
+def reports_behind(
+    scope: Scope, form_code: str, question: str, values: Sequence[str] = ()
+) -> list[int]:
+    """Ids of the chosen reports counted in a figure: answering ``question`` with ``values``.
+
+    A report counts when its answer is one of ``values``; with no values, every
+    chosen report that answered the question (the base).
+    """
+    design = current_design(scope.mission)
+    chosen_sql, chosen_params = (
+        chosen_reports(scope, form_code).values("id").query.sql_with_params()
+    )
+    source, params = _source(chosen_sql, chosen_params, design)
+    if connection.vendor == "postgresql":
+        expand = (
+            "jsonb_each(r.answers::jsonb) e, jsonb_array_elements_text(CASE WHEN "
+            "jsonb_typeof(e.value) = 'array' THEN e.value ELSE jsonb_build_array(e.value) END) a"
+        )
+        item = "a"
+    else:
+        expand = "json_each(r.answers) e, json_each(r.answers, '$.\"' || e.key || '\"') a"
+        item = "a.value"
+    values = [str(value) for value in values]
+    condition = f" AND {item} IN {_in_list(values)}" if values else ""
+    sql = (
+        f"SELECT DISTINCT r.id FROM ({source}) r, {expand} "
+        f"WHERE e.key = %s AND {item} IS NOT NULL{condition}"
+    )
+    return [row[0] for row in _rows(sql, [*params, question, *values])]

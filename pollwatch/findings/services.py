@@ -233,3 +233,20 @@ def _import_national(mission, table: Table, codes, name, actor) -> OfficialResul
             data={"kind": results.kind, "source": name},
         )
     return results
+
+
+@transaction.atomic
+def save_area_boundaries(mission, geojson: dict, *, actor=None):
+    """Store (or replace) the mission's area outlines for the coverage map."""
+    from pollwatch.findings.models import AreaBoundaries
+
+    boundaries, _created = AreaBoundaries.objects.update_or_create(
+        mission=mission, defaults={"geojson": geojson}
+    )
+    log_action(
+        "findings.boundaries_uploaded",
+        actor=actor,
+        target=boundaries,
+        data={"features": len(geojson.get("features", []))},
+    )
+    return boundaries
