@@ -33,15 +33,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import connection
-from django.db.models import F, QuerySet, Window
+from django.db.models import F, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 
 from pollwatch.deployment.models import DeploymentPlan, SampledStation
+from pollwatch.findings import answer_store, answers
 from pollwatch.forms.models import FormVersion
 from pollwatch.intake.models import Submission
 from pollwatch.statements.wording import format_count, format_percent, russian_plural
-from pollwatch.stats.proportions import StratumTotals, domain_shares
+from pollwatch.stats.proportions import domain_shares
 
 CONFIDENCE = 0.95
 CHOICE_TYPES = ("yes_no", "single_choice", "multiple_choice")
@@ -215,15 +215,9 @@ def current_design(mission) -> Design | None:
         SampledStation.objects.filter(plan=plan, is_reserve=False)
         .values_list("stratum")
         .order_by()
-        .annotate(size=_sum("weight"))
+        .annotate(size=Sum("weight"))
     )
     return Design(plan_id=plan.pk, stratum_sizes={stratum: float(size) for stratum, size in rows})
-
-
-def _sum(name):
-    from django.db.models import Sum
-
-    return Sum(name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,221 +336,93 @@ def _figures(
     if not hits:
         return {}
     design = current_design(scope.mission)
-    sums = answer_sums(scope, form_code, hits, design)
-    outside = 0
-    if design is not None:
-        outside = outside_sample(scope, form_code, design)
-    if not sums.keys:
+    columns = _columns(form_code, hits)
+    encoded = _encoded(scope, form_code, columns, design)
+    found = answers.attributes(columns)
+    sizes = design.stratum_sizes if design is not None else None
+    totals = answers.stratum_totals(encoded, found, sizes)
+    outside = int((~encoded.in_sample).sum()) if design is not None else 0
+    if design is not None and totals.reporting.size:
+        shares = domain_shares(totals, confidence)
         return {
-            (code, "__hit__"): _empty(design is not None, confidence, outside)
-            for code, values in hits.items()
-            if values is not None
+            (a.question, a.value): ShareFigure(
+                s.count, s.base, s.share, s.low, s.high, confidence, True, outside
+            )
+            for a, s in zip(found, shares, strict=True)
         }
-    shares = domain_shares(sums.totals, confidence) if design is not None else None
-    result: dict[tuple[str, str], ShareFigure] = {}
-    for index, key in enumerate(sums.keys):
-        count, base = int(sums.totals.hits[index]), int(sums.totals.base[index])
-        if shares is None:
-            result[key] = ShareFigure(
-                count, base, count / base if base else 0.0, None, None, confidence, False
-            )
-        else:
-            estimate = shares[index]
-            result[key] = ShareFigure(
-                count, base, estimate.share, estimate.low, estimate.high, confidence, True, outside
-            )
-    for code, values in hits.items():
-        if values is not None and (code, "__hit__") not in result:
-            result[(code, "__hit__")] = _empty(design is not None, confidence, outside)
-    return result
-
-
-def _empty(is_random: bool, confidence: float, outside: int) -> ShareFigure:
-    return ShareFigure(0, 0, 0.0, None, None, confidence, is_random, outside)
-
-
-def outside_sample(scope: Scope, form_code: str, design: Design) -> int:
-    in_plan = SampledStation.objects.filter(plan_id=design.plan_id).values("station_id")
-    return (
-        chosen_reports(scope, form_code)
-        .exclude(station_id__in=in_plan)
-        .values("station_id")
-        .distinct()
-        .count()
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerSums:
-    """Per-stratum totals for every (question, value), in the order of ``keys``."""
-
-    keys: tuple[tuple[str, str], ...]
-    totals: StratumTotals
-
-
-def answer_sums(
-    scope: Scope,
-    form_code: str,
-    hits: dict[str, tuple[str, ...] | None],
-    design: Design | None,
-) -> AnswerSums:
-    """Sum, in the database, the chosen reports' answers by stratum, question and value.
-
-    ``hits`` maps each question to the values that count as one attribute
-    (``__hit__``), or to None to get every value as its own attribute. Three
-    grouped queries: by stratum (reporting stations), by stratum and question
-    (stations that answered), by stratum, question and value.
-    """
-    chosen_sql, chosen_params = (
-        chosen_reports(scope, form_code).values("id").query.sql_with_params()
-    )
-    source, source_params = _source(chosen_sql, chosen_params, design)
-    reporting = _rows(
-        f"SELECT stratum, COUNT(*), SUM(weight) FROM ({source}) r GROUP BY stratum",
-        source_params,
-    )
-    if not reporting:
-        return AnswerSums((), _no_totals())
-    strata = sorted(row[0] for row in reporting)
-    where = {label: index for index, label in enumerate(strata)}
-    questions = list(hits)
-    answered = _rows(*_answered_query(source, source_params, questions))
-    valued = _rows(*_valued_query(source, source_params, hits))
-    keys = sorted({(row[1], row[2]) for row in valued})
-    keys += [(code, "__hit__") for code, values in hits.items() if values is not None]
-    keys = list(dict.fromkeys(keys))
-    return AnswerSums(
-        tuple(keys), _totals(strata, where, reporting, answered, valued, keys, design)
-    )
-
-
-def _no_totals() -> StratumTotals:
-    empty = np.zeros((0, 0))
-    return StratumTotals(
-        np.zeros(0), None, empty, empty, empty, empty, np.zeros(0, np.int64), np.zeros(0, np.int64)
-    )
-
-
-def _source(chosen_sql: str, chosen_params, design: Design | None) -> tuple[str, list]:
-    """The chosen reports with each station's stratum and weight (1 without a design)."""
-    if design is None:
-        sql = (
-            "SELECT s.id, s.answers, '' AS stratum, 1.0 AS weight FROM intake_submission s "
-            f"WHERE s.id IN ({chosen_sql})"
+    return {
+        (a.question, a.value): _observed(
+            int(count), int(base), design is not None, confidence, outside
         )
-        return sql, list(chosen_params)
-    sql = (
-        "SELECT s.id, s.answers, ss.stratum AS stratum, ss.weight AS weight "
-        "FROM intake_submission s JOIN deployment_sampledstation ss "
-        "ON ss.station_id = s.station_id AND ss.plan_id = %s "
-        f"WHERE s.id IN ({chosen_sql})"
-    )
-    return sql, [design.plan_id, *chosen_params]
+        for a, count, base in zip(found, totals.hits, totals.base, strict=True)
+    }
 
 
-def _in_list(values: Sequence[str]) -> str:
-    return "(" + ", ".join(["%s"] * len(values)) + ")"
+def _observed(count: int, base: int, is_random: bool, confidence: float, outside: int):
+    share = count / base if base else 0.0
+    return ShareFigure(count, base, share, None, None, confidence, is_random, outside)
 
 
-def _answered_query(source: str, params: list, questions: list[str]) -> tuple[str, list]:
-    if connection.vendor == "postgresql":
-        each = "jsonb_each(r.answers::jsonb) e"
-        answered = "jsonb_typeof(e.value) <> 'null'"
-    else:
-        each = "json_each(r.answers) e"
-        answered = "e.type <> 'null'"
-    sql = (
-        "SELECT r.stratum, e.key, COUNT(*), SUM(r.weight), SUM(r.weight * r.weight) "
-        f"FROM ({source}) r, {each} WHERE e.key IN {_in_list(questions)} AND {answered} "
-        "GROUP BY r.stratum, e.key"
-    )
-    return sql, [*params, *questions]
-
-
-def _valued_query(
-    source: str, params: list, hits: dict[str, tuple[str, ...] | None]
-) -> tuple[str, list]:
-    """One row per stratum, question and value; values of ``hits`` fold into ``__hit__``."""
-    if connection.vendor == "postgresql":
-        expand = (
-            "jsonb_each(r.answers::jsonb) e, jsonb_array_elements_text(CASE WHEN "
-            "jsonb_typeof(e.value) = 'array' THEN e.value ELSE jsonb_build_array(e.value) END) a"
-        )
-        item = "a"
-    else:
-        expand = "json_each(r.answers) e, json_each(r.answers, '$.\"' || e.key || '\"') a"
-        item = "a.value"
-    cases, case_params = [], []
+def _columns(form_code: str, hits: dict[str, tuple[str, ...] | None]) -> list[answers.Column]:
+    """The encoding's columns: a flag for a question with given values, else its choices."""
+    known = {q["code"]: q for q in form_questions(form_code)}
+    choices = _choice_codes(form_code)
+    columns = []
     for code, values in hits.items():
+        question = known.get(code, {"type": "single_choice"})
+        multiple = question["type"] == "multiple_choice"
         if values is not None:
-            cases.append(f"WHEN e.key = %s AND {item} IN {_in_list(values)} THEN '__hit__'")
-            case_params += [code, *values]
-    folded = f"CASE {' '.join(cases)} ELSE {item} END" if cases else item
-    wanted = [code for code, values in hits.items()]
-    only_hits = [code for code, values in hits.items() if values is not None]
-    keep = (
-        f"AND NOT (e.key IN {_in_list(only_hits)} AND {folded} <> '__hit__')" if only_hits else ""
-    )
-    inner = (
-        f"SELECT DISTINCT r.id, r.stratum, r.weight, e.key AS question, {folded} AS value "
-        f"FROM ({source}) r, {expand} WHERE e.key IN {_in_list(wanted)} {keep}"
-    )
-    inner_params = [*case_params, *params, *wanted]
-    if only_hits:
-        inner_params += [*only_hits, *case_params]
-    sql = (
-        "SELECT v.stratum, v.question, v.value, COUNT(*), SUM(v.weight), "
-        f"SUM(v.weight * v.weight) FROM ({inner}) v GROUP BY v.stratum, v.question, v.value"
-    )
-    return sql, inner_params
+            columns.append(answers.Column(code, tuple(values), True, multiple, "__hit__"))
+        elif multiple:
+            columns += [
+                answers.Column(code, (value,), True, True, value) for value in choices.get(code, ())
+            ]
+        else:
+            columns.append(answers.Column(code, choices.get(code, ()), False, False))
+    return columns
 
 
-def _rows(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+def _choice_codes(form_code: str) -> dict[str, tuple[str, ...]]:
+    version = FormVersion.objects.filter(form__code=form_code).order_by("-version").first()
+    if version is None:
+        return {}
+    lists = version.definition.get("choice_lists", {})
+    codes = {}
+    for question in form_questions(form_code):
+        if question["type"] == "yes_no":
+            codes[question["code"]] = ("yes", "no")
+        elif question.get("choices"):
+            codes[question["code"]] = tuple(c["code"] for c in lists.get(question["choices"], []))
+    return codes
 
 
-def _totals(strata, where, reporting, answered, valued, keys, design) -> StratumTotals:
-    size, width = len(strata), len(keys)
-    column = {key: index for index, key in enumerate(keys)}
-    reported = np.zeros(size)
-    reported_weight = np.zeros(size)
-    for stratum, count, weight in reporting:
-        reported[where[stratum]] = count
-        reported_weight[where[stratum]] = weight
-    # Weights adjusted for non-response within each stratum: the responding
-    # stations stand for the stratum's estimated size.
-    adjust = np.ones(size)
-    frame_sizes = None
-    if design is not None:
-        estimated = np.array([design.stratum_sizes.get(label, 0.0) for label in strata])
-        known = estimated > 0
-        adjust = np.where(known, estimated / np.where(known, reported_weight, 1.0), 1.0)
-        frame_sizes = np.maximum(np.where(known, np.round(estimated), reported), reported)
-    base_by_question: dict[str, np.ndarray] = {}
-    for stratum, question, count, weight, squared in answered:
-        row = base_by_question.setdefault(question, np.zeros((size, 3)))
-        row[where[stratum]] = (count, weight, squared)
-    hit = np.zeros((size, width, 3))
-    for stratum, question, value, count, weight, squared in valued:
-        if (question, value) in column:
-            hit[where[stratum], column[(question, value)]] = (count, weight, squared)
-    base = np.zeros((size, width, 3))
-    for index, (question, _value) in enumerate(keys):
-        if question in base_by_question:
-            base[:, index] = base_by_question[question]
-    scale, squared_scale = adjust[:, None], (adjust**2)[:, None]
-    return StratumTotals(
-        reporting=reported,
-        frame_sizes=frame_sizes,
-        weighted_hits=hit[:, :, 1] * scale,
-        squared_weighted_hits=hit[:, :, 2] * squared_scale,
-        weighted_base=base[:, :, 1] * scale,
-        squared_weighted_base=base[:, :, 2] * squared_scale,
-        hits=hit[:, :, 0].sum(axis=0).astype(np.int64),
-        base=base[:, :, 0].sum(axis=0).astype(np.int64),
+def _encoded(scope: Scope, form_code: str, columns, design: Design | None):
+    """The chosen reports' encoded answers with their strata and weights."""
+    stored = answer_store.encoded_rows(scope.mission.pk, form_code, columns)
+    counted = np.flatnonzero(_candidates(scope, form_code, stored.ids))
+    chosen = counted[
+        answers.latest_per_station(
+            stored.ids[counted], stored.stations[counted], stored.received[counted]
+        )
+    ]
+    sampled = answer_store.sampled_stations(design.plan_id) if design is not None else None
+    return answers.with_design(
+        stored.ids[chosen], stored.stations[chosen], stored.matrix[chosen], sampled
     )
+
+
+def _candidates(scope: Scope, form_code: str, ids: np.ndarray) -> np.ndarray:
+    """Which stored reports pass the scope: not rejected, and inside every filter."""
+    unfiltered = not (scope.phase or scope.areas or scope.team_id or scope.since or scope.until)
+    if unfiltered:
+        rejected = Submission.objects.filter(
+            mission=scope.mission,
+            form_version__form__code=form_code,
+            status=Submission.Status.REJECTED,
+        ).values_list("id", flat=True)
+        return ~np.isin(ids, np.fromiter(rejected, dtype=np.int64))
+    wanted = scope.submissions(form_code).order_by().values_list("id", flat=True)
+    return np.isin(ids, np.fromiter(wanted, dtype=np.int64))
 
 
 def reports_behind(
@@ -565,26 +431,32 @@ def reports_behind(
     """Ids of the chosen reports counted in a figure: answering ``question`` with ``values``.
 
     A report counts when its answer is one of ``values``; with no values, every
-    chosen report that answered the question (the base).
+    chosen report that answered the question (the base). With a random plan,
+    only reports from stations in the plan count, as in the figure.
     """
     design = current_design(scope.mission)
-    chosen_sql, chosen_params = (
-        chosen_reports(scope, form_code).values("id").query.sql_with_params()
+    multiple = any(
+        q["code"] == question and q["type"] == "multiple_choice" for q in form_questions(form_code)
     )
-    source, params = _source(chosen_sql, chosen_params, design)
-    if connection.vendor == "postgresql":
-        expand = (
-            "jsonb_each(r.answers::jsonb) e, jsonb_array_elements_text(CASE WHEN "
-            "jsonb_typeof(e.value) = 'array' THEN e.value ELSE jsonb_build_array(e.value) END) a"
-        )
-        item = "a"
+    column = answers.Column(question, tuple(values) or ("",), True, multiple, "__hit__")
+    encoded = _encoded(scope, form_code, [column], design)
+    counted = encoded.in_sample if design is not None else np.ones(len(encoded.ids), bool)
+    if values:
+        wanted = encoded.matrix[:, 0] == answers.HIT
     else:
-        expand = "json_each(r.answers) e, json_each(r.answers, '$.\"' || e.key || '\"') a"
-        item = "a.value"
-    values = [str(value) for value in values]
-    condition = f" AND {item} IN {_in_list(values)}" if values else ""
-    sql = (
-        f"SELECT DISTINCT r.id FROM ({source}) r, {expand} "
-        f"WHERE e.key = %s AND {item} IS NOT NULL{condition}"
+        wanted = encoded.matrix[:, 0] != answers.UNANSWERED
+    return encoded.ids[counted & wanted].tolist()
+
+
+def form_figures_for(
+    scope: Scope, form_code: str, question: str, confidence: float = CONFIDENCE
+) -> QuestionFigures:
+    """Every value of one choice question (see :func:`form_figures`)."""
+    types = {q["code"]: q["type"] for q in form_questions(form_code)}
+    if question not in types:
+        raise FindingsError(f"form {form_code!r} has no question {question!r}")
+    found = _figures(scope, form_code, {question: None}, confidence)
+    values = [ValueFigure(value, figure) for (_code, value), figure in found.items()]
+    return QuestionFigures(
+        question, types[question], tuple(sorted(values, key=lambda v: -v.figure.count))
     )
-    return [row[0] for row in _rows(sql, [*params, question, *values])]

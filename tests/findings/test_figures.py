@@ -141,7 +141,7 @@ def test_form_figures_lists_every_value_of_every_choice_question(mission, checkl
     questions = {q.code: q for q in form_figures(Scope(mission=mission), "station_check")}
     assert set(questions) == {"secrecy", "stuffing", "overall", "problems"}
     overall = {v.value: v.figure.count for v in questions["overall"].values}
-    assert overall == {"good": 2, "bad": 2, "very_bad": 2}
+    assert overall == {"very_good": 0, "good": 2, "bad": 2, "very_bad": 2}
     assert "voters" not in questions
 
 
