@@ -30,7 +30,7 @@ from pollwatch.stats.sampling import draw_stratified_sample
 NATIONAL_SHARES = np.array([0.46, 0.29, 0.13, 0.08, 0.04])
 INFLATED_REGION = "R3"
 INFLATION = 0.18  # of the registered voters, added to the leader's votes
-SAMPLE_SIZE = 300
+SAMPLE_SIZE = 300  # or a third of the stations in a small demo country
 REPORTING = 0.92
 
 
@@ -52,7 +52,8 @@ def simulate_pvt(mission, seed: int = 2026) -> DemoPVT:
     regions = np.array([station.area.code.split("-")[0] for station in stations])
     registered = np.array([station.registered_voters for station in stations])
     truth = _true_results(regions, registered, rng)
-    draw = draw_stratified_sample(regions, SAMPLE_SIZE, seed, stratified_by=("region",))
+    size = min(SAMPLE_SIZE, len(stations) // 3)
+    draw = draw_stratified_sample(regions, size, seed, stratified_by=("region",))
     labels, sizes = np.unique(regions, return_counts=True)
     create_pvt_sample(
         mission,

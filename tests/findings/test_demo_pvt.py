@@ -14,7 +14,8 @@ def test_demo_pvt_flags_the_leader_and_lists_the_inflated_stations(db, settings,
     mission = Mission.objects.get()
     result = pvt_estimate(mission)
     assert result.design_source == "pvt"
-    assert 0.8 * 300 <= result.usable <= 300
+    sampled = sum(c.expected for c in result.completeness)
+    assert sampled == 200 and 0.8 * sampled <= result.usable <= sampled
     assert {c.stratum for c in result.completeness} == {f"R{n}" for n in range(1, 7)}
     leader = result.comparison[0]
     assert leader.official > leader.estimate.value and not leader.inside_99
