@@ -167,3 +167,33 @@ def test_opening_times_are_shown_as_a_distribution(client, administrator, missio
     bins = dashboard(client, mission, form="opening").context["bins"]
     assert [(b.start, b.count) for b in bins] == [("07:00", 2), ("07:15", 1), ("08:00", 1)]
     assert bins[-1].cumulative == 1.0
+
+
+def test_question_by_area_lists_each_region(client, administrator, mission, observed):
+    client.force_login(administrator)
+    url = reverse("findings:question", args=[mission.slug, "voting", "secrecy"])
+    rows = client.get(url).context["rows"]
+    found = {(area.code, v.value): (v.figure.count, v.figure.base) for area, v in rows}
+    assert found[("N", "no")] == (2, 5) and found[("S", "no")] == (1, 5)
+    text = b"".join(client.get(url, {"export": "csv"}).streaming_content).decode()
+    assert "N,North,no,2,5,40.0" in text
+
+
+def test_pvt_page_imports_official_results_and_shows_errors(client, analyst, mission):
+    client.force_login(analyst)
+    url = reverse("findings:pvt", args=[mission.slug])
+    page = client.get(url).content.decode()
+    assert "no random PVT sample" in page
+    bad = csv_file("figure,value\nregistered,100\nvalid,x\n")
+    response = client.post(url, {"file": bad})
+    assert "line 3: valid: not a whole number" in response.content.decode()
+    good = csv_file("figure,value\nregistered,100\nballots_issued,60\nvalid,58\nann,30\nbob,28\n")
+    response = client.post(url, {"file": good})
+    assert response.status_code == 302
+    assert mission.official_results.get().totals["votes"] == {"ann": 30, "bob": 28}
+
+
+def test_pvt_estimates_refresh_as_an_htmx_fragment(client, analyst, mission):
+    client.force_login(analyst)
+    response = client.get(reverse("findings:pvt", args=[mission.slug]), HTTP_HX_REQUEST="true")
+    assert b"<html" not in response.content and b"PVT sample" in response.content
