@@ -316,6 +316,15 @@ def reports(request, slug):
         .select_related("station", "team")
         .order_by("station__code")
     )
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        columns = ("id", "station__code", "received_at", "team__code", "status")
+        rows = tuple(
+            (pk, code, received.isoformat(), team or "", status)
+            for pk, code, received, team, status in submissions.values_list(*columns)
+        )
+        header = ("report_id", "station", "received_at", "team", "status")
+        return table_download(Table("reports", _("Reports"), header, rows), export)
     return render(
         request,
         "findings/reports.html",
@@ -326,7 +335,7 @@ def reports(request, slug):
             "values": values,
             "count": len(ids),
             "page": page_of(submissions, request),
-            "query": _query_without(request, "page"),
+            "query": _query_without(request, "page", "export"),
             "rule": figures.SELECTION_RULE,
         },
     )

@@ -70,6 +70,12 @@ def test_drill_down_lists_the_reports_behind_a_figure(client, administrator, mis
     )
     stations = [s.station.code for s in response.context["page"].object_list]
     assert stations == ["N000", "N001", "S000"]
+    download = client.get(
+        reverse("findings:reports", args=[mission.slug]),
+        {"form": "voting", "question": "secrecy", "value": "no", "export": "csv"},
+    )
+    lines = b"".join(download.streaming_content).decode().splitlines()
+    assert [line.split(",")[1] for line in lines] == ["station", "N000", "N001", "S000"]
 
 
 def test_team_filter_restricts_the_figures(client, administrator, mission, observed):
