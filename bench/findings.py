@@ -49,14 +49,18 @@ def form_definition() -> dict:
         questions.append(
             {"code": f"q{number:02d}", "label": {"en": f"Question {number}"}, **question}
         )
+    questions[-1] |= {"code": "overall", "choices": "assessment", "assessment": True}
     scale = [{"code": code, "label": {"en": code}} for code in ("a", "b", "c", "d")]
+    assessment = [
+        {"code": code, "label": {"en": code}} for code in ("very_good", "good", "bad", "very_bad")
+    ]
     return {
         "format": 1,
-        "code": "bench40",
+        "code": "voting",
         "phase": "voting",
         "title": {"en": "Forty questions"},
         "languages": ["en"],
-        "choice_lists": {"scale": scale},
+        "choice_lists": {"scale": scale, "assessment": assessment},
         "sections": [{"code": "main", "title": {"en": "Main"}, "questions": questions}],
     }
 
@@ -135,13 +139,16 @@ def build(stations: int, submissions: int, pvt_stations: int) -> dict:
     scale = rng.integers(0, 4, size=(submissions, QUESTIONS))
     reported = np.arange(submissions) % stations
 
+    grades = ("very_good", "good", "bad", "very_bad")
+
     def answers(row):
-        return {
+        given = {
             f"q{q:02d}": (
                 "abcd"[scale[row, q]] if q % 4 == 3 else ("yes" if yes_no[row, q] else "no")
             )
-            for q in range(QUESTIONS)
+            for q in range(QUESTIONS - 1)
         }
+        return given | {"overall": grades[scale[row, QUESTIONS - 1]]}
 
     Submission.objects.bulk_create(
         (
@@ -277,7 +284,7 @@ def run(options) -> int:
     )
     client = Client()
     client.force_login(built["user"])
-    url = f"/missions/{built['mission'].slug}/findings/?form=bench40"
+    url = f"/missions/{built['mission'].slug}/findings/?form=voting"
     from pollwatch.findings import answer_store
 
     answer_store.forget_all()

@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, Q
+from django.db.models import Count, IntegerField
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Substr
 
@@ -44,25 +44,33 @@ def shown_areas(mission, parent: Area | None) -> list[Area]:
 
 
 def area_coverage(scope: Scope, areas: list[Area]) -> list[AreaCoverage]:
-    """Stations and observed stations per area: two grouped queries."""
+    """Stations and observed stations per area: two queries grouped by the stations' areas.
+
+    A station lies in exactly one area, so distinct counts per area add up
+    to each shown area's count over the areas below it.
+    """
     if not areas:
         return []
-
-    stations = PollingStation.objects.filter(election=scope.mission.election).aggregate(
-        **{f"a{area.pk}": Count("pk", filter=Q(area__path__startswith=area.path)) for area in areas}
+    stations = (
+        PollingStation.objects.filter(election=scope.mission.election)
+        .values_list("area__path")
+        .order_by()
+        .annotate(count=Count("pk"))
     )
-    observed = scope.submissions().aggregate(
-        **{
-            f"a{area.pk}": Count(
-                "station", distinct=True, filter=Q(station__area__path__startswith=area.path)
-            )
-            for area in areas
-        }
+    observed = (
+        PollingStation.objects.filter(pk__in=scope.submissions().order_by().values("station_id"))
+        .values_list("area__path")
+        .order_by()
+        .annotate(count=Count("pk"))
     )
     return [
-        AreaCoverage(area, stations[f"a{area.pk}"] or 0, observed[f"a{area.pk}"] or 0)
+        AreaCoverage(area, _within(stations, area.path), _within(observed, area.path))
         for area in areas
     ]
+
+
+def _within(counts, path: str) -> int:
+    return sum(count for area_path, count in counts if area_path.startswith(path))
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -20,6 +21,7 @@ from pollwatch.findings.services import (
     save_area_boundaries,
 )
 from pollwatch.findings.tables import Table, find_table, table_download
+from pollwatch.forms.models import FormVersion
 from pollwatch.intake.models import Submission
 from pollwatch.lib.listing import page_of
 from pollwatch.missions.models import Mission
@@ -40,11 +42,9 @@ class Context:
 
 def _context(request, slug) -> Context:
     mission = get_object_or_404(Mission, slug=slug)
-    codes = list(
-        Submission.objects.filter(mission=mission)
-        .values_list("form_version__form__code", flat=True)
-        .order_by("form_version__form__code")
-        .distinct()
+    reported = Submission.objects.filter(mission=mission, form_version=OuterRef("pk"))
+    codes = sorted(
+        set(FormVersion.objects.filter(Exists(reported)).values_list("form__code", flat=True))
     )
     filters = FindingsFilterForm(request.GET or None, mission=mission, form_codes=codes)
     data = filters.cleaned_data if filters.is_valid() else {}
