@@ -244,11 +244,12 @@ def question_by_area(request, slug, form_code, question):
     if question not in labels:
         raise Http404
     rows = []
-    for area in coverage.shown_areas(context.mission, context.area):
-        if context.restricted and not any(
-            area.path.startswith(own.path) for own in context.scope.areas
-        ):
-            continue
+    shown = (
+        list(context.scope.areas)
+        if context.restricted
+        else coverage.shown_areas(context.mission, context.area)
+    )
+    for area in shown:
         scope = figures.Scope(
             mission=context.mission,
             phase=context.scope.phase,

@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pollwatch.findings.pvt import mismatches, pvt_estimate
 from pollwatch.findings.services import (
@@ -138,3 +140,30 @@ def test_official_results_with_bad_rows_are_refused_with_line_numbers(mission, s
     problems = refused.value.problems
     assert [p.split(":")[0] for p in problems] == ["line 3", "line 4", "line 5"]
     assert "add up to 400" in problems[1]
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    tallies=st.lists(
+        st.tuples(st.integers(0, 400), st.integers(0, 400), st.integers(0, 30)),
+        min_size=1,
+        max_size=10,
+    )
+)
+def test_per_station_results_round_trip_to_national_totals(mission, sample, tallies):
+    north, south = sample
+    stations = north + south
+    rows = ["station;registered;ballots_issued;valid;ann;bob"]
+    for station, (ann, bob, spoilt) in zip(stations, tallies, strict=False):
+        issued = ann + bob + spoilt
+        rows.append(f"{station.code};{issued + 50};{issued};{ann + bob};{ann};{bob}")
+    results = import_official_results(mission, csv_file("\n".join(rows) + "\n"))
+    used = tallies[: len(stations)]
+    assert results.stations.count() == len(used)
+    assert results.totals["votes"] == {
+        "ann": sum(t[0] for t in used),
+        "bob": sum(t[1] for t in used),
+    }
+    assert results.totals["ballots_issued"] == sum(sum(t) for t in used)
