@@ -15,7 +15,7 @@ from pollwatch.forms.library import library_forms
 from pollwatch.forms.services import publish_form_version
 from pollwatch.stats.pvt import estimate_shares
 from tests.conftest import csv_file
-from tests.findings.builders import add_stations, report
+from tests.findings.builders import add_stations, random_plan, report
 
 
 @pytest.fixture
@@ -167,3 +167,23 @@ def test_per_station_results_round_trip_to_national_totals(mission, sample, tall
         "bob": sum(t[1] for t in used),
     }
     assert results.totals["ballots_issued"] == sum(sum(t) for t in used)
+
+
+def test_without_a_pvt_sample_the_current_random_plan_is_the_design(mission, form2, election):
+    north = add_stations(election, "N1", 4, "P")
+    south = add_stations(election, "S1", 3, "Q")
+    random_plan(mission, {"N": (north, 10.0), "S": (south, 20.0)})
+    tallies = [(300, 200), (280, 220), (310, 190), (260, 240), (150, 350), (170, 330), (160, 340)]
+    for station, (ann, bob) in zip(north + south, tallies, strict=True):
+        report(mission, form2, station, figures(ann, bob))
+    result = pvt_estimate(mission)
+    votes = np.array(tallies, dtype=float)
+    expected = estimate_shares(
+        votes, votes.sum(axis=1), ["ann", "bob"], ["N"] * 4 + ["S"] * 3, {"N": 40, "S": 60}
+    )
+    assert result.design_source == "plan"
+    assert result.estimate.share("bob").value == pytest.approx(expected.share("bob").value)
+    assert [(c.stratum, c.reported, c.expected) for c in result.completeness] == [
+        ("N", 4, 4),
+        ("S", 3, 3),
+    ]
