@@ -13,6 +13,7 @@ urlpatterns = [
     path("elections/", include("pollwatch.registry.urls")),
     path("elections/", include("pollwatch.forensics.urls")),
     path("missions/", include("pollwatch.missions.urls")),
+    path("missions/", include("pollwatch.findings.urls")),
     path("", include("pollwatch.intake.urls")),
     path("", include("pollwatch.statements.urls")),
     path("", include("pollwatch.deployment.urls")),

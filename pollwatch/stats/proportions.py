@@ -248,3 +248,165 @@ def _logit_interval(
     half_width = _t_quantile(confidence, degrees) * np.sqrt(variance) / (share * (1.0 - share))
     centre = float(logit(share))
     return float(expit(centre - half_width)), float(expit(centre + half_width))
+
+
+@dataclass(frozen=True, slots=True)
+class StratumTotals:
+    """Weighted totals per stratum from which domain shares are estimated.
+
+    Stratum ``h`` has ``n_h`` reporting stations with weights ``w_hi``. For
+    each of ``k`` attributes, ``y_hij`` is 1 when station ``i`` has attribute
+    ``j`` and ``x_hij`` is 1 when it answered the question of attribute ``j``
+    (``y <= x``). Totals of this kind are what a database can return from one
+    grouped query, without sending every station.
+
+    Attributes
+    ----------
+    reporting : ndarray, shape (H,)
+        ``n_h``: reporting stations per stratum (answered or not).
+    frame_sizes : ndarray, shape (H,), or None
+        ``N_h``: stations per stratum in the frame; None when unknown (no
+        finite population correction).
+    weighted_hits : ndarray, shape (H, k)
+        ``sum_i w_hi y_hij``.
+    squared_weighted_hits : ndarray, shape (H, k)
+        ``sum_i w_hi^2 y_hij``.
+    weighted_base : ndarray, shape (H, k)
+        ``sum_i w_hi x_hij``.
+    squared_weighted_base : ndarray, shape (H, k)
+        ``sum_i w_hi^2 x_hij``.
+    hits : ndarray of int, shape (k,)
+        Unweighted stations with each attribute.
+    base : ndarray of int, shape (k,)
+        Unweighted stations that answered each attribute's question.
+    """
+
+    reporting: NDArray[np.float64]
+    frame_sizes: NDArray[np.float64] | None
+    weighted_hits: NDArray[np.float64]
+    squared_weighted_hits: NDArray[np.float64]
+    weighted_base: NDArray[np.float64]
+    squared_weighted_base: NDArray[np.float64]
+    hits: NDArray[np.int64]
+    base: NDArray[np.int64]
+
+
+def domain_shares(totals: StratumTotals, confidence: float = 0.95) -> tuple[DesignShare, ...]:
+    """Design-based shares of stations with each of ``k`` attributes, from totals.
+
+    The share of attribute ``j`` is the domain ratio
+    ``R_j = sum_hi w y_hij / sum_hi w x_hij`` (stations that answered the
+    question form the domain), with the same Taylor-linearised variance as
+    :func:`pollwatch.stats.stratified.linearised_ratio`, written in terms of
+    per-stratum totals: with ``u_hi = w_hi (y_hi - R x_hi) / X`` and binary
+    ``y <= x``, ``sum_i u_hi^2 = (S_w2y - 2 R S_w2y + R^2 S_w2x) / X^2`` and
+    ``sum_i u_hi = (S_wy - R S_wx) / X``, so that
+
+        v(R) = sum_h (1 - f_h) n_h / (n_h - 1) (sum_i u_hi^2 - (sum_i u_hi)^2 / n_h)
+
+    and a lone station is centred on 0 (Lumley's "adjust" rule). Intervals
+    are Korn-Graubard, as in :func:`design_share`, with ``n - H`` degrees of
+    freedom and the effective sample size capped at the stations that
+    answered.
+
+    Parameters
+    ----------
+    totals : StratumTotals
+        The per-stratum weighted totals.
+    confidence : float
+        Confidence level, in (0, 1).
+
+    Returns
+    -------
+    tuple of DesignShare
+        One per attribute; ``method`` is ``"korn-graubard"``. An attribute
+        whose question nobody answered gets share 0 and the interval [0, 1].
+
+    Raises
+    ------
+    ValueError
+        For mismatched shapes or a confidence outside (0, 1).
+
+    Notes
+    -----
+    When every station answered (``x = 1``) this equals :func:`design_share`
+    on the station-level flags with the same weights and frame sizes.
+
+    References
+    ----------
+    .. [1] Lohr, S. L. (2010). *Sampling: Design and Analysis*, 2nd ed.,
+       Brooks/Cole, sections 4.5 (ratio estimation in domains) and 9.1.
+    .. [2] Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*,
+       Wiley, doi:10.1002/9780470580066, sections 2.2 and 2.3.1.
+    .. [3] Korn, E. L., Graubard, B. I. (1998). Confidence intervals for
+       proportions with small expected number of positive counts estimated
+       from survey data. *Survey Methodology* 24(2), 193-201.
+    """
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"confidence must lie strictly between 0 and 1, got {confidence}")
+    wy, w2y, wx, w2x = (
+        np.asarray(values, dtype=np.float64)
+        for values in (
+            totals.weighted_hits,
+            totals.squared_weighted_hits,
+            totals.weighted_base,
+            totals.squared_weighted_base,
+        )
+    )
+    reporting = np.asarray(totals.reporting, dtype=np.float64)
+    if not wy.shape == w2y.shape == wx.shape == w2x.shape or wy.shape[0] != reporting.size:
+        raise ValueError("the totals must all have shape (strata, attributes)")
+    variance, ratio = _domain_variance(reporting, totals.frame_sizes, wy, w2y, wx, w2x)
+    degrees = int(reporting.sum()) - int(np.count_nonzero(reporting))
+    return tuple(
+        _domain_share(int(hits), int(base), float(r), float(v), degrees, confidence)
+        for hits, base, r, v in zip(totals.hits, totals.base, ratio, variance, strict=True)
+    )
+
+
+def _domain_variance(
+    reporting: NDArray[np.float64],
+    frame_sizes: NDArray[np.float64] | None,
+    wy: NDArray[np.float64],
+    w2y: NDArray[np.float64],
+    wx: NDArray[np.float64],
+    w2x: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    total_x = wx.sum(axis=0)
+    defined = total_x > 0
+    safe_x = np.where(defined, total_x, 1.0)
+    ratio = np.where(defined, wy.sum(axis=0) / safe_x, 0.0)
+    sum_squares = (w2y - 2.0 * ratio * w2y + ratio**2 * w2x) / safe_x**2
+    sums = (wy - ratio * wx) / safe_x
+    count = reporting[:, None]
+    several = count > 1
+    within = np.where(
+        several,
+        count / np.where(several, count - 1, 1.0) * (sum_squares - sums**2 / np.maximum(count, 1)),
+        sum_squares,
+    )
+    fractions = np.zeros_like(reporting) if frame_sizes is None else reporting / frame_sizes
+    variance = ((1.0 - fractions)[:, None] * np.maximum(within, 0.0)).sum(axis=0)
+    return np.where(defined, variance, 0.0), ratio
+
+
+def _domain_share(
+    hits: int, base: int, ratio: float, variance: float, degrees: int, confidence: float
+) -> DesignShare:
+    share = float(np.clip(ratio, 0.0, 1.0))
+    if base == 0:
+        low, high = 0.0, 1.0
+    else:
+        low, high = _korn_graubard_interval(share, variance, base, degrees, confidence)
+    binomial = share * (1.0 - share) / base if base else 0.0
+    return DesignShare(
+        count=hits,
+        base=base,
+        share=share,
+        standard_error=float(np.sqrt(variance)),
+        low=low,
+        high=high,
+        confidence=confidence,
+        method="korn-graubard",
+        design_effect=variance / binomial if binomial > 0 else None,
+    )

@@ -4,6 +4,7 @@ from django.db import transaction
 from pollwatch.demo.country import ELECTION_SLUG, MISSION_SLUG, build_country
 from pollwatch.demo.deployment import build_demo_deployment
 from pollwatch.demo.election_day import simulate_election_day
+from pollwatch.demo.pvt import simulate_pvt
 from pollwatch.demo.users import ensure_demo_users
 from pollwatch.missions.models import Mission
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
                 build_demo_deployment(mission, options["seed"])
             self.stdout.write("Simulating election day...")
             reports = simulate_election_day(mission, options["seed"])
+            simulate_pvt(mission, options["seed"])
             self.stdout.write(f"{reports} reports received from the field.")
         else:
             self.stdout.write(f"The demo election {ELECTION_SLUG} exists already; reusing it.")

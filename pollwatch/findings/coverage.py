@@ -1,0 +1,195 @@
+"""Coverage by area, opening-time distributions, the incident feed and the choropleth map.
+
+The map is drawn on the server as inline SVG from the GeoJSON the mission
+uploaded (equirectangular projection scaled by the cosine of the middle
+latitude), so it works offline and needs no script or tile server; each
+area is shaded by the share of its stations observed. Without boundaries the
+same figures are shown as a table.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Substr
+
+from pollwatch.findings.figures import Scope, chosen_reports
+from pollwatch.intake.models import Submission
+from pollwatch.registry.models import Area, PollingStation
+
+MAP_WIDTH = 640
+MAP_HEIGHT = 420
+SHADES = ("#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d")
+
+
+@dataclass(frozen=True, slots=True)
+class AreaCoverage:
+    area: Area
+    stations: int
+    observed: int
+
+    @property
+    def share(self) -> float:
+        return self.observed / self.stations if self.stations else 0.0
+
+
+def shown_areas(mission, parent: Area | None) -> list[Area]:
+    """The areas a coverage table lists: the children of ``parent``, or the top level."""
+    areas = Area.objects.filter(election=mission.election)
+    return list(areas.filter(parent=parent) if parent is not None else areas.filter(level=0))
+
+
+def area_coverage(scope: Scope, areas: list[Area]) -> list[AreaCoverage]:
+    """Stations and observed stations per area: two queries grouped by the stations' areas.
+
+    A station lies in exactly one area, so distinct counts per area add up
+    to each shown area's count over the areas below it.
+    """
+    if not areas:
+        return []
+    stations = (
+        PollingStation.objects.filter(election=scope.mission.election)
+        .values_list("area__path")
+        .order_by()
+        .annotate(count=Count("pk"))
+    )
+    observed = (
+        PollingStation.objects.filter(pk__in=scope.submissions().order_by().values("station_id"))
+        .values_list("area__path")
+        .order_by()
+        .annotate(count=Count("pk"))
+    )
+    return [
+        AreaCoverage(area, _within(stations, area.path), _within(observed, area.path))
+        for area in areas
+    ]
+
+
+def _within(counts, path: str) -> int:
+    return sum(count for area_path, count in counts if area_path.startswith(path))
+
+
+@dataclass(frozen=True, slots=True)
+class TimeBin:
+    start: str
+    count: int
+    cumulative: float
+
+
+def time_distribution(scope: Scope, form_code: str, question: str) -> list[TimeBin]:
+    """Answers to a clock-time question in quarter-hour bins, with the cumulative share.
+
+    Clock times are never averaged: the distribution and its cumulative share
+    ("opened by 07:15 at 83% of stations") are what can be read from them.
+    """
+    chosen = chosen_reports(scope, form_code).values("id")
+    rows = (
+        Submission.objects.filter(id__in=chosen)
+        .annotate(clock=KeyTextTransform(question, "answers"))
+        .exclude(clock=None)
+        .annotate(
+            hour=Substr("clock", 1, 2),
+            quarter=Cast(Substr("clock", 4, 2), IntegerField()) / 15,
+        )
+        .values_list("hour", "quarter")
+        .order_by("hour", "quarter")
+        .annotate(count=Count("id"))
+    )
+    rows = list(rows)
+    total = sum(row[2] for row in rows)
+    bins, running = [], 0
+    for hour, quarter, count in rows:
+        running += count
+        bins.append(TimeBin(f"{hour}:{quarter * 15:02d}", count, running / total))
+    return bins
+
+
+def incident_feed(scope: Scope, limit: int = 20):
+    """The latest reports with a critical alert, newest first."""
+    return (
+        scope.submissions()
+        .exclude(alerts=[])
+        .select_related("station", "team", "form_version__form")
+        .order_by("-received_at", "-id")[:limit]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MapShape:
+    code: str
+    name: str
+    path: str
+    fill: str
+    share: float | None
+
+
+def choropleth(geojson: dict, coverage: list[AreaCoverage]) -> list[MapShape]:
+    """SVG paths of the GeoJSON features, shaded by the share of stations observed."""
+    by_code = {item.area.code: item for item in coverage}
+    features = [
+        feature
+        for feature in geojson.get("features", [])
+        if (feature.get("geometry") or {}).get("type") in ("Polygon", "MultiPolygon")
+    ]
+    rings = [list(_rings(feature["geometry"])) for feature in features]
+    points = [point for shape in rings for ring in shape for point in ring]
+    if not points:
+        return []
+    project = _projection(points)
+    shapes = []
+    for feature, shape in zip(features, rings, strict=True):
+        properties = feature.get("properties") or {}
+        code = str(properties.get("code", ""))
+        item = by_code.get(code)
+        share = item.share if item is not None else None
+        path = " ".join(
+            "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in map(project, ring)) + " Z"
+            for ring in shape
+        )
+        shapes.append(
+            MapShape(
+                code=code,
+                name=str(properties.get("name") or (item.area.name if item else code)),
+                path=path,
+                fill=_shade(share),
+                share=share,
+            )
+        )
+    return shapes
+
+
+def _rings(geometry: dict) -> Iterator[list[tuple[float, float]]]:
+    polygons = (
+        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    )
+    for polygon in polygons:
+        for ring in polygon:
+            yield [(float(point[0]), float(point[1])) for point in ring]
+
+
+def _projection(points):
+    longitudes = [p[0] for p in points]
+    latitudes = [p[1] for p in points]
+    west, east, south, north = min(longitudes), max(longitudes), min(latitudes), max(latitudes)
+    stretch = math.cos(math.radians((south + north) / 2))
+    width = max((east - west) * stretch, 1e-9)
+    height = max(north - south, 1e-9)
+    scale = min((MAP_WIDTH - 20) / width, (MAP_HEIGHT - 20) / height)
+
+    def project(point):
+        return (
+            10 + (point[0] - west) * stretch * scale,
+            10 + (north - point[1]) * scale,
+        )
+
+    return project
+
+
+def _shade(share: float | None) -> str:
+    if share is None:
+        return "#dddddd"
+    return SHADES[min(int(share * len(SHADES)), len(SHADES) - 1)]

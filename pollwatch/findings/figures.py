@@ -1,0 +1,462 @@
+"""Findings as figures a statement can quote: shares of stations with their base and interval.
+
+The stable entry points are :func:`question_share` and :func:`assessment_figure`;
+both return a :class:`ShareFigure`. The dashboard reads every question of a
+form at once with :func:`form_figures`, through the same queries, so a figure
+on the dashboard and the same figure in a statement are always equal.
+
+One report per station and phase
+--------------------------------
+A station may have several reports of the same form (a second visit, a
+corrected resend). Figures count each station once, by its **latest received
+report that was not rejected** (ties broken by the higher id), among the
+reports that pass the filters (area, team, time). Rejected reports never
+count; reports received, accepted or flagged all do.
+
+Design
+------
+When the mission's current deployment plan is random, each station's stratum
+and weight come from the plan's sampled stations; the weights are adjusted
+for non-response within each stratum (so that the responding stations stand
+for the stratum's estimated size) and the interval follows the design
+(:func:`pollwatch.stats.proportions.domain_shares`: Taylor linearisation,
+Korn-Graubard interval). Reports from stations outside the plan are left out
+of such figures and counted in ``outside_sample``. When there is no current
+random plan, every observed station counts once and no interval is given:
+the share describes only the stations observed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db.models import F, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
+
+from pollwatch.deployment.models import DeploymentPlan, SampledStation
+from pollwatch.findings import answer_store, answers
+from pollwatch.forms.models import FormVersion
+from pollwatch.intake.models import Submission
+from pollwatch.statements.wording import format_count, format_percent, russian_plural
+from pollwatch.stats.proportions import domain_shares
+
+CONFIDENCE = 0.95
+CHOICE_TYPES = ("yes_no", "single_choice", "multiple_choice")
+PHASE_FORMS = {
+    "opening": "opening",
+    "voting": "voting",
+    "counting": "closing_counting",
+    "tabulation": "tabulation",
+}
+SELECTION_RULE = (
+    "Each station counts once per form: its latest received report that was not rejected."
+)
+
+
+class FindingsError(Exception):
+    """A figure that cannot be computed as asked (unknown form or question)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShareFigure:
+    """A share of observed polling stations, as a statement quotes it.
+
+    Attributes
+    ----------
+    count : int
+        Stations whose chosen report gives one of the values.
+    base : int
+        Stations whose chosen report answered the question.
+    share : float
+        The share, a fraction: weighted by the design when ``is_random``,
+        otherwise ``count / base``.
+    low, high : float or None
+        The interval at ``confidence``; None when the stations were not drawn
+        at random (no interval for the country can be claimed).
+    confidence : float
+        Confidence level of the interval.
+    is_random : bool
+        Whether the stations were drawn at random by the current plan.
+    outside_sample : int
+        Stations with a report that are not in the random plan, left out.
+    """
+
+    count: int
+    base: int
+    share: float
+    low: float | None
+    high: float | None
+    confidence: float
+    is_random: bool
+    outside_sample: int = 0
+
+    @property
+    def share_pct(self) -> float:
+        return 100.0 * self.share
+
+    @property
+    def low_pct(self) -> float | None:
+        return None if self.low is None else 100.0 * self.low
+
+    @property
+    def high_pct(self) -> float | None:
+        return None if self.high is None else 100.0 * self.high
+
+    def sentence(self, language: str = "en") -> str:
+        """``in 4% (95% CI 2–7%) of 412 polling stations observed``, or the not-random wording."""
+        if language not in ("en", "ru"):
+            raise ValueError(f"unknown language {language!r}; valid languages: en, ru")
+        share = percent(self.share, language)
+        base = format_count(self.base, language)
+        if language == "ru":
+            stations = russian_plural(
+                self.base,
+                "наблюдавшегося участка",
+                "наблюдавшихся участков",
+                "наблюдавшихся участков",
+            )
+            if not self.is_random or self.low is None or self.high is None:
+                return (
+                    f"на {share} из {base} {stations} (участки выбраны не случайно: "
+                    "доля описывает только их, а не страну в целом)"
+                )
+            level = format_percent(100 * self.confidence, language, 0)
+            interval = f"{percent(self.low, language, sign=False)}–{percent(self.high, language)}"
+            return f"на {share} ({level}% ДИ {interval}) из {base} {stations}"
+        noun = "polling station" if self.base == 1 else "polling stations"
+        if not self.is_random or self.low is None or self.high is None:
+            return (
+                f"in {share} of the {base} {noun} observed (not drawn at random: "
+                "the share describes only these stations, not the country)"
+            )
+        level = format_percent(100 * self.confidence, language, 0)
+        interval = f"{percent(self.low, language, sign=False)}–{percent(self.high, language)}"
+        return f"in {share} ({level}% CI {interval}) of {base} {noun} observed"
+
+
+def percent(value: float, language: str = "en", *, sign: bool = True) -> str:
+    """Whole percent, or one decimal below 1% (``0.4%``) so that a rare event is not shown as 0."""
+    hundred = 100.0 * value
+    decimals = 1 if 0 < hundred < 1 else 0
+    text = format_percent(hundred, language, decimals)
+    return f"{text}%" if sign else text
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Which reports a figure is computed from.
+
+    ``areas`` restricts to stations in those areas (and below): the area
+    filter, and a coordinator's own areas. ``since`` and ``until`` bound the
+    time a report was received.
+    """
+
+    mission: object
+    phase: str | None = None
+    areas: tuple = ()
+    team_id: int | None = None
+    since: datetime.datetime | None = None
+    until: datetime.datetime | None = None
+
+    def submissions(self, form_code: str | None = None) -> QuerySet[Submission]:
+        reports = Submission.objects.filter(mission=self.mission).exclude(
+            status=Submission.Status.REJECTED
+        )
+        if form_code is not None:
+            reports = reports.filter(form_version__form__code=form_code)
+        if self.phase:
+            reports = reports.filter(phase=self.phase)
+        if self.areas:
+            reports = reports.filter(station__in=_stations_in(self.areas))
+        if self.team_id:
+            reports = reports.filter(team_id=self.team_id)
+        if self.since:
+            reports = reports.filter(received_at__gte=self.since)
+        if self.until:
+            reports = reports.filter(received_at__lt=self.until)
+        return reports
+
+
+def _stations_in(areas):
+    from pollwatch.registry.models import PollingStation
+
+    return PollingStation.objects.in_areas(areas).values("pk")
+
+
+def chosen_reports(scope: Scope, form_code: str) -> QuerySet[Submission]:
+    """One report per station and phase: the latest received that was not rejected."""
+    ranked = scope.submissions(form_code).annotate(
+        pick=Window(
+            RowNumber(),
+            partition_by=[F("station_id"), F("phase")],
+            order_by=[F("received_at").desc(), F("id").desc()],
+        )
+    )
+    return ranked.filter(pick=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Design:
+    """The current random plan: its id and each stratum's estimated size."""
+
+    plan_id: int
+    stratum_sizes: dict[str, float] = field(default_factory=dict)
+
+
+def current_design(mission) -> Design | None:
+    """The design of the mission's current plan, or None when it is not random."""
+    plan = DeploymentPlan.objects.filter(mission=mission, is_current=True, is_random=True).first()
+    if plan is None:
+        return None
+    rows = (
+        SampledStation.objects.filter(plan=plan, is_reserve=False)
+        .values_list("stratum")
+        .order_by()
+        .annotate(size=Sum("weight"))
+    )
+    return Design(plan_id=plan.pk, stratum_sizes={stratum: float(size) for stratum, size in rows})
+
+
+@dataclass(frozen=True, slots=True)
+class ValueFigure:
+    """One answer value of one question with its figure."""
+
+    value: str
+    figure: ShareFigure
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionFigures:
+    """Every value of a choice question, with the stations that answered it."""
+
+    code: str
+    type: str
+    values: tuple[ValueFigure, ...]
+
+
+def question_share(
+    mission,
+    form_code: str,
+    question: str,
+    values: Sequence[str],
+    *,
+    phase: str | None = None,
+    area=None,
+    confidence: float = CONFIDENCE,
+) -> ShareFigure:
+    """Share of observed stations whose answer to ``question`` is one of ``values``.
+
+    For a multiple-choice question a station counts when any of ``values`` was
+    ticked. The base is the stations whose chosen report answered the question.
+    """
+    scope = Scope(mission=mission, phase=phase, areas=(area,) if area is not None else ())
+    return scoped_share(scope, form_code, question, values, confidence)
+
+
+def scoped_share(
+    scope: Scope,
+    form_code: str,
+    question: str,
+    values: Sequence[str],
+    confidence: float = CONFIDENCE,
+) -> ShareFigure:
+    """:func:`question_share` for any :class:`Scope` (team, time and several areas)."""
+    hits = {question: tuple(str(value) for value in values)}
+    return _figures(scope, form_code, hits, confidence)[(question, "__hit__")]
+
+
+def assessment_figure(
+    mission,
+    phase: str,
+    values: Sequence[str] = ("bad", "very_bad"),
+    *,
+    form_code: str | None = None,
+    area=None,
+    confidence: float = CONFIDENCE,
+) -> ShareFigure:
+    """Share of stations whose overall assessment of ``phase`` is one of ``values``.
+
+    The form is the standard checklist of the phase (``voting`` for voting,
+    ``closing_counting`` for counting...) unless ``form_code`` is given; its
+    question marked ``assessment`` is the one read.
+    """
+    code = form_code or PHASE_FORMS.get(phase)
+    if code is None:
+        raise FindingsError(f"no checklist is known for phase {phase!r}; name the form")
+    question = assessment_question(code)
+    return question_share(
+        mission, code, question, values, phase=phase, area=area, confidence=confidence
+    )
+
+
+def form_questions(form_code: str) -> list[dict]:
+    """The questions of the newest version of a form, as in its definition."""
+    version = FormVersion.objects.filter(form__code=form_code).order_by("-version").first()
+    if version is None:
+        raise FindingsError(f"no form {form_code!r}")
+    return [q for s in version.definition.get("sections", []) for q in s.get("questions", [])]
+
+
+def assessment_question(form_code: str) -> str:
+    for question in form_questions(form_code):
+        if question.get("assessment"):
+            return question["code"]
+    raise FindingsError(f"form {form_code!r} has no overall assessment question")
+
+
+def form_figures(
+    scope: Scope, form_code: str, confidence: float = CONFIDENCE
+) -> list[QuestionFigures]:
+    """Every value of every choice question of a form, in the form's order."""
+    questions = [q for q in form_questions(form_code) if q["type"] in CHOICE_TYPES]
+    figures = _figures(scope, form_code, {q["code"]: None for q in questions}, confidence)
+    by_question: dict[str, list[ValueFigure]] = {}
+    for (code, value), figure in figures.items():
+        by_question.setdefault(code, []).append(ValueFigure(value, figure))
+    return [
+        QuestionFigures(
+            code=q["code"],
+            type=q["type"],
+            values=tuple(sorted(by_question.get(q["code"], []), key=lambda v: -v.figure.count)),
+        )
+        for q in questions
+    ]
+
+
+def _figures(
+    scope: Scope,
+    form_code: str,
+    hits: dict[str, tuple[str, ...] | None],
+    confidence: float,
+) -> dict[tuple[str, str], ShareFigure]:
+    """Figures keyed by (question, value); a question with given values gets ``__hit__``."""
+    if not hits:
+        return {}
+    design = current_design(scope.mission)
+    columns = _columns(form_code, hits)
+    encoded = _encoded(scope, form_code, columns, design)
+    found = answers.attributes(columns)
+    sizes = design.stratum_sizes if design is not None else None
+    totals = answers.stratum_totals(encoded, found, sizes)
+    outside = int((~encoded.in_sample).sum()) if design is not None else 0
+    if design is not None and totals.reporting.size:
+        shares = domain_shares(totals, confidence)
+        return {
+            (a.question, a.value): ShareFigure(
+                s.count, s.base, s.share, s.low, s.high, confidence, True, outside
+            )
+            for a, s in zip(found, shares, strict=True)
+        }
+    return {
+        (a.question, a.value): _observed(
+            int(count), int(base), design is not None, confidence, outside
+        )
+        for a, count, base in zip(found, totals.hits, totals.base, strict=True)
+    }
+
+
+def _observed(count: int, base: int, is_random: bool, confidence: float, outside: int):
+    share = count / base if base else 0.0
+    return ShareFigure(count, base, share, None, None, confidence, is_random, outside)
+
+
+def _columns(form_code: str, hits: dict[str, tuple[str, ...] | None]) -> list[answers.Column]:
+    """The encoding's columns: a flag for a question with given values, else its choices."""
+    known = {q["code"]: q for q in form_questions(form_code)}
+    choices = _choice_codes(form_code)
+    columns = []
+    for code, values in hits.items():
+        question = known.get(code, {"type": "single_choice"})
+        multiple = question["type"] == "multiple_choice"
+        if values is not None:
+            columns.append(answers.Column(code, tuple(values), True, multiple, "__hit__"))
+        elif multiple:
+            columns += [
+                answers.Column(code, (value,), True, True, value) for value in choices.get(code, ())
+            ]
+        else:
+            columns.append(answers.Column(code, choices.get(code, ()), False, False))
+    return columns
+
+
+def _choice_codes(form_code: str) -> dict[str, tuple[str, ...]]:
+    version = FormVersion.objects.filter(form__code=form_code).order_by("-version").first()
+    if version is None:
+        return {}
+    lists = version.definition.get("choice_lists", {})
+    codes = {}
+    for question in form_questions(form_code):
+        if question["type"] == "yes_no":
+            codes[question["code"]] = ("yes", "no")
+        elif question.get("choices"):
+            codes[question["code"]] = tuple(c["code"] for c in lists.get(question["choices"], []))
+    return codes
+
+
+def _encoded(scope: Scope, form_code: str, columns, design: Design | None):
+    """The chosen reports' encoded answers with their strata and weights."""
+    stored = answer_store.encoded_rows(scope.mission.pk, form_code, columns)
+    counted = np.flatnonzero(_candidates(scope, form_code, stored.ids))
+    chosen = counted[
+        answers.latest_per_station(
+            stored.ids[counted], stored.stations[counted], stored.received[counted]
+        )
+    ]
+    sampled = answer_store.sampled_stations(design.plan_id) if design is not None else None
+    return answers.with_design(
+        stored.ids[chosen], stored.stations[chosen], stored.matrix[chosen], sampled
+    )
+
+
+def _candidates(scope: Scope, form_code: str, ids: np.ndarray) -> np.ndarray:
+    """Which stored reports pass the scope: not rejected, and inside every filter."""
+    unfiltered = not (scope.phase or scope.areas or scope.team_id or scope.since or scope.until)
+    if unfiltered:
+        rejected = Submission.objects.filter(
+            mission=scope.mission,
+            form_version__form__code=form_code,
+            status=Submission.Status.REJECTED,
+        ).values_list("id", flat=True)
+        return ~np.isin(ids, np.fromiter(rejected, dtype=np.int64))
+    wanted = scope.submissions(form_code).order_by().values_list("id", flat=True)
+    return np.isin(ids, np.fromiter(wanted, dtype=np.int64))
+
+
+def reports_behind(
+    scope: Scope, form_code: str, question: str, values: Sequence[str] = ()
+) -> list[int]:
+    """Ids of the chosen reports counted in a figure: answering ``question`` with ``values``.
+
+    A report counts when its answer is one of ``values``; with no values, every
+    chosen report that answered the question (the base). With a random plan,
+    only reports from stations in the plan count, as in the figure.
+    """
+    design = current_design(scope.mission)
+    multiple = any(
+        q["code"] == question and q["type"] == "multiple_choice" for q in form_questions(form_code)
+    )
+    column = answers.Column(question, tuple(values) or ("",), True, multiple, "__hit__")
+    encoded = _encoded(scope, form_code, [column], design)
+    counted = encoded.in_sample if design is not None else np.ones(len(encoded.ids), bool)
+    if values:
+        wanted = encoded.matrix[:, 0] == answers.HIT
+    else:
+        wanted = encoded.matrix[:, 0] != answers.UNANSWERED
+    return encoded.ids[counted & wanted].tolist()
+
+
+def form_figures_for(
+    scope: Scope, form_code: str, question: str, confidence: float = CONFIDENCE
+) -> QuestionFigures:
+    """Every value of one choice question (see :func:`form_figures`)."""
+    types = {q["code"]: q["type"] for q in form_questions(form_code)}
+    if question not in types:
+        raise FindingsError(f"form {form_code!r} has no question {question!r}")
+    found = _figures(scope, form_code, {question: None}, confidence)
+    values = [ValueFigure(value, figure) for (_code, value), figure in found.items()]
+    return QuestionFigures(
+        question, types[question], tuple(sorted(values, key=lambda v: -v.figure.count))
+    )

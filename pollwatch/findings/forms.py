@@ -1,0 +1,63 @@
+import json
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pollwatch.forms.definition import PHASES
+from pollwatch.registry.models import Area
+
+
+class FindingsFilterForm(forms.Form):
+    form = forms.ChoiceField(required=False, label=_("Form"))
+    area = forms.ModelChoiceField(queryset=Area.objects.none(), required=False, label=_("Area"))
+    phase = forms.ChoiceField(
+        choices=[("", _("any"))] + [(p, p) for p in PHASES], required=False, label=_("Phase")
+    )
+    team = forms.ChoiceField(required=False, label=_("Team"))
+    since = forms.DateTimeField(
+        required=False,
+        label=_("Received from"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    until = forms.DateTimeField(
+        required=False,
+        label=_("Received before"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+    def __init__(self, data, *, mission, form_codes):
+        super().__init__(data)
+        self.fields["form"].choices = [(code, code) for code in form_codes]
+        self.fields["area"].queryset = Area.objects.filter(election=mission.election, level__lte=1)
+        self.fields["team"].choices = [("", _("any"))] + [
+            (str(team.pk), team.code) for team in mission.teams.all()
+        ]
+
+
+class OfficialResultsForm(forms.Form):
+    file = forms.FileField(
+        label=_("Official results (CSV or XLSX)"),
+        help_text=_(
+            "Per station: columns station, registered, ballots_issued, valid and one per option "
+            "code. National totals: columns figure and value."
+        ),
+    )
+
+
+class BoundariesForm(forms.Form):
+    file = forms.FileField(
+        label=_("Area boundaries (GeoJSON)"),
+        help_text=_("A FeatureCollection whose features carry the area's code in properties.code."),
+    )
+
+    def clean_file(self):
+        raw = self.cleaned_data["file"].read()
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise forms.ValidationError(
+                _("not a GeoJSON file: %(error)s") % {"error": error}
+            ) from None
+        if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+            raise forms.ValidationError(_("the file must hold a GeoJSON FeatureCollection"))
+        return data

@@ -1,0 +1,264 @@
+"""The parallel vote tabulation in the application: estimates, completeness, comparison.
+
+Reports are PVT form 2 submissions from the stations of the mission's PVT
+sample (or, without one, of its current random deployment plan), one per
+station by the rule of :mod:`pollwatch.findings.figures` (latest received,
+not rejected). Their figures are read in one query into numpy arrays and
+passed to :func:`pollwatch.stats.pvt.estimate_shares` and
+:func:`pollwatch.stats.pvt.estimate_turnout` (stratified ratio estimator,
+Taylor linearisation within strata; see ``docs/pvt.md``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import IntegerField, Sum, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
+
+from pollwatch.deployment.models import DeploymentPlan, SampledStation
+from pollwatch.findings.figures import Scope, chosen_reports
+from pollwatch.findings.models import OfficialResults, OfficialStationResult, PVTSample, PVTStation
+from pollwatch.findings.services import option_codes
+from pollwatch.stats.pvt import (
+    PVTEstimate,
+    RatioEstimate,
+    StratumCompleteness,
+    estimate_shares,
+    estimate_turnout,
+    stratum_completeness,
+)
+
+PVT_FORM = "pvt_form2"
+FIGURES = ("registered", "ballots_issued", "valid")
+
+
+@dataclass(frozen=True, slots=True)
+class PVTDesign:
+    """Where each sampled station's stratum comes from, and the strata's sizes."""
+
+    source: str
+    stations: np.ndarray
+    strata: np.ndarray
+    stratum_sizes: dict[str, int]
+    expected: dict[str, int]
+
+    def strata_of(self, station_ids: np.ndarray) -> np.ndarray:
+        """Stratum of each of ``station_ids`` (all in the sample)."""
+        return self.strata[np.searchsorted(self.stations, station_ids)]
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """An official share against the PVT interval."""
+
+    option: str
+    name: str
+    official: float
+    estimate: RatioEstimate
+    inside_95: bool
+    inside_99: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Mismatch:
+    """A figure where the official per-station result and the observers' copy differ."""
+
+    station_id: int
+    station_code: str
+    submission_id: int
+    figure: str
+    official: int
+    observed: int
+
+
+@dataclass(frozen=True, slots=True)
+class PVTResult:
+    options: tuple[tuple[str, str], ...]
+    design_source: str
+    reports: int
+    usable: int
+    left_out: int
+    estimate: PVTEstimate | None
+    turnout: RatioEstimate | None
+    completeness: tuple[StratumCompleteness, ...]
+    comparison: tuple[Comparison, ...]
+    official: OfficialResults | None
+
+
+def pvt_design(mission) -> PVTDesign | None:
+    """The PVT sample's strata and sizes, or those of the current random plan; None without."""
+    sample = PVTSample.objects.filter(mission=mission).first()
+    if sample is not None:
+        rows = PVTStation.objects.filter(sample=sample).order_by("station_id")
+        stations, strata = _columns(rows.values_list("station_id", "stratum"))
+        return PVTDesign("pvt", stations, strata, dict(sample.stratum_sizes), _counts(strata))
+    plan = DeploymentPlan.objects.filter(mission=mission, is_current=True, is_random=True).first()
+    if plan is None:
+        return None
+    rows = SampledStation.objects.filter(plan=plan, is_reserve=False).order_by("station_id")
+    stations, strata = _columns(rows.values_list("station_id", "stratum"))
+    sizes = rows.values_list("stratum").order_by().annotate(size=Sum("weight"))
+    return PVTDesign("plan", stations, strata, {k: round(v) for k, v in sizes}, _counts(strata))
+
+
+def _columns(rows) -> tuple[np.ndarray, np.ndarray]:
+    stations, strata = zip(*rows, strict=True) if rows else ((), ())
+    return np.array(stations, dtype=np.int64), np.array(strata, dtype=str)
+
+
+def _counts(strata: np.ndarray) -> dict[str, int]:
+    labels, counts = np.unique(strata, return_counts=True)
+    return {str(label): int(count) for label, count in zip(labels, counts, strict=True)}
+
+
+def _as_int(name: str, column: str = "answers"):
+    """An integer from a JSON column, -1 when missing, cast in the database."""
+    return Coalesce(Cast(KeyTextTransform(name, column), IntegerField()), Value(-1))
+
+
+def observed_figures(
+    mission, codes: list[str], scope: Scope | None = None
+) -> dict[str, np.ndarray]:
+    """The chosen PVT form 2 reports as arrays: id, station, figures and votes per option.
+
+    A missing figure (no copy of the protocol) is -1.
+    """
+    scope = scope or Scope(mission=mission)
+    names = [*FIGURES, *(f"votes_{code}" for code in codes)]
+    rows = (
+        chosen_reports(scope, PVT_FORM)
+        .annotate(**{f"n_{name}": _as_int(name) for name in names})
+        .values_list("id", "station_id", *(f"n_{name}" for name in names))
+    )
+    data = np.array(list(rows), dtype=np.int64).reshape(-1, 2 + len(names))
+    return {
+        "id": data[:, 0],
+        "station": data[:, 1],
+        "figures": data[:, 2:5],
+        "votes": data[:, 5:],
+    }
+
+
+def pvt_estimate(mission, scope: Scope | None = None) -> PVTResult:
+    """Estimate turnout and every option's share from the reports received so far."""
+    options = tuple(option_codes(mission.election))
+    codes = [code for code, _name in options]
+    design = pvt_design(mission)
+    official = OfficialResults.objects.filter(mission=mission).first()
+    observed = observed_figures(mission, codes, scope)
+    empty = PVTResult(options, "", len(observed["id"]), 0, 0, None, None, (), (), official)
+    if design is None:
+        return empty
+    in_sample = np.isin(observed["station"], design.stations)
+    figures, votes = observed["figures"], observed["votes"]
+    usable = (
+        in_sample
+        & np.all(figures >= 0, axis=1)
+        & np.all(votes >= 0, axis=1)
+        & (votes.sum(axis=1) <= figures[:, 2])
+        & (figures[:, 1] <= figures[:, 0])
+    )
+    if not usable.any() or figures[usable, 2].sum() == 0:
+        return PVTResult(
+            options,
+            design.source,
+            len(usable),
+            0,
+            int((~usable).sum()),
+            None,
+            None,
+            stratum_completeness([], design.expected),
+            (),
+            official,
+        )
+    strata = design.strata_of(observed["station"][usable])
+    sizes = design.stratum_sizes or None
+    estimate = estimate_shares(
+        votes[usable], figures[usable, 2], codes, strata=strata, frame_sizes=sizes
+    )
+    turnout = estimate_turnout(
+        figures[usable, 1], figures[usable, 0], strata=strata, frame_sizes=sizes
+    )
+    return PVTResult(
+        options=options,
+        design_source=design.source,
+        reports=len(usable),
+        usable=int(usable.sum()),
+        left_out=int((~usable).sum()),
+        estimate=estimate,
+        turnout=turnout,
+        completeness=stratum_completeness(strata, design.expected),
+        comparison=_compare(estimate, official, options),
+        official=official,
+    )
+
+
+def _compare(estimate, official, options) -> tuple[Comparison, ...]:
+    if official is None or not official.totals.get("valid"):
+        return ()
+    valid = official.totals["valid"]
+    return tuple(
+        Comparison(
+            option=code,
+            name=name,
+            official=official.totals["votes"].get(code, 0) / valid,
+            estimate=estimate.share(code),
+            inside_95=estimate.share(code).contains(official.totals["votes"].get(code, 0) / valid),
+            inside_99=estimate.share(code).contains(
+                official.totals["votes"].get(code, 0) / valid, 0.99
+            ),
+        )
+        for code, name in options
+    )
+
+
+def mismatches(mission, results: OfficialResults | None = None) -> list[Mismatch]:
+    """Every figure where the official per-station result differs from the observers' copy.
+
+    Compared as arrays: the official rows and the chosen PVT form 2 reports
+    are aligned by station; only the differing cells become rows.
+    """
+    results = results or OfficialResults.objects.filter(mission=mission).first()
+    if results is None or results.kind != OfficialResults.Kind.STATIONS:
+        return []
+    codes = [code for code, _name in option_codes(mission.election)]
+    observed = observed_figures(mission, codes)
+    official = _official_arrays(results, codes)
+    common, at_observed, at_official = np.intersect1d(
+        observed["station"], official["station"], return_indices=True
+    )
+    seen = np.hstack([observed["figures"], observed["votes"]])[at_observed]
+    stated = official["values"][at_official]
+    differs = (seen != stated) & (seen >= 0)
+    rows, columns = np.nonzero(differs)
+    names = [*FIGURES, *(f"votes_{code}" for code in codes)]
+    station_codes = dict(
+        OfficialStationResult.objects.filter(
+            results=results, station_id__in=common[np.unique(rows)].tolist()
+        ).values_list("station_id", "station__code")
+    )
+    return [
+        Mismatch(
+            station_id=int(common[row]),
+            station_code=station_codes.get(int(common[row]), ""),
+            submission_id=int(observed["id"][at_observed[row]]),
+            figure=names[column],
+            official=int(stated[row, column]),
+            observed=int(seen[row, column]),
+        )
+        for row, column in zip(rows, columns, strict=True)
+    ]
+
+
+def _official_arrays(results: OfficialResults, codes: list[str]) -> dict[str, np.ndarray]:
+    votes = {f"v_{code}": _as_int(code, "votes") for code in codes}
+    rows = (
+        OfficialStationResult.objects.filter(results=results)
+        .annotate(**votes)
+        .values_list("station_id", *FIGURES, *votes)
+    )
+    data = np.array(list(rows), dtype=np.int64).reshape(-1, 1 + len(FIGURES) + len(codes))
+    return {"station": data[:, 0], "values": data[:, 1:]}

@@ -1,0 +1,252 @@
+"""Actions that change findings data: the PVT sample and official results imports."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from django.db import transaction
+
+from pollwatch.audit.services import log_action
+from pollwatch.findings.models import (
+    OfficialResults,
+    OfficialStationResult,
+    PVTSample,
+    PVTStation,
+)
+from pollwatch.lib.tabular import RowProblem, Table, TableRejected, read_table
+from pollwatch.registry.models import BallotOption, PollingStation
+
+STATION_FIGURES = ("registered", "ballots_issued", "valid")
+
+
+class OfficialResultsError(Exception):
+    """Official results that cannot be imported; ``problems`` says where and why."""
+
+    def __init__(self, problems: Sequence[RowProblem | str]):
+        self.problems = [str(problem) for problem in problems]
+        super().__init__("\n".join(self.problems))
+
+
+def option_codes(election) -> list[tuple[str, str]]:
+    """(code, name) of every ballot option, codes as PVT form 2 names them (``votes_<code>``)."""
+    options = BallotOption.objects.filter(contest__election=election).order_by(
+        "contest_id", "position"
+    )
+    return [(option.code.replace("-", "_"), option.name) for option in options]
+
+
+@transaction.atomic
+def create_pvt_sample(
+    mission,
+    stations: Sequence[PollingStation],
+    strata: Sequence[str],
+    stratum_sizes: Mapping[str, int],
+    *,
+    description: str,
+    seed: int | None = None,
+    actor=None,
+) -> PVTSample:
+    """Record the mission's PVT sample (replacing an earlier one) with each stratum's size."""
+    PVTSample.objects.filter(mission=mission).delete()
+    sample = PVTSample.objects.create(
+        mission=mission,
+        seed=seed,
+        description=description,
+        stratum_sizes={str(k): int(v) for k, v in stratum_sizes.items()},
+    )
+    PVTStation.objects.bulk_create(
+        PVTStation(sample=sample, station=station, stratum=str(stratum))
+        for station, stratum in zip(stations, strata, strict=True)
+    )
+    log_action(
+        "findings.pvt_sample_created",
+        actor=actor,
+        target=sample,
+        data={"stations": len(stations), "strata": len(stratum_sizes), "seed": seed},
+    )
+    return sample
+
+
+def import_official_results(mission, source, *, filename: str | None = None, actor=None):
+    """Import official results from a CSV or XLSX file.
+
+    Per station: a ``station`` column with the station code, the columns
+    ``registered``, ``ballots_issued``, ``valid`` and one column per ballot
+    option code. National totals: two columns ``figure`` and ``value``, with
+    one row for each of those figures and each option code.
+
+    Raises
+    ------
+    OfficialResultsError
+        Listing every problem with its line number; nothing is stored then.
+    """
+    name = filename or str(getattr(source, "name", "results.csv"))
+    try:
+        table = read_table(source, name)
+    except TableRejected as rejected:
+        raise OfficialResultsError(rejected.problems) from rejected
+    codes = [code for code, _name in option_codes(mission.election)]
+    if table.column_index("station") is not None:
+        return _import_stations(mission, table, codes, name, actor)
+    if table.column_index("figure") is not None and table.column_index("value") is not None:
+        return _import_national(mission, table, codes, name, actor)
+    raise OfficialResultsError(
+        [RowProblem(1, "expected a 'station' column (per station) or 'figure' and 'value' columns")]
+    )
+
+
+def _column_positions(table: Table, codes: Sequence[str]) -> list[int]:
+    missing = []
+    positions = []
+    for name in (*STATION_FIGURES, *codes):
+        position = table.column_index(name)
+        if position is None:
+            position = table.column_index(name.replace("_", "-"))
+        if position is None:
+            missing.append(name)
+        positions.append(position if position is not None else -1)
+    if missing:
+        raise OfficialResultsError([RowProblem(1, f"missing columns: {', '.join(missing)}")])
+    return positions
+
+
+def _import_stations(mission, table: Table, codes, name, actor) -> OfficialResults:
+    positions = _column_positions(table, codes)
+    station_at = table.column_index("station")
+    known = dict(PollingStation.objects.filter(election=mission.election).values_list("code", "pk"))
+    problems: list[RowProblem] = []
+    seen: set[str] = set()
+    rows = []
+    for line, cells in table.rows:
+        code = cells[station_at] if station_at < len(cells) else ""
+        figures = _whole_numbers(cells, positions)
+        reason = _row_problem(code, figures, known, seen, codes, positions, table.header)
+        if reason:
+            problems.append(RowProblem(line, reason))
+            continue
+        seen.add(code)
+        rows.append((known[code], figures))
+    if problems:
+        raise OfficialResultsError(problems)
+    if not rows:
+        raise OfficialResultsError([RowProblem(1, "the file has no stations")])
+    figures = np.array([row[1] for row in rows], dtype=np.int64)
+    totals = _totals_dict(figures.sum(axis=0), codes)
+    with transaction.atomic():
+        results = OfficialResults.objects.create(
+            mission=mission,
+            kind=OfficialResults.Kind.STATIONS,
+            source=name,
+            totals=totals,
+            imported_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        OfficialStationResult.objects.bulk_create(
+            OfficialStationResult(
+                results=results,
+                station_id=station_id,
+                registered=values[0],
+                ballots_issued=values[1],
+                valid=values[2],
+                votes=dict(zip(codes, values[3:], strict=True)),
+            )
+            for station_id, values in rows
+        )
+        log_action(
+            "findings.official_results_imported",
+            actor=actor,
+            target=results,
+            data={"kind": results.kind, "stations": len(rows), "source": name},
+        )
+    return results
+
+
+def _whole_numbers(cells: list[str], positions: list[int]) -> list[int | None]:
+    values: list[int | None] = []
+    for position in positions:
+        text = (
+            cells[position].replace(" ", "").replace("\u00a0", "") if position < len(cells) else ""
+        )
+        values.append(int(text) if text.isdigit() else None)
+    return values
+
+
+def _row_problem(code, figures, known, seen, codes, positions, header) -> str:
+    if not code:
+        return "no station code"
+    if code not in known:
+        return f"no polling station with code {code!r} in this election"
+    if code in seen:
+        return f"station {code!r} appears twice"
+    bad = [header[p] for p, value in zip(positions, figures, strict=True) if value is None]
+    if bad:
+        return f"not a whole number: {', '.join(bad)}"
+    registered, issued, valid, *votes = figures
+    if sum(votes) != valid:
+        return f"votes for the options add up to {sum(votes)}, not to the valid ballots ({valid})"
+    if valid > issued or issued > registered:
+        return "valid ballots, ballots issued and registered voters are not in order"
+    return ""
+
+
+def _totals_dict(values, codes) -> dict:
+    registered, issued, valid, *votes = (int(value) for value in values)
+    return {
+        "registered": registered,
+        "ballots_issued": issued,
+        "valid": valid,
+        "votes": dict(zip(codes, votes, strict=True)),
+    }
+
+
+def _import_national(mission, table: Table, codes, name, actor) -> OfficialResults:
+    figure_at, value_at = table.column_index("figure"), table.column_index("value")
+    found: dict[str, int] = {}
+    problems = []
+    for line, cells in table.rows:
+        figure = cells[figure_at].replace("-", "_") if figure_at < len(cells) else ""
+        text = cells[value_at].replace(" ", "") if value_at < len(cells) else ""
+        if figure not in (*STATION_FIGURES, *codes):
+            problems.append(RowProblem(line, f"unknown figure {figure!r}"))
+        elif not text.isdigit():
+            problems.append(RowProblem(line, f"{figure}: not a whole number"))
+        else:
+            found[figure] = int(text)
+    missing = [figure for figure in (*STATION_FIGURES, *codes) if figure not in found]
+    if missing:
+        problems.append(RowProblem(1, f"missing figures: {', '.join(missing)}"))
+    if problems:
+        raise OfficialResultsError(problems)
+    totals = _totals_dict([found[figure] for figure in (*STATION_FIGURES, *codes)], codes)
+    with transaction.atomic():
+        results = OfficialResults.objects.create(
+            mission=mission,
+            kind=OfficialResults.Kind.NATIONAL,
+            source=name,
+            totals=totals,
+            imported_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        log_action(
+            "findings.official_results_imported",
+            actor=actor,
+            target=results,
+            data={"kind": results.kind, "source": name},
+        )
+    return results
+
+
+@transaction.atomic
+def save_area_boundaries(mission, geojson: dict, *, actor=None):
+    """Store (or replace) the mission's area outlines for the coverage map."""
+    from pollwatch.findings.models import AreaBoundaries
+
+    boundaries, _created = AreaBoundaries.objects.update_or_create(
+        mission=mission, defaults={"geojson": geojson}
+    )
+    log_action(
+        "findings.boundaries_uploaded",
+        actor=actor,
+        target=boundaries,
+        data={"features": len(geojson.get("features", []))},
+    )
+    return boundaries

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from pollwatch.findings import views
+
+app_name = "findings"
+urlpatterns = [
+    path("<slug:slug>/findings/", views.dashboard, name="dashboard"),
+    path("<slug:slug>/findings/incidents/", views.incidents, name="incidents"),
+    path("<slug:slug>/findings/reports/", views.reports, name="reports"),
+    path("<slug:slug>/findings/boundaries/", views.boundaries, name="boundaries"),
+    path(
+        "<slug:slug>/findings/<slug:form_code>/<slug:question>/",
+        views.question_by_area,
+        name="question",
+    ),
+    path("<slug:slug>/pvt/", views.pvt, name="pvt"),
+]

@@ -1,0 +1,444 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from pollwatch.findings import coverage, figures
+from pollwatch.findings.access import areas_for, can_import_results, can_read_pvt
+from pollwatch.findings.forms import BoundariesForm, FindingsFilterForm, OfficialResultsForm
+from pollwatch.findings.models import AreaBoundaries
+from pollwatch.findings.pvt import mismatches, pvt_estimate
+from pollwatch.findings.services import (
+    OfficialResultsError,
+    import_official_results,
+    save_area_boundaries,
+)
+from pollwatch.findings.tables import Table, find_table, table_download
+from pollwatch.forms.models import FormVersion
+from pollwatch.intake.models import Submission
+from pollwatch.lib.listing import page_of
+from pollwatch.missions.models import Mission
+
+ASSESSED_PHASES = ("opening", "voting", "counting")
+NEGATIVE = ("bad", "very_bad")
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    mission: Mission
+    filters: FindingsFilterForm
+    scope: figures.Scope
+    form_code: str
+    area: object
+    restricted: bool
+
+
+def _context(request, slug) -> Context:
+    mission = get_object_or_404(Mission, slug=slug)
+    reported = Submission.objects.filter(mission=mission, form_version=OuterRef("pk"))
+    codes = sorted(
+        set(FormVersion.objects.filter(Exists(reported)).values_list("form__code", flat=True))
+    )
+    filters = FindingsFilterForm(request.GET or None, mission=mission, form_codes=codes)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    area = data.get("area")
+    areas = areas_for(request.user, mission, area)
+    scope = figures.Scope(
+        mission=mission,
+        phase=data.get("phase") or None,
+        areas=areas,
+        team_id=int(data["team"]) if data.get("team") else None,
+        since=data.get("since"),
+        until=data.get("until"),
+    )
+    default = "voting" if "voting" in codes else (codes[0] if codes else "")
+    form_code = data.get("form") or default
+    return Context(mission, filters, scope, form_code, area, bool(areas) and area is None)
+
+
+def _labels(form_code: str) -> dict[str, str]:
+    language = (get_language() or "en")[:2]
+    return {
+        q["code"]: q["label"].get(language) or q["label"].get("en") or q["code"]
+        for q in figures.form_questions(form_code)
+    }
+
+
+def _question_table(questions, labels) -> Table:
+    rows = tuple(
+        (
+            labels.get(q.code, q.code),
+            v.value,
+            v.figure.count,
+            v.figure.base,
+            round(100 * v.figure.share, 1),
+            _bound(v.figure.low),
+            _bound(v.figure.high),
+        )
+        for q in questions
+        for v in q.values
+    )
+    header = (
+        "question",
+        "answer",
+        "stations",
+        "base",
+        "share_pct",
+        "ci95_low_pct",
+        "ci95_high_pct",
+    )
+    return Table("questions", _("Answers by question"), header, rows)
+
+
+def _bound(value: float | None):
+    return None if value is None else round(100 * value, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    phase: str
+    form_code: str
+    question: str
+    figure: figures.ShareFigure
+    text: str
+
+
+def _assessments(scope: figures.Scope) -> list[Assessment]:
+    language = (get_language() or "en")[:2]
+    language = language if language in ("en", "ru") else "en"
+    found = []
+    for phase in ASSESSED_PHASES:
+        form_code = figures.PHASE_FORMS[phase]
+        try:
+            question = figures.assessment_question(form_code)
+        except figures.FindingsError:
+            continue
+        figure = figures.scoped_share(scope, form_code, question, NEGATIVE)
+        if figure.base:
+            found.append(Assessment(phase, form_code, question, figure, figure.sentence(language)))
+    return found
+
+
+def _assessment_table(assessments) -> Table:
+    rows = tuple(
+        (
+            a.phase,
+            a.figure.count,
+            a.figure.base,
+            round(a.figure.share_pct, 1),
+            _bound(a.figure.low),
+            _bound(a.figure.high),
+            a.text,
+        )
+        for a in assessments
+    )
+    header = (
+        "phase",
+        "bad_or_very_bad",
+        "base",
+        "share_pct",
+        "ci95_low_pct",
+        "ci95_high_pct",
+        "statement",
+    )
+    return Table("assessments", _("Overall assessment"), header, rows)
+
+
+def _coverage_table(items) -> Table:
+    rows = tuple(
+        (item.area.code, item.area.name, item.stations, item.observed, round(100 * item.share, 1))
+        for item in items
+    )
+    header = ("area_code", "area", "stations", "observed", "observed_pct")
+    return Table("coverage", _("Coverage"), header, rows)
+
+
+def _time_table(bins) -> Table:
+    rows = tuple((b.start, b.count, round(100 * b.cumulative, 1)) for b in bins)
+    return Table("times", _("Times"), ("from", "stations", "cumulative_pct"), rows)
+
+
+def _time_question(form_code: str) -> str | None:
+    return next((q["code"] for q in figures.form_questions(form_code) if q["type"] == "time"), None)
+
+
+def dashboard(request, slug):
+    context = _context(request, slug)
+    scope, form_code = context.scope, context.form_code
+    questions = figures.form_figures(scope, form_code) if form_code else []
+    labels = _labels(form_code) if form_code else {}
+    assessments = _assessments(scope)
+    items = coverage.area_coverage(scope, coverage.shown_areas(context.mission, context.area))
+    time_question = _time_question(form_code) if form_code else None
+    bins = coverage.time_distribution(scope, form_code, time_question) if time_question else []
+    tables = [
+        _question_table(questions, labels),
+        _assessment_table(assessments),
+        _coverage_table(items),
+        _time_table(bins),
+    ]
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        table = find_table(tables, request.GET.get("table", ""))
+        if table is None:
+            raise Http404
+        return table_download(table, export)
+    boundaries = AreaBoundaries.objects.filter(mission=context.mission).first()
+    shapes = coverage.choropleth(boundaries.geojson, items) if boundaries else []
+    first = next((v.figure for q in questions for v in q.values), None)
+    return render(
+        request,
+        "findings/dashboard.html",
+        {
+            "c": context,
+            "mission": context.mission,
+            "questions": [(q, labels.get(q.code, q.code)) for q in questions],
+            "assessments": assessments,
+            "coverage": items,
+            "shapes": shapes,
+            "map_size": (coverage.MAP_WIDTH, coverage.MAP_HEIGHT),
+            "time_question": labels.get(time_question or "", ""),
+            "bins": bins,
+            "is_random": first.is_random
+            if first
+            else figures.current_design(context.mission) is not None,
+            "outside_sample": first.outside_sample if first else 0,
+            "rule": figures.SELECTION_RULE,
+            "query": _query_without(request, "export", "table"),
+            "can_upload": can_import_results(request.user),
+            "boundaries_form": BoundariesForm(),
+        },
+    )
+
+
+def _query_without(request, *names) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def incidents(request, slug):
+    context = _context(request, slug)
+    return render(
+        request,
+        "findings/_incidents.html",
+        {
+            "mission": context.mission,
+            "incidents": coverage.incident_feed(context.scope),
+            "query": _query_without(request),
+        },
+    )
+
+
+def question_by_area(request, slug, form_code, question):
+    context = _context(request, slug)
+    labels = _labels(form_code)
+    if question not in labels:
+        raise Http404
+    rows = []
+    shown = (
+        list(context.scope.areas)
+        if context.restricted
+        else coverage.shown_areas(context.mission, context.area)
+    )
+    for area in shown:
+        scope = figures.Scope(
+            mission=context.mission,
+            phase=context.scope.phase,
+            areas=(area,),
+            team_id=context.scope.team_id,
+            since=context.scope.since,
+            until=context.scope.until,
+        )
+        found = figures.form_figures_for(scope, form_code, question)
+        rows += [(area, value) for value in found.values]
+    table = Table(
+        "by_area",
+        labels[question],
+        (
+            "area_code",
+            "area",
+            "answer",
+            "stations",
+            "base",
+            "share_pct",
+            "ci95_low_pct",
+            "ci95_high_pct",
+        ),
+        tuple(
+            (
+                a.code,
+                a.name,
+                v.value,
+                v.figure.count,
+                v.figure.base,
+                round(100 * v.figure.share, 1),
+                _bound(v.figure.low),
+                _bound(v.figure.high),
+            )
+            for a, v in rows
+        ),
+    )
+    if request.GET.get("export") in ("csv", "xlsx"):
+        return table_download(table, request.GET["export"])
+    return render(
+        request,
+        "findings/question.html",
+        {
+            "c": context,
+            "mission": context.mission,
+            "form_code": form_code,
+            "question": question,
+            "label": labels[question],
+            "rows": rows,
+            "query": _query_without(request, "export", "table"),
+        },
+    )
+
+
+def reports(request, slug):
+    """Drill-down: the reports counted in one figure (one per station, by the rule)."""
+    context = _context(request, slug)
+    question = request.GET.get("question", "")
+    values = [value for value in request.GET.getlist("value") if value]
+    if not question:
+        raise Http404
+    ids = figures.reports_behind(context.scope, context.form_code, question, values)
+    submissions = (
+        Submission.objects.filter(id__in=ids)
+        .select_related("station", "team")
+        .order_by("station__code")
+    )
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        columns = ("id", "station__code", "received_at", "team__code", "status")
+        rows = tuple(
+            (pk, code, received.isoformat(), team or "", status)
+            for pk, code, received, team, status in submissions.values_list(*columns)
+        )
+        header = ("report_id", "station", "received_at", "team", "status")
+        return table_download(Table("reports", _("Reports"), header, rows), export)
+    return render(
+        request,
+        "findings/reports.html",
+        {
+            "c": context,
+            "mission": context.mission,
+            "question": question,
+            "values": values,
+            "count": len(ids),
+            "page": page_of(submissions, request),
+            "query": _query_without(request, "page", "export"),
+            "rule": figures.SELECTION_RULE,
+        },
+    )
+
+
+def boundaries(request, slug):
+    mission = get_object_or_404(Mission, slug=slug)
+    if request.method != "POST" or not can_import_results(request.user):
+        raise PermissionDenied
+    form = BoundariesForm(request.POST, request.FILES)
+    if form.is_valid():
+        save_area_boundaries(mission, form.cleaned_data["file"], actor=request.user)
+        messages.success(request, _("Area boundaries saved; the coverage map uses them."))
+    else:
+        messages.error(request, "; ".join(form.errors.get("file", [])))
+    return redirect("findings:dashboard", slug=slug)
+
+
+def _pvt_tables(result, found_mismatches) -> list[Table]:
+    estimates = ()
+    if result.estimate is not None:
+        estimates = tuple(
+            (
+                e.name,
+                round(100 * e.value, 2),
+                round(100 * e.margin_95, 2),
+                round(100 * e.margin_99, 2),
+            )
+            for e in (*result.estimate.shares, result.turnout)
+        )
+    return [
+        Table(
+            "pvt_estimates", _("Estimates"), ("figure", "pct", "moe95_pct", "moe99_pct"), estimates
+        ),
+        Table(
+            "pvt_completeness",
+            _("Completeness per stratum"),
+            ("stratum", "reported", "expected", "pct"),
+            tuple(
+                (c.stratum, c.reported, c.expected, round(100 * c.fraction, 1))
+                for c in result.completeness
+            ),
+        ),
+        Table(
+            "pvt_comparison",
+            _("Official results against the PVT"),
+            ("option", "official_pct", "pvt_pct", "inside_95", "inside_99"),
+            tuple(
+                (
+                    c.option,
+                    round(100 * c.official, 2),
+                    round(100 * c.estimate.value, 2),
+                    c.inside_95,
+                    c.inside_99,
+                )
+                for c in result.comparison
+            ),
+        ),
+        Table(
+            "pvt_mismatches",
+            _("Official per-station figures that differ from the observers' copy"),
+            ("station", "figure", "official", "observed", "report_id"),
+            tuple(
+                (m.station_code, m.figure, m.official, m.observed, m.submission_id)
+                for m in found_mismatches
+            ),
+        ),
+    ]
+
+
+def pvt(request, slug):
+    mission = get_object_or_404(Mission, slug=slug)
+    if not can_read_pvt(request.user):
+        raise PermissionDenied
+    form = OfficialResultsForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and can_import_results(request.user) and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            import_official_results(mission, upload, filename=upload.name, actor=request.user)
+        except OfficialResultsError as refused:
+            for problem in refused.problems[:20]:
+                form.add_error("file", problem)
+        else:
+            messages.success(request, _("Official results imported."))
+            return redirect("findings:pvt", slug=slug)
+    result = pvt_estimate(mission)
+    found = mismatches(mission, result.official)
+    tables = _pvt_tables(result, found)
+    if request.GET.get("export") in ("csv", "xlsx"):
+        table = find_table(tables, request.GET.get("table", ""))
+        if table is None:
+            raise Http404
+        return table_download(table, request.GET["export"])
+    template = "findings/_pvt_estimates.html" if request.htmx else "findings/pvt.html"
+    return render(
+        request,
+        template,
+        {
+            "mission": mission,
+            "estimates": tables[0],
+            "result": result,
+            "mismatches": found,
+            "form": form if can_import_results(request.user) else None,
+        },
+    )
