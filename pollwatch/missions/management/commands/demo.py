@@ -5,6 +5,7 @@ from pollwatch.demo.country import ELECTION_SLUG, MISSION_SLUG, build_country
 from pollwatch.demo.deployment import build_demo_deployment
 from pollwatch.demo.election_day import simulate_election_day
 from pollwatch.demo.pvt import simulate_pvt
+from pollwatch.demo.statement import build_demo_statement
 from pollwatch.demo.users import ensure_demo_users
 from pollwatch.missions.models import Mission
 
@@ -27,6 +28,8 @@ class Command(BaseCommand):
             reports = simulate_election_day(mission, options["seed"])
             simulate_pvt(mission, options["seed"])
             self.stdout.write(f"{reports} reports received from the field.")
+            build_demo_statement(mission)
+            self.stdout.write("Drafted the preliminary statement (its claim check flags a claim).")
         else:
             self.stdout.write(f"The demo election {ELECTION_SLUG} exists already; reusing it.")
         logins = ensure_demo_users(mission)
