@@ -71,7 +71,8 @@ CLAIM_PATTERNS: dict[ClaimKind, tuple[re.Pattern[str], ...]] = {
     ClaimKind.NO_VIOLATIONS: _patterns(
         rf"\bnot\s+(?:a\s+)?(?:single|one)\s+(?:\w+\s+){{0,2}}?{_EN_PROBLEM}",
         rf"\bno\s+(?:\w+\s+){{0,2}}?{_EN_PROBLEM}\b",
-        rf"\b(?:without|free\s+(?:of|from))\s+(?:any\s+)?(?:\w+\s+)?{_EN_PROBLEM}\b",
+        rf"\b(?:without|free\s+(?:of|from))\s+(?:any\s+|a\s+single\s+|a\s+)?(?:\w+\s+)?"
+        rf"{_EN_PROBLEM}\b",
         rf"\b(?:did|do|does|could|were|was)\s*(?:not|n't)\s+(?:\w+\s+){{0,2}}?"
         rf"(?:any|a\s+single)\s+(?:\w+\s+)?{_EN_PROBLEM}\b",
         rf"\b(?:absence|lack)\s+of\s+(?:any\s+)?(?:\w+\s+)?{_EN_PROBLEM}\b",

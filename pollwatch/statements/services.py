@@ -29,6 +29,7 @@ class RenderedStatement:
     figures: list[dict[str, Any]] = field(default_factory=list)
     coverage: MissionCoverage | None = None
     check: StatementCheck | None = None
+    problems: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -79,7 +80,11 @@ def render_version(version: StatementVersion) -> RenderedStatement:
     def resolve(reference: Reference) -> str:
         if reference.kind == "method":
             return method_paragraph(coverage, language)
-        figure = _figure(mission, reference)
+        try:
+            figure = _figure(mission, reference)
+        except StatementError as error:
+            rendered.problems.append(str(error))
+            return f"[{reference.raw}: figure unavailable]"
         rendered.figures.append({"reference": reference.raw, **asdict(figure)})
         return figure.sentence(language)
 
@@ -114,10 +119,13 @@ def publish(version: StatementVersion, *, actor, confirm_flags: bool = False) ->
     if version.status != StatementVersion.Status.DRAFT:
         raise StatementError("this version is published already")
     rendered = render_version(version)
+    if rendered.problems:
+        raise StatementError("some figures cannot be computed: " + "; ".join(rendered.problems))
     flagged = rendered.check.flagged if rendered.check else ()
     if flagged and not confirm_flags:
+        sentences = len({check.claim.sentence.text for check in flagged})
         raise StatementError(
-            f"the claim check flagged {len(flagged)} sentence(s); fix them or "
+            f"the claim check flagged {sentences} sentence(s); fix them or "
             "confirm that you publish them as they are"
         )
     data = {

@@ -53,12 +53,8 @@ def statement_detail(request, pk):
         else:
             messages.success(request, _("Draft saved."))
             return redirect(statement)
-    rendered, problem = None, ""
-    if draft is not None:
-        try:
-            rendered = render_version(draft)
-        except StatementError as error:
-            problem = str(error)
+    rendered = render_version(draft) if draft is not None else None
+    problem = "; ".join(rendered.problems) if rendered else ""
     return render(
         request,
         "statements/statement_detail.html",

@@ -25,6 +25,7 @@ CLAIMS_BY_KIND = [
     ("Not a single violation was recorded.", ClaimKind.NO_VIOLATIONS),
     ("No serious irregularities were observed.", ClaimKind.NO_VIOLATIONS),
     ("The vote was free from fraud.", ClaimKind.NO_VIOLATIONS),
+    ("Voting took place without a single violation.", ClaimKind.NO_VIOLATIONS),
     ("Observers did not see any violations.", ClaimKind.NO_VIOLATIONS),
     ("Voting was orderly in all polling stations.", ClaimKind.ALL_STATIONS),
     ("At every polling station the secrecy of the vote was respected.", ClaimKind.ALL_STATIONS),

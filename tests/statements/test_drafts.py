@@ -158,3 +158,12 @@ def test_check_page(client, analyst):
     result = response.context["result"]
     assert [c.supported for c in result.claims] == [False]
     assert any(c.name == "coverage_stated" for c in result.criteria)
+
+
+def test_a_figure_that_cannot_be_computed_is_shown_and_blocks_publishing(draft, administrator):
+    save_draft(draft, {"summary": "Seen {share:nosuchform.question=yes}."}, actor=administrator)
+    rendered = render_version(draft)
+    assert "figure unavailable" in rendered.sections["summary"]
+    assert rendered.problems and "nosuchform" in rendered.problems[0]
+    with pytest.raises(StatementError, match="some figures cannot be computed"):
+        publish(draft, actor=administrator, confirm_flags=True)
