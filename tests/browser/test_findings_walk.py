@@ -16,7 +16,8 @@ def test_findings_figure_drill_down_filter_and_export(page, administrator, setti
     call_command("demo", stations=300)
     log_in(page, administrator.username, PASSWORD)
     page.goto(f"/missions/{MISSION_SLUG}/findings/?form=voting")
-    expect(page.locator("#selection")).to_contain_text("not drawn at random")
+    expect(page.locator("#selection")).to_contain_text("drawn at random: shares are weighted")
+    expect(page.locator("#q-secrecy_respected")).to_contain_text("95% CI")
     expect(page.locator("#incidents")).not_to_be_empty()
 
     figure = page.locator("#q-secrecy_respected a.drill").first
