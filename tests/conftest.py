@@ -7,12 +7,15 @@ import io
 
 import pytest
 
+from pollwatch.accounts.models import DeviceToken
 from pollwatch.accounts.roles import Role
 from pollwatch.accounts.services import create_user
+from pollwatch.forms.services import publish_form_version
 from pollwatch.missions.models import Member, Mission, Team
 from pollwatch.registry.areas import import_areas
 from pollwatch.registry.importing import import_stations
 from pollwatch.registry.services import create_election
+from tests.builders import CHECKLIST
 
 PASSWORD = "correct-horse-battery-42"
 
@@ -134,3 +137,14 @@ def observer_south(mission):
 @pytest.fixture
 def outsider(db):
     return create_user("outsider", PASSWORD, Role.OBSERVER)
+
+
+@pytest.fixture
+def checklist(db):
+    """A short voting checklist with a critical item and the overall assessment."""
+    return publish_form_version(CHECKLIST)
+
+
+@pytest.fixture
+def observer_token(observer_north):
+    return DeviceToken.issue(observer_north, "phone")[1]

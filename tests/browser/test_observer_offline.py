@@ -6,7 +6,6 @@ from playwright.sync_api import expect
 from pollwatch.intake.models import RawPayload, Submission
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD
-from tests.intake.conftest import checklist  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

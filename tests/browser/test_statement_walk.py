@@ -10,7 +10,6 @@ from pollwatch.statements.models import StatementVersion
 from pollwatch.statements.services import create_statement
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD
-from tests.intake.conftest import checklist  # noqa: F401  (fixture)
 from tests.intake.test_services import send, submission
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

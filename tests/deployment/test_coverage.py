@@ -7,7 +7,7 @@ from pollwatch.deployment.coverage import coverage_by_area, coverage_by_stratum
 from pollwatch.forms.services import publish_form_version
 from pollwatch.intake.models import Channel, Submission
 from pollwatch.intake.services import receive_submission, review_submission, store_raw_payload
-from tests.intake.conftest import CHECKLIST, answers
+from tests.builders import CHECKLIST, answers
 
 
 @pytest.fixture

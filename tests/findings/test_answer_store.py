@@ -5,8 +5,8 @@ import pytest
 from pollwatch.findings.figures import question_share
 from pollwatch.forms.services import publish_form_version
 from pollwatch.intake.services import review_submission, revise_submission
+from tests.builders import CHECKLIST
 from tests.findings.builders import add_stations, report
-from tests.intake.conftest import CHECKLIST
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from pollwatch.findings.figures import (
 )
 from pollwatch.forms.services import publish_form_version
 from pollwatch.stats.proportions import design_share
+from tests.builders import CHECKLIST
 from tests.findings.builders import add_stations, random_plan, report
-from tests.intake.conftest import CHECKLIST
 
 MULTI = {
     **CHECKLIST,

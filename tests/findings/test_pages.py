@@ -7,9 +7,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from pollwatch.forms.services import publish_form_version
+from tests.builders import CHECKLIST
 from tests.conftest import csv_file
 from tests.findings.builders import add_stations, random_plan, report
-from tests.intake.conftest import CHECKLIST
 
 VOTING = {**CHECKLIST, "code": "voting"}
 

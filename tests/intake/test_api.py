@@ -4,7 +4,7 @@ import uuid
 import pytest
 
 from pollwatch.intake.models import RawPayload, Submission
-from tests.intake.conftest import answers
+from tests.builders import answers
 
 
 def post(client, path, body, token=None, **extra):

@@ -5,7 +5,7 @@ from pollwatch.audit.models import AuditEvent
 from pollwatch.intake.batch import receive_batch
 from pollwatch.intake.models import Channel, RawPayload, Submission, SubmissionRevision
 from pollwatch.intake.services import receive_submission, store_raw_payload
-from tests.intake.conftest import answers
+from tests.builders import answers
 
 
 def submission(checklist, station="001", **overrides):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from pollwatch.audit.models import AuditEvent
 from pollwatch.intake.models import Channel, RawPayload, Submission
 from pollwatch.intake.services import SubmissionRejected, receive_submission, store_raw_payload
-from tests.intake.conftest import answers
+from tests.builders import answers
 
 
 def send(user, checklist, station="001", **overrides):

@@ -15,7 +15,7 @@ from pollwatch.intake.services import (
     revise_submission,
     store_raw_payload,
 )
-from tests.intake.conftest import answers
+from tests.builders import answers
 
 
 def send(user, data):

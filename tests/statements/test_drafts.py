@@ -167,3 +167,23 @@ def test_a_figure_that_cannot_be_computed_is_shown_and_blocks_publishing(draft, 
     assert rendered.problems and "nosuchform" in rendered.problems[0]
     with pytest.raises(StatementError, match="some figures cannot be computed"):
         publish(draft, actor=administrator, confirm_flags=True)
+
+
+def test_figures_are_recomputed_while_draft_and_frozen_when_published(
+    draft, administrator, observer_north, checklist
+):
+    from tests.intake.test_services import send, submission
+
+    save_draft(
+        draft, {"voting": "Bad {share:station_check.overall=bad,very_bad}."}, actor=administrator
+    )
+    send(observer_north, submission(checklist, overall="bad"))
+    first = render_version(draft).sections["voting"]
+    assert "in 100% of the 1 polling station observed" in first
+    send(observer_north, submission(checklist, station="002", overall="good"))
+    second = render_version(draft).sections["voting"]
+    assert "in 50% of the 2 polling stations observed" in second
+    published = publish(draft, actor=administrator)
+    send(observer_north, submission(checklist, station="003", overall="good"))
+    assert render_version(published).sections["voting"] == second
+    assert published.data["figures"][0]["base"] == 2

@@ -1,7 +1,4 @@
-import pytest
-
-from pollwatch.accounts.models import DeviceToken
-from pollwatch.forms.services import publish_form_version
+"""Small builders shared by the tests: a checklist form and its answers."""
 
 CHECKLIST = {
     "format": 1,
@@ -53,16 +50,6 @@ CHECKLIST = {
         }
     ],
 }
-
-
-@pytest.fixture
-def checklist(db):
-    return publish_form_version(CHECKLIST)
-
-
-@pytest.fixture
-def observer_token(observer_north):
-    return DeviceToken.issue(observer_north, "phone")[1]
 
 
 def answers(**overrides):
