@@ -56,8 +56,7 @@ def _english(c: MissionCoverage) -> list[str]:
 
     forms = ", ".join(FORM_NAMES["en"].get(code, code) for code in c.forms) or "none"
     chosen = (
-        f"The stations were chosen at random from the official list of all polling "
-        f"stations: {c.design}"
+        f"The stations were chosen at random from the official list of polling stations: {c.design}"
         if c.is_random
         else "The stations were not chosen at random; they were selected by the mission."
     )
@@ -94,7 +93,7 @@ def _english_limits(c: MissionCoverage) -> list[str]:
         ]
     else:
         limits = [
-            "Shares are estimated for all polling stations with 95% confidence "
+            "Shares are estimates, given with 95% confidence "
             "intervals that follow the sampling design."
         ]
     if c.single_region:
@@ -115,7 +114,7 @@ def _russian(c: MissionCoverage) -> list[str]:
 
     forms = ", ".join(FORM_NAMES["ru"].get(code, code) for code in c.forms) or "нет"
     chosen = (
-        f"Участки отобраны случайным образом из официального списка всех участков: {c.design}"
+        f"Участки отобраны случайным образом из официального списка участков: {c.design}"
         if c.is_random
         else "Участки отобраны не случайно: их выбрала миссия."
     )
@@ -141,10 +140,7 @@ def _russian(c: MissionCoverage) -> list[str]:
             "только посещённые участки и не могут быть распространены на всю страну."
         )
     else:
-        parts.append(
-            "Доли оценены для всех участков с 95% доверительными интервалами с "
-            "учётом плана выборки."
-        )
+        parts.append("Доли — это оценки с 95% доверительными интервалами с учётом плана выборки.")
     if c.single_region:
         parts.append(
             f"Все посещённые участки находятся в регионе {c.single_region}; выводы "

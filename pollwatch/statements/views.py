@@ -59,6 +59,7 @@ def statement_detail(request, pk):
         request,
         "statements/statement_detail.html",
         {
+            "flagged": _by_sentence(rendered.check.flagged) if rendered and rendered.check else [],
             "statement": statement,
             "draft": draft,
             "form": form,
@@ -169,3 +170,17 @@ def check_page(request):
         except ValueError as error:
             form.add_error(None, str(error))
     return render(request, "statements/check.html", {"form": form, "result": result})
+
+
+def _by_sentence(flagged):
+    """One entry per flagged sentence, with its distinct reasons and suggestions."""
+    grouped: dict[str, tuple[list[str], list[str]]] = {}
+    for check in flagged:
+        reasons, suggestions = grouped.setdefault(check.claim.sentence.text, ([], []))
+        if check.reason not in reasons:
+            reasons.append(check.reason)
+        if check.suggestion and check.suggestion not in suggestions:
+            suggestions.append(check.suggestion)
+    return [
+        (sentence, reasons, suggestions) for sentence, (reasons, suggestions) in grouped.items()
+    ]

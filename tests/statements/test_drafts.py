@@ -187,3 +187,20 @@ def test_figures_are_recomputed_while_draft_and_frozen_when_published(
     send(observer_north, submission(checklist, station="003", overall="good"))
     assert render_version(published).sections["voting"] == second
     assert published.data["figures"][0]["base"] == 2
+
+
+@pytest.mark.parametrize("is_random", [True, False])
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_the_method_paragraph_never_trips_the_claim_check(mission, is_random, language):
+    from pollwatch.deployment.models import DeploymentPlan
+    from pollwatch.statements.statement_check import check_statement
+
+    DeploymentPlan.objects.create(
+        mission=mission,
+        is_random=is_random,
+        seed=3,
+        description="3 stations drawn at random; seed 3",
+    )
+    coverage = mission_coverage(mission)
+    text = method_paragraph(coverage, language)
+    assert check_statement(text, coverage.as_facts()).flagged == ()
