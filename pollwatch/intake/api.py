@@ -27,13 +27,13 @@ from pollwatch.missions.models import Member
 class DeviceTokenAuth(HttpBearer):
     def authenticate(self, request, token):
         # The membership comes in the same query: every intake endpoint reads it next.
-        found = (
+        found = list(
             DeviceToken.objects.active()
             .select_related("user__member__mission__election", "user__member__team")
             .filter(digest=token_digest(token))
-            .first()
+            .order_by()[:1]
         )
-        return found.user if found else None
+        return found[0].user if found else None
 
 
 router = Router(auth=[DeviceTokenAuth(), django_auth])

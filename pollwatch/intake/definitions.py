@@ -31,6 +31,7 @@ def definition_for(code: str, version: int, election) -> tuple[FormVersion, Boun
         else FormVersion.objects.select_related("form")
         .defer("definition")
         .filter(form__code=code, version=version)
+        .order_by()
         .first()
     )
     if form_version is None:

@@ -256,7 +256,8 @@ def member_of(user) -> Member:
 
 def _station(member: Member, code: str, *, lock: bool = False) -> PollingStation:
     stations = PollingStation.objects.filter(election=member.mission.election_id, code=code)
-    station = (stations.select_for_update() if lock else stations).first()
+    found = list((stations.select_for_update() if lock else stations).order_by()[:1])
+    station = found[0] if found else None
     if station is None:
         raise SubmissionRejected(
             [Problem("station", f"no polling station with code {code!r} in this election")]
@@ -308,9 +309,12 @@ def _flag_conflicts(submission: Submission) -> None:
             other.save(update_fields=["flags"])
 
 
+RECEIPT_FIELDS = ("id", "key", "received_at", "status", "flags", "alerts")
+
+
 def _receipt_for_key(key: uuid.UUID) -> Receipt | None:
-    submission = Submission.objects.filter(key=key).first()
-    return _receipt(submission, duplicate=True) if submission else None
+    found = list(Submission.objects.filter(key=key).order_by().only(*RECEIPT_FIELDS)[:1])
+    return _receipt(found[0], duplicate=True) if found else None
 
 
 def _receipt(submission: Submission, *, duplicate: bool) -> Receipt:
