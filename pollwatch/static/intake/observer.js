@@ -49,7 +49,7 @@
       .then(function (row) { return row ? row.value : null; });
   }
 
-  // ---- helpers -------------------------------------------------------------
+  // ---- small DOM and text functions -----------------------------------------
   function label(text) {
     if (!text) { return ""; }
     return text[lang] || text.en || text[Object.keys(text)[0]] || "";
