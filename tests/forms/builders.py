@@ -6,6 +6,8 @@ import copy
 from pathlib import Path
 from typing import Any
 
+from hypothesis import strategies as st
+
 XLSFORM_FIXTURE = Path(__file__).with_name("fixtures") / "observer_checklist.xlsx"
 
 
@@ -145,3 +147,19 @@ VALID_ANSWERS: dict[str, Any] = {
 
 def sample_form() -> dict[str, Any]:
     return copy.deepcopy(SAMPLE_FORM)
+
+
+def combined_expressions(leaves: st.SearchStrategy[dict]) -> st.SearchStrategy[dict]:
+    """Expressions of the condition language built from ``leaves`` with not/and/or."""
+    return st.recursive(
+        leaves,
+        lambda inner: st.one_of(
+            inner.map(lambda arg: {"op": "not", "arg": arg}),
+            st.builds(
+                lambda op, args: {"op": op, "args": args},
+                st.sampled_from(["and", "or"]),
+                st.lists(inner, min_size=1, max_size=3),
+            ),
+        ),
+        max_leaves=6,
+    )

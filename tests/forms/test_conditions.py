@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pollwatch.forms.conditions import evaluate, references, rename_references
+from tests.forms.builders import combined_expressions
 from tests.pg_plugin import skip_or_fail
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -126,18 +127,7 @@ LEAVES = st.one_of(
     ),
     CODES.map(lambda q: {"op": "answered", "q": q}),
 )
-EXPRESSIONS = st.recursive(
-    LEAVES,
-    lambda inner: st.one_of(
-        inner.map(lambda arg: {"op": "not", "arg": arg}),
-        st.builds(
-            lambda op, args: {"op": op, "args": args},
-            st.sampled_from(["and", "or"]),
-            st.lists(inner, min_size=1, max_size=3),
-        ),
-    ),
-    max_leaves=6,
-)
+EXPRESSIONS = combined_expressions(LEAVES)
 
 
 def test_server_and_browser_agree_on_generated_expressions():

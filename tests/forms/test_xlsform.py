@@ -16,7 +16,7 @@ from pollwatch.forms.library import library_forms
 from pollwatch.forms.validation import validate_answers
 from pollwatch.forms.xlsform import XLSFormError, export_xform, export_xlsform, import_xlsform
 from pollwatch.forms.xpath import XPathError, parse_xpath, to_expression, to_xpath
-from tests.forms.builders import XLSFORM_FIXTURE, sample_form
+from tests.forms.builders import XLSFORM_FIXTURE, combined_expressions, sample_form
 
 FIXTURE = XLSFORM_FIXTURE
 OPTIONS = [
@@ -268,18 +268,7 @@ LEAVES = st.one_of(
     ),
     CODES.map(lambda q: {"op": "answered", "q": q}),
 )
-EXPRESSIONS = st.recursive(
-    LEAVES,
-    lambda inner: st.one_of(
-        inner.map(lambda arg: {"op": "not", "arg": arg}),
-        st.builds(
-            lambda op, args: {"op": op, "args": args},
-            st.sampled_from(["and", "or"]),
-            st.lists(inner, min_size=1, max_size=3),
-        ),
-    ),
-    max_leaves=6,
-)
+EXPRESSIONS = combined_expressions(LEAVES)
 ANSWERS = st.dictionaries(
     CODES, st.one_of(st.none(), VALUES, st.lists(st.sampled_from(["a", "b", "yes"]), max_size=2))
 )
