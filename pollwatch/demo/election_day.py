@@ -16,6 +16,7 @@ import numpy as np
 
 from pollwatch.forms.conditions import evaluate
 from pollwatch.forms.library import library_forms
+from pollwatch.forms.models import FormVersion
 from pollwatch.forms.services import publish_form_version
 from pollwatch.intake.assignment import assigned_stations
 from pollwatch.intake.definitions import definition_for
@@ -62,34 +63,40 @@ SOMETIMES_BAD_CHOICES = {
 VISIT_HOURS = {"opening": (6.5, 7.9), "voting": (8.5, 19.5), "closing_counting": (20.2, 23.5)}
 
 
-def install_library_forms() -> dict[str, object]:
+def install_library_forms() -> dict[str, FormVersion]:
+    """The standard forms, published (or found unchanged); by form code."""
     return {
         code: publish_form_version(definition.to_dict())
         for code, definition in library_forms().items()
     }
 
 
+def send_report(member: Member, data: dict) -> None:
+    """Send one report through the intake exactly as a phone would."""
+    payload = store_raw_payload(json.dumps(data), channel=Channel.WEB, sender=member.full_name)
+    receive_submission(data, payload, member=member)
+
+
 def simulate_election_day(mission: Mission, seed: int = 2026) -> int:
     """Send every team's reports for the day; returns how many were stored."""
     rng = np.random.default_rng(seed + 17)
-    install_library_forms()
-    election = mission.election
+    versions = install_library_forms()
     stored = 0
     for member in _one_observer_per_team(mission):
         stations = assigned_stations(member)[:10]
         for index, station in enumerate(stations):
             conduct = rng.beta(8, 1.5)
             for code in _phases_at(index, len(stations)):
-                stored += _send(member, election, station, code, conduct, rng)
+                stored += _send(member, station, versions[code], conduct, rng)
             if rng.random() < 0.04:
-                stored += _send(member, election, station, "incident", conduct, rng)
+                stored += _send(member, station, versions["incident"], conduct, rng)
     return stored
 
 
 def _one_observer_per_team(mission: Mission) -> list[Member]:
     members = Member.objects.filter(
         mission=mission, role=Member.Role.OBSERVER, team__isnull=False
-    ).select_related("team", "mission")
+    ).select_related("team", "mission__election")
     first: dict[int, Member] = {}
     for member in members.order_by("team__code", "id"):
         first.setdefault(member.team_id, member)
@@ -104,26 +111,21 @@ def _phases_at(index: int, count: int) -> list[str]:
     return phases
 
 
-def _send(member, election, station, code, conduct, rng) -> int:
-    version, bound = definition_for(code, _latest(code), election)
-    answers = _answers(bound.definition, conduct, rng)
-    data = {
-        "key": str(uuid.UUID(bytes=rng.bytes(16), version=4)),
-        "form": code,
-        "version": version.version,
-        "station": station.code,
-        "device_time": _visit_time(election, code, rng).isoformat(),
-        "answers": answers,
-    }
-    payload = store_raw_payload(json.dumps(data), channel=Channel.WEB, sender=member.full_name)
-    receive_submission(data, payload, member=member)
+def _send(member, station, version, conduct, rng) -> int:
+    code, election = version.form.code, member.mission.election
+    _, bound = definition_for(code, version.version, election)
+    send_report(
+        member,
+        {
+            "key": str(uuid.UUID(bytes=rng.bytes(16), version=4)),
+            "form": code,
+            "version": version.version,
+            "station": station.code,
+            "device_time": _visit_time(election, code, rng).isoformat(),
+            "answers": _answers(bound.definition, conduct, rng),
+        },
+    )
     return 1
-
-
-def _latest(code: str) -> int:
-    from pollwatch.forms.models import FormVersion
-
-    return FormVersion.objects.filter(form__code=code).order_by("-version").first().version
 
 
 def _visit_time(election, code, rng) -> datetime.datetime:

@@ -13,16 +13,13 @@ share and the station-by-station check lists every inflated protocol.
 from __future__ import annotations
 
 import io
-import json
 import uuid
 from dataclasses import dataclass
 
 import numpy as np
 
+from pollwatch.demo.election_day import install_library_forms, send_report
 from pollwatch.findings.services import create_pvt_sample, import_official_results, option_codes
-from pollwatch.intake.definitions import definition_for
-from pollwatch.intake.models import Channel
-from pollwatch.intake.services import receive_submission, store_raw_payload
 from pollwatch.missions.models import Member
 from pollwatch.registry.models import PollingStation
 from pollwatch.stats.sampling import draw_stratified_sample
@@ -103,12 +100,12 @@ def _inflated(truth: dict[str, np.ndarray], regions: np.ndarray) -> dict[str, np
 def _send_reports(mission, stations, selected, truth, codes, rng) -> int:
     observers = list(
         Member.objects.filter(mission=mission, role=Member.Role.OBSERVER, team__isnull=False)
-        .select_related("team", "mission")
+        .select_related("team", "mission__election")
         .order_by("id")
     )
     if not observers:
         return 0
-    version, _bound = definition_for("pvt_form2", _latest_version(), mission.election)
+    version = install_library_forms()["pvt_form2"]
     sent = 0
     for position, index in enumerate(selected):
         if rng.random() > REPORTING:
@@ -121,16 +118,9 @@ def _send_reports(mission, stations, selected, truth, codes, rng) -> int:
             "station": stations[index].code,
             "answers": _form2_answers(truth, index, codes),
         }
-        payload = store_raw_payload(json.dumps(data), channel=Channel.WEB, sender=member.full_name)
-        receive_submission(data, payload, member=member)
+        send_report(member, data)
         sent += 1
     return sent
-
-
-def _latest_version() -> int:
-    from pollwatch.forms.models import FormVersion
-
-    return FormVersion.objects.filter(form__code="pvt_form2").order_by("-version").first().version
 
 
 def _form2_answers(truth, index: int, codes: list[str]) -> dict[str, object]:
