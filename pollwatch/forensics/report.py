@@ -143,9 +143,23 @@ def build_report(
     """
     started = time.perf_counter()
     tell = progress or (lambda step, done, total: None)
-    total = len(REPORT_STEPS)
-    tell(REPORT_STEPS[0], 0, total)
+    tell(REPORT_STEPS[0], 0, len(REPORT_STEPS))
     results = load_results(source, mapping, name=name)
+    return write_report(results, out_dir, area_level=area_level, progress=tell, started=started)
+
+
+def write_report(
+    results: StationResults,
+    out_dir: str | Path,
+    *,
+    area_level: int = 0,
+    progress: ProgressCallback | None = None,
+    started: float | None = None,
+) -> ReportSummary:
+    """Run every test on results already loaded and write the report; see :func:`build_report`."""
+    started = time.perf_counter() if started is None else started
+    tell = progress or (lambda step, done, total: None)
+    total = len(REPORT_STEPS)
     _check_usable(results, area_level)
     tell(REPORT_STEPS[1], 1, total)
     analysis = analyse_results(results, area_level=area_level)

@@ -8,8 +8,8 @@ from django.db import transaction
 
 from pollwatch.audit.services import log_action
 from pollwatch.forensics.models import ResultsUpload
-from pollwatch.forensics.report import build_report
-from pollwatch.forensics.results_file import ResultsFileError, load_results
+from pollwatch.forensics.report import REPORT_STEPS, write_report
+from pollwatch.forensics.results_file import ResultsFileError, StationResults, load_results
 from pollwatch.registry.models import PollingStation
 
 UNMATCHED_SHOWN = 50
@@ -48,15 +48,12 @@ def run_report(upload_id: int) -> None:
     if not claimed:
         return
     upload = ResultsUpload.objects.select_related("election").get(pk=upload_id)
+    progress = _progress_of(upload_id)
     try:
-        summary = build_report(
-            upload.file.path,
-            upload.mapping or None,
-            upload.report_dir,
-            name=upload.original_name,
-            progress=_progress_of(upload_id),
-        )
-        matched, unmatched = _attach_to_registry(upload)
+        progress(REPORT_STEPS[0], 0, len(REPORT_STEPS))
+        results = load_results(upload.file.path, upload.mapping or None, name=upload.original_name)
+        summary = write_report(results, upload.report_dir, progress=progress)
+        matched, unmatched = _attach_to_registry(upload, results)
     except ResultsFileError as error:
         _finish(upload_id, ResultsUpload.Status.FAILED, error=str(error))
         return
@@ -78,9 +75,10 @@ def _progress_of(upload_id: int):
     return report
 
 
-def _attach_to_registry(upload: ResultsUpload) -> tuple[int | None, list[str]]:
+def _attach_to_registry(
+    upload: ResultsUpload, results: StationResults
+) -> tuple[int | None, list[str]]:
     """Match the file's station codes to the election's registry, when the file has them."""
-    results = load_results(upload.file.path, upload.mapping or None, name=upload.original_name)
     if results.mapping.station is None:
         return None, []
     codes = {str(code) for code in results.stations}
