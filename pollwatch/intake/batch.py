@@ -22,11 +22,11 @@ from pollwatch.intake.services import (
     Candidate,
     Problem,
     SubmissionRejected,
-    _receipt,
-    _storable,
     member_of,
     parse_candidate,
+    receipt_of,
     receive_submission,
+    storable_text,
 )
 from pollwatch.registry.models import PollingStation
 
@@ -71,12 +71,18 @@ def _store_payloads(items: list[Any], user) -> list[RawPayload]:
             user=user,
             sender=user.username,
             content_type="application/json",
-            claimed_key=_storable(str(item.get("key", "")))[:100] if isinstance(item, dict) else "",
+            claimed_key=storable_text(str(item.get("key", "")))[:100]
+            if isinstance(item, dict)
+            else "",
         )
         for item in items
     ]
     with transaction.atomic():
         return RawPayload.objects.bulk_create(payloads)
+
+
+def _claimed_key(item: Any) -> str:
+    return storable_text(str(item.get("key", "")))[:100] if isinstance(item, dict) else ""
 
 
 def _prepare(items, payloads, member, results):
@@ -204,7 +210,7 @@ def _create_all(ready, member, user, results) -> None:
         results[index] = {
             "index": index,
             "result": "created",
-            "receipt": _receipt(submission, duplicate=False).as_dict(),
+            "receipt": receipt_of(submission, duplicate=False).as_dict(),
         }
     _mark_accepted([prepared[3].pk for _, _, prepared in ready])
     if submissions:
@@ -233,7 +239,7 @@ def _duplicate(index, candidate, payload) -> dict[str, Any]:
     return {
         "index": index,
         "result": "duplicate",
-        "receipt": _receipt(submission, duplicate=True).as_dict(),
+        "receipt": receipt_of(submission, duplicate=True).as_dict(),
     }
 
 

@@ -94,16 +94,17 @@ def store_raw_payload(
     byte is; such a body is never valid JSON anyway.
     """
     return RawPayload.objects.create(
-        body=_storable(body),
+        body=storable_text(body),
         channel=channel,
         user=user if getattr(user, "pk", None) else None,
-        sender=_storable(sender or getattr(user, "username", "")),
-        content_type=_storable(content_type)[:100],
-        claimed_key=_storable(claimed_key)[:100],
+        sender=storable_text(sender or getattr(user, "username", "")),
+        content_type=storable_text(content_type)[:100],
+        claimed_key=storable_text(claimed_key)[:100],
     )
 
 
-def _storable(text: str) -> str:
+def storable_text(text: str) -> str:
+    """Text a database column can hold: NUL, which none accepts, becomes U+FFFD."""
     return text.replace("\x00", "\ufffd")
 
 
@@ -176,7 +177,7 @@ def paths_with_nul(value: Any, path: str = "") -> list[str]:
     if isinstance(value, dict):
         found = []
         for name, item in value.items():
-            inner = _storable(f"{path}.{name}" if path else str(name))
+            inner = storable_text(f"{path}.{name}" if path else str(name))
             found += [inner] if "\x00" in str(name) else paths_with_nul(item, inner)
         return found
     if isinstance(value, list):
@@ -296,7 +297,7 @@ def _create(candidate, payload, user, member, station, version, result) -> Recei
         target=submission,
         data={"key": str(submission.key), "channel": submission.channel, "alerts": len(alerts)},
     )
-    return _receipt(submission, duplicate=False)
+    return receipt_of(submission, duplicate=False)
 
 
 def _flag_conflicts(submission: Submission) -> None:
@@ -314,10 +315,11 @@ RECEIPT_FIELDS = ("id", "key", "received_at", "status", "flags", "alerts")
 
 def _receipt_for_key(key: uuid.UUID) -> Receipt | None:
     found = list(Submission.objects.filter(key=key).order_by().only(*RECEIPT_FIELDS)[:1])
-    return _receipt(found[0], duplicate=True) if found else None
+    return receipt_of(found[0], duplicate=True) if found else None
 
 
-def _receipt(submission: Submission, *, duplicate: bool) -> Receipt:
+def receipt_of(submission: Submission, *, duplicate: bool) -> Receipt:
+    """What a client is told about a stored submission, first time or resent."""
     return Receipt(
         key=str(submission.key),
         submission_id=submission.pk,
