@@ -4,7 +4,7 @@ and the claim check."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.db.models import Count, Q, Sum
 
@@ -55,32 +55,7 @@ class MissionCoverage:
         )
 
     def as_dict(self) -> dict:
-        return {
-            "stations_observed": self.stations_observed,
-            "stations_total": self.stations_total,
-            "voters_observed": self.voters_observed,
-            "voters_total": self.voters_total,
-            "regions_observed": self.regions_observed,
-            "regions_total": self.regions_total,
-            "is_random": self.is_random,
-            "design": self.design,
-            "observers": self.observers,
-            "teams": self.teams,
-            "nationalities": list(self.nationalities),
-            "organisations": list(self.organisations),
-            "days_in_country": self.days_in_country,
-            "long_term_observers": self.long_term_observers,
-            "forms": list(self.forms),
-            "phases": [
-                {
-                    "phase": p.phase,
-                    "stations_assessed": p.stations_assessed,
-                    "assessed_negative": p.assessed_negative,
-                    "critical_incidents": p.critical_incidents,
-                }
-                for p in self.phases
-            ],
-        }
+        return asdict(self)
 
 
 def mission_coverage(mission: Mission) -> MissionCoverage:
