@@ -156,24 +156,32 @@ def _duplicates(records) -> list[RowProblem]:
 
 
 def _write_members(mission: Mission, records: list[dict[str, object]]) -> MemberImportOutcome:
-    teams = {team.code: team for team in mission.teams.all()}
+    """Create the missing teams, then create and update members in a few bulk writes."""
+    codes = {str(values["team"] or "") for values in records} - {""}
+    teams, teams_created = _teams_for(mission, codes)
     existing = list(mission.members.all())
     by_email = {m.email: m for m in existing if m.email}
     by_name = {m.full_name: m for m in existing}
-    created = updated = teams_before = 0
-    teams_before = len(teams)
+    new, changed = [], []
     for values in records:
         team_code = str(values.pop("team") or "")
-        if team_code and team_code not in teams:
-            teams[team_code] = Team.objects.create(mission=mission, code=team_code)
         member = by_email.get(values["email"]) or by_name.get(values["full_name"])
         if member is None:
             member = Member(mission=mission)
-            created += 1
+            new.append(member)
         else:
-            updated += 1
+            changed.append(member)
         for name, value in values.items():
             setattr(member, name, value)
         member.team = teams.get(team_code)
-        member.save()
-    return MemberImportOutcome(created, updated, len(teams) - teams_before)
+    Member.objects.bulk_create(new)
+    Member.objects.bulk_update(changed, [*MEMBER_COLUMNS[:-1], "team"], batch_size=500)
+    return MemberImportOutcome(len(new), len(changed), teams_created)
+
+
+def _teams_for(mission: Mission, codes: set[str]) -> tuple[dict[str, Team], int]:
+    teams = {team.code: team for team in mission.teams.all()}
+    missing = [Team(mission=mission, code=code) for code in sorted(codes - teams.keys())]
+    for team in Team.objects.bulk_create(missing):
+        teams[team.code] = team
+    return teams, len(missing)
