@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+import uuid
 
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
@@ -208,9 +208,14 @@ def submit_batch(request):
 def submission_status(request, key: str):
     """Whether a submission arrived, and what reviewers decided."""
     try:
-        submission = get_object_or_404(Submission, key=key, submitted_by=request.auth)
-    except Exception as error:  # a malformed UUID is a 404 too
-        raise HttpError(404, f"no submission with key {key!r} from this account") from error
+        parsed = uuid.UUID(key)
+    except ValueError:
+        parsed = None
+    submission = (
+        Submission.objects.filter(key=parsed, submitted_by=request.auth).first() if parsed else None
+    )
+    if submission is None:
+        raise HttpError(404, f"no submission with key {key!r} from this account")
     return {
         "key": str(submission.key),
         "status": submission.status,
