@@ -108,14 +108,15 @@ def time_distribution(scope: Scope, form_code: str, question: str) -> list[TimeB
     return bins
 
 
-def incident_feed(scope: Scope, limit: int = 20):
-    """The latest reports with a critical alert, newest first."""
-    return (
+def incident_feed(scope: Scope, limit: int | None = 20):
+    """The latest reports with a critical alert, newest first (all of them when no limit)."""
+    reports = (
         scope.submissions()
         .exclude(alerts=[])
         .select_related("station", "team", "form_version__form")
-        .order_by("-received_at", "-id")[:limit]
+        .order_by("-received_at", "-id")
     )
+    return reports if limit is None else reports[:limit]
 
 
 @dataclass(frozen=True, slots=True)

@@ -227,6 +227,9 @@ def _query_without(request, *names) -> str:
 
 def incidents(request, slug):
     context = _context(request, slug)
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        return table_download(_incident_table(coverage.incident_feed(context.scope, None)), export)
     return render(
         request,
         "findings/_incidents.html",
@@ -236,6 +239,23 @@ def incidents(request, slug):
             "query": _query_without(request),
         },
     )
+
+
+def _incident_table(reports) -> Table:
+    header = ("received_at", "station", "team", "phase", "form", "alerts", "report")
+    rows = tuple(
+        (
+            report.received_at.isoformat(),
+            report.station.code,
+            report.team.code if report.team else "",
+            report.phase,
+            report.form_version.form.code,
+            "; ".join(f"{a['question']} = {a['answer']}" for a in report.alerts),
+            report.pk,
+        )
+        for report in reports
+    )
+    return Table("incidents", _("Critical incidents"), header, rows)
 
 
 def question_by_area(request, slug, form_code, question):

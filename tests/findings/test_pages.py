@@ -130,6 +130,19 @@ def test_incident_feed_lists_critical_alerts(client, administrator, mission, vot
     assert "X000" in page and "stuffing = yes" in page
 
 
+def test_incident_feed_downloads_as_csv(client, administrator, mission, voting, election):
+    station = add_stations(election, "N1", 1, "X")[0]
+    submission = report(mission, voting, station, _answers(True))
+    submission.alerts = [{"question": "stuffing", "answer": "yes"}]
+    submission.save()
+    client.force_login(administrator)
+    response = client.get(reverse("findings:incidents", args=[mission.slug]), {"export": "csv"})
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines[0] == "received_at,station,team,phase,form,alerts,report"
+    assert lines[1].split(",")[1:][:1] == [station.code]
+    assert "stuffing = yes" in lines[1] and len(lines) == 2
+
+
 def test_geojson_boundaries_draw_a_choropleth(client, administrator, mission, observed):
     client.force_login(administrator)
     geojson = (
