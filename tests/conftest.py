@@ -11,6 +11,7 @@ from pollwatch.accounts.models import DeviceToken
 from pollwatch.accounts.roles import Role
 from pollwatch.accounts.services import create_user
 from pollwatch.forms.services import publish_form_version
+from pollwatch.intake.definitions import forget_cached_forms
 from pollwatch.missions.models import Member, Mission, Team
 from pollwatch.registry.areas import import_areas
 from pollwatch.registry.importing import import_stations
@@ -24,6 +25,12 @@ def csv_file(text: str, name: str = "file.csv") -> io.BytesIO:
     buffer = io.BytesIO(text.encode("utf-8"))
     buffer.name = name
     return buffer
+
+
+@pytest.fixture(autouse=True)
+def _forms_cached_by_an_earlier_test_forgotten():
+    # Each test's database is rolled back, and SQLite then hands out the same ids again.
+    forget_cached_forms()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
-from pollwatch.accounts.models import DeviceToken, token_digest
+from pollwatch.accounts.devices import device_user
 from pollwatch.intake import batch
 from pollwatch.intake.assignment import assignment_for
 from pollwatch.intake.definitions import current_form_versions, definition_for
@@ -27,13 +27,7 @@ from pollwatch.missions.models import Member
 class DeviceTokenAuth(HttpBearer):
     def authenticate(self, request, token):
         # The membership comes in the same query: every intake endpoint reads it next.
-        found = list(
-            DeviceToken.objects.active()
-            .select_related("user__member__mission__election", "user__member__team")
-            .filter(digest=token_digest(token))
-            .order_by()[:1]
-        )
-        return found[0].user if found else None
+        return device_user(token)
 
 
 router = Router(auth=[DeviceTokenAuth(), django_auth])

@@ -24,19 +24,37 @@ def definition_for(code: str, version: int, election) -> tuple[FormVersion, Boun
     from pollwatch.intake.services import Problem, SubmissionRejected
 
     # A code holding NUL cannot be a form's, and PostgreSQL refuses it as a query parameter.
-    form_version = (
-        None
-        if "\x00" in code
+    form_version = None if "\x00" in code else _form_version(code, version)
+    if form_version is None:
+        raise SubmissionRejected([Problem("form", f"no form {code!r} version {version}")])
+    return form_version, _bound(form_version.pk, form_version.digest, election.pk)
+
+
+# Locked versions never change again, so each process reads one only once.
+_LOCKED_VERSIONS: dict[tuple[str, int], FormVersion] = {}
+
+
+def _form_version(code: str, version: int) -> FormVersion | None:
+    found = _LOCKED_VERSIONS.get((code, version))
+    if found is not None:
+        return found
+    found = (
         # The definition itself is read only when the bound form is not cached yet.
-        else FormVersion.objects.select_related("form")
+        FormVersion.objects.select_related("form")
         .defer("definition")
         .filter(form__code=code, version=version)
         .order_by()
         .first()
     )
-    if form_version is None:
-        raise SubmissionRejected([Problem("form", f"no form {code!r} version {version}")])
-    return form_version, _bound(form_version.pk, form_version.digest, election.pk)
+    if found is not None and found.is_locked:
+        _LOCKED_VERSIONS[code, version] = found
+    return found
+
+
+def forget_cached_forms() -> None:
+    """Drop what this process remembers, for a database that was emptied or restored."""
+    _LOCKED_VERSIONS.clear()
+    _bound.cache_clear()
 
 
 @lru_cache(maxsize=256)

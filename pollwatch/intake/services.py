@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -22,6 +22,7 @@ from pollwatch.audit.services import log_action
 from pollwatch.intake.checks import conflicting_submissions, phase_hour_flags
 from pollwatch.intake.definitions import definition_for, lock_once
 from pollwatch.intake.models import RawPayload, Review, Submission, SubmissionRevision
+from pollwatch.lib.plain_sql import db_value, fetch_rows, instance
 from pollwatch.missions.models import Member
 from pollwatch.registry.models import PollingStation
 
@@ -219,7 +220,7 @@ def _store(candidate: Candidate, payload: RawPayload, user, member: Member | Non
     try:
         with transaction.atomic():
             # Locking the station makes concurrent reports about it see each other's conflicts.
-            station = _station(member, candidate.station, lock=True)
+            station = _locked_station(member, candidate.station)
             version, definition = definition_for(
                 candidate.form, candidate.version, member.mission.election
             )
@@ -255,15 +256,23 @@ def member_of(user) -> Member:
     return member
 
 
-def _station(member: Member, code: str, *, lock: bool = False) -> PollingStation:
-    stations = PollingStation.objects.filter(election=member.mission.election_id, code=code)
-    found = list((stations.select_for_update() if lock else stations).order_by()[:1])
-    station = found[0] if found else None
-    if station is None:
+STATION_FIELDS = ("id", "election_id", "code", "registered_voters")
+
+
+def _locked_station(member: Member, code: str) -> PollingStation:
+    """The station row, locked until the transaction ends where the database can lock rows."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    rows = fetch_rows(
+        f"SELECT {', '.join(STATION_FIELDS)} FROM registry_pollingstation"
+        f" WHERE election_id = %s AND code = %s LIMIT 1{lock}",
+        [member.mission.election_id, code],
+        [(PollingStation, name) for name in STATION_FIELDS],
+    )
+    if not rows:
         raise SubmissionRejected(
             [Problem("station", f"no polling station with code {code!r} in this election")]
         )
-    return station
+    return instance(PollingStation, STATION_FIELDS, rows[0])
 
 
 def _create(candidate, payload, user, member, station, version, result) -> Receipt:
@@ -277,7 +286,7 @@ def _create(candidate, payload, user, member, station, version, result) -> Recei
         phase=version.form.phase,
         station=station,
         mission=member.mission,
-        team=member.team,
+        team_id=member.team_id,
         observer=member,
         submitted_by=user,
         device_time=candidate.device_time,
@@ -314,8 +323,14 @@ RECEIPT_FIELDS = ("id", "key", "received_at", "status", "flags", "alerts")
 
 
 def _receipt_for_key(key: uuid.UUID) -> Receipt | None:
-    found = list(Submission.objects.filter(key=key).order_by().only(*RECEIPT_FIELDS)[:1])
-    return receipt_of(found[0], duplicate=True) if found else None
+    rows = fetch_rows(
+        f"SELECT {', '.join(RECEIPT_FIELDS)} FROM intake_submission WHERE key = %s",
+        [db_value(Submission, "key", key)],
+        [(Submission, name) for name in RECEIPT_FIELDS],
+    )
+    return (
+        receipt_of(instance(Submission, RECEIPT_FIELDS, rows[0]), duplicate=True) if rows else None
+    )
 
 
 def receipt_of(submission: Submission, *, duplicate: bool) -> Receipt:
@@ -334,8 +349,13 @@ def receipt_of(submission: Submission, *, duplicate: bool) -> Receipt:
 def _mark_payload(payload: RawPayload, status: str, *, problems=None, submission_id=None) -> None:
     changes: dict[str, Any] = {"status": status, "submission_id": submission_id}
     if problems is not None:
-        changes["problems"] = [p.as_dict() for p in problems]
-    RawPayload.objects.filter(pk=payload.pk).update(**changes)
+        changes["problems"] = db_value(RawPayload, "problems", [p.as_dict() for p in problems])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE intake_rawpayload SET {', '.join(f'{name} = %s' for name in changes)}"
+            " WHERE id = %s",
+            [*changes.values(), payload.pk],
+        )
 
 
 @transaction.atomic
