@@ -18,7 +18,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from pollwatch.audit.services import log_action
+from pollwatch.audit.models import AuditEvent
+from pollwatch.audit.services import audit_values, log_action
 from pollwatch.intake.checks import conflicting_submissions, phase_hour_flags
 from pollwatch.intake.definitions import definition_for, lock_once
 from pollwatch.intake.models import RawPayload, Review, Submission, SubmissionRevision
@@ -119,17 +120,12 @@ def receive_submission(
     """
     try:
         candidate = parse_candidate(data)
-        receipt = _store(candidate, payload, user, member)
+        # Storing marks the payload accepted or duplicate in the same transaction.
+        return _store(candidate, payload, user, member)
     except SubmissionRejected as rejected:
         _mark_payload(payload, RawPayload.Status.INVALID, problems=rejected.problems)
         rejected.payload = payload
         raise
-    _mark_payload(
-        payload,
-        RawPayload.Status.DUPLICATE if receipt.duplicate else RawPayload.Status.ACCEPTED,
-        submission_id=receipt.submission_id,
-    )
-    return receipt
 
 
 def parse_candidate(data: Any) -> Candidate:
@@ -212,30 +208,35 @@ def _parse_device_time(value: Any, problems: list[Problem]) -> datetime.datetime
 
 
 def _store(candidate: Candidate, payload: RawPayload, user, member: Member | None) -> Receipt:
-    existing = _receipt_for_key(candidate.key)
-    if existing is not None:
-        return existing
     if member is None:
         member = member_of(user)
+    station, known = _station_and_known_key(member, candidate)
+    if known:
+        return _answer_as_duplicate(candidate.key, payload)
+    if station is None:
+        raise SubmissionRejected(
+            [
+                Problem(
+                    "station",
+                    f"no polling station with code {candidate.station!r} in this election",
+                )
+            ]
+        )
+    version, definition = definition_for(candidate.form, candidate.version, member.mission.election)
+    result = definition.validate(candidate.answers)
+    if result.errors:
+        raise SubmissionRejected(
+            [Problem(f"answers.{e.question}", e.message) for e in result.errors]
+        )
+    submission = _new_submission(candidate, payload, user, member, station, version, result)
+    if connection.vendor == "postgresql":
+        return _store_in_one_call(submission, payload)
     try:
         with transaction.atomic():
-            # Locking the station makes concurrent reports about it see each other's conflicts.
-            station = _locked_station(member, candidate.station)
-            version, definition = definition_for(
-                candidate.form, candidate.version, member.mission.election
-            )
-            result = definition.validate(candidate.answers)
-            if result.errors:
-                raise SubmissionRejected(
-                    [Problem(f"answers.{e.question}", e.message) for e in result.errors]
-                )
-            return _create(candidate, payload, user, member, station, version, result)
+            return _store_statement_by_statement(submission, payload, version)
     except IntegrityError:
         # Another request stored the same key first; answer with its receipt.
-        existing = _receipt_for_key(candidate.key)
-        if existing is None:
-            raise
-        return existing
+        return _answer_as_duplicate(candidate.key, payload)
 
 
 def member_of(user) -> Member:
@@ -259,54 +260,124 @@ def member_of(user) -> Member:
 STATION_FIELDS = ("id", "election_id", "code", "registered_voters")
 
 
-def _locked_station(member: Member, code: str) -> PollingStation:
-    """The station row, locked until the transaction ends where the database can lock rows."""
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+def _station_and_known_key(member: Member, candidate: Candidate):
+    """The station named, if it exists, and whether the key is already stored: one query."""
     rows = fetch_rows(
-        f"SELECT {', '.join(STATION_FIELDS)} FROM registry_pollingstation"
-        f" WHERE election_id = %s AND code = %s LIMIT 1{lock}",
-        [member.mission.election_id, code],
-        [(PollingStation, name) for name in STATION_FIELDS],
+        f"SELECT {', '.join(f'station.{name}' for name in STATION_FIELDS)}, known.id"
+        " FROM (SELECT 1 AS here) AS one"
+        " LEFT JOIN registry_pollingstation AS station"
+        " ON station.election_id = %s AND station.code = %s"
+        " LEFT JOIN intake_submission AS known ON known.key = %s",
+        [member.mission.election_id, candidate.station, db_value(Submission, "key", candidate.key)],
+        [*((PollingStation, name) for name in STATION_FIELDS), (Submission, "id")],
     )
-    if not rows:
-        raise SubmissionRejected(
-            [Problem("station", f"no polling station with code {code!r} in this election")]
-        )
-    return instance(PollingStation, STATION_FIELDS, rows[0])
+    *station, known = rows[0]
+    found = instance(PollingStation, STATION_FIELDS, station) if station[0] is not None else None
+    return found, known is not None
 
 
-def _create(candidate, payload, user, member, station, version, result) -> Receipt:
+def _answer_as_duplicate(key: uuid.UUID, payload: RawPayload) -> Receipt:
+    receipt = _receipt_for_key(key)
+    if receipt is None:
+        raise RuntimeError(f"submission {key} was reported stored but is not there")
+    _mark_payload(payload, RawPayload.Status.DUPLICATE, submission_id=receipt.submission_id)
+    return receipt
+
+
+def _new_submission(candidate, payload, user, member, station, version, result) -> Submission:
     now = timezone.now()
-    election = member.mission.election
-    alerts = [{"question": a.question, "answer": a.answer} for a in result.alerts]
-    submission = Submission.objects.create(
+    return Submission(
         key=candidate.key,
         channel=payload.channel,
         form_version=version,
         phase=version.form.phase,
         station=station,
-        mission=member.mission,
+        mission_id=member.mission_id,
         team_id=member.team_id,
         observer=member,
-        submitted_by=user,
+        submitted_by=user if getattr(user, "pk", None) else None,
         device_time=candidate.device_time,
         received_at=now,
         answers=result.answers,
-        alerts=alerts,
-        flags=phase_hour_flags(version.form.phase, election, now, candidate.device_time),
+        alerts=[{"question": a.question, "answer": a.answer} for a in result.alerts],
+        flags=phase_hour_flags(
+            version.form.phase, member.mission.election, now, candidate.device_time
+        ),
     )
+
+
+def _audit_of(submission: Submission) -> dict[str, Any]:
+    return {
+        "action": "intake.submission_received",
+        "actor": submission.submitted_by,
+        "target": submission,
+        "data": {
+            "key": str(submission.key),
+            "channel": submission.channel,
+            "alerts": len(submission.alerts),
+        },
+    }
+
+
+def _store_statement_by_statement(submission: Submission, payload: RawPayload, version) -> Receipt:
+    """The ORM's way, for SQLite; PostgreSQL does the same in ``intake_store_submission``."""
+    submission.save(force_insert=True)
     SubmissionRevision.objects.create(
-        submission=submission, number=1, answers=result.answers, author=user, payload=payload
+        submission=submission,
+        number=1,
+        answers=submission.answers,
+        author=submission.submitted_by,
+        payload=payload,
     )
     _flag_conflicts(submission)
     lock_once(version)
-    log_action(
-        "intake.submission_received",
-        actor=user,
-        target=submission,
-        data={"key": str(submission.key), "channel": submission.channel, "alerts": len(alerts)},
-    )
+    log_action(**_audit_of(submission))
+    _mark_payload(payload, RawPayload.Status.ACCEPTED, submission_id=submission.pk)
     return receipt_of(submission, duplicate=False)
+
+
+def _store_in_one_call(submission: Submission, payload: RawPayload) -> Receipt:
+    """Store with the database function of migration intake 0003: one round trip."""
+    audit = audit_values(**_audit_of(submission))
+    values = [
+        submission.key,
+        submission.channel,
+        submission.form_version_id,
+        submission.phase,
+        submission.station_id,
+        submission.mission_id,
+        submission.team_id,
+        submission.observer_id,
+        submission.submitted_by_id,
+        submission.device_time,
+        submission.received_at,
+        db_value(Submission, "answers", submission.answers),
+        db_value(Submission, "alerts", submission.alerts),
+        db_value(Submission, "flags", submission.flags),
+        payload.pk,
+        audit["action"],
+        audit["target_type"],
+        audit["target_label"],
+        db_value(AuditEvent, "data", audit["data"]),
+    ]
+    rows = fetch_rows(
+        f"SELECT * FROM intake_store_submission({', '.join(['%s'] * len(values))})",
+        values,
+        [
+            *((Submission, name) for name in ("id", "received_at", "status", "flags", "alerts")),
+            None,
+        ],
+    )
+    stored_id, received_at, status, flags, alerts, duplicate = rows[0]
+    return Receipt(
+        key=str(submission.key),
+        submission_id=stored_id,
+        received_at=received_at,
+        duplicate=bool(duplicate),
+        status=status,
+        flags=list(flags),
+        alerts=list(alerts),
+    )
 
 
 def _flag_conflicts(submission: Submission) -> None:

@@ -21,15 +21,21 @@ def db_value(model: type[models.Model], field_name: str, value: Any) -> Any:
 
 
 def fetch_rows(
-    sql: str, params: Sequence[Any], columns: Sequence[tuple[type[models.Model], str]]
+    sql: str, params: Sequence[Any], columns: Sequence[tuple[type[models.Model], str] | None]
 ) -> list[list[Any]]:
-    """Rows of ``sql``, each column converted as the ORM converts ``model.field``."""
+    """Rows of ``sql``, each column converted as the ORM converts ``model.field``.
+
+    A column given as None is taken as the database returns it.
+    """
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if not rows:
         return []
-    converters = [_converters(model._meta.get_field(name)) for model, name in columns]
+    converters = [
+        _converters(column[0]._meta.get_field(column[1])) if column else (None, [])
+        for column in columns
+    ]
     return [_converted(row, converters) for row in rows]
 
 
