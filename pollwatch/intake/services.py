@@ -20,7 +20,7 @@ from django.utils.dateparse import parse_datetime
 
 from pollwatch.audit.services import log_action
 from pollwatch.intake.checks import conflicting_submissions, phase_hour_flags
-from pollwatch.intake.definitions import definition_for, lock_once
+from pollwatch.intake.definitions import definition_for, lock_once, station_facts
 from pollwatch.intake.models import RawPayload, Review, Submission, SubmissionRevision
 from pollwatch.missions.models import Member
 from pollwatch.registry.models import PollingStation
@@ -223,7 +223,7 @@ def _store(candidate: Candidate, payload: RawPayload, user, member: Member | Non
             version, definition = definition_for(
                 candidate.form, candidate.version, member.mission.election
             )
-            result = definition.validate(candidate.answers)
+            result = definition.validate(candidate.answers, station_facts(station))
             if result.errors:
                 raise SubmissionRejected(
                     [Problem(f"answers.{e.question}", e.message) for e in result.errors]
@@ -348,7 +348,7 @@ def revise_submission(
         submission.form_version.version,
         submission.station.election,
     )
-    result = definition.validate(answers)
+    result = definition.validate(answers, station_facts(submission.station))
     if result.errors:
         raise SubmissionRejected(
             [Problem(f"answers.{e.question}", e.message) for e in result.errors]
