@@ -3,10 +3,10 @@
 Every intake channel (web form, JSON API, SMS, OpenRosa) calls
 ``validate_answers`` with the raw answers it received, question code → value,
 and stores or rejects by its result. The checks, in order: unknown questions,
-each answer's type, choices and bounds, the station's figures among them; which
-questions are shown (a hidden
-question must be empty, a shown required one answered); cross-field checks;
-then critical answers, which raise alerts rather than errors.
+each answer's type, choices and bounds, the station's figures among them;
+which questions are shown (a hidden question must be empty, a shown required
+one answered); cross-field checks; then critical answers, which raise alerts
+rather than errors.
 """
 
 from __future__ import annotations
