@@ -124,6 +124,16 @@ def test_the_form_bound_comes_first_and_only_one_error_is_given_per_answer():
     assert reasons(result) == [("box", "above_max")]
 
 
+def test_a_decimal_answer_is_held_to_the_station_figure_too():
+    data = sample_form()
+    data["sections"][0]["questions"][6]["constraint"] = {"max_station": "registered_voters"}
+    station = StationFacts("7", {"registered_voters": 12})
+    result = validate_answers(load_definition(data), answers(share="12,5"), station)
+    assert [str(e) for e in result.errors if e.question == "share"] == [
+        "share: 12.5 is above the 12 registered voters at station 7"
+    ]
+
+
 def test_without_the_station_the_station_bound_is_not_checked():
     assert validate_answers(FORM, answers(box=1000, valid=995)).is_valid
 

@@ -16,7 +16,7 @@ from pollwatch.forms.library import library_forms
 from pollwatch.forms.validation import StationFacts, validate_answers
 from pollwatch.forms.xlsform import XLSFormError, export_xform, export_xlsform, import_xlsform
 from pollwatch.forms.xpath import XPathError, parse_xpath, to_expression, to_xpath
-from tests.forms.builders import XLSFORM_FIXTURE, combined_expressions, sample_form
+from tests.forms.builders import XLSFORM_FIXTURE, combined_expressions, label, sample_form
 
 FIXTURE = XLSFORM_FIXTURE
 OPTIONS = [
@@ -143,6 +143,16 @@ def test_a_station_bound_round_trips_in_its_own_column_that_pyxform_accepts():
     again = import_xlsform(export_xlsform(form))
     assert again.definition.to_dict() == form.to_dict()
     assert not any("max_station" in warning for warning in again.warnings)
+
+
+def test_a_station_bound_with_only_a_message_round_trips():
+    data = sample_form()
+    data["sections"][1]["questions"][1]["constraint"] = {
+        "max_station": "registered_voters",
+        "message": label("More than the registered voters"),
+    }
+    form = load_definition(data)
+    assert import_xlsform(export_xlsform(form)).definition.to_dict() == form.to_dict()
 
 
 def test_a_station_bound_read_from_a_workbook_bounds_the_answer():
