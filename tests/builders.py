@@ -36,7 +36,7 @@ CHECKLIST = {
                     "code": "voters",
                     "type": "integer",
                     "label": {"en": "Voters in line"},
-                    "constraint": {"min": 0, "max": 5000},
+                    "constraint": {"min": 0, "max": 5000, "max_station": "registered_voters"},
                 },
                 {
                     "code": "overall",

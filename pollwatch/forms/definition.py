@@ -56,10 +56,16 @@ class Choice:
 
 @dataclass(frozen=True, slots=True)
 class Constraint:
-    """Bounds on one answer: ``min``/``max`` for numbers, lengths and counts of choices."""
+    """Bounds on one answer: ``min``/``max`` for numbers, lengths and counts of choices.
+
+    ``max_station`` names a figure of the polling station reported on (one of
+    ``definition_rules.STATION_FIGURES``, such as ``registered_voters``) that a number
+    must not exceed.
+    """
 
     min: int | float | None = None
     max: int | float | None = None
+    max_station: str | None = None
     max_length: int | None = None
     min_choices: int | None = None
     max_choices: int | None = None
@@ -258,7 +264,7 @@ def _question_to_dict(question: Question) -> dict[str, Any]:
 def _constraint_to_dict(constraint: Constraint | None) -> dict[str, Any] | None:
     if constraint is None:
         return None
-    names = ("min", "max", "max_length", "min_choices", "max_choices", "message")
+    names = ("min", "max", "max_station", "max_length", "min_choices", "max_choices", "message")
     return {
         name: getattr(constraint, name) for name in names if getattr(constraint, name) is not None
     }

@@ -14,9 +14,12 @@ from pollwatch.forms.conditions import COMPARISON_OPS, references
 YES_NO = ("yes", "no")
 ASSESSMENT_SCALE = ("very_good", "good", "bad", "very_bad")
 RESERVED_LIST_NAMES = ("yes_no",)
+# The figures a polling station has, by the name a form uses for them; each name is
+# also the PollingStation field that holds it. The text is how an answer error says it.
+STATION_FIGURES = {"registered_voters": "registered voters"}
 CONSTRAINT_KEYS = {
-    "integer": {"min", "max"},
-    "decimal": {"min", "max"},
+    "integer": {"min", "max", "max_station"},
+    "decimal": {"min", "max", "max_station"},
     "text": {"max_length"},
     "multiple_choice": {"min_choices", "max_choices"},
 }
@@ -145,6 +148,12 @@ def _constraint_errors(path: str, question: Data) -> Iterator[str]:
     for low, high in (("min", "max"), ("min_choices", "max_choices")):
         if low in constraint and high in constraint and constraint[low] > constraint[high]:
             yield f"{path}.constraint.{low}: must not exceed {high} ({constraint[high]})"
+    figure = constraint.get("max_station")
+    if figure is not None and figure not in STATION_FIGURES:
+        yield (
+            f"{path}.constraint.max_station: {figure!r} is not a figure of a polling station;"
+            f" use one of {', '.join(STATION_FIGURES)}"
+        )
 
 
 def _per_option_errors(path: str, question: Data) -> Iterator[str]:

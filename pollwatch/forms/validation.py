@@ -3,9 +3,10 @@
 Every intake channel (web form, JSON API, SMS, OpenRosa) calls
 ``validate_answers`` with the raw answers it received, question code → value,
 and stores or rejects by its result. The checks, in order: unknown questions,
-each answer's type, choices and bounds; which questions are shown (a hidden
-question must be empty, a shown required one answered); cross-field checks;
-then critical answers, which raise alerts rather than errors.
+each answer's type, choices and bounds, the station's figures among them;
+which questions are shown (a hidden question must be empty, a shown required
+one answered); cross-field checks; then critical answers, which raise alerts
+rather than errors.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from pollwatch.forms.conditions import MISSING, evaluate, is_missing, references
 from pollwatch.forms.definition import Constraint, FormDefinition, Label, Question
+from pollwatch.forms.definition_rules import STATION_FIGURES
 
 TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)(?::[0-5]\d)?")
 
@@ -49,6 +51,18 @@ class Alert:
 
 
 @dataclass(frozen=True, slots=True)
+class StationFacts:
+    """What answers are checked against about the polling station a report is about.
+
+    ``code`` is the station's code; ``figures`` holds its number for each name of
+    ``STATION_FIGURES`` (such as ``registered_voters``).
+    """
+
+    code: str
+    figures: Mapping[str, int | float]
+
+
+@dataclass(frozen=True, slots=True)
 class ValidationResult:
     """``answers`` holds the parsed answers of the questions shown."""
 
@@ -68,8 +82,15 @@ class _Invalid(Exception):
         self.message = message
 
 
-def validate_answers(definition: FormDefinition, raw: Mapping[str, Any]) -> ValidationResult:
-    """Check ``raw`` (question code → raw value) against ``definition``."""
+def validate_answers(
+    definition: FormDefinition, raw: Mapping[str, Any], station: StationFacts | None = None
+) -> ValidationResult:
+    """Check ``raw`` (question code → raw value) against ``definition``.
+
+    ``station`` gives the figures that ``max_station`` bounds read. Without it those
+    bounds are not checked: only the intake knows which station a report is about,
+    and it always passes the station's facts.
+    """
     if definition.needs_ballot_options:
         raise ValueError(f"form {definition.code!r} must be bound to ballot options first")
     known = {question.code: question for question in definition.questions()}
@@ -82,6 +103,7 @@ def validate_answers(definition: FormDefinition, raw: Mapping[str, Any]) -> Vali
     for code, question in known.items():
         try:
             parsed[code] = parse_answer(definition, question, raw.get(code))
+            _check_station_bound(question, parsed[code], station)
         except _Invalid as invalid:
             errors.append(AnswerError(code, invalid.reason, invalid.message))
             parsed[code] = MISSING
@@ -273,3 +295,15 @@ def _check_constraint(constraint: Constraint, value: Any) -> None:
         raise _Invalid("too_few_choices", f"needs at least {constraint.min_choices} choices")
     if constraint.max_choices is not None and len(value) > constraint.max_choices:
         raise _Invalid("too_many_choices", f"allows at most {constraint.max_choices} choices")
+
+
+def _check_station_bound(question: Question, value: Any, station: StationFacts | None) -> None:
+    figure = question.constraint.max_station if question.constraint else None
+    if figure is None or station is None or value is MISSING:
+        return
+    limit = station.figures[figure]
+    if value > limit:
+        raise _Invalid(
+            "above_station_max",
+            f"{value} is above the {limit} {STATION_FIGURES[figure]} at station {station.code}",
+        )

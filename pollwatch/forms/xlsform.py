@@ -6,8 +6,10 @@ workbook first, so that what ODK would refuse is refused here too. Export
 writes the same three sheets with openpyxl; XForm XML comes from pyxform's
 ``convert``. pollwatch keeps what XLSForm has no column for in extra columns
 (``pollwatch_critical``, ``pollwatch_checks``, ``pollwatch_assessment``,
-``pollwatch_phase``, ``pollwatch_title::<language>``), which ODK ignores, so a
-form survives the round trip unchanged.
+``pollwatch_max_station``, ``pollwatch_phase``, ``pollwatch_title::<language>``),
+which ODK ignores, so a form survives the round trip unchanged. A bound by a
+station's figure is one of them: the XForm cannot know the station's figures,
+so the server checks it when the report arrives.
 """
 
 from __future__ import annotations
@@ -125,6 +127,8 @@ def _question_row(
     if question.relevant is not None:
         row["relevant"] = _xpath_or_error(question.relevant, question.code, errors)
     row |= _constraint_columns(question, checks, errors)
+    if question.constraint is not None and question.constraint.max_station is not None:
+        row["pollwatch_max_station"] = question.constraint.max_station
     if question.critical_when is not None:
         row["pollwatch_critical"] = _xpath_or_error(question.critical_when, question.code, errors)
     if question.assessment:

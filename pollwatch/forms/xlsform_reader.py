@@ -68,6 +68,7 @@ SURVEY_COLUMNS = {
     "pollwatch_critical",
     "pollwatch_checks",
     "pollwatch_assessment",
+    "pollwatch_max_station",
     "appearance",
 }
 CHOICE_COLUMNS = {"list_name", "name"}
@@ -90,6 +91,7 @@ FIELD_COLUMNS = {
     "code": "name",
     "assessment": "pollwatch_assessment",
     "required": "required",
+    "constraint.max_station": "pollwatch_max_station",
 }
 
 
@@ -447,11 +449,11 @@ class _Reader:
         self, sheet: _Sheet, number: int, row: dict[str, Any], question: dict[str, Any]
     ) -> list[dict[str, Any]]:
         message = self.translations(sheet, number, row, "constraint_message", required=False)
-        if "constraint" not in row:
-            return []
+        bounds: dict[str, Any] = {}
+        if "pollwatch_max_station" in row:
+            bounds["max_station"] = _text(row["pollwatch_max_station"])
         try:
-            parts = conjuncts(parse_xpath(_text(row["constraint"])))
-            bounds: dict[str, Any] = {}
+            parts = conjuncts(parse_xpath(_text(row["constraint"]))) if "constraint" in row else []
             rules = [
                 to_expression(part, question["code"])
                 for part in parts
@@ -530,10 +532,17 @@ class _Reader:
         if origin is None:
             return f"settings: {message}"
         sheet, number = self.origins[origin]
-        field = re.split(r"[.\[]", path[len(origin) :].lstrip("."), maxsplit=1)[0]
+        rest = path[len(origin) :].lstrip(".")
+        field = re.split(r"[.\[]", rest, maxsplit=1)[0]
         if origin.startswith("checks["):
             field = "constraint_message" if field == "message" else "constraint"
-        header = FIELD_COLUMNS.get(field) or _first_header(sheet, field) or field or "name"
+        header = (
+            FIELD_COLUMNS.get(rest)
+            or FIELD_COLUMNS.get(field)
+            or _first_header(sheet, field)
+            or field
+            or "name"
+        )
         return f"{sheet.where(number, header)}: {reason} ({path})"
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from pollwatch.audit.services import log_action
 from pollwatch.intake.checks import flag_conflicts_of_new, phase_hour_flags
-from pollwatch.intake.definitions import definition_for, lock_once
+from pollwatch.intake.definitions import definition_for, lock_once, station_facts
 from pollwatch.intake.models import Channel, RawPayload, Submission, SubmissionRevision
 from pollwatch.intake.services import (
     Candidate,
@@ -159,7 +159,7 @@ def _validate(candidate: Candidate, stations, forms: _FormsOfBatch):
             ]
         )
     version, bound = forms.get(candidate.form, candidate.version)
-    result = bound.validate(candidate.answers)
+    result = bound.validate(candidate.answers, station_facts(station))
     if result.errors:
         raise SubmissionRejected(
             [Problem(f"answers.{e.question}", e.message) for e in result.errors]

@@ -7,17 +7,26 @@ from functools import lru_cache
 from typing import Any
 
 from pollwatch.forms.definition import BallotOption, FormDefinition, load_definition
+from pollwatch.forms.definition_rules import STATION_FIGURES
 from pollwatch.forms.models import FormVersion
 from pollwatch.forms.services import lock_form_version
-from pollwatch.forms.validation import ValidationResult, validate_answers
+from pollwatch.forms.validation import StationFacts, ValidationResult, validate_answers
+from pollwatch.registry.models import PollingStation
 
 
 @dataclass(frozen=True)
 class BoundForm:
     definition: FormDefinition
 
-    def validate(self, answers: dict[str, Any]) -> ValidationResult:
-        return validate_answers(self.definition, answers)
+    def validate(
+        self, answers: dict[str, Any], station: StationFacts | None = None
+    ) -> ValidationResult:
+        return validate_answers(self.definition, answers, station)
+
+
+def station_facts(station: PollingStation) -> StationFacts:
+    """The facts of a ``PollingStation`` that answers are checked against."""
+    return StationFacts(station.code, {name: getattr(station, name) for name in STATION_FIGURES})
 
 
 def definition_for(code: str, version: int, election) -> tuple[FormVersion, BoundForm]:

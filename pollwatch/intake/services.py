@@ -20,8 +20,9 @@ from django.utils.dateparse import parse_datetime
 
 from pollwatch.audit.models import AuditEvent
 from pollwatch.audit.services import audit_values, log_action
+from pollwatch.forms.definition_rules import STATION_FIGURES
 from pollwatch.intake.checks import conflicting_submissions, phase_hour_flags
-from pollwatch.intake.definitions import definition_for, lock_once
+from pollwatch.intake.definitions import definition_for, lock_once, station_facts
 from pollwatch.intake.models import RawPayload, Review, Submission, SubmissionRevision
 from pollwatch.lib.plain_sql import db_value, fetch_rows, instance
 from pollwatch.missions.models import Member
@@ -223,7 +224,7 @@ def _store(candidate: Candidate, payload: RawPayload, user, member: Member | Non
             ]
         )
     version, definition = definition_for(candidate.form, candidate.version, member.mission.election)
-    result = definition.validate(candidate.answers)
+    result = definition.validate(candidate.answers, station_facts(station))
     if result.errors:
         raise SubmissionRejected(
             [Problem(f"answers.{e.question}", e.message) for e in result.errors]
@@ -257,7 +258,8 @@ def member_of(user) -> Member:
     return member
 
 
-STATION_FIELDS = ("id", "election_id", "code", "registered_voters")
+# What validation reads of a station: its code and the figures a bound may name.
+STATION_FIELDS = ("id", "election_id", "code", *STATION_FIGURES)
 
 
 def _station_and_known_key(member: Member, candidate: Candidate):
@@ -439,7 +441,7 @@ def revise_submission(
         submission.form_version.version,
         submission.station.election,
     )
-    result = definition.validate(answers)
+    result = definition.validate(answers, station_facts(submission.station))
     if result.errors:
         raise SubmissionRejected(
             [Problem(f"answers.{e.question}", e.message) for e in result.errors]

@@ -92,7 +92,7 @@ SAMPLE_FORM: dict[str, Any] = {
                     "type": "integer",
                     "label": label("In box"),
                     "required": True,
-                    "constraint": {"min": 0, "max": 1000},
+                    "constraint": {"min": 0, "max": 1000, "max_station": "registered_voters"},
                 },
                 {
                     "code": "valid",

@@ -38,6 +38,11 @@ def test_to_dict_reads_back_unchanged():
     assert load_definition(data).to_dict() == data
 
 
+def test_a_station_bound_is_loaded_by_its_figure_name():
+    form = load_definition(sample_form())
+    assert form.question("box").constraint.max_station == "registered_voters"
+
+
 def test_integer_bound_that_is_not_an_integer_is_named_by_its_path():
     data = sample_form()
     data["sections"][1]["questions"][0]["constraint"]["max"] = 10.5
@@ -94,6 +99,10 @@ def test_a_text_bound_is_reported_once_as_not_an_integer():
             lambda d: d["sections"][0]["questions"][0].update(required="yes"),
             "sections[0].questions[0].required: must be true or false",
         ),
+        (
+            lambda d: d["sections"][1]["questions"][0]["constraint"].update(max_station=5),
+            "sections[1].questions[0].constraint.max_station: must be a string",
+        ),
     ],
 )
 def test_schema_errors_name_the_path_and_reason(change, expected):
@@ -136,6 +145,17 @@ def test_schema_errors_name_the_path_and_reason(change, expected):
         (
             lambda d: d["sections"][1]["questions"][0].update(constraint={"min": 5, "max": 1}),
             "sections[1].questions[0].constraint.min: must not exceed max (1)",
+        ),
+        (
+            lambda d: d["sections"][0]["questions"][4]["constraint"].update(
+                max_station="registered_voters"
+            ),
+            "sections[0].questions[4].constraint.max_station: not allowed for a text question",
+        ),
+        (
+            lambda d: d["sections"][1]["questions"][0]["constraint"].update(max_station="ballots"),
+            "sections[1].questions[0].constraint.max_station: 'ballots' is not a figure of a "
+            "polling station; use one of registered_voters",
         ),
         (
             lambda d: d["sections"][0]["questions"][4].update(

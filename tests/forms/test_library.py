@@ -7,7 +7,7 @@ import pytest
 from pollwatch.forms.conditions import references
 from pollwatch.forms.definition import BallotOption, load_definition_file
 from pollwatch.forms.library import LIBRARY_CODES, library_files, library_forms
-from pollwatch.forms.validation import validate_answers
+from pollwatch.forms.validation import StationFacts, validate_answers
 
 FORMS = library_forms()
 OPTIONS = [
@@ -127,3 +127,33 @@ def test_pvt_form2_arithmetic_checks(changes, check):
     form = FORMS["pvt_form2"].bind_ballot_options(OPTIONS)
     failed = {e.reason for e in validate_answers(form, pvt_figures(**changes)).errors}
     assert f"check_failed:{check}" in failed
+
+
+def station(registered: int) -> StationFacts:
+    return StationFacts("1234", {"registered_voters": registered})
+
+
+def test_pvt_form2_refuses_ballot_figures_above_the_stations_registered_voters():
+    form = FORMS["pvt_form2"].bind_ballot_options(OPTIONS)
+    result = validate_answers(form, pvt_figures(), station(550))
+    assert {(e.question, e.reason) for e in result.errors} == {
+        ("ballots_issued", "above_station_max"),
+        ("ballots_in_boxes", "above_station_max"),
+        ("valid", "above_station_max"),
+    }
+    [issued] = [e for e in result.errors if e.question == "ballots_issued"]
+    assert issued.message == "600 is above the 550 registered voters at station 1234"
+
+
+def test_pvt_form2_bounds_the_votes_of_each_option_by_the_station():
+    form = FORMS["pvt_form2"].bind_ballot_options(OPTIONS)
+    result = validate_answers(form, pvt_figures(), station(290))
+    assert ("votes_a", "above_station_max") in {(e.question, e.reason) for e in result.errors}
+    assert "votes_b" not in {e.question for e in result.errors}
+
+
+def test_pvt_form2_takes_the_protocols_registered_voters_as_written():
+    # A protocol listing more voters than the registry is to be reported as written,
+    # not refused as a typo; the ballots issued are checked against it instead.
+    form = FORMS["pvt_form2"].bind_ballot_options(OPTIONS)
+    assert validate_answers(form, pvt_figures(registered=1000), station(600)).is_valid

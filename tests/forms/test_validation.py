@@ -8,10 +8,11 @@ from hypothesis import strategies as st
 
 from pollwatch.forms.definition import load_definition
 from pollwatch.forms.library import library_forms
-from pollwatch.forms.validation import validate_answers
-from tests.forms.builders import VALID_ANSWERS, sample_form
+from pollwatch.forms.validation import StationFacts, validate_answers
+from tests.forms.builders import VALID_ANSWERS, label, sample_form
 
 FORM = load_definition(sample_form())
+STATION = StationFacts("1234", {"registered_voters": 1000})
 
 
 def answers(**changes):
@@ -105,6 +106,51 @@ def test_space_separated_choices_are_read_as_a_list():
     assert result.answers["problems"] == ["a", "b"]
 
 
+def test_a_figure_above_the_station_figure_names_value_figure_and_station():
+    station = StationFacts("1234", {"registered_voters": 90})
+    result = validate_answers(FORM, answers(box=100), station)
+    assert [(e.question, e.reason) for e in result.errors] == [("box", "above_station_max")]
+    assert str(result.errors[0]) == "box: 100 is above the 90 registered voters at station 1234"
+
+
+def test_a_figure_equal_to_the_station_figure_passes():
+    station = StationFacts("1234", {"registered_voters": 100})
+    assert validate_answers(FORM, answers(box=100), station).is_valid
+
+
+def test_the_form_bound_comes_first_and_only_one_error_is_given_per_answer():
+    station = StationFacts("1234", {"registered_voters": 90})
+    result = validate_answers(FORM, answers(box=1001, valid=996), station)
+    assert reasons(result) == [("box", "above_max")]
+
+
+def test_a_decimal_answer_is_held_to_the_station_figure_too():
+    data = sample_form()
+    data["sections"][0]["questions"][6]["constraint"] = {"max_station": "registered_voters"}
+    station = StationFacts("7", {"registered_voters": 12})
+    result = validate_answers(load_definition(data), answers(share="12,5"), station)
+    assert [str(e) for e in result.errors if e.question == "share"] == [
+        "share: 12.5 is above the 12 registered voters at station 7"
+    ]
+
+
+def test_without_the_station_the_station_bound_is_not_checked():
+    assert validate_answers(FORM, answers(box=1000, valid=995)).is_valid
+
+
+def test_an_unanswered_question_with_a_station_bound_is_only_required():
+    result = validate_answers(FORM, answers(box=...), STATION)
+    assert reasons(result) == [("box", "required")]
+
+
+def test_the_bounds_message_of_the_form_does_not_hide_the_station_figure():
+    data = sample_form()
+    data["sections"][1]["questions"][0]["constraint"]["message"] = label("Too many")
+    station = StationFacts("7", {"registered_voters": 50})
+    result = validate_answers(load_definition(data), answers(box=100), station)
+    assert result.errors[0].message == "100 is above the 50 registered voters at station 7"
+
+
 def test_unbound_form_with_ballot_options_is_refused():
     with pytest.raises(ValueError, match="bound to ballot options"):
         validate_answers(library_forms()["pvt_form2"], {})
@@ -141,6 +187,28 @@ def test_an_integer_is_accepted_exactly_when_within_its_bounds(value):
         assert box_errors == set()
     else:
         assert box_errors == {"below_min" if value < 0 else "above_max"}
+
+
+@given(
+    st.integers(0, 1000),
+    st.integers(0, 2000),
+    st.text(st.characters(codec="utf-8"), min_size=1, max_size=8),
+)
+def test_an_answer_passes_the_station_bound_exactly_when_within_the_station_figure(
+    value, registered, code
+):
+    station = StationFacts(code, {"registered_voters": registered})
+    result = validate_answers(FORM, answers(box=value, valid=value - 5), station)
+    box_errors = [e for e in result.errors if e.question == "box"]
+    if value <= registered:
+        assert box_errors == []
+    else:
+        assert [(e.reason, e.message) for e in box_errors] == [
+            (
+                "above_station_max",
+                f"{value} is above the {registered} registered voters at station {code}",
+            )
+        ]
 
 
 @given(st.integers(0, 500), st.integers(0, 500), st.integers(0, 1000))

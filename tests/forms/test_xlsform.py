@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from pollwatch.forms.conditions import evaluate
 from pollwatch.forms.definition import BallotOption, load_definition
 from pollwatch.forms.library import library_forms
-from pollwatch.forms.validation import validate_answers
+from pollwatch.forms.validation import StationFacts, validate_answers
 from pollwatch.forms.xlsform import XLSFormError, export_xform, export_xlsform, import_xlsform
 from pollwatch.forms.xpath import XPathError, parse_xpath, to_expression, to_xpath
-from tests.forms.builders import XLSFORM_FIXTURE, combined_expressions, sample_form
+from tests.forms.builders import XLSFORM_FIXTURE, combined_expressions, label, sample_form
 
 FIXTURE = XLSFORM_FIXTURE
 OPTIONS = [
@@ -133,6 +133,54 @@ def test_unbound_pvt_form_cannot_be_exported():
         export_xlsform(library_forms()["pvt_form2"])
 
 
+def test_a_station_bound_round_trips_in_its_own_column_that_pyxform_accepts():
+    form = load_definition(sample_form())
+    workbook = openpyxl.load_workbook(io.BytesIO(export_xlsform(form)))
+    headers = [cell.value for cell in workbook["survey"][1]]
+    box = survey_row(workbook, "box")
+    cell = workbook["survey"].cell(row=box, column=headers.index("pollwatch_max_station") + 1)
+    assert cell.value == "registered_voters"
+    again = import_xlsform(export_xlsform(form))
+    assert again.definition.to_dict() == form.to_dict()
+    assert not any("max_station" in warning for warning in again.warnings)
+
+
+def test_a_station_bound_with_only_a_message_round_trips():
+    data = sample_form()
+    data["sections"][1]["questions"][1]["constraint"] = {
+        "max_station": "registered_voters",
+        "message": label("More than the registered voters"),
+    }
+    form = load_definition(data)
+    assert import_xlsform(export_xlsform(form)).definition.to_dict() == form.to_dict()
+
+
+def test_a_station_bound_read_from_a_workbook_bounds_the_answer():
+    def edit(workbook):
+        set_cell(
+            workbook, survey_row(workbook, "valid"), "pollwatch_max_station", "registered_voters"
+        )
+
+    form = import_xlsform(edited_fixture(edit)).definition
+    assert form.question("valid").constraint.min == 0
+    assert form.question("valid").constraint.max_station == "registered_voters"
+    answers = {
+        "arrival_time": "07:10",
+        "admitted": "yes",
+        "voters_in_line": 3,
+        "ballots_in_box": 100,
+        "valid": 90,
+        "invalid": 10,
+    }
+    result = validate_answers(form, answers, StationFacts("9", {"registered_voters": 50}))
+    assert [(e.question, e.reason) for e in result.errors] == [("valid", "above_station_max")]
+
+
+def test_the_xform_leaves_the_station_bound_to_the_server():
+    xform = export_xform(load_definition(sample_form()))
+    assert "registered_voters" not in xform and "max_station" not in xform
+
+
 def test_two_checks_on_one_question_cannot_be_exported():
     data = sample_form()
     data["checks"].append({**data["checks"][0], "code": "again"})
@@ -199,6 +247,19 @@ def set_cell(workbook, row, header, value):
             "relevant",
             "${admitted} = 'maybe'",
             "survey row 7, column H (relevant): 'maybe' is not an answer to yes_no question",
+        ),
+        (
+            "valid",
+            "pollwatch_max_station",
+            "ballots",
+            "survey row 16, column L (pollwatch_max_station): 'ballots' is not a figure of a "
+            "polling station; use one of registered_voters",
+        ),
+        (
+            "arrival_time",
+            "pollwatch_max_station",
+            "registered_voters",
+            "survey row 5, column L (pollwatch_max_station): not allowed for a time question",
         ),
     ],
 )

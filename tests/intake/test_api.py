@@ -59,6 +59,20 @@ def test_validation_errors_name_the_field_path(client, checklist, observer_token
     assert f"payload {RawPayload.objects.get().pk}" in body["detail"]
 
 
+def test_a_figure_above_the_stations_registered_voters_is_a_422_naming_them(
+    client, checklist, observer_token
+):
+    body = item(checklist, voters=1201)
+    response = post(client, "/submissions", body, observer_token)
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "field": "answers.voters",
+            "reason": "1201 is above the 1200 registered voters at station 001",
+        }
+    ]
+
+
 def test_malformed_json_is_kept_and_explained(client, checklist, observer_token):
     response = post(client, "/submissions", '{"key": "abc", ', observer_token)
     assert response.status_code == 422

@@ -37,6 +37,20 @@ def test_each_payload_points_at_the_submission_made_from_it(observer_north, chec
     assert sorted(event.data["keys"]) == sorted(item["key"] for item in items)
 
 
+def test_a_batch_item_above_its_stations_registered_voters_is_refused_alone(
+    observer_north, checklist
+):
+    items = [submission(checklist, station=code, voters=900) for code in ("001", "002")]
+    results = receive_batch(items, user=observer_north)
+    assert [r["result"] for r in results] == ["created", "rejected"]
+    assert results[1]["errors"] == [
+        {
+            "field": "answers.voters",
+            "reason": "900 is above the 800 registered voters at station 002",
+        }
+    ]
+
+
 def test_batch_report_conflicting_with_another_teams_report_flags_both(
     observer_north, observer_south, checklist
 ):

@@ -69,6 +69,17 @@ def test_invalid_answers_are_refused_but_the_payload_is_kept(observer_north, che
     assert not Submission.objects.exists()
 
 
+def test_a_figure_above_the_stations_registered_voters_is_refused_naming_them(
+    observer_north, checklist
+):
+    with pytest.raises(SubmissionRejected) as caught:
+        send(observer_north, submission(checklist, station="002", voters=900))
+    assert [(p.field, p.reason) for p in caught.value.problems] == [
+        ("answers.voters", "900 is above the 800 registered voters at station 002")
+    ]
+    assert send(observer_north, submission(checklist, station="001", voters=900)).submission_id
+
+
 @pytest.mark.parametrize(
     ("change", "field", "reason"),
     [
@@ -148,6 +159,20 @@ def test_revisions_keep_the_original(observer_north, coordinator_north, checklis
     revisions = SubmissionRevision.objects.filter(submission=stored).order_by("number")
     assert [r.answers["overall"] for r in revisions] == ["good", "bad"]
     assert AuditEvent.objects.filter(action="intake.submission_revised").count() == 1
+
+
+def test_a_revision_is_held_to_the_stations_registered_voters(
+    observer_north, coordinator_north, checklist
+):
+    receipt = send(observer_north, submission(checklist, station="002"))
+    stored = Submission.objects.get(pk=receipt.submission_id)
+    with pytest.raises(SubmissionRejected) as caught:
+        revise_submission(stored, answers(voters=801), actor=coordinator_north, reason="typo")
+    assert [p.reason for p in caught.value.problems] == [
+        "801 is above the 800 registered voters at station 002"
+    ]
+    stored.refresh_from_db()
+    assert stored.revision == 1
 
 
 def test_review_decisions_are_recorded(observer_north, coordinator_north, checklist):

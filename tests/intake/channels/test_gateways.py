@@ -122,6 +122,29 @@ def test_generic_gateway_accepts_a_form_body_and_replies_in_json(
     assert response.json()["reply"].startswith("Received")
 
 
+@pytest.mark.parametrize(
+    ("language", "reply"),
+    [
+        ("en", "Not received: AC: 900 is above the 800 registered voters at station 002."),
+        ("ru", "Не принято: AC: 900 больше 800 зарегистрированных избирателей на участке 002."),
+    ],
+)
+def test_generic_gateway_replies_with_the_stations_registered_voters_in_the_observers_language(
+    client, settings, sms_observer, sms_code, language, reply
+):
+    settings.POLLWATCH_SMS_GATEWAY_TOKEN = GENERIC_TOKEN
+    sms_observer.languages = language
+    sms_observer.save()
+    response = client.post(
+        f"/hooks/sms/generic/{GENERIC_TOKEN}/",
+        {"sender": OBSERVER_PHONE, "text": "SC 002 AA1 AB2 AC900 AD2", "id": "g-2"},
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "invalid"
+    assert response.json()["reply"].startswith(reply)
+    assert not Submission.objects.exists()
+
+
 def test_generic_gateway_accepts_json_and_dedupes_by_message_id(
     client, settings, sms_observer, sms_code
 ):

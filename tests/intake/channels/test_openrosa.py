@@ -10,7 +10,9 @@ from xml.etree import ElementTree
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from pollwatch.forms.library import library_forms
 from pollwatch.forms.models import FormVersion
+from pollwatch.forms.services import publish_form_version
 from pollwatch.intake.assignment import assigned_stations
 from pollwatch.intake.channel_models import Attachment
 from pollwatch.intake.channels.openrosa.xforms import xform_for
@@ -186,6 +188,55 @@ def test_an_invalid_report_is_refused_with_the_reason_and_the_xml_kept(
     assert b"9000 is above the maximum 5000" in response.content
     assert RawPayload.objects.get().status == RawPayload.Status.INVALID
     assert not Submission.objects.exists()
+
+
+def test_a_figure_above_the_stations_registered_voters_is_refused_naming_them(
+    client, observer_token, xform_xml
+):
+    xml = instance_from_xform(xform_xml, ANSWERS | {"voters": "1300"}, f"uuid:{uuid.uuid4()}")
+    response = collect_post(client, observer_token, xml)
+    assert response.status_code == 400
+    assert b"1300 is above the 1200 registered voters at station 001" in response.content
+    assert not Submission.objects.exists()
+
+
+PVT_FIGURES = {
+    "pollwatch_station": "001",
+    "ballot_stuffing": "no",
+    "observer_access": "full",
+    "count_observed": "yes",
+    "copy_received": "yes",
+    "registered": "1200",
+    "ballots_issued": "700",
+    "ballots_in_boxes": "700",
+    "invalid": "20",
+    "valid": "680",
+    "votes_ann": "400",
+    "votes_bob": "280",
+}
+
+
+def test_pvt_form2_is_served_to_collect_and_its_station_bounds_checked_on_submission(
+    client, observer_token
+):
+    publish_form_version(library_forms()["pvt_form2"].to_dict())
+    listing = client.get(f"/odk/{observer_token}/formList", **COLLECT_HEADERS)
+    assert b"<formID>pvt_form2</formID>" in listing.content
+    form = client.get(f"/odk/{observer_token}/forms/pvt_form2/form.xml", **COLLECT_HEADERS)
+    assert form.status_code == 200
+    xform_xml = form.content.decode()
+    assert "max_station" not in xform_xml
+    stuffed = PVT_FIGURES | {"ballots_issued": "1300", "ballots_in_boxes": "1300"}
+    refused = collect_post(
+        client, observer_token, instance_from_xform(xform_xml, stuffed, f"uuid:{uuid.uuid4()}")
+    )
+    assert refused.status_code == 400
+    assert b"1300 is above the 1200 registered voters at station 001" in refused.content
+    accepted = collect_post(
+        client, observer_token, instance_from_xform(xform_xml, PVT_FIGURES, f"uuid:{uuid.uuid4()}")
+    )
+    assert accepted.status_code == 201
+    assert Submission.objects.get().answers["ballots_issued"] == 700
 
 
 def test_a_12_mb_photo_is_stored_and_shown_with_the_report(

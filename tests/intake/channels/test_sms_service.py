@@ -6,7 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pollwatch.forms.definition_rules import STATION_FIGURES
 from pollwatch.intake.channel_models import SmsMessage
+from pollwatch.intake.channels.sms import replies
 from pollwatch.intake.channels.sms.services import InboundSms, receive_sms
 from pollwatch.intake.models import RawPayload, Submission
 
@@ -66,6 +68,31 @@ def test_a_value_above_the_maximum_is_named_with_its_sms_code(sms_observer, sms_
     assert outcome.message.status == SmsMessage.Status.INVALID
     assert "AC: 6000 is above the maximum 5000" in outcome.reply
     assert not Submission.objects.exists()
+
+
+def test_a_value_above_the_stations_registered_voters_names_them_and_the_station(
+    sms_observer, sms_code
+):
+    outcome = sms("SC 002 AA1 AB2 AC900 AD2")
+    assert outcome.message.status == SmsMessage.Status.INVALID
+    assert outcome.reply == (
+        "Not received: AC: 900 is above the 800 registered voters at station 002. "
+        "Please correct and send again."
+    )
+    assert not Submission.objects.exists()
+
+
+def test_the_station_bound_is_said_in_russian(russian_observer, sms_code):
+    outcome = sms("SC 003 AA1 AB2 AC1000 AD2", sender=RUSSIAN_PHONE)
+    assert outcome.reply.startswith(
+        "Не принято: AC: 1000 больше 950 зарегистрированных избирателей на участке 003."
+    )
+
+
+def test_every_station_figure_has_words_in_every_reply_language():
+    for language, catalogue in replies.CATALOGUE.items():
+        missing = [name for name in STATION_FIGURES if f"figure.{name}" not in catalogue]
+        assert missing == [], language
 
 
 def test_missing_required_answers_are_listed(sms_observer, sms_code):

@@ -41,11 +41,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "must_be_empty": "must be empty for your earlier answers",
         "below_min": "{value} is below the minimum {min}",
         "above_max": "{value} is above the maximum {max}",
+        "above_station_max": "{value} is above the {limit} {figure} at station {station}",
         "wrong_type": "{value} is not a valid answer",
         "too_long": "is longer than {max_length} characters",
         "too_few_choices": "needs at least {min_choices} choices",
         "too_many_choices": "allows at most {max_choices} choices",
         "repeated_choice": "names a choice twice",
+        # A station figure, by its name in STATION_FIGURES, as above_station_max says it.
+        "figure.registered_voters": "registered voters",
         "other": "{message}",
     },
     "ru": {
@@ -79,11 +82,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "must_be_empty": "должен быть пустым при ваших ответах",
         "below_min": "{value} меньше минимума {min}",
         "above_max": "{value} больше максимума {max}",
+        "above_station_max": "{value} больше {limit} {figure} на участке {station}",
         "wrong_type": "{value} не подходит как ответ",
         "too_long": "длиннее {max_length} знаков",
         "too_few_choices": "нужно не меньше {min_choices} вариантов",
         "too_many_choices": "можно не больше {max_choices} вариантов",
         "repeated_choice": "вариант назван дважды",
+        "figure.registered_voters": "зарегистрированных избирателей",
         "other": "{message}",
     },
 }

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from pollwatch.audit.services import log_action
-from pollwatch.forms.validation import validate_answers
+from pollwatch.forms.validation import StationFacts, validate_answers
 from pollwatch.intake.channel_models import SmsMessage
 from pollwatch.intake.channels.sms import replies
 from pollwatch.intake.channels.sms.forms import sms_forms, syntax_for
@@ -27,10 +27,12 @@ from pollwatch.intake.channels.sms.syntax import (
     parse_message,
     split_form_code,
 )
+from pollwatch.intake.definitions import station_facts
 from pollwatch.intake.models import Channel, RawPayload
 from pollwatch.intake.services import SubmissionRejected, receive_submission, store_raw_payload
 from pollwatch.missions.importing import normalise_phone
 from pollwatch.missions.models import Member
+from pollwatch.registry.models import PollingStation
 
 # Keys of SMS reports are uuid5 names in this namespace, so a retried message
 # maps to the same submission key and the key's unique constraint dedupes it.
@@ -208,7 +210,8 @@ def _submit(
     try:
         receipt = receive_submission(data, payload, user=member.user)
     except SubmissionRejected as rejected:
-        problems = _rejection_problems(rejected, syntax, parsed, language)
+        station = _station_reported_on(member, parsed.station)
+        problems = _rejection_problems(rejected, syntax, parsed, language, station)
         return Status.INVALID, replies.render(language, "rejected", problems=problems), None
     form_title = syntax.definition.title.get(language) or next(
         iter(syntax.definition.title.values())
@@ -254,28 +257,40 @@ def _syntax_problem(error: SmsSyntaxError, language: str, codes: list[str]) -> s
     return f"{error.code}: {text}" if error.code else text
 
 
+def _station_reported_on(member: Member, code: str) -> StationFacts | None:
+    station = PollingStation.objects.filter(election=member.mission.election_id, code=code).first()
+    return None if station is None else station_facts(station)
+
+
 def _rejection_problems(
-    rejected: SubmissionRejected, syntax: SmsSyntax, parsed: ParsedSms, language: str
+    rejected: SubmissionRejected,
+    syntax: SmsSyntax,
+    parsed: ParsedSms,
+    language: str,
+    station: StationFacts | None,
 ) -> str:
-    errors = {error.question: error for error in _answer_errors(syntax, parsed)}
+    # Validated again, with the station, for the reasons and bounds the reply is built from.
+    errors = {error.question: error for error in _answer_errors(syntax, parsed, station)}
     texts = []
     for problem in rejected.problems:
         code = problem.field.removeprefix("answers.")
         if problem.field == "station":
             texts.append(replies.render(language, "unknown_station", station=parsed.station))
         elif code in errors:
-            text = _answer_problem(errors[code], syntax, parsed, language)
+            text = _answer_problem(errors[code], syntax, parsed, language, station)
             texts.append(f"{syntax.sms_code_of(code)}: {text}")
         else:
             texts.append(replies.render(language, "other", message=problem.reason))
     return "; ".join(texts)
 
 
-def _answer_errors(syntax: SmsSyntax, parsed: ParsedSms):
-    return validate_answers(syntax.definition, parsed.answers).errors
+def _answer_errors(syntax: SmsSyntax, parsed: ParsedSms, station: StationFacts | None):
+    return validate_answers(syntax.definition, parsed.answers, station).errors
 
 
-def _answer_problem(error, syntax: SmsSyntax, parsed: ParsedSms, language: str) -> str:
+def _answer_problem(
+    error, syntax: SmsSyntax, parsed: ParsedSms, language: str, station: StationFacts | None
+) -> str:
     question = syntax.definition.question(error.question)
     if error.reason.startswith("check_failed:"):
         check_code = error.reason.split(":", 1)[1]
@@ -293,8 +308,20 @@ def _answer_problem(error, syntax: SmsSyntax, parsed: ParsedSms, language: str) 
         "max_choices": getattr(constraint, "max_choices", None),
         "answer": parsed.answers.get(error.question, ""),
         "count": len(syntax.definition.choice_codes(question)),
+        **_station_bound_values(constraint, station, language),
     }
     key = error.reason if error.reason in replies.CATALOGUE["en"] else "other"
     if key in ("below_min", "above_max") and constraint is None:
         key = "other"
     return replies.render(language, key, **values)
+
+
+def _station_bound_values(constraint, station: StationFacts | None, language: str) -> dict:
+    figure = getattr(constraint, "max_station", None)
+    if figure is None or station is None:
+        return {}
+    return {
+        "limit": station.figures[figure],
+        "figure": replies.render(language, f"figure.{figure}"),
+        "station": station.code,
+    }
