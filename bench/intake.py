@@ -103,7 +103,13 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--seconds", type=int, default=60, help="length of each run")
     parser.add_argument("--users", type=int, default=100, help="concurrent single-send clients")
     parser.add_argument("--batch-users", type=int, default=4, help="concurrent batch clients")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="threads per worker; above 1 the workers keep connections alive (gthread)",
+    )
     parser.add_argument("--observers", type=int, default=100, help="devices (teams) seeded")
     parser.add_argument("--resend-share", type=float, default=0.05)
     parser.add_argument(
@@ -244,9 +250,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(workers: int, environment: dict[str, str], port: int) -> subprocess.Popen:
-    # Sync workers: each request is CPU work in Python plus short database waits, so a
-    # few processes keep both cores busy; threads would only add GIL contention.
+def start_gunicorn(
+    workers: int, threads: int, environment: dict[str, str], port: int
+) -> subprocess.Popen:
     command = [
         sys.executable,
         "-m",
@@ -254,7 +260,8 @@ def start_gunicorn(workers: int, environment: dict[str, str], port: int) -> subp
         "pollwatch.wsgi",
         f"--bind=127.0.0.1:{port}",
         f"--workers={workers}",
-        "--worker-class=sync",
+        f"--threads={threads}",
+        "--keep-alive=30",
         "--backlog=2048",
         "--timeout=60",
         "--log-level=warning",
@@ -327,7 +334,7 @@ def run(name: str, args, config: dict, environment, workdir: Path, pgdata: Path)
     config_file.write_text(json.dumps(run_config))
     before = counts()
     port = free_port()
-    server = start_gunicorn(args.workers, environment, port)
+    server = start_gunicorn(args.workers, args.threads, environment, port)
     killed: dict[int, float] = {}
     cpu = CpuMeter(pgdata)
     server_at_start = server_cpu(server)
@@ -351,7 +358,7 @@ def run(name: str, args, config: dict, environment, workdir: Path, pgdata: Path)
     result.load_average = load_average
     journal = read_journal(out_dir)
     if journal.failed:
-        server = start_gunicorn(args.workers, environment, port)
+        server = start_gunicorn(args.workers, args.threads, environment, port)
         try:
             result.resent_after_run = resend(journal.failed, port, config)
         finally:
