@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pollwatch.forms.models import FormVersion
+from pollwatch.forms.models import Form, FormVersion
 from pollwatch.intake.channels.sms.syntax import SmsSyntax, build_syntax, sms_form_codes
 from pollwatch.intake.definitions import definition_for
+from pollwatch.lib.plain_sql import fetch_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +30,19 @@ def sms_forms() -> dict[str, SmsForm]:
     form's definition would cost more than the rest of the message.
     """
     newest: dict[int, tuple] = {}
-    rows = FormVersion.objects.order_by("form_id", "version").values_list(
-        "form_id", "form__code", "form__title", "version", "digest"
+    rows = fetch_rows(
+        "SELECT version.form_id, form.code, form.title, version.version, version.digest"
+        f" FROM {FormVersion._meta.db_table} AS version"
+        f" JOIN {Form._meta.db_table} AS form ON form.id = version.form_id"
+        " ORDER BY version.form_id, version.version",
+        [],
+        [
+            (FormVersion, "form_id"),
+            (Form, "code"),
+            (Form, "title"),
+            (FormVersion, "version"),
+            (FormVersion, "digest"),
+        ],
     )
     for row in rows:
         newest[row[0]] = row

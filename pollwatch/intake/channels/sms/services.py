@@ -28,9 +28,11 @@ from pollwatch.intake.channels.sms.syntax import (
     split_form_code,
 )
 from pollwatch.intake.definitions import station_facts
-from pollwatch.intake.models import Channel, RawPayload
+from pollwatch.intake.models import Channel, RawPayload, Submission
 from pollwatch.intake.services import SubmissionRejected, receive_submission, store_raw_payload
+from pollwatch.lib.plain_sql import db_value, fetch_rows
 from pollwatch.missions.importing import normalise_phone
+from pollwatch.missions.lookup import members_with_missions
 from pollwatch.missions.models import Member
 from pollwatch.registry.models import PollingStation
 
@@ -129,12 +131,10 @@ def _store_message(inbound: InboundSms, *, replay_of, actor) -> SmsMessage:
 
 
 def _answer(message: SmsMessage, *, replayed: bool) -> tuple[str, str, int | None]:
-    member = (
-        Member.objects.filter(phone=message.sender)
-        .select_related("mission__election", "user")
-        .order_by("-mission__arrival")
-        .first()
+    found = members_with_missions(
+        "WHERE m.phone = %s ORDER BY mi.arrival DESC, m.id LIMIT 1", [message.sender]
     )
+    member = found[0] if found else None
     default_language = replies.reply_language(settings.LANGUAGE_CODE)
     if member is None:
         return Status.UNKNOWN_SENDER, replies.render(default_language, "unknown_sender"), None
@@ -160,11 +160,19 @@ class _Earlier:
 def _history(message: SmsMessage) -> list[_Earlier]:
     """The sender's recent messages, read once for both the throttle and duplicates."""
     since = timezone.now() - max(failure_window(), duplicate_window())
-    rows = (
-        SmsMessage.objects.filter(sender=message.sender, received_at__gte=since)
-        .exclude(pk=message.pk)
-        .order_by("-received_at")
-        .values_list("received_at", "status", "text", "submission__key")[:200]
+    rows = fetch_rows(
+        "SELECT message.received_at, message.status, message.text, submission.key"
+        f" FROM {SmsMessage._meta.db_table} AS message"
+        " LEFT JOIN intake_submission AS submission ON submission.id = message.submission_id"
+        " WHERE message.sender = %s AND message.received_at >= %s AND message.id <> %s"
+        " ORDER BY message.received_at DESC LIMIT 200",
+        [message.sender, db_value(SmsMessage, "received_at", since), message.pk],
+        [
+            (SmsMessage, "received_at"),
+            (SmsMessage, "status"),
+            (SmsMessage, "text"),
+            (Submission, "key"),
+        ],
     )
     return [_Earlier(*row) for row in rows]
 
