@@ -21,12 +21,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 TARGET_RATE = 300.0
 TOKEN = "bench-gateway-token"
+FORM_ENCODED = "application/x-www-form-urlencoded"
 
 
 def phones(count: int) -> list[str]:
@@ -127,7 +129,8 @@ def post_share(share: list[dict], queue) -> None:
     statuses: dict[str, int] = {}
     cpu = time.process_time()
     for message in share:
-        response = client.post(url, message)
+        # Form-encoded, as gateways post their webhooks.
+        response = client.post(url, urlencode(message), content_type=FORM_ENCODED)
         if response.status_code != 200:
             raise SystemExit(f"{response.status_code}: {response.content[:300]!r}")
         status = response.json()["status"]

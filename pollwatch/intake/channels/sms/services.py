@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from pollwatch.audit.services import log_action
@@ -80,13 +80,7 @@ def receive_sms(inbound: InboundSms, *, replay_of: SmsMessage | None = None, act
         return SmsOutcome(message, message.reply, redelivered=True)
     status, reply, submission_id = _answer(message, replayed=replay_of is not None)
     message.status, message.reply, message.submission_id = status, reply, submission_id
-    SmsMessage.objects.filter(pk=message.pk).update(
-        status=status,
-        reply=reply,
-        submission_id=submission_id,
-        member_id=message.member_id,
-        payload_id=message.payload_id,
-    )
+    _record_answer(message)
     if replay_of is not None:
         log_action(
             "intake.sms_replayed",
@@ -95,6 +89,23 @@ def receive_sms(inbound: InboundSms, *, replay_of: SmsMessage | None = None, act
             data={"replay_of": replay_of.pk, "status": status},
         )
     return SmsOutcome(message, reply)
+
+
+def _record_answer(message: SmsMessage) -> None:
+    # Plain SQL: this runs for every message on election day.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {SmsMessage._meta.db_table} SET status = %s, reply = %s,"
+            " submission_id = %s, member_id = %s, payload_id = %s WHERE id = %s",
+            [
+                message.status,
+                message.reply,
+                message.submission_id,
+                message.member_id,
+                message.payload_id,
+                message.pk,
+            ],
+        )
 
 
 def normalised_sender(sender: str) -> str:
