@@ -28,6 +28,7 @@ from pollwatch.intake.services import (
     receive_submission,
     storable_text,
 )
+from pollwatch.lib.plain_sql import insert_instances
 from pollwatch.registry.models import PollingStation
 
 MAX_BATCH = 500
@@ -71,14 +72,12 @@ def _store_payloads(items: list[Any], user) -> list[RawPayload]:
             user=user,
             sender=user.username,
             content_type="application/json",
-            claimed_key=storable_text(str(item.get("key", "")))[:100]
-            if isinstance(item, dict)
-            else "",
+            claimed_key=_claimed_key(item),
         )
         for item in items
     ]
-    with transaction.atomic():
-        return RawPayload.objects.bulk_create(payloads)
+    insert_instances(payloads)
+    return payloads
 
 
 def _claimed_key(item: Any) -> str:
@@ -193,16 +192,18 @@ def _create_all(ready, member, user, results) -> None:
         for _, candidate, (station, version, result, _payload) in ready
     ]
     flag_conflicts_of_new(submissions)
-    Submission.objects.bulk_create(submissions)
-    SubmissionRevision.objects.bulk_create(
-        SubmissionRevision(
-            submission=submission,
-            number=1,
-            answers=submission.answers,
-            author=user,
-            payload=prepared[3],
-        )
-        for submission, (_, _, prepared) in zip(submissions, ready, strict=True)
+    insert_instances(submissions)
+    insert_instances(
+        [
+            SubmissionRevision(
+                submission=submission,
+                number=1,
+                answers=submission.answers,
+                author=user,
+                payload=prepared[3],
+            )
+            for submission, (_, _, prepared) in zip(submissions, ready, strict=True)
+        ]
     )
     for version in {prepared[1] for _, _, prepared in ready}:
         lock_once(version)

@@ -62,3 +62,34 @@ def _converted(row: Sequence[Any], converters: list[tuple[Any, list]]) -> list[A
             value = convert(value, column, connection)
         values.append(value)
     return values
+
+
+def insert_instances(instances: Sequence[models.Model]) -> None:
+    """Insert unsaved instances of one model with one statement, and give them their ids.
+
+    Every column is written with the value saving would write (``auto_now_add``
+    included), in one multi-row ``VALUES`` list: Django's bulk insert on
+    PostgreSQL sends arrays instead, whose text psycopg escapes character by
+    character in Python.
+    """
+    if not instances:
+        return
+    model = type(instances[0])
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    params = [
+        field.get_db_prep_save(field.pre_save(item, True), connection)
+        for item in instances
+        for field in fields
+    ]
+    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = (
+        f"INSERT INTO {model._meta.db_table} ({', '.join(f.column for f in fields)})"
+        f" VALUES {', '.join([placeholders] * len(instances))} RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [row[0] for row in cursor.fetchall()]
+    for item, pk in zip(instances, ids, strict=True):
+        item.pk = pk
+        item._state.adding = False
+        item._state.db = connection.alias
