@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 
 
 def db_value(model: type[models.Model], field_name: str, value: Any) -> Any:
     """``value`` as the database stores it in ``model.field_name``."""
-    return model._meta.get_field(field_name).get_db_prep_value(value, connection)
+    return model._meta.get_field(field_name).get_db_prep_value(value, _database())
 
 
 def fetch_rows(
@@ -27,16 +27,17 @@ def fetch_rows(
 
     A column given as None is taken as the database returns it.
     """
-    with connection.cursor() as cursor:
+    db = _database()
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if not rows:
         return []
     converters = [
-        _converters(column[0]._meta.get_field(column[1])) if column else (None, [])
+        _converters(column[0]._meta.get_field(column[1]), db) if column else (None, [])
         for column in columns
     ]
-    return [_converted(row, converters) for row in rows]
+    return [_converted(row, converters, db) for row in rows]
 
 
 def instance(model: type[models.Model], names: Sequence[str], values: Sequence[Any]):
@@ -44,22 +45,19 @@ def instance(model: type[models.Model], names: Sequence[str], values: Sequence[A
     given = dict(zip(names, values, strict=True))
     # from_db takes the values in the order the model declares its fields.
     ordered = [f.attname for f in model._meta.concrete_fields if f.attname in given]
-    return model.from_db(connection.alias, ordered, [given[name] for name in ordered])
+    return model.from_db(DEFAULT_DB_ALIAS, ordered, [given[name] for name in ordered])
 
 
-def _converters(field: models.Field) -> tuple[Any, list]:
+def _converters(field: models.Field, db) -> tuple[Any, list]:
     column = field.cached_col
-    return column, [
-        *connection.ops.get_db_converters(column),
-        *field.get_db_converters(connection),
-    ]
+    return column, [*db.ops.get_db_converters(column), *field.get_db_converters(db)]
 
 
-def _converted(row: Sequence[Any], converters: list[tuple[Any, list]]) -> list[Any]:
+def _converted(row: Sequence[Any], converters: list[tuple[Any, list]], db) -> list[Any]:
     values = []
     for value, (column, field_converters) in zip(row, converters, strict=True):
         for convert in field_converters:
-            value = convert(value, column, connection)
+            value = convert(value, column, db)
         values.append(value)
     return values
 
@@ -76,29 +74,36 @@ def insert_instances(instances: Sequence[models.Model]) -> None:
     if not instances:
         return
     model = type(instances[0])
-    if connection.vendor != "postgresql":
+    db = _database()
+    if db.vendor != "postgresql":
         model.objects.bulk_create(instances)
         return
     pk = model._meta.pk
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    ids = _new_ids(model, len(instances))
+    ids = _new_ids(model, len(instances), db)
     columns = ", ".join([pk.column, *(f.column for f in fields)])
     copying = f"COPY {model._meta.db_table} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(copying) as copy:
+    with db.cursor() as cursor, cursor.cursor.copy(copying) as copy:
         for item, new_id in zip(instances, ids, strict=True):
             copy.write_row(
-                [new_id, *(f.get_db_prep_save(f.pre_save(item, True), connection) for f in fields)]
+                [new_id, *(f.get_db_prep_save(f.pre_save(item, True), db) for f in fields)]
             )
     for item, new_id in zip(instances, ids, strict=True):
         item.pk = new_id
         item._state.adding = False
-        item._state.db = connection.alias
+        item._state.db = DEFAULT_DB_ALIAS
 
 
-def _new_ids(model: type[models.Model], count: int) -> list[int]:
-    with connection.cursor() as cursor:
+def _new_ids(model: type[models.Model], count: int, db) -> list[int]:
+    with db.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
             [model._meta.db_table, model._meta.pk.column, count],
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+def _database():
+    # The connection itself: each attribute read through ``django.db.connection``
+    # looks up the current thread's connection again, and these helpers read many.
+    return connections[DEFAULT_DB_ALIAS]
