@@ -12,6 +12,7 @@ from pollwatch.accounts.roles import Role
 from pollwatch.accounts.services import create_user
 from pollwatch.forms.services import publish_form_version
 from pollwatch.intake.definitions import forget_cached_forms
+from pollwatch.intake.stations import forget_stations
 from pollwatch.missions.models import Member, Mission, Team
 from pollwatch.registry.areas import import_areas
 from pollwatch.registry.importing import import_stations
@@ -28,9 +29,10 @@ def csv_file(text: str, name: str = "file.csv") -> io.BytesIO:
 
 
 @pytest.fixture(autouse=True)
-def _forms_cached_by_an_earlier_test_forgotten():
+def _forms_and_stations_remembered_by_an_earlier_test_forgotten():
     # Each test's database is rolled back, and SQLite then hands out the same ids again.
     forget_cached_forms()
+    forget_stations()
 
 
 @pytest.fixture

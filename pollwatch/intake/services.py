@@ -24,6 +24,7 @@ from pollwatch.forms.definition_rules import STATION_FIGURES
 from pollwatch.intake.checks import conflicting_submissions, phase_hour_flags
 from pollwatch.intake.definitions import definition_for, lock_once, station_facts
 from pollwatch.intake.models import RawPayload, Review, Submission, SubmissionRevision
+from pollwatch.intake.stations import figures_of, forget_station, station_named
 from pollwatch.lib.plain_sql import db_value, fetch_rows, instance
 from pollwatch.missions.models import Member
 from pollwatch.registry.models import PollingStation
@@ -211,9 +212,34 @@ def _parse_device_time(value: Any, problems: list[Problem]) -> datetime.datetime
 def _store(candidate: Candidate, payload: RawPayload, user, member: Member | None) -> Receipt:
     if member is None:
         member = member_of(user)
-    station, known = _station_and_known_key(member, candidate)
-    if known:
-        return _answer_as_duplicate(candidate.key, payload)
+    election_id = member.mission.election_id
+    read_again = False
+    for _ in range(STATION_READS):
+        try:
+            submission, version = _validated(candidate, payload, user, member)
+        except SubmissionRejected:
+            # Refused against a remembered station: it may have changed, so read it again.
+            if not read_again and forget_station(election_id, candidate.station):
+                read_again = True
+                continue
+            # A resend of a stored report gets its first receipt, whatever it holds now.
+            if _receipt_for_key(candidate.key) is not None:
+                return _answer_as_duplicate(candidate.key, payload)
+            raise
+        receipt = _store_validated(submission, payload, version)
+        if receipt is not None:
+            return receipt
+        forget_station(election_id, candidate.station)
+        read_again = True
+    raise RuntimeError(f"station {candidate.station!r} changed at every one of its reads")
+
+
+# How often a report is validated again when its station changed meanwhile.
+STATION_READS = 3
+
+
+def _validated(candidate: Candidate, payload: RawPayload, user, member: Member):
+    station = station_named(member.mission.election_id, candidate.station)
     if station is None:
         raise SubmissionRejected(
             [
@@ -229,15 +255,25 @@ def _store(candidate: Candidate, payload: RawPayload, user, member: Member | Non
         raise SubmissionRejected(
             [Problem(f"answers.{e.question}", e.message) for e in result.errors]
         )
-    submission = _new_submission(candidate, payload, user, member, station, version, result)
+    return _new_submission(candidate, payload, user, member, station, version, result), version
+
+
+def _store_validated(submission: Submission, payload: RawPayload, version) -> Receipt | None:
+    """Store the submission, or None when its station's figures changed since validation."""
     if connection.vendor == "postgresql":
         return _store_in_one_call(submission, payload)
     try:
         with transaction.atomic():
             return _store_statement_by_statement(submission, payload, version)
+    except _StationChanged:
+        return None
     except IntegrityError:
         # Another request stored the same key first; answer with its receipt.
-        return _answer_as_duplicate(candidate.key, payload)
+        return _answer_as_duplicate(submission.key, payload)
+
+
+class _StationChanged(Exception):
+    """The station's figures are no longer those the answers were validated against."""
 
 
 def member_of(user) -> Member:
@@ -256,26 +292,6 @@ def member_of(user) -> Member:
     if member is None:
         raise SubmissionRejected([Problem("", "this account is not a member of a mission")])
     return member
-
-
-# What validation reads of a station: its code and the figures a bound may name.
-STATION_FIELDS = ("id", "election_id", "code", *STATION_FIGURES)
-
-
-def _station_and_known_key(member: Member, candidate: Candidate):
-    """The station named, if it exists, and whether the key is already stored: one query."""
-    rows = fetch_rows(
-        f"SELECT {', '.join(f'station.{name}' for name in STATION_FIELDS)}, known.id"
-        " FROM (SELECT 1 AS here) AS one"
-        " LEFT JOIN registry_pollingstation AS station"
-        " ON station.election_id = %s AND station.code = %s"
-        " LEFT JOIN intake_submission AS known ON known.key = %s",
-        [member.mission.election_id, candidate.station, db_value(Submission, "key", candidate.key)],
-        [*((PollingStation, name) for name in STATION_FIELDS), (Submission, "id")],
-    )
-    *station, known = rows[0]
-    found = instance(PollingStation, STATION_FIELDS, station) if station[0] is not None else None
-    return found, known is not None
 
 
 def _answer_as_duplicate(key: uuid.UUID, payload: RawPayload) -> Receipt:
@@ -323,6 +339,9 @@ def _audit_of(submission: Submission) -> dict[str, Any]:
 
 def _store_statement_by_statement(submission: Submission, payload: RawPayload, version) -> Receipt:
     """The ORM's way, for SQLite; PostgreSQL does the same in ``intake_store_submission``."""
+    current = PollingStation.objects.filter(pk=submission.station_id).values(*STATION_FIGURES)
+    if list(current) != [figures_of(submission.station)]:
+        raise _StationChanged
     submission.save(force_insert=True)
     SubmissionRevision.objects.create(
         submission=submission,
@@ -338,7 +357,7 @@ def _store_statement_by_statement(submission: Submission, payload: RawPayload, v
     return receipt_of(submission, duplicate=False)
 
 
-def _store_in_one_call(submission: Submission, payload: RawPayload) -> Receipt:
+def _store_in_one_call(submission: Submission, payload: RawPayload) -> Receipt | None:
     """Store with the database function of migration intake 0003: one round trip."""
     audit = audit_values(**_audit_of(submission))
     values = [
@@ -347,6 +366,7 @@ def _store_in_one_call(submission: Submission, payload: RawPayload) -> Receipt:
         submission.form_version_id,
         submission.phase,
         submission.station_id,
+        db_value(Submission, "answers", figures_of(submission.station)),
         submission.mission_id,
         submission.team_id,
         submission.observer_id,
@@ -370,12 +390,14 @@ def _store_in_one_call(submission: Submission, payload: RawPayload) -> Receipt:
             None,
         ],
     )
-    stored_id, received_at, status, flags, alerts, duplicate = rows[0]
+    stored_id, received_at, status, flags, alerts, outcome = rows[0]
+    if outcome == "station_changed":
+        return None
     return Receipt(
         key=str(submission.key),
         submission_id=stored_id,
         received_at=received_at,
-        duplicate=bool(duplicate),
+        duplicate=outcome == "duplicate",
         status=status,
         flags=list(flags),
         alerts=list(alerts),

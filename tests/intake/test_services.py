@@ -15,6 +15,7 @@ from pollwatch.intake.services import (
     revise_submission,
     store_raw_payload,
 )
+from pollwatch.registry.models import PollingStation
 from tests.builders import answers
 
 
@@ -78,6 +79,28 @@ def test_a_figure_above_the_stations_registered_voters_is_refused_naming_them(
         ("answers.voters", "900 is above the 800 registered voters at station 002")
     ]
     assert send(observer_north, submission(checklist, station="001", voters=900)).submission_id
+
+
+def test_a_station_whose_voters_changed_after_it_was_first_read_is_checked_as_it_is_now(
+    observer_north, checklist
+):
+    assert send(observer_north, submission(checklist, station="002", voters=700)).submission_id
+    PollingStation.objects.filter(code="002").update(registered_voters=600)
+    with pytest.raises(SubmissionRejected) as caught:
+        send(observer_north, submission(checklist, station="002", voters=700))
+    assert [p.reason for p in caught.value.problems] == [
+        "700 is above the 600 registered voters at station 002"
+    ]
+    PollingStation.objects.filter(code="002").update(registered_voters=900)
+    assert send(observer_north, submission(checklist, station="002", voters=850)).submission_id
+    assert Submission.objects.count() == 2
+
+
+def test_an_invalid_resend_of_a_stored_report_gets_the_first_receipt(observer_north, checklist):
+    data = submission(checklist)
+    first = send(observer_north, data)
+    again = send(observer_north, data | {"station": "999", "answers": answers(voters=-1)})
+    assert again.duplicate and again.submission_id == first.submission_id
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,8 @@ On election day the intake stores hundreds of reports a second; each used to
 take eight statements from the application. The function does the same work
 as ``pollwatch.intake.services._create`` (which SQLite still uses), in one
 transaction: lock the station so that concurrent reports about it see each
-other, flag conflicting reports of other teams, insert the submission unless
+other, check that the station's figures the answers were validated against
+are still its figures (the application remembers stations), flag conflicting reports of other teams, insert the submission unless
 its key is known (the unique constraint decides), its first revision, its
 audit entry, mark the raw payload, and lock the form version at its first use.
 """
@@ -18,6 +19,7 @@ CREATE FUNCTION intake_store_submission(
     new_form_version bigint,
     new_phase text,
     new_station bigint,
+    checked_figures jsonb,
     new_mission bigint,
     new_team bigint,
     new_observer bigint,
@@ -38,14 +40,21 @@ CREATE FUNCTION intake_store_submission(
     stored_status text,
     stored_flags jsonb,
     stored_alerts jsonb,
-    duplicate boolean
+    outcome text
 )
 LANGUAGE plpgsql AS $$
 DECLARE
     conflicting bigint[];
     new_id bigint;
+    figures_current boolean;
 BEGIN
-    PERFORM 1 FROM registry_pollingstation WHERE id = new_station FOR UPDATE;
+    SELECT to_jsonb(station) @> checked_figures INTO figures_current
+    FROM registry_pollingstation AS station WHERE station.id = new_station FOR UPDATE;
+    IF figures_current IS NOT TRUE THEN
+        RETURN QUERY SELECT NULL::bigint, NULL::timestamptz, NULL::text, NULL::jsonb,
+                            NULL::jsonb, 'station_changed'::text;
+        RETURN;
+    END IF;
     -- Another team's report on the station and phase whose shared answers differ.
     SELECT array_agg(other.id) INTO conflicting
     FROM intake_submission AS other
@@ -84,7 +93,7 @@ BEGIN
         WHERE first.key = new_key AND payload.id = new_payload;
         RETURN QUERY
             SELECT first.id, first.received_at, first.status::text, first.flags,
-                   first.alerts, true
+                   first.alerts, 'duplicate'::text
             FROM intake_submission AS first WHERE first.key = new_key;
         RETURN;
     END IF;
@@ -106,7 +115,8 @@ BEGIN
     UPDATE forms_formversion SET locked_at = new_received_at
     WHERE id = new_form_version AND locked_at IS NULL;
 
-    RETURN QUERY SELECT new_id, new_received_at, 'received'::text, new_flags, new_alerts, false;
+    RETURN QUERY SELECT new_id, new_received_at, 'received'::text, new_flags, new_alerts,
+                        'stored'::text;
 END
 $$;
 """
