@@ -6,8 +6,10 @@ election, a mission, one team and device per observer, the standard voting
 checklist), serves the application with gunicorn in production settings, and
 drives it with locust in headless mode:
 
-1. single submissions from 100 concurrent clients, a share of them resends of
-   keys already acknowledged, which must be answered with the first receipt;
+1. single submissions from 100 concurrent clients, each sending 5 a second
+   (500/s in all, the target; ``--pace 0`` sends as fast as answers come back,
+   to measure the most the server carries), a share of them resends of keys
+   already acknowledged, which must be answered with the first receipt;
 2. the same load while one gunicorn worker is killed with SIGKILL halfway;
    sends that failed are sent again afterwards, as a phone would;
 3. batches of 500 submissions.
@@ -112,6 +114,13 @@ def parse_arguments() -> argparse.Namespace:
     )
     parser.add_argument("--observers", type=int, default=100, help="devices (teams) seeded")
     parser.add_argument("--resend-share", type=float, default=0.05)
+    parser.add_argument(
+        "--pace",
+        type=float,
+        default=SINGLE_TARGET_PER_SECOND / 100,
+        help="sends per second of each single-send client (default: the target over 100"
+        " clients); 0 for a closed loop that measures the most the server carries",
+    )
     parser.add_argument(
         "--runs",
         default="single,kill,batch",
@@ -261,6 +270,7 @@ def start_gunicorn(
         f"--bind=127.0.0.1:{port}",
         f"--workers={workers}",
         f"--threads={threads}",
+        f"--worker-class={os.environ.get('BENCH_WORKER_CLASS', 'sync' if threads == 1 else 'gthread')}",
         "--keep-alive=30",
         "--backlog=2048",
         "--timeout=60",
@@ -329,6 +339,8 @@ def run(name: str, args, config: dict, environment, workdir: Path, pgdata: Path)
     config_file = out_dir / "config.json"
     run_config = config | {
         "mode": "batch" if name == "batch" else "single",
+        # Batches measure what the server carries: their clients never wait.
+        "sends_per_client_per_second": 0 if name == "batch" else args.pace,
         "out_dir": str(out_dir),
     }
     config_file.write_text(json.dumps(run_config))

@@ -15,7 +15,7 @@ import random
 import uuid
 from pathlib import Path
 
-from locust import FastHttpUser, constant, events, task
+from locust import FastHttpUser, constant, constant_throughput, events, task
 
 CONFIG = json.loads(Path(os.environ["POLLWATCH_BENCH_CONFIG"]).read_text())
 OUT_DIR = Path(CONFIG["out_dir"])
@@ -46,10 +46,16 @@ def new_submission(stations: list[str]) -> dict:
     }
 
 
-class Observer(FastHttpUser):
-    """One phone: sends as soon as the previous send was answered (a closed loop)."""
+def pacing():
+    """Each client's sends per second; 0 sends again as soon as an answer arrives."""
+    rate = CONFIG["sends_per_client_per_second"]
+    return constant_throughput(rate) if rate else constant(0)
 
-    wait_time = constant(0)
+
+class Observer(FastHttpUser):
+    """One phone, sending at its pace (or, unpaced, as soon as each answer arrives)."""
+
+    wait_time = pacing()
 
     def on_start(self):
         device = random.choice(CONFIG["devices"])
