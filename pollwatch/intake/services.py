@@ -25,7 +25,7 @@ from pollwatch.intake.checks import conflicting_submissions, phase_hour_flags
 from pollwatch.intake.definitions import definition_for, lock_once, station_facts
 from pollwatch.intake.models import RawPayload, Review, Submission, SubmissionRevision
 from pollwatch.intake.stations import figures_of, forget_station, station_named
-from pollwatch.lib.plain_sql import db_value, fetch_rows, instance
+from pollwatch.lib.plain_sql import db_value, fetch_rows, insert_one, instance
 from pollwatch.missions.models import Member
 from pollwatch.registry.models import PollingStation
 
@@ -97,7 +97,7 @@ def store_raw_payload(
     cannot hold the NUL character, so it is kept as U+FFFD, as an undecodable
     byte is; such a body is never valid JSON anyway.
     """
-    return RawPayload.objects.create(
+    payload = RawPayload(
         body=storable_text(body),
         channel=channel,
         user=user if getattr(user, "pk", None) else None,
@@ -105,6 +105,8 @@ def store_raw_payload(
         content_type=storable_text(content_type)[:100],
         claimed_key=storable_text(claimed_key)[:100],
     )
+    insert_one(payload)
+    return payload
 
 
 def storable_text(text: str) -> str:

@@ -62,6 +62,25 @@ def _converted(row: Sequence[Any], converters: list[tuple[Any, list]], db) -> li
     return values
 
 
+def insert_one(item: models.Model) -> None:
+    """Insert one unsaved instance with a single plain ``INSERT``, and give it its id.
+
+    Every column gets the value saving would give it (``auto_now_add`` included).
+    """
+    db = _database()
+    model = type(item)
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {model._meta.db_table} ({', '.join(f.column for f in fields)})"
+            f" VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {model._meta.pk.column}",
+            [f.get_db_prep_save(f.pre_save(item, True), db) for f in fields],
+        )
+        item.pk = cursor.fetchone()[0]
+    item._state.adding = False
+    item._state.db = DEFAULT_DB_ALIAS
+
+
 def insert_instances(instances: Sequence[models.Model]) -> None:
     """Insert unsaved instances of one model at once, and give them their ids.
 
