@@ -6,6 +6,7 @@ import datetime
 import zoneinfo
 
 from django.conf import settings
+from django.db.models import Q
 
 from pollwatch.intake.models import Submission
 from pollwatch.lib.plain_sql import fetch_rows, instance
@@ -62,7 +63,8 @@ def conflicting_submissions(submission: Submission) -> list[Submission]:
     if submission.team_id is None:
         other_team, team_params = "team_id IS NOT NULL", []
     else:
-        other_team, team_params = "(team_id <> %s OR team_id IS NULL)", [submission.team_id]
+        other_team = "(team_id < %s OR team_id > %s OR team_id IS NULL)"
+        team_params = [submission.team_id, submission.team_id]
     rows = fetch_rows(
         f"SELECT {', '.join(CONFLICT_FIELDS)} FROM intake_submission"
         f" WHERE station_id = %s AND phase = %s AND mission_id = %s AND status <> %s"
@@ -97,8 +99,9 @@ def flag_conflicts_of_new(new: list[Submission]) -> None:
     ).exclude(status=Submission.Status.REJECTED)
     teams = {s.team_id for s in new}
     if len(teams) == 1:
-        # A batch comes from one observer: the team's own reports never conflict.
-        stored = stored.exclude(team_id=teams.pop())
+        # A batch comes from one observer: the team's own reports never conflict. As
+        # ranges, the index on (station, phase, team) skips them however many there are.
+        stored = stored.filter(other_team_than(teams.pop()))
     groups: dict[tuple, dict[int | None, list[Submission]]] = {}
     for report in [*stored, *new]:
         group = groups.setdefault((report.station_id, report.phase, report.mission_id), {})
@@ -106,6 +109,13 @@ def flag_conflicts_of_new(new: list[Submission]) -> None:
     for group in groups.values():
         if len(group) > 1:
             _flag_across_teams(group)
+
+
+def other_team_than(team_id: int | None) -> Q:
+    """Reports of another team than ``team_id`` (None: reports that have a team)."""
+    if team_id is None:
+        return Q(team_id__isnull=False)
+    return Q(team_id__lt=team_id) | Q(team_id__gt=team_id) | Q(team_id__isnull=True)
 
 
 def _flag_across_teams(by_team: dict[int | None, list[Submission]]) -> None:

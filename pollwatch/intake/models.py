@@ -104,7 +104,9 @@ class Submission(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-id"]
-        indexes = [models.Index(fields=["station", "phase"])]
+        # With the team last, finding other teams' reports on a station (conflicts)
+        # skips the reporting team's own, however many it sent.
+        indexes = [models.Index(fields=["station", "phase", "team"])]
 
     def __str__(self) -> str:
         return f"{self.phase} report on {self.station_id} ({self.key})"
