@@ -8,10 +8,10 @@ batch falls back to the one-by-one path, which answers that item as a duplicate.
 from __future__ import annotations
 
 import json
+from itertools import chain
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from pollwatch.audit.services import log_action
@@ -213,7 +213,12 @@ def _create_all(ready, member, user, results) -> None:
             "result": "created",
             "receipt": receipt_of(submission, duplicate=False).as_dict(),
         }
-    _mark_accepted([prepared[3].pk for _, _, prepared in ready])
+    _mark_accepted(
+        {
+            prepared[3].pk: submission.pk
+            for submission, (_, _, prepared) in zip(submissions, ready, strict=True)
+        }
+    )
     if submissions:
         log_action(
             "intake.batch_received",
@@ -223,13 +228,18 @@ def _create_all(ready, member, user, results) -> None:
         )
 
 
-def _mark_accepted(payload_ids: list[int]) -> None:
+def _mark_accepted(submission_of_payload: dict[int, int]) -> None:
     """Point each payload at the submission made from it, in one statement."""
-    first_revision = SubmissionRevision.objects.filter(payload_id=OuterRef("pk"), number=1)
-    RawPayload.objects.filter(pk__in=payload_ids).update(
-        status=RawPayload.Status.ACCEPTED,
-        submission_id=Subquery(first_revision.values("submission_id")[:1]),
-    )
+    if not submission_of_payload:
+        return
+    pairs = ", ".join(["(%s, %s)"] * len(submission_of_payload))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH made (payload_id, submission_id) AS (VALUES {pairs})"
+            " UPDATE intake_rawpayload SET status = %s, submission_id = made.submission_id"
+            " FROM made WHERE intake_rawpayload.id = made.payload_id",
+            [*chain.from_iterable(submission_of_payload.items()), RawPayload.Status.ACCEPTED.value],
+        )
 
 
 def _duplicate(index, candidate, payload) -> dict[str, Any]:

@@ -26,7 +26,8 @@ class SmsMessage(models.Model):
 
     gateway = models.CharField(max_length=20)
     gateway_message_id = models.CharField(max_length=100, blank=True)
-    sender = models.CharField(max_length=40, db_index=True, help_text=_("E.164 when parsable"))
+    # Indexed with received_at below, which serves every lookup by sender.
+    sender = models.CharField(max_length=40, help_text=_("E.164 when parsable"))
     text = models.TextField()
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.STORED)
