@@ -42,10 +42,7 @@ CREATE FUNCTION intake_store_submission(
     stored_alerts jsonb,
     outcome text
 )
-LANGUAGE plpgsql
--- Plan each call for its own team, which a generic plan could not use the index for.
-SET plan_cache_mode = force_custom_plan
-AS $$
+LANGUAGE plpgsql AS $$
 DECLARE
     conflicting bigint[];
     new_id bigint;
@@ -65,8 +62,7 @@ BEGIN
       AND other.phase = new_phase
       AND other.mission_id = new_mission
       AND other.status <> 'rejected'
-      -- Another team, written as ranges so that the index on (station, phase, team)
-      -- skips the reporting team's own reports, however many there are.
+      -- Another team (or one team and none), as ranges of the (station, phase, team) index.
       AND (other.team_id < new_team OR other.team_id > new_team
            OR (other.team_id IS NULL AND new_team IS NOT NULL)
            OR (other.team_id IS NOT NULL AND new_team IS NULL))
