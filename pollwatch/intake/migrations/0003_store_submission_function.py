@@ -56,28 +56,23 @@ BEGIN
         RETURN;
     END IF;
     -- Another team's report on the station and phase whose shared answers differ.
-    -- EXECUTE plans it for this call: a plan cached while the table was small (the
-    -- morning of election day) would scan every report on the station by evening.
-    EXECUTE $conflicts$
-        SELECT array_agg(other.id)
-        FROM intake_submission AS other
-        WHERE other.station_id = $1
-          AND other.phase = $2
-          AND other.mission_id = $3
-          AND other.status <> 'rejected'
-          -- Another team (or one team and none): ranges of the (station, phase, team) index.
-          AND (other.team_id < $4 OR other.team_id > $4
-               OR (other.team_id IS NULL AND $4 IS NOT NULL)
-               OR (other.team_id IS NOT NULL AND $4 IS NULL))
-          AND EXISTS (
-              SELECT 1
-              FROM jsonb_each(other.answers) AS theirs
-              JOIN jsonb_each($5) AS ours ON ours.key = theirs.key
-              WHERE ours.value <> theirs.value
-          )
-    $conflicts$
-    INTO conflicting
-    USING new_station, new_phase, new_mission, new_team, new_answers;
+    -- (The cached plan follows the table's growth: each ANALYZE invalidates it.)
+    SELECT array_agg(other.id) INTO conflicting
+    FROM intake_submission AS other
+    WHERE other.station_id = new_station
+      AND other.phase = new_phase
+      AND other.mission_id = new_mission
+      AND other.status <> 'rejected'
+      -- Another team (or one team and none): ranges of the (station, phase, team) index.
+      AND (other.team_id < new_team OR other.team_id > new_team
+           OR (other.team_id IS NULL AND new_team IS NOT NULL)
+           OR (other.team_id IS NOT NULL AND new_team IS NULL))
+      AND EXISTS (
+          SELECT 1
+          FROM jsonb_each(other.answers) AS theirs
+          JOIN jsonb_each(new_answers) AS ours ON ours.key = theirs.key
+          WHERE ours.value <> theirs.value
+      );
     IF conflicting IS NOT NULL AND NOT new_flags ? 'conflict' THEN
         new_flags := new_flags || '["conflict"]'::jsonb;
     END IF;
