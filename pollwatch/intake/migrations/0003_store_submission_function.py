@@ -63,10 +63,7 @@ BEGIN
       AND other.phase = new_phase
       AND other.mission_id = new_mission
       AND other.status <> 'rejected'
-      -- Another team (or one team and none): ranges of the (station, phase, team) index.
-      AND (other.team_id < new_team OR other.team_id > new_team
-           OR (other.team_id IS NULL AND new_team IS NOT NULL)
-           OR (other.team_id IS NOT NULL AND new_team IS NULL))
+      AND other.team_id IS DISTINCT FROM new_team
       AND EXISTS (
           SELECT 1
           FROM jsonb_each(other.answers) AS theirs
