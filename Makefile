@@ -26,7 +26,8 @@ demo: install
 serve: install
 	$(PY) -m pollwatch db_worker --interval 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(VENV)/bin/gunicorn pollwatch.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	$(VENV)/bin/gunicorn pollwatch.wsgi --bind $(HOST):$(PORT) --workers 2 \
+		--worker-class gthread --threads 2 --access-logfile -
 
 lint: install
 	$(VENV)/bin/ruff check pollwatch tests bench
