@@ -180,6 +180,7 @@ def seed(args: argparse.Namespace, workdir: Path) -> dict:
 
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
+    from django.db import connection
 
     from pollwatch.accounts.models import DeviceToken
     from pollwatch.forms.library import library_forms
@@ -241,6 +242,9 @@ def seed(args: argparse.Namespace, workdir: Path) -> dict:
                 "stations": [f"{t:03d}-{s:02d}" for s in range(1, STATIONS_PER_TEAM + 1)],
             }
         )
+    # As after any registry import, the planner gets statistics before the day starts.
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
     return {
         "devices": devices,
         "form": version.form.code,

@@ -105,6 +105,10 @@ class Observer(FastHttpUser):
             if response.status_code == 200 and response.json()["id"] == first_id:
                 journal().write(f"resend\t{key}\t{first_id}\t\n")
                 response.success()
+            elif response.status_code == 0 or response.status_code >= 500:
+                # The connection broke (a worker was killed): the phone will send it again.
+                journal().write(f"fail\t{key}\t\t{body}\n")
+                response.failure(f"resend failed with status {response.status_code}")
             else:
                 journal().write(f"resend-fail\t{key}\t{first_id}\t\n")
                 response.failure(f"resend answered {response.status_code}, not the first receipt")
