@@ -22,14 +22,19 @@ def db_value(model: type[models.Model], field_name: str, value: Any) -> Any:
 
 
 def fetch_rows(
-    sql: str, params: Sequence[Any], columns: Sequence[tuple[type[models.Model], str] | None]
+    sql: str,
+    params: Sequence[Any],
+    columns: Sequence[tuple[type[models.Model], str] | None],
+    *,
+    prepared: bool = False,
 ) -> list[list[Any]]:
     """Rows of ``sql``, each column converted as the ORM converts ``model.field``.
 
-    A column given as None is taken as the database returns it.
+    A column given as None is taken as the database returns it. ``prepared``: see
+    :func:`_run`; only for queries on tables that do not grow during the day.
     """
     db = _database()
-    rows = _run(db, sql, params, fetch=True)
+    rows = _run(db, sql, params, fetch=True, prepared=prepared)
     if not rows:
         return []
     converters = [
@@ -75,6 +80,7 @@ def insert_one(item: models.Model) -> None:
         f" VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {model._meta.pk.column}",
         [f.get_db_prep_save(f.pre_save(item, True), db) for f in fields],
         fetch=True,
+        prepared=True,  # an INSERT reads no table, so no plan can go stale
     )[0][0]
     item._state.adding = False
     item._state.db = DEFAULT_DB_ALIAS
@@ -127,15 +133,17 @@ def _database():
     return connections[DEFAULT_DB_ALIAS]
 
 
-def _run(db, sql: str, params: Sequence[Any], *, fetch: bool) -> list[Any]:
-    """Execute ``sql``; on PostgreSQL with the parameters bound by the server.
+def _run(db, sql: str, params: Sequence[Any], *, fetch: bool, prepared: bool) -> list[Any]:
+    """Execute ``sql``; ``prepared`` on PostgreSQL binds the values on the server.
 
     Django's cursors send each query with its values written in, which the
-    server must parse and plan every time. Bound by the server, a query that
-    recurs is prepared once per connection (psycopg does it by itself after a
-    few runs), so the hot path skips the planning.
+    server parses and plans every time. Bound by the server, a query that recurs
+    is prepared once per connection (psycopg does it by itself after a few
+    runs) and skips the planning. Only for statements whose plan cannot go
+    stale: a plan made while a table was empty (the morning of election day)
+    would keep scanning it all as it grows.
     """
-    if db.vendor != "postgresql":
+    if db.vendor != "postgresql" or not prepared:
         with db.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall() if fetch else []

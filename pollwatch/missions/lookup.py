@@ -56,6 +56,7 @@ def users_with_members(joins_and_conditions: str, params: Sequence[Any]) -> list
         " LEFT JOIN registry_election e ON e.id = mi.election_id " + joins_and_conditions,
         params,
         [(model, name) for _, model, names in parts for name in names],
+        prepared=True,  # accounts and members do not grow on election day
     )
     return [_user_with_member(row) for row in rows]
 
@@ -71,6 +72,7 @@ def members_with_missions(conditions: str, params: Sequence[Any]) -> list[Member
         f" LEFT JOIN {get_user_model()._meta.db_table} u ON u.id = m.user_id " + conditions,
         params,
         [(model, name) for _, model, names in parts for name in names],
+        prepared=True,  # accounts and members do not grow on election day
     )
     return [_member(*_split(row)) for row in rows]
 

@@ -42,7 +42,12 @@ CREATE FUNCTION intake_store_submission(
     stored_alerts jsonb,
     outcome text
 )
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql
+-- Every statement here finds its rows through an index. Its plans are cached for the
+-- session; one made while the tables were empty (the morning of election day)
+-- would otherwise scan them whole as they grow.
+SET enable_seqscan = off
+AS $$
 DECLARE
     conflicting bigint[];
     new_id bigint;
@@ -56,7 +61,6 @@ BEGIN
         RETURN;
     END IF;
     -- Another team's report on the station and phase whose shared answers differ.
-    -- (The cached plan follows the table's growth: each ANALYZE invalidates it.)
     SELECT array_agg(other.id) INTO conflicting
     FROM intake_submission AS other
     WHERE other.station_id = new_station
