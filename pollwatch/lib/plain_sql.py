@@ -9,6 +9,8 @@ match what the ORM gives everywhere else.
 
 from __future__ import annotations
 
+import datetime
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -107,15 +109,42 @@ def insert_instances(instances: Sequence[models.Model]) -> None:
     ids = _new_ids(model, len(instances), db)
     columns = ", ".join([pk.column, *(f.column for f in fields)])
     copying = f"COPY {model._meta.db_table} ({columns}) FROM STDIN"
+    prepare = [_copy_value_of(field, db) for field in fields]
     with db.cursor() as cursor, cursor.cursor.copy(copying) as copy:
         for item, new_id in zip(instances, ids, strict=True):
-            copy.write_row(
-                [new_id, *(f.get_db_prep_save(f.pre_save(item, True), db) for f in fields)]
-            )
+            copy.write_row([new_id, *(value_of(item) for value_of in prepare)])
     for item, new_id in zip(instances, ids, strict=True):
         item.pk = new_id
         item._state.adding = False
         item._state.db = DEFAULT_DB_ALIAS
+
+
+def _copy_value_of(field: models.Field, db):
+    """How to read ``field`` of an instance for COPY, as saving would write it.
+
+    Plain values that are already what the column holds pass as they are; the
+    rest (JSON, naive times, anything else) go through the field, as in a save.
+    Half of a batch's time went into that call for values it leaves unchanged.
+    """
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return lambda item: field.get_db_prep_save(field.pre_save(item, True), db)
+    if isinstance(field, models.JSONField):
+        return lambda item: field.get_db_prep_save(getattr(item, field.attname), db)
+
+    def value_of(item):
+        value = getattr(item, field.attname)
+        if value is None or type(value) in _AS_STORED or _aware_time(value):
+            return value
+        return field.get_db_prep_save(value, db)
+
+    return value_of
+
+
+_AS_STORED = (str, int, uuid.UUID)
+
+
+def _aware_time(value: Any) -> bool:
+    return isinstance(value, datetime.datetime) and value.tzinfo is not None
 
 
 def _new_ids(model: type[models.Model], count: int, db) -> list[int]:
