@@ -102,5 +102,6 @@ def _member(user_values, member_values, mission_values, election_values, user=No
     Member.mission.field.set_cached_value(member, mission)
     if user is None and user_values[0] is not None:
         user = instance(get_user_model(), USER_FIELDS, user_values)
+        get_user_model().member.related.set_cached_value(user, member)
     Member.user.field.set_cached_value(member, user)
     return member

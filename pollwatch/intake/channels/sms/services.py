@@ -227,7 +227,7 @@ def _submit(
         "answers": parsed.answers,
     }
     try:
-        receipt = receive_submission(data, payload, user=member.user)
+        receipt = receive_submission(data, payload, user=member.user, member=member)
     except SubmissionRejected as rejected:
         station = _station_reported_on(member, parsed.station)
         problems = _rejection_problems(rejected, syntax, parsed, language, station)
