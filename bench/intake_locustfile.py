@@ -118,7 +118,9 @@ class Observer(FastHttpUser):
         with self.client.post(
             "/api/v1/submissions/batch",
             data=json.dumps({"submissions": items}),
-            headers=self.headers,
+            # A new connection per batch goes to whichever worker is free; one kept
+            # alive stays with the worker that first took it, busy or not.
+            headers=self.headers | {"Connection": "close"},
             name="batch",
             catch_response=True,
         ) as response:
