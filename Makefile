@@ -27,7 +27,7 @@ serve: install
 	$(PY) -m pollwatch db_worker --interval 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn pollwatch.wsgi --bind $(HOST):$(PORT) --workers 2 \
-		--worker-class gthread --threads 2 --access-logfile -
+		--worker-class gthread --threads 1 --access-logfile -
 
 lint: install
 	$(VENV)/bin/ruff check pollwatch tests bench
