@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 
-from pollwatch.accounts.models import DeviceToken, token_digest
+from pollwatch.accounts.devices import device_user
 from pollwatch.forms.models import FormVersion
 from pollwatch.intake.assignment import assigned_stations
 from pollwatch.intake.channels.openrosa.services import InstanceConflict, receive_instance
@@ -47,17 +47,8 @@ def message_response(text: str, status: int, nature: str = "") -> HttpResponse:
 
 
 def _device_member(token: str) -> Member | None:
-    found = (
-        DeviceToken.objects.active()
-        .select_related("user")
-        .filter(digest=token_digest(token))
-        .first()
-    )
-    if found is None:
-        return None
-    return (
-        Member.objects.filter(user=found.user).select_related("mission__election", "user").first()
-    )
+    user = device_user(token)
+    return getattr(user, "member", None) if user is not None else None
 
 
 def _stations(member: Member) -> tuple[tuple[str, str], ...]:
