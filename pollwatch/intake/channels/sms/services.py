@@ -30,11 +30,11 @@ from pollwatch.intake.channels.sms.syntax import (
 from pollwatch.intake.definitions import station_facts
 from pollwatch.intake.models import Channel, RawPayload, Submission
 from pollwatch.intake.services import SubmissionRejected, receive_submission, store_raw_payload
+from pollwatch.intake.stations import station_named
 from pollwatch.lib.plain_sql import db_value, fetch_rows
 from pollwatch.missions.importing import normalise_phone
 from pollwatch.missions.lookup import members_with_missions
 from pollwatch.missions.models import Member
-from pollwatch.registry.models import PollingStation
 
 # Keys of SMS reports are uuid5 names in this namespace, so a retried message
 # maps to the same submission key and the key's unique constraint dedupes it.
@@ -277,7 +277,7 @@ def _syntax_problem(error: SmsSyntaxError, language: str, codes: list[str]) -> s
 
 
 def _station_reported_on(member: Member, code: str) -> StationFacts | None:
-    station = PollingStation.objects.filter(election=member.mission.election_id, code=code).first()
+    station = station_named(member.mission.election_id, code)
     return None if station is None else station_facts(station)
 
 
