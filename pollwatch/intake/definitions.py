@@ -7,10 +7,10 @@ from functools import lru_cache
 from typing import Any
 
 from pollwatch.forms.definition import BallotOption, FormDefinition, load_definition
-from pollwatch.forms.definition_rules import STATION_FIGURES
 from pollwatch.forms.models import FormVersion
 from pollwatch.forms.services import lock_form_version
 from pollwatch.forms.validation import StationFacts, ValidationResult, validate_answers
+from pollwatch.intake.stations import figures_of
 from pollwatch.registry.models import PollingStation
 
 
@@ -26,7 +26,7 @@ class BoundForm:
 
 def station_facts(station: PollingStation) -> StationFacts:
     """The facts of a ``PollingStation`` that answers are checked against."""
-    return StationFacts(station.code, {name: getattr(station, name) for name in STATION_FIGURES})
+    return StationFacts(station.code, figures_of(station))
 
 
 def definition_for(code: str, version: int, election) -> tuple[FormVersion, BoundForm]:
