@@ -9,7 +9,6 @@ from django.conf import settings
 from django.db.models import Q
 
 from pollwatch.intake.models import Submission
-from pollwatch.lib.plain_sql import fetch_rows, instance
 
 # Local hours of the election day (start, end) in which a phase's report is expected;
 # an end before the start runs into the next morning. Missions override them in settings.
@@ -52,34 +51,23 @@ def _phase_window(phase: str, election):
     return start, datetime.datetime.combine(end_day, end_time, zone)
 
 
-CONFLICT_FIELDS = ("id", "team_id", "answers", "flags")
-
-
 def conflicting_submissions(submission: Submission) -> list[Submission]:
     """Other teams' reports on the station and phase whose shared answers differ.
 
-    Plain SQL, since it runs for every report received; within the report's mission.
+    Within the report's mission. PostgreSQL applies the same rule inside the
+    function ``intake_store_submission``; this is SQLite's way.
     """
-    if submission.team_id is None:
-        other_team, team_params = "team_id IS NOT NULL", []
-    else:
-        other_team = "(team_id < %s OR team_id > %s OR team_id IS NULL)"
-        team_params = [submission.team_id, submission.team_id]
-    rows = fetch_rows(
-        f"SELECT {', '.join(CONFLICT_FIELDS)} FROM intake_submission"
-        f" WHERE station_id = %s AND phase = %s AND mission_id = %s AND status <> %s"
-        f" AND id <> %s AND {other_team}",
-        [
-            submission.station_id,
-            submission.phase,
-            submission.mission_id,
-            Submission.Status.REJECTED.value,
-            submission.pk or 0,
-            *team_params,
-        ],
-        [(Submission, name) for name in CONFLICT_FIELDS],
+    others = (
+        Submission.objects.filter(
+            other_team_than(submission.team_id),
+            station_id=submission.station_id,
+            phase=submission.phase,
+            mission_id=submission.mission_id,
+        )
+        .exclude(pk=submission.pk)
+        .exclude(status=Submission.Status.REJECTED)
+        .only("id", "team_id", "answers", "flags")
     )
-    others = [instance(Submission, CONFLICT_FIELDS, row) for row in rows]
     return [other for other in others if _answers_differ(submission.answers, other.answers)]
 
 
