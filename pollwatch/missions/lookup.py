@@ -47,34 +47,39 @@ def users_with_members(joins_and_conditions: str, params: Sequence[Any]) -> list
     ``joins_and_conditions`` continues ``FROM <user table> u LEFT JOIN missions_member
     m ... LEFT JOIN missions_mission mi ... LEFT JOIN registry_election e ...``.
     """
-    parts = _parts()
-    columns = ", ".join(f"{alias}.{name}" for alias, _, names in parts for name in names)
-    rows = fetch_rows(
-        f"SELECT {columns} FROM {get_user_model()._meta.db_table} u"
+    rows = _rows(
+        f"{get_user_model()._meta.db_table} u"
         " LEFT JOIN missions_member m ON m.user_id = u.id"
         " LEFT JOIN missions_mission mi ON mi.id = m.mission_id"
         " LEFT JOIN registry_election e ON e.id = mi.election_id " + joins_and_conditions,
         params,
-        [(model, name) for _, model, names in parts for name in names],
-        prepared=True,  # accounts and members do not grow on election day
     )
     return [_user_with_member(row) for row in rows]
 
 
 def members_with_missions(conditions: str, params: Sequence[Any]) -> list[Member]:
     """Members (their login, if any, mission and election attached) matching ``conditions``."""
-    parts = _parts()
-    columns = ", ".join(f"{alias}.{name}" for alias, _, names in parts for name in names)
-    rows = fetch_rows(
-        f"SELECT {columns} FROM missions_member m"
+    rows = _rows(
+        "missions_member m"
         " JOIN missions_mission mi ON mi.id = m.mission_id"
         " JOIN registry_election e ON e.id = mi.election_id"
         f" LEFT JOIN {get_user_model()._meta.db_table} u ON u.id = m.user_id " + conditions,
         params,
+    )
+    return [_member(*_split(row)) for row in rows]
+
+
+def _rows(tables_and_conditions: str, params: Sequence[Any]) -> list[list[Any]]:
+    parts = _parts()
+    return fetch_rows(
+        "SELECT "
+        + ", ".join(f"{alias}.{name}" for alias, _, names in parts for name in names)
+        + " FROM "
+        + tables_and_conditions,
+        params,
         [(model, name) for _, model, names in parts for name in names],
         prepared=True,  # accounts and members do not grow on election day
     )
-    return [_member(*_split(row)) for row in rows]
 
 
 def _split(row: list[Any]) -> list[list[Any]]:
