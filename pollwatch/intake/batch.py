@@ -8,6 +8,7 @@ batch falls back to the one-by-one path, which answers that item as a duplicate.
 from __future__ import annotations
 
 import json
+import uuid
 from itertools import chain
 from typing import Any
 
@@ -127,8 +128,6 @@ class _FormsOfBatch:
 
 
 def _key_of(item: Any) -> str | None:
-    import uuid
-
     try:
         return str(uuid.UUID(str(item.get("key")))) if isinstance(item, dict) else None
     except ValueError:
