@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from pollwatch.lib.downloads import write_csv
 from pollwatch.stats.sampling import SampleDraw
 
 __all__ = [
@@ -140,16 +141,17 @@ def write_sample(path: Path, frame: CsvFrame, draw: SampleDraw) -> int:
     """
     check_added_columns(frame, ADDED_COLUMNS)
     labels = draw.stratum_labels
+    rows = (
+        [
+            *frame.rows[position],
+            labels[draw.stratum_of_unit[position]],
+            repr(float(draw.inclusion_probabilities[position])),
+            repr(1.0 / float(draw.inclusion_probabilities[position])),
+        ]
+        for position in draw.selected
+    )
     with _open_output(path) as out:
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow([*frame.header, *ADDED_COLUMNS])
-        for position in draw.selected:
-            probability = float(draw.inclusion_probabilities[position])
-            stratum = labels[draw.stratum_of_unit[position]]
-            writer.writerow(
-                [*frame.rows[position], stratum, repr(probability), repr(1.0 / probability)]
-            )
-    return len(draw.selected)
+        return write_csv(out, [*frame.header, *ADDED_COLUMNS], rows)
 
 
 def write_reserve(path: Path, frame: CsvFrame, draw: SampleDraw) -> int:
@@ -161,13 +163,13 @@ def write_reserve(path: Path, frame: CsvFrame, draw: SampleDraw) -> int:
         Rows written.
     """
     check_added_columns(frame, RESERVE_COLUMNS)
+    rows = (
+        [*frame.rows[position], stratum.label, rank]
+        for stratum in draw.strata
+        for rank, position in enumerate(stratum.reserve, start=1)
+    )
     with _open_output(path) as out:
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow([*frame.header, *RESERVE_COLUMNS])
-        for stratum in draw.strata:
-            for rank, position in enumerate(stratum.reserve, start=1):
-                writer.writerow([*frame.rows[position], stratum.label, rank])
-    return len(draw.reserve)
+        return write_csv(out, [*frame.header, *RESERVE_COLUMNS], rows)
 
 
 def _read_text(path: Path) -> str:

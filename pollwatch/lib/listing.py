@@ -1,12 +1,15 @@
-"""Sorting, paging and CSV export for list pages."""
+"""Sorting, paging and CSV export for list pages (CSV from :mod:`pollwatch.lib.downloads`)."""
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest
+
+from pollwatch.lib.downloads import csv_response
+
+__all__ = ["csv_response", "page_of", "sorted_by_request"]
 
 
 def sorted_by_request(queryset, request: HttpRequest, allowed: Sequence[str], default: str):
@@ -19,22 +22,3 @@ def sorted_by_request(queryset, request: HttpRequest, allowed: Sequence[str], de
 
 def page_of(queryset, request: HttpRequest, per_page: int = 50) -> Page:
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[object]]):
-    """Stream a CSV download row by row, so a national registry never sits in memory."""
-    writer = csv.writer(_Echo())
-    lines = (writer.writerow(row) for row in _with_header(header, rows))
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _with_header(header, rows):
-    yield header
-    yield from rows
