@@ -7,17 +7,27 @@ Works on plain files only and never touches the database::
         --size-classes registered:500,1500 \
         --pps registered --reserve 3 --reserve-out RESERVE.csv --seed 20261124 --out SAMPLE.csv
     pollwatch sample size --moe 0.01 --confidence 0.99 --population 14570774 --station-size 500
+    pollwatch sample size --moe 0.01 --confidence 0.99 --prior LAST-ELECTION.csv \
+        --stratum region --json SIZE.json
     pollwatch sample margin --stations 1000 --station-size 500 --turnout 0.6
 """
 
 from __future__ import annotations
 
+import json
 from argparse import ArgumentParser, ArgumentTypeError
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from pollwatch.deployment.prior_plan import (
+    STRATA_SHOWN,
+    Prior,
+    PriorFileError,
+    load_prior,
+    prior_plan_json,
+)
 from pollwatch.deployment.sample_csv import (
     ADDED_COLUMNS,
     RESERVE_COLUMNS,
@@ -28,7 +38,9 @@ from pollwatch.deployment.sample_csv import (
     write_reserve,
     write_sample,
 )
-from pollwatch.stats.sample_size import margin_of_error_for_stations, sample_size
+from pollwatch.forensics.results_file import ResultsFileError, read_mapping_toml
+from pollwatch.stats.design_effect import StationSamplePlan, describe_strata
+from pollwatch.stats.sample_size import SampleSize, margin_of_error_for_stations, sample_size
 from pollwatch.stats.sampling import (
     ALLOCATIONS,
     SampleDesign,
@@ -150,11 +162,39 @@ class Command(BaseCommand):
         size.add_argument("--moe", type=_share, required=True, help="margin of error, e.g. 0.01")
         size.add_argument("--confidence", type=_share, default=0.99)
         size.add_argument("--population", type=_positive_int, help="registered voters")
-        size.add_argument("--heterogeneity", type=_share, default=0.5, help="expected share p")
+        size.add_argument("--heterogeneity", type=_share, help="expected share p (default 0.5)")
         size.add_argument("--z", type=_positive_float, help="normal quantile (2.58 in NDI tables)")
         size.add_argument("--station-size", type=_positive_float, help="voters per station")
-        size.add_argument("--turnout", type=_rate, default=1.0)
+        size.add_argument("--turnout", type=_rate, help="expected turnout (default 1)")
         size.add_argument("--response", type=_rate, default=1.0, help="share expected to report")
+        size.add_argument(
+            "--deff",
+            type=_positive_float,
+            metavar="D",
+            help="design effect of the station sample (Kish); estimate it with --prior",
+        )
+        size.add_argument(
+            "--prior",
+            type=Path,
+            metavar="FILE",
+            help="a previous election's per-station results (CSV, XLSX or zipped CSV): "
+            "gives the design effect and the stations needed",
+        )
+        size.add_argument(
+            "--map",
+            type=Path,
+            metavar="FILE.toml",
+            help="TOML file naming the prior's columns, as for 'pollwatch forensics report'",
+        )
+        size.add_argument(
+            "--option", metavar="NAME", help="option whose share is planned for (default: leader)"
+        )
+        size.add_argument("--stratum", metavar="COLUMN", help="prior column holding the strata")
+        size.add_argument(
+            "--allocation", choices=ALLOCATIONS, help="how strata share the sample (proportional)"
+        )
+        size.add_argument("--minimum", type=_positive_int, help="least stations per stratum (1)")
+        size.add_argument("--json", type=Path, metavar="OUT.json", help="also write the result")
 
     def _add_margin(self, margin: ArgumentParser) -> None:
         margin.add_argument("--stations", type=_positive_int, required=True)
@@ -195,23 +235,34 @@ class Command(BaseCommand):
             self.stdout.write(f"Wrote {reserved:,} reserve stations to {options['reserve_out']}.")
 
     def size(self, options: dict[str, Any]) -> None:
-        corrected = options["turnout"] != 1.0 or options["response"] != 1.0
+        if options["prior"] is not None:
+            self._size_from_prior(options)
+        else:
+            self._size_from_formula(options)
+
+    def _size_from_formula(self, options: dict[str, Any]) -> None:
+        _refuse(options, PRIOR_ONLY, "only apply with --prior FILE")
+        turnout = 1.0 if options["turnout"] is None else options["turnout"]
+        corrected = turnout != 1.0 or options["response"] != 1.0
         if corrected and options["station_size"] is None:
             raise CommandError("--turnout and --response apply to stations: add --station-size")
+        deff = options["deff"]
         result = sample_size(
             options["moe"],
             options["confidence"],
             population=options["population"],
-            heterogeneity=options["heterogeneity"],
+            heterogeneity=0.5 if options["heterogeneity"] is None else options["heterogeneity"],
             z=options["z"],
             station_size=options["station_size"],
-            turnout=options["turnout"],
+            turnout=turnout,
             response_rate=options["response"],
+            design_effect=1.0 if deff is None else deff,
         )
         self.stdout.write(
             f"Margin of error ±{result.moe:.2%} at {result.confidence:.0%} confidence "
-            f"(z = {result.z:.4f}), p = {result.heterogeneity:g}: "
-            f"{result.voters:,.0f} voters."
+            f"(z = {result.z:.4f}), p = {result.heterogeneity:g}"
+            + ("" if deff is None else f", design effect {deff:g}")
+            + f": {result.voters:,.0f} voters."
         )
         if result.stations is not None:
             self.stdout.write(
@@ -219,6 +270,43 @@ class Command(BaseCommand):
                 f"{result.turnout:.0%} and {result.response_rate:.0%} of sample points "
                 f"reporting: {result.stations:,} stations."
             )
+        if deff is None:
+            self.stdout.write(ASSUMED_DEFF_WARNING)
+        if options["json"]:
+            source = "assumed" if deff is None else "given"
+            self._write_json(options["json"], _formula_json(result, source))
+
+    def _size_from_prior(self, options: dict[str, Any]) -> None:
+        _refuse(options, FORMULA_ONLY, "do not apply with --prior (the prior gives them)")
+        if options["minimum"] is not None and not options["stratum"]:
+            raise CommandError("--minimum needs --stratum COLUMN")
+        try:
+            prior = load_prior(
+                options["prior"],
+                _prior_mapping(options["map"]),
+                option=options["option"],
+                stratum=options["stratum"],
+            )
+            plan = prior.plan(
+                options["moe"],
+                options["confidence"],
+                allocation=options["allocation"] or "proportional",
+                minimum=options["minimum"] or 1,
+                response_rate=options["response"],
+            )
+        except PriorFileError as error:
+            raise CommandError(f"{options['prior']}: {error}") from error
+        for line in describe_prior_plan(prior, plan):
+            self.stdout.write(line)
+        if options["json"]:
+            self._write_json(options["json"], prior_plan_json(prior, plan))
+
+    def _write_json(self, path: Path, values: dict[str, Any]) -> None:
+        try:
+            path.write_text(json.dumps(values, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        except OSError as error:
+            raise CommandError(f"cannot write {path}: {error.strerror}") from error
+        self.stdout.write(f"Wrote {path}.")
 
     def margin(self, options: dict[str, Any]) -> None:
         result = margin_of_error_for_stations(
@@ -237,6 +325,83 @@ class Command(BaseCommand):
             f"±{result.station_based:.2%} (stations as single observations) at "
             f"{options['confidence']:.0%} confidence."
         )
+
+
+#: ``size`` options that need --prior, and those the prior replaces.
+PRIOR_ONLY = ("map", "option", "stratum", "allocation", "minimum")
+FORMULA_ONLY = ("deff", "population", "heterogeneity", "z", "station_size", "turnout")
+
+ASSUMED_DEFF_WARNING = (
+    "This assumes a design effect of 1, as if voters were drawn one by one. A sample of "
+    "whole polling stations has a far larger one (20 to 44 for a leading candidate's share, "
+    "measured on real per-station results), so it needs many times more stations: give "
+    "--deff D, or a previous election's per-station results with --prior FILE."
+)
+
+
+def _refuse(options: dict[str, Any], names: tuple[str, ...], reason: str) -> None:
+    given = [f"--{name.replace('_', '-')}" for name in names if options[name] is not None]
+    if given:
+        raise CommandError(f"{', '.join(given)} {reason}")
+
+
+def _prior_mapping(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    try:
+        return read_mapping_toml(path)
+    except ResultsFileError as error:
+        raise CommandError(f"{path}: {error}") from error
+
+
+def describe_prior_plan(prior: Prior, plan: StationSamplePlan) -> list[str]:
+    """The plan in a few sentences, for the terminal."""
+    lines = [
+        f"Prior results {prior.source_name}: {plan.population_stations:,} stations"
+        + (f" ({prior.rows_left_out:,} unusable rows left out)" if prior.rows_left_out else "")
+        + f"; {prior.option} had {plan.share:.2%} of valid votes.",
+        f"Design effect (Kish) of a station sample for this share: {plan.design_effect:.1f}. "
+        f"{plan.reporting:,} stations (about {plan.reporting * plan.mean_valid:,.0f} valid "
+        f"votes) are as precise as {plan.voters_equivalent:,.0f} votes drawn one by one.",
+        f"Margin of error ±{plan.moe:.2%} at {plan.confidence:.0%} confidence "
+        f"(z = {plan.z:.4f}): {plan.reporting:,} reporting stations "
+        f"(expected margin ±{plan.expected_moe:.3%}).",
+    ]
+    if plan.response_rate < 1:
+        lines.append(
+            f"With {plan.response_rate:.0%} of sample points reporting: "
+            f"{plan.stations:,} stations to sample."
+        )
+    if plan.strata:
+        lines.append(_strata_sentence(prior, plan))
+    return lines
+
+
+def _strata_sentence(prior: Prior, plan: StationSamplePlan) -> str:
+    opening = (
+        f"Stratified by {prior.stratum_column}, {plan.allocation} allocation of "
+        f"{plan.stations:,} stations over {len(plan.strata):,} strata"
+    )
+    if len(plan.strata) <= STRATA_SHOWN:
+        return f"{opening}: {describe_strata(plan.strata)}."
+    return f"{opening} (--json lists each stratum)."
+
+
+def _formula_json(result: SampleSize, source: str) -> dict[str, Any]:
+    return {
+        "stations": result.stations,
+        "design_effect": result.design_effect,
+        "design_effect_source": source,
+        "moe": result.moe,
+        "confidence": result.confidence,
+        "z": result.z,
+        "voters": result.voters,
+        "heterogeneity": result.heterogeneity,
+        "population": result.population,
+        "station_size": result.station_size,
+        "turnout": result.turnout,
+        "response_rate": result.response_rate,
+    }
 
 
 def _design(options: dict[str, Any]) -> SampleDesign:
