@@ -50,3 +50,36 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit events are append-only")
+
+
+class AuditSeal(models.Model):
+    """One link of the hash chain over the audit trail, appended by the sealing step.
+
+    ``content_sha256`` is the SHA-256 of the event's canonical content,
+    ``previous_sha256`` the chain digest of the link before it (64 zeros for
+    the first), and ``sha256`` the SHA-256 of the two together: the chain's
+    head after this event. Links are numbered from 1 without gaps.
+    """
+
+    position = models.PositiveBigIntegerField(primary_key=True)
+    event = models.OneToOneField(AuditEvent, on_delete=models.PROTECT, related_name="seal")
+    content_sha256 = models.CharField(max_length=64)
+    previous_sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField()
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"link {self.position}: event {self.event_id} {self.sha256[:12]}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("audit seals are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit seals are append-only")
