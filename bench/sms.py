@@ -82,16 +82,15 @@ def build_mission(observers: int, stations: int) -> list[str]:
     team = Team.objects.create(mission=mission, code="T")
     numbers = phones(observers)
     for index, phone in enumerate(numbers):
-        user = create_user(f"observer{index}", "bench-password-123", Role.OBSERVER)
-        Member.objects.create(
+        member = Member.objects.create(
             mission=mission,
-            user=user,
             full_name=f"Observer {index}",
             role="observer",
             team=team,
             phone=phone,
             languages="en",
         )
+        create_user(f"observer{index}", "bench-password-123", Role.OBSERVER, member=member)
     definition = json.loads((LIBRARY_DIR / "pvt_form1.json").read_text())
     publish_form_version(definition)
     return numbers

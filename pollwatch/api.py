@@ -11,7 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from pollwatch.intake.services import SubmissionRejected
+from pollwatch.intake.services import ResendConflict, SubmissionRejected
 
 api = NinjaAPI(title="pollwatch API", version="1", urls_namespace="api", docs_url="/docs")
 
@@ -55,6 +55,19 @@ def on_submission_rejected(request, error: SubmissionRejected):
         422,
         "The submission was not accepted",
         detail="Correct the fields listed and send it again." + stored,
+        errors=[p.as_dict() for p in error.problems],
+    )
+
+
+@api.exception_handler(ResendConflict)
+def on_resend_conflict(request, error: ResendConflict):
+    return problem(
+        api,
+        request,
+        409,
+        "The key is already used by another report",
+        detail=f"Nothing was changed. The payload is stored as payload {error.payload.pk} "
+        "for a coordinator to review.",
         errors=[p.as_dict() for p in error.problems],
     )
 

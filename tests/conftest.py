@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+from django.contrib.auth.models import User
 
 from pollwatch.accounts.models import DeviceToken
 from pollwatch.accounts.roles import Role
@@ -81,12 +82,11 @@ def mission(election):
 
 
 def _user_with_member(username, role, mission, *, member_role, team=None, areas=()):
-    user = create_user(username, PASSWORD, role)
     member = Member.objects.create(
-        mission=mission, user=user, full_name=username.title(), role=member_role, team=team
+        mission=mission, full_name=username.title(), role=member_role, team=team
     )
     member.areas.set(areas)
-    return user
+    return create_user(username, PASSWORD, role, member=member)
 
 
 @pytest.fixture
@@ -95,8 +95,13 @@ def administrator(db):
 
 
 @pytest.fixture
-def analyst(db):
-    return create_user("analyst", PASSWORD, Role.ANALYST)
+def analyst(mission):
+    return _user_with_member("analyst", Role.ANALYST, mission, member_role="analyst")
+
+
+@pytest.fixture
+def core_team(mission):
+    return _user_with_member("core", Role.CORE_TEAM, mission, member_role="core_team")
 
 
 @pytest.fixture
@@ -145,7 +150,8 @@ def observer_south(mission):
 
 @pytest.fixture
 def outsider(db):
-    return create_user("outsider", PASSWORD, Role.OBSERVER)
+    """A login that belongs to no mission."""
+    return User.objects.create_user("outsider", password=PASSWORD)
 
 
 @pytest.fixture

@@ -1,8 +1,15 @@
-"""The roles of pollwatch users, held as Django groups."""
+"""The roles of pollwatch users.
+
+A role belongs to a membership of one mission (``Member.role``); only
+administrators are global. A person with no membership, or whose membership
+carries no role here (interpreters, drivers), may see nothing of any mission.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
+
+from django.core.exceptions import ObjectDoesNotExist
 
 
 class Role(StrEnum):
@@ -13,18 +20,61 @@ class Role(StrEnum):
     ANALYST = "analyst"
 
 
-def has_role(user, *roles: Role) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_superuser:
+# Member.Role values and the role each gives in its mission.
+ROLE_OF_MEMBER = {
+    "head_of_mission": Role.CORE_TEAM,
+    "core_team": Role.CORE_TEAM,
+    "coordinator": Role.COORDINATOR,
+    "observer": Role.OBSERVER,
+    "analyst": Role.ANALYST,
+}
+
+MISSION_STAFF = (Role.CORE_TEAM, Role.COORDINATOR, Role.ANALYST)
+
+
+def is_active_user(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def is_administrator(user) -> bool:
+    return is_active_user(user) and user.is_superuser
+
+
+def membership(user):
+    """The user's membership of a mission, or None (remembered on the user object)."""
+    if not is_active_user(user):
+        return None
+    try:
+        return user.member
+    except ObjectDoesNotExist:
+        return None
+
+
+def own_mission_id(user) -> int | None:
+    member = membership(user)
+    return member.mission_id if member is not None else None
+
+
+def mission_role(user) -> Role | None:
+    """The role the user holds in their own mission; administrators hold theirs everywhere."""
+    if is_administrator(user):
+        return Role.ADMINISTRATOR
+    member = membership(user)
+    return ROLE_OF_MEMBER.get(member.role) if member is not None else None
+
+
+def has_role(user, *roles: Role, mission=None) -> bool:
+    """Whether the user holds one of ``roles``; in ``mission`` (an id or object) when given.
+
+    Administrators hold every role in every mission.
+    """
+    if is_administrator(user):
         return True
-    names = _group_names(user)
-    return any(role.value in names for role in roles)
+    role = mission_role(user)
+    if role is None or role not in roles:
+        return False
+    return mission is None or own_mission_id(user) == _id_of(mission)
 
 
-def _group_names(user) -> set[str]:
-    cached = getattr(user, "_pollwatch_groups", None)
-    if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        user._pollwatch_groups = cached
-    return cached
+def _id_of(mission) -> int | None:
+    return mission if isinstance(mission, int) or mission is None else mission.pk

@@ -1,29 +1,75 @@
-"""Permission predicates (django-rules), checked with ``user.has_perm``."""
+"""Permission predicates (django-rules), checked with ``user.has_perm(name, obj)``.
+
+Every permission is about an object whose mission is known (:func:`mission_of`):
+a role counts only in its own mission, so a coordinator of one mission holds no
+permission on anything of another. Reading lists is narrowed in
+:mod:`pollwatch.accounts.scoping`; acting on one object is checked here.
+"""
+
+from __future__ import annotations
 
 import rules
 
-from pollwatch.accounts.roles import Role, has_role
-from pollwatch.accounts.scoping import can_manage_station, can_review_submission
+from pollwatch.accounts.roles import Role, has_role, is_administrator, own_mission_id
+from pollwatch.accounts.scoping import (
+    can_manage_station,
+    can_review_submission,
+    visible_payloads,
+    visible_submissions,
+    visible_teams,
+)
+
+
+def mission_of(obj) -> int | None:
+    """The id of the mission an object belongs to; None for objects of no mission."""
+    from pollwatch.missions.models import Mission
+
+    if obj is None:
+        return None
+    if isinstance(obj, Mission):
+        return obj.pk
+    if hasattr(obj, "mission_id"):
+        return obj.mission_id
+    if hasattr(obj, "statement"):
+        return obj.statement.mission_id
+    if hasattr(obj, "plan"):
+        return obj.plan.mission_id
+    return None
+
+
+def role_in_mission_of(*roles: Role):
+    """A predicate: the user holds one of ``roles`` in the mission of the object."""
+
+    def check(user, obj) -> bool:
+        mission = mission_of(obj)
+        return mission is not None and has_role(user, *roles, mission=mission)
+
+    check.__name__ = "role_in_mission_of_" + "_or_".join(r.name.lower() for r in roles)
+    return rules.predicate(check)
+
+
+def observes_election(*roles: Role):
+    """A predicate on an election: administrators, or ``roles`` of a mission observing it."""
+
+    def check(user, election) -> bool:
+        if election is None:
+            return False
+        if is_administrator(user):
+            return True
+        mission = own_mission_id(user)
+        return (
+            mission is not None
+            and has_role(user, *roles)
+            and election.missions.filter(pk=mission).exists()
+        )
+
+    check.__name__ = "observes_election_as_" + "_or_".join(r.name.lower() for r in roles)
+    return rules.predicate(check)
 
 
 @rules.predicate
-def is_administrator(user) -> bool:
-    return has_role(user, Role.ADMINISTRATOR)
-
-
-@rules.predicate
-def manages_registry(user) -> bool:
-    return has_role(user, Role.ADMINISTRATOR, Role.CORE_TEAM)
-
-
-@rules.predicate
-def manages_people(user) -> bool:
-    return has_role(user, Role.ADMINISTRATOR, Role.CORE_TEAM, Role.COORDINATOR)
-
-
-@rules.predicate
-def reads_mission(user) -> bool:
-    return has_role(user, *Role)
+def is_administrator_predicate(user) -> bool:
+    return is_administrator(user)
 
 
 @rules.predicate
@@ -37,16 +83,61 @@ def reviews_submission(user, submission) -> bool:
 
 
 @rules.predicate
-def analyses_results(user) -> bool:
-    return has_role(user, Role.ADMINISTRATOR, Role.CORE_TEAM, Role.ANALYST)
+def sees_submission(user, submission) -> bool:
+    return submission is not None and visible_submissions(user).filter(pk=submission.pk).exists()
 
 
-rules.add_perm("registry.import_stations", manages_registry)
-rules.add_perm("statements.edit_statement", manages_registry)
-rules.add_perm("forensics.upload_results", analyses_results)
-rules.add_perm("intake.review_submission", reviews_submission)
-rules.add_perm("intake.correct_payload", manages_people)
-rules.add_perm("registry.change_station", manages_station)
-rules.add_perm("missions.view_mission", reads_mission)
-rules.add_perm("missions.import_members", manages_people)
-rules.add_perm("missions.log_meeting", manages_people)
+@rules.predicate
+def corrects_payload(user, payload) -> bool:
+    return payload is not None and visible_payloads(user).filter(pk=payload.pk).exists()
+
+
+@rules.predicate
+def sees_team(user, team) -> bool:
+    return team is not None and visible_teams(user).filter(pk=team.pk).exists()
+
+
+ANYONE_IN_MISSION = (Role.CORE_TEAM, Role.COORDINATOR, Role.ANALYST, Role.OBSERVER)
+STAFF = (Role.CORE_TEAM, Role.COORDINATOR, Role.ANALYST)
+MANAGERS = (Role.CORE_TEAM, Role.COORDINATOR)
+READERS = (Role.CORE_TEAM, Role.ANALYST)
+
+PERMISSIONS = {
+    # missions: the page itself (each sees the people scoping lets them see)
+    "missions.view_mission": role_in_mission_of(*ANYONE_IN_MISSION),
+    "missions.view_meetings": role_in_mission_of(*STAFF),
+    "missions.log_meeting": role_in_mission_of(*MANAGERS),
+    "missions.import_members": role_in_mission_of(*MANAGERS),
+    "missions.export_members": role_in_mission_of(*MANAGERS),
+    # registry: stations are shared by every mission on the election
+    "registry.import_stations": observes_election(Role.CORE_TEAM),
+    "registry.change_station": manages_station,
+    # deployment
+    "deployment.view_plan": role_in_mission_of(*STAFF),
+    "deployment.draw_plan": role_in_mission_of(Role.CORE_TEAM),
+    "deployment.change_routes": role_in_mission_of(*MANAGERS),
+    "deployment.change_station_route": manages_station,
+    "deployment.view_team_sheet": sees_team,
+    # intake
+    "intake.view_submission": sees_submission,
+    "intake.review_submission": reviews_submission,
+    "intake.correct_payload": corrects_payload,
+    "intake.review_payloads": role_in_mission_of(*MANAGERS),
+    # field channels
+    "channels.use_console": role_in_mission_of(*MANAGERS),
+    "channels.broadcast": role_in_mission_of(*MANAGERS),
+    # findings and PVT
+    "findings.view_findings": role_in_mission_of(*STAFF),
+    "findings.view_pvt": role_in_mission_of(*READERS),
+    "findings.change_results": role_in_mission_of(Role.CORE_TEAM),
+    # forensics: an analysis is its author's mission's own work
+    "forensics.upload_results": observes_election(Role.CORE_TEAM, Role.ANALYST),
+    # statements
+    "statements.view_statement": role_in_mission_of(*READERS),
+    "statements.edit_statement": role_in_mission_of(Role.CORE_TEAM),
+    # the Django admin
+    "accounts.administer": is_administrator_predicate,
+}
+
+for _name, _predicate in PERMISSIONS.items():
+    rules.add_perm(_name, _predicate)

@@ -1,25 +1,55 @@
-"""Creating users and their role groups."""
+"""Creating users: an administrator, or a person with a role in one mission."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import transaction
 
-from pollwatch.accounts.roles import Role
+from pollwatch.accounts.roles import ROLE_OF_MEMBER, Role
 from pollwatch.audit.services import log_action
 
+MEMBER_ROLE_FOR = {
+    Role.CORE_TEAM: "core_team",
+    Role.COORDINATOR: "coordinator",
+    Role.OBSERVER: "observer",
+    Role.ANALYST: "analyst",
+}
 
-def ensure_role_groups() -> dict[Role, Group]:
-    return {role: Group.objects.get_or_create(name=role.value)[0] for role in Role}
+
+class AccountRefused(Exception):
+    """A login that cannot be created as asked; the message says why."""
 
 
 @transaction.atomic
-def create_user(username: str, password: str, role: Role, *, actor=None, **fields) -> User:
-    """Create a login with one role; administrators also get the Django admin."""
+def create_user(
+    username: str, password: str, role: Role, *, actor=None, mission=None, member=None, **fields
+) -> User:
+    """Create a login: an administrator, or a person holding ``role`` in ``mission``.
+
+    Roles other than administrator exist only within a mission, so they need
+    either ``mission`` (a new member is created) or ``member`` (an existing
+    member of the mission gets the login).
+    """
     is_admin = role is Role.ADMINISTRATOR
+    if not is_admin and mission is None and member is None:
+        raise AccountRefused(
+            f"A {role.value} holds that role in one mission: name the mission or the member."
+        )
     user = User.objects.create_user(
         username=username, password=password, is_staff=is_admin, is_superuser=is_admin, **fields
     )
-    user.groups.add(ensure_role_groups()[role])
+    if not is_admin:
+        _link_member(user, role, mission=mission, member=member)
     log_action("user.created", actor=actor, target=user, data={"role": role.value})
     return user
+
+
+def _link_member(user, role: Role, *, mission, member) -> None:
+    from pollwatch.missions.models import Member
+
+    if member is None:
+        member = Member(mission=mission, full_name=user.get_full_name() or user.username)
+    if ROLE_OF_MEMBER.get(member.role) is not role:
+        member.role = MEMBER_ROLE_FOR[role]
+    member.user = user
+    member.save()

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 
 from pollwatch.accounts.roles import Role
-from pollwatch.accounts.services import create_user
+from pollwatch.accounts.services import MEMBER_ROLE_FOR, create_user
 from pollwatch.missions.models import Member, Mission
 
 DEMO_USERS = [
@@ -36,26 +36,20 @@ def ensure_demo_users(mission: Mission) -> dict[str, str]:
         password = known.get(username) or f"{username}-{secrets.token_urlsafe(9)}"
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = create_user(username, password, role)
+            user = create_user(username, password, role, member=_free_member(role, mission))
         else:
             user.set_password(password)
             user.save(update_fields=["password"])
         known[username] = password
-        _link_member(user, role, mission)
     path.write_text(json.dumps(known, indent=2))
     path.chmod(0o600)
     return known
 
 
-def _link_member(user, role: Role, mission: Mission) -> None:
-    wanted = {
-        Role.COORDINATOR: Member.Role.COORDINATOR,
-        Role.OBSERVER: Member.Role.OBSERVER,
-        Role.CORE_TEAM: Member.Role.CORE_TEAM,
-    }.get(role)
-    if wanted is None:
-        return
+def _free_member(role: Role, mission: Mission) -> Member | None:
+    """A member of the demo mission with this role and no login yet (a new one if none)."""
+    if role is Role.ADMINISTRATOR:
+        return None
+    wanted = MEMBER_ROLE_FOR[role]
     member = mission.members.filter(role=wanted, user__isnull=True).order_by("id").first()
-    if member is not None:
-        member.user = user
-        member.save(update_fields=["user"])
+    return member or Member(mission=mission, full_name=f"Demo {role.value}", role=wanted)

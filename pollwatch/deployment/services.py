@@ -397,7 +397,7 @@ def reassign_station(
 ) -> Reassignment:
     """Move a station to another team of its area; the count stays at the team's last station."""
     reason = _required_reason(reason)
-    _require_manager(actor, station)
+    _require_manager(actor, plan, station)
     stop = _stop_of(plan, station)
     if to_team.mission_id != plan.mission_id:
         raise DeploymentError(_("Team %(team)s is not in this mission.") % {"team": to_team})
@@ -442,7 +442,7 @@ def replace_from_reserve(
 ) -> Reassignment:
     """Replace a planned station by the next reserve of its stratum that its team may visit."""
     reason = _required_reason(reason)
-    _require_manager(actor, station)
+    _require_manager(actor, plan, station)
     stop = _stop_of(plan, station)
     sampled = plan.sampled.planned().filter(station=station).first()
     if sampled is None:
@@ -495,8 +495,8 @@ def _required_reason(reason: str) -> str:
     return reason
 
 
-def _require_manager(actor, station: PollingStation) -> None:
-    if not can_manage_station(actor, station):
+def _require_manager(actor, plan: DeploymentPlan, station: PollingStation) -> None:
+    if not can_manage_station(actor, station, plan.mission):
         raise DeploymentError(
             _("You can only change routes for stations in your own areas (%(station)s is not).")
             % {"station": station.code}

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Q, Sum
 from django.http import Http404
@@ -8,13 +7,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from pollwatch.accounts.roles import Role, has_role
-from pollwatch.accounts.scoping import (
-    coordinated_areas,
-    member_of,
-    sees_everything,
-    visible_stations,
-)
+from pollwatch.accounts.guards import mission_for
+from pollwatch.accounts.scoping import can_manage_station, visible_stations, visible_teams
 from pollwatch.deployment.coverage import DEFAULT_MAX_LOSS, coverage_by_area, coverage_by_stratum
 from pollwatch.deployment.forms import CalculatorForm, DrawForm, ReassignForm, ReplaceForm
 from pollwatch.deployment.models import DeploymentPlan, RouteStop
@@ -45,28 +39,12 @@ SAMPLE_COLUMNS = (
 )
 
 
-def _mission_and_plan(request, slug, *, required=True):
-    mission = get_object_or_404(Mission, slug=slug)
-    if not request.user.has_perm("missions.view_mission"):
-        raise PermissionDenied
+def _mission_and_plan(request, slug, permission="deployment.view_plan", *, required=True):
+    mission = mission_for(request, slug, permission)
     plan = DeploymentPlan.objects.filter(mission=mission, is_current=True).first()
     if plan is None and required:
         raise Http404(_("This mission has no deployment plan yet."))
     return mission, plan
-
-
-def visible_teams(user, mission: Mission):
-    """Teams whose routes the user may see: all, those in a coordinator's areas, or their own."""
-    teams = mission.teams.all()
-    if sees_everything(user):
-        return teams
-    if has_role(user, Role.COORDINATOR):
-        areas = coordinated_areas(user)
-        return teams.filter(areas__in=Area.objects.within(areas)).distinct()
-    member = member_of(user)
-    if member is not None and member.team_id and member.mission_id == mission.pk:
-        return teams.filter(pk=member.team_id)
-    return teams.none()
 
 
 def plan_detail(request, slug):
@@ -90,6 +68,7 @@ def plan_detail(request, slug):
             .order_by("stratum"),
             "unassigned": _unassigned(request.user, plan),
             "manageable": _manageable_station_ids(request.user, plan),
+            "can_draw": request.user.has_perm("deployment.draw_plan", mission),
             "reassignments": plan.reassignments.select_related(
                 "station", "replacement", "from_team", "to_team", "actor"
             )[:50],
@@ -105,17 +84,14 @@ def _unassigned(user, plan: DeploymentPlan):
 
 
 def _manageable_station_ids(user, plan: DeploymentPlan) -> set[int]:
-    if not has_role(user, Role.ADMINISTRATOR, Role.CORE_TEAM, Role.COORDINATOR):
+    if not user.has_perm("deployment.change_routes", plan.mission):
         return set()
     stations = PollingStation.objects.filter(pk__in=plan.stops.values("station"))
-    if not has_role(user, Role.ADMINISTRATOR, Role.CORE_TEAM):
-        stations = stations.in_areas(coordinated_areas(user))
-    return set(stations.values_list("pk", flat=True))
+    return set(visible_stations(user, stations).values_list("pk", flat=True))
 
 
-@permission_required("deployment.draw_plan", raise_exception=True)
 def draw(request, slug):
-    mission, current = _mission_and_plan(request, slug, required=False)
+    mission, current = _mission_and_plan(request, slug, "deployment.draw_plan", required=False)
     form = DrawForm(request.POST or None, election=mission.election)
     if request.method == "POST" and form.is_valid():
         try:
@@ -152,16 +128,15 @@ def _registry_figures(mission: Mission) -> str:
     )
 
 
-@permission_required("deployment.draw_plan", raise_exception=True)
 def rebuild_routes(request, slug):
-    mission, plan = _mission_and_plan(request, slug)
+    mission, plan = _mission_and_plan(request, slug, "deployment.draw_plan")
     if request.method == "POST":
         messages.success(request, build_routes(plan, actor=request.user).summary())
     return redirect("deployment:plan", slug=mission.slug)
 
 
 def team_sheet(request, slug, code):
-    mission, plan = _mission_and_plan(request, slug)
+    mission, plan = _mission_and_plan(request, slug, "missions.view_mission")
     team = get_object_or_404(visible_teams(request.user, mission), code=code)
     stops = RouteStop.objects.filter(plan=plan, team=team).select_related("station__area")
     return render(
@@ -173,15 +148,15 @@ def team_sheet(request, slug, code):
             "team": team,
             "stops": stops.order_by("day", "position"),
             "members": team.members.order_by("full_name"),
+            "can_view_plan": request.user.has_perm("deployment.view_plan", mission),
         },
     )
 
 
-@permission_required("deployment.change_routes", raise_exception=True)
 def station_change(request, slug, code):
-    mission, plan = _mission_and_plan(request, slug)
+    mission, plan = _mission_and_plan(request, slug, "deployment.change_routes")
     station = get_object_or_404(PollingStation, election=mission.election_id, code=code)
-    if not request.user.has_perm("deployment.change_station_route", station):
+    if not can_manage_station(request.user, station, mission):
         raise PermissionDenied(_("This station is outside your areas."))
     stop = plan.stops.select_related("team").filter(station=station).first()
     if stop is None:

@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from pollwatch.accounts.guards import mission_for, require
 from pollwatch.findings import coverage, figures
-from pollwatch.findings.access import areas_for, can_import_results, can_read_pvt
+from pollwatch.findings.access import areas_for, can_import_results
 from pollwatch.findings.forms import BoundariesForm, FindingsFilterForm, OfficialResultsForm
 from pollwatch.findings.models import AreaBoundaries
 from pollwatch.findings.pvt import mismatches, pvt_estimate
@@ -41,7 +42,7 @@ class Context:
 
 
 def _context(request, slug) -> Context:
-    mission = get_object_or_404(Mission, slug=slug)
+    mission = mission_for(request, slug, "findings.view_findings")
     reported = Submission.objects.filter(mission=mission, form_version=OuterRef("pk"))
     codes = sorted(
         set(FormVersion.objects.filter(Exists(reported)).values_list("form__code", flat=True))
@@ -212,7 +213,8 @@ def dashboard(request, slug):
             "outside_sample": first.outside_sample if first else 0,
             "rule": figures.SELECTION_RULE,
             "query": _query_without(request, "export", "table"),
-            "can_upload": can_import_results(request.user),
+            "can_upload": can_import_results(request.user, context.mission),
+            "can_pvt": request.user.has_perm("findings.view_pvt", context.mission),
             "boundaries_form": BoundariesForm(),
         },
     )
@@ -363,8 +365,8 @@ def reports(request, slug):
 
 
 def boundaries(request, slug):
-    mission = get_object_or_404(Mission, slug=slug)
-    if request.method != "POST" or not can_import_results(request.user):
+    mission = mission_for(request, slug, "findings.change_results")
+    if request.method != "POST":
         raise PermissionDenied
     form = BoundariesForm(request.POST, request.FILES)
     if form.is_valid():
@@ -428,11 +430,11 @@ def _pvt_tables(result, found_mismatches) -> list[Table]:
 
 
 def pvt(request, slug):
-    mission = get_object_or_404(Mission, slug=slug)
-    if not can_read_pvt(request.user):
-        raise PermissionDenied
+    mission = mission_for(request, slug, "findings.view_pvt")
+    if request.method == "POST":
+        require(request.user, "findings.change_results", mission)
     form = OfficialResultsForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and can_import_results(request.user) and form.is_valid():
+    if request.method == "POST" and can_import_results(request.user, mission) and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             import_official_results(mission, upload, filename=upload.name, actor=request.user)
@@ -459,6 +461,6 @@ def pvt(request, slug):
             "estimates": tables[0],
             "result": result,
             "mismatches": found,
-            "form": form if can_import_results(request.user) else None,
+            "form": form if can_import_results(request.user, mission) else None,
         },
     )

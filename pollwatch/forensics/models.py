@@ -21,6 +21,14 @@ class ResultsUpload(models.Model):
     election = models.ForeignKey(
         "registry.Election", on_delete=models.CASCADE, related_name="results_uploads"
     )
+    mission = models.ForeignKey(
+        "missions.Mission",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="results_uploads",
+        help_text=_("whose analysis this is; none for an administrator's"),
+    )
     file = models.FileField(upload_to=results_path)
     original_name = models.CharField(max_length=255)
     mapping = models.JSONField(

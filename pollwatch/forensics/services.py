@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
+from pollwatch.accounts.roles import own_mission_id
 from pollwatch.audit.services import log_action
 from pollwatch.forensics.models import ResultsUpload
 from pollwatch.forensics.report import REPORT_STEPS, write_report
@@ -18,6 +19,7 @@ UNMATCHED_SHOWN = 50
 @transaction.atomic
 def upload_results(election, uploaded_file, *, mapping: dict[str, Any], actor) -> ResultsUpload:
     upload = ResultsUpload.objects.create(
+        mission_id=own_mission_id(actor),
         election=election,
         file=uploaded_file,
         original_name=uploaded_file.name,

@@ -4,17 +4,18 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from pollwatch.accounts.guards import require
+from pollwatch.accounts.scoping import visible_elections, visible_uploads
 from pollwatch.forensics.forms import ResultsUploadForm
 from pollwatch.forensics.models import ResultsUpload
 from pollwatch.forensics.services import upload_results
-from pollwatch.registry.models import Election
 
 
 def results_list(request, slug):
-    election = get_object_or_404(Election, slug=slug)
-    can_upload = request.user.has_perm("forensics.upload_results")
-    form = ResultsUploadForm(request.POST or None, request.FILES or None) if can_upload else None
-    if form is not None and request.method == "POST" and form.is_valid():
+    election = get_object_or_404(visible_elections(request.user), slug=slug)
+    require(request.user, "forensics.upload_results", election)
+    form = ResultsUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
         upload = upload_results(
             election,
             form.cleaned_data["file"],
@@ -26,12 +27,16 @@ def results_list(request, slug):
     return render(
         request,
         "forensics/results_list.html",
-        {"election": election, "form": form, "uploads": election.results_uploads.all()},
+        {
+            "election": election,
+            "form": form,
+            "uploads": visible_uploads(request.user, election.results_uploads.all()),
+        },
     )
 
 
 def upload_detail(request, slug, pk):
-    upload = get_object_or_404(ResultsUpload, election__slug=slug, pk=pk)
+    upload = get_object_or_404(visible_uploads(request.user), election__slug=slug, pk=pk)
     template = "forensics/_progress.html" if request.htmx else "forensics/upload_detail.html"
     return render(request, template, {"upload": upload, "election": upload.election})
 
@@ -39,7 +44,7 @@ def upload_detail(request, slug, pk):
 @csp_update({"style-src": ["'unsafe-inline'"]})
 def report_page(request, slug, pk):
     """The self-contained report, as written to disk; its styles are inline by design."""
-    upload = _finished(slug, pk)
+    upload = _finished(request.user, slug, pk)
     download = request.GET.get("download") == "1"
     return FileResponse(
         open(upload.report_dir / "report.html", "rb"),
@@ -50,7 +55,7 @@ def report_page(request, slug, pk):
 
 
 def report_json(request, slug, pk):
-    upload = _finished(slug, pk)
+    upload = _finished(request.user, slug, pk)
     return FileResponse(
         open(upload.report_dir / "results.json", "rb"),
         content_type="application/json",
@@ -59,8 +64,8 @@ def report_json(request, slug, pk):
     )
 
 
-def _finished(slug, pk) -> ResultsUpload:
-    upload = get_object_or_404(ResultsUpload, election__slug=slug, pk=pk)
+def _finished(user, slug, pk) -> ResultsUpload:
+    upload = get_object_or_404(visible_uploads(user), election__slug=slug, pk=pk)
     if upload.status != ResultsUpload.Status.DONE:
         raise Http404("the report is not ready")
     return upload

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from pollwatch.audit.chain import json_digest
 from pollwatch.audit.services import log_action
 from pollwatch.intake.checks import flag_conflicts_of_new, phase_hour_flags
 from pollwatch.intake.definitions import definition_for, lock_once, station_facts
@@ -22,6 +23,7 @@ from pollwatch.intake.models import Channel, RawPayload, Submission, SubmissionR
 from pollwatch.intake.services import (
     Candidate,
     Problem,
+    ResendConflict,
     SubmissionRejected,
     member_of,
     parse_candidate,
@@ -97,11 +99,8 @@ def _prepare(items, payloads, member, results):
     for index, item in enumerate(items):
         try:
             candidate = parse_candidate(item)
-            if candidate.key in known:
-                results[index] = _duplicate(index, candidate, payloads[index])
-                continue
-            if candidate.key in seen:
-                # Answered after the batch is stored, like a resend of the first copy.
+            if candidate.key in known or candidate.key in seen:
+                # Resends are answered one by one after the batch, by the rule every channel uses.
                 repeated.append(index)
                 continue
             seen.add(candidate.key)
@@ -223,7 +222,11 @@ def _create_all(ready, member, user, results) -> None:
             "intake.batch_received",
             actor=user,
             target=member.mission,
-            data={"keys": [str(s.key) for s in submissions]},
+            data={
+                "keys": [str(s.key) for s in submissions],
+                # Each report's answers as stored, in the order of the keys.
+                "answers_sha256": [json_digest(s.answers) for s in submissions],
+            },
         )
 
 
@@ -241,25 +244,15 @@ def _mark_accepted(submission_of_payload: dict[int, int]) -> None:
         )
 
 
-def _duplicate(index, candidate, payload) -> dict[str, Any]:
-    submission = Submission.objects.get(key=candidate.key)
-    RawPayload.objects.filter(pk=payload.pk).update(
-        status=RawPayload.Status.DUPLICATE, submission=submission
-    )
-    return {
-        "index": index,
-        "result": "duplicate",
-        "receipt": receipt_of(submission, duplicate=True).as_dict(),
-    }
-
-
 def _rejected(index, rejected: SubmissionRejected, payload) -> dict[str, Any]:
+    conflict = isinstance(rejected, ResendConflict)
     RawPayload.objects.filter(pk=payload.pk).update(
-        status=RawPayload.Status.INVALID, problems=[p.as_dict() for p in rejected.problems]
+        status=RawPayload.Status.CONFLICT if conflict else RawPayload.Status.INVALID,
+        problems=[p.as_dict() for p in rejected.problems],
     )
     return {
         "index": index,
-        "result": "rejected",
+        "result": "conflict" if conflict else "rejected",
         "payload": payload.pk,
         "errors": [p.as_dict() for p in rejected.problems],
     }

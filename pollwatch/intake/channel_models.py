@@ -68,7 +68,8 @@ class SmsMessage(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    return f"attachments/{instance.instance_id.replace(':', '_')}/{filename}"
+    """Where a file is kept: ``filename`` is already a random name (see attachment_types)."""
+    return f"attachments/{filename[:2]}/{filename}"
 
 
 class Attachment(models.Model):
@@ -93,7 +94,8 @@ class Attachment(models.Model):
         ordering = ["instance_id", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["instance_id", "name"], name="attachment_name_unique_per_instance"
+                fields=["submission", "instance_id", "name"],
+                name="attachment_name_unique_per_report_instance",
             )
         ]
 
@@ -102,14 +104,27 @@ class Attachment(models.Model):
 
 
 class OpenRosaInstance(models.Model):
-    """The XML of each ODK instance received, to tell a retry from a conflicting resend."""
+    """The XML of each ODK instance received, to tell a retry from a conflicting resend.
 
-    instance_id = models.CharField(max_length=100, unique=True)
+    Instance ids are the phone's; ``scope`` (the sending team, or the member when
+    in no team) keeps one team's ids apart from another's, so that naming another
+    team's instance reaches nothing of theirs.
+    """
+
+    scope = models.CharField(max_length=40, default="")
+    instance_id = models.CharField(max_length=100)
     sha256 = models.CharField(max_length=64)
     submission = models.ForeignKey(
         "intake.Submission", on_delete=models.CASCADE, related_name="openrosa_instances"
     )
     received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "instance_id"], name="openrosa_instance_unique_per_scope"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.instance_id

@@ -27,6 +27,7 @@ class RawPayload(models.Model):
         DUPLICATE = "duplicate", _("duplicate of a stored submission")
         INVALID = "invalid", _("could not be parsed or validated")
         CORRECTED = "corrected", _("corrected by a coordinator")
+        CONFLICT = "conflict", _("same key as a stored report, other content")
 
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
     channel = models.CharField(max_length=10, choices=Channel.choices)

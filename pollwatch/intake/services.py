@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from pollwatch.audit.models import AuditEvent
+from pollwatch.audit.chain import json_digest
 from pollwatch.audit.services import audit_values, log_action
 from pollwatch.forms.definition_rules import STATION_FIGURES
 from pollwatch.intake.checks import conflicting_submissions, phase_hour_flags
@@ -48,6 +49,20 @@ class SubmissionRejected(Exception):
         self.problems = problems
         self.payload = payload
         super().__init__("; ".join(f"{p.field}: {p.reason}" for p in problems))
+
+
+class ResendConflict(SubmissionRejected):
+    """The key is stored already, with other content or from another account.
+
+    The changed payload stays in the review queue; the sender is never given the
+    stored report's receipt, which may be another account's.
+    """
+
+
+KEY_IN_USE = (
+    "this key was already used for a report with other content; a changed report needs a "
+    "new key, and the payload is kept for a coordinator to review"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +124,14 @@ def store_raw_payload(
     return payload
 
 
+def store_refused_payload(body: str, problems: list[Problem], **stored: Any) -> RawPayload:
+    """Keep a payload that cannot even be read, marked invalid so that review shows it."""
+    payload = store_raw_payload(body, **stored)
+    _mark_payload(payload, RawPayload.Status.INVALID, problems=problems)
+    payload.status = RawPayload.Status.INVALID
+    return payload
+
+
 def storable_text(text: str) -> str:
     """Text a database column can hold: NUL, which none accepts, becomes U+FFFD."""
     return text.replace("\x00", "\ufffd")
@@ -126,6 +149,8 @@ def receive_submission(
         candidate = parse_candidate(data)
         # Storing marks the payload accepted or duplicate in the same transaction.
         return _store(candidate, payload, user, member)
+    except ResendConflict:
+        raise
     except SubmissionRejected as rejected:
         _mark_payload(payload, RawPayload.Status.INVALID, problems=rejected.problems)
         rejected.payload = payload
@@ -208,6 +233,12 @@ def _parse_device_time(value: Any, problems: list[Problem]) -> datetime.datetime
     if parsed is None or timezone.is_naive(parsed):
         problems.append(Problem("device_time", "must be an ISO 8601 time with its UTC offset"))
         return None
+    try:
+        # Near year 1 or 9999 an offset can carry the time outside what a datetime holds.
+        parsed.astimezone(datetime.UTC)
+    except OverflowError:
+        problems.append(Problem("device_time", "must be between the years 1 and 9999 in UTC"))
+        return None
     return parsed
 
 
@@ -224,16 +255,49 @@ def _store(candidate: Candidate, payload: RawPayload, user, member: Member | Non
             if not read_again and forget_station(election_id, candidate.station):
                 read_again = True
                 continue
-            # A resend of a stored report gets its first receipt, whatever it holds now.
             if _receipt_for_key(candidate.key) is not None:
-                return _answer_as_duplicate(candidate.key, payload)
+                _refuse_changed_resend(payload)
             raise
         receipt = _store_validated(submission, payload, version)
+        if receipt is not None and receipt.duplicate:
+            _check_resend(submission, receipt, payload)
         if receipt is not None:
             return receipt
         forget_station(election_id, candidate.station)
         read_again = True
     raise RuntimeError(f"station {candidate.station!r} changed at every one of its reads")
+
+
+def _check_resend(sent: Submission, receipt: Receipt, payload: RawPayload) -> None:
+    """A resend gets the first receipt only if it is the same sender's same report.
+
+    The report is compared with its first revision, as it arrived, so that a
+    phone resending after a coordinator's correction is still a plain resend.
+    """
+    first = (
+        SubmissionRevision.objects.filter(submission=receipt.submission_id, number=1)
+        .values(
+            "submission__observer_id",
+            "submission__form_version_id",
+            "submission__station_id",
+            "answers",
+        )
+        .first()
+    )
+    same = first is not None and (
+        first["submission__observer_id"] == sent.observer_id
+        and first["submission__form_version_id"] == sent.form_version_id
+        and first["submission__station_id"] == sent.station_id
+        and first["answers"] == sent.answers
+    )
+    if not same:
+        _refuse_changed_resend(payload)
+
+
+def _refuse_changed_resend(payload: RawPayload):
+    problems = [Problem("key", KEY_IN_USE)]
+    _mark_payload(payload, RawPayload.Status.CONFLICT, problems=problems)
+    raise ResendConflict(problems, payload)
 
 
 # How often a report is validated again when its station changed meanwhile.
@@ -335,6 +399,8 @@ def _audit_of(submission: Submission) -> dict[str, Any]:
             "key": str(submission.key),
             "channel": submission.channel,
             "alerts": len(submission.alerts),
+            # The chain then vouches for the answers as they were stored.
+            "answers_sha256": json_digest(submission.answers),
         },
     }
 
@@ -517,16 +583,17 @@ def correct_payload(payload: RawPayload, data: dict[str, Any], *, actor, reason:
     """Resubmit a refused payload as corrected by a coordinator, for its original sender.
 
     The corrected text is stored as a new payload; the original stays as it was,
-    marked corrected, so the record shows what arrived and what was changed.
+    marked corrected, so the record shows what arrived and what was changed. The
+    report is the original sender's; the coordinator is recorded as who entered it.
     """
     corrected = store_raw_payload(
         json.dumps(data, ensure_ascii=False),
         channel=payload.channel,
-        user=payload.user,
+        user=actor,
         sender=payload.sender,
         claimed_key=str(data.get("key", "")),
     )
-    receipt = receive_submission(data, corrected, user=payload.user)
+    receipt = receive_submission(data, corrected, user=actor, member=member_of(payload.user))
     _mark_payload(payload, RawPayload.Status.CORRECTED, submission_id=receipt.submission_id)
     log_action(
         "intake.payload_corrected",

@@ -78,6 +78,7 @@ class Member(models.Model):
         CORE_TEAM = "core_team", _("core team")
         COORDINATOR = "coordinator", _("coordinator")
         OBSERVER = "observer", _("observer")
+        ANALYST = "analyst", _("analyst")
         SUPPORT = "support", _("interpreter or driver")
 
     class Accreditation(models.TextChoices):

@@ -1,8 +1,8 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
-from pollwatch.accounts.scoping import visible_members
+from pollwatch.accounts.guards import mission_for, require
+from pollwatch.accounts.scoping import visible_members, visible_missions, visible_teams
 from pollwatch.lib.listing import csv_response, page_of, sorted_by_request
 from pollwatch.lib.tabular import TableRejected
 from pollwatch.missions.forms import MeetingFilterForm, MeetingForm, MemberUploadForm
@@ -14,11 +14,30 @@ MEMBER_SORTS = ("full_name", "role", "nationality", "team__code", "accreditation
 
 
 def mission_list(request):
-    return render(request, "missions/mission_list.html", {"missions": Mission.objects.all()})
+    missions = visible_missions(request.user, Mission.objects.all())
+    return render(request, "missions/mission_list.html", {"missions": missions})
+
+
+MISSION_SECTIONS = {
+    "meetings": "missions.view_meetings",
+    "statements": "statements.view_statement",
+    "deployment": "deployment.view_plan",
+    "findings": "findings.view_findings",
+    "pvt": "findings.view_pvt",
+    "import_members": "missions.import_members",
+    "export_members": "missions.export_members",
+}
+
+
+def permissions_in(user, mission) -> dict[str, bool]:
+    """The mission pages the user may open: no page links to one they may not."""
+    return {
+        name: user.has_perm(permission, mission) for name, permission in MISSION_SECTIONS.items()
+    }
 
 
 def mission_detail(request, slug):
-    mission = get_object_or_404(Mission, slug=slug)
+    mission = mission_for(request, slug)
     members = visible_members(request.user, mission.members.select_related("team"))
     role = request.GET.get("role", "")
     if role in Member.Role.values:
@@ -27,7 +46,8 @@ def mission_detail(request, slug):
     if query:
         members = members.filter(full_name__icontains=query)
     members, sort = sorted_by_request(members, request, MEMBER_SORTS, "full_name")
-    if request.GET.get("format") == "csv" and request.user.has_perm("missions.import_members"):
+    if request.GET.get("format") == "csv":
+        require(request.user, "missions.export_members", mission)
         columns = (
             "full_name",
             "role",
@@ -49,14 +69,14 @@ def mission_detail(request, slug):
             "role": role,
             "query": query,
             "roles": Member.Role.choices,
-            "teams": mission.teams.prefetch_related("members", "areas"),
+            "teams": visible_teams(request.user, mission).prefetch_related("members", "areas"),
+            "can": permissions_in(request.user, mission),
         },
     )
 
 
-@permission_required("missions.import_members", raise_exception=True)
 def member_upload(request, slug):
-    mission = get_object_or_404(Mission, slug=slug)
+    mission = mission_for(request, slug, "missions.import_members")
     form = MemberUploadForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and form.is_valid():
@@ -76,7 +96,7 @@ def member_upload(request, slug):
 
 
 def meeting_list(request, slug):
-    mission = get_object_or_404(Mission, slug=slug)
+    mission = mission_for(request, slug, "missions.view_meetings")
     filters = MeetingFilterForm(request.GET or None)
     meetings = mission.meetings.prefetch_related("attendees")
     if filters.is_valid():
@@ -88,7 +108,9 @@ def meeting_list(request, slug):
         if data["date_to"]:
             meetings = meetings.filter(date__lte=data["date_to"])
     form = None
-    if request.user.has_perm("missions.log_meeting"):
+    if request.method == "POST":
+        require(request.user, "missions.log_meeting", mission)
+    if request.user.has_perm("missions.log_meeting", mission):
         form = MeetingForm(request.POST or None, mission=mission)
         if request.method == "POST" and form.is_valid():
             data = dict(form.cleaned_data)

@@ -1,16 +1,16 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from pollwatch.accounts.scoping import visible_stations
+from pollwatch.accounts.guards import require
+from pollwatch.accounts.scoping import visible_elections, visible_missions, visible_stations
 from pollwatch.lib.listing import csv_response, page_of, sorted_by_request
 from pollwatch.lib.tabular import TableRejected
 from pollwatch.missions.models import Mission
 from pollwatch.registry.forms import StationUploadForm
 from pollwatch.registry.importing import import_stations, parse_mapping
-from pollwatch.registry.models import Area, Election
+from pollwatch.registry.models import Area
 
 STATION_SORTS = ("code", "name", "registered_voters", "area__name")
 STATION_COLUMNS = (
@@ -27,19 +27,18 @@ STATION_COLUMNS = (
 
 
 def home(request):
-    elections = Election.objects.annotate(station_count=Count("stations"))
-    return render(
-        request, "home.html", {"elections": elections, "missions": Mission.objects.all()[:20]}
-    )
+    elections = visible_elections(request.user).annotate(station_count=Count("stations"))
+    missions = visible_missions(request.user, Mission.objects.all())[:20]
+    return render(request, "home.html", {"elections": elections, "missions": missions})
 
 
 def election_list(request):
-    elections = Election.objects.annotate(station_count=Count("stations"))
+    elections = visible_elections(request.user).annotate(station_count=Count("stations"))
     return render(request, "registry/election_list.html", {"elections": elections})
 
 
 def election_detail(request, slug):
-    election = get_object_or_404(Election, slug=slug)
+    election = get_object_or_404(visible_elections(request.user), slug=slug)
     stations = visible_stations(request.user, election.stations.select_related("area"))
     area = _selected_area(election, request.GET.get("area"))
     if area is not None:
@@ -61,6 +60,8 @@ def election_detail(request, slug):
         "area": area,
         "areas": election.areas.all(),
         "options": [o for c in election.contests.all() for o in c.options.all()],
+        "can_import": request.user.has_perm("registry.import_stations", election),
+        "can_analyse": request.user.has_perm("forensics.upload_results", election),
     }
     template = "registry/_station_table.html" if request.htmx else "registry/election_detail.html"
     return render(request, template, context)
@@ -72,9 +73,9 @@ def _selected_area(election, value):
     return Area.objects.filter(election=election, pk=int(value)).first()
 
 
-@permission_required("registry.import_stations", raise_exception=True)
 def station_upload(request, slug):
-    election = get_object_or_404(Election, slug=slug)
+    election = get_object_or_404(visible_elections(request.user), slug=slug)
+    require(request.user, "registry.import_stations", election)
     form = StationUploadForm(request.POST or None, request.FILES or None)
     problems, outcome = [], None
     if request.method == "POST" and form.is_valid():

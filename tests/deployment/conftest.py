@@ -41,8 +41,8 @@ def field(mission):
 
 
 @pytest.fixture
-def core_user(db):
-    return create_user("core-member", PASSWORD, Role.CORE_TEAM)
+def core_user(mission):
+    return create_user("core-member", PASSWORD, Role.CORE_TEAM, mission=mission)
 
 
 @pytest.fixture
