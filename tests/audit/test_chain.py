@@ -10,6 +10,7 @@ from pollwatch.audit.chain import (
     GENESIS,
     chain_head,
     content_digest,
+    json_digest,
     link_digest,
     seal_events,
     verify_chain,
@@ -185,3 +186,33 @@ def test_concurrent_writers_and_sealers_make_one_consistent_chain():
     assert report.intact and report.unsealed == 0
     assert report.links == AuditEvent.objects.count() == writers * per_writer
     assert AuditSeal.objects.values("event").distinct().count() == writers * per_writer
+
+
+def _stored_answers_digest(key: str) -> str:
+    from pollwatch.intake.models import Submission
+
+    return json_digest(Submission.objects.get(key=key).answers)
+
+
+def test_a_reports_event_carries_the_digest_of_its_stored_answers(observer_north, checklist):
+    from tests.intake.test_services import send, submission
+
+    sent = submission(checklist)
+    receipt = send(observer_north, sent)
+    event = AuditEvent.objects.get(
+        action="intake.submission_received", target_id=str(receipt.submission_id)
+    )
+    assert event.data["answers_sha256"] == _stored_answers_digest(sent["key"])
+    seal_events()
+    assert verify_chain().intact
+
+
+def test_a_batchs_event_carries_each_reports_answers_digest(observer_north, checklist):
+    from pollwatch.intake.batch import receive_batch
+    from tests.intake.test_batch import submission
+
+    items = [submission(checklist, station=code) for code in ("001", "002", "003")]
+    receive_batch(items, user=observer_north)
+    event = AuditEvent.objects.get(action="intake.batch_received")
+    assert event.data["keys"] == [item["key"] for item in items]
+    assert event.data["answers_sha256"] == [_stored_answers_digest(i["key"]) for i in items]
