@@ -20,6 +20,7 @@ from pollwatch.intake.services import (
     member_of,
     receive_submission,
     store_raw_payload,
+    store_refused_payload,
 )
 from pollwatch.missions.models import Member
 
@@ -108,23 +109,43 @@ def _member(request) -> Member:
         raise HttpError(403, "this account is not a member of a mission") from None
 
 
+# A submission's answers are a few levels deep; anything much deeper is not one.
+MAX_JSON_DEPTH = 32
+
+
 def _json_body(request) -> tuple[object, str]:
+    """The parsed body; a body that is not JSON is stored, marked invalid, and refused."""
     text = request.body.decode("utf-8", errors="replace")
     try:
-        return json.loads(text), text
+        data = json.loads(text)
     except json.JSONDecodeError as error:
-        payload = store_raw_payload(
-            text, channel=Channel.API, user=request.auth, content_type=request.content_type or ""
-        )
-        raise SubmissionRejected(
-            [
-                Problem(
-                    "body",
-                    f"not valid JSON ({error.msg} at line {error.lineno} column {error.colno})",
-                )
-            ],
-            payload,
-        ) from error
+        reason = f"not valid JSON ({error.msg} at line {error.lineno} column {error.colno})"
+    except RecursionError:
+        reason = f"nested deeper than {MAX_JSON_DEPTH} levels"
+    else:
+        if json_depth(data) <= MAX_JSON_DEPTH:
+            return data, text
+        reason = f"nested deeper than {MAX_JSON_DEPTH} levels"
+    payload = store_refused_payload(
+        text,
+        [Problem("body", reason)],
+        channel=Channel.API,
+        user=request.auth,
+        content_type=request.content_type or "",
+    )
+    raise SubmissionRejected([Problem("body", reason)], payload)
+
+
+def json_depth(value: object) -> int:
+    """How deeply lists and objects nest in ``value``, counted without recursion."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            children = item.values() if isinstance(item, dict) else item
+            pending.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 @router.get("/forms", response=list[FormSummary], tags=["forms"])
