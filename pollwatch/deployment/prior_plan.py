@@ -38,6 +38,10 @@ class PriorFileError(Exception):
     """The prior results cannot give a design effect; the message says why."""
 
 
+class PriorColumnsError(PriorFileError):
+    """The loader could not read the file or find its columns (the message names them)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Prior:
     """A previous election's results for one option, ready to size a sample.
@@ -141,7 +145,7 @@ def load_prior(
     try:
         results = load_results(source, columns, name=name)
     except ResultsFileError as error:
-        raise PriorFileError(str(error)) from error
+        raise PriorColumnsError(str(error)) from error
     if results.station_count < 2:
         raise PriorFileError(
             f"{results.source_name} has {results.station_count} usable station(s); "

@@ -24,6 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 from pollwatch.deployment.prior_plan import (
     STRATA_SHOWN,
     Prior,
+    PriorColumnsError,
     PriorFileError,
     load_prior,
     prior_plan_json,
@@ -294,6 +295,8 @@ class Command(BaseCommand):
                 minimum=options["minimum"] or 1,
                 response_rate=options["response"],
             )
+        except PriorColumnsError as error:
+            raise CommandError(f"{options['prior']}: {error}. {MAP_ONLY}") from error
         except PriorFileError as error:
             raise CommandError(f"{options['prior']}: {error}") from error
         for line in describe_prior_plan(prior, plan):
@@ -333,9 +336,14 @@ FORMULA_ONLY = ("deff", "population", "heterogeneity", "z", "station_size", "tur
 
 ASSUMED_DEFF_WARNING = (
     "This assumes a design effect of 1, as if voters were drawn one by one. A sample of "
-    "whole polling stations has a far larger one (20 to 44 for a leading candidate's share, "
-    "measured on real per-station results), so it needs many times more stations: give "
-    "--deff D, or a previous election's per-station results with --prior FILE."
+    "whole polling stations has a far larger one (20 to 44 for the two leading candidates' "
+    "shares in Russia's 2018 per-station results, stratified or not; over 100 in 2011), so "
+    "it needs many times more stations: give --deff D, or a previous election's per-station "
+    "results with --prior FILE."
+)
+MAP_ONLY = (
+    "Here the columns are named only in the --map FILE.toml (the same file as for "
+    "'pollwatch forensics report'); --option chooses the share to plan for."
 )
 
 
