@@ -64,6 +64,9 @@ class Tallies:
         Line number of each usable row.
     rejected : tuple of RejectedRow
         Rows left out, in file order.
+    weights : ndarray of float64, shape (n,), or None
+        Design weight ``1/π`` of each usable station, when a weight column
+        was named.
     """
 
     options: tuple[str, ...]
@@ -72,6 +75,7 @@ class Tallies:
     strata: NDArray[np.str_] | None
     lines: NDArray[np.int64]
     rejected: tuple[RejectedRow, ...]
+    weights: NDArray[np.float64] | None = None
 
     @property
     def stations(self) -> int:
@@ -80,7 +84,11 @@ class Tallies:
 
 
 def read_tallies(
-    path: Path, options: Sequence[str], valid: str, stratum: str | None = None
+    path: Path,
+    options: Sequence[str],
+    valid: str,
+    stratum: str | None = None,
+    weight: str | None = None,
 ) -> Tallies:
     """Read a tallies file, keeping the usable rows and reporting the others.
 
@@ -94,6 +102,9 @@ def read_tallies(
         Column holding the valid votes.
     stratum : str, optional
         Column holding the stratum of each station.
+    weight : str, optional
+        Column holding each station's design weight ``1/π`` (the ``weight``
+        column of ``pollwatch sample draw``): a positive number, at least 1.
 
     Returns
     -------
@@ -105,7 +116,8 @@ def read_tallies(
         When the file cannot be read, a column is missing or named twice, or
         no row is usable.
     """
-    _check_distinct([*options, valid, *([stratum] if stratum else [])])
+    named = [*options, valid, *([stratum] if stratum else []), *([weight] if weight else [])]
+    _check_distinct(named)
     header, lines, rows = _open_table(path)
     option_at = [_column(header, name, path) for name in options]
     valid_at = _column(header, valid, path)
@@ -116,12 +128,17 @@ def read_tallies(
     if strata is not None:
         usable &= strata != ""
     usable &= counts[:, :-1].sum(axis=1) <= counts[:, -1]
+    weight_at = _column(header, weight, path) if weight else None
+    weights, weight_problems = _weights(rows, weight_at, header)
+    usable &= weight_problems == ""
     rejected = []
     # Rows the vectorised check did not accept are examined one by one, to
     # say what is wrong (or to accept a number the quick check missed).
     for index in np.flatnonzero(~usable):
         row = rows[index]
         problems = _row_problems(row, header, options, option_at, valid, valid_at, stratum_at)
+        if weight_problems[index] and len(row) == len(header):
+            problems.append(str(weight_problems[index]))
         if problems:
             rejected.append(RejectedRow(lines[index], "; ".join(problems)))
         else:
@@ -138,7 +155,35 @@ def read_tallies(
         strata=strata[usable] if strata is not None else None,
         lines=np.array(lines, dtype=np.int64)[usable],
         rejected=tuple(rejected),
+        weights=weights[usable] if weight_at is not None else None,
     )
+
+
+def _weights(
+    rows: list[list[str]], weight_at: int | None, header: list[str]
+) -> tuple[NDArray[np.float64], NDArray[np.str_]]:
+    """Each row's weight, and what is wrong with it ("" when nothing or no column)."""
+    weights = np.ones(len(rows), dtype=np.float64)
+    problems = np.full(len(rows), "", dtype=object)
+    if weight_at is None:
+        return weights, problems.astype(str)
+    name = header[weight_at]
+    for index, row in enumerate(rows):
+        if len(row) != len(header):
+            problems[index] = "wrong number of fields"
+            continue
+        text = row[weight_at].strip()
+        try:
+            value = float(text)
+        except ValueError:
+            empty = f"{name!r} is empty"
+            problems[index] = f"{name!r} is not a number: {text!r}" if text else empty
+            continue
+        if not (np.isfinite(value) and value >= 1.0 - 1e-9):
+            problems[index] = f"{name!r} is not a design weight (1/π is at least 1): {text!r}"
+            continue
+        weights[index] = value
+    return weights, problems.astype(str)
 
 
 def read_frame(path: Path, stratum: str | None = None) -> dict[str, int]:
@@ -225,6 +270,7 @@ def match_frame(tallies: Tallies, frame: Mapping[str, int]) -> Tallies:
         valid=tallies.valid[known],
         strata=tallies.strata[known],
         lines=tallies.lines[known],
+        weights=tallies.weights[known] if tallies.weights is not None else None,
         rejected=tuple(sorted([*tallies.rejected, *rejected], key=lambda row: row.line)),
     )
     if kept.stations == 0:

@@ -8,6 +8,12 @@ estimated with the stratified ratio estimator, stations as clusters::
 
 with its variance by Taylor linearisation within strata (default) or by a
 rescaling bootstrap within strata. Margins of error are given at 95% and 99%.
+
+A sample drawn with probability proportional to size (PPS) is estimated with
+each station's design weight ``w = 1/π`` in place of ``N_h/n_h``
+(``r = sum w y / sum w x``, a ratio of Horvitz-Thompson totals) and the
+with-replacement approximation of the variance; equal weights would be
+biased towards small stations.
 """
 
 from __future__ import annotations
@@ -114,6 +120,9 @@ class PVTEstimate:
     uncovered_strata : tuple of str
         Frame strata with no reporting station; the estimate describes the
         covered strata only.
+    with_replacement : bool
+        Whether the variance used the with-replacement approximation (a
+        PPS design).
     """
 
     method: str
@@ -122,6 +131,7 @@ class PVTEstimate:
     shares: tuple[RatioEstimate, ...]
     single_station_strata: tuple[str, ...]
     uncovered_strata: tuple[str, ...]
+    with_replacement: bool = False
 
     def share(self, option: str) -> RatioEstimate:
         """The estimate for ``option``; KeyError when it was not estimated."""
@@ -141,6 +151,9 @@ def estimate_shares(
     method: str = "linearization",
     replicates: int = DEFAULT_REPLICATES,
     seed: int | None = None,
+    *,
+    with_replacement: bool = False,
+    certain: ArrayLike | None = None,
 ) -> PVTEstimate:
     """Estimate each option's share of the valid votes from a PVT sample.
 
@@ -164,8 +177,9 @@ def estimate_shares(
         station has weight 1 and no finite population correction is applied
         (a simple random sample of stations; strata only shape the variance).
     weights : array_like, shape (n,), optional
-        Design weight of each station, overriding ``N_h / n_h`` (e.g. a
-        deployment's weights after non-response adjustment).
+        Design weight of each station, overriding ``N_h / n_h``: ``1/π``
+        from the draw, usually scaled within strata for the stations that
+        did not report (:func:`pollwatch.stats.stratified.calibrate_to_strata`).
     method : {"linearization", "bootstrap"}
         Variance estimator: Taylor linearisation within strata, or the
         Rao-Wu-Yue rescaling bootstrap within strata.
@@ -173,6 +187,13 @@ def estimate_shares(
         Bootstrap replicates (bootstrap only).
     seed : int, optional
         Seed of the bootstrap's random generator.
+    with_replacement : bool
+        Variance by the with-replacement approximation, without finite
+        population correction: for stations drawn with unequal
+        probabilities (PPS) within strata.
+    certain : array_like of bool, shape (n,), optional
+        Stations taken with certainty (``π = 1``) in a with-replacement
+        design; they add no sampling variance.
 
     Returns
     -------
@@ -204,6 +225,14 @@ def estimate_shares(
     Intervals are ``r -/+ z * se`` with the normal quantile ``z`` (1.96 at
     95%, 2.58 at 99% as in the NDI handbook), clipped to [0, 1].
 
+    PPS: with ``w = 1/π`` the ratio is a ratio of Horvitz-Thompson totals
+    (Särndal, Swensson and Wretman 1992, 5.7); its variance treats the
+    stations of each stratum as drawn with replacement with probabilities
+    ``π_hi / n_h`` (Hansen-Hurwitz), which ignores the small gain of drawing
+    without replacement and is slightly conservative (Wolter 2007, 2.4.5;
+    Kish 1965, 7.1). Kish's design effect of unequal weights,
+    ``1 + cv(w)^2``, is why a PPS sample of stations needs them.
+
     References
     ----------
     .. [1] Cochran, W. G. (1977). *Sampling Techniques*, 3rd ed., Wiley.
@@ -219,13 +248,25 @@ def estimate_shares(
        209-217.
     .. [6] Estok, M., Nevitte, N., Cowan, G. (2002). *The Quick Count and
        Election Observation*, National Democratic Institute.
+    .. [7] Särndal, C.-E., Swensson, B., Wretman, J. (1992). *Model Assisted
+       Survey Sampling*, Springer, doi:10.1007/978-1-4612-4378-6.
+    .. [8] Wolter, K. M. (2007). *Introduction to Variance Estimation*, 2nd
+       ed., Springer, doi:10.1007/978-0-387-35099-8.
+    .. [9] Kish, L. (1965). *Survey Sampling*, Wiley.
     """
     _check_method(method)
     y = _counts(votes, "votes", ndim=2)
     x = _counts(valid, "valid votes", ndim=1)
     if y.shape[1] != len(options):
         raise ValueError(f"got {len(options)} option names for {y.shape[1]} columns of votes")
-    design = build_design(y.shape[0], strata, frame_sizes, weights)
+    design = build_design(
+        y.shape[0],
+        strata,
+        frame_sizes,
+        weights,
+        with_replacement=with_replacement,
+        certain=certain,
+    )
     ratio, standard_error = _ratio_and_error(design, y, x, method, replicates, seed)
     shares = tuple(
         _ratio_estimate(name, float(value), float(error))
@@ -238,6 +279,7 @@ def estimate_shares(
         shares=shares,
         single_station_strata=design.single_station_strata,
         uncovered_strata=design.uncovered,
+        with_replacement=design.with_replacement,
     )
 
 
@@ -250,6 +292,9 @@ def estimate_turnout(
     method: str = "linearization",
     replicates: int = DEFAULT_REPLICATES,
     seed: int | None = None,
+    *,
+    with_replacement: bool = False,
+    certain: ArrayLike | None = None,
 ) -> RatioEstimate:
     """Estimate turnout, ballots issued per registered voter, from a PVT sample.
 
@@ -272,7 +317,14 @@ def estimate_turnout(
     _check_method(method)
     y = _counts(given, "ballots issued", ndim=1)
     x = _counts(registered, "registered voters", ndim=1)
-    design = build_design(y.shape[0], strata, frame_sizes, weights)
+    design = build_design(
+        y.shape[0],
+        strata,
+        frame_sizes,
+        weights,
+        with_replacement=with_replacement,
+        certain=certain,
+    )
     ratio, error = _ratio_and_error(design, y[:, None], x, method, replicates, seed)
     return _ratio_estimate("turnout", float(ratio[0]), float(error[0]))
 

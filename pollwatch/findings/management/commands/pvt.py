@@ -4,7 +4,11 @@ Works on files only and never touches the database::
 
     pollwatch pvt estimate TALLIES.csv --options A,B --valid valid \\
         [--stratum region] [--frame FRAME.csv --frame-stratum region] \\
-        [--confidence 0.95] [--official A=0.52,B=0.41] [--json OUT.json]
+        [--weight weight] [--confidence 0.95] [--official A=0.52,B=0.41] [--json OUT.json]
+
+With ``--weight`` each station counts with its design weight ``1/π`` (the
+``weight`` column ``pollwatch sample draw`` writes), which a sample drawn with
+probability proportional to size needs; see ``docs/pvt.md``.
 """
 
 from __future__ import annotations
@@ -25,6 +29,11 @@ from pollwatch.findings.tally_files import (
     read_tallies,
 )
 from pollwatch.stats.pvt import VARIANCE_METHODS, PVTEstimate, estimate_shares
+from pollwatch.stats.stratified import (
+    DesignWeights,
+    design_weights,
+    weights_vary_within_strata,
+)
 
 
 def column_list(text: str) -> list[str]:
@@ -89,6 +98,12 @@ class Command(BaseCommand):
         estimate.add_argument("--valid", required=True, metavar="COL", help="valid votes column")
         estimate.add_argument("--stratum", metavar="COL", help="stratum column of the tallies")
         estimate.add_argument(
+            "--weight",
+            metavar="COL",
+            help="design weight column (1/π, as `pollwatch sample draw` writes); "
+            "needed for a sample drawn with probability proportional to size",
+        )
+        estimate.add_argument(
             "--frame", type=Path, metavar="FRAME.csv", help="CSV listing every station"
         )
         estimate.add_argument(
@@ -125,20 +140,25 @@ class Command(BaseCommand):
         self._check_arguments(options)
         tallies, frame = self._read_files(options)
         try:
+            weighting = _weighting(tallies, frame)
             estimate = estimate_shares(
                 tallies.votes,
                 tallies.valid,
                 tallies.options,
                 strata=tallies.strata,
                 frame_sizes=frame,
+                weights=weighting.weights if weighting else None,
                 method=options["method"],
                 replicates=options["replicates"],
                 seed=options["seed"],
+                with_replacement=weighting.with_replacement if weighting else False,
+                certain=weighting.certain if weighting else None,
             )
         except ValueError as error:  # e.g. no valid votes in any usable row
             raise CommandError(str(error)) from None
         self._report_left_out(tallies, estimate)
         result = estimate_document(estimate, tallies, options["confidence"], options["official"])
+        result["weight"] = options["weight"]
         self.stdout.write(estimate_table(result, estimate))
         if options["json"] is not None:
             self._write_json(options["json"], result)
@@ -146,7 +166,11 @@ class Command(BaseCommand):
     def _read_files(self, options: dict[str, Any]) -> tuple[Tallies, dict[str, int] | None]:
         try:
             tallies = read_tallies(
-                options["tallies"], options["options"], options["valid"], options["stratum"]
+                options["tallies"],
+                options["options"],
+                options["valid"],
+                options["stratum"],
+                options["weight"],
             )
             if options["frame"] is None:
                 return tallies, None
@@ -191,6 +215,22 @@ class Command(BaseCommand):
             raise CommandError(f"cannot write {path}: {error.strerror}") from None
 
 
+def _weighting(tallies: Tallies, frame: dict[str, int] | None) -> DesignWeights | None:
+    """The stations' weights ``1/π``; equal ones are scaled to the frame's strata.
+
+    Equal weights within strata scaled to ``N_h`` are ``N_h / n_h`` of the
+    reporting stations, exactly the estimate without ``--weight``. Weights of
+    a PPS draw are used as given: scaling them to ``N_h`` would make the
+    estimate less precise, and the file does not say which drawn stations
+    did not report.
+    """
+    if tallies.weights is None:
+        return None
+    if weights_vary_within_strata(tallies.weights, tallies.strata):
+        frame = None
+    return design_weights(tallies.weights, tallies.strata, frame)
+
+
 def estimate_document(
     estimate: PVTEstimate,
     tallies: Tallies,
@@ -218,6 +258,7 @@ def estimate_document(
         "stations": estimate.stations,
         "confidence": confidence,
         "method": estimate.method,
+        "variance": "with replacement" if estimate.with_replacement else "without replacement",
         "estimates": estimates,
         "comparison": comparison,
         "left_out": [{"line": row.line, "reason": row.reason} for row in tallies.rejected],
@@ -228,10 +269,12 @@ def estimate_table(result: dict[str, Any], estimate: PVTEstimate) -> str:
     """A plain-text table of the estimates, for the terminal."""
     level = f"{result['confidence'] * 100:g}%"
     left_out = len(result["left_out"])
+    weighted = ", weighted 1/π" if result.get("weight") else ""
+    approximation = " (with-replacement approximation)" if estimate.with_replacement else ""
     lines = [
         f"PVT estimate from {result['stations']} stations in {estimate.strata} strata"
-        f" ({left_out} rows left out); stratified ratio estimator, {estimate.method};"
-        f" {level} intervals; shares of valid votes",
+        f" ({left_out} rows left out); stratified ratio estimator{weighted},"
+        f" {estimate.method}{approximation}; {level} intervals; shares of valid votes",
         "",
     ]
     width = max(len("option"), *(len(name) for name in result["estimates"]))
