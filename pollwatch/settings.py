@@ -209,6 +209,14 @@ STORAGES = {
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Every imported file (stations, areas, members, results, samples) is read within
+# these limits and refused with an error naming the one it passed; a zip or XLSX is
+# refused from its directory, before anything is unpacked (docs/intake.md).
+POLLWATCH_IMPORT_MAX_BYTES = int(os.environ.get("POLLWATCH_IMPORT_MAX_BYTES", 200 * 1024 * 1024))
+POLLWATCH_IMPORT_MAX_ROWS = int(os.environ.get("POLLWATCH_IMPORT_MAX_ROWS", 2_000_000))
+POLLWATCH_IMPORT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("POLLWATCH_IMPORT_MAX_UNPACKED_BYTES", 1024 * 1024 * 1024)
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
 # Field channels. Gateway secrets are read from the environment where they are used
