@@ -11,7 +11,11 @@ import os
 
 import pytest
 
-from pollwatch.lib.throwaway_postgres import PostgresUnavailable, start_throwaway_postgres
+from pollwatch.lib.throwaway_postgres import (
+    APPLICATION_ROLE,
+    PostgresUnavailable,
+    start_throwaway_postgres,
+)
 
 _cluster = None
 
@@ -47,6 +51,8 @@ def pytest_load_initial_conftests(early_config, parser, args):
         os.environ["POLLWATCH_TEST_DB_UNAVAILABLE"] = str(missing)
         return
     os.environ["DATABASE_URL"] = _cluster.url
+    # The tests migrate as the owner; migrate then grants the application role its share.
+    os.environ["POLLWATCH_DB_APPLICATION_ROLE"] = APPLICATION_ROLE
 
 
 def pytest_unconfigure(config):

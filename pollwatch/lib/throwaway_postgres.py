@@ -14,6 +14,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+# The role the application runs as; the cluster's superuser owns the tables and migrates.
+APPLICATION_ROLE = "pollwatch_app"
+
 
 class PostgresUnavailable(RuntimeError):
     """The PostgreSQL server binaries cannot be found on this machine."""
@@ -50,8 +53,16 @@ class ThrowawayPostgres:
 
     @property
     def url(self) -> str:
+        return self.url_for(self.user)
+
+    @property
+    def application_url(self) -> str:
+        """The same database as the application role, which may only add to the audit trail."""
+        return self.url_for(APPLICATION_ROLE)
+
+    def url_for(self, role: str, database: str = "postgres") -> str:
         # An empty host with a ``host`` query parameter makes libpq use the socket folder.
-        return f"postgres://{self.user}@/postgres?host={self.socket_dir}"
+        return f"postgres://{role}@/{database}?host={self.socket_dir}"
 
     def stop(self) -> None:
         subprocess.run(
@@ -137,4 +148,13 @@ def start_throwaway_postgres(extra_settings: dict[str, str] | None = None) -> Th
         log = (root / "server.log").read_text() if (root / "server.log").exists() else ""
         cluster.stop()
         raise RuntimeError(f"PostgreSQL did not start: {result.stderr}\n{log}")
+    _create_application_role(cluster)
     return cluster
+
+
+def _create_application_role(cluster: ThrowawayPostgres) -> None:
+    """The application's login; ``migrate`` grants it its privileges on each database."""
+    import psycopg
+
+    with psycopg.connect(cluster.url, autocommit=True) as connection:
+        connection.execute(f"CREATE ROLE {APPLICATION_ROLE} LOGIN")
