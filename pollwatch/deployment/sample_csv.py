@@ -7,9 +7,8 @@ design weight of each sampled row.
 
 from __future__ import annotations
 
-import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pollwatch.lib.downloads import write_csv
+from pollwatch.lib.tabular import ImportLimits, TableRejected, check_size, csv_rows, decoded_lines
 from pollwatch.stats.sampling import SampleDraw
 
 __all__ = [
@@ -106,21 +106,17 @@ def read_frame(path: Path) -> CsvFrame:
         When the file cannot be read, is not UTF-8 CSV, has a bad header, rows
         with the wrong number of fields, or no rows.
     """
-    text = _read_text(path)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = tuple(name.strip() for name in next(reader, []))
-        _check_header(header)
-        rows, lines, ragged = [], [], []
-        for row in reader:
-            if not any(field.strip() for field in row):
-                continue
-            if len(row) != len(header):
-                ragged.append(reader.line_num)
-            rows.append(tuple(row))
-            lines.append(reader.line_num)
-    except csv.Error as error:
-        raise FrameError(f"line {reader.line_num}: not valid CSV ({error})") from error
+    records = _records(path)
+    header = tuple(name.strip() for name in next(records, (1, []))[1])
+    _check_header(header)
+    rows, lines, ragged = [], [], []
+    for line, row in records:
+        if not any(field.strip() for field in row):
+            continue
+        if len(row) != len(header):
+            ragged.append(line)
+        rows.append(tuple(row))
+        lines.append(line)
     if ragged:
         raise FrameError(
             f"the header has {len(header)} columns but {_lines_text(ragged)} "
@@ -172,16 +168,17 @@ def write_reserve(path: Path, frame: CsvFrame, draw: SampleDraw) -> int:
         return write_csv(out, [*frame.header, *RESERVE_COLUMNS], rows)
 
 
-def _read_text(path: Path) -> str:
+def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """The file's records with their first line, read within the import limits."""
+    limits = ImportLimits.from_settings()
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            check_size(handle, limits)
+            yield from csv_rows(decoded_lines(handle, limits), limits)
     except OSError as error:
         raise FrameError(f"cannot read {path}: {error.strerror}") from error
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise FrameError(f"line {line}: the file is not UTF-8 text") from error
+    except TableRejected as rejected:
+        raise FrameError(str(rejected)) from None
 
 
 def _check_header(header: Sequence[str]) -> None:

@@ -180,7 +180,7 @@ def test_pps_column_with_bad_sizes_names_the_lines(tmp_path):
 def test_non_utf8_frame_names_the_line(tmp_path):
     path = tmp_path / "frame.csv"
     path.write_bytes("code,region\nS1,North\nS2,Sü\n".encode("latin-1"))
-    with pytest.raises(CommandError, match="line 3: the file is not UTF-8"):
+    with pytest.raises(CommandError, match="line 3: not valid UTF-8"):
         run("draw", path, "--size", 1, "--seed", 1, "--out", tmp_path / "o")
 
 
