@@ -85,13 +85,21 @@ def xlsx_bytes(
     sheet_name: str, header: Sequence[object], rows: Iterable[Sequence[object]]
 ) -> bytes:
     """A workbook of one sheet; text cells are strings, never formulas."""
+    return xlsx_workbook_bytes({sheet_name: (header, rows)})
+
+
+def xlsx_workbook_bytes(
+    sheets: dict[str, tuple[Sequence[object], Iterable[Sequence[object]]]],
+) -> bytes:
+    """A workbook with one sheet per ``name: (header, rows)``, in order; text never a formula."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_sheet_title(sheet_name))
-    sheet.append(_xlsx_row(sheet, header))
-    for row in rows:
-        sheet.append(_xlsx_row(sheet, row))
+    for sheet_name, (header, rows) in sheets.items():
+        sheet = workbook.create_sheet(title=_sheet_title(sheet_name))
+        sheet.append(_xlsx_row(sheet, header))
+        for row in rows:
+            sheet.append(_xlsx_row(sheet, row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
