@@ -140,6 +140,59 @@ class CalculatorForm(forms.Form):
     stations = forms.IntegerField(
         label=_("Margin of error of a sample of this many stations"), min_value=1, required=False
     )
+    design_effect = forms.FloatField(
+        label=_("Design effect (empty: 1, as if voters were drawn one by one)"),
+        min_value=0.01,
+        required=False,
+    )
+    prior = forms.FileField(
+        label=_("A previous election's per-station results (CSV, XLSX or a zipped CSV)"),
+        required=False,
+        help_text=_("Used for this calculation only, never stored."),
+    )
+    mapping = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
+        label=_("Column mapping (TOML, optional)"),
+        help_text=_(
+            "Leave empty for the Russian election commission layout. Otherwise, e.g. "
+            'registered = "Voters"  given = ["Issued"]  valid = "Valid"  '
+            'options = ["A", "B"]'
+        ),
+    )
+    option = forms.CharField(
+        label=_("Option whose share to plan for (empty: the leader)"), required=False
+    )
+    stratum = forms.CharField(label=_("Stratify by this column"), required=False)
+    allocation = forms.ChoiceField(
+        label=_("Allocation among strata"),
+        choices=[
+            ("proportional", _("proportional to the number of stations")),
+            ("equal", _("the same number in each stratum")),
+            ("neyman", _("Neyman, on the spread of the previous results")),
+        ],
+        initial="proportional",
+        required=False,
+    )
+    minimum = forms.IntegerField(
+        label=_("Least stations per stratum"), min_value=1, initial=1, required=False
+    )
+
+    PRIOR_ONLY = ("mapping", "option", "stratum")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("prior"):
+            if data.get("design_effect"):
+                self.add_error(
+                    "design_effect",
+                    _("The previous election's results give the design effect; leave it empty."),
+                )
+        else:
+            for name in self.PRIOR_ONLY:
+                if data.get(name):
+                    self.add_error(name, _("This needs a previous election's results file."))
+        return data
 
     @classmethod
     def defaults(cls) -> dict[str, str]:

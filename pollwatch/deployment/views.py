@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from pollwatch.accounts.guards import mission_for
 from pollwatch.accounts.scoping import can_manage_station, visible_stations, visible_teams
+from pollwatch.deployment.calculator import CalculatorError, calculate
 from pollwatch.deployment.coverage import DEFAULT_MAX_LOSS, coverage_by_area, coverage_by_stratum
 from pollwatch.deployment.forms import CalculatorForm, DrawForm, ReassignForm, ReplaceForm
 from pollwatch.deployment.models import DeploymentPlan, RouteStop
@@ -22,7 +23,6 @@ from pollwatch.deployment.services import (
 from pollwatch.lib.listing import csv_response
 from pollwatch.missions.models import Mission
 from pollwatch.registry.models import Area, PollingStation
-from pollwatch.stats.sample_size import margin_of_error_for_stations, sample_size
 
 SAMPLE_COLUMNS = (
     "station__code",
@@ -270,33 +270,14 @@ def _level(value, levels) -> int:
 
 def calculator(request):
     # Links may give only the registry's figures; the other fields keep their defaults.
-    data = CalculatorForm.defaults() | request.GET.dict() if request.GET else None
-    form = CalculatorForm(data)
-    size = margin = None
+    # The page's own form posts, as it may carry a prior results file (read, never stored).
+    query = request.POST if request.method == "POST" else request.GET
+    data = CalculatorForm.defaults() | query.dict() if query else None
+    form = CalculatorForm(data, request.FILES or None)
+    result = None
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            size = sample_size(
-                data["moe"] / 100,
-                data["confidence"],
-                population=data["population"],
-                heterogeneity=data["heterogeneity"],
-                station_size=data["station_size"],
-                turnout=data["turnout"],
-                response_rate=data["response"],
-            )
-            if data["stations"] and data["station_size"]:
-                margin = margin_of_error_for_stations(
-                    data["stations"],
-                    data["station_size"],
-                    data["confidence"],
-                    turnout=data["turnout"],
-                    response_rate=data["response"],
-                    heterogeneity=data["heterogeneity"],
-                    population_voters=data["population"],
-                )
-        except ValueError as error:
+            result = calculate(form.cleaned_data, form.cleaned_data["prior"])
+        except CalculatorError as error:
             form.add_error(None, str(error))
-    return render(
-        request, "deployment/calculator.html", {"form": form, "size": size, "margin": margin}
-    )
+    return render(request, "deployment/calculator.html", {"form": form, "result": result})

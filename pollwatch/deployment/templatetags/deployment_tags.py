@@ -16,5 +16,5 @@ def percent(part, whole, digits: int = 0) -> str:
 
 @register.filter
 def percentage_points(share, digits: int = 2) -> str:
-    """A share (0.0123) as percentage points ("1.23")."""
-    return number_format(100 * share, digits)
+    """A share (0.0123) as percentage points ("1.23"), rounded (number_format truncates)."""
+    return number_format(round(100 * share, digits), digits)
