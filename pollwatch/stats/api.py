@@ -2,6 +2,11 @@
 analyst commands call. Everything else in ``pollwatch.stats`` is an implementation detail."""
 
 from pollwatch.stats.areas import area_breakdown
+from pollwatch.stats.design_effect import (
+    prior_results,
+    station_margin_of_error,
+    stations_for_margin,
+)
 from pollwatch.stats.digits import digit_test
 from pollwatch.stats.distribution import (
     distribution_moments,
@@ -53,10 +58,13 @@ __all__ = [
     "monte_carlo_integer_percentage_test",
     "observed_share",
     "percentage_histogram",
+    "prior_results",
     "sample_size",
     "share_upper_bound",
     "simulate_election",
+    "station_margin_of_error",
     "stations_for_voters",
+    "stations_for_margin",
     "stations_needed_for_bound",
     "stratum_completeness",
     "turnout_share_fingerprint",
