@@ -9,16 +9,16 @@ file as a whole raise :class:`TallyFileError`.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
+
+from pollwatch.lib.tabular import ImportLimits, TableRejected, check_size, csv_rows, decoded_lines
 
 _WHOLE_NUMBER = re.compile(r"\s*-?\d+\s*")
 _DELIMITERS = (",", ";", "\t")
@@ -305,48 +305,28 @@ def _check_distinct(columns: Sequence[str]) -> None:
 
 def _open_table(path: Path) -> tuple[list[str], list[int], list[list[str]]]:
     """Header, and the line number and fields of every non-blank row."""
-    text = _read_text(path)
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(_DELIMITERS, key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = [name.strip() for name in next(reader)]
-        table = list(reader)
-    except StopIteration:
-        raise TallyFileError(f"{path.name}: the file is empty") from None
-    except csv.Error as error:
-        raise TallyFileError(f"{path.name}, line {reader.line_num}: {error}") from None
-    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
-    if physical == len(table) + 1:
-        lines = list(range(2, len(table) + 2))
-    else:
-        # A quoted field spans several lines: count them row by row.
-        lines = _starting_lines(text, delimiter)
-    kept = [index for index, row in enumerate(table) if "".join(row).strip()]
-    return header, [lines[index] for index in kept], [table[index] for index in kept]
+    records = _records(path)
+    first = next(records, None)
+    if first is None:
+        raise TallyFileError(f"{path.name}: the file is empty")
+    header = [name.strip() for name in first[1]]
+    kept = [(line, row) for line, row in records if "".join(row).strip()]
+    return header, [line for line, _ in kept], [row for _, row in kept]
 
 
-def _read_text(path: Path) -> str:
+def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """The file's records with their first line, read by the shared reader within its limits."""
+    limits = ImportLimits.from_settings()
     try:
-        return path.read_text(encoding="utf-8-sig")
+        with path.open("rb") as handle:
+            check_size(handle, limits)
+            yield from csv_rows(decoded_lines(handle, limits), limits)
     except FileNotFoundError:
         raise TallyFileError(f"{path}: no such file") from None
-    except UnicodeDecodeError as error:
-        raise TallyFileError(
-            f"{path.name}: not UTF-8 text (bad byte at offset {error.start})"
-        ) from None
     except OSError as error:
         raise TallyFileError(f"{path}: cannot be read ({error.strerror})") from None
-
-
-def _starting_lines(text: str, delimiter: str) -> list[int]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    next(reader)
-    starts, previous_end = [], reader.line_num
-    for _ in reader:
-        starts.append(previous_end + 1)
-        previous_end = reader.line_num
-    return starts
+    except TableRejected as rejected:
+        raise TallyFileError(f"{path.name}, {rejected}") from None
 
 
 def _whole_numbers(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -216,7 +217,7 @@ def decoded_lines(
         if chosen is None and not raw.isascii():
             chosen = next((e for e in encodings if _decodes(raw, e)), encodings[0])
         try:
-            yield raw.decode(chosen or "ascii")
+            yield from _universal_lines(raw.decode(chosen or "ascii"))
         except UnicodeDecodeError as error:
             problems.append(
                 RowProblem(
@@ -225,9 +226,20 @@ def decoded_lines(
                     f"position {error.start + 1}); save the file as UTF-8",
                 )
             )
-            yield raw.decode(chosen or "ascii", errors="replace")
+            yield from _universal_lines(raw.decode(chosen or "ascii", errors="replace"))
     if problems:
         raise TableRejected(problems)
+
+
+_LONE_CR = re.compile(r"(?<=\r)(?!\n)")
+
+
+def _universal_lines(text: str) -> Iterator[str]:
+    """A carriage return alone ends a line too, as in files from old spreadsheets."""
+    if "\r" not in text:
+        yield text
+    else:
+        yield from (part for part in _LONE_CR.split(text) if part)
 
 
 def _decodes(raw: bytes, encoding: str) -> bool:

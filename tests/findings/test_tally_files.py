@@ -114,7 +114,7 @@ def test_missing_and_non_utf8_files_raise_a_clear_error(tmp_path):
         read_tallies(tmp_path / "absent.csv", ["A"], "valid")
     latin = tmp_path / "latin.csv"
     latin.write_bytes("valid,Ä\n10,5\n".encode("latin-1"))
-    with pytest.raises(TallyFileError, match="not UTF-8"):
+    with pytest.raises(TallyFileError, match="not valid UTF-8"):
         read_tallies(latin, ["A"], "valid")
 
 
