@@ -68,7 +68,7 @@ def encoded_rows(mission_id: int, form_code: str, columns: Sequence[answers.Colu
 
 
 def sampled_stations(plan_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A plan's sampled stations (sorted), their strata and weights, kept while unchanged."""
+    """A plan's sampled stations (sorted), their strata and weights 1/π, kept while unchanged."""
     rows = SampledStation.objects.filter(plan_id=plan_id)
     state = rows.aggregate(count=Count("id"), last=Max("id"), total=Sum("weight"))
     key = ("plan", plan_id, state["count"], state["last"], state["total"], connection.alias)
@@ -76,15 +76,17 @@ def sampled_stations(plan_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         stored = _STORE.get(key)
     if stored is not None:
         return stored
-    listed = list(rows.order_by("station_id").values_list("station_id", "stratum", "weight"))
+    listed = list(
+        rows.order_by("station_id").values_list("station_id", "stratum", "inclusion_probability")
+    )
     if listed:
-        stations, strata, weights = zip(*listed, strict=True)
+        stations, strata, probabilities = zip(*listed, strict=True)
     else:
-        stations, strata, weights = (), (), ()
+        stations, strata, probabilities = (), (), ()
     arrays = (
         np.array(stations, dtype=np.int64),
         np.array(strata, dtype=str),
-        np.array(weights, dtype=np.float64),
+        1.0 / np.array(probabilities, dtype=np.float64),
     )
     with _LOCK:
         _STORE[key] = arrays

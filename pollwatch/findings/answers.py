@@ -21,6 +21,7 @@ import numpy as np
 from django.db import connection
 
 from pollwatch.stats.proportions import StratumTotals
+from pollwatch.stats.stratified import CERTAINTY_SUFFIX
 
 UNANSWERED = ord(".")
 OTHER = ord("?")
@@ -207,6 +208,7 @@ def stratum_totals(
     encoded: EncodedAnswers,
     found: Sequence[Attribute],
     stratum_sizes: dict[str, float] | None,
+    unequal: frozenset[str] = frozenset(),
 ) -> StratumTotals:
     """Totals per stratum for every attribute, from the in-sample reports.
 
@@ -214,9 +216,14 @@ def stratum_totals(
     within its stratum so that the responding stations add up to the
     stratum's estimated size (non-response adjustment), and the sizes give
     the finite population correction. Without, every station weighs 1.
+    Strata in ``unequal`` were drawn with probability proportional to size:
+    no finite population correction (the with-replacement approximation),
+    and their stations drawn with certainty (weight 1) form a group of their
+    own that adds no variance.
     """
     keep = encoded.in_sample if stratum_sizes is not None else np.ones(len(encoded.ids), bool)
-    labels, where = np.unique(encoded.strata[keep], return_inverse=True)
+    strata = _certainty_groups(encoded.strata[keep], encoded.weights[keep], unequal)
+    labels, where = np.unique(strata, return_inverse=True)
     size = len(labels)
     weights = encoded.weights[keep]
     matrix = encoded.matrix[keep]
@@ -229,6 +236,7 @@ def stratum_totals(
         adjust = np.where(known, estimated / np.where(known, reported_weight, 1.0), 1.0)
         weights = weights * adjust[where]
         frame_sizes = np.maximum(np.where(known, np.round(estimated), reported), reported)
+        frame_sizes = _with_replacement_sizes(labels, frame_sizes, reported, unequal)
     sums = {
         position: _position_sums(where, weights, matrix[:, position], size)
         for position in {attribute.position for attribute in found}
@@ -245,6 +253,28 @@ def stratum_totals(
         hits=stacked[0, 0].sum(axis=0).astype(np.int64),
         base=stacked[0, 1].sum(axis=0).astype(np.int64),
     )
+
+
+def _certainty_groups(
+    strata: np.ndarray, weights: np.ndarray, unequal: frozenset[str]
+) -> np.ndarray:
+    """Stratum labels, with PPS stations drawn with certainty in a group of their own."""
+    if not unequal or strata.size == 0:
+        return strata
+    certain = np.isin(strata, list(unequal)) & (weights <= 1.0 + 1e-9)
+    return np.where(certain, np.char.add(strata.astype(str), CERTAINTY_SUFFIX), strata)
+
+
+def _with_replacement_sizes(
+    labels: np.ndarray, sizes: np.ndarray, reported: np.ndarray, unequal: frozenset[str]
+) -> np.ndarray:
+    """Frame sizes without correction in PPS strata (inf), and f = 1 for certainty groups."""
+    if not unequal:
+        return sizes
+    names = labels.astype(str)
+    certainty = np.char.endswith(names, CERTAINTY_SUFFIX)
+    pps = np.isin(names, list(unequal))
+    return np.where(certainty, reported, np.where(pps, np.inf, sizes))
 
 
 def _position_sums(where, weights, characters, size) -> np.ndarray:

@@ -16,11 +16,15 @@ count; reports received, accepted or flagged all do.
 Design
 ------
 When the mission's current deployment plan is random, each station's stratum
-and weight come from the plan's sampled stations; the weights are adjusted
+and weight ``1/π`` come from the plan's sampled stations and their inclusion
+probabilities; the weights are adjusted
 for non-response within each stratum (so that the responding stations stand
 for the stratum's estimated size) and the interval follows the design
 (:func:`pollwatch.stats.proportions.domain_shares`: Taylor linearisation,
-Korn-Graubard interval). Reports from stations outside the plan are left out
+Korn-Graubard interval; in strata drawn with probability proportional to
+size, the with-replacement approximation without finite population
+correction, and no variance from stations drawn with certainty). Reports
+from stations outside the plan are left out
 of such figures and counted in ``outside_sample``. When there is no current
 random plan, every observed station counts once and no interval is given:
 the share describes only the stations observed.
@@ -33,7 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import F, QuerySet, Sum, Window
+from django.db.models import Count, F, Max, Min, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 
 from pollwatch.deployment.models import DeploymentPlan, SampledStation
@@ -42,6 +46,7 @@ from pollwatch.forms.models import FormVersion
 from pollwatch.intake.models import Submission
 from pollwatch.statements.wording import format_count, format_percent, russian_plural
 from pollwatch.stats.proportions import domain_shares
+from pollwatch.stats.stratified import CERTAINTY_SUFFIX
 
 CONFIDENCE = 0.95
 CHOICE_TYPES = ("yes_no", "single_choice", "multiple_choice")
@@ -200,10 +205,17 @@ def chosen_reports(scope: Scope, form_code: str) -> QuerySet[Submission]:
 
 @dataclass(frozen=True, slots=True)
 class Design:
-    """The current random plan: its id and each stratum's estimated size."""
+    """The current random plan: its id, each stratum's estimated size, its PPS strata.
+
+    ``stratum_sizes`` sums ``1/π`` over the stations drawn in each stratum;
+    in a stratum drawn with unequal probabilities (listed in ``unequal``),
+    the stations drawn with certainty are summed apart, under the stratum's
+    label followed by :data:`pollwatch.stats.stratified.CERTAINTY_SUFFIX`.
+    """
 
     plan_id: int
     stratum_sizes: dict[str, float] = field(default_factory=dict)
+    unequal: frozenset[str] = frozenset()
 
 
 def current_design(mission) -> Design | None:
@@ -211,13 +223,31 @@ def current_design(mission) -> Design | None:
     plan = DeploymentPlan.objects.filter(mission=mission, is_current=True, is_random=True).first()
     if plan is None:
         return None
+    drawn = SampledStation.objects.filter(plan=plan, is_reserve=False)
     rows = (
-        SampledStation.objects.filter(plan=plan, is_reserve=False)
+        drawn.values_list("stratum")
+        .order_by()
+        .annotate(
+            size=Sum(1.0 / F("inclusion_probability")),
+            low=Min("inclusion_probability"),
+            high=Max("inclusion_probability"),
+        )
+    )
+    sizes, unequal = {}, set()
+    for stratum, size, low, high in rows:
+        sizes[stratum] = float(size)
+        if high - low > 1e-9 * high:
+            unequal.add(stratum)
+    certain = (
+        drawn.filter(stratum__in=unequal, inclusion_probability__gte=1.0)
         .values_list("stratum")
         .order_by()
-        .annotate(size=Sum("weight"))
+        .annotate(size=Count("id"))
     )
-    return Design(plan_id=plan.pk, stratum_sizes={stratum: float(size) for stratum, size in rows})
+    for stratum, count in certain:
+        sizes[stratum] -= count
+        sizes[stratum + CERTAINTY_SUFFIX] = float(count)
+    return Design(plan_id=plan.pk, stratum_sizes=sizes, unequal=frozenset(unequal))
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,7 +370,8 @@ def _figures(
     encoded = _encoded(scope, form_code, columns, design)
     found = answers.attributes(columns)
     sizes = design.stratum_sizes if design is not None else None
-    totals = answers.stratum_totals(encoded, found, sizes)
+    unequal = design.unequal if design is not None else frozenset()
+    totals = answers.stratum_totals(encoded, found, sizes, unequal)
     outside = int((~encoded.in_sample).sum()) if design is not None else 0
     if design is not None and totals.reporting.size:
         shares = domain_shares(totals, confidence)

@@ -11,7 +11,9 @@ class PVTSample(models.Model):
     """The random sample of stations whose official figures observers copy (PVT form 2).
 
     ``stratum_sizes`` holds ``N_h``, the stations of each stratum in the frame,
-    so that the estimate can weight each reporting station ``N_h / n_h``.
+    so that the estimate can weight each reporting station ``N_h / n_h``; a
+    sample drawn with unequal probabilities keeps each station's own
+    probability in :attr:`PVTStation.inclusion_probability`.
     """
 
     mission = models.OneToOneField(
@@ -32,6 +34,11 @@ class PVTStation(models.Model):
         "registry.PollingStation", on_delete=models.PROTECT, related_name="+"
     )
     stratum = models.CharField(max_length=200, blank=True)
+    inclusion_probability = models.FloatField(
+        null=True,
+        blank=True,
+        help_text=_("probability of being drawn; empty means its stratum's n_h / N_h"),
+    )
 
     class Meta:
         ordering = ["sample", "stratum", "station"]

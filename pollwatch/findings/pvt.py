@@ -7,6 +7,12 @@ not rejected). Their figures are read in one query into numpy arrays and
 passed to :func:`pollwatch.stats.pvt.estimate_shares` and
 :func:`pollwatch.stats.pvt.estimate_turnout` (stratified ratio estimator,
 Taylor linearisation within strata; see ``docs/pvt.md``).
+
+Every station is weighted by its inclusion probability from the sample: in
+an equal-probability stratum that is ``N_h / n_h`` of the reporting
+stations, as before; in a stratum drawn with probability proportional to
+size, ``1/π`` scaled for the stations that did not report, with the
+with-replacement variance.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import IntegerField, Sum, Value
+from django.db.models import IntegerField, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
 
@@ -30,6 +36,9 @@ from pollwatch.stats.pvt import (
     estimate_turnout,
     stratum_completeness,
 )
+from pollwatch.stats.stratified import calibrate_to_strata, weights_vary_within_strata
+
+_CERTAIN = 1.0 + 1e-9
 
 PVT_FORM = "pvt_form2"
 FIGURES = ("registered", "ballots_issued", "valid")
@@ -37,17 +46,33 @@ FIGURES = ("registered", "ballots_issued", "valid")
 
 @dataclass(frozen=True, slots=True)
 class PVTDesign:
-    """Where each sampled station's stratum comes from, and the strata's sizes."""
+    """Where each sampled station's stratum comes from, its weight, and the strata's sizes.
+
+    ``weights`` is ``1/π`` of every sampled station (sorted by station);
+    ``weight_sums`` their sum per stratum, what the reporting stations'
+    weights are scaled to.
+    """
 
     source: str
     stations: np.ndarray
     strata: np.ndarray
     stratum_sizes: dict[str, int]
     expected: dict[str, int]
+    weights: np.ndarray
+    weight_sums: dict[str, float]
 
     def strata_of(self, station_ids: np.ndarray) -> np.ndarray:
         """Stratum of each of ``station_ids`` (all in the sample)."""
         return self.strata[np.searchsorted(self.stations, station_ids)]
+
+    def weights_of(self, station_ids: np.ndarray) -> np.ndarray:
+        """``1/π`` of each of ``station_ids`` (all in the sample)."""
+        return self.weights[np.searchsorted(self.stations, station_ids)]
+
+    @property
+    def unequal(self) -> bool:
+        """Whether stations of a stratum were drawn with different probabilities (PPS)."""
+        return self.stations.size > 0 and weights_vary_within_strata(self.weights, self.strata)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,24 +114,42 @@ class PVTResult:
 
 
 def pvt_design(mission) -> PVTDesign | None:
-    """The PVT sample's strata and sizes, or those of the current random plan; None without."""
+    """The PVT sample's strata, sizes and weights, or those of the current random plan."""
     sample = PVTSample.objects.filter(mission=mission).first()
     if sample is not None:
         rows = PVTStation.objects.filter(sample=sample).order_by("station_id")
-        stations, strata = _columns(rows.values_list("station_id", "stratum"))
-        return PVTDesign("pvt", stations, strata, dict(sample.stratum_sizes), _counts(strata))
+        listed = rows.values_list("station_id", "stratum", "inclusion_probability")
+        stations, strata, probabilities = _columns(listed)
+        expected = _counts(strata)
+        sizes = dict(sample.stratum_sizes)
+        equal = np.array([expected[h] / sizes[h] if sizes.get(h) else 1.0 for h in strata])
+        weights = 1.0 / np.where(np.isnan(probabilities), equal, probabilities)
+        return PVTDesign("pvt", stations, strata, sizes, expected, weights, _sums(strata, weights))
     plan = DeploymentPlan.objects.filter(mission=mission, is_current=True, is_random=True).first()
     if plan is None:
         return None
     rows = SampledStation.objects.filter(plan=plan, is_reserve=False).order_by("station_id")
-    stations, strata = _columns(rows.values_list("station_id", "stratum"))
-    sizes = rows.values_list("stratum").order_by().annotate(size=Sum("weight"))
-    return PVTDesign("plan", stations, strata, {k: round(v) for k, v in sizes}, _counts(strata))
+    listed = rows.values_list("station_id", "stratum", "inclusion_probability")
+    stations, strata, probabilities = _columns(listed)
+    weights = 1.0 / probabilities
+    sums = _sums(strata, weights)
+    sizes = {stratum: round(total) for stratum, total in sums.items()}
+    return PVTDesign("plan", stations, strata, sizes, _counts(strata), weights, sums)
 
 
-def _columns(rows) -> tuple[np.ndarray, np.ndarray]:
-    stations, strata = zip(*rows, strict=True) if rows else ((), ())
-    return np.array(stations, dtype=np.int64), np.array(strata, dtype=str)
+def _columns(rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    stations, strata, probabilities = zip(*rows, strict=True) if rows else ((), (), ())
+    return (
+        np.array(stations, dtype=np.int64),
+        np.array(strata, dtype=str),
+        np.array([np.nan if p is None else p for p in probabilities], dtype=np.float64),
+    )
+
+
+def _sums(strata: np.ndarray, weights: np.ndarray) -> dict[str, float]:
+    labels, where = np.unique(strata, return_inverse=True)
+    totals = np.bincount(where, weights=weights, minlength=labels.size)
+    return {str(label): float(total) for label, total in zip(labels, totals, strict=True)}
 
 
 def _counts(strata: np.ndarray) -> dict[str, int]:
@@ -175,13 +218,9 @@ def pvt_estimate(mission, scope: Scope | None = None) -> PVTResult:
             official,
         )
     strata = design.strata_of(observed["station"][usable])
-    sizes = design.stratum_sizes or None
-    estimate = estimate_shares(
-        votes[usable], figures[usable, 2], codes, strata=strata, frame_sizes=sizes
-    )
-    turnout = estimate_turnout(
-        figures[usable, 1], figures[usable, 0], strata=strata, frame_sizes=sizes
-    )
+    weighting = _weighting(design, observed["station"][usable], strata)
+    estimate = estimate_shares(votes[usable], figures[usable, 2], codes, **weighting)
+    turnout = estimate_turnout(figures[usable, 1], figures[usable, 0], **weighting)
     return PVTResult(
         options=options,
         design_source=design.source,
@@ -194,6 +233,29 @@ def pvt_estimate(mission, scope: Scope | None = None) -> PVTResult:
         comparison=_compare(estimate, official, options),
         official=official,
     )
+
+
+def _weighting(design: PVTDesign, station_ids: np.ndarray, strata: np.ndarray) -> dict:
+    """How the reporting stations are weighted: by the sample's inclusion probabilities.
+
+    Equal probabilities within every stratum: ``N_h / n_h`` of the reporting
+    stations with the finite population correction, as the frame sizes give.
+    Unequal ones (PPS): ``1/π`` scaled within each stratum to the sum over
+    the stations drawn there (the stations that did not report), the
+    with-replacement variance, and no variance from stations drawn with
+    certainty.
+    """
+    sizes = design.stratum_sizes or None
+    if not design.unequal:
+        return {"strata": strata, "frame_sizes": sizes}
+    drawn = design.weights_of(station_ids)
+    return {
+        "strata": strata,
+        "frame_sizes": sizes,
+        "weights": calibrate_to_strata(drawn, strata, design.weight_sums),
+        "with_replacement": True,
+        "certain": drawn <= _CERTAIN,
+    }
 
 
 def _compare(estimate, official, options) -> tuple[Comparison, ...]:

@@ -45,9 +45,15 @@ def create_pvt_sample(
     *,
     description: str,
     seed: int | None = None,
+    inclusion_probabilities: Sequence[float] | None = None,
     actor=None,
 ) -> PVTSample:
-    """Record the mission's PVT sample (replacing an earlier one) with each stratum's size."""
+    """Record the mission's PVT sample (replacing an earlier one) with each stratum's size.
+
+    ``inclusion_probabilities`` gives each station's probability of being
+    drawn, for a sample drawn with unequal probabilities (PPS); without it
+    every station of stratum ``h`` had ``n_h / N_h``.
+    """
     PVTSample.objects.filter(mission=mission).delete()
     sample = PVTSample.objects.create(
         mission=mission,
@@ -55,9 +61,17 @@ def create_pvt_sample(
         description=description,
         stratum_sizes={str(k): int(v) for k, v in stratum_sizes.items()},
     )
+    probabilities = (
+        [None] * len(stations) if inclusion_probabilities is None else inclusion_probabilities
+    )
     PVTStation.objects.bulk_create(
-        PVTStation(sample=sample, station=station, stratum=str(stratum))
-        for station, stratum in zip(stations, strata, strict=True)
+        PVTStation(
+            sample=sample,
+            station=station,
+            stratum=str(stratum),
+            inclusion_probability=None if probability is None else float(probability),
+        )
+        for station, stratum, probability in zip(stations, strata, probabilities, strict=True)
     )
     log_action(
         "findings.pvt_sample_created",

@@ -47,6 +47,24 @@ def random_plan(mission, strata: dict[str, tuple[list[PollingStation], float]]):
     return plan
 
 
+def pps_plan(mission, stations, strata, probabilities):
+    """A current random plan drawn with probability proportional to size."""
+    plan = DeploymentPlan.objects.create(
+        mission=mission, is_random=True, description="PPS within regions", design={}
+    )
+    SampledStation.objects.bulk_create(
+        SampledStation(
+            plan=plan,
+            station=station,
+            stratum=stratum,
+            inclusion_probability=probability,
+            weight=1 / probability,
+        )
+        for station, stratum, probability in zip(stations, strata, probabilities, strict=True)
+    )
+    return plan
+
+
 def report(mission, version, station, answers, *, minutes=0, status="received", team=None):
     return Submission.objects.create(
         key=uuid.uuid4(),

@@ -15,7 +15,7 @@ from pollwatch.forms.library import library_forms
 from pollwatch.forms.services import publish_form_version
 from pollwatch.stats.pvt import estimate_shares
 from tests.conftest import csv_file
-from tests.findings.builders import add_stations, random_plan, report
+from tests.findings.builders import add_stations, pps_plan, random_plan, report
 
 
 @pytest.fixture
@@ -187,3 +187,91 @@ def test_without_a_pvt_sample_the_current_random_plan_is_the_design(mission, for
         ("N", 4, 4),
         ("S", 3, 3),
     ]
+
+
+PPS_TALLIES = [(300, 200), (100, 400), (310, 190), (160, 340), (150, 350), (170, 330)]
+PPS_PROBABILITIES = [0.5, 0.1, 0.25, 0.2, 0.4, 1.0]
+
+
+def test_a_pps_plan_weights_each_station_by_its_inclusion_probability(mission, form2, election):
+    stations = add_stations(election, "N1", 4, "P") + add_stations(election, "S1", 2, "Q")
+    strata = ["N"] * 4 + ["S"] * 2
+    pps_plan(mission, stations, strata, PPS_PROBABILITIES)
+    for station, (ann, bob) in zip(stations, PPS_TALLIES, strict=True):
+        report(mission, form2, station, figures(ann, bob))
+    result = pvt_estimate(mission)
+    votes = np.array(PPS_TALLIES, dtype=float)
+    weights = 1 / np.array(PPS_PROBABILITIES)
+    expected = estimate_shares(
+        votes,
+        votes.sum(axis=1),
+        ["ann", "bob"],
+        strata,
+        weights=weights,
+        with_replacement=True,
+        certain=weights <= 1,
+    )
+    assert result.estimate.with_replacement
+    ann = result.estimate.share("ann")
+    assert ann.value == pytest.approx((weights @ votes[:, 0]) / (weights @ votes.sum(axis=1)))
+    assert ann.standard_error == pytest.approx(expected.share("ann").standard_error)
+    unweighted = estimate_shares(votes, votes.sum(axis=1), ["ann", "bob"], strata)
+    assert ann.value != pytest.approx(unweighted.share("ann").value)
+
+
+def test_a_pps_plan_scales_weights_for_stations_that_did_not_report(mission, form2, election):
+    stations = add_stations(election, "N1", 4, "P") + add_stations(election, "S1", 2, "Q")
+    strata = ["N"] * 4 + ["S"] * 2
+    pps_plan(mission, stations, strata, PPS_PROBABILITIES)
+    reporting = [0, 1, 2, 4, 5]  # the fourth station of N does not report
+    for at in reporting:
+        report(mission, form2, stations[at], figures(*PPS_TALLIES[at]))
+    result = pvt_estimate(mission)
+    weights = 1 / np.array(PPS_PROBABILITIES)
+    scale = weights[:4].sum() / weights[[0, 1, 2]].sum()
+    used = np.array([weights[0] * scale, weights[1] * scale, weights[2] * scale, *weights[4:]])
+    votes = np.array([PPS_TALLIES[at] for at in reporting], dtype=float)
+    assert result.estimate.share("ann").value == pytest.approx(
+        (used @ votes[:, 0]) / (used @ votes.sum(axis=1))
+    )
+
+
+def test_a_pvt_sample_keeps_each_stations_inclusion_probability(mission, form2, election):
+    stations = add_stations(election, "N1", 4, "P") + add_stations(election, "S1", 2, "Q")
+    strata = ["N"] * 4 + ["S"] * 2
+    create_pvt_sample(
+        mission,
+        stations,
+        strata,
+        {"N": 30, "S": 3},
+        description="PPS",
+        inclusion_probabilities=PPS_PROBABILITIES,
+    )
+    for station, (ann, bob) in zip(stations, PPS_TALLIES, strict=True):
+        report(mission, form2, station, figures(ann, bob))
+    weights = 1 / np.array(PPS_PROBABILITIES)
+    votes = np.array(PPS_TALLIES, dtype=float)
+    result = pvt_estimate(mission)
+    assert result.estimate.with_replacement
+    assert result.estimate.share("bob").value == pytest.approx(
+        (weights @ votes[:, 1]) / (weights @ votes.sum(axis=1))
+    )
+
+
+def test_an_equal_probability_plan_gives_the_unweighted_stratified_estimate(
+    mission, form2, election
+):
+    north = add_stations(election, "N1", 4, "P")
+    south = add_stations(election, "S1", 3, "Q")
+    random_plan(mission, {"N": (north, 10.0), "S": (south, 20.0)})
+    tallies = [(300, 200), (280, 220), (310, 190), (260, 240), (150, 350), (170, 330)]
+    for station, (ann, bob) in zip(north + south, tallies, strict=False):
+        report(mission, form2, station, figures(ann, bob))
+    result = pvt_estimate(mission)
+    votes = np.array(tallies, dtype=float)
+    expected = estimate_shares(
+        votes, votes.sum(axis=1), ["ann", "bob"], ["N"] * 4 + ["S"] * 2, {"N": 40, "S": 60}
+    )
+    assert not result.estimate.with_replacement
+    assert result.estimate.share("ann").value == expected.share("ann").value
+    assert result.estimate.share("ann").standard_error == expected.share("ann").standard_error
