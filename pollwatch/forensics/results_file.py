@@ -8,13 +8,12 @@ with their line numbers.
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import re
 import tomllib
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from operator import itemgetter
 from pathlib import Path
@@ -22,6 +21,15 @@ from typing import IO, Any
 
 import numpy as np
 import numpy.typing as npt
+
+from pollwatch.lib.tabular import (
+    ImportLimits,
+    TableRejected,
+    check_unpacked_size,
+    csv_rows,
+    read_limited,
+    xlsx_rows,
+)
 
 IntArray = npt.NDArray[np.int64]
 Source = str | os.PathLike[str] | IO[bytes] | IO[str]
@@ -351,21 +359,30 @@ def _source_name(source: Source) -> str:
 
 
 def _read_table(source: Source, name: str) -> _Table:
-    raw = _read_bytes(source)
-    if isinstance(raw, str):
-        return _read_csv(raw)
-    if raw[:2] == b"PK":
-        return _read_zip(raw, name)
-    return _read_csv(_decode(raw))
+    """The file's table, read within the import limits (see :mod:`pollwatch.lib.tabular`)."""
+    limits = ImportLimits.from_settings()
+    try:
+        raw = _read_bytes(source, limits)
+        if isinstance(raw, str):
+            return _read_csv(raw, limits)
+        if raw[:2] == b"PK":
+            return _read_zip(raw, name, limits)
+        return _read_csv(_decode(raw), limits)
+    except TableRejected as rejected:
+        raise ResultsFileError(f"{name}: {rejected}") from None
 
 
-def _read_bytes(source: Source) -> bytes | str:
+def _read_bytes(source: Source, limits: ImportLimits) -> bytes | str:
     if isinstance(source, str | os.PathLike):
         try:
-            return Path(source).read_bytes()
+            with Path(source).open("rb") as handle:
+                return read_limited(handle, limits)
         except OSError as error:
             raise ResultsFileError(f"cannot read {source}: {error.strerror}") from error
-    return source.read()
+    raw = source.read(limits.max_bytes + 1)
+    if len(raw) > limits.max_bytes:
+        raise limits.too_large()
+    return raw
 
 
 def _decode(raw: bytes) -> str:
@@ -375,72 +392,46 @@ def _decode(raw: bytes) -> str:
         return raw.decode("cp1251")
 
 
-def _read_zip(raw: bytes, name: str) -> _Table:
+def _read_zip(raw: bytes, name: str, limits: ImportLimits) -> _Table:
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
     except zipfile.BadZipFile as error:
         raise ResultsFileError(f"{name} is neither a CSV nor a valid XLSX/ZIP file") from error
+    # Refused from the zip's directory, before a member is unpacked.
+    check_unpacked_size(archive, limits)
     members = archive.namelist()
     if "[Content_Types].xml" in members:
-        return _read_xlsx(raw, name)
+        return _read_xlsx(raw, name, limits)
     tables = [m for m in members if m.lower().endswith((".csv", ".txt")) and not m.endswith("/")]
     if len(tables) != 1:
         raise ResultsFileError(f"{name} must hold exactly one CSV file, found {len(tables)}")
-    return _read_csv(_decode(archive.read(tables[0])))
+    return _read_csv(_decode(archive.read(tables[0])), limits)
 
 
-def _read_csv(text: str) -> _Table:
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        records = list(reader)
-    except csv.Error as error:
-        raise ResultsFileError(f"line {reader.line_num}: {error}") from error
-    if not records:
+def _read_csv(text: str, limits: ImportLimits) -> _Table:
+    """Records with the line each starts on; blank lines are skipped, not counted as rows."""
+    numbered = [
+        (line, cells) for line, cells in csv_rows(io.StringIO(text, newline=""), limits) if cells
+    ]
+    if not numbered:
         raise ResultsFileError("the file is empty")
-    header = [h.strip() for h in records[0]]
-    physical_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
-    if physical_lines != len(records):
-        return _read_csv_counting_lines(text, delimiter, header)
-    # One record per physical line: the line number is the record's position.
-    rows = records[1:]
-    lines = np.arange(2, len(rows) + 2, dtype=np.int64)
-    if all(rows):
-        return _Table(header, lines, rows)
-    keep = [i for i, cells in enumerate(rows) if cells]
-    return _Table(header, lines[keep], [rows[i] for i in keep])
+    header = [h.strip() for h in numbered[0][1]]
+    lines = np.array([line for line, _ in numbered[1:]], dtype=np.int64)
+    return _Table(header, lines, [cells for _, cells in numbered[1:]])
 
 
-def _read_csv_counting_lines(text: str, delimiter: str, header: list[str]) -> _Table:
-    """Slow path for files with line breaks inside quoted cells."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    next(reader)
-    numbered = [(reader.line_num, cells) for cells in reader if cells]
-    lines = np.array([line for line, _ in numbered], dtype=np.int64)
-    return _Table(header, lines, [cells for _, cells in numbered])
-
-
-def _read_xlsx(raw: bytes, name: str) -> _Table:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for broken files
-        raise ResultsFileError(f"{name} is not a readable XLSX file: {error}") from error
-    sheet = workbook.worksheets[0]
-    rows_iter: Iterator[tuple[object, ...]] = sheet.iter_rows(values_only=True)
-    header_cells = next(rows_iter, None)
-    if header_cells is None:
+def _read_xlsx(raw: bytes, name: str, limits: ImportLimits) -> _Table:
+    rows_iter = xlsx_rows(io.BytesIO(raw), limits)
+    first = next(rows_iter, None)
+    if first is None:
         raise ResultsFileError(f"the first sheet of {name} is empty")
-    header = ["" if c is None else str(c).strip() for c in header_cells]
+    header = ["" if c is None else str(c).strip() for c in first[1]]
     lines: list[int] = []
     rows: list[Cells] = []
-    for line, cells in enumerate(rows_iter, start=2):
+    for line, cells in rows_iter:
         if any(c is not None and str(c).strip() for c in cells):
             lines.append(line)
-            rows.append(cells)
-    workbook.close()
+            rows.append(tuple(cells))
     return _Table(header, np.array(lines, dtype=np.int64), rows)
 
 
