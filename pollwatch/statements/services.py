@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from pollwatch.audit.chain import chain_head, seal_events
 from pollwatch.audit.services import log_action
 from pollwatch.statements.method import method_paragraph
 from pollwatch.statements.mission_facts import MissionCoverage, mission_coverage
@@ -133,6 +134,7 @@ def publish(version: StatementVersion, *, actor, confirm_flags: bool = False) ->
         "coverage": rendered.coverage.as_dict(),
         "check": rendered.check.as_json(),
         "flags_confirmed": bool(flagged),
+        "audit_chain_head": _sealed_head(),
     }
     version.rendered = rendered.sections
     version.data = data
@@ -155,6 +157,13 @@ def publish(version: StatementVersion, *, actor, confirm_flags: bool = False) ->
         },
     )
     return version
+
+
+def _sealed_head() -> dict[str, Any] | None:
+    """Seal the audit trail so far and return its head, which the statement then publishes."""
+    seal_events()
+    head = chain_head()
+    return head.as_dict() if head else None
 
 
 @transaction.atomic

@@ -7,9 +7,10 @@ from django.views.decorators.http import require_POST
 
 from pollwatch.missions.models import Mission
 from pollwatch.statements.coverage import CoverageFacts
-from pollwatch.statements.exports import data_package, figures_csv, statement_html, statement_pdf
+from pollwatch.statements.exports import figures_csv, statement_html, statement_pdf
 from pollwatch.statements.forms import CheckForm, DraftForm, NewStatementForm, PublishForm
 from pollwatch.statements.models import SECTIONS, Statement, StatementVersion
+from pollwatch.statements.open_data import XLSX_TYPE, data_package, statement_workbook
 from pollwatch.statements.services import (
     StatementError,
     create_statement,
@@ -143,6 +144,7 @@ def public_download(request, pk, number, fmt):
         "html": (lambda: statement_html(version, for_print=True), "text/html; charset=utf-8"),
         "csv": (lambda: figures_csv(version), "text/csv; charset=utf-8"),
         "zip": (lambda: data_package(version), "application/zip"),
+        "xlsx": (lambda: statement_workbook(version), XLSX_TYPE),
     }
     if fmt not in producers:
         raise Http404("unknown format")
