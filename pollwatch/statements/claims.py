@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from pollwatch.statements.claim_grammar import find_structures, segment_spans
 from pollwatch.statements.coverage import PHASES, CoverageFacts
 from pollwatch.statements.sentences import Sentence, split_sentences
 from pollwatch.statements.wording import (
@@ -62,30 +63,10 @@ def _patterns(*expressions: str) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(expression, _FLAGS) for expression in expressions)
 
 
-_EN_PROBLEM = (
-    r"(?:violations?|irregularit(?:y|ies)|infringements?|breach(?:es)?|fraud|falsifications?)"
-)
-_RU_PROBLEM = r"(?:нарушени|фальсификаци|вброс)\w*"
-
-CLAIM_PATTERNS: dict[ClaimKind, tuple[re.Pattern[str], ...]] = {
-    ClaimKind.NO_VIOLATIONS: _patterns(
-        rf"\bnot\s+(?:a\s+)?(?:single|one)\s+(?:\w+\s+){{0,2}}?{_EN_PROBLEM}",
-        rf"\bno\s+(?:\w+\s+){{0,2}}?{_EN_PROBLEM}\b",
-        rf"\b(?:without|free\s+(?:of|from))\s+(?:any\s+|a\s+single\s+|a\s+)?(?:\w+\s+)?"
-        rf"{_EN_PROBLEM}\b",
-        rf"\b(?:did|do|does|could|were|was)\s*(?:not|n't)\s+(?:\w+\s+){{0,2}}?"
-        rf"(?:any|a\s+single)\s+(?:\w+\s+)?{_EN_PROBLEM}\b",
-        rf"\b(?:absence|lack)\s+of\s+(?:any\s+)?(?:\w+\s+)?{_EN_PROBLEM}\b",
-        rf"\bни\s+(?:одного|единого)\s+(?:\w+\s+)?{_RU_PROBLEM}",
-        rf"{_RU_PROBLEM}\s+(?:\w+\s+){{0,2}}?не\s+(?:было\s+)?"
-        r"(?:выявл|зафиксир|обнаруж|отмеч|замеч|установ|допущ|был|зарегистр)\w*",
-        r"\bне\s+(?:было\s+)?(?:выявл|зафиксир|обнаруж|отмеч|замеч|установ|зарегистр)\w*\s+"
-        rf"(?:\w+\s+){{0,3}}?{_RU_PROBLEM}",
-        rf"\bникаких\s+(?:\w+\s+)?{_RU_PROBLEM}",
-        rf"\bбез\s+(?:каких-либо\s+|каких-то\s+|всяких\s+)?(?:\w+\s+)?{_RU_PROBLEM}",
-        rf"\bотсутств\w*\s+(?:\w+\s+)?{_RU_PROBLEM}",
-        rf"{_RU_PROBLEM}\s+отсутствовал\w*",
-    ),
+# Claims that a share of stations is zero or one are read from their
+# quantifiers; every other kind from the structure of the sentence
+# (:mod:`pollwatch.statements.claim_grammar`).
+QUANTIFIER_PATTERNS: dict[ClaimKind, tuple[re.Pattern[str], ...]] = {
     ClaimKind.ALL_STATIONS: _patterns(
         r"\b(?:in|at|on)\s+(?:all|every|each)\s+(?:of\s+)?(?:the\s+)?(?:\w+\s+)?"
         r"(?:polling\s+)?(?:stations?|precincts?|polling\s+places?)\b",
@@ -94,6 +75,7 @@ CLAIM_PATTERNS: dict[ClaimKind, tuple[re.Pattern[str], ...]] = {
         r"\b(?:на|в|во)\s+(?:всех|каждом)\s+(?:\w+\s+){0,2}?(?:участк|уик)\w*",
         r"\bвсе\s+(?:\w+\s+)?(?:участк|уик)\w*",
         r"\bбез\s+исключени\w*",
+        r"\b(?:tüm|bütün|her)\s+(?:\w+\s+)?sandık\w*",
     ),
     ClaimKind.WHOLE_COUNTRY: _patterns(
         r"\b(?:throughout|across|all\s+over)\s+(?:the\s+)?(?:whole\s+|entire\s+)?"
@@ -105,56 +87,24 @@ CLAIM_PATTERNS: dict[ClaimKind, tuple[re.Pattern[str], ...]] = {
         r"\b(?:повсеместно|повсюду|везде)\b",
         r"\bво\s+всех\s+(?:\w+\s+)?(?:регион|област|район|округ|субъект)\w*",
         r"\bна\s+всей\s+территории\b",
-    ),
-    ClaimKind.TRANSPARENT: _patterns(
-        r"\btransparen(?:t|tly|cy)\b(?!\s+(?:ballot\s+)?(?:box|boxes|urns?)\b)",
-        r"\bпрозрачн\w*+(?!\s+(?:\w+\s+)?(?:ящик|урн)\w*)",
-    ),
-    ClaimKind.FREE_AND_FAIR: _patterns(
-        r"\bfree\s*(?:,|and)\s*(?:\w+\s*(?:,|and)\s*)?(?:fair|honest|democratic)\b",
-        r"\b(?:fair|honest)\s*(?:,|and)\s*free\b",
-        r"\b(?:were|was|are|is)\s+(?:\w+\s+)?(?:legitimate|democratic)\b",
-        r"\bсвободн\w*\s*(?:,|и)\s*(?:\w+\s*(?:,|и)\s*)?(?:справедлив|честн|демократичн)\w*",
-        r"\b(?:справедлив|честн)\w*\s*(?:,|и)\s*свободн\w*",
-        r"\b(?:прош\w*|был\w*|являл\w*|стал\w*)\s+(?:\w+\s+)?(?:честн|демократичн|легитимн)\w*",
-    ),
-    ClaimKind.INTERNATIONAL_STANDARDS: _patterns(
-        r"\b(?:compl(?:y|ied|ies|iance|iant)|in\s+line|in\s+accordance|accord\w*|consistent|"
-        r"conform\w*|correspond\w*|adher\w*|met|meets?|meeting|fulfil\w*|respect\w*)\s+"
-        r"(?:with\s+|to\s+)?(?:\w+\s+){0,3}?(?:international|OSCE|democratic|European)\s+"
-        r"(?:\w+\s+){0,2}?(?:standards?|norms?|commitments?|obligations?|principles?|"
-        r"requirements?)\b",
-        r"\b(?:соответств|отвечал|отвечают|отвечает|соблюд|в\s+соответствии)\w*\s+"
-        r"(?:\w+\s+){0,3}?(?:международн|демократическ|общепризнанн)\w*\s+(?:\w+\s+){0,2}?"
-        r"(?:стандарт|норм|требовани|принцип|обязательств)\w*",
-    ),
-    ClaimKind.PROCEEDED_SUCCESSFULLY: _patterns(
-        r"\b(?:proceed\w*|pass\w*|went|go(?:ne|es)?|took\s+place|take\s+place|held|conducted|"
-        r"unfold\w*|ran|organi[sz]ed|carried\s+out|administered)\s+(?:\w+\s+){0,4}?"
-        r"(?:successfully|smoothly|peacefully|calmly|without\s+(?:any\s+)?"
-        r"(?:major\s+|serious\s+|significant\s+)?(?:incidents?|problems?|issues?|disruptions?|"
-        r"hitches?)|in\s+an?\s+(?:calm|orderly|peaceful)\s+(?:manner|atmosphere))",
-        r"\bsuccessful(?:ly)?\s+(?:\w+\s+)?(?:elections?|vote|voting|conduct|organi[sz]ation)\b",
-        r"\b(?:was|were)\s+(?:a\s+)?(?:great\s+|complete\s+|full\s+)?success\b",
-        r"\b(?:calm|peaceful|orderly|smooth)\s+and\s+(?:calm|peaceful|orderly|smooth|"
-        r"well[- ]organi[sz]ed)\b",
-        r"\b(?:прош\w*|проход\w*|состоял\w*|провед\w*|организован\w*)\s+(?:\w+\s+){0,2}?"
-        r"(?:успешно|спокойно|организованно|гладко|штатно|в\s+штатном\s+режиме|"
-        r"в\s+спокойной\s+обстановке|без\s+(?:каких-либо\s+)?(?:\w+\s+)?"
-        r"(?:инцидент|происшестви|эксцесс|проблем|сбо)\w*)",
-        r"\b(?:успешно|спокойно|организованно|гладко|штатно)\s+(?:\w+\s+)?"
-        r"(?:прош|провед|состоял|организован)\w*",
-        r"\bуспешн\w+\s+(?:\w+\s+)?(?:выбор|голосовани|проведени)\w*",
-        r"\b(?:спокойн|организованн|мирн)\w*\s+и\s+(?:спокойн|организованн|мирн|упорядоченн)\w*",
+        r"\b(?:ülke\s+genelinde|tüm\s+ülkede|her\s+yerde)\b",
     ),
 }
+# A finding of problems across the country is no claim that all went well:
+# "the late start of voting ... at polling stations across the country".
+_NEGATIVE_FINDING = re.compile(
+    r"\b(?:late|delay\w*|problem\w*|shortage\w*|violen\w*|anxiety|irregularit\w*|"
+    r"violation\w*|задерж\w*|опозда\w*|нехватк\w*|нарушени\w*|проблем\w*|gecik\w*|sorun\w*)",
+    _FLAGS,
+)
+_DENIAL = re.compile(r"\b(?:no|not|without|без|не|ни|hiçbir)\b|n't\b", _FLAGS)
 
 # A claim limited to the stations observed, or a share given with its base,
 # speaks only for what was seen.
 _SCOPE_PATTERNS = _patterns(
-    r"\b(?:polling\s+)?(?:stations?|precincts?|places?)\s+(?:that\s+|which\s+)?"
-    r"(?:were\s+|was\s+|we\s+|they\s+|our\s+\w+\s+)?"
-    r"(?:observed|visited|monitored|attended|covered|saw|seen)\b",
+    r"\b(?:polling\s+)?(?:stations?|precincts?|places?)\s+(?:that\s+|which\s+|where\s+)?"
+    r"(?:were\s+|was\s+|we\s+|they\s+|our\s+\w+\s+)?(?:have\s+|had\s+)?"
+    r"(?:observed|visited|monitored|attended|covered|saw|seen|witnessed)\b",
     r"\b(?:observed|visited|monitored)\s+(?:\w+\s+){0,2}?(?:polling\s+)?(?:stations?|precincts?)\b",
     r"\bwhere\s+(?:\w+\s+){0,2}?observers?\s+(?:were|was)\s+(?:present|deployed)\b",
     r"\b\d[\d,.]*\s*(?:%|per\s?cent|percent)\s+of\s+(?:the\s+)?(?:[\d,]+\s+)?(?:\w+\s+){0,2}?"
@@ -164,6 +114,7 @@ _SCOPE_PATTERNS = _patterns(
     r"работал|наблюдал)\w*",
     r"\bпосетил\w*\s+(?:\w+\s+){0,2}?(?:участк|уик)\w*",
     r"\d[\d,.]*\s*(?:%|процент\w*)\s+(?:\w+\s+){0,3}?(?:участк|наблюдени)\w*",
+    r"\bziyaret\w*|\bgözlemlenen\b",
 )
 
 # Words anywhere before a claim in its clause that make it a recommendation,
@@ -171,7 +122,12 @@ _SCOPE_PATTERNS = _patterns(
 # polling station", "it is not possible to conclude that ... free and fair",
 # "нельзя утверждать, что нарушений не было".
 _HEDGE_IN_CLAUSE = re.compile(
-    r"\b(?:should|must|need\w*|recommend\w*|urge\w*|calls?\s+(?:on|for|upon)|whether|if|"
+    r"\b(?:should|must|need\w*|recommend\w*|urge\w*|call\w*\s+(?:on|for|upon)|whether|if|"
+    r"hope\w*|encourag\w*|appeal\w*|crucial|will|shall|scheduled|expected|aspir\w*|"
+    r"to\s+(?:support|ensure|assess|determine|evaluate|observe|monitor|"
+    r"promote|achieve|guarantee|uphold|demonstrate)|"
+    r"надеж\w*|надеем\w*|будет|будут|чтобы|для|на\s+предмет|с\s+целью|стремлени\w*|"
+    r"tavsiye\w*|umuyor\w*|umarız|"
     r"cannot|can\s+not|unable|impossible|not\s+possible|not\s+true|premature|too\s+early|"
     r"doubt\w*|false|следует|необходимо|должн\w*|рекоменд\w*|призыва\w*|нельзя|"
     r"невозможно|не\s+мож\w*|не\s+означа\w*|неправд\w*|сомн\w*|преждевременн\w*|рано|ли)\b|"
@@ -194,7 +150,7 @@ _DEPLOYMENT = re.compile(
 )
 # A clause ends at punctuation, except a comma that opens a reported clause
 # ("cannot say, that ...", "нельзя утверждать, что ...").
-_CLAUSE_BREAK = re.compile(r"[;:—–(]|,(?!\s*(?:что|чтобы|that)\b)", _FLAGS)
+_CLAUSE_BREAK = re.compile(r"[;—–(]|:(?!\d)|,(?!\s*(?:что|чтобы|that)\b)", _FLAGS)
 _LAST_WORDS = re.compile(r"(?:\S+\s+){0,6}\S*$")
 
 _PHASE_WORDS = {
@@ -207,7 +163,7 @@ _PHASE_WORDS = {
 _QUALIFIER = re.compile(
     r"\b(?:generally|largely|mostly|mainly|overall|on\s+the\s+whole|by\s+and\s+large|"
     r"in\s+(?:most|the\s+majority\s+of)|в\s+целом|в\s+основном|в\s+большинстве|"
-    r"как\s+правило|преимущественно)\b",
+    r"как\s+правило|преимущественно|genel\s+olarak|genel\s+itibarıyla|büyük\s+ölçüde)\b",
     _FLAGS,
 )
 _CYRILLIC = re.compile(r"[а-яё]", _FLAGS)
@@ -318,34 +274,54 @@ def check_claim(claim: Claim, facts: CoverageFacts) -> ClaimCheck:
 
 def _claims_in_sentence(sentence: Sentence) -> list[Claim]:
     text = sentence.text
-    found: list[Claim] = []
-    for kind, patterns in CLAIM_PATTERNS.items():
-        phrase = _first_asserted_match(kind, patterns, text)
-        if phrase is None:
-            continue
-        found.append(
-            Claim(
-                sentence=sentence,
-                kind=kind,
-                phrase=phrase,
-                language=sentence_language(text),
-                scoped=any(pattern.search(text) for pattern in _SCOPE_PATTERNS),
-                qualified=_QUALIFIER.search(text) is not None,
-                phases=tuple(phase for phase in PHASES if _PHASE_WORDS[phase].search(text)),
-            )
+    found: dict[ClaimKind, tuple[int, int]] = {}
+    for structure in find_structures(text):
+        kind = ClaimKind(structure.kind)
+        if kind not in found and _asserted(kind, _clause_before(text, structure.anchor)):
+            found[kind] = (structure.start, structure.end)
+    for kind, patterns in QUANTIFIER_PATTERNS.items():
+        span = _first_asserted_quantifier(kind, patterns, text)
+        if span is not None:
+            found[kind] = span
+    segments = segment_spans(text)
+    return [
+        Claim(
+            sentence=sentence,
+            kind=kind,
+            phrase=text[start:end],
+            language=sentence_language(text),
+            scoped=_scoped(text, segments, start),
+            qualified=_QUALIFIER.search(text) is not None,
+            phases=tuple(phase for phase in PHASES if _PHASE_WORDS[phase].search(text)),
         )
-    return found
+        for kind in ClaimKind
+        if kind in found
+        for start, end in [found[kind]]
+    ]
 
 
-def _first_asserted_match(
+def _scoped(text: str, segments: list[tuple[int, int]], position: int) -> bool:
+    """Whether the segment holding the claim limits it to the stations observed.
+
+    A scope in another segment ("..., but in 48% of the stations visited")
+    does not limit the claim.
+    """
+    segment = next((text[start:end] for start, end in segments if start <= position < end), text)
+    return any(pattern.search(segment) for pattern in _SCOPE_PATTERNS)
+
+
+def _first_asserted_quantifier(
     kind: ClaimKind, patterns: tuple[re.Pattern[str], ...], text: str
-) -> str | None:
+) -> tuple[int, int] | None:
     if kind is ClaimKind.WHOLE_COUNTRY and _DEPLOYMENT.search(text):
         return None
     for pattern in patterns:
         for match in pattern.finditer(text):
-            if _asserted(kind, _clause_before(text, match.start())):
-                return match.group(0)
+            if not _asserted(kind, _clause_before(text, match.start())):
+                continue
+            if _NEGATIVE_FINDING.search(text) and not _DENIAL.search(text):
+                continue
+            return match.start(), match.end()
     return None
 
 

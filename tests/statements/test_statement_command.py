@@ -62,7 +62,9 @@ def test_human_readable_output_lists_flags_and_criteria():
         "--random",
     )
 
-    assert "Categorical claims: 1 found, 1 not supported" in text
+    # "Voting was calm in the polling stations observed" is a claim too, limited to
+    # the stations observed and so supported.
+    assert "Categorical claims: 2 found, 1 not supported" in text
     assert "say instead: Observers recorded no violations in the 59 polling stations" in text
     assert "under 5.0% of all polling stations" in text
     assert "Criteria of a credible statement:" in text
