@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from pollwatch.forms.conditions import Expression, rename_references
-from pollwatch.forms.definition_rules import YES_NO, rule_errors
+from pollwatch.forms.definition_rules import DEFAULT_COMBINE, YES_NO, rule_errors
 from pollwatch.forms.schema_errors import schema_errors
 
 SCHEMA_FILE = Path(__file__).with_name("form-definition.schema.json")
@@ -74,7 +74,13 @@ class Constraint:
 
 @dataclass(frozen=True, slots=True)
 class Question:
-    """One question; ``relevant`` shows it, ``critical_when`` raises an alert."""
+    """One question; ``relevant`` shows it, ``critical_when`` raises an alert.
+
+    ``combine`` says how a station's several reports count in findings:
+    ``"latest"`` takes its latest report that was not rejected; ``"any"``
+    (for incidents) counts the station as "yes", or a value as ticked, when
+    any of its reports that was not rejected said so.
+    """
 
     code: str
     type: str
@@ -87,6 +93,7 @@ class Question:
     critical_when: Expression | None = None
     assessment: bool = False
     per_ballot_option: bool = False
+    combine: str = "latest"
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +263,7 @@ def _question_to_dict(question: Question) -> dict[str, Any]:
         "critical_when": question.critical_when,
         "assessment": question.assessment,
         "per_ballot_option": question.per_ballot_option,
+        "combine": None if question.combine == DEFAULT_COMBINE else question.combine,
     }
     data |= {key: value for key, value in optional.items() if value not in (None, False)}
     return data

@@ -24,6 +24,12 @@ CONSTRAINT_KEYS = {
     "multiple_choice": {"min_choices", "max_choices"},
 }
 TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+# How a station's several reports count in findings: its latest one, or "yes"
+# when any of them said yes (incidents), for the question types where "yes" means
+# something was seen.
+COMBINE_RULES = ("latest", "any")
+DEFAULT_COMBINE = "latest"
+ANY_REPORT_TYPES = ("yes_no", "multiple_choice")
 
 Data = Mapping[str, Any]
 
@@ -119,6 +125,7 @@ def _question_errors(data: Data, questions: Mapping[str, tuple[str, Data, int]])
         yield from _choices_of_question(path, question, lists)
         yield from _constraint_errors(path, question)
         yield from _per_option_errors(path, question)
+        yield from _combine_errors(path, question)
         if question.get("assessment"):
             assessments.append(path)
             yield from _assessment_errors(path, question, lists)
@@ -153,6 +160,16 @@ def _constraint_errors(path: str, question: Data) -> Iterator[str]:
         yield (
             f"{path}.constraint.max_station: {figure!r} is not a figure of a polling station;"
             f" use one of {', '.join(STATION_FIGURES)}"
+        )
+
+
+def _combine_errors(path: str, question: Data) -> Iterator[str]:
+    if question.get("combine", DEFAULT_COMBINE) == "any" and (
+        question["type"] not in ANY_REPORT_TYPES
+    ):
+        yield (
+            f"{path}.combine: 'any' needs a question whose answer says something was seen"
+            f" ({' or '.join(ANY_REPORT_TYPES)}), not {question['type']}"
         )
 
 

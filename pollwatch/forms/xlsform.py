@@ -6,7 +6,8 @@ workbook first, so that what ODK would refuse is refused here too. Export
 writes the same three sheets with openpyxl; XForm XML comes from pyxform's
 ``convert``. pollwatch keeps what XLSForm has no column for in extra columns
 (``pollwatch_critical``, ``pollwatch_checks``, ``pollwatch_assessment``,
-``pollwatch_max_station``, ``pollwatch_phase``, ``pollwatch_title::<language>``),
+``pollwatch_max_station``, ``pollwatch_combine``, ``pollwatch_phase``,
+``pollwatch_title::<language>``),
 which ODK ignores, so a form survives the round trip unchanged. A bound by a
 station's figure is one of them: the XForm cannot know the station's figures,
 so the server checks it when the report arrives.
@@ -25,6 +26,7 @@ from pyxform.errors import PyXFormError
 from pyxform.xls2xform import convert
 
 from pollwatch.forms.definition import Check, FormDefinition, Label, Question
+from pollwatch.forms.definition_rules import DEFAULT_COMBINE
 from pollwatch.forms.xlsform_reader import LANGUAGE_NAMES, XLSFormError, read_xlsform
 from pollwatch.forms.xpath import XPathError, term_to_xpath, to_xpath
 
@@ -133,6 +135,8 @@ def _question_row(
         row["pollwatch_critical"] = _xpath_or_error(question.critical_when, question.code, errors)
     if question.assessment:
         row["pollwatch_assessment"] = "yes"
+    if question.combine != DEFAULT_COMBINE:
+        row["pollwatch_combine"] = question.combine
     return row
 
 

@@ -19,6 +19,7 @@ from pollwatch.forms.definition import (
     FormDefinitionError,
     load_definition,
 )
+from pollwatch.forms.definition_rules import COMBINE_RULES, DEFAULT_COMBINE
 from pollwatch.forms.xpath import XPathError, conjuncts, parse_xpath, to_expression
 
 LANGUAGE_NAMES = {
@@ -69,6 +70,7 @@ SURVEY_COLUMNS = {
     "pollwatch_checks",
     "pollwatch_assessment",
     "pollwatch_max_station",
+    "pollwatch_combine",
     "appearance",
 }
 CHOICE_COLUMNS = {"list_name", "name"}
@@ -92,6 +94,7 @@ FIELD_COLUMNS = {
     "assessment": "pollwatch_assessment",
     "required": "required",
     "constraint.max_station": "pollwatch_max_station",
+    "combine": "pollwatch_combine",
 }
 
 
@@ -428,12 +431,34 @@ class _Reader:
             expr = self.condition(sheet, number, row, header, code if key != "relevant" else None)
             if expr is not None:
                 question[key] = expr
-        if self.flag(sheet, number, row, "pollwatch_assessment"):
-            question["assessment"] = True
+        question |= self.pollwatch_marks(sheet, number, row)
         if "appearance" in row:
             self.warnings.append(f"{sheet.where(number, 'appearance')}: ignored (display only)")
         checks = self.read_constraint(sheet, number, row, question)
         return question, checks
+
+    def pollwatch_marks(self, sheet: _Sheet, number: int, row: dict[str, Any]) -> dict[str, Any]:
+        """The overall assessment mark and how the station's reports combine."""
+        marks: dict[str, Any] = {}
+        if self.flag(sheet, number, row, "pollwatch_assessment"):
+            marks["assessment"] = True
+        combine = self.combine(sheet, number, row)
+        if combine != DEFAULT_COMBINE:
+            marks["combine"] = combine
+        return marks
+
+    def combine(self, sheet: _Sheet, number: int, row: dict[str, Any]) -> str:
+        """How the station's reports combine: ``pollwatch_combine``, latest when empty."""
+        value = _text(row.get("pollwatch_combine", "")).lower() or DEFAULT_COMBINE
+        if value not in COMBINE_RULES:
+            self.error(
+                sheet,
+                number,
+                "pollwatch_combine",
+                f"{value!r} cannot be represented: only {' or '.join(COMBINE_RULES)}",
+            )
+            return DEFAULT_COMBINE
+        return value
 
     def flag(self, sheet: _Sheet, number: int, row: dict[str, Any], header: str) -> bool:
         value = _text(row.get(header, "")).lower()
