@@ -125,3 +125,8 @@ def test_a_design_effect_with_a_prior_is_refused(analyst_client):
     page = post(analyst_client, prior=upload(), mapping=MAPPING, moe=5, design_effect=10)
     assert "give the design effect; leave it empty" in page
     assert 'id="calculator-result"' not in page
+
+
+def test_an_anonymous_upload_is_sent_to_the_login_page(client):
+    response = client.post("/deployment/calculator/", {"prior": upload(), "moe": 5})
+    assert response.status_code == 302 and "login/" in response.headers["Location"]
