@@ -17,10 +17,12 @@ from pollwatch.stats.distribution import (
     IdenticalResults,
     Moments,
     TurnoutShareRelation,
+    WithinAreaRelation,
     distribution_moments,
     extreme_stations,
     identical_result_vectors,
     turnout_share_relation,
+    within_area_relation,
 )
 from pollwatch.stats.fingerprint import (
     FINGERPRINT_MIN_REGISTERED,
@@ -34,7 +36,7 @@ from pollwatch.stats.integer_percentages import IntegerPercentageResult, integer
 #: Called with the step under way, the steps done and the total steps.
 ProgressCallback = Callable[[str, int, int], None]
 
-#: Significance level at which a test's result is called anomalous.
+#: Family-wise significance level of the report's headline (Holm over all its tests).
 ALPHA = 0.05
 #: Stations with fewer votes than this are left out of the identical-protocol search.
 IDENTICAL_MIN_VOTES = 50
@@ -69,7 +71,14 @@ class ForensicsAnalysis:
     turnout_moments, share_moments : Moments
         Shape of the station distributions.
     relation : TurnoutShareRelation
-        Correlation and slope of leader share on turnout.
+        Correlation and slope of leader share on turnout, across all
+        stations (a description).
+    within_area : WithinAreaRelation or None
+        The same relation within areas, the one that is tested (None
+        without an area column or without ballots issued).
+    within_area_level : str or None
+        Area column of ``within_area``: the finest one mapped in which most
+        stations share their area with others.
     identical : IdenticalResults
         Stations with identical protocols.
     extremes : ExtremeStations
@@ -90,6 +99,8 @@ class ForensicsAnalysis:
     turnout_moments: Moments
     share_moments: Moments
     relation: TurnoutShareRelation
+    within_area: WithinAreaRelation | None
+    within_area_level: str | None
     identical: IdenticalResults
     extremes: ExtremeStations
     area_level: str | None
@@ -106,8 +117,15 @@ class ForensicsAnalysis:
         return self.results.votes[:, self.leader_index]
 
     @property
+    def has_turnout(self) -> bool:
+        """Whether the file gives ballots issued, so that turnout is known."""
+        return self.results.has_given
+
+    @property
     def turnout(self) -> float:
-        """Ballots issued over registered voters, all stations."""
+        """Ballots issued over registered voters, all stations (nan without ballots issued)."""
+        if not self.has_turnout:
+            return float("nan")
         return _ratio(self.results.given.sum(), self.results.registered.sum())
 
     @property
@@ -180,6 +198,7 @@ def analyse_results(
 
     report(STEPS[4], 4, len(STEPS))
     level_name, areas = _areas(results, integer, leader, area_level)
+    within_level, within = _within_areas(results, turnout, share, used)
     report("done", len(STEPS), len(STEPS))
     return ForensicsAnalysis(
         results=results,
@@ -192,6 +211,8 @@ def analyse_results(
         turnout_moments=distribution_moments(turnout[used]),
         share_moments=distribution_moments(share[used]),
         relation=turnout_share_relation(turnout[used], share[used]),
+        within_area=within,
+        within_area_level=within_level,
         identical=identical,
         extremes=extremes,
         area_level=level_name,
@@ -204,7 +225,7 @@ def _station_fractions(
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     registered, received = results.registered, results.received
     with np.errstate(divide="ignore", invalid="ignore"):
-        turnout = np.where(registered > 0, results.given / registered, np.nan)
+        turnout = np.where((registered > 0) & results.has_given, results.given / registered, np.nan)
         share = np.where(received > 0, leader / received, np.nan)
     return turnout, share
 
@@ -221,9 +242,13 @@ def _areas(
         raise ValueError(f"area level {level} does not exist; the file maps {len(results.areas)}")
     hit = np.zeros(results.station_count)
     probability = np.zeros(results.station_count)
-    hit[integer.included] = integer.leader_integer | integer.turnout_integer
     q1, q2 = integer.leader_probability, integer.turnout_probability
-    probability[integer.included] = q1 + q2 - q1 * q2
+    if results.has_given:
+        hit[integer.included] = integer.leader_integer | integer.turnout_integer
+        probability[integer.included] = q1 + q2 - q1 * q2
+    else:
+        hit[integer.included] = integer.leader_integer
+        probability[integer.included] = q1
     measures = StationMeasures(
         registered=results.registered,
         given=results.given,
@@ -233,6 +258,34 @@ def _areas(
         integer_probability=probability,
     )
     return results.mapping.areas[level], area_breakdown(results.areas[level], measures)
+
+
+#: The within-area relation uses the finest area column in which at least this share of the
+#: stations has another station in its area to be compared with.
+WITHIN_AREA_SHARED = 0.5
+
+
+def _within_areas(
+    results: StationResults,
+    turnout: npt.NDArray[np.float64],
+    share: npt.NDArray[np.float64],
+    used: npt.NDArray[np.bool_],
+) -> tuple[str | None, WithinAreaRelation | None]:
+    """The turnout-share relation within the finest mapped areas that group stations."""
+    if not results.areas or not results.has_given:
+        return None, None
+    levels = range(len(results.areas) - 1, -1, -1)
+    level = next((i for i in levels if _shared(results.areas[i][used]) >= WITHIN_AREA_SHARED), 0)
+    relation = within_area_relation(turnout[used], share[used], results.areas[level][used])
+    return results.mapping.areas[level], relation
+
+
+def _shared(labels: npt.NDArray[np.str_]) -> float:
+    """Share of stations whose area holds another station."""
+    if labels.size == 0:
+        return 0.0
+    _, index, counts = np.unique(labels, return_inverse=True, return_counts=True)
+    return float(np.mean(counts[index.reshape(-1)] >= 2))
 
 
 def excluded_rows(bad_rows: tuple[BadRow, ...]) -> int:

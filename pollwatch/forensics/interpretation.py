@@ -1,10 +1,28 @@
-"""Plain-words reading of each forensic test, including what it cannot prove."""
+"""Plain-words reading of each forensic test, and the report's family-wise headline.
+
+Every test with a p-value enters one family; the headline flags a test only
+when its Holm-adjusted p-value is below :data:`ALPHA`, so that on a clean
+election the report flags anything at all at most 5% of the time, however
+many options and tests it runs. Tests that cannot run say so and why.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from pollwatch.forensics.analysis import ALPHA, ForensicsAnalysis
+from pollwatch.stats.integer_percentages import IntegerCount
+from pollwatch.stats.multiple_testing import holm_adjusted
+
+#: The within-area correlation must reach this before the turnout-share relation is flagged,
+#: whatever its p-value: with tens of thousands of stations a trivial link is significant.
+MIN_WITHIN_CORRELATION = 0.1
+
+FINGERPRINT = "Turnout and leader share"
+INTEGER = "Integer percentages"
+DIGITS = "Digit tests"
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,14 +34,19 @@ class Reading:
     test : str
         Name of the test.
     anomalous : bool or None
-        Whether the test departs from a clean election at the 5% level
-        (None where the test has no formal threshold).
+        Whether the report's headline flags the test (Holm-adjusted p-value
+        under 5%); None where the test has no formal threshold or did not run.
     finding : str
         What the figures show.
     meaning : str
         What such a result usually indicates.
     limits : str
         What the test cannot prove.
+    p_value, adjusted_p : float or None
+        The test's own p-value (its smallest, for a group of tests) and the
+        Holm-adjusted one; None for descriptions and tests that did not run.
+    not_run : str or None
+        Why the test could not run, when it could not.
     """
 
     test: str
@@ -31,65 +54,260 @@ class Reading:
     finding: str
     meaning: str
     limits: str
+    p_value: float | None = None
+    adjusted_p: float | None = None
+    not_run: str | None = None
 
 
-def read_integer_percentages(analysis: ForensicsAnalysis) -> Reading:
-    """Reading of the integer-percentage test (Kobak, Shpilkin and Pshenichnikov 2016)."""
-    counts = analysis.integer.any
-    anomalous = counts.p_value < ALPHA
+@dataclass(frozen=True, slots=True)
+class FamilyMember:
+    """One p-value of the report's family.
+
+    Attributes
+    ----------
+    test : str
+        The reading it belongs to.
+    label : str
+        What exactly was tested (the option and method for digit tests).
+    p_value, adjusted_p : float
+        Its own and its Holm-adjusted p-value.
+    flagged : bool
+        Whether the headline flags it.
+    """
+
+    test: str
+    label: str
+    p_value: float
+    adjusted_p: float
+    flagged: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    """The report's verdict, with the family-wise error controlled by Holm's method.
+
+    Attributes
+    ----------
+    alpha : float
+        Family-wise level.
+    members : tuple of FamilyMember
+        Every p-value of the family, in report order.
+    """
+
+    alpha: float
+    members: tuple[FamilyMember, ...]
+
+    @property
+    def flagged_tests(self) -> tuple[str, ...]:
+        """Readings with at least one flagged member, in report order."""
+        return tuple(dict.fromkeys(m.test for m in self.members if m.flagged))
+
+    def member(self, test: str) -> FamilyMember | None:
+        """The member of ``test`` with the smallest p-value."""
+        own = [m for m in self.members if m.test == test]
+        return min(own, key=lambda m: m.p_value) if own else None
+
+    @property
+    def text(self) -> str:
+        """The verdict in one sentence."""
+        flagged = ", ".join(self.flagged_tests) or "none"
+        return (
+            f"Tests departing from a clean election: {flagged} (family-wise "
+            f"{100 * self.alpha:g}% level over {len(self.members)} tests, Holm's method)."
+        )
+
+
+def headline(analysis: ForensicsAnalysis) -> Headline:
+    """Holm's method over every test of the report that has a p-value.
+
+    References
+    ----------
+    Holm, S. (1979). Scandinavian Journal of Statistics 6(2), 65-70.
+    """
+    candidates: list[tuple[str, str, float]] = []
+    integer = _integer_count(analysis)
+    if integer is not None:
+        candidates.append((INTEGER, INTEGER, integer.p_value))
+    within = analysis.within_area
+    if within is not None and np.isfinite(within.p_value):
+        candidates.append((FINGERPRINT, f"{FINGERPRINT} within areas", within.p_value))
+    for option in analysis.digits:
+        for test in option.tests:
+            if test.tested:
+                label = f"{option.option} ({test.method.replace('_', ' ')})"
+                candidates.append((DIGITS, label, test.p_value))
+    adjusted = holm_adjusted([p for _, _, p in candidates]) if candidates else np.zeros(0)
+    members = tuple(
+        FamilyMember(
+            test=test,
+            label=label,
+            p_value=p,
+            adjusted_p=float(q),
+            flagged=bool(q < ALPHA and _large_enough(analysis, test)),
+        )
+        for (test, label, p), q in zip(candidates, adjusted, strict=True)
+    )
+    return Headline(alpha=ALPHA, members=members)
+
+
+def _large_enough(analysis: ForensicsAnalysis, test: str) -> bool:
+    if test != FINGERPRINT or analysis.within_area is None:
+        return True
+    return analysis.within_area.correlation >= MIN_WITHIN_CORRELATION
+
+
+def _integer_count(analysis: ForensicsAnalysis) -> IntegerCount | None:
+    """The integer count that is tested: turnout or leader share, or the share alone."""
+    if analysis.integer.stations_included == 0:
+        return None
+    return analysis.integer.any if analysis.has_turnout else analysis.integer.leader
+
+
+def _verdict(found: Headline, test: str) -> tuple[bool, float | None, float | None]:
+    member = found.member(test)
+    if member is None:
+        return False, None, None
+    flagged = any(m.flagged for m in found.members if m.test == test)
+    return flagged, member.p_value, member.adjusted_p
+
+
+def _not_run(test: str, reason: str, limits: str) -> Reading:
     return Reading(
-        test="Integer percentages",
+        test=test,
+        anomalous=None,
+        finding=f"Not run: {reason}.",
+        meaning="The test says nothing about this election, in either direction.",
+        limits=limits,
+        not_run=reason,
+    )
+
+
+def _p_text(p_value: float | None, adjusted: float | None) -> str:
+    if p_value is None or adjusted is None:
+        return ""
+    return f" p = {p_value:.2g}; Holm-adjusted over the report's tests, {adjusted:.2g}."
+
+
+INTEGER_LIMITS = (
+    "It cannot say which stations were falsified: most round percentages occur by "
+    "chance. It detects only targets expressed as whole percentages, so its absence "
+    "does not show that results were counted honestly."
+)
+
+
+def read_integer_percentages(analysis: ForensicsAnalysis, found: Headline) -> Reading:
+    """Reading of the integer-percentage test (Kobak, Shpilkin and Pshenichnikov 2016)."""
+    counts = _integer_count(analysis)
+    if counts is None:
+        return _not_run(
+            INTEGER,
+            "no station passes the test's filter (received ballots above 0, at least 100 "
+            "registered voters, turnout and leader share at most 99%)",
+            INTEGER_LIMITS,
+        )
+    anomalous, p_value, adjusted = _verdict(found, INTEGER)
+    what = (
+        "a whole-number turnout or leader share"
+        if analysis.has_turnout
+        else (
+            "a whole-number leader share (turnout is not tested: the file has no ballots-issued "
+            "column)"
+        )
+    )
+    return Reading(
+        test=INTEGER,
         anomalous=anomalous,
         finding=(
             f"Of {analysis.integer.stations_included:,} stations tested, {counts.observed:,} "
-            f"report a whole-number turnout or leader share; {counts.expected:,.0f} "
-            f"(sd {counts.sd:,.0f}) were expected from counting alone: "
-            f"{counts.excess:+,.0f} stations, {counts.z:+.1f} standard deviations."
+            f"report {what}; {counts.expected:,.0f} (sd {counts.sd:,.0f}) were expected from "
+            f"counting alone: {counts.excess:+,.0f} stations, {counts.z:+.1f} standard "
+            "deviations." + _p_text(p_value, adjusted)
         ),
         meaning=(
             "Protocols written to a target figure rather than counted tend to land on round "
             "percentages; a large positive excess is a known fingerprint of that."
             if anomalous
-            else "The number of round percentages is what honest counting produces."
+            else "The number of round percentages is within what honest counting produces."
         ),
-        limits=(
-            "It cannot say which stations were falsified: most round percentages occur by "
-            "chance. It detects only targets expressed as whole percentages, so its absence "
-            "does not show that results were counted honestly."
-        ),
+        limits=INTEGER_LIMITS,
+        p_value=p_value,
+        adjusted_p=adjusted,
     )
 
 
-def read_fingerprint(analysis: ForensicsAnalysis) -> Reading:
-    """Reading of the fingerprint and of the turnout-share relation (Klimek et al. 2012)."""
-    relation, extremes = analysis.relation, analysis.extremes
-    anomalous = bool(relation.p_value < ALPHA and relation.correlation > 0.1)
+FINGERPRINT_LIMITS = (
+    "Turnout and support can be linked for honest reasons: regions where the leader is "
+    "popular may also vote more, and small rural stations differ from cities. The test "
+    "therefore compares stations within the same area, which removes differences between "
+    "areas but not those between stations of one area; it cannot separate fraud from "
+    "political geography on its own."
+)
+
+
+def read_fingerprint(analysis: ForensicsAnalysis, found: Headline) -> Reading:
+    """Reading of the fingerprint and the turnout-share relation (Klimek et al. 2012)."""
+    relation, extremes, within = analysis.relation, analysis.extremes, analysis.within_area
+    if not analysis.has_turnout:
+        return _not_run(
+            FINGERPRINT,
+            "the file has no ballots-issued column, so turnout is unknown (map it with "
+            "given = [...] or --given)",
+            FINGERPRINT_LIMITS,
+        )
+    description = (
+        f"Across all stations, the correlation of turnout and leader share is "
+        f"{relation.correlation:+.2f} and each extra point of turnout goes with "
+        f"{relation.slope:+.2f} points of leader share (a description). {extremes.both_near:,} "
+        f"stations report 95% or more on both, {extremes.both_full:,} exactly 100% on both."
+    )
+    if within is None or not np.isfinite(within.p_value):
+        reason = (
+            "no area column is mapped (map region or territorial commission columns as areas)"
+            if within is None
+            else "too few stations within areas to compare"
+        )
+        reading = _not_run(FINGERPRINT, reason, FINGERPRINT_LIMITS)
+        return Reading(**{**_fields(reading), "finding": f"{reading.finding} {description}"})
+    anomalous, p_value, adjusted = _verdict(found, FINGERPRINT)
     return Reading(
-        test="Turnout and leader share",
+        test=FINGERPRINT,
         anomalous=anomalous,
         finding=(
-            f"Correlation of station turnout and leader share {relation.correlation:+.2f}; "
-            f"each extra point of turnout goes with {relation.slope:+.2f} points of "
-            f"leader share. {extremes.both_near:,} stations report 95% or more on both, "
-            f"{extremes.both_full:,} exactly 100% on both."
+            f"Within {analysis.within_area_level} areas ({within.areas:,} with two or more "
+            f"stations), the correlation of turnout and leader share is "
+            f"{within.correlation:+.2f} and the slope {within.slope:+.2f}."
+            + _p_text(p_value, adjusted)
+            + f" Flagged only at a within-area correlation of {MIN_WITHIN_CORRELATION} or "
+            f"more. {description}"
         ),
         meaning=(
             "In a clean election turnout and the leader's share vary largely independently "
-            "and the fingerprint is one compact blob. Ballot stuffing for the leader raises "
-            "both together, smearing the blob towards the corner (100%, 100%) and producing "
-            "a positive slope."
+            "among the stations of an area and the fingerprint is one compact blob. Ballot "
+            "stuffing for the leader raises both together, smearing the blob towards the "
+            "corner (100%, 100%) and producing a positive slope within areas."
         ),
-        limits=(
-            "Turnout and support can be linked for honest reasons: regions where the leader "
-            "is popular may also vote more, and small rural stations differ from cities. "
-            "Compare within areas before drawing conclusions; the relation alone cannot "
-            "separate fraud from political geography."
-        ),
+        limits=FINGERPRINT_LIMITS,
+        p_value=p_value,
+        adjusted_p=adjusted,
     )
+
+
+def _fields(reading: Reading) -> dict[str, object]:
+    return {name: getattr(reading, name) for name in Reading.__slots__}
 
 
 def read_distributions(analysis: ForensicsAnalysis) -> Reading:
     """Reading of the shape of the turnout distribution."""
+    limits = (
+        "Distributions differ between countries and electoral systems for many reasons; "
+        "the moments are descriptive and have no universal threshold."
+    )
+    if not analysis.has_turnout:
+        return _not_run(
+            "Shape of the turnout distribution",
+            "the file has no ballots-issued column, so turnout is unknown",
+            limits,
+        )
     moments = analysis.turnout_moments
     return Reading(
         test="Shape of the turnout distribution",
@@ -104,39 +322,44 @@ def read_distributions(analysis: ForensicsAnalysis) -> Reading:
             "distribution; a long right tail or a second peak near 100% is what stuffing "
             "and written-in results produce."
         ),
-        limits=(
-            "Distributions differ between countries and electoral systems for many reasons; "
-            "the moments are descriptive and have no universal threshold."
-        ),
+        limits=limits,
     )
 
 
-def read_digits(analysis: ForensicsAnalysis) -> Reading:
+DIGIT_LIMITS = (
+    "Digit tests are known to flag clean elections and to miss fraud (Deckert, Myagkov and "
+    "Ordeshook 2011): the expected digits here are derived from the counts' own decades, "
+    "which removes the bias of small options but cannot rule out every honest pattern. "
+    "They cannot prove manipulation on their own."
+)
+
+
+def read_digits(analysis: ForensicsAnalysis, found: Headline) -> Reading:
     """Reading of the digit tests (Mebane 2006; Beber and Scacco 2012)."""
-    deviating = [
-        f"{option.option} ({test.method.replace('_', ' ')})"
-        for option in analysis.digits
-        for test in option.tests
-        if test.deviates and test.method != "second_digit_mean"
-    ]
+    members = [m for m in found.members if m.test == DIGITS]
+    if not members:
+        return _not_run(DIGITS, "no option has a count of 100 or more at any station", DIGIT_LIMITS)
+    flagged = [m.label for m in members if m.flagged]
+    anomalous, p_value, adjusted = _verdict(found, DIGITS)
     return Reading(
-        test="Digit tests",
-        anomalous=bool(deviating),
+        test=DIGITS,
+        anomalous=anomalous,
         finding=(
-            "Last-digit tests whose 95% interval excludes the clean value: "
-            + (", ".join(deviating) if deviating else "none")
+            f"{len(members)} last-digit tests (mean last digit and share of 0 and 5, per "
+            "option, on counts of 100 or more, against the digits expected from each count's "
+            "decade). Flagged after Holm's adjustment: "
+            + (", ".join(flagged) if flagged else "none")
             + "."
+            + _p_text(p_value, adjusted).replace(" p =", " Smallest p =")
         ),
         meaning=(
             "People who invent numbers choose last digits unevenly (Beber and Scacco 2012). "
-            "Second digits of honest counts are only approximately Benford-distributed and "
-            "depend on station size, so a second-digit departure is a weak signal."
+            "The second digit is shown against Benford's law as a description only: honest "
+            "counts need not follow it, so it is not tested."
         ),
-        limits=(
-            "With many options and tests some intervals miss by chance (about one in twenty). "
-            "Digit tests are known to flag clean elections and to miss fraud (Deckert, Myagkov "
-            "and Ordeshook 2011); they cannot prove manipulation on their own."
-        ),
+        limits=DIGIT_LIMITS,
+        p_value=p_value,
+        adjusted_p=adjusted,
     )
 
 
@@ -181,13 +404,14 @@ def read_areas(analysis: ForensicsAnalysis) -> Reading | None:
     )
 
 
-def all_readings(analysis: ForensicsAnalysis) -> tuple[Reading, ...]:
-    """Readings of every test, in report order."""
+def all_readings(analysis: ForensicsAnalysis, found: Headline | None = None) -> tuple[Reading, ...]:
+    """Readings of every test, in report order, flagged by the family-wise ``found``."""
+    found = headline(analysis) if found is None else found
     readings = (
-        read_fingerprint(analysis),
+        read_fingerprint(analysis, found),
         read_distributions(analysis),
-        read_integer_percentages(analysis),
-        read_digits(analysis),
+        read_integer_percentages(analysis, found),
+        read_digits(analysis, found),
         read_identical(analysis),
         read_areas(analysis),
     )

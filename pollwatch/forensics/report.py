@@ -26,7 +26,7 @@ from pollwatch.forensics.analysis import (
     analyse_results,
     excluded_rows,
 )
-from pollwatch.forensics.interpretation import Reading, all_readings
+from pollwatch.forensics.interpretation import Headline, Reading, all_readings, headline
 from pollwatch.forensics.results_file import (
     BadRow,
     ColumnMapping,
@@ -69,11 +69,16 @@ class ReportSummary:
     integer_excess, integer_z : float
         Excess of stations with an integer percentage, and in sd units.
     anomalous_tests : tuple of str
-        Tests departing from a clean election at the 5% level.
+        Tests the headline flags: Holm-adjusted p-value under 5% over all the
+        report's tests.
     seconds : float
         Time taken.
     first_bad_rows : tuple of BadRow
         The first rows with a problem, to show at once.
+    headline : str
+        The family-wise verdict in one sentence.
+    not_run : tuple of str
+        Tests that could not run, each with its reason.
     """
 
     html_path: Path
@@ -88,6 +93,8 @@ class ReportSummary:
     anomalous_tests: tuple[str, ...]
     seconds: float
     first_bad_rows: tuple[BadRow, ...] = ()
+    headline: str = ""
+    not_run: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON values, for a task result or an API response."""
@@ -107,6 +114,8 @@ class ReportSummary:
                 {"line": b.line, "reason": b.reason, "excluded": b.excluded}
                 for b in self.first_bad_rows
             ],
+            "headline": self.headline,
+            "not_run": list(self.not_run),
         }
 
 
@@ -166,16 +175,17 @@ def write_report(
     tell(REPORT_STEPS[2], 2, total)
     figures = draw_figures(analysis)
     tell(REPORT_STEPS[3], 3, total)
-    readings = all_readings(analysis)
+    found = headline(analysis)
+    readings = all_readings(analysis, found)
     directory = Path(out_dir)
     directory.mkdir(parents=True, exist_ok=True)
     json_path = directory / "results.json"
     html_path = directory / "report.html"
-    figures_json = json_safe(results_json(analysis, readings))
+    figures_json = json_safe(results_json(analysis, readings, found))
     json_path.write_text(
         json.dumps(figures_json, ensure_ascii=False, indent=2, allow_nan=False), "utf-8"
     )
-    html_path.write_text(render_html(analysis, readings, figures), "utf-8")
+    html_path.write_text(render_html(analysis, readings, figures, found), "utf-8")
     tell("done", total, total)
     return ReportSummary(
         html_path=html_path,
@@ -187,9 +197,11 @@ def write_report(
         leader=analysis.leader,
         integer_excess=analysis.integer.any.excess,
         integer_z=analysis.integer.any.z,
-        anomalous_tests=tuple(r.test for r in readings if r.anomalous),
+        anomalous_tests=found.flagged_tests,
         seconds=time.perf_counter() - started,
         first_bad_rows=results.bad_rows[:BAD_ROWS_SUMMARISED],
+        headline=found.text,
+        not_run=tuple(f"{r.test}: {r.not_run}" for r in readings if r.not_run),
     )
 
 
@@ -218,12 +230,37 @@ def draw_figures(analysis: ForensicsAnalysis) -> dict[str, str]:
 # results.json ----------------------------------------------------------------
 
 
-def results_json(analysis: ForensicsAnalysis, readings: tuple[Reading, ...]) -> dict[str, Any]:
+def results_json(
+    analysis: ForensicsAnalysis, readings: tuple[Reading, ...], found: Headline | None = None
+) -> dict[str, Any]:
     """The report's figures as plain JSON values."""
     results = analysis.results
     integer = analysis.integer
+    found = headline(analysis) if found is None else found
     counts = {"any": integer.any, "leader": integer.leader, "turnout": integer.turnout}
+    if not analysis.has_turnout:
+        counts = {"leader": integer.leader}
+    within = analysis.within_area
+    adjusted = {m.label: m.adjusted_p for m in found.members}
     return {
+        "headline": {
+            "method": "holm",
+            "alpha": found.alpha,
+            "text": found.text,
+            "flagged": list(found.flagged_tests),
+            "tests": [
+                {
+                    "test": m.test,
+                    "label": m.label,
+                    "p_value": m.p_value,
+                    "adjusted_p": m.adjusted_p,
+                    "flagged": m.flagged,
+                }
+                for m in found.members
+            ],
+        },
+        "missing_figures": list(results.missing_figures),
+        "derived": list(results.mapping.derive),
         "source": results.source_name,
         "rows_read": results.rows_read,
         "stations": results.station_count,
@@ -251,6 +288,16 @@ def results_json(analysis: ForensicsAnalysis, readings: tuple[Reading, ...]) -> 
             "slope": analysis.relation.slope,
             "slope_se": analysis.relation.slope_se,
             "p_value": analysis.relation.p_value,
+            "within_areas": None
+            if within is None
+            else {
+                "level": analysis.within_area_level,
+                "stations": within.n,
+                "areas": within.areas,
+                "correlation": within.correlation,
+                "slope": within.slope,
+                "p_value": within.p_value,
+            },
         },
         "turnout_moments": _moments(analysis.turnout_moments),
         "leader_share_moments": _moments(analysis.share_moments),
@@ -259,7 +306,7 @@ def results_json(analysis: ForensicsAnalysis, readings: tuple[Reading, ...]) -> 
             "stations": analysis.identical.stations,
             "groups": [_station_refs(analysis, g) for g in analysis.identical.groups],
         },
-        "digits": [_digits(option) for option in analysis.digits],
+        "digits": [_digits(option, adjusted) for option in analysis.digits],
         "areas": _areas_json(analysis),
         "readings": [
             {
@@ -268,6 +315,9 @@ def results_json(analysis: ForensicsAnalysis, readings: tuple[Reading, ...]) -> 
                 "finding": r.finding,
                 "meaning": r.meaning,
                 "limits": r.limits,
+                "p_value": r.p_value,
+                "adjusted_p": r.adjusted_p,
+                "not_run": r.not_run,
             }
             for r in readings
         ],
@@ -331,12 +381,19 @@ def _station_refs(analysis: ForensicsAnalysis, indices: np.ndarray) -> list[dict
     ]
 
 
-def _digits(option: OptionDigits) -> dict[str, Any]:
+def _digit_label(option: str, method: str) -> str:
+    return f"{option} ({method.replace('_', ' ')})"
+
+
+def _digits(option: OptionDigits, adjusted: Mapping[str, float]) -> dict[str, Any]:
     tests = {
         t.method: {
             "counts_used": t.counts_used,
             "statistic": t.statistic,
             "expected": t.expected,
+            "sd": t.sd,
+            "p_value": t.p_value,
+            "adjusted_p": adjusted.get(_digit_label(option.option, t.method)),
             "ci": [t.ci_low, t.ci_high],
             "deviates": t.deviates,
         }
@@ -383,16 +440,21 @@ padding:.5em 1em;margin:1em 0}.anomalous{border-left-color:#c0392b}.clean{border
 
 
 def render_html(
-    analysis: ForensicsAnalysis, readings: tuple[Reading, ...], figures: dict[str, str]
+    analysis: ForensicsAnalysis,
+    readings: tuple[Reading, ...],
+    figures: dict[str, str],
+    found: Headline | None = None,
 ) -> str:
     """The self-contained report page (plots embedded, no external resources)."""
+    found = headline(analysis) if found is None else found
     by_test = {r.test: r for r in readings}
     parts = [
         _header(analysis),
+        _headline_section(found, readings),
         _section("Turnout and leader share", figures["fingerprint"], by_test),
         _section("Shape of the turnout distribution", figures["histograms"], by_test),
         _section("Integer percentages", figures["integer"], by_test, _integer_table(analysis)),
-        _section("Digit tests", figures["digits"], by_test),
+        _section("Digit tests", figures["digits"], by_test, _digits_table(analysis, found)),
         _section("Identical protocols", None, by_test, _identical_table(analysis)),
         _areas_section(analysis, by_test),
         _bad_rows_section(analysis),
@@ -414,10 +476,15 @@ def _header(analysis: ForensicsAnalysis) -> str:
         ("Stations analysed", f"{results.station_count:,}"),
         ("Rows in the file", f"{results.rows_read:,}"),
         ("Registered voters", f"{int(results.registered.sum()):,}"),
-        ("Turnout (ballots issued / registered)", f"{100 * analysis.turnout:.2f}%"),
+        (
+            "Turnout (ballots issued / registered)",
+            f"{100 * analysis.turnout:.2f}%" if analysis.has_turnout else "not in the file",
+        ),
         ("Leader", escape(analysis.leader)),
         ("Leader share of received ballots", f"{100 * analysis.leader_share:.2f}%"),
     ]
+    if results.mapping.derive:
+        rows.append(("Derived figures", "valid ballots = sum of the options"))
     created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (
         f"<h1>Forensics of {escape(results.source_name)}</h1>"
@@ -431,13 +498,59 @@ def _section(test: str, figure: str | None, by_test: dict[str, Reading], extra: 
     return f"<h2>{escape(test)}</h2>{image}{extra}{_reading(reading)}"
 
 
+def _headline_section(found: Headline, readings: tuple[Reading, ...]) -> str:
+    not_run = [r for r in readings if r.not_run]
+    skipped = (
+        "<p>Not run: "
+        + "; ".join(f"{escape(r.test)} ({escape(r.not_run or '')})" for r in not_run)
+        + ".</p>"
+        if not_run
+        else ""
+    )
+    return (
+        f"<h2>Headline</h2><p><strong>{escape(found.text)}</strong></p>"
+        "<p><small>Each test's own p-value is adjusted by Holm's method over every test of "
+        "this report, so that on an honestly counted election the chance that the headline "
+        f"flags anything at all is at most {100 * found.alpha:g}%.</small></p>{skipped}"
+    )
+
+
+def _digits_table(analysis: ForensicsAnalysis, found: Headline) -> str:
+    adjusted = {m.label: m.adjusted_p for m in found.members}
+    rows = []
+    for option in analysis.digits:
+        for t in option.tests:
+            label = _digit_label(option.option, t.method)
+            q = adjusted.get(label)
+            rows.append(
+                (
+                    escape(label),
+                    f"{t.counts_used:,}",
+                    f"{t.statistic:.3f}" if t.counts_used else "–",
+                    f"{t.expected:.3f}" if np.isfinite(t.expected) else "–",
+                    f"{t.p_value:.2g}" if t.tested else "not tested",
+                    f"{q:.2g}" if q is not None else "–",
+                )
+            )
+    note = (
+        "<p><small>Expected last digits are derived from each count's own decade and its "
+        "neighbours (not 4.5 and 0.2 for every count); the second digit is compared with "
+        "Benford's law as a description only.</small></p>"
+    )
+    head = ("Option (test)", "Counts", "Observed", "Expected", "p", "Holm-adjusted p")
+    return _table(head, rows) + note
+
+
 def _reading(reading: Reading) -> str:
     state = {True: "anomalous", False: "clean", None: ""}[reading.anomalous]
     verdict = {
-        True: "<p><strong>Departs from a clean election at the 5% level.</strong></p>",
-        False: "<p><strong>Consistent with a clean election.</strong></p>",
+        True: "<p><strong>Flagged: departs from a clean election at the family-wise 5% "
+        "level (Holm).</strong></p>",
+        False: "<p><strong>Not flagged: consistent with a clean election.</strong></p>",
         None: "",
     }[reading.anomalous]
+    if reading.not_run:
+        verdict = "<p><strong>Not run.</strong></p>"
     return (
         f'<div class="reading {state}">{verdict}<p>{escape(reading.finding)}</p>'
         f"<p>{escape(reading.meaning)}</p>"

@@ -42,6 +42,10 @@ class ResultsFileError(Exception):
     """A results file or its column mapping cannot be used; the message says why."""
 
 
+#: Figures that can be derived from others, and how.
+DERIVATIONS = {"valid": ("sum",)}
+
+
 @dataclass(frozen=True, slots=True)
 class ColumnMapping:
     """Which header names hold which figure.
@@ -51,9 +55,10 @@ class ColumnMapping:
     registered : str
         Registered voters.
     given : tuple of str
-        Ballots issued, added up (early, at the station, outside it...).
-    valid : str
-        Valid ballots.
+        Ballots issued, added up (early, at the station, outside...); empty
+        when the file has none, and then the tests that need turnout do not run.
+    valid : str or None
+        Valid ballots; None when derived (see ``derive``).
     invalid : str or None
         Invalid ballots (none: taken as 0).
     options : tuple of str
@@ -62,24 +67,68 @@ class ColumnMapping:
         Area columns from the largest to the smallest (region, district...).
     station : str or None
         Station number or code.
+    derive : tuple of str
+        Figures computed instead of read: ``"valid"`` is the sum of the options.
     """
 
     registered: str
     given: tuple[str, ...]
-    valid: str
+    valid: str | None
     invalid: str | None
     options: tuple[str, ...]
     areas: tuple[str, ...] = ()
     station: str | None = None
+    derive: tuple[str, ...] = ()
 
     def figure_columns(self) -> tuple[str, ...]:
         """Every column that must hold a non-negative whole number."""
+        valid = (self.valid,) if self.valid and "valid" not in self.derive else ()
         invalid = (self.invalid,) if self.invalid else ()
-        return (self.registered, *self.given, self.valid, *invalid, *self.options)
+        return (self.registered, *self.given, *valid, *invalid, *self.options)
+
+    def roles(self) -> dict[str, str]:
+        """The role of each mapped figure column, for messages."""
+        named = {self.registered: "registered", **dict.fromkeys(self.given, "given")}
+        if self.valid and "valid" not in self.derive:
+            named[self.valid] = "valid"
+        if self.invalid:
+            named[self.invalid] = "invalid"
+        return {**named, **dict.fromkeys(self.options, "options")}
 
 
 MAPPING_KEYS = tuple(f.name for f in fields(ColumnMapping))
 _LIST_KEYS = ("given", "options", "areas")
+#: What a mapping must say (or the recognised layout supply), and how to say it.
+_REQUIRED_HINTS = {
+    "registered": 'registered = "COLUMN" (--registered COLUMN)',
+    "options": 'options = ["COLUMN", ...] (--option COLUMN, repeated)',
+    "valid": 'valid = "COLUMN" (--valid COLUMN), or derive = {valid = "sum"} '
+    "(--derive valid=sum) to take the sum of the options",
+}
+
+
+def parse_derivations(value: object) -> tuple[str, ...]:
+    """Figures to derive, from ``{"valid": "sum"}`` or ``["valid=sum"]``.
+
+    Raises
+    ------
+    ResultsFileError
+        Naming the derivations that exist.
+    """
+    valid_forms = ", ".join(f"{k}={m}" for k, methods in DERIVATIONS.items() for m in methods)
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, list | tuple):
+        pairs = [str(item).partition("=") for item in value]
+        value = {key.strip(): method.strip() for key, _, method in pairs}
+    if not isinstance(value, dict):
+        raise ResultsFileError(f"derive must name figures to derive; valid: {valid_forms}")
+    derived = []
+    for key, method in value.items():
+        if method not in DERIVATIONS.get(key, ()):
+            raise ResultsFileError(f"cannot derive {key!r} by {method!r}; valid: {valid_forms}")
+        derived.append(key)
+    return tuple(derived)
 
 
 def mapping_from_dict(
@@ -90,35 +139,54 @@ def mapping_from_dict(
     Raises
     ------
     ResultsFileError
-        On an unknown key, a value of the wrong type or a missing column.
+        On an unknown key, a value of the wrong type or a missing column;
+        the message names what is missing and the mapping that supplies it.
     """
     unknown = sorted(set(values) - set(MAPPING_KEYS))
     if unknown:
         raise ResultsFileError(
             f"unknown mapping key(s) {', '.join(unknown)}; valid: {', '.join(MAPPING_KEYS)}"
         )
-    cleaned: dict[str, Any] = {}
-    for key, value in values.items():
-        if value is None or value == () or value == []:
-            continue
-        if key in _LIST_KEYS:
-            items = [value] if isinstance(value, str) else value
-            if not isinstance(items, list | tuple) or not all(isinstance(v, str) for v in items):
-                raise ResultsFileError(
-                    f"mapping key {key!r} must be a column name or a list of them"
-                )
-            cleaned[key] = tuple(items)
-        elif isinstance(value, str):
-            cleaned[key] = value
-        else:
-            raise ResultsFileError(f"mapping key {key!r} must be a column name")
+    cleaned = {
+        key: _clean_value(key, value)
+        for key, value in values.items()
+        if value not in (None, (), [], {})
+    }
+    if "valid" in cleaned.get("derive", ()):
+        cleaned["valid"] = None
     if base is not None:
         return replace(base, **cleaned)
-    missing = [k for k in ("registered", "given", "valid", "options") if k not in cleaned]
-    if missing:
-        raise ResultsFileError(f"the column mapping lacks {', '.join(missing)}")
+    _require(cleaned)
+    cleaned.setdefault("given", ())
     cleaned.setdefault("invalid", None)
     return ColumnMapping(**cleaned)
+
+
+def _clean_value(key: str, value: object) -> Any:
+    if key == "derive":
+        return parse_derivations(value)
+    if key in _LIST_KEYS:
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list | tuple) or not all(isinstance(v, str) for v in items):
+            raise ResultsFileError(f"mapping key {key!r} must be a column name or a list of them")
+        return tuple(items)
+    if isinstance(value, str):
+        return value
+    raise ResultsFileError(f"mapping key {key!r} must be a column name")
+
+
+def _require(cleaned: Mapping[str, Any]) -> None:
+    """Name what a stand-alone mapping lacks, and how to supply it."""
+    missing = [k for k in ("registered", "options") if k not in cleaned]
+    if "valid" not in cleaned:
+        missing.append("valid")
+    if missing:
+        named = ", ".join(sorted(k for k in cleaned if k != "derive")) or "nothing"
+        raise ResultsFileError(
+            f"the column mapping names {named} but not {', '.join(missing)}; add to the "
+            "mapping (--map FILE.toml, or the options) "
+            + "; ".join(_REQUIRED_HINTS[k] for k in missing)
+        )
 
 
 def read_mapping_toml(source: str | os.PathLike[str] | IO[bytes]) -> dict[str, Any]:
@@ -134,6 +202,7 @@ def read_mapping_toml(source: str | os.PathLike[str] | IO[bytes]) -> dict[str, A
         options = ["Party A", "Party B"]
         areas = ["Region", "District"]
         station = "Station"
+        derive = {valid = "sum"}   # instead of valid, when the file has none
     """
     try:
         if isinstance(source, str | os.PathLike):
@@ -148,6 +217,8 @@ def read_mapping_toml(source: str | os.PathLike[str] | IO[bytes]) -> dict[str, A
     columns = data.get("columns", data)
     if not isinstance(columns, dict):
         raise ResultsFileError("the mapping file's [columns] must be a table")
+    if "derive" in data and "derive" not in columns:
+        columns = {**columns, "derive": data["derive"]}
     return columns
 
 
@@ -186,7 +257,9 @@ class StationResults:
     lines : numpy.ndarray of int
         Line of each station in the file.
     registered, given, valid, invalid : numpy.ndarray of int
-        Protocol figures; ``given`` adds up the mapped columns.
+        Protocol figures; ``given`` adds up the mapped columns (zeros when
+        the file has none: check :attr:`has_given`), ``valid`` is the sum of
+        the options when derived, ``invalid`` zeros when not mapped.
     votes : numpy.ndarray of int, shape (stations, options)
         Votes per option in the order of ``mapping.options``.
     areas : tuple of numpy.ndarray of str
@@ -214,6 +287,21 @@ class StationResults:
     def received(self) -> IntArray:
         """Ballots found in the boxes: valid plus invalid."""
         return self.valid + self.invalid
+
+    @property
+    def has_given(self) -> bool:
+        """Whether the file gives ballots issued (and so turnout)."""
+        return bool(self.mapping.given)
+
+    @property
+    def missing_figures(self) -> tuple[str, ...]:
+        """Protocol figures the file does not give (derived ones included)."""
+        absent = [] if self.has_given else ["given"]
+        if "valid" in self.mapping.derive:
+            absent.append("valid")
+        if not self.mapping.invalid:
+            absent.append("invalid")
+        return tuple(absent)
 
     @property
     def option_names(self) -> tuple[str, ...]:
@@ -295,7 +383,8 @@ def recognise_russian_protocol(
         raise ResultsFileError(
             "the columns were not recognised as a Russian election commission protocol "
             f"(not found: {', '.join(lacking)}); name them with a mapping (--map FILE.toml "
-            "or --registered/--given/--valid/--invalid/--option)"
+            "or --registered/--given/--valid/--invalid/--option; --derive valid=sum when "
+            "the file has no valid-ballots column)"
         )
     return ColumnMapping(
         registered=found["registered"][0],
@@ -441,27 +530,70 @@ def _read_xlsx(raw: bytes, name: str, limits: ImportLimits) -> _Table:
 def _resolve_mapping(
     table: _Table, mapping: ColumnMapping | Mapping[str, Any] | None
 ) -> ColumnMapping:
+    """The mapping given, completed by the recognised Russian layout where it can be.
+
+    A mapping that names registered voters, the options and valid ballots (or
+    derives them) stands on its own; a partial one completes the Russian
+    layout when the file has it, and otherwise the error names what the
+    mapping lacks rather than the Russian layout.
+    """
     if isinstance(mapping, ColumnMapping):
         return mapping
-    values = dict(mapping or {})
-    required = ("registered", "given", "valid", "options")
-    if all(values.get(key) for key in required):
-        return mapping_from_dict(values)
+    values = {k: v for k, v in dict(mapping or {}).items() if v not in (None, "", (), [], {})}
     sample = table.rows[:SAMPLE_ROWS]
-    return mapping_from_dict(values, base=recognise_russian_protocol(table.header, sample))
+    if not values:
+        return recognise_russian_protocol(table.header, sample)
+    derives_valid = "valid" in parse_derivations(values.get("derive", {}))
+    if all(values.get(key) for key in ("registered", "options")) and (
+        values.get("valid") or derives_valid
+    ):
+        return mapping_from_dict(values)
+    try:
+        base = recognise_russian_protocol(table.header, sample)
+    except ResultsFileError:
+        return mapping_from_dict(values)
+    return mapping_from_dict(values, base=base)
 
 
 def _column_positions(header: list[str], mapping: ColumnMapping) -> dict[str, int]:
     position: dict[str, int] = {}
     for index, name in enumerate(header):
         position.setdefault(name, index)
-    wanted = [*mapping.figure_columns(), *mapping.areas]
+    roles = {**mapping.roles(), **dict.fromkeys(mapping.areas, "areas")}
     if mapping.station:
-        wanted.append(mapping.station)
-    missing = [name for name in wanted if name not in position]
+        roles[mapping.station] = "station"
+    missing = [
+        f"{name!r} (mapped as {role})" for name, role in roles.items() if name not in position
+    ]
     if missing:
-        raise ResultsFileError("column(s) not in the file: " + "; ".join(repr(m) for m in missing))
-    return {name: position[name] for name in wanted}
+        raise ResultsFileError(
+            "column(s) not in the file: "
+            + "; ".join(missing)
+            + ". The file's columns are: "
+            + ", ".join(repr(h) for h in header)
+        )
+    return {name: position[name] for name in roles}
+
+
+#: A mapped figure column is refused when more than this share of its cells are not numbers
+#: (in files of at least NON_NUMERIC_MIN_ROWS rows; smaller ones list their bad rows).
+NON_NUMERIC_LIMIT = 0.5
+NON_NUMERIC_MIN_ROWS = 5
+
+
+def _refuse_non_numeric(
+    mapping: ColumnMapping, name: str, lines: IntArray, problems: list[tuple[int, str]]
+) -> None:
+    """A column mapped as a figure that mostly does not hold numbers is a wrong mapping."""
+    words = [i for i, r in problems if r in ("is not a number", "is not a whole number")]
+    rows = lines.size
+    if rows >= NON_NUMERIC_MIN_ROWS and len(words) > NON_NUMERIC_LIMIT * rows:
+        role = mapping.roles().get(name, "a figure")
+        raise ResultsFileError(
+            f"column {name!r}, mapped as {role}, does not hold whole numbers "
+            f"({len(words):,} of {rows:,} rows, first on line {lines[words[0]]}); "
+            "check the mapping"
+        )
 
 
 # Figures -------------------------------------------------------------------
@@ -537,6 +669,7 @@ def _build_results(
     parsed: dict[str, IntArray] = {}
     for name in dict.fromkeys(mapping.figure_columns()):
         values, column_problems = _column(rows, positions[name], complete)
+        _refuse_non_numeric(mapping, name, lines, column_problems)
         parsed[name] = values
         for i, reason in column_problems:
             problems.setdefault(i, []).append(f"{name!r} {reason}")
@@ -547,14 +680,16 @@ def _build_results(
     given = np.zeros(len(rows), dtype=np.int64)
     for column in mapping.given:
         given += parsed[column]
-    registered, valid = parsed[mapping.registered], parsed[mapping.valid]
-    invalid = parsed[mapping.invalid] if mapping.invalid else np.zeros(len(rows), np.int64)
-    bad.update(_impossible_rows(lines, usable, registered, given, valid))
-
     votes = (
         np.column_stack([parsed[o] for o in mapping.options])
         if rows
         else np.zeros((0, len(mapping.options)), np.int64)
+    )
+    registered = parsed[mapping.registered]
+    valid = votes.sum(axis=1) if mapping.valid is None else parsed[mapping.valid]
+    invalid = parsed[mapping.invalid] if mapping.invalid else np.zeros(len(rows), np.int64)
+    bad.update(
+        _impossible_rows(lines, usable, registered, given if mapping.given else None, valid, votes)
     )
     return StationResults(
         source_name=source_name,
@@ -580,18 +715,30 @@ def _impossible_rows(
     lines: IntArray,
     usable: npt.NDArray[np.bool_],
     registered: IntArray,
-    given: IntArray,
+    given: IntArray | None,
     valid: IntArray,
+    votes: IntArray,
 ) -> dict[int, BadRow]:
     """Readable rows whose figures cannot all be true; they are kept."""
     reasons: dict[int, list[str]] = {}
-    for i in np.flatnonzero(usable & (given > registered)).tolist():
+    if given is not None:
+        for i in np.flatnonzero(usable & (given > registered)).tolist():
+            reasons.setdefault(i, []).append(
+                f"more ballots issued ({given[i]}) than registered voters ({registered[i]})"
+            )
+        for i in np.flatnonzero(usable & (valid > given)).tolist():
+            reasons.setdefault(i, []).append(
+                f"more valid votes ({valid[i]}) than ballots issued ({given[i]})"
+            )
+    else:
+        for i in np.flatnonzero(usable & (valid > registered)).tolist():
+            reasons.setdefault(i, []).append(
+                f"more valid votes ({valid[i]}) than registered voters ({registered[i]})"
+            )
+    option_total = votes.sum(axis=1)
+    for i in np.flatnonzero(usable & (option_total > valid)).tolist():
         reasons.setdefault(i, []).append(
-            f"more ballots issued ({given[i]}) than registered voters ({registered[i]})"
-        )
-    for i in np.flatnonzero(usable & (valid > given)).tolist():
-        reasons.setdefault(i, []).append(
-            f"more valid votes ({valid[i]}) than ballots issued ({given[i]})"
+            f"the options add up to {option_total[i]}, more than the valid votes ({valid[i]})"
         )
     return {i: BadRow(int(lines[i]), "; ".join(r), excluded=False) for i, r in reasons.items()}
 

@@ -109,3 +109,50 @@ def test_file_without_usable_rows_is_a_command_error(tmp_path):
             "report", path, "--out", tmp_path / "o", "--registered", "registered",
             "--given", "issued_today", "--valid", "valid", "--option", "A",
         )  # fmt: skip
+
+
+def tally_file(tmp_path, stations=60):
+    # Observers' tally sheets: registered voters and the options, nothing else.
+    rows = "".join(
+        f"{'north' if i % 2 else 'south'},{i},{900 + 7 * i},{300 + 3 * i},{200 + i},{90 + i % 7}\n"
+        for i in range(stations)
+    )
+    path = tmp_path / "tally.csv"
+    path.write_text("district,station,voters,A,B,C\n" + rows, encoding="utf-8")
+    return path
+
+
+def test_tally_sheets_run_with_valid_votes_derived_and_turnout_tests_not_run(tmp_path):
+    output = run(
+        "report", tally_file(tmp_path), "--out", tmp_path / "out",
+        "--registered", "voters", "--option", "A", "--option", "B", "--option", "C",
+        "--area", "district", "--station", "station", "--derive", "valid=sum",
+    )  # fmt: skip
+    data = json.loads((tmp_path / "out" / "results.json").read_text("utf-8"))
+    assert data["received"] == sum(590 + 4 * i + i % 7 for i in range(60))
+    assert data["turnout"] is None and data["derived"] == ["valid"]
+    assert set(data["missing_figures"]) == {"given", "valid", "invalid"}
+    not_run = {r["test"]: r["not_run"] for r in data["readings"] if r["not_run"]}
+    assert "ballots-issued column" in not_run["Turnout and leader share"]
+    assert "Shape of the turnout distribution" in not_run
+    assert "Not run: Turnout and leader share: the file has no ballots-issued column" in output
+    # The integer test runs on the leader's share alone.
+    assert list(data["integer_percentages"]["observed"]) == ["leader"]
+    assert [t["test"] for t in data["headline"]["tests"]][0] == "Integer percentages"
+    page = (tmp_path / "out" / "report.html").read_text("utf-8")
+    assert "<p><strong>Not run.</strong></p>" in page and "not in the file" in page
+
+
+def test_tally_sheets_without_derivation_name_the_missing_column_and_the_fix(tmp_path):
+    with pytest.raises(CommandError) as error:
+        run(
+            "report", tally_file(tmp_path), "--out", tmp_path / "out",
+            "--registered", "voters", "--option", "A", "--option", "B",
+        )  # fmt: skip
+    assert "not valid" in str(error.value) and "--derive valid=sum" in str(error.value)
+    assert "Russian" not in str(error.value)
+
+
+def test_headline_names_holm_and_the_number_of_tests(tmp_path):
+    output = run("report", EXTRACTS["2018"], "--out", tmp_path / "out")
+    assert "family-wise 5% level over" in output and "Holm's method" in output

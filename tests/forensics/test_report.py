@@ -76,6 +76,24 @@ def test_report_page_is_self_contained_with_every_plot(report_2018):
     assert page.count("What it cannot prove:") >= 5
 
 
+def test_every_tested_reading_shows_its_p_value_and_the_holm_adjusted_one(report_2018):
+    _, _, data = report_2018
+    headline = data["headline"]
+    assert headline["method"] == "holm" and headline["alpha"] == 0.05
+    members = headline["tests"]
+    # Integer test, the within-area relation and two last-digit tests per option with counts.
+    assert members[0]["test"] == "Integer percentages"
+    assert members[1]["label"] == "Turnout and leader share within areas"
+    assert all(m["adjusted_p"] >= m["p_value"] for m in members)
+    for reading in data["readings"]:
+        if reading["test"] in ("Integer percentages", "Turnout and leader share"):
+            assert reading["p_value"] is not None and reading["adjusted_p"] is not None
+    # Every station of the extract has a commission of its own, so regions are compared.
+    assert data["turnout_share"]["within_areas"]["level"] == "region"
+    digits = data["digits"][0]["last_digit_mean"]
+    assert {"p_value", "adjusted_p", "expected", "sd"} <= set(digits)
+
+
 def test_progress_is_reported_until_done(report_2018):
     _, steps, _ = report_2018
     assert steps[0][1] == 0 and steps[-1] == ("done", 4, 4)
@@ -106,4 +124,12 @@ def test_tiny_files_still_give_a_report(tmp_path):
     data = json.loads(summary.json_path.read_text("utf-8"))
     assert data["integer_percentages"]["stations_included"] == 0
     assert data["turnout_moments"]["skewness"] is None
+    # Tests with nothing to test say so, and never read as what honest counting produces.
+    readings = {r["test"]: r for r in data["readings"]}
+    assert "no station passes" in readings["Integer percentages"]["not_run"]
+    assert "no option has a count of 100" in readings["Digit tests"]["not_run"]
+    assert "no area column" in readings["Turnout and leader share"]["not_run"]
+    assert all("honest counting produces" not in r["meaning"] for r in data["readings"])
+    assert data["headline"]["tests"] == [] and summary.anomalous_tests == ()
+    assert len(summary.not_run) == 3
     assert summary.html_path.read_text("utf-8").count("data:image/png;base64,") == 4

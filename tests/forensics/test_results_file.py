@@ -114,8 +114,15 @@ def test_unknown_mapping_key_lists_the_valid_ones():
 
 
 def test_incomplete_mapping_without_a_recognised_layout_explains_what_to_do(simple_csv):
-    with pytest.raises(ResultsFileError, match="not found: registered, given, valid.*--map"):
+    with pytest.raises(ResultsFileError, match="not registered, options, valid.*--map") as error:
         load_results(simple_csv(GOOD_ROW), {"areas": ["area"]})
+    assert "Russian" not in str(error.value)
+    assert "--derive valid=sum" in str(error.value)
+
+
+def test_no_mapping_on_a_foreign_file_says_it_is_not_the_russian_layout(simple_csv):
+    with pytest.raises(ResultsFileError, match="not found: registered, given, valid.*--map"):
+        load_results(simple_csv(GOOD_ROW))
 
 
 def test_empty_file_is_refused(tmp_path):
@@ -279,7 +286,7 @@ def test_any_table_of_counts_round_trips(rows):
     assert results.station_count == len(rows)
     assert results.registered.tolist() == [r[0] for r in rows]
     assert results.votes[:, 0].tolist() == [r[3] for r in rows]
-    impossible = sum(1 for r in rows if r[1] > r[0] or r[2] > r[1])
+    impossible = sum(1 for r in rows if r[1] > r[0] or r[2] > r[1] or r[3] > r[2])
     assert len(results.bad_rows) == impossible
     assert not any(b.excluded for b in results.bad_rows)
 
@@ -305,3 +312,75 @@ def test_russian_layout_is_recognised_with_numbered_lines_and_russian_area_names
     assert (mapping.invalid, mapping.valid) == (header[6], header[7])
     assert mapping.options == ("Иванов Иван", "Петров Пётр")
     assert mapping.areas == ("Регион", "ТИК") and mapping.station == "УИК"
+
+
+# Tally-sheet files: options and registered voters only ----------------------------------
+
+TALLY_HEADER = "district,station,voters,A,B,C\n"
+TALLY_ROWS = "north,1,900,300,200,100\nnorth,2,1000,410,180,90\nsouth,3,800,200,260,70\n"
+TALLY_MAPPING = {"registered": "voters", "options": ["A", "B", "C"], "areas": ["district"]}
+
+
+def test_tally_sheets_are_read_with_valid_votes_derived_from_the_options(simple_csv):
+    path = simple_csv(TALLY_ROWS, header=TALLY_HEADER)
+    results = load_results(path, {**TALLY_MAPPING, "derive": {"valid": "sum"}})
+    assert results.valid.tolist() == [600, 680, 530]
+    assert results.received.tolist() == [600, 680, 530]
+    assert not results.has_given
+    assert results.missing_figures == ("given", "valid", "invalid")
+    assert results.bad_rows == ()
+
+
+def test_derivation_may_be_written_as_on_the_command_line(simple_csv):
+    path = simple_csv(TALLY_ROWS, header=TALLY_HEADER)
+    results = load_results(path, {**TALLY_MAPPING, "derive": ["valid=sum"]})
+    assert results.mapping.derive == ("valid",) and results.mapping.valid is None
+
+
+def test_tally_sheets_without_derivation_are_told_how_to_supply_valid_votes(simple_csv):
+    path = simple_csv(TALLY_ROWS, header=TALLY_HEADER)
+    with pytest.raises(ResultsFileError) as error:
+        load_results(path, TALLY_MAPPING)
+    message = str(error.value)
+    assert "names areas, options, registered but not valid" in message
+    assert "--derive valid=sum" in message and "--valid COLUMN" in message
+    assert "Russian" not in message
+
+
+def test_unknown_derivations_list_the_valid_ones(simple_csv):
+    path = simple_csv(TALLY_ROWS, header=TALLY_HEADER)
+    with pytest.raises(ResultsFileError, match="cannot derive 'given' by 'sum'; valid: valid=sum"):
+        load_results(path, {**TALLY_MAPPING, "derive": ["given=sum"]})
+
+
+def test_a_text_column_mapped_as_an_option_is_refused_by_name(simple_csv):
+    path = simple_csv(TALLY_ROWS * 2, header=TALLY_HEADER)
+    mapping = {**TALLY_MAPPING, "options": ["A", "district"], "derive": {"valid": "sum"}}
+    with pytest.raises(
+        ResultsFileError, match="'district', mapped as options, does not hold.*first on line 2"
+    ):
+        load_results(path, mapping)
+
+
+def test_a_mapped_column_not_in_the_file_is_named_with_its_role_and_the_columns_there(simple_csv):
+    path = simple_csv(TALLY_ROWS, header=TALLY_HEADER)
+    mapping = {**TALLY_MAPPING, "given": ["issued"], "derive": {"valid": "sum"}}
+    with pytest.raises(ResultsFileError) as error:
+        load_results(path, mapping)
+    assert "'issued' (mapped as given)" in str(error.value)
+    assert "'district', 'station', 'voters', 'A', 'B', 'C'" in str(error.value)
+
+
+def test_options_adding_up_to_more_than_valid_votes_are_listed(simple_csv):
+    path = simple_csv("north,1,900,10,500,490,5,300,200\n")
+    results = load_results(path, SIMPLE_MAPPING)
+    assert (
+        results.bad_rows[0].reason == "the options add up to 500, more than the valid votes (490)"
+    )
+    assert not results.bad_rows[0].excluded
+
+
+def test_derive_can_be_a_table_of_its_own_in_the_mapping_file(tmp_path):
+    path = tmp_path / "map.toml"
+    path.write_text('[columns]\nregistered = "voters"\noptions = ["A"]\n[derive]\nvalid = "sum"\n')
+    assert read_mapping_toml(path)["derive"] == {"valid": "sum"}

@@ -58,3 +58,57 @@ def test_extreme_stations_count_near_and_full():
     assert (e.turnout_near, e.share_near, e.both_near) == (3, 2, 2)
     assert (e.turnout_full, e.share_full, e.both_full) == (2, 1, 1)
     assert e.both_near_stations.tolist() == [0, 1]
+
+
+# Within areas ---------------------------------------------------------------------------
+
+from pollwatch.stats.distribution import within_area_relation  # noqa: E402
+
+
+def regional_stations(rng, areas=30, per_area=200, link=0.0):
+    area = np.repeat(np.arange(areas), per_area)
+    effect = rng.normal(0, 0.1, areas)[area]
+    turnout = 0.6 + effect + rng.normal(0, 0.05, area.size)
+    share = 0.5 + effect + link * (turnout - 0.6 - effect) + rng.normal(0, 0.05, area.size)
+    return turnout, share, area
+
+
+def test_within_area_slope_equals_least_squares_with_area_dummies():
+    rng = np.random.default_rng(1)
+    turnout, share, area = regional_stations(rng, areas=8, per_area=50, link=0.4)
+    dummies = (area[:, None] == np.arange(8)[None, :]).astype(float)
+    design = np.column_stack([turnout, dummies])
+    coefficients, *_ = np.linalg.lstsq(design, share, rcond=None)
+    relation = within_area_relation(turnout, share, area)
+    assert relation.slope == pytest.approx(coefficients[0], rel=1e-9)
+    assert relation.n == 400 and relation.areas == 8
+
+
+def test_a_link_between_areas_is_not_a_link_within_them():
+    rng = np.random.default_rng(2)
+    turnout, share, area = regional_stations(rng)
+    assert turnout_share_relation(turnout, share).correlation > 0.5
+    assert within_area_relation(turnout, share, area).p_value > 0.001
+
+
+def test_a_link_within_areas_is_found():
+    rng = np.random.default_rng(3)
+    turnout, share, area = regional_stations(rng, link=0.5)
+    relation = within_area_relation(turnout, share, area)
+    assert relation.correlation > 0.3 and relation.p_value < 1e-10
+
+
+def test_within_area_p_values_are_uniform_without_a_link():
+    rng = np.random.default_rng(4)
+    p = [
+        within_area_relation(*regional_stations(rng, areas=10, per_area=30)).p_value
+        for _ in range(400)
+    ]
+    assert abs(np.mean(np.array(p) < 0.05) - 0.05) < 3 * np.sqrt(0.05 * 0.95 / 400)
+
+
+def test_within_area_relation_needs_stations_to_compare():
+    relation = within_area_relation([0.5, 0.6], [0.4, 0.7], ["a", "b"])
+    assert np.isnan(relation.p_value)
+    with pytest.raises(ValueError, match="same length"):
+        within_area_relation([0.5], [0.4, 0.7], ["a", "b"])

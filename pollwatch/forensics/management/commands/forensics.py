@@ -58,6 +58,13 @@ class Command(BaseCommand):
         report.add_argument("--area", action="append", help="area column, largest first (repeat)")
         report.add_argument("--station", help="column of the station number")
         report.add_argument(
+            "--derive",
+            action="append",
+            metavar="FIGURE=METHOD",
+            help="compute a figure the file lacks: valid=sum (valid ballots as the sum of the "
+            "options, for tally-sheet data without a valid-ballots column)",
+        )
+        report.add_argument(
             "--area-level",
             type=int,
             default=0,
@@ -107,8 +114,9 @@ class Command(BaseCommand):
             self.stderr.write(
                 f"... {summary.bad_rows - len(summary.first_bad_rows):,} more in the report"
             )
-        anomalous = ", ".join(summary.anomalous_tests) or "none"
-        self.stdout.write(f"Tests departing from a clean election (5% level): {anomalous}.")
+        self.stdout.write(summary.headline)
+        for reason in summary.not_run:
+            self.stdout.write(f"Not run: {reason}.")
         self.stdout.write(f"Wrote {summary.html_path} and {summary.json_path}")
 
 
@@ -123,4 +131,6 @@ def column_mapping(options: dict[str, Any]) -> dict[str, Any]:
     for option, key in COLUMN_OPTIONS.items():
         if options.get(option):
             mapping[key] = options[option]
+    if options.get("derive"):
+        mapping["derive"] = options["derive"]
     return mapping
