@@ -1,7 +1,9 @@
-import tomllib
+import io
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from pollwatch.forensics.results_file import ResultsFileError, read_mapping_toml
 
 
 class ResultsUploadForm(forms.Form):
@@ -13,7 +15,9 @@ class ResultsUploadForm(forms.Form):
         help_text=_(
             "Leave empty for the Russian election commission layout. Otherwise, e.g. "
             'registered = "Voters"  given = ["Issued"]  valid = "Valid"  '
-            'invalid = "Invalid"  options = ["A", "B"]  station = "Code"'
+            'invalid = "Invalid"  options = ["A", "B"]  station = "Code". For tally sheets '
+            'without a valid-ballots column: derive = {valid = "sum"} (the sum of the options); '
+            "without ballots issued, the tests that need turnout are listed as not run."
         ),
     )
 
@@ -22,6 +26,6 @@ class ResultsUploadForm(forms.Form):
         if not text:
             return {}
         try:
-            return tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            raise forms.ValidationError(_("not valid TOML: %(error)s") % {"error": error}) from None
+            return read_mapping_toml(io.BytesIO(text.encode("utf-8")))
+        except ResultsFileError as error:
+            raise forms.ValidationError(str(error)) from None

@@ -103,9 +103,12 @@ def integer_plot(analysis: ForensicsAnalysis) -> str:
     integer = analysis.integer
     counts = (integer.any, integer.leader, integer.turnout)
     labels = ("turnout or leader share", "leader share", "turnout")
+    if not analysis.has_turnout:
+        # Without ballots issued only the leader's share is tested.
+        counts, labels = (integer.leader,), ("leader share",)
     figure = Figure(figsize=(7, 2.8), dpi=DPI, layout=LAYOUT)
     axes = figure.subplots()
-    y = np.arange(3)
+    y = np.arange(len(counts))
     axes.errorbar(
         [c.expected for c in counts],
         y,
@@ -124,7 +127,10 @@ def integer_plot(analysis: ForensicsAnalysis) -> str:
 
 
 def digits_plot(analysis: ForensicsAnalysis) -> str:
-    """Each digit statistic per option with its bootstrap interval and expected value."""
+    """Each digit statistic per option with its bootstrap interval and its own expected value.
+
+    Red: the unadjusted p-value is under 5% (the headline adjusts it by Holm's method).
+    """
     options = analysis.digits
     figure = Figure(figsize=(11, 0.45 * len(options) + 1.6), dpi=DPI, layout=LAYOUT)
     panels = figure.subplots(1, 3, sharey=True)
@@ -141,7 +147,8 @@ def digits_plot(analysis: ForensicsAnalysis) -> str:
                 axes.errorbar(
                     values[i], y[i], xerr=errors[:, i : i + 1], fmt="o", color=colours[i], capsize=3
                 )
-        axes.axvline(tests[0].expected, color="grey", linestyle="--")
+        # The expected value is each option's own (from its counts' decades), except Benford's.
+        axes.plot([t.expected for t in tests], y, "|", color="grey", markersize=14)
         axes.set_title(DIGIT_TITLES[tests[0].method], fontsize="medium")
     panels[0].set_yticks(y, [_short(o.option, 32) for o in options])
     panels[0].invert_yaxis()

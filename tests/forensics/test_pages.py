@@ -116,3 +116,20 @@ def test_the_database_queue_runs_the_report_in_a_worker(analyst, election):
         assert ResultsUpload.objects.get(pk=done.pk).status == ResultsUpload.Status.QUEUED
         call_command("db_worker", batch=True, no_startup_delay=True, interval=0.1)
     assert ResultsUpload.objects.get(pk=done.pk).status == ResultsUpload.Status.DONE
+
+
+def test_tally_sheets_with_derived_valid_votes_are_analysed_from_the_upload_form(
+    client, analyst, election, django_capture_on_commit_callbacks
+):
+    rows = "".join(f"{i},{900 + 7 * i},{300 + 3 * i},{200 + i},{90 + i % 7}\n" for i in range(40))
+    mapping = (
+        '[columns]\nregistered = "voters"\noptions = ["A", "B", "C"]\n[derive]\nvalid = "sum"\n'
+    )
+    client.force_login(analyst)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, election, ("station,voters,A,B,C\n" + rows).encode(), mapping=mapping)
+    done = ResultsUpload.objects.get()
+    assert done.status == ResultsUpload.Status.DONE, done.error
+    assert any("ballots-issued column" in reason for reason in done.summary["not_run"])
+    page = client.get(reverse("forensics:upload", args=[election.slug, done.pk])).content.decode()
+    assert "Holm" in page and "Not run:" in page
