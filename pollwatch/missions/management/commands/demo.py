@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from pollwatch.audit.chain import seal_events
 from pollwatch.demo.country import ELECTION_SLUG, MISSION_SLUG, build_country
 from pollwatch.demo.deployment import build_demo_deployment
 from pollwatch.demo.election_day import simulate_election_day
@@ -33,6 +34,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"The demo election {ELECTION_SLUG} exists already; reusing it.")
         logins = ensure_demo_users(mission)
+        # Everything so far is chained; `pollwatch audit verify` checks it.
+        seal_events()
         self.stdout.write("\nDemo logins (user / password):")
         for username, password in logins.items():
             self.stdout.write(f"  {username:<12} {password}")
