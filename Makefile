@@ -22,10 +22,11 @@ demo: install
 	@echo "Serving pollwatch on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	@$(MAKE) --no-print-directory serve
 
-# The web server and the background worker (reports, analyses) together.
+# The web server, the background worker (reports, analyses) and the audit trail's sealer.
 serve: install
 	$(PY) -m pollwatch db_worker --interval 1 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) -m pollwatch audit seal --every 10 & sealer=$$!; \
+	trap 'kill $$worker $$sealer 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn pollwatch.wsgi --bind $(HOST):$(PORT) --workers 2 \
 		--worker-class gthread --threads 1 --access-logfile -
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, close_old_connections
 
 from pollwatch.audit.chain import chain_head, seal_events, verify_chain
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -40,11 +44,16 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(head.as_dict() if head else None, indent=2))
 
     def _seal(self, every: float | None) -> None:
+        if every is None:
+            self.stdout.write(f"sealed {seal_events()} event(s)")
+            return
         while True:
-            sealed = seal_events()
-            if every is None:
-                self.stdout.write(f"sealed {sealed} event(s)")
-                return
+            try:
+                seal_events()
+            except DatabaseError:
+                # A restarted or unreachable database: try again at the next interval.
+                logger.exception("sealing the audit trail failed; retrying in %s s", every)
+                close_old_connections()
             time.sleep(every)
 
     def _verify(self, expected_head: str | None) -> None:
