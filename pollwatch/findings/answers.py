@@ -124,6 +124,41 @@ def latest_per_station(ids: np.ndarray, stations: np.ndarray, received: np.ndarr
     return order[last]
 
 
+def any_report(
+    stations: np.ndarray,
+    received: np.ndarray,
+    ids: np.ndarray,
+    matrix: np.ndarray,
+    chosen: np.ndarray,
+    seen: dict[int, int],
+) -> np.ndarray:
+    """The chosen reports' characters, with "seen in any report" for the columns of ``seen``.
+
+    ``stations``, ``received``, ``ids`` and ``matrix`` describe every report
+    that counts; ``chosen`` indexes the latest one of each station, in
+    station order, as :func:`latest_per_station` gives. ``seen`` maps a
+    column's position to the character that means "seen" (``1`` for a flag,
+    ``A`` for the "yes" of a yes/no question). In those columns a station
+    gets that character when any of its reports has it, otherwise the
+    answer of its latest report that answered, otherwise no answer.
+    """
+    combined = matrix[chosen].copy()
+    if not seen or chosen.size == 0:
+        return combined
+    _, group = np.unique(stations, return_inverse=True)
+    for position, character in seen.items():
+        column = matrix[:, position]
+        answered = np.flatnonzero(column != UNANSWERED)
+        latest = answered[latest_per_station(ids[answered], stations[answered], received[answered])]
+        result = np.full(chosen.size, UNANSWERED, dtype=np.uint8)
+        result[group[latest]] = column[latest]
+        result[np.bincount(group, weights=column == character, minlength=chosen.size) > 0] = (
+            character
+        )
+        combined[:, position] = result
+    return combined
+
+
 def with_design(
     ids: np.ndarray,
     stations: np.ndarray,

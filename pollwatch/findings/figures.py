@@ -13,6 +13,12 @@ report that was not rejected** (ties broken by the higher id), among the
 reports that pass the filters (area, team, time). Rejected reports never
 count; reports received, accepted or flagged all do.
 
+A question may say otherwise (``"combine": "any"`` in its form, as the
+standard library's incident questions do): then the station counts as "yes"
+(or a value as ticked) when **any** of those reports said so, so that a later
+"no" does not hide an earlier "yes"; a station none of whose reports said so
+takes the answer of its latest report that answered.
+
 Design
 ------
 When the mission's current deployment plan is random, each station's stratum
@@ -42,6 +48,7 @@ from django.db.models.functions import RowNumber
 
 from pollwatch.deployment.models import DeploymentPlan, SampledStation
 from pollwatch.findings import answer_store, answers
+from pollwatch.forms.definition_rules import DEFAULT_COMBINE
 from pollwatch.forms.models import FormVersion
 from pollwatch.intake.models import Submission
 from pollwatch.statements.wording import format_count, format_percent, russian_plural
@@ -49,6 +56,7 @@ from pollwatch.stats.proportions import domain_shares
 from pollwatch.stats.stratified import CERTAINTY_SUFFIX
 
 CONFIDENCE = 0.95
+ANY_REPORT = "any"
 CHOICE_TYPES = ("yes_no", "single_choice", "multiple_choice")
 PHASE_FORMS = {
     "opening": "opening",
@@ -58,6 +66,10 @@ PHASE_FORMS = {
 }
 SELECTION_RULE = (
     "Each station counts once per form: its latest received report that was not rejected."
+)
+COMBINE_RULE = (
+    "Questions about incidents, marked “any report”, count a station as “yes” when any of "
+    "its reports that was not rejected said yes: a later “no” does not hide an earlier “yes”."
 )
 
 
@@ -265,6 +277,7 @@ class QuestionFigures:
     code: str
     type: str
     values: tuple[ValueFigure, ...]
+    combine: str = DEFAULT_COMBINE
 
 
 def question_share(
@@ -330,6 +343,14 @@ def form_questions(form_code: str) -> list[dict]:
     return [q for s in version.definition.get("sections", []) for q in s.get("questions", [])]
 
 
+def question_combine(form_code: str, question: str) -> str:
+    """How the question's reports combine per station: ``"latest"`` or ``"any"``."""
+    for asked in form_questions(form_code):
+        if asked["code"] == question:
+            return str(asked.get("combine", DEFAULT_COMBINE))
+    return DEFAULT_COMBINE
+
+
 def assessment_question(form_code: str) -> str:
     for question in form_questions(form_code):
         if question.get("assessment"):
@@ -351,6 +372,7 @@ def form_figures(
             code=q["code"],
             type=q["type"],
             values=tuple(sorted(by_question.get(q["code"], []), key=lambda v: -v.figure.count)),
+            combine=q.get("combine", DEFAULT_COMBINE),
         )
         for q in questions
     ]
@@ -428,18 +450,34 @@ def _choice_codes(form_code: str) -> dict[str, tuple[str, ...]]:
 
 
 def _encoded(scope: Scope, form_code: str, columns, design: Design | None):
-    """The chosen reports' encoded answers with their strata and weights."""
+    """The chosen reports' encoded answers with their strata and weights.
+
+    One row per station: its latest counted report, except in the columns of
+    questions whose reports combine by "any" (see the module's notes).
+    """
     stored = answer_store.encoded_rows(scope.mission.pk, form_code, columns)
     counted = np.flatnonzero(_candidates(scope, form_code, stored.ids))
-    chosen = counted[
-        answers.latest_per_station(
-            stored.ids[counted], stored.stations[counted], stored.received[counted]
-        )
-    ]
+    ids, stations = stored.ids[counted], stored.stations[counted]
+    received, matrix = stored.received[counted], stored.matrix[counted]
+    latest = answers.latest_per_station(ids, stations, received)
+    seen = _seen_characters(form_code, columns)
+    combined = answers.any_report(stations, received, ids, matrix, latest, seen)
     sampled = answer_store.sampled_stations(design.plan_id) if design is not None else None
-    return answers.with_design(
-        stored.ids[chosen], stored.stations[chosen], stored.matrix[chosen], sampled
-    )
+    return answers.with_design(ids[latest], stations[latest], combined, sampled)
+
+
+def _seen_characters(form_code: str, columns) -> dict[int, int]:
+    """Position → the character meaning "seen", for the columns of "any report" questions."""
+    combine_any = {q["code"] for q in form_questions(form_code) if q.get("combine") == ANY_REPORT}
+    seen = {}
+    for position, column in enumerate(columns):
+        if column.question not in combine_any:
+            continue
+        if column.flag:
+            seen[position] = answers.HIT
+        elif column.values[:1] == ("yes",):
+            seen[position] = answers.FIRST_VALUE
+    return seen
 
 
 def _candidates(scope: Scope, form_code: str, ids: np.ndarray) -> np.ndarray:
@@ -466,10 +504,11 @@ def reports_behind(
     only reports from stations in the plan count, as in the figure.
     """
     design = current_design(scope.mission)
-    multiple = any(
-        q["code"] == question and q["type"] == "multiple_choice" for q in form_questions(form_code)
-    )
+    asked = next((q for q in form_questions(form_code) if q["code"] == question), {})
+    multiple = asked.get("type") == "multiple_choice"
     column = answers.Column(question, tuple(values) or ("",), True, multiple, "__hit__")
+    if values and asked.get("combine") == ANY_REPORT:
+        return _reports_that_saw(scope, form_code, column, design)
     encoded = _encoded(scope, form_code, [column], design)
     counted = encoded.in_sample if design is not None else np.ones(len(encoded.ids), bool)
     if values:
@@ -479,15 +518,28 @@ def reports_behind(
     return encoded.ids[counted & wanted].tolist()
 
 
+def _reports_that_saw(scope: Scope, form_code: str, column, design: Design | None) -> list[int]:
+    """Every counted report that gave one of the values: each is why its station counts."""
+    stored = answer_store.encoded_rows(scope.mission.pk, form_code, [column])
+    saw = _candidates(scope, form_code, stored.ids) & (stored.matrix[:, 0] == answers.HIT)
+    if design is not None:
+        sampled = answer_store.sampled_stations(design.plan_id)[0]
+        saw &= np.isin(stored.stations, sampled)
+    return stored.ids[saw].tolist()
+
+
 def form_figures_for(
     scope: Scope, form_code: str, question: str, confidence: float = CONFIDENCE
 ) -> QuestionFigures:
     """Every value of one choice question (see :func:`form_figures`)."""
-    types = {q["code"]: q["type"] for q in form_questions(form_code)}
-    if question not in types:
+    known = {q["code"]: q for q in form_questions(form_code)}
+    if question not in known:
         raise FindingsError(f"form {form_code!r} has no question {question!r}")
     found = _figures(scope, form_code, {question: None}, confidence)
     values = [ValueFigure(value, figure) for (_code, value), figure in found.items()]
     return QuestionFigures(
-        question, types[question], tuple(sorted(values, key=lambda v: -v.figure.count))
+        question,
+        known[question]["type"],
+        tuple(sorted(values, key=lambda v: -v.figure.count)),
+        known[question].get("combine", DEFAULT_COMBINE),
     )

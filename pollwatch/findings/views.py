@@ -212,6 +212,7 @@ def dashboard(request, slug):
             else figures.current_design(context.mission) is not None,
             "outside_sample": first.outside_sample if first else 0,
             "rule": figures.SELECTION_RULE,
+            "any_report": any(q.combine == figures.ANY_REPORT for q in questions),
             "query": _query_without(request, "export", "table"),
             "can_upload": can_import_results(request.user, context.mission),
             "can_pvt": request.user.has_perm("findings.view_pvt", context.mission),
@@ -360,6 +361,8 @@ def reports(request, slug):
             "page": page_of(submissions, request),
             "query": _query_without(request, "page", "export"),
             "rule": figures.SELECTION_RULE,
+            "any_report": bool(values)
+            and figures.question_combine(context.form_code, question) == figures.ANY_REPORT,
         },
     )
 
