@@ -226,12 +226,13 @@ def estimate_shares(
     95%, 2.58 at 99% as in the NDI handbook), clipped to [0, 1].
 
     PPS: with ``w = 1/π`` the ratio is a ratio of Horvitz-Thompson totals
-    (Särndal, Swensson and Wretman 1992, 5.7); its variance treats the
+    (Särndal, Swensson and Wretman 1992); its variance treats the
     stations of each stratum as drawn with replacement with probabilities
     ``π_hi / n_h`` (Hansen-Hurwitz), which ignores the small gain of drawing
-    without replacement and is slightly conservative (Wolter 2007, 2.4.5;
-    Kish 1965, 7.1). Kish's design effect of unequal weights,
-    ``1 + cv(w)^2``, is why a PPS sample of stations needs them.
+    without replacement and is slightly conservative (Wolter 2007; Kish
+    1965). Unequal weights cost some precision, about Kish's factor
+    ``1 + cv(w)^2`` (Kish 1992), but equal weights on a PPS sample are
+    biased towards the stations it over-represents.
 
     References
     ----------
@@ -253,6 +254,8 @@ def estimate_shares(
     .. [8] Wolter, K. M. (2007). *Introduction to Variance Estimation*, 2nd
        ed., Springer, doi:10.1007/978-0-387-35099-8.
     .. [9] Kish, L. (1965). *Survey Sampling*, Wiley.
+    .. [10] Kish, L. (1992). Weighting for unequal Pi. *Journal of Official
+       Statistics* 8(2), 183-200.
     """
     _check_method(method)
     y = _counts(votes, "votes", ndim=2)

@@ -134,7 +134,7 @@ def build_design(
         Use the with-replacement approximation of the variance, as for
         stations drawn with probability proportional to size within strata:
         no finite population correction in any stratum (Särndal, Swensson
-        and Wretman 1992, 2.9 and 3.6; Wolter 2007, 2.4.5).
+        and Wretman 1992, 3.6; Wolter 2007).
     certain : array_like of bool, optional
         Stations taken with certainty (``π = 1``); only with
         ``with_replacement``. They were not sampled, so they add no sampling
@@ -307,7 +307,7 @@ def calibrate_to_strata(
 
     The usual adjustment for stations that did not report: the reporting
     stations of stratum ``h`` stand for its ``N_h`` stations, each keeping
-    its share of the stratum's weight (Kish 1965, 11.7; Lohr 2010, 8.5).
+    its share of the stratum's weight (weighting classes; Lohr 2010, 8.5).
     With equal weights within a stratum this gives ``N_h / n_h``.
 
     Parameters
@@ -437,7 +437,7 @@ def linearised_ratio(
     PPS draw, ``R`` is the ratio of two Horvitz-Thompson totals and this is
     the usual with-replacement approximation of its variance, slightly
     conservative for a without-replacement draw with small sampling
-    fractions (Särndal, Swensson and Wretman 1992, 5.7 and 3.6; Wolter
+    fractions (Särndal, Swensson and Wretman 1992, 3.6; Wolter
     2007, 2.4.5). A stratum with a
     single reporting station has no within-stratum deviation; it is centred on
     the overall mean of ``u``, which is 0 by construction (the ``"adjust"``
