@@ -118,3 +118,42 @@ def test_a_row_with_a_bad_weight_is_left_out_with_its_line(tmp_path):
 def test_an_unknown_weight_column_is_named(tmp_path):
     with pytest.raises(CommandError, match="no column 'w'"):
         estimate(tmp_path, PPS_TALLIES, "--weight", "w")
+
+
+def test_a_pps_sample_drawn_by_the_sample_command_is_estimated_with_its_weights(tmp_path):
+    """End to end: ``sample draw --pps`` writes the weights ``pvt estimate --weight`` reads."""
+    rng = np.random.default_rng(5)
+    registered = rng.integers(100, 3000, size=400)
+    valid = (registered * 0.6).astype(int)
+    a_votes = rng.binomial(valid, np.where(registered > 1500, 0.7, 0.4))
+    frame = tmp_path / "frame.csv"
+    rows = ["code,region,registered,valid,A,B"] + [
+        f"{i},{'n' if i % 2 else 's'},{r},{v},{a},{v - a}"
+        for i, (r, v, a) in enumerate(zip(registered, valid, a_votes, strict=True))
+    ]
+    frame.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    sample = tmp_path / "sample.csv"
+    call_command(
+        "sample",
+        "draw",
+        str(frame),
+        "--size",
+        "60",
+        "--seed",
+        "7",
+        "--stratum",
+        "region",
+        "--pps",
+        "registered",
+        "--out",
+        str(sample),
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
+    result, _ = estimate(tmp_path, sample.read_text(encoding="utf-8"), "--weight", "weight")
+    drawn = np.genfromtxt(sample, delimiter=",", names=True, dtype=None, encoding="utf-8")
+    weights = drawn["weight"].astype(float)
+    expected = (weights @ drawn["A"]) / (weights @ drawn["valid"])
+    assert result["stations"] == 60
+    assert result["variance"] == "with replacement"
+    assert result["estimates"]["A"]["share"] == pytest.approx(expected)
