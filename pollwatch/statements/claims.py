@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from pollwatch.statements.claim_grammar import find_structures, segment_spans
 from pollwatch.statements.coverage import PHASES, CoverageFacts
@@ -29,7 +30,7 @@ from pollwatch.statements.wording import (
     reason_text,
     suggestion_text,
 )
-from pollwatch.stats.zero_events import share_upper_bound
+from pollwatch.stats.zero_events import ShareUpperBound, share_upper_bound
 
 # Long-term observers of international missions arrive some six weeks before
 # election day; a stay shorter than four weeks cannot have followed
@@ -387,10 +388,33 @@ def _observed_long_enough(facts: CoverageFacts) -> bool:
     )
 
 
+def nothing_found_bound(facts: CoverageFacts) -> ShareUpperBound:
+    """The upper bound on the share of stations where a claim fails, nothing having been found.
+
+    With the number of stations in the country known, the exact bound for a
+    sample drawn without replacement (hypergeometric); otherwise the binomial
+    Clopper-Pearson bound. Observing 59 of 60 stations leaves at most one
+    unobserved, which the binomial "under 5%" ignores.
+    """
+    if not facts.stations_observed:
+        raise ValueError("no polling stations were observed")
+    return _bound(facts.stations_observed, facts.stations_total, facts.confidence)
+
+
+@lru_cache(maxsize=256)
+def _bound(observed: int, total: int | None, confidence: float) -> ShareUpperBound:
+    if total is None:
+        return share_upper_bound(0, observed, confidence)
+    return share_upper_bound(0, observed, confidence, method="hypergeometric", population=total)
+
+
 def _figures(facts: CoverageFacts, tallies: tuple[PhaseTally, ...], kind: str) -> Figures:
-    bound = None
+    bound = bound_stations = None
     if facts.stations_observed:
-        bound = share_upper_bound(0, facts.stations_observed, facts.confidence).percent_ceiling()
+        upper = nothing_found_bound(facts)
+        bound = upper.percent_ceiling()
+        if upper.population is not None:
+            bound_stations = round(upper.upper * upper.population)
     return Figures(
         stations_observed=facts.stations_observed,
         stations_total=facts.stations_total,
@@ -403,4 +427,5 @@ def _figures(facts: CoverageFacts, tallies: tuple[PhaseTally, ...], kind: str) -
         confidence_percent=round(100 * facts.confidence),
         tallies=tallies,
         kind=kind,
+        bound_stations=bound_stations,
     )

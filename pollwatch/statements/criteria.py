@@ -16,10 +16,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pollwatch.statements.claims import MINIMUM_DAYS_FOR_WHOLE_PROCESS, ClaimCheck
+from pollwatch.statements.claims import (
+    MINIMUM_DAYS_FOR_WHOLE_PROCESS,
+    ClaimCheck,
+    nothing_found_bound,
+)
 from pollwatch.statements.coverage import CoverageFacts
 from pollwatch.statements.sentences import Sentence, split_sentences
-from pollwatch.stats.zero_events import share_upper_bound
+from pollwatch.statements.wording import english_stations
 
 CRITERIA = (
     "coverage_stated",
@@ -131,20 +135,34 @@ def what_coverage_supports(facts: CoverageFacts) -> str:
             "no coverage is known, so nothing beyond the polling stations actually "
             "visited can be claimed"
         )
-    of_total = f" of {facts.stations_total:,}" if facts.stations_total is not None else ""
+    last = facts.stations_total if facts.stations_total is not None else observed
+    of_total = f"{observed:,} of " if facts.stations_total is not None else ""
+    stations = of_total + english_stations(last)
     if facts.full_coverage:
-        return f"all {observed:,} polling stations were observed, so counts for the whole election"
+        every = (
+            "the only polling station was"
+            if observed == 1
+            else f"all {english_stations(observed)} were"
+        )
+        return f"{every} observed, so counts for the whole election"
     if facts.random_selection is not True:
         return (
-            f"{observed:,}{of_total} polling stations not chosen at random support statements "
+            f"{stations} not chosen at random support statements "
             "about those stations only; no share for the country"
         )
-    bound = share_upper_bound(0, observed, facts.confidence).percent_ceiling()
+    upper = nothing_found_bound(facts)
     level = round(100 * facts.confidence)
+    supports = f"{stations} chosen at random support shares for the country with their "
+    if upper.population is not None and upper.upper == 0.0:
+        unobserved = upper.population - observed
+        return (
+            supports + f"confidence intervals; with nothing found, 'in none of the "
+            f"{upper.population:,} polling stations' at {level}% confidence, as only "
+            f"{english_stations(unobserved)} went unobserved"
+        )
     return (
-        f"{observed:,}{of_total} polling stations chosen at random support shares for the "
-        f"country with their confidence intervals; with nothing found, 'under {bound:.1f}% "
-        f"of polling stations' ({level}% upper bound), never 'none'"
+        supports + f"confidence intervals; with nothing found, 'under "
+        f"{upper.percent_ceiling():.1f}% of polling stations' ({level}% upper bound), never 'none'"
     )
 
 

@@ -1,10 +1,11 @@
 """Split a statement into sentences, in English and Russian.
 
-A sentence ends at ``.``, ``!``, ``?`` or ``…`` followed by white space and a
-capital letter, digit, quotation mark or bullet, unless the word before the
-stop is a known abbreviation or an initial; a blank line or a bulleted line
-always ends one. Each sentence keeps its position in the text so that a page
-can highlight it.
+A sentence ends at ``.``, ``!``, ``?`` or ``…`` (with any closing quotation
+marks) followed by white space and a capital letter, digit, quotation mark or
+bullet, or followed by a closing quotation mark and at once a capital letter,
+unless the word before the stop is a known abbreviation or an initial; a
+blank line or a bulleted line always ends one. Each sentence keeps its
+position in the text so that a page can highlight it.
 """
 
 from __future__ import annotations
@@ -120,12 +121,16 @@ RUSSIAN_ABBREVIATIONS = frozenset(
 )
 ABBREVIATIONS = ENGLISH_ABBREVIATIONS | RUSSIAN_ABBREVIATIONS
 
+# A stop may be followed by closing quotation marks of any style ("…", “…”,
+# ‘…’, «…», „…“) and then white space; after a closing quotation mark the
+# next sentence may also start at once, as in pasted PDF text ("free.”The").
 _BOUNDARY = re.compile(
-    r"(?P<stop>[.!?…]+)(?P<close>[\"'»”’)\]]*)(?P<gap>[ \t\r\n]+)"
+    r"(?P<stop>[.!?…]+)(?P<close>[\"'»”“’)\]]*)(?P<gap>[ \t\r\n]+)"
+    r"|(?P<quoted>[.!?…]+[\"»”’]+)(?=[«“„\"‘]?[A-ZА-ЯЁ])"
     r"|(?P<paragraph>\n[ \t\r]*\n[\s]*)"
     r"|(?P<bullet>\n[ \t]*(?=[-*•–—]\s|\d+[.)]\s))"
 )
-_STARTS_SENTENCE = re.compile(r"[\"'«“„(\[]*[A-ZА-ЯЁ0-9•\-–—*]")
+_STARTS_SENTENCE = re.compile(r"[\"'«“„‘(\[]*[A-ZА-ЯЁ0-9•\-–—*]")
 _WORD_BEFORE_STOP = re.compile(r"([\w.\-]+)$")
 _SPACES = re.compile(r"\s+")
 _LONGEST_WORD = 40
@@ -155,7 +160,16 @@ def split_sentences(text: str) -> list[Sentence]:
     for match in _BOUNDARY.finditer(text):
         if match.group("stop") is not None and not _ends_sentence(text, match):
             continue
-        end = match.start("gap") if match.group("stop") is not None else match.start()
+        if match.group("quoted") is not None and _is_abbreviation(
+            text[max(0, match.start() - _LONGEST_WORD) : match.start()]
+        ):
+            continue
+        if match.group("stop") is not None:
+            end = match.start("gap")
+        elif match.group("quoted") is not None:
+            end = match.end()
+        else:
+            end = match.start()
         _append(sentences, text, start, end)
         start = match.end()
     _append(sentences, text, start, len(text))

@@ -37,6 +37,9 @@ class Figures:
     confidence_percent: int
     tallies: tuple[PhaseTally, ...]
     kind: str = ""
+    # The bound as a number of stations, when the total is known (the exact
+    # hypergeometric bound: at most this many of ``stations_total``).
+    bound_stations: int | None = None
 
 
 def format_count(value: int, language: str) -> str:
@@ -59,6 +62,11 @@ def russian_plural(count: int, one: str, few: str, many: str) -> str:
     if 2 <= units <= 4 and not 12 <= tens <= 14:
         return few
     return many
+
+
+def english_stations(count: int, noun: str = "polling station") -> str:
+    """``"1 polling station"``, ``"5,273 polling stations"``."""
+    return f"{format_count(count, 'en')} {noun}{'' if count == 1 else 's'}"
 
 
 PHASE_NAMES = {
@@ -107,9 +115,10 @@ def findings_text(figures: Figures, language: str) -> str:
                 f"на {negative} из {assessed} {stations} ({share})"
             )
         else:
+            of_stations = english_stations(tally.stations_assessed)
             parts.append(
-                f"{name} was assessed bad or very bad in {negative} of {assessed} "
-                f"polling stations observed ({share})"
+                f"{name} was assessed bad or very bad in {negative} of {of_stations} "
+                f"observed ({share})"
             )
     incidents = sum(tally.critical_incidents for tally in figures.tallies)
     if incidents:
@@ -170,11 +179,11 @@ def scope_text(figures: Figures, language: str) -> str:
     selection = _selection_words(figures, language)
     if language == "ru":
         return f"на наблюдавшихся участках ({counts}, {selection})"
-    observed = format_count(figures.stations_observed, language)
+    observed = english_stations(figures.stations_observed)
     if figures.stations_total is None:
-        return f"the {observed} polling stations observed ({selection})"
+        return f"the {observed} observed ({selection})"
     total = format_count(figures.stations_total, language)
-    return f"the {observed} polling stations observed (of {total}; {selection})"
+    return f"the {observed} observed (of {total}; {selection})"
 
 
 _PREDICATES = {
@@ -241,15 +250,80 @@ def _not_random_limit(figures: Figures, language: str) -> str:
     )
 
 
-def _bound_limit(figures: Figures, language: str) -> str:
+def bound_phrase(figures: Figures, language: str) -> str:
+    """Where the opposite of a claim can still hold: "in under 5.0% of all polling stations".
+
+    With the total known the bound is a whole number of stations; when it is
+    exact in per cent (none of 60, 6 of 60) "under" would be false, so the
+    phrase says "none" or "at most".
+    """
     bound = format_percent(figures.bound_percent or 0.0, language)
+    stations, total = figures.bound_stations, figures.stations_total
+    if stations is None or not total:
+        return (
+            f"меньше чем на {bound}% участков"
+            if language == "ru"
+            else (f"in under {bound}% of all polling stations")
+        )
+    total_words = format_count(total, language)
+    if stations == 0:
+        if language == "ru":
+            many = russian_plural(total, "участка", "участков", "участков")
+            return f"ни на одном из {total_words} {many}"
+        return f"in none of the {total_words} polling stations"
+    if abs(100.0 * stations / total - (figures.bound_percent or 0.0)) < 1e-9:
+        count = format_count(stations, language)
+        if language == "ru":
+            return f"не более чем на {bound}% участков ({count} из {total_words})"
+        return f"in at most {bound}% of all polling stations ({count} of {total_words})"
+    if language == "ru":
+        return f"меньше чем на {bound}% участков"
+    return f"in under {bound}% of all polling stations"
+
+
+def _bound_limit(figures: Figures, language: str) -> str:
     level = figures.confidence_percent
     violations = figures.kind == "no_violations"
+    if figures.bound_stations is None or _under(figures):
+        bound = format_percent(figures.bound_percent or 0.0, language)
+        if language == "ru":
+            which = " с нарушениями" if violations else ", где было иначе,"
+            return f"; с доверительной вероятностью {level}% доля участков{which} меньше {bound}%."
+        what = "violations occurred" if violations else "it did not hold"
+        return f"; at {level}% confidence, {what} in under {bound}% of all polling stations."
+    if figures.bound_stations == 0:
+        return _none_left_limit(figures, language, violations)
+    where = bound_phrase(figures, language)
     if language == "ru":
-        which = " с нарушениями" if violations else ", где было иначе,"
-        return f"; с доверительной вероятностью {level}% доля участков{which} меньше {bound}%."
+        what = "нарушения были" if violations else "было иначе"
+        return f"; с доверительной вероятностью {level}% {what} {where}."
     what = "violations occurred" if violations else "it did not hold"
-    return f"; at {level}% confidence, {what} in under {bound}% of all polling stations."
+    return f"; at {level}% confidence, {what} {where}."
+
+
+def _none_left_limit(figures: Figures, language: str, violations: bool) -> str:
+    """So few stations went unobserved that the bound excludes every one of them."""
+    level = figures.confidence_percent
+    total = format_count(figures.stations_total or 0, language)
+    if language == "ru":
+        if violations:
+            where = bound_phrase(figures, language)
+            return f"; с доверительной вероятностью {level}% нарушений не было {where}."
+        return f"; с доверительной вероятностью {level}% так было на всех {total} участках."
+    if violations:
+        return (
+            f"; at {level}% confidence, violations occurred in none of the {total} "
+            "polling stations."
+        )
+    return f"; at {level}% confidence, it held in all {total} polling stations."
+
+
+def _under(figures: Figures) -> bool:
+    """Whether "under" the rounded-up bound is true (it is unless the bound is exact)."""
+    stations, total = figures.bound_stations, figures.stations_total
+    if stations is None or not total:
+        return True
+    return stations > 0 and abs(100.0 * stations / total - (figures.bound_percent or 0.0)) >= 1e-9
 
 
 def _short_observation_limit(figures: Figures, language: str) -> str:
@@ -305,8 +379,25 @@ def _not_random_reason(figures: Figures, language: str) -> str:
 
 def _only_a_bound_reason(figures: Figures, language: str) -> str:
     counts = _of_total(figures, language)
-    bound = format_percent(figures.bound_percent or 0.0, language)
     level = figures.confidence_percent
+    if not _under(figures):
+        where = bound_phrase(figures, language)
+        unobserved = format_count(
+            (figures.stations_total or 0) - (figures.stations_observed or 0), language
+        )
+        if language == "ru":
+            return (
+                f"Участки выбраны случайно ({counts}); когда на них ничего не выявлено, с "
+                f"доверительной вероятностью {level}% иного не было {where}, но участков, где "
+                f"наблюдения не было: {unobserved}; это оценка, а не достоверный факт."
+            )
+        return (
+            f"The polling stations were chosen at random ({counts}); with nothing found in "
+            f"them, the data supports at {level}% confidence that the opposite occurred "
+            f"{where}, but {unobserved} {'was' if unobserved == '1' else 'were'} not observed: "
+            "a bound, not a certainty."
+        )
+    bound = format_percent(figures.bound_percent or 0.0, language)
     if language == "ru":
         return (
             f"Участки выбраны случайно ({counts}); когда на них ничего не выявлено, данные "

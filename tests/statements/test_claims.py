@@ -443,3 +443,43 @@ def test_the_check_imports_no_web_framework():
     )
 
     assert completed.stdout.strip() == "[]"
+
+
+def test_the_bound_uses_the_finite_number_of_stations_when_it_is_known():
+    nearly_all = CoverageFacts(stations_observed=59, stations_total=60, random_selection=True)
+    half = CoverageFacts(stations_observed=30, stations_total=60, random_selection=True)
+
+    check = only_check("Not a single violation was recorded.", nearly_all)
+    halfway = only_check("Not a single violation was recorded.", half)
+
+    assert "under 5.0%" not in check.reason + check.suggestion
+    assert "none of the 60 polling stations" in check.suggestion
+    exact = share_upper_bound(0, 30, method="hypergeometric", population=60)
+    assert exact.upper < share_upper_bound(0, 30).upper
+    assert f"{exact.percent_ceiling():.1f}%" in halfway.reason
+
+
+def test_what_the_coverage_supports_uses_the_finite_bound():
+    from pollwatch.statements.criteria import what_coverage_supports
+
+    text = what_coverage_supports(
+        CoverageFacts(stations_observed=59, stations_total=60, random_selection=True)
+    )
+
+    assert "under 5.0%" not in text
+
+
+@settings(max_examples=100, deadline=None)
+@given(observed=st.integers(1, 300), unobserved=st.integers(0, 3000))
+def test_the_worded_bound_is_never_below_the_exact_bound(observed, unobserved):
+    total = observed + unobserved
+    facts = CoverageFacts(stations_observed=observed, stations_total=total, random_selection=True)
+    exact = share_upper_bound(0, observed, method="hypergeometric", population=total)
+
+    (check,) = check_claims("Not a single violation was recorded.", facts)
+
+    under = re.search(r"under (\d+\.\d)%", check.suggestion)
+    if under:
+        assert float(under.group(1)) > 100 * exact.upper
+    elif not facts.full_coverage:
+        assert "none of the" in check.suggestion or "at most" in check.suggestion

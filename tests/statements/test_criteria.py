@@ -114,7 +114,8 @@ def test_stated_length_of_stay_in_the_text_counts_when_facts_are_silent():
     [
         (CoverageFacts(), "no coverage is known"),
         (DELEGATION_FACTS, "59 of 5,273 polling stations not chosen at random"),
-        (CREDIBLE_FACTS, "'under 0.8% of polling stations'"),
+        # 412 of 5,273 stations: the finite-population bound, 0.7%, not the binomial 0.8%
+        (CREDIBLE_FACTS, "'under 0.7% of polling stations'"),
         (CoverageFacts(stations_observed=40, stations_total=40), "all 40 polling stations"),
     ],
 )

@@ -1,7 +1,8 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pollwatch.statements.sentences import MAX_SENTENCE_CHARS, split_sentences
+from pollwatch.statements.sentences import ABBREVIATIONS, MAX_SENTENCE_CHARS, split_sentences
 
 
 def texts(text):
@@ -122,3 +123,46 @@ def test_text_without_stops_is_cut_into_bounded_pieces():
 
     assert all(len(sentence.text) <= MAX_SENTENCE_CHARS for sentence in sentences)
     assert "".join(s.text.replace(" ", "") for s in sentences) == text.replace(" ", "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'He said "the vote was free." The count was slow.',
+        "He said “the vote was free.” The count was slow.",
+        "He said ‘the vote was free.’ The count was slow.",
+        "Он сказал: «Выборы прошли честно.» Подсчёт шёл медленно.",
+        "Er sagte „die Wahl war frei.“ The count was slow.",
+        "He said “the vote was free.”The count was slow.",
+        "Он сказал: «Выборы прошли честно!»Подсчёт шёл медленно.",
+    ],
+    ids=["straight", "curly", "single", "guillemets", "low-high", "no-space", "no-space-ru"],
+)
+def test_a_quotation_that_closes_a_sentence_ends_it(text):
+    first, second = texts(text)
+
+    assert first[-1] in '"”’»“' and first[-2] in ".!"
+    assert second.startswith(("The", "Подсчёт"))
+
+
+QUOTES = [('"', '"'), ("“", "”"), ("‘", "’"), ("«", "»"), ("„", "“"), ("", "")]
+WORDS = st.text(
+    alphabet="abcdefghijklmnoprstuvwyzабвгдежзиклмнопрстуфхцчшщэюя", min_size=3, max_size=12
+).filter(lambda word: word not in ABBREVIATIONS)
+
+
+@st.composite
+def quoted_sentences(draw):
+    sentences = []
+    for _ in range(draw(st.integers(1, 5))):
+        words = draw(st.lists(WORDS, min_size=1, max_size=6))
+        words[0] = words[0].capitalize()
+        opening, closing = draw(st.sampled_from(QUOTES))
+        stop = draw(st.sampled_from([".", "!", "?", "…"]))
+        sentences.append(f"{opening}{' '.join(words)}{stop}{closing}")
+    return sentences
+
+
+@given(quoted_sentences(), st.sampled_from([" ", "  ", "\n", " \t"]))
+def test_sentences_ending_in_quotations_are_split_where_they_end(sentences, gap):
+    assert texts(gap.join(sentences)) == sentences
