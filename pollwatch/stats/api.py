@@ -7,12 +7,13 @@ from pollwatch.stats.design_effect import (
     station_margin_of_error,
     stations_for_margin,
 )
-from pollwatch.stats.digits import digit_test
+from pollwatch.stats.digits import digit_test, last_digit_null
 from pollwatch.stats.distribution import (
     distribution_moments,
     extreme_stations,
     identical_result_vectors,
     turnout_share_relation,
+    within_area_relation,
 )
 from pollwatch.stats.fingerprint import percentage_histogram, turnout_share_fingerprint
 from pollwatch.stats.integer_percentages import (
@@ -21,6 +22,7 @@ from pollwatch.stats.integer_percentages import (
     monte_carlo_integer_percentage_test,
 )
 from pollwatch.stats.klimek import ElectionModel, simulate_election
+from pollwatch.stats.multiple_testing import holm_adjusted
 from pollwatch.stats.proportions import design_share, observed_share
 from pollwatch.stats.pvt import estimate_shares, estimate_turnout, stratum_completeness
 from pollwatch.stats.sample_size import (
@@ -50,9 +52,11 @@ __all__ = [
     "estimate_shares",
     "estimate_turnout",
     "extreme_stations",
+    "holm_adjusted",
     "identical_result_vectors",
     "integer_percentage_test",
     "integer_probability",
+    "last_digit_null",
     "margin_of_error",
     "margin_of_error_for_stations",
     "monte_carlo_integer_percentage_test",
@@ -69,4 +73,5 @@ __all__ = [
     "stratum_completeness",
     "turnout_share_fingerprint",
     "turnout_share_relation",
+    "within_area_relation",
 ]
