@@ -968,7 +968,10 @@ def _attribute_asserted(tokens: list[Token], first: int, start: int) -> bool:
         for i in range(max(start, first - 4), first)
         if not (_is(ARTICLE, tokens[i]) or tokens[i].text in _COORDINATION_GLUE)
     ]
+    # "for democratic elections", "to conduct peaceful elections"
     if before and _is(PURPOSE_BEFORE_ATTRIBUTE, tokens[before[-1]]):
+        return False
+    if len(before) >= 2 and tokens[before[-2]].text == "to":
         return False
     return any(_is(ASSERTS_ATTRIBUTE, tokens[i]) for i in range(start, first))
 
