@@ -683,8 +683,10 @@ def _successive_pps_reserve(
     rng: np.random.Generator, sizes: FloatArray, chosen: IntArray, count: int
 ) -> IntArray:
     """Reserve units drawn one after another with probability proportional to size."""
+    if count == 0:
+        return np.empty(0, dtype=np.intp)
     rest = np.setdiff1d(np.arange(len(sizes)), chosen)
-    if count == 0 or len(rest) == 0:
+    if len(rest) == 0:
         return np.empty(0, dtype=np.intp)
     weights = sizes[rest] / sizes[rest].sum()
     return rng.choice(rest, size=count, replace=False, p=weights).astype(np.intp)
