@@ -39,10 +39,12 @@ class Command(BaseCommand):
             "check",
             help="flag categorical claims and judge a statement against the criteria",
             description=(
-                "Find categorical claims ('no violations', 'free and fair', 'in all polling "
-                "stations', and their Russian equivalents) in a UTF-8 text file, check each "
-                "against the coverage given here, and judge the statement against the "
-                "criteria of a credible statement (coverage, method, bases, limits)."
+                "Find categorical claims (no violations seen, a calm or free and fair "
+                "process, conformity with the law and standards, all polling stations, the "
+                "whole country; in English, Russian or Turkish) in a UTF-8 text file, check "
+                "each against the coverage given here (with --stations-total, the exact "
+                "finite-population bound), and judge the statement against the criteria of "
+                "a credible statement (coverage, method, bases, limits)."
             ),
         )
         check.add_argument("text_file", type=Path, help="the statement, as UTF-8 text")
