@@ -146,3 +146,18 @@ def test_any_text_gets_every_criterion_with_evidence(text, observed):
     assert [criterion.name for criterion in result.criteria] == list(CRITERIA)
     assert all(criterion.evidence for criterion in result.criteria)
     assert all(check.reason and (check.supported or check.suggestion) for check in result.claims)
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        (CoverageFacts(stations_observed=1, random_selection=False), "1 polling station not"),
+        (CoverageFacts(stations_observed=1, stations_total=1), "the only polling station was"),
+        (
+            CoverageFacts(stations_observed=59, stations_total=60, random_selection=True),
+            "'in none of the 60 polling stations' at 95% confidence, as only 1 polling station",
+        ),
+    ],
+)
+def test_what_the_coverage_supports_agrees_in_number_and_uses_the_finite_bound(facts, expected):
+    assert expected in what_coverage_supports(facts)
