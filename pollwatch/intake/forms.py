@@ -46,3 +46,9 @@ class CorrectionForm(forms.Form):
         if not isinstance(data, dict):
             raise forms.ValidationError(_("the submission must be a JSON object"))
         return data
+
+
+class RevisionFromPayloadForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the stored report should take these answers"), max_length=300
+    )

@@ -18,6 +18,7 @@ class Channel(models.TextChoices):
     API = "api", _("API")
     SMS = "sms", _("SMS")
     OPENROSA = "openrosa", _("ODK / OpenRosa")
+    CONSOLE = "console", _("SMS test console")
 
 
 class RawPayload(models.Model):

@@ -18,8 +18,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from pollwatch.audit.models import AuditEvent
 from pollwatch.audit.chain import json_digest
+from pollwatch.audit.models import AuditEvent
 from pollwatch.audit.services import audit_values, log_action
 from pollwatch.forms.definition_rules import STATION_FIGURES
 from pollwatch.intake.checks import conflicting_submissions, phase_hour_flags
@@ -606,3 +606,19 @@ def correct_payload(payload: RawPayload, data: dict[str, Any], *, actor, reason:
         },
     )
     return receipt
+
+
+def apply_payload_as_revision(
+    payload: RawPayload, submission: Submission, *, actor, reason: str
+) -> SubmissionRevision:
+    """Apply the answers of a changed resend to the stored report, as the reviewer's revision."""
+    try:
+        data = json.loads(payload.body)
+    except json.JSONDecodeError:
+        data = None
+    answers = data.get("answers") if isinstance(data, dict) else None
+    if not isinstance(answers, dict):
+        raise SubmissionRejected([Problem("answers", "this payload holds no answers to apply")])
+    revision = revise_submission(submission, answers, actor=actor, reason=reason)
+    _mark_payload(payload, RawPayload.Status.CORRECTED, submission_id=submission.pk)
+    return revision

@@ -1,7 +1,8 @@
 import json
+import uuid
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -12,10 +13,22 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from pollwatch.accounts.scoping import visible_submissions
-from pollwatch.intake.forms import CorrectionForm, ReviewForm, SubmissionFilterForm
+from pollwatch.accounts.guards import require
+from pollwatch.accounts.roles import Role, has_role
+from pollwatch.accounts.scoping import visible_payloads, visible_submissions
+from pollwatch.intake.forms import (
+    CorrectionForm,
+    ReviewForm,
+    RevisionFromPayloadForm,
+    SubmissionFilterForm,
+)
 from pollwatch.intake.models import RawPayload, Submission
-from pollwatch.intake.services import SubmissionRejected, correct_payload, review_submission
+from pollwatch.intake.services import (
+    SubmissionRejected,
+    apply_payload_as_revision,
+    correct_payload,
+    review_submission,
+)
 from pollwatch.lib.listing import csv_response, page_of, sorted_by_request
 
 SERVICE_WORKER_VERSION = "1"
@@ -99,9 +112,9 @@ def submission_list(request):
             "filters": filters,
             "page": page_of(submissions, request),
             "sort": sort,
-            "invalid_payloads": RawPayload.objects.filter(status=RawPayload.Status.INVALID).count()
-            if request.user.has_perm("intake.correct_payload")
-            else None,
+            "invalid_payloads": visible_payloads(request.user)
+            .filter(status__in=REVIEWED_STATUSES)
+            .count(),
         },
     )
 
@@ -132,6 +145,8 @@ def submission_detail(request, pk):
         pk=pk,
     )
     can_review = request.user.has_perm("intake.review_submission", submission)
+    if request.method == "POST" and not can_review:
+        raise PermissionDenied
     form = ReviewForm(request.POST or None) if can_review else None
     if form is not None and request.method == "POST" and form.is_valid():
         try:
@@ -178,15 +193,38 @@ def _labelled_answers(submission) -> list[tuple[str, str, object]]:
     ]
 
 
-@permission_required("intake.correct_payload", raise_exception=True)
+# Payloads that did not become a report and wait for a person.
+REVIEWED_STATUSES = (RawPayload.Status.INVALID, RawPayload.Status.CONFLICT)
+
+
+def _reviewer_only(user) -> None:
+    if not has_role(user, Role.CORE_TEAM, Role.COORDINATOR):
+        raise PermissionDenied
+
+
 def payload_list(request):
-    payloads = RawPayload.objects.filter(status=RawPayload.Status.INVALID).select_related("user")
-    return render(request, "intake/payload_list.html", {"page": page_of(payloads, request)})
+    _reviewer_only(request.user)
+    status = request.GET.get("status", "")
+    wanted = (status,) if status in REVIEWED_STATUSES else REVIEWED_STATUSES
+    payloads = visible_payloads(request.user).filter(status__in=wanted).select_related("user")
+    return render(
+        request,
+        "intake/payload_list.html",
+        {
+            "page": page_of(payloads, request),
+            "status": status,
+            "statuses": [(s.value, s.label) for s in REVIEWED_STATUSES],
+        },
+    )
 
 
-@permission_required("intake.correct_payload", raise_exception=True)
 def payload_detail(request, pk):
-    payload = get_object_or_404(RawPayload, pk=pk)
+    _reviewer_only(request.user)
+    payload = get_object_or_404(visible_payloads(request.user), pk=pk)
+    if request.method == "POST":
+        require(request.user, "intake.correct_payload", payload)
+    if payload.status == RawPayload.Status.CONFLICT:
+        return _conflicting_payload(request, payload)
     initial = {"body": _pretty(payload.body)}
     form = CorrectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and payload.status == RawPayload.Status.INVALID and form.is_valid():
@@ -206,6 +244,37 @@ def payload_detail(request, pk):
             )
             return redirect("intake:submission", pk=receipt.submission_id)
     return render(request, "intake/payload_detail.html", {"payload": payload, "form": form})
+
+
+def _conflicting_payload(request, payload: RawPayload):
+    """A changed resend: a reviewer may apply its answers as a revision of the stored report."""
+    stored = visible_submissions(request.user).filter(key=_key_or_none(payload.claimed_key)).first()
+    form = RevisionFromPayloadForm(request.POST or None) if stored is not None else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            apply_payload_as_revision(
+                payload, stored, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except SubmissionRejected as rejected:
+            for problem in rejected.problems:
+                form.add_error(None, f"{problem.field}: {problem.reason}")
+        else:
+            messages.success(
+                request, _("Applied as a revision of report %(id)s.") % {"id": stored.pk}
+            )
+            return redirect("intake:submission", pk=stored.pk)
+    return render(
+        request,
+        "intake/payload_detail.html",
+        {"payload": payload, "stored": stored, "revision_form": form},
+    )
+
+
+def _key_or_none(text: str):
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
 
 
 def _pretty(body: str) -> str:

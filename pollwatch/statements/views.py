@@ -1,11 +1,13 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pollwatch.missions.models import Mission
+from pollwatch.accounts.guards import mission_for, require
+from pollwatch.accounts.scoping import visible_missions
 from pollwatch.statements.coverage import CoverageFacts
 from pollwatch.statements.exports import figures_csv, statement_html, statement_pdf
 from pollwatch.statements.forms import CheckForm, DraftForm, NewStatementForm, PublishForm
@@ -22,10 +24,24 @@ from pollwatch.statements.services import (
 from pollwatch.statements.statement_check import check_statement
 
 
+def _statement_for(request, pk, permission="statements.view_statement") -> Statement:
+    """A statement of the user's mission (drafts are the mission's own until published)."""
+    statement = get_object_or_404(
+        Statement.objects.select_related("mission").filter(
+            mission__in=visible_missions(request.user)
+        ),
+        pk=pk,
+    )
+    require(request.user, permission, statement.mission)
+    return statement
+
+
 def statement_list(request, slug):
-    mission = get_object_or_404(Mission, slug=slug)
+    mission = mission_for(request, slug, "statements.view_statement")
     form = None
-    if request.user.has_perm("statements.edit_statement"):
+    if request.method == "POST":
+        require(request.user, "statements.edit_statement", mission)
+    if request.user.has_perm("statements.edit_statement", mission):
         form = NewStatementForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             statement = create_statement(mission, actor=request.user, **form.cleaned_data)
@@ -42,9 +58,11 @@ def statement_list(request, slug):
 
 
 def statement_detail(request, pk):
-    statement = get_object_or_404(Statement.objects.select_related("mission"), pk=pk)
+    statement = _statement_for(request, pk)
     draft = statement.draft()
-    can_edit = request.user.has_perm("statements.edit_statement")
+    can_edit = request.user.has_perm("statements.edit_statement", statement.mission)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
     form = DraftForm(request.POST or None, initial=draft.sections if draft else None)
     if can_edit and draft and request.method == "POST" and form.is_valid():
         try:
@@ -79,9 +97,8 @@ def statement_detail(request, pk):
 
 
 @require_POST
-@permission_required("statements.edit_statement", raise_exception=True)
 def publish_draft(request, pk):
-    statement = get_object_or_404(Statement, pk=pk)
+    statement = _statement_for(request, pk, "statements.edit_statement")
     draft = statement.draft()
     if draft is None:
         raise Http404("no draft to publish")
@@ -99,9 +116,8 @@ def publish_draft(request, pk):
 
 
 @require_POST
-@permission_required("statements.edit_statement", raise_exception=True)
 def new_version(request, pk):
-    statement = get_object_or_404(Statement, pk=pk)
+    statement = _statement_for(request, pk, "statements.edit_statement")
     start_new_version(statement, actor=request.user)
     return redirect(statement)
 

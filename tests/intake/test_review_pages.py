@@ -87,7 +87,9 @@ def test_refused_payload_is_corrected_for_its_sender(
     response = client.post(url, {"body": json.dumps(fixed), "reason": "observer phoned in"})
     stored = Submission.objects.get()
     assert response.status_code == 302
-    assert stored.submitted_by == observer_north and stored.answers["overall"] == "good"
+    assert stored.observer.user == observer_north and stored.answers["overall"] == "good"
+    assert stored.submitted_by == coordinator_north, "who entered the correction is recorded"
+    assert stored.revisions.get().author == coordinator_north
     payload.refresh_from_db()
     assert payload.status == RawPayload.Status.CORRECTED
     assert payload.problems, "the original problems stay on record"

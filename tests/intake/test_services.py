@@ -9,6 +9,7 @@ from pollwatch.audit.models import AuditEvent
 from pollwatch.forms.models import FormVersion
 from pollwatch.intake.models import Channel, RawPayload, Submission, SubmissionRevision
 from pollwatch.intake.services import (
+    ResendConflict,
     SubmissionRejected,
     receive_submission,
     review_submission,
@@ -49,12 +50,47 @@ def test_the_same_key_twice_stores_one_submission_and_returns_the_first_receipt(
 ):
     data = submission(checklist)
     first = send(observer_north, data)
-    second = send(observer_north, data | {"answers": answers(overall="bad")})
+    second = send(observer_north, dict(data))
     assert second.duplicate and not first.duplicate
     assert second.submission_id == first.submission_id
     assert Submission.objects.count() == 1
-    assert Submission.objects.get().answers["overall"] == "good"
     assert RawPayload.objects.filter(status=RawPayload.Status.DUPLICATE).count() == 1
+
+
+def test_a_changed_resend_is_a_conflict_kept_for_review_and_changes_nothing(
+    observer_north, checklist
+):
+    data = submission(checklist)
+    send(observer_north, data)
+    with pytest.raises(ResendConflict):
+        send(observer_north, data | {"answers": answers(overall="bad")})
+    assert Submission.objects.get().answers["overall"] == "good"
+    kept = RawPayload.objects.get(status=RawPayload.Status.CONFLICT)
+    assert json.loads(kept.body)["answers"]["overall"] == "bad"
+
+
+def test_a_resend_after_a_correction_is_still_a_plain_resend(
+    observer_north, coordinator_north, checklist
+):
+    data = submission(checklist)
+    first = send(observer_north, data)
+    stored = Submission.objects.get()
+    revise_submission(stored, answers(overall="bad"), actor=coordinator_north, reason="call")
+    again = send(observer_north, dict(data))
+    assert again.duplicate and again.submission_id == first.submission_id
+
+
+def test_another_accounts_key_never_returns_their_receipt(
+    observer_north, observer_south, checklist
+):
+    data = submission(checklist, station="001")
+    send(observer_north, data)
+    with pytest.raises(ResendConflict) as caught:
+        send(observer_south, data | {"station": "003"})
+    assert "receipt" not in str(caught.value)
+    with pytest.raises(ResendConflict):
+        send(observer_south, dict(data))
+    assert Submission.objects.count() == 1
 
 
 def test_invalid_answers_are_refused_but_the_payload_is_kept(observer_north, checklist):
@@ -96,11 +132,12 @@ def test_a_station_whose_voters_changed_after_it_was_first_read_is_checked_as_it
     assert Submission.objects.count() == 2
 
 
-def test_an_invalid_resend_of_a_stored_report_gets_the_first_receipt(observer_north, checklist):
+def test_an_invalid_resend_of_a_stored_report_is_a_conflict(observer_north, checklist):
     data = submission(checklist)
-    first = send(observer_north, data)
-    again = send(observer_north, data | {"station": "999", "answers": answers(voters=-1)})
-    assert again.duplicate and again.submission_id == first.submission_id
+    send(observer_north, data)
+    with pytest.raises(ResendConflict):
+        send(observer_north, data | {"station": "999", "answers": answers(voters=-1)})
+    assert RawPayload.objects.filter(status=RawPayload.Status.CONFLICT).count() == 1
 
 
 @pytest.mark.parametrize(

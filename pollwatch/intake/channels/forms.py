@@ -5,7 +5,8 @@ from pollwatch.intake.channel_models import Broadcast
 
 
 class SmsTestForm(forms.Form):
-    sender = forms.CharField(label=_("Sender's phone (international, +…)"), max_length=40)
+    """A message tried as the coordinator's own: the console never speaks for an observer."""
+
     text = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -21,7 +22,7 @@ class BroadcastForm(forms.Form):
         label=_("Message"), max_length=640, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, mission, **kwargs):
+    def __init__(self, *args, mission, teams, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = mission.teams.all()
+        self.fields["team"].queryset = teams
         self.fields["area"].queryset = mission.election.areas.order_by("path")

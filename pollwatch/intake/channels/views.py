@@ -9,8 +9,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from pollwatch.accounts.roles import Role, has_role
-from pollwatch.accounts.scoping import member_of, sees_everything, visible_members, visible_stations
+from pollwatch.accounts.roles import Role, has_role, membership
+from pollwatch.accounts.scoping import (
+    visible_elections,
+    visible_messages,
+    visible_submissions,
+    visible_teams,
+)
 from pollwatch.intake.channel_models import Attachment, Broadcast, SmsMessage
 from pollwatch.intake.channels.broadcast import BroadcastRefused, send_broadcast
 from pollwatch.intake.channels.forms import BroadcastForm, SmsReplayForm, SmsTestForm
@@ -25,23 +30,24 @@ from pollwatch.registry.models import Election
 def coordinators_only(view):
     @wraps(view)
     def checked(request, *args, **kwargs):
-        if not has_role(request.user, Role.ADMINISTRATOR, Role.CORE_TEAM, Role.COORDINATOR):
+        if not has_role(request.user, Role.CORE_TEAM, Role.COORDINATOR):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return checked
 
 
-def visible_messages(user):
-    messages_ = SmsMessage.objects.select_related("member", "submission")
-    if sees_everything(user):
-        return messages_
-    return messages_.filter(member__in=visible_members(user))
+def _own_mission_member(request):
+    """The acting person's membership: the console and broadcasts act within it."""
+    member = membership(request.user)
+    if member is None:
+        raise PermissionDenied
+    return member
 
 
 @coordinators_only
 def sms_log(request):
-    log = visible_messages(request.user)
+    log = visible_messages(request.user).select_related("member", "submission")
     status = request.GET.get("status", "")
     if status in SmsMessage.Status.values:
         log = log.filter(status=status)
@@ -80,23 +86,29 @@ def sms_replay(request, pk):
 
 @coordinators_only
 def sms_test(request):
+    member = _own_mission_member(request)
     form = SmsTestForm(request.POST or None)
     outcome = None
     if request.method == "POST" and form.is_valid():
         outcome = receive_sms(
             InboundSms(
-                "console", sender=form.cleaned_data["sender"], text=form.cleaned_data["text"]
-            )
+                "console",
+                sender=f"console:{request.user.get_username()}",
+                text=form.cleaned_data["text"],
+            ),
+            actor=request.user,
+            console_member=member,
         )
     return render(request, "channels/sms_test.html", {"form": form, "outcome": outcome})
 
 
 def _election_for(request) -> Election:
-    member = member_of(request.user)
+    member = membership(request.user)
     if member is not None:
         return member.mission.election
     slug = request.GET.get("election", "")
-    election = Election.objects.filter(slug=slug).first() if slug else Election.objects.first()
+    elections = visible_elections(request.user)
+    election = elections.filter(slug=slug).first() if slug else elections.first()
     if election is None:
         raise Http404("no election yet")
     return election
@@ -119,11 +131,9 @@ def sms_guide(request, sms_code):
 
 @coordinators_only
 def broadcasts(request):
-    member = member_of(request.user)
-    if member is None:
-        raise PermissionDenied
-    mission = member.mission
-    form = BroadcastForm(request.POST or None, mission=mission)
+    mission = _own_mission_member(request).mission
+    teams = visible_teams(request.user, mission)
+    form = BroadcastForm(request.POST or None, mission=mission, teams=teams)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -145,10 +155,7 @@ def broadcasts(request):
 
 
 def _visible_submission(user, pk) -> Submission:
-    submission = get_object_or_404(Submission.objects.select_related("station"), pk=pk)
-    if not visible_stations(user).filter(pk=submission.station_id).exists():
-        raise Http404("no such report")
-    return submission
+    return get_object_or_404(visible_submissions(user).select_related("station"), pk=pk)
 
 
 def submission_attachments(request, pk):
@@ -165,8 +172,18 @@ def attachment_file(request, pk):
     if attachment.submission_id is None:
         raise Http404("no such file")
     _visible_submission(request.user, attachment.submission_id)
-    return FileResponse(
+    return attachment_download(attachment)
+
+
+def attachment_download(attachment: Attachment) -> FileResponse:
+    """Always a download, never a page: the type is the one found in the bytes at upload,
+    and the browser is told neither to guess another nor to run anything in it."""
+    response = FileResponse(
         attachment.file.open("rb"),
         content_type=attachment.content_type or "application/octet-stream",
+        as_attachment=True,
         filename=attachment.name,
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response

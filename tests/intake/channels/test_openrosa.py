@@ -259,8 +259,8 @@ def test_a_12_mb_photo_is_stored_and_shown_with_the_report(
 
 def test_a_submission_split_over_several_posts_is_reassembled(client, observer_token, xform_xml):
     xml = instance_from_xform(xform_xml, ANSWERS, f"uuid:{uuid.uuid4()}")
-    first = SimpleUploadedFile("protocol-1.jpg", b"\xff\xd8one", "image/jpeg")
-    second = SimpleUploadedFile("protocol-2.jpg", b"\xff\xd8two", "image/jpeg")
+    first = SimpleUploadedFile("protocol-1.jpg", b"\xff\xd8\xff\xe0one", "image/jpeg")
+    second = SimpleUploadedFile("protocol-2.jpg", b"\xff\xd8\xff\xe0two", "image/jpeg")
     assert collect_post(client, observer_token, xml, first, incomplete=True).status_code == 201
     assert collect_post(client, observer_token, xml, second).status_code == 201
     submission = Submission.objects.get()
@@ -295,7 +295,7 @@ def test_a_post_without_the_xml_part_or_with_broken_xml_is_refused(client, obser
 def test_attachments_are_shown_only_to_those_who_see_the_station(
     client, observer_token, xform_xml, coordinator_south
 ):
-    upload = SimpleUploadedFile("protocol.jpg", b"\xff\xd8photo", "image/jpeg")
+    upload = SimpleUploadedFile("protocol.jpg", b"\xff\xd8\xff\xe0photo", "image/jpeg")
     xml = instance_from_xform(xform_xml, ANSWERS, f"uuid:{uuid.uuid4()}")
     collect_post(client, observer_token, xml, upload)
     attachment = Attachment.objects.get()

@@ -6,20 +6,32 @@ key's unique constraint. The same ``instanceID`` with other content is a
 conflict; a ``deprecatedID`` names the instance an edit replaces, and becomes
 a revision of its submission. Attachments are stored under the instance id,
 so the parts of a submission split over several POSTs come together.
+
+Instance ids are looked up only within the sending team (or member, for
+someone in no team): another team's ``instanceID`` or ``deprecatedID`` is
+answered exactly as an unknown one, and can neither revise nor reveal their
+report.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 
 from pollwatch.forms.models import FormVersion
 from pollwatch.intake.channel_models import Attachment, OpenRosaInstance
+from pollwatch.intake.channels.attachment_types import (
+    HEAD_BYTES,
+    AttachmentRefused,
+    attachment_type,
+)
 from pollwatch.intake.channels.openrosa.instances import (
     Instance,
     InstanceUnreadable,
@@ -51,8 +63,26 @@ class InstanceReceipt:
     attachments: int
 
 
-def submission_key(instance_id: str) -> uuid.UUID:
-    return uuid.uuid5(OPENROSA_KEY_NAMESPACE, instance_id)
+# What ODK clients send as an instanceID ("uuid:…"): no path separators, no dots in a row.
+INSTANCE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9:_\-.]{0,99}")
+
+
+def scope_of(member: Member) -> str:
+    return f"team:{member.team_id}" if member.team_id else f"member:{member.pk}"
+
+
+def submission_key(scope: str, instance_id: str) -> uuid.UUID:
+    return uuid.uuid5(OPENROSA_KEY_NAMESPACE, f"{scope}/{instance_id}")
+
+
+def _checked_instance_id(value: str, field: str) -> list[Problem]:
+    if not value or (INSTANCE_ID.fullmatch(value) and ".." not in value):
+        return []
+    return [
+        Problem(
+            field, f"{value[:60]!r} is not an instance id: at most 100 letters, digits and : _ - ."
+        )
+    ]
 
 
 def receive_instance(
@@ -66,15 +96,42 @@ def receive_instance(
         instance = read_instance(xml, header_instance_id=header_instance_id)
     except InstanceUnreadable as error:
         _reject(payload, [Problem("xml_submission_file", str(error))])
+    problems = _checked_instance_id(instance.instance_id, "instanceID")
+    problems += _checked_instance_id(instance.deprecated_id or "", "deprecatedID")
+    files = list(files)
+    problems += _refused_files(files)
+    if problems:
+        _reject(payload, problems)
+    member = _member(user)
+    scope = scope_of(member)
     digest = hashlib.sha256(xml).hexdigest()
-    known = OpenRosaInstance.objects.filter(instance_id=instance.instance_id).first()
+    known = OpenRosaInstance.objects.filter(scope=scope, instance_id=instance.instance_id).first()
     if known is not None:
         return _repeat(known, digest, instance, files, payload)
     if instance.deprecated_id:
-        replaced = OpenRosaInstance.objects.filter(instance_id=instance.deprecated_id).first()
+        replaced = OpenRosaInstance.objects.filter(
+            scope=scope, instance_id=instance.deprecated_id
+        ).first()
         if replaced is not None:
-            return _revise(replaced, instance, digest, files, user)
-    return _first(instance, digest, files, user, payload)
+            return _revise(replaced, instance, digest, files, user, member)
+    return _first(instance, digest, files, user, payload, member)
+
+
+def _refused_files(files) -> list[Problem]:
+    problems = []
+    for upload in files:
+        try:
+            attachment_type(_head_of(upload), upload.name)
+        except AttachmentRefused as refused:
+            problems.append(Problem(upload.name[:100], str(refused)))
+    return problems
+
+
+def _head_of(upload) -> bytes:
+    upload.seek(0)
+    head = upload.read(HEAD_BYTES)
+    upload.seek(0)
+    return head
 
 
 def _reject(payload, problems: list[Problem]):
@@ -84,13 +141,14 @@ def _reject(payload, problems: list[Problem]):
     raise SubmissionRejected(problems, payload)
 
 
-def _first(instance: Instance, digest: str, files, user, payload) -> InstanceReceipt:
+def _first(instance: Instance, digest: str, files, user, payload, member) -> InstanceReceipt:
+    scope = scope_of(member)
     try:
-        answers = _answers(instance, user)
+        answers = _answers(instance, member)
     except SubmissionRejected as rejected:
         _reject(payload, rejected.problems)
     data = {
-        "key": str(submission_key(instance.instance_id)),
+        "key": str(submission_key(scope, instance.instance_id)),
         "form": instance.form_id,
         "version": instance.version or _current_version(instance.form_id),
         "station": instance.station,
@@ -101,7 +159,7 @@ def _first(instance: Instance, digest: str, files, user, payload) -> InstanceRec
     try:
         with transaction.atomic():
             OpenRosaInstance.objects.create(
-                instance_id=instance.instance_id, sha256=digest, submission=submission
+                scope=scope, instance_id=instance.instance_id, sha256=digest, submission=submission
             )
     except IntegrityError:
         pass  # a concurrent POST of the same instance recorded it first
@@ -112,7 +170,7 @@ def _first(instance: Instance, digest: str, files, user, payload) -> InstanceRec
 def _repeat(known: OpenRosaInstance, digest: str, instance, files, payload) -> InstanceReceipt:
     if known.sha256 != digest:
         RawPayload.objects.filter(pk=payload.pk).update(
-            status=RawPayload.Status.INVALID,
+            status=RawPayload.Status.CONFLICT,
             problems=[{"field": "instanceID", "reason": "already received with other content"}],
         )
         raise InstanceConflict(
@@ -126,9 +184,9 @@ def _repeat(known: OpenRosaInstance, digest: str, instance, files, payload) -> I
     return InstanceReceipt(known.submission, duplicate=True, revised=False, attachments=stored)
 
 
-def _revise(replaced: OpenRosaInstance, instance: Instance, digest, files, user) -> InstanceReceipt:
+def _revise(replaced, instance: Instance, digest, files, user, member) -> InstanceReceipt:
     submission = replaced.submission
-    answers = _answers(instance, user)
+    answers = _answers(instance, member)
     with transaction.atomic():
         revise_submission(
             submission,
@@ -137,16 +195,23 @@ def _revise(replaced: OpenRosaInstance, instance: Instance, digest, files, user)
             reason=f"edited on the device: {instance.deprecated_id} → {instance.instance_id}",
         )
         OpenRosaInstance.objects.create(
-            instance_id=instance.instance_id, sha256=digest, submission=submission
+            scope=replaced.scope,
+            instance_id=instance.instance_id,
+            sha256=digest,
+            submission=submission,
         )
     stored = store_attachments(instance.instance_id, submission, files)
     return InstanceReceipt(submission, duplicate=False, revised=True, attachments=stored)
 
 
-def _answers(instance: Instance, user) -> dict:
+def _member(user) -> Member:
     member = Member.objects.filter(user=user).select_related("mission__election").first()
     if member is None:
         raise SubmissionRejected([Problem("", "this account is not a member of a mission")])
+    return member
+
+
+def _answers(instance: Instance, member: Member) -> dict:
     version = instance.version or _current_version(instance.form_id)
     _, bound = definition_for(instance.form_id, version, member.mission.election)
     return instance.answers(bound.definition)
@@ -160,11 +225,18 @@ def _current_version(form_code: str) -> int:
 
 
 def store_attachments(instance_id: str, submission: Submission, files) -> int:
-    """Keep each file once per instance; a file sent again under the same name is skipped."""
+    """Keep each file once per instance; a file sent again under the same name is skipped.
+
+    The file is stored under a random name with the type found in its bytes
+    (checked before the report was stored); the phone's name is kept as a label.
+    """
     stored = 0
     for upload in files:
         name = upload.name.rsplit("/", 1)[-1][:200]
-        if Attachment.objects.filter(instance_id=instance_id, name=name).exists():
+        kind = attachment_type(_head_of(upload), name)
+        if Attachment.objects.filter(
+            submission=submission, instance_id=instance_id, name=name
+        ).exists():
             continue
         digest = hashlib.sha256()
         for chunk in upload.chunks():
@@ -176,8 +248,8 @@ def store_attachments(instance_id: str, submission: Submission, files) -> int:
                     instance_id=instance_id,
                     submission=submission,
                     name=name,
-                    file=upload,
-                    content_type=(upload.content_type or "")[:100],
+                    file=File(upload, name=kind.stored_name()),
+                    content_type=kind.content_type,
                     size=upload.size,
                     sha256=digest.hexdigest(),
                 )

@@ -71,14 +71,24 @@ class SmsOutcome:
     redelivered: bool = False
 
 
-def receive_sms(inbound: InboundSms, *, replay_of: SmsMessage | None = None, actor=None):
-    """Store, parse and submit one SMS; a message id seen before gets its first reply."""
+def receive_sms(
+    inbound: InboundSms, *, replay_of: SmsMessage | None = None, actor=None, console_member=None
+):
+    """Store, parse and submit one SMS; a message id seen before gets its first reply.
+
+    ``actor`` is the coordinator who replays a message (recorded as who entered
+    the report). ``console_member`` is the coordinator testing the SMS syntax
+    from the console: the message is theirs, whatever sender it names, and the
+    report is marked as entered by the console, never attributed to an observer.
+    """
     message = _store_message(inbound, replay_of=replay_of, actor=actor)
     # A message found already answered is the gateway retrying a delivery; one still
     # marked stored was interrupted before its reply, so it is answered now.
     if message.status != Status.STORED:
         return SmsOutcome(message, message.reply, redelivered=True)
-    status, reply, submission_id = _answer(message, replayed=replay_of is not None)
+    status, reply, submission_id = _answer(
+        message, replayed=replay_of is not None, actor=actor, console_member=console_member
+    )
     message.status, message.reply, message.submission_id = status, reply, submission_id
     _record_answer(message)
     if replay_of is not None:
@@ -141,11 +151,16 @@ def _store_message(inbound: InboundSms, *, replay_of, actor) -> SmsMessage:
         return existing
 
 
-def _answer(message: SmsMessage, *, replayed: bool) -> tuple[str, str, int | None]:
-    found = members_with_missions(
-        "WHERE m.phone = %s ORDER BY mi.arrival DESC, m.id LIMIT 1", [message.sender]
-    )
-    member = found[0] if found else None
+def _answer(
+    message: SmsMessage, *, replayed: bool, actor=None, console_member=None
+) -> tuple[str, str, int | None]:
+    if console_member is not None:
+        member = console_member
+    else:
+        found = members_with_missions(
+            "WHERE m.phone = %s ORDER BY mi.arrival DESC, m.id LIMIT 1", [message.sender]
+        )
+        member = found[0] if found else None
     default_language = replies.reply_language(settings.LANGUAGE_CODE)
     if member is None:
         return Status.UNKNOWN_SENDER, replies.render(default_language, "unknown_sender"), None
@@ -157,7 +172,8 @@ def _answer(message: SmsMessage, *, replayed: bool) -> tuple[str, str, int | Non
         return Status.THROTTLED, replies.render(language, "throttled", minutes=minutes), None
     if member.user_id is None:
         return Status.UNKNOWN_SENDER, replies.render(language, "no_account"), None
-    return _submit(message, member, language, history)
+    channel = Channel.CONSOLE if console_member is not None else Channel.SMS
+    return _submit(message, member, language, history, actor or member.user, channel)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,12 +211,12 @@ def _throttled(history: list[_Earlier]) -> bool:
 
 
 def _submit(
-    message: SmsMessage, member: Member, language: str, history: list[_Earlier]
+    message: SmsMessage, member: Member, language: str, history: list[_Earlier], user, channel
 ) -> tuple[str, str, int | None]:
     payload = store_raw_payload(
         message.text,
-        channel=Channel.SMS,
-        user=member.user,
+        channel=channel,
+        user=user,
         sender=message.sender,
         content_type="text/plain",
         claimed_key=str(_key_for(message, history)),
@@ -227,7 +243,7 @@ def _submit(
         "answers": parsed.answers,
     }
     try:
-        receipt = receive_submission(data, payload, user=member.user, member=member)
+        receipt = receive_submission(data, payload, user=user, member=member)
     except SubmissionRejected as rejected:
         station = _station_reported_on(member, parsed.station)
         problems = _rejection_problems(rejected, syntax, parsed, language, station)

@@ -1,0 +1,474 @@
+"""Every URL of the project, requested by every role, on its own mission's objects and another's.
+
+Two missions observe the same election. For each URL pattern the resolver
+knows, the test fills its parameters with objects of mission A ("own") and of
+mission B ("other"), and requests it anonymously, as each role of mission A
+and as an administrator, with GET and with a POST. The outcome expected for
+each pattern comes from ``EXPECTED``; a pattern missing there fails the test,
+so no new URL ships unchecked. Any page a person of mission A may open must
+also never show mission B's people, meetings or statements.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import uuid
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from pollwatch.accounts.models import DeviceToken
+from pollwatch.accounts.roles import Role
+from pollwatch.accounts.services import create_user
+from pollwatch.deployment.services import DesignChoices, build_routes, draw_plan
+from pollwatch.forensics.models import ResultsUpload
+from pollwatch.intake.channel_models import Attachment, SmsMessage
+from pollwatch.intake.models import Channel
+from pollwatch.intake.services import (
+    Problem,
+    receive_submission,
+    store_raw_payload,
+    store_refused_payload,
+)
+from pollwatch.missions.models import Mission, Team
+from pollwatch.missions.services import log_meeting
+from pollwatch.registry.services import create_election
+from pollwatch.statements.models import SECTIONS
+from pollwatch.statements.services import create_statement, publish, save_draft
+from tests.builders import answers
+from tests.conftest import PASSWORD
+
+VIEWERS = ("anonymous", "core", "coordinator", "analyst", "observer", "administrator")
+MEMBERS = ("core", "coordinator", "analyst", "observer")
+EVERYONE = (*MEMBERS, "administrator")
+STAFF = ("core", "coordinator", "analyst", "administrator")
+MANAGERS = ("core", "coordinator", "administrator")
+READERS = ("core", "analyst", "administrator")
+CORE = ("core", "administrator")
+NOBODY: tuple[str, ...] = ()
+
+# Markers of mission B that no page shown to mission A may contain.
+OTHER_MARKERS = ("Zelda Othermission", "Othermission Institute", "Othermission statement")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who gets past the permission check: on GET, on POST, of mission A's objects.
+
+    Another mission's objects are refused to everyone but administrators,
+    unless ``public``. ``machine`` endpoints answer anonymous callers 401/403
+    rather than redirecting to the login page. ``any_get`` accepts any answer
+    to GET (endpoints that only take POST).
+    """
+
+    get: tuple[str, ...]
+    post: tuple[str, ...] = NOBODY
+    public: bool = False
+    machine: bool = False
+    any_get: bool = False
+    query: str = ""
+
+
+EXPECTED: dict[str, Rule] = {
+    "home": Rule(EVERYONE),
+    "login": Rule(VIEWERS, VIEWERS, public=True),
+    "logout": Rule(VIEWERS, VIEWERS, public=True, any_get=True),
+    "registry:elections": Rule(EVERYONE),
+    "registry:election": Rule(EVERYONE),
+    "registry:station_upload": Rule(CORE, CORE),
+    "forensics:results": Rule(READERS, READERS),
+    "forensics:upload": Rule(READERS),
+    "forensics:report": Rule(READERS),
+    "forensics:json": Rule(READERS),
+    "missions:list": Rule(EVERYONE),
+    "missions:detail": Rule(EVERYONE),
+    "missions:member_upload": Rule(MANAGERS, MANAGERS),
+    "missions:meetings": Rule(STAFF, MANAGERS),
+    "findings:dashboard": Rule(STAFF),
+    "findings:incidents": Rule(STAFF),
+    "findings:reports": Rule(STAFF, query="?question=overall&form=station_check"),
+    "findings:boundaries": Rule(NOBODY, CORE),
+    "findings:question": Rule(STAFF),
+    "findings:pvt": Rule(READERS, CORE),
+    "intake:observe": Rule(EVERYONE),
+    "intake:service_worker": Rule(EVERYONE),
+    "intake:submissions": Rule(EVERYONE),
+    "intake:submission": Rule(EVERYONE, MANAGERS),
+    "intake:payloads": Rule(MANAGERS),
+    "intake:payload": Rule(MANAGERS, MANAGERS),
+    "statements:list": Rule(READERS, CORE),
+    "statements:detail": Rule(READERS, CORE),
+    "statements:publish": Rule(EVERYONE, CORE, any_get=True),
+    "statements:new_version": Rule(EVERYONE, CORE, any_get=True),
+    "statements:check": Rule(EVERYONE, EVERYONE),
+    "statements:public": Rule(VIEWERS, public=True),
+    "statements:download": Rule(VIEWERS, public=True),
+    "deployment:calculator": Rule(EVERYONE, EVERYONE),
+    "deployment:plan": Rule(STAFF),
+    "deployment:draw": Rule(CORE, CORE),
+    "deployment:routes": Rule(CORE, CORE, any_get=True),
+    "deployment:sample_csv": Rule(STAFF),
+    "deployment:coverage": Rule(STAFF),
+    "deployment:team_sheet": Rule(EVERYONE),
+    "deployment:station_change": Rule(MANAGERS, MANAGERS),
+    "api:openapi-json": Rule(VIEWERS, public=True, machine=True),
+    "api:openapi-view": Rule(VIEWERS, public=True, machine=True),
+    "api:api-root": Rule(NOBODY, machine=True, any_get=True),
+    "api:list_forms": Rule(EVERYONE, machine=True),
+    "api:get_form": Rule(MEMBERS, machine=True),
+    "api:my_assignment": Rule(MEMBERS, machine=True),
+    "api:submit": Rule(NOBODY, EVERYONE, machine=True, any_get=True),
+    "api:submit_batch": Rule(NOBODY, EVERYONE, machine=True, any_get=True),
+    "api:submission_status": Rule(("observer",), machine=True),
+    "channels:twilio_inbound": Rule(NOBODY, machine=True, any_get=True),
+    "channels:twilio_status": Rule(NOBODY, machine=True, any_get=True),
+    "channels:generic_inbound": Rule(NOBODY, machine=True, any_get=True),
+    "channels:android_inbound": Rule(NOBODY, machine=True, any_get=True),
+    "channels:odk_form_list": Rule(MEMBERS, machine=True),
+    "channels:odk_form": Rule(MEMBERS, machine=True),
+    "channels:odk_manifest": Rule(MEMBERS, machine=True),
+    "channels:odk_submission": Rule(MEMBERS, MEMBERS, machine=True, any_get=True),
+    "channels:sms_log": Rule(MANAGERS),
+    "channels:sms_test": Rule(("core", "coordinator"), ("core", "coordinator")),
+    "channels:sms_replay": Rule(MANAGERS, MANAGERS),
+    "channels:sms_guides": Rule(EVERYONE),
+    "channels:sms_guide": Rule(EVERYONE),
+    "channels:broadcasts": Rule(("core", "coordinator"), ("core", "coordinator")),
+    "channels:submission_attachments": Rule(EVERYONE),
+    "channels:attachment": Rule(EVERYONE),
+}
+
+
+def url_patterns(patterns=None, prefix="", namespace=""):
+    """(name, route, pattern) of every URL the project serves, walked from the resolver."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            inner = ":".join(p for p in (namespace, entry.namespace or "") if p)
+            yield from url_patterns(entry.url_patterns, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            name = ":".join(p for p in (namespace, entry.name or "") if p)
+            yield name, prefix + str(entry.pattern), entry.pattern
+
+
+@dataclass
+class Side:
+    """One mission's objects, by the URL parameter names that reach them."""
+
+    values: dict[str, object] = field(default_factory=dict)
+
+
+def _people(mission: Mission, prefix: str, north_area, team: Team) -> dict[str, object]:
+    core = create_user(f"{prefix}-core", PASSWORD, Role.CORE_TEAM, mission=mission)
+    analyst = create_user(f"{prefix}-analyst", PASSWORD, Role.ANALYST, mission=mission)
+    coordinator = create_user(f"{prefix}-coordinator", PASSWORD, Role.COORDINATOR, mission=mission)
+    coordinator.member.areas.set([north_area])
+    observer = create_user(f"{prefix}-observer", PASSWORD, Role.OBSERVER, mission=mission)
+    observer.member.team = team
+    observer.member.full_name = "Zelda Othermission" if prefix == "b" else "Anna Ownmission"
+    observer.member.phone = "+995555000001" if prefix == "a" else "+995555000002"
+    observer.member.save()
+    return {"core": core, "analyst": analyst, "coordinator": coordinator, "observer": observer}
+
+
+def _mission_objects(mission: Mission, prefix: str, checklist) -> Side:
+    election = mission.election
+    north = election.areas.get(code="N")
+    team = mission.teams.get(code="T1")
+    people = _people(mission, prefix, north, team)
+    observer = people["observer"]
+    token = DeviceToken.issue(observer, "phone")[1]
+    data = {
+        "key": str(uuid.uuid4()),
+        "form": "station_check",
+        "version": checklist.version,
+        "station": "001",
+        "answers": answers(),
+    }
+    payload = store_raw_payload(json.dumps(data), channel=Channel.API, user=observer)
+    receipt = receive_submission(data, payload, user=observer)
+    refused = store_refused_payload(
+        "{not json", [Problem("body", "not valid JSON")], channel=Channel.API, user=observer
+    )
+    attachment = Attachment.objects.create(
+        instance_id="uuid:x",
+        submission_id=receipt.submission_id,
+        name="protocol.jpg",
+        file=ContentFile(b"\xff\xd8\xff\xe0photo", name="ab12.jpg"),
+        content_type="image/jpeg",
+        size=9,
+        sha256="0" * 64,
+    )
+    message = SmsMessage.objects.create(
+        gateway="test", sender=observer.member.phone, text="hello", member=observer.member
+    )
+    marker = "Othermission" if prefix == "b" else "Ownmission"
+    log_meeting(
+        mission,
+        date=datetime.date(2026, 4, 20),
+        counterpart_name="Chair",
+        institution=f"{marker} Institute",
+        actor=people["core"],
+    )
+    statement = create_statement(mission, title=f"{marker} statement", actor=people["core"])
+    save_draft(statement.draft(), {key: "The mission observed." for key, _ in SECTIONS}, actor=None)
+    published = publish(statement.draft(), actor=people["core"], confirm_flags=True)
+    draft = create_statement(mission, title=f"{marker} statement draft", actor=people["core"])
+    plan = draw_plan(mission, DesignChoices(size=3), seed=1, actor=people["core"])
+    build_routes(plan, actor=people["core"])
+    upload = ResultsUpload.objects.create(
+        election=election,
+        mission=mission,
+        file=ContentFile(b"a,b\n", name="r.csv"),
+        original_name="r.csv",
+        status=ResultsUpload.Status.DONE,
+    )
+    upload.report_dir.mkdir(parents=True, exist_ok=True)
+    (upload.report_dir / "report.html").write_text("<p>report</p>")
+    (upload.report_dir / "results.json").write_text("{}")
+    return Side(
+        {
+            "people": people,
+            "token": token,
+            "mission": mission.slug,
+            "election": election.slug,
+            "registry_election": election.slug if prefix == "a" else "elsewhere-2026",
+            "submission": receipt.submission_id,
+            "key": data["key"],
+            "payload": refused.pk,
+            "attachment": attachment.pk,
+            "message": message.pk,
+            "statement": draft.pk,
+            "published": (published.statement_id, published.number),
+            "team": team.code,
+            "upload": upload.pk,
+        }
+    )
+
+
+@pytest.fixture
+def world(mission, checklist, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    other = Mission.objects.create(
+        slug="other-mission",
+        name="Other Mission",
+        election=mission.election,
+        kind="citizen",
+        arrival=datetime.date(2026, 4, 1),
+        departure=datetime.date(2026, 5, 5),
+    )
+    for code, area in (("T1", "N1"), ("T2", "S1")):
+        Team.objects.create(mission=other, code=code).areas.set(
+            mission.election.areas.filter(code=area)
+        )
+    create_election(
+        slug="elsewhere-2026",
+        name="Elsewhere 2026",
+        country="Elsewhere",
+        date=datetime.date(2026, 6, 1),
+        kind="presidential",
+        options=["Cy"],
+    )
+    own = _mission_objects(mission, "a", checklist)
+    foreign = _mission_objects(other, "b", checklist)
+    administrator = create_user("matrix-admin", PASSWORD, Role.ADMINISTRATOR)
+    DeviceToken.issue(administrator, "admin phone")
+    return own, foreign, administrator
+
+
+OBJECT_PARAMETERS = ("<slug:slug>", "<int:pk>", "<key>", "<str:code>")
+
+
+PK_OF = {
+    "intake:submission": "submission",
+    "intake:payload": "payload",
+    "channels:submission_attachments": "submission",
+    "channels:attachment": "attachment",
+    "channels:sms_replay": "message",
+    "forensics:upload": "upload",
+    "forensics:report": "upload",
+    "forensics:json": "upload",
+}
+
+
+def _slug(name: str, route: str, values: dict, token: str) -> dict:
+    if name.startswith("registry:") or name == "forensics:results":
+        return {"slug": values["registry_election"]}
+    return {"slug": values["election"] if name.startswith("forensics:") else values["mission"]}
+
+
+# The route's parameter → what fills it, from one side's objects and the viewer's token.
+FILLERS = {
+    "<slug:slug>": _slug,
+    "<int:pk>": lambda name, route, values, token: {"pk": values[PK_OF.get(name, "statement")]},
+    "<int:number>": lambda name, route, values, token: dict(
+        zip(("pk", "number"), values["published"], strict=True)
+    ),
+    "<str:fmt>": lambda name, route, values, token: {"fmt": "csv"},
+    "<str:token>": lambda name, route, values, token: {"token": token},
+    "<slug:code>": lambda name, route, values, token: {"code": "station_check"},
+    "<code>": lambda name, route, values, token: {"code": "station_check"},
+    "<version>": lambda name, route, values, token: {"version": 1},
+    "<str:code>": lambda name, route, values, token: {
+        "code": values["team"] if "teams" in route else "001"
+    },
+    "<slug:form_code>": lambda name, route, values, token: {
+        "form_code": "station_check",
+        "question": "overall",
+    },
+    "<key>": lambda name, route, values, token: {"key": values["key"]},
+    "<str:sms_code>": lambda name, route, values, token: {"sms_code": "SC"},
+}
+
+
+def _kwargs(name: str, route: str, values: dict, viewer_token: str) -> dict:
+    kwargs: dict[str, object] = {}
+    for parameter, fill in FILLERS.items():
+        if parameter in route:
+            kwargs |= fill(name, route, values, viewer_token)
+    return kwargs
+
+
+def _passed(response) -> bool:
+    """Whether the request got past the permission check (whatever it then answered)."""
+    # 405: the method is not served; 503: a gateway hook with no secret configured.
+    if response.status_code in (401, 403, 404, 405, 503):
+        return False
+    location = response.headers.get("Location", "")
+    return not (response.status_code == 302 and "login/" in location)
+
+
+CLIENTS: dict[int | None, object] = {}
+
+
+def _client_of(client_class, user):
+    """One logged-in client per person for the whole walk: logging in is not what is tested."""
+    key = getattr(user, "pk", None)
+    if key not in CLIENTS:
+        client = client_class()
+        if user is not None:
+            client.force_login(user)
+        CLIENTS[key] = client
+    return CLIENTS[key]
+
+
+def _body(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode("utf-8", errors="replace")
+    return response.content.decode("utf-8", errors="replace")
+
+
+def _leaks(url: str, viewer: str, response) -> list[str]:
+    if response.status_code != 200:
+        return []
+    body = _body(response)
+    leaked = [marker for marker in OTHER_MARKERS if marker in body]
+    return [f"GET {url} as {viewer} shows mission B's {leaked}"] if leaked else []
+
+
+def _sides(route: str, own: dict, foreign: dict):
+    yield "own", own
+    if any(parameter in route for parameter in OBJECT_PARAMETERS):
+        yield "other", foreign
+
+
+def _expected(rule: Rule, viewer: str, side: str, allowed: tuple[str, ...]) -> bool:
+    if side == "other" and not rule.public:
+        return viewer == "administrator" and viewer in allowed
+    return viewer in allowed
+
+
+def _check(name, route, rule, viewers, own, foreign, client_class) -> list[str]:
+    from django.urls import reverse
+
+    failures = []
+    # A page that takes no POST must still refuse it to whoever may not GET it.
+    for method, allowed in (("get", rule.get), ("post", rule.post or rule.get)):
+        if method == "post" and name == "logout":
+            continue
+        for side, values in _sides(route, own, foreign):
+            for viewer, (user, token) in viewers.items():
+                url = reverse(name, kwargs=_kwargs(name, route, values, token)) + rule.query
+                expected = _expected(rule, viewer, side, allowed)
+                if method == "post" and not rule.post and expected:
+                    continue  # a page that takes no POST may answer it as a GET
+                if method == "get" and rule.any_get:
+                    # Only POST is served: just check that anonymous pages still need a login.
+                    if viewer != "anonymous" or rule.machine or rule.public:
+                        continue
+                    expected = False
+                response = getattr(_client_of(client_class, user), method)(url)
+                passed = _passed(response)
+                if passed != expected:
+                    failures.append(
+                        f"{method.upper()} {url} as {viewer} ({side}): {response.status_code}, "
+                        f"expected {'allowed' if expected else 'refused'}"
+                    )
+                if method == "get" and passed and viewer != "administrator" and not rule.public:
+                    failures += _leaks(url, viewer, response)
+                response.close()
+    return failures
+
+
+def _viewers(own: dict, administrator) -> dict[str, tuple]:
+    admin_token = DeviceToken.issue(administrator, "matrix")[1]
+    viewers = {"anonymous": (None, "not-a-token"), "administrator": (administrator, admin_token)}
+    for role in MEMBERS:
+        user = own["people"][role]
+        viewers[role] = (user, DeviceToken.issue(user, "matrix")[1])
+    return viewers
+
+
+def test_every_url_pattern_is_in_the_table():
+    names = {name for name, _, _ in url_patterns() if name.split(":")[0] != "admin"}
+    assert sorted(names - set(EXPECTED)) == [], "add the new URL to EXPECTED"
+    assert sorted(set(EXPECTED) - names) == [], "remove URLs that no longer exist"
+
+
+def test_every_url_answers_each_role_as_the_table_says(world, client_class):
+    own, foreign, administrator = world
+    viewers = _viewers(own.values, administrator)
+    failures = []
+    for name, route, _ in url_patterns():
+        if name.split(":")[0] == "admin":
+            continue
+        failures += _check(
+            name, route, EXPECTED[name], viewers, own.values, foreign.values, client_class
+        )
+    assert failures == []
+
+
+# The admin's own login and logout pages are open, as the site's are.
+ADMIN_OPEN = {"admin", "admin:login", "admin:logout"}
+
+
+def test_the_django_admin_is_for_administrators_only(world, client_class):
+    own, _, administrator = world
+    viewers = _viewers(own.values, administrator)
+    from django.urls import reverse
+
+    failures = []
+    for name, route, _ in url_patterns():
+        if name.split(":")[0] != "admin" or "<" in route or "(?P" in route or name in ADMIN_OPEN:
+            continue
+        url = reverse(name)
+        for viewer, (user, _token) in viewers.items():
+            response = _client_of(client_class, user).get(url)
+            passed = _passed(response)
+            response.close()
+            if passed and viewer != "administrator":
+                failures.append(f"GET {url} as {viewer}: allowed")
+    assert failures == []
+    admin_index = _client_of(client_class, administrator).get(reverse("admin:index"))
+    assert admin_index.status_code == 200
+
+
+@pytest.fixture
+def client_class():
+    from django.test import Client
+
+    CLIENTS.clear()
+    yield Client
+    CLIENTS.clear()
