@@ -8,7 +8,7 @@ many options and tests it runs. Tests that cannot run say so and why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -267,7 +267,7 @@ def read_fingerprint(analysis: ForensicsAnalysis, found: Headline) -> Reading:
             else "too few stations within areas to compare"
         )
         reading = _not_run(FINGERPRINT, reason, FINGERPRINT_LIMITS)
-        return Reading(**{**_fields(reading), "finding": f"{reading.finding} {description}"})
+        return replace(reading, finding=f"{reading.finding} {description}")
     anomalous, p_value, adjusted = _verdict(found, FINGERPRINT)
     return Reading(
         test=FINGERPRINT,
@@ -290,10 +290,6 @@ def read_fingerprint(analysis: ForensicsAnalysis, found: Headline) -> Reading:
         p_value=p_value,
         adjusted_p=adjusted,
     )
-
-
-def _fields(reading: Reading) -> dict[str, object]:
-    return {name: getattr(reading, name) for name in Reading.__slots__}
 
 
 def read_distributions(analysis: ForensicsAnalysis) -> Reading:

@@ -13,6 +13,7 @@ from pollwatch.forensics.results_file import (
     ResultsFileError,
     load_results,
     mapping_from_dict,
+    parse_derivations,
     read_mapping_toml,
     recognise_russian_protocol,
 )
@@ -384,3 +385,13 @@ def test_derive_can_be_a_table_of_its_own_in_the_mapping_file(tmp_path):
     path = tmp_path / "map.toml"
     path.write_text('[columns]\nregistered = "voters"\noptions = ["A"]\n[derive]\nvalid = "sum"\n')
     assert read_mapping_toml(path)["derive"] == {"valid": "sum"}
+
+
+@given(
+    st.dictionaries(
+        st.text(min_size=1, max_size=8), st.text(max_size=8), min_size=1, max_size=3
+    ).filter(lambda d: d != {"valid": "sum"})
+)
+def test_only_valid_sum_can_be_derived(derivations):
+    with pytest.raises(ResultsFileError, match="valid: valid=sum"):
+        parse_derivations(derivations)
