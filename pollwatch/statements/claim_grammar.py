@@ -292,7 +292,6 @@ AFTER_PREDICATE = _words(
     r"overall",
     r"since",
     r"until",
-    r"and",
     r"и",
     r"или",
     r"а",
@@ -702,7 +701,7 @@ def _negated_perception(
 ) -> Iterator[Structure]:
     for index in range(start, end):
         token = tokens[index]
-        if _is(NEGATION, token):
+        if _is(NEGATION, token) and not _unable_before(tokens, index, start):
             verb = _perception_after_negation(tokens, index + 1, end)
             if verb is None:
                 continue
@@ -727,6 +726,18 @@ def _negated_perception(
                 kind = _problem_kind(token)
                 yield _span(tokens, index, negated, kind, "negated_perception")
                 return
+
+
+def _unable_before(tokens: list[Token], index: int, start: int) -> bool:
+    """ "could not record": an inability, not a finding."""
+    return (
+        index > start
+        and tokens[index - 1].text in {"could", "can", "were", "was"}
+        and (
+            index + 1 < len(tokens)
+            and tokens[index + 1].text in {"record", "see", "observe", "find"}
+        )
+    )
 
 
 def _perception_after_negation(tokens: list[Token], start: int, end: int) -> int | None:

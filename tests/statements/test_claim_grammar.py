@@ -99,6 +99,7 @@ def test_each_structure_is_recognised(sentence, kind, structure):
         # a negation without a perceived problem
         "The mission did not observe the pre-election period and cannot assess the campaign.",
         "He did not go into detail on the other violations observed.",
+        "Observers could not record violations because they were denied access.",
         # Turkish negates the verb after the predicate
         "Seçimler adil koşullarda geçmedi.",
         # numbers with bases and criticism
