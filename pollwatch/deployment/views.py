@@ -49,7 +49,11 @@ def _mission_and_plan(request, slug, permission="deployment.view_plan", *, requi
 
 def plan_detail(request, slug):
     mission, plan = _mission_and_plan(request, slug, required=False)
-    context = {"mission": mission, "plan": plan}
+    context = {
+        "mission": mission,
+        "plan": plan,
+        "can_draw": request.user.has_perm("deployment.draw_plan", mission),
+    }
     if plan is not None:
         teams = visible_teams(request.user, mission)
         stops = (
@@ -68,7 +72,6 @@ def plan_detail(request, slug):
             .order_by("stratum"),
             "unassigned": _unassigned(request.user, plan),
             "manageable": _manageable_station_ids(request.user, plan),
-            "can_draw": request.user.has_perm("deployment.draw_plan", mission),
             "reassignments": plan.reassignments.select_related(
                 "station", "replacement", "from_team", "to_team", "actor"
             )[:50],

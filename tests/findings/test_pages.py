@@ -198,8 +198,8 @@ def test_question_by_area_lists_each_region(client, administrator, mission, obse
     assert "N,North,no,2,5,40.0" in text
 
 
-def test_pvt_page_imports_official_results_and_shows_errors(client, analyst, mission):
-    client.force_login(analyst)
+def test_pvt_page_imports_official_results_and_shows_errors(client, core_team, mission):
+    client.force_login(core_team)
     url = reverse("findings:pvt", args=[mission.slug])
     page = client.get(url).content.decode()
     assert "no random PVT sample" in page
@@ -210,6 +210,15 @@ def test_pvt_page_imports_official_results_and_shows_errors(client, analyst, mis
     response = client.post(url, {"file": good})
     assert response.status_code == 302
     assert mission.official_results.get().totals["votes"] == {"ann": 30, "bob": 28}
+
+
+def test_analysts_read_the_pvt_but_do_not_import_official_results(client, analyst, mission):
+    client.force_login(analyst)
+    url = reverse("findings:pvt", args=[mission.slug])
+    assert client.get(url).status_code == 200
+    good = csv_file("figure,value\nregistered,100\nballots_issued,60\nvalid,58\nann,30\nbob,28\n")
+    assert client.post(url, {"file": good}).status_code == 403
+    assert not mission.official_results.exists()
 
 
 def test_pvt_estimates_refresh_as_an_htmx_fragment(client, analyst, mission):
