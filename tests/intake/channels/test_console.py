@@ -87,3 +87,15 @@ def test_a_coordinator_broadcasts_from_the_page(
     assert b"Sent to 1 observers." in response.content
     assert recording_gateway.sent == [(OBSERVER_PHONE, "Stay at your station")]
     assert b"sent to the gateway" in response.content
+
+
+def test_the_console_never_makes_a_report_an_observers(
+    client, sms_observer, sms_code, coordinator_north
+):
+    client.force_login(coordinator_north)
+    client.post("/channels/sms/test/", {"sender": OBSERVER_PHONE, "text": "SC 001 AA1 AB2 AC5 AD2"})
+    report = Submission.objects.get()
+    assert report.observer.user == coordinator_north
+    assert report.submitted_by == coordinator_north
+    assert report.channel == "console"
+    assert SmsMessage.objects.get().member.user == coordinator_north

@@ -303,3 +303,72 @@ def test_attachments_are_shown_only_to_those_who_see_the_station(
     page = client.get(f"/channels/submissions/{attachment.submission_id}/attachments/")
     assert page.status_code == 404
     assert client.get(f"/channels/attachments/{attachment.pk}/").status_code == 404
+
+
+def test_another_teams_deprecated_id_revises_nothing_and_reads_as_unknown(
+    client, observer_token, xform_xml, observer_south
+):
+    from pollwatch.accounts.models import DeviceToken
+
+    first_id = f"uuid:{uuid.uuid4()}"
+    collect_post(client, observer_token, instance_from_xform(xform_xml, ANSWERS, first_id))
+    intruder = DeviceToken.issue(observer_south, "phone")[1]
+    edited = instance_from_xform(
+        xform_xml, ANSWERS | {"voters": "20"}, f"uuid:{uuid.uuid4()}", deprecatedID=first_id
+    )
+    collect_post(client, intruder, edited)
+    original = Submission.objects.get(observer__user__username="obs-north")
+    assert original.revision == 1 and original.answers["voters"] == 14
+    same_id_again = collect_post(
+        client, intruder, instance_from_xform(xform_xml, ANSWERS | {"voters": "3"}, first_id)
+    )
+    assert same_id_again.status_code != 409, "a foreign instanceID is answered as an unknown one"
+    assert Submission.objects.get(observer__user__username="obs-north").revision == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("evil.html", b"<html><script>alert(document.cookie)</script></html>"),
+        ("evil.jpg", b"<script>alert(1)</script>"),
+        ("evil.svg", b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>"),
+    ],
+)
+def test_a_file_that_is_not_a_photo_sound_video_or_pdf_is_refused(
+    client, observer_token, xform_xml, name, content
+):
+    upload = SimpleUploadedFile(name, content, "image/jpeg")
+    xml = instance_from_xform(xform_xml, ANSWERS, f"uuid:{uuid.uuid4()}")
+    response = collect_post(client, observer_token, xml, upload)
+    assert response.status_code == 400
+    assert b"only photos, sound, video and PDF" in response.content
+    assert not Attachment.objects.exists() and not Submission.objects.exists()
+    assert RawPayload.objects.get().status == RawPayload.Status.INVALID
+
+
+def test_an_attachment_is_served_as_a_download_of_its_real_type(
+    client, observer_token, xform_xml, coordinator_north
+):
+    upload = SimpleUploadedFile("photo.html", b"\xff\xd8\xff\xe0photo", "text/html")
+    xml = instance_from_xform(xform_xml, ANSWERS, f"uuid:{uuid.uuid4()}")
+    collect_post(client, observer_token, xml, upload)
+    attachment = Attachment.objects.get()
+    assert "photo" not in attachment.file.name and attachment.file.name.endswith(".jpg")
+    client.force_login(coordinator_north)
+    response = client.get(f"/channels/attachments/{attachment.pk}/")
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
+    response.close()
+
+
+@pytest.mark.parametrize("instance_id", ["uuid:" + "x" * 120, "uuid:../../etc/passwd"])
+def test_an_instance_id_that_is_too_long_or_a_path_is_refused(
+    client, observer_token, xform_xml, instance_id
+):
+    response = collect_post(
+        client, observer_token, instance_from_xform(xform_xml, ANSWERS, instance_id)
+    )
+    assert response.status_code == 400
+    assert not Submission.objects.exists()
