@@ -49,7 +49,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pollwatch.lib.throwaway_postgres import start_throwaway_postgres  # noqa: E402
+from pollwatch.lib.throwaway_postgres import (  # noqa: E402
+    APPLICATION_ROLE,
+    start_throwaway_postgres,
+)
 
 LOCUSTFILE = Path(__file__).with_name("intake_locustfile.py")
 SINGLE_TARGET_PER_SECOND = 500
@@ -146,16 +149,20 @@ def main() -> int:
         print(f"client records and locust statistics kept in {workdir}", file=sys.stderr)
     try:
         environment = production_environment(cluster.url, workdir)
+        # Seeding migrates as the owner, which grants the application role its share;
+        # the server then runs as that role, as a deployment does (docs/security.md).
+        environment["POLLWATCH_DB_APPLICATION_ROLE"] = APPLICATION_ROLE
         os.environ.update(environment)
         import django
 
         django.setup()
         config = seed(args, workdir)
+        serving = environment | {"DATABASE_URL": cluster.application_url}
         results = [
-            run(name, args, config, environment, workdir, cluster.root / "data")
+            run(name, args, config, serving, workdir, cluster.root / "data")
             for name in args.runs.split(",")
         ]
-        return report(results, args)
+        return max(report(results, args), check_audit_chain())
     finally:
         from django.db import connections
 
@@ -163,6 +170,21 @@ def main() -> int:
         cluster.stop()
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+def check_audit_chain() -> int:
+    """Seal what the runs left and verify the whole chain: 0 when intact."""
+    from pollwatch.audit.chain import seal_events, verify_chain
+
+    started = time.monotonic()
+    sealed = seal_events()
+    chain = verify_chain()
+    print(
+        f"audit chain: {sealed} event(s) left to seal after the runs, {chain.links} link(s), "
+        f"{'intact' if chain.intact else f'BROKEN at {chain.mismatch}'} "
+        f"(sealing and verifying took {time.monotonic() - started:.1f} s)"
+    )
+    return 0 if chain.intact and chain.unsealed == 0 else 1
 
 
 def production_environment(database_url: str, workdir: Path) -> dict[str, str]:
@@ -355,6 +377,10 @@ def run(name: str, args, config: dict, environment, workdir: Path, pgdata: Path)
     before = counts()
     port = free_port()
     server = start_gunicorn(args, environment, port)
+    # The audit trail's sealer runs beside the server, as `make serve` runs it.
+    sealer = subprocess.Popen(
+        [sys.executable, "-m", "pollwatch", "audit", "seal", "--every", "10"], env=environment
+    )
     killed: dict[int, float] = {}
     cpu = CpuMeter(pgdata)
     server_at_start = server_cpu(server)
@@ -374,6 +400,8 @@ def run(name: str, args, config: dict, environment, workdir: Path, pgdata: Path)
         result = read_locust_stats(name, seconds, out_dir)
     finally:
         stop_gunicorn(server)
+        sealer.terminate()
+        sealer.wait()
     result.cpu_seconds = dict(cpu.laps)
     result.load_average = load_average
     journal = read_journal(out_dir)
