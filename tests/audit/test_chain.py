@@ -216,3 +216,40 @@ def test_a_batchs_event_carries_each_reports_answers_digest(observer_north, chec
     event = AuditEvent.objects.get(action="intake.batch_received")
     assert event.data["keys"] == [item["key"] for item in items]
     assert event.data["answers_sha256"] == [_stored_answers_digest(i["key"]) for i in items]
+
+
+def _change_first_answers(key: str) -> None:
+    from pollwatch.intake.models import SubmissionRevision
+
+    revision = SubmissionRevision.objects.get(submission__key=key, number=1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE intake_submissionrevision SET answers = %s WHERE id = %s",
+            ['{"overall": "good"}', revision.pk],
+        )
+
+
+def test_verify_names_a_report_whose_first_answers_changed(observer_north, checklist):
+    from tests.intake.test_services import send, submission
+
+    sent = [submission(checklist) for _ in range(3)]
+    receipts = [send(observer_north, item) for item in sent]
+    seal_events()
+    call_command("audit", "verify")
+    _change_first_answers(sent[1]["key"])
+    event = AuditEvent.objects.get(target_id=str(receipts[1].submission_id))
+    with pytest.raises(CommandError, match=f"event {event.pk}: the first answers of report") as e:
+        call_command("audit", "verify")
+    assert e.value.returncode == 1 and sent[1]["key"] in str(e.value)
+
+
+def test_verify_names_a_changed_report_of_a_batch(observer_north, checklist):
+    from pollwatch.intake.batch import receive_batch
+    from tests.intake.test_batch import submission
+
+    items = [submission(checklist, station=code) for code in ("001", "002", "003")]
+    receive_batch(items, user=observer_north)
+    call_command("audit", "verify")
+    _change_first_answers(items[2]["key"])
+    with pytest.raises(CommandError, match=items[2]["key"]):
+        call_command("audit", "verify")

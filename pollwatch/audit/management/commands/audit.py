@@ -27,7 +27,9 @@ class Command(BaseCommand):
             help="keep sealing at this interval until stopped (beside the web server)",
         )
         verify = actions.add_parser(
-            "verify", help="recompute the chain; exit 1 naming the first event that does not match"
+            "verify",
+            help="recompute the chain and check each report's first answers against the digest "
+            "in its audit entry; exit 1 naming the first event that does not match",
         )
         verify.add_argument(
             "--head", help="a chain digest kept from earlier, which the chain must still contain"
@@ -66,6 +68,11 @@ class Command(BaseCommand):
                 "was changed, or it was never a head of this trail",
                 returncode=1,
             )
+        from pollwatch.intake.answers_check import first_changed_report
+
+        changed = first_changed_report()
+        if changed is not None:
+            raise CommandError(f"a report changed after its audit entry: {changed}", returncode=1)
         head = report.head
         self.stdout.write(
             f"audit chain intact: {report.links} link(s)"
