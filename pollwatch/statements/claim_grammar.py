@@ -136,6 +136,7 @@ PROCESS = _words(
     r"референдум\w*",
     r"плебисцит\w*",
     r"кампани\w*",
+    r"агитаци\w*",
     r"обстановк\w*",
     r"атмосфер\w*",
     r"организаци\w*",
@@ -208,6 +209,8 @@ PROCEEDED = _words(
     r"штатн\w*",
     r"ч[её]тк\w*",
     r"слаженн\w*",
+    r"профессиональн\w*",
+    r"чист(?:о|ыми|ым|ые|ый)",
     r"sakin\w*",
     r"düzenli\w*",
     r"barışçıl\w*",
@@ -292,6 +295,12 @@ AFTER_PREDICATE = _words(
     r"overall",
     r"since",
     r"until",
+    r"under",
+    r"amid",
+    r"without",
+    r"by",
+    r"from",
+    r"according",
     r"и",
     r"или",
     r"а",
@@ -328,6 +337,7 @@ ASSERTS_ATTRIBUTE = _words(
     r"describ\w*",
     r"recogni[sz]\w*",
     r"termed",
+    r"ensured",
     r"считает",
     r"был\w*",
     r"являл\w*",
@@ -370,6 +380,8 @@ VIOLATION = _words(
     r"жалоб\w*",
     r"замечани\w*",
     r"факт(?:ов|ы)",
+    r"discrepanc(?:y|ies)",
+    r"расхождени\w*",
     r"ihlal\w*",
     r"usulsüzlü\w*",
     r"müdahale\w*",
@@ -663,10 +675,16 @@ def segment_spans(text: str) -> list[tuple[int, int]]:
     return [(tokens[start].start, tokens[end - 1].end) for start, end in segments(tokens)]
 
 
+def _looks_turkish(tokens: list[Token]) -> bool:
+    """Turkish letters in several words: "Türkiye" alone does not make English Turkish."""
+    marked = sum(1 for token in tokens if _TURKISH_LETTERS.search(token.text))
+    return marked >= max(2, len(tokens) // 10)
+
+
 def find_structures(text: str) -> list[Structure]:
     """Every claim structure in one sentence, in order of the rules above."""
     tokens = tokenize(text)
-    turkish = _TURKISH_LETTERS.search(text) is not None
+    turkish = _looks_turkish(tokens)
     found: list[Structure] = []
     for start, end in segments(tokens):
         found.extend(_segment_structures(tokens, start, end, turkish))
@@ -866,9 +884,11 @@ def _predicates(tokens: list[Token], start: int, end: int, turkish: bool) -> Ite
         if turkish and _turkish_negated_verb_after(tokens, last + 1, end) is not None:
             continue
         role = _role(tokens, first, last, end)
-        if role == "predicative" and subject is not None and first - subject <= SUBJECT_WINDOW:
+        has_subject = subject is not None and first - subject <= SUBJECT_WINDOW
+        if role == "predicative" and has_subject:
             structure = "manner"
-        elif role == "attributive" and _attribute_asserted(tokens, first, start):
+        elif role in {"attributive", "of_manner"} and _attribute_asserted(tokens, first, start):
+            # "noted the calm atmosphere in which voting took place"
             structure = "attributive"
         else:
             continue
@@ -961,7 +981,10 @@ def _role(tokens: list[Token], first: int, last: int, end: int) -> str:
     ):
         following += 1
     if following < end and _is(MANNER_NOUN, tokens[following]):
-        return "predicative"
+        adverbial = tokens[following].text not in _MANNER_AS_OBJECT or _after_preposition(
+            tokens, first
+        )
+        return "predicative" if adverbial else "of_manner"
     if following < end and _is_process(tokens, following, end):
         return "attributive"
     head = tokens[last].text
@@ -971,6 +994,24 @@ def _role(tokens: list[Token], first: int, last: int, end: int) -> str:
     if nxt >= end or not tokens[nxt].text[0].isalnum() or _is(AFTER_PREDICATE, tokens[nxt]):
         return "predicative"
     return "other"
+
+
+# Manner nouns in a form that can be a subject or an object ("noted the calm
+# atmosphere", «отметили спокойную атмосферу»); other forms are adverbial
+# («в спокойной обстановке», "sakin bir ortamda").
+_MANNER_AS_OBJECT = frozenset(
+    {"atmosphere", "environment", "conditions", "атмосферу", "обстановку", "условия"}
+)
+
+
+def _after_preposition(tokens: list[Token], first: int) -> bool:
+    """ "in a calm manner", «в спокойной обстановке»: a manner adverbial."""
+    before = [
+        i
+        for i in range(max(0, first - 4), first)
+        if not (_is(ARTICLE, tokens[i]) or _is(_INTENSIFIERS, tokens[i]))
+    ]
+    return bool(before) and tokens[before[-1]].text in {"in", "в", "во", "with", "при", "on"}
 
 
 def _attribute_asserted(tokens: list[Token], first: int, start: int) -> bool:
