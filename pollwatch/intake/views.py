@@ -171,6 +171,7 @@ def submission_detail(request, pk):
             "revisions": submission.revisions.select_related("author"),
             "reviews": submission.reviews.select_related("reviewer"),
             "payloads": submission.payloads.all(),
+            "attachments": submission.attachments.count(),
         },
     )
 

@@ -17,6 +17,7 @@ from pollwatch.accounts.scoping import (
     visible_teams,
 )
 from pollwatch.intake.channel_models import Attachment, Broadcast, SmsMessage
+from pollwatch.intake.channels.attachment_types import ALLOWED_TYPES
 from pollwatch.intake.channels.broadcast import BroadcastRefused, send_broadcast
 from pollwatch.intake.channels.forms import BroadcastForm, SmsReplayForm, SmsTestForm
 from pollwatch.intake.channels.sms.forms import sms_forms, syntax_for
@@ -175,6 +176,14 @@ def attachment_file(request, pk):
     return attachment_download(attachment)
 
 
+def download_name(attachment: Attachment) -> str:
+    """The phone's name, ending in the extension of the type found in the file's bytes."""
+    extension = ALLOWED_TYPES.get(attachment.content_type)
+    if extension is None or attachment.name.lower().endswith(f".{extension}"):
+        return attachment.name
+    return f"{attachment.name}.{extension}"
+
+
 def attachment_download(attachment: Attachment) -> FileResponse:
     """Always a download, never a page: the type is the one found in the bytes at upload,
     and the browser is told neither to guess another nor to run anything in it."""
@@ -182,7 +191,7 @@ def attachment_download(attachment: Attachment) -> FileResponse:
         attachment.file.open("rb"),
         content_type=attachment.content_type or "application/octet-stream",
         as_attachment=True,
-        filename=attachment.name,
+        filename=download_name(attachment),
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
