@@ -52,8 +52,6 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "django_htmx",
-    "django_tasks",
-    "django_tasks_db",
     "pollwatch.audit",
     "pollwatch.accounts",
     "pollwatch.registry",
@@ -64,6 +62,10 @@ INSTALLED_APPS = [
     "pollwatch.findings",
     "pollwatch.forensics",
     "pollwatch.statements",
+    # After pollwatch.intake, whose db_worker command (one that survives database
+    # restarts) takes the place of the library's.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -219,6 +221,16 @@ STORAGES = {
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The background worker finishes payloads a killed web worker left unread once they are
+# this old, looking every POLLWATCH_INTAKE_RECOVERY_SECONDS; it waits at most
+# POLLWATCH_WORKER_MAX_BACKOFF_SECONDS between attempts to reach a lost database.
+POLLWATCH_INTAKE_STORED_GRACE_SECONDS = float(
+    os.environ.get("POLLWATCH_INTAKE_STORED_GRACE_SECONDS", 300)
+)
+POLLWATCH_INTAKE_RECOVERY_SECONDS = float(os.environ.get("POLLWATCH_INTAKE_RECOVERY_SECONDS", 60))
+POLLWATCH_WORKER_MAX_BACKOFF_SECONDS = float(
+    os.environ.get("POLLWATCH_WORKER_MAX_BACKOFF_SECONDS", 30)
+)
 # Every imported file (stations, areas, members, results, samples) is read within
 # these limits and refused with an error naming the one it passed; a zip or XLSX is
 # refused from its directory, before anything is unpacked (docs/intake.md).
