@@ -160,7 +160,7 @@ def package_descriptor(
         {**_file_resource(name, content), **_format_of(name)}
         for name, content in other_files.items()
     ]
-    return {
+    descriptor = {
         "profile": PROFILE,
         "name": f"statement-{version.statement_id}-v{version.number}",
         "title": str(statement.title),
@@ -172,6 +172,8 @@ def package_descriptor(
         "audit_chain_head": version.data.get("audit_chain_head"),
         "resources": tabular + others,
     }
+    # A statement published before the audit chain existed has no head to give.
+    return {key: value for key, value in descriptor.items() if value is not None}
 
 
 def _file_resource(path: str, content: bytes) -> dict[str, Any]:

@@ -101,3 +101,13 @@ def test_the_public_page_shows_the_head_at_publication_and_now(
         chain_head().sha256 in page
         and chain_head().sha256 != published.data["audit_chain_head"]["sha256"]
     )
+
+
+def test_a_statement_published_before_the_chain_still_makes_a_valid_package(published, tmp_path):
+    from pollwatch.statements.open_data import data_package
+
+    del published.data["audit_chain_head"]  # as stored before the chain existed
+    zipfile.ZipFile(io.BytesIO(data_package(published))).extractall(tmp_path)
+    descriptor = json.loads((tmp_path / "datapackage.json").read_text())
+    assert "audit_chain_head" not in descriptor
+    assert frictionless.validate(tmp_path / "datapackage.json").valid
