@@ -177,3 +177,42 @@ def test_duplicate_key_sent_concurrently_stores_one_submission(checklist, observ
     assert Submission.objects.filter(key=body["key"]).count() == 1
     assert len({r.submission_id for r in receipts}) == 1
     assert sum(not r.duplicate for r in receipts) == 1
+
+
+def test_a_changed_resend_is_a_409_problem_and_kept_for_review(client, checklist, observer_token):
+    body = item(checklist)
+    post(client, "/submissions", body, observer_token)
+    changed = body | {"answers": answers(overall="bad")}
+    response = post(client, "/submissions", changed, observer_token)
+    assert response.status_code == 409
+    assert response["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["errors"][0]["field"] == "key" and "id" not in problem
+    kept = RawPayload.objects.get(status=RawPayload.Status.CONFLICT)
+    assert json.loads(kept.body)["answers"]["overall"] == "bad"
+    assert Submission.objects.get().answers["overall"] == "good"
+
+
+def test_another_accounts_key_is_a_409_without_their_receipt(
+    client, checklist, observer_token, observer_south
+):
+    from pollwatch.accounts.models import DeviceToken
+
+    body = item(checklist)
+    first = post(client, "/submissions", body, observer_token).json()
+    intruder = DeviceToken.issue(observer_south, "phone")[1]
+    response = post(client, "/submissions", body, intruder)
+    assert response.status_code == 409
+    problem = response.json()
+    assert "id" not in problem and "received_at" not in problem
+    assert first["received_at"] not in response.content.decode()
+
+
+def test_a_batch_marks_a_changed_resend_as_a_conflict(client, checklist, observer_token):
+    body = item(checklist)
+    post(client, "/submissions", body, observer_token)
+    changed = body | {"answers": answers(overall="bad")}
+    results = post(
+        client, "/submissions/batch", {"submissions": [changed, item(checklist)]}, observer_token
+    ).json()["results"]
+    assert [r["result"] for r in results] == ["conflict", "created"]

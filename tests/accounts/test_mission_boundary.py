@@ -1,0 +1,124 @@
+"""A second mission on the same election, with the same areas, reaches nothing of the first."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from pollwatch.accounts.roles import Role
+from pollwatch.accounts.scoping import (
+    visible_members,
+    visible_missions,
+    visible_payloads,
+    visible_submissions,
+)
+from pollwatch.accounts.services import AccountRefused, create_user
+from pollwatch.intake.models import Channel, RawPayload, Submission
+from pollwatch.intake.services import receive_submission, store_raw_payload
+from pollwatch.missions.models import Mission, Team
+from tests.builders import answers
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def rival(mission):
+    """Mission B: its own coordinator of the same region, its own team and observer."""
+    other = Mission.objects.create(
+        slug="rival",
+        name="Rival Mission",
+        election=mission.election,
+        kind="citizen",
+        arrival=datetime.date(2026, 4, 1),
+        departure=datetime.date(2026, 5, 5),
+    )
+    team = Team.objects.create(mission=other, code="R1")
+    team.areas.set(mission.election.areas.filter(code="N1"))
+    coordinator = create_user("rival-coord", PASSWORD, Role.COORDINATOR, mission=other)
+    coordinator.member.areas.set(mission.election.areas.filter(code="N"))
+    core = create_user("rival-core", PASSWORD, Role.CORE_TEAM, mission=other)
+    return other, coordinator, core
+
+
+def _report(user, checklist, **overrides):
+    data = {
+        "key": str(uuid.uuid4()),
+        "form": "station_check",
+        "version": checklist.version,
+        "station": "001",
+        "answers": answers(**overrides),
+    }
+    payload = store_raw_payload(json.dumps(data), channel=Channel.API, user=user)
+    return Submission.objects.get(pk=receive_submission(data, payload, user=user).submission_id)
+
+
+def test_a_role_needs_a_mission(db):
+    with pytest.raises(AccountRefused):
+        create_user("floating", PASSWORD, Role.COORDINATOR)
+
+
+def test_another_missions_coordinator_of_the_same_area_sees_no_report(
+    rival, observer_north, checklist, client
+):
+    _, coordinator, _ = rival
+    report = _report(observer_north, checklist)
+    assert not visible_submissions(coordinator).exists()
+    assert not coordinator.has_perm("intake.review_submission", report)
+    client.force_login(coordinator)
+    assert client.get(reverse("intake:submission", args=[report.pk])).status_code == 404
+    response = client.post(
+        reverse("intake:submission", args=[report.pk]), {"decision": "reject", "reason": "x"}
+    )
+    assert response.status_code == 404
+    assert Submission.objects.get().status != Submission.Status.REJECTED
+    response = client.get(reverse("intake:submissions") + "?format=csv")
+    export = b"".join(response.streaming_content).decode()
+    assert str(report.key) not in export
+
+
+def test_another_missions_coordinator_cannot_see_or_correct_its_payloads(
+    rival, observer_north, checklist, client
+):
+    _, coordinator, _ = rival
+    payload = store_raw_payload("{broken", channel=Channel.API, user=observer_north)
+    RawPayload.objects.filter(pk=payload.pk).update(status=RawPayload.Status.INVALID)
+    assert not visible_payloads(coordinator).exists()
+    client.force_login(coordinator)
+    fixed = {
+        "key": str(uuid.uuid4()),
+        "form": "station_check",
+        "version": checklist.version,
+        "station": "001",
+        "answers": answers(),
+    }
+    url = reverse("intake:payload", args=[payload.pk])
+    assert client.post(url, {"body": json.dumps(fixed), "reason": "x"}).status_code == 404
+    assert not Submission.objects.exists()
+
+
+def test_another_mission_is_invisible_and_its_people_unlisted(
+    rival, mission, observer_north, client
+):
+    _, coordinator, core = rival
+    assert list(visible_missions(core)) == [rival[0]]
+    assert not visible_members(core).filter(mission=mission).exists()
+    client.force_login(core)
+    assert client.get(reverse("missions:detail", args=[mission.slug])).status_code == 404
+    assert client.get(reverse("missions:meetings", args=[mission.slug])).status_code == 404
+    upload = client.post(reverse("missions:member_upload", args=[mission.slug]), {})
+    assert upload.status_code == 404
+
+
+def test_observers_do_not_read_draft_statements_nor_member_lists(
+    mission, observer_north, coordinator_north, client
+):
+    from pollwatch.statements.services import create_statement
+
+    statement = create_statement(mission, title="Draft", actor=None)
+    client.force_login(observer_north)
+    assert client.get(reverse("statements:detail", args=[statement.pk])).status_code == 403
+    page = client.get(reverse("missions:detail", args=[mission.slug])).content.decode()
+    assert "Obs-North" in page and "Coord-North" not in page
