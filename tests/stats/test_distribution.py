@@ -1,5 +1,7 @@
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pollwatch.stats.distribution import (
     distribution_moments,
@@ -112,3 +114,16 @@ def test_within_area_relation_needs_stations_to_compare():
     assert np.isnan(relation.p_value)
     with pytest.raises(ValueError, match="same length"):
         within_area_relation([0.5], [0.4, 0.7], ["a", "b"])
+
+
+@given(st.lists(st.floats(-0.3, 0.3), min_size=4, max_size=4), st.integers(0, 10_000))
+def test_within_area_relation_ignores_any_shift_of_whole_areas(shifts, seed):
+    rng = np.random.default_rng(seed)
+    area = np.repeat(np.arange(4), 25)
+    turnout, share = rng.random(100), rng.random(100)
+    moved = within_area_relation(
+        turnout + np.array(shifts)[area], share - 2 * np.array(shifts)[area], area
+    )
+    still = within_area_relation(turnout, share, area)
+    assert moved.correlation == pytest.approx(still.correlation, abs=1e-9)
+    assert moved.slope == pytest.approx(still.slope, abs=1e-9)
