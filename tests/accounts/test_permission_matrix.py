@@ -12,7 +12,9 @@ also never show mission B's people, meetings or statements.
 from __future__ import annotations
 
 import datetime
+import html
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
 
@@ -368,6 +370,42 @@ def _leaks(url: str, viewer: str, response) -> list[str]:
     return [f"GET {url} as {viewer} shows mission B's {leaked}"] if leaked else []
 
 
+LINK = re.compile(r'href="(/[^"#]*)"')
+LINKS: dict[str, set[str]] = {}
+
+
+def _links(response) -> set[str]:
+    if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+        return set()
+    return {html.unescape(link) for link in LINK.findall(_body(response))}
+
+
+def _read(url: str, viewer: str, rule: Rule, response) -> list[str]:
+    """Keep the page's links to follow later; say if it shows mission B's markers."""
+    if viewer != "anonymous":
+        LINKS.setdefault(viewer, set()).update(_links(response))
+    if viewer == "administrator" or rule.public:
+        return []
+    return _leaks(url, viewer, response)
+
+
+def _dead_links(viewers, client_class) -> list[str]:
+    """Pages never link to what the viewer may not open."""
+    failures = []
+    for viewer, links in LINKS.items():
+        user, _token = viewers[viewer]
+        for link in sorted(links):
+            if link.startswith(("/static/", "/logout/")):
+                continue
+            response = _client_of(client_class, user).get(link)
+            if response.status_code in (401, 403, 404):
+                failures.append(
+                    f"a page shown to {viewer} links to {link} ({response.status_code})"
+                )
+            response.close()
+    return failures
+
+
 def _sides(route: str, own: dict, foreign: dict):
     yield "own", own
     if any(parameter in route for parameter in OBJECT_PARAMETERS):
@@ -406,8 +444,8 @@ def _check(name, route, rule, viewers, own, foreign, client_class) -> list[str]:
                         f"{method.upper()} {url} as {viewer} ({side}): {response.status_code}, "
                         f"expected {'allowed' if expected else 'refused'}"
                     )
-                if method == "get" and passed and viewer != "administrator" and not rule.public:
-                    failures += _leaks(url, viewer, response)
+                if method == "get" and passed:
+                    failures += _read(url, viewer, rule, response)
                 response.close()
     return failures
 
@@ -438,6 +476,7 @@ def test_every_url_answers_each_role_as_the_table_says(world, client_class):
             name, route, EXPECTED[name], viewers, own.values, foreign.values, client_class
         )
     assert failures == []
+    assert _dead_links(viewers, client_class) == []
 
 
 # The admin's own login and logout pages are open, as the site's are.
@@ -470,5 +509,7 @@ def client_class():
     from django.test import Client
 
     CLIENTS.clear()
+    LINKS.clear()
     yield Client
     CLIENTS.clear()
+    LINKS.clear()

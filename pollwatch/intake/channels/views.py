@@ -63,6 +63,8 @@ def sms_log(request):
             "statuses": SmsMessage.Status.choices,
             "status": status,
             "sender": sender,
+            # The console and broadcasts act within the person's own mission.
+            "in_mission": membership(request.user) is not None,
         },
     )
 
