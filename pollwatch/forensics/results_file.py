@@ -559,6 +559,7 @@ def _column_positions(header: list[str], mapping: ColumnMapping) -> dict[str, in
     position: dict[str, int] = {}
     for index, name in enumerate(header):
         position.setdefault(name, index)
+    _refuse_double_roles(mapping)
     roles = {**mapping.roles(), **dict.fromkeys(mapping.areas, "areas")}
     if mapping.station:
         roles[mapping.station] = "station"
@@ -573,6 +574,27 @@ def _column_positions(header: list[str], mapping: ColumnMapping) -> dict[str, in
             + ", ".join(repr(h) for h in header)
         )
     return {name: position[name] for name in roles}
+
+
+def _refuse_double_roles(mapping: ColumnMapping) -> None:
+    """One column cannot hold two figures (say registered voters and an option's votes)."""
+    seen: dict[str, list[str]] = {}
+    valid = [] if mapping.valid is None or "valid" in mapping.derive else [mapping.valid]
+    named = [
+        ("registered", mapping.registered),
+        *(("given", c) for c in mapping.given),
+        *(("valid", c) for c in valid),
+        *(("invalid", c) for c in ([mapping.invalid] if mapping.invalid else [])),
+        *(("options", c) for c in mapping.options),
+    ]
+    for role, column in named:
+        seen.setdefault(column, []).append(role)
+    doubled = {c: r for c, r in seen.items() if len(r) > 1}
+    if doubled:
+        raise ResultsFileError(
+            "a column is mapped to more than one figure: "
+            + "; ".join(f"{c!r} as {' and '.join(r)}" for c, r in doubled.items())
+        )
 
 
 #: A mapped figure column is refused when more than this share of its cells are not numbers

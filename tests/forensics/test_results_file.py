@@ -395,3 +395,10 @@ def test_derive_can_be_a_table_of_its_own_in_the_mapping_file(tmp_path):
 def test_only_valid_sum_can_be_derived(derivations):
     with pytest.raises(ResultsFileError, match="valid: valid=sum"):
         parse_derivations(derivations)
+
+
+def test_one_column_mapped_to_two_figures_is_refused(simple_csv):
+    path = simple_csv(TALLY_ROWS, header=TALLY_HEADER)
+    mapping = {**TALLY_MAPPING, "options": ["voters", "A"], "derive": {"valid": "sum"}}
+    with pytest.raises(ResultsFileError, match="'voters' as registered and options"):
+        load_results(path, mapping)
