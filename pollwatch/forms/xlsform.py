@@ -16,6 +16,7 @@ so the server checks it when the report arrives.
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ from pollwatch.forms.definition import Check, FormDefinition, Label, Question
 from pollwatch.forms.definition_rules import DEFAULT_COMBINE
 from pollwatch.forms.xlsform_reader import LANGUAGE_NAMES, XLSFormError, read_xlsform
 from pollwatch.forms.xpath import XPathError, term_to_xpath, to_xpath
+from pollwatch.lib.tabular import ImportLimits, TableRejected, check_unpacked_size, read_limited
 
 __all__ = [
     "XLSFormError",
@@ -273,8 +275,26 @@ def import_xlsform(
 
 
 def _content_of(source: str | Path | bytes | BinaryIO) -> bytes:
-    if isinstance(source, bytes):
-        return source
-    if isinstance(source, str | Path):
-        return Path(source).read_bytes()
-    return source.read()
+    """The workbook's bytes, within the import limits (``pollwatch.lib.tabular``).
+
+    A workbook that would unpack to more than the limit is refused from its zip
+    directory, before pyxform or openpyxl unpack anything.
+    """
+    limits = ImportLimits.from_settings()
+    try:
+        if isinstance(source, bytes):
+            content = read_limited(io.BytesIO(source), limits)
+        elif isinstance(source, str | Path):
+            with Path(source).open("rb") as handle:
+                content = read_limited(handle, limits)
+        else:
+            content = read_limited(source, limits)
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(content))
+        except zipfile.BadZipFile:
+            return content  # not a workbook: pyxform says so in its words
+        with archive:
+            check_unpacked_size(archive, limits)
+    except TableRejected as rejected:
+        raise XLSFormError([problem.reason for problem in rejected.problems]) from None
+    return content
