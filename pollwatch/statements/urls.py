@@ -10,6 +10,7 @@ urlpatterns = [
     path("statements/<int:pk>/new-version/", views.new_version, name="new_version"),
     path("statements/check/", views.check_page, name="check"),
     path("public/statements/<int:pk>/v<int:number>/", views.public_statement, name="public"),
+    path("public/missions/<slug:slug>/", views.public_mission, name="public_mission"),
     path(
         "public/statements/<int:pk>/v<int:number>/statement.<str:fmt>",
         views.public_download,

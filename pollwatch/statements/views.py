@@ -152,6 +152,25 @@ def public_statement(request, pk, number):
 
 
 @login_not_required
+def public_mission(request, slug):
+    """What a mission has published, and the audit trail's head now; nothing unpublished."""
+    versions = (
+        StatementVersion.objects.filter(
+            statement__mission__slug=slug, status=StatementVersion.Status.PUBLISHED
+        )
+        .select_related("statement__mission")
+        .order_by("-published_at")
+    )
+    if not versions:
+        raise Http404("this mission has published nothing")
+    return render(
+        request,
+        "statements/public_mission.html",
+        {"mission": versions[0].statement.mission, "versions": versions},
+    )
+
+
+@login_not_required
 def public_download(request, pk, number, fmt):
     version = _published(pk, number)
     name = f"statement-{pk}-v{number}"

@@ -108,6 +108,7 @@ EXPECTED: dict[str, Rule] = {
     "statements:check": Rule(EVERYONE, EVERYONE),
     "statements:public": Rule(VIEWERS, public=True),
     "statements:download": Rule(VIEWERS, public=True),
+    "statements:public_mission": Rule(VIEWERS, public=True),
     "deployment:calculator": Rule(EVERYONE, EVERYONE),
     "deployment:plan": Rule(STAFF),
     "deployment:draw": Rule(CORE, CORE),

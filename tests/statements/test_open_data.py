@@ -111,3 +111,19 @@ def test_a_statement_published_before_the_chain_still_makes_a_valid_package(publ
     descriptor = json.loads((tmp_path / "datapackage.json").read_text())
     assert "audit_chain_head" not in descriptor
     assert frictionless.validate(tmp_path / "datapackage.json").valid
+
+
+def test_the_missions_public_page_lists_what_it_published_and_the_head_now(
+    client, published, mission, administrator
+):
+    create_statement(mission, title="Unpublished draft", actor=administrator)
+    page = client.get(reverse("statements:public_mission", args=[mission.slug]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Preliminary statement" in text and "Unpublished draft" not in text
+    assert chain_head().sha256 in text
+    assert published.get_public_url() in text
+
+
+def test_a_mission_that_published_nothing_has_no_public_page(client, mission):
+    assert client.get(reverse("statements:public_mission", args=[mission.slug])).status_code == 404
