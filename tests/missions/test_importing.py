@@ -46,7 +46,11 @@ def test_bad_rows_are_all_reported_and_nothing_written(mission):
         )
     assert [(p.line, p.reason) for p in caught.value.problems] == [
         (3, "full_name is empty"),
-        (3, "role 'spy' is not one of head_of_mission, core_team, coordinator, observer, analyst, support"),
+        (
+            3,
+            "role 'spy' is not one of head_of_mission, core_team, coordinator, observer, "
+            "analyst, support",
+        ),
         (3, "email 'not-an-email' is not an e-mail address"),
         (
             3,
