@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import override_settings
 
 from pollwatch.accounts.models import DeviceToken
 from pollwatch.accounts.roles import Role
@@ -27,6 +28,17 @@ def csv_file(text: str, name: str = "file.csv") -> io.BytesIO:
     buffer = io.BytesIO(text.encode("utf-8"))
     buffer.name = name
     return buffer
+
+
+# Argon2 is slow on purpose; tests log in hundreds of people. The production
+# hasher is checked on its own in tests/accounts/test_login.py.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        yield
 
 
 @pytest.fixture(autouse=True)

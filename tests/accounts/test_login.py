@@ -6,8 +6,15 @@ from django.urls import reverse
 from tests.conftest import PASSWORD
 
 
-def test_passwords_are_hashed_with_argon2(observer_north):
-    assert identify_hasher(observer_north.password).algorithm == "argon2"
+def test_passwords_are_hashed_with_argon2(db, settings):
+    from django.contrib.auth.models import User
+
+    from pollwatch import settings as production
+
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+    user = User.objects.create_user("argon", password=PASSWORD)
+    assert identify_hasher(user.password).algorithm == "argon2"
+    assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
 
 
 def test_pages_require_login(client, election):
