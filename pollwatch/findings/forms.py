@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pollwatch.forms.definition import PHASES
+from pollwatch.lib.tabular import ImportLimits, TableRejected, read_limited
 from pollwatch.registry.models import Area
 
 
@@ -51,13 +52,18 @@ class BoundariesForm(forms.Form):
     )
 
     def clean_file(self):
-        raw = self.cleaned_data["file"].read()
+        try:
+            raw = read_limited(self.cleaned_data["file"], ImportLimits.from_settings())
+        except TableRejected as rejected:
+            raise forms.ValidationError(str(rejected.problems[0].reason)) from None
         try:
             data = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise forms.ValidationError(
                 _("not a GeoJSON file: %(error)s") % {"error": error}
             ) from None
+        except RecursionError:
+            raise forms.ValidationError(_("not a GeoJSON file: nested too deeply")) from None
         if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
             raise forms.ValidationError(_("the file must hold a GeoJSON FeatureCollection"))
         return data
