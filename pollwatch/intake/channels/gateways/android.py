@@ -71,7 +71,7 @@ def inbound(request: HttpRequest) -> HttpResponse:
         event = json.loads(request.body.decode("utf-8"))
         payload = event["payload"]
         kind = event["event"]
-    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError, KeyError, TypeError):
         return JsonResponse({"error": "not an SMS Gateway for Android webhook"}, status=400)
     if kind in STATUS_EVENTS:
         record_delivery_status(

@@ -27,7 +27,7 @@ def read_fields(request: HttpRequest) -> dict[str, str] | None:
     if request.content_type == "application/json":
         try:
             body = json.loads(request.body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             return None
         if not isinstance(body, dict):
             return None
