@@ -281,5 +281,5 @@ def _key_or_none(text: str):
 def _pretty(body: str) -> str:
     try:
         return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # shown as it arrived
         return body
