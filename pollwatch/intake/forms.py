@@ -43,6 +43,8 @@ class CorrectionForm(forms.Form):
             data = json.loads(self.cleaned_data["body"])
         except json.JSONDecodeError as error:
             raise forms.ValidationError(_("not valid JSON: %(error)s") % {"error": error}) from None
+        except RecursionError:
+            raise forms.ValidationError(_("not valid JSON: nested too deeply")) from None
         if not isinstance(data, dict):
             raise forms.ValidationError(_("the submission must be a JSON object"))
         return data
