@@ -115,3 +115,21 @@ def test_a_truncated_body_is_stored_as_invalid_so_review_sees_it(client, checkli
     payload = RawPayload.objects.get()
     assert payload.status == RawPayload.Status.INVALID
     assert payload.problems[0]["field"] == "body"
+
+
+def test_the_review_page_of_a_deeply_nested_payload_shows_it_as_it_arrived(
+    client, checklist, observer_token, administrator
+):
+    post(client, "/submissions", "[" * 100_000 + "]" * 100_000, observer_token)
+    payload = RawPayload.objects.get()
+    client.force_login(administrator)
+    response = client.get(reverse("intake:payload", args=[payload.pk]))
+    assert response.status_code == 200
+
+
+def test_a_deeply_nested_correction_is_the_forms_error():
+    from pollwatch.intake.forms import CorrectionForm
+
+    form = CorrectionForm(data={"body": "[" * 100_000 + "]" * 100_000, "reason": "fixed"})
+    assert not form.is_valid()
+    assert form.errors["body"] == ["not valid JSON: nested too deeply"]
