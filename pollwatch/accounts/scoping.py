@@ -30,10 +30,6 @@ def sees_everything(user) -> bool:
     return has_role(user, *WHOLE_MISSION)
 
 
-def member_of(user) -> Member | None:
-    return membership(user)
-
-
 def coordinated_areas(user) -> list[Area]:
     member = membership(user)
     if member is None or mission_role(user) is not Role.COORDINATOR:

@@ -17,8 +17,8 @@ from pollwatch.intake.models import Channel, Submission
 from pollwatch.intake.services import (
     Problem,
     SubmissionRejected,
-    member_of,
     receive_submission,
+    sending_member,
     store_raw_payload,
     store_refused_payload,
 )
@@ -104,7 +104,7 @@ class SubmissionStatus(Schema):
 
 def _member(request) -> Member:
     try:
-        return member_of(request.auth)
+        return sending_member(request.auth)
     except SubmissionRejected:
         raise HttpError(403, "this account is not a member of a mission") from None
 

@@ -22,15 +22,16 @@ from pollwatch.intake.definitions import definition_for, lock_once, station_fact
 from pollwatch.intake.models import Channel, RawPayload, Submission, SubmissionRevision
 from pollwatch.intake.services import (
     Candidate,
-    Problem,
     ResendConflict,
     SubmissionRejected,
-    member_of,
+    answer_problems,
     parse_candidate,
     receipt_of,
     receive_submission,
-    storable_text,
+    sending_member,
+    unknown_station,
 )
+from pollwatch.lib.bad_input import storable_text
 from pollwatch.lib.plain_sql import insert_instances
 from pollwatch.registry.models import PollingStation
 
@@ -40,7 +41,7 @@ MAX_BATCH = 500
 def receive_batch(items: list[Any], *, user) -> list[dict[str, Any]]:
     payloads = _store_payloads(items, user)
     try:
-        member = member_of(user)
+        member = sending_member(user)
     except SubmissionRejected as rejected:
         return [_rejected(index, rejected, payload) for index, payload in enumerate(payloads)]
     results: list[dict[str, Any] | None] = [None] * len(items)
@@ -147,20 +148,12 @@ def _stations_by_code(items, member) -> dict[str, PollingStation]:
 def _validate(candidate: Candidate, stations, forms: _FormsOfBatch):
     station = stations.get(candidate.station)
     if station is None:
-        raise SubmissionRejected(
-            [
-                Problem(
-                    "station",
-                    f"no polling station with code {candidate.station!r} in this election",
-                )
-            ]
-        )
+        raise SubmissionRejected([unknown_station(candidate.station)])
     version, bound = forms.get(candidate.form, candidate.version)
-    result = bound.validate(candidate.answers, station_facts(station))
+    facts = station_facts(station)
+    result = bound.validate(candidate.answers, facts)
     if result.errors:
-        raise SubmissionRejected(
-            [Problem(f"answers.{e.question}", e.message) for e in result.errors]
-        )
+        raise SubmissionRejected(answer_problems(bound.definition, result.errors, facts))
     return station, version, result
 
 

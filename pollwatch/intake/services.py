@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import json
 import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,11 +22,14 @@ from django.utils.dateparse import parse_datetime
 from pollwatch.audit.chain import json_digest
 from pollwatch.audit.models import AuditEvent
 from pollwatch.audit.services import audit_values, log_action
+from pollwatch.forms.definition import FormDefinition
 from pollwatch.forms.definition_rules import STATION_FIGURES
+from pollwatch.forms.validation import AnswerError, StationFacts
 from pollwatch.intake.checks import conflicting_submissions, phase_hour_flags
 from pollwatch.intake.definitions import definition_for, lock_once, station_facts
 from pollwatch.intake.models import RawPayload, Review, Submission, SubmissionRevision
 from pollwatch.intake.stations import figures_of, forget_station, station_named
+from pollwatch.lib.bad_input import storable_text
 from pollwatch.lib.plain_sql import db_value, fetch_rows, insert_one, instance
 from pollwatch.missions.models import Member
 from pollwatch.registry.models import PollingStation
@@ -33,13 +37,71 @@ from pollwatch.registry.models import PollingStation
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One reason a payload was refused; ``field`` is a path such as ``answers.AC``."""
+    """One reason a payload was refused; ``field`` is a path such as ``answers.AC``.
+
+    ``reason`` says it in plain English. ``kind`` is a stable code for programs and
+    translations (an answer's ``AnswerError.reason`` such as ``above_max``, or
+    ``unknown_station``); ``values`` holds what a reply in another language needs to
+    say it again: the question's bounds and, for a bound on a station's figure, the
+    figure's name, its ``limit`` and the ``station``. The channel that answers the
+    sender (SMS) builds its reply from these without validating again.
+    """
 
     field: str
     reason: str
+    kind: str = ""
+    values: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def question(self) -> str:
+        """The question code of a problem with an answer, else empty."""
+        return self.field.removeprefix("answers.") if self.field.startswith("answers.") else ""
 
     def as_dict(self) -> dict[str, str]:
         return {"field": self.field, "reason": self.reason}
+
+
+def answer_problems(
+    definition: FormDefinition, errors: Iterable[AnswerError], station: StationFacts | None
+) -> list[Problem]:
+    """The problems of refused answers, with the bounds each question set."""
+    return [
+        Problem(
+            f"answers.{error.question}",
+            error.message,
+            error.reason,
+            _bound_values(definition, error.question, station),
+        )
+        for error in errors
+    ]
+
+
+def _bound_values(
+    definition: FormDefinition, code: str, station: StationFacts | None
+) -> dict[str, Any]:
+    try:
+        question = definition.question(code)
+    except KeyError:
+        return {}
+    constraint = question.constraint
+    values: dict[str, Any] = {
+        name: getattr(constraint, name, None)
+        for name in ("min", "max", "max_length", "min_choices", "max_choices")
+    }
+    values["count"] = len(definition.choice_codes(question))
+    figure = getattr(constraint, "max_station", None)
+    if figure is not None and station is not None:
+        values.update(figure=figure, limit=station.figures[figure], station=station.code)
+    return values
+
+
+def unknown_station(code: str) -> Problem:
+    return Problem(
+        "station",
+        f"no polling station with code {code!r} in this election",
+        "unknown_station",
+        {"station": code},
+    )
 
 
 class SubmissionRejected(Exception):
@@ -130,11 +192,6 @@ def store_refused_payload(body: str, problems: list[Problem], **stored: Any) -> 
     _mark_payload(payload, RawPayload.Status.INVALID, problems=problems)
     payload.status = RawPayload.Status.INVALID
     return payload
-
-
-def storable_text(text: str) -> str:
-    """Text a database column can hold: NUL, which none accepts, becomes U+FFFD."""
-    return text.replace("\x00", "\ufffd")
 
 
 def receive_submission(
@@ -244,7 +301,7 @@ def _parse_device_time(value: Any, problems: list[Problem]) -> datetime.datetime
 
 def _store(candidate: Candidate, payload: RawPayload, user, member: Member | None) -> Receipt:
     if member is None:
-        member = member_of(user)
+        member = sending_member(user)
     election_id = member.mission.election_id
     read_again = False
     for _ in range(STATION_READS):
@@ -307,20 +364,12 @@ STATION_READS = 3
 def _validated(candidate: Candidate, payload: RawPayload, user, member: Member):
     station = station_named(member.mission.election_id, candidate.station)
     if station is None:
-        raise SubmissionRejected(
-            [
-                Problem(
-                    "station",
-                    f"no polling station with code {candidate.station!r} in this election",
-                )
-            ]
-        )
+        raise SubmissionRejected([unknown_station(candidate.station)])
     version, definition = definition_for(candidate.form, candidate.version, member.mission.election)
-    result = definition.validate(candidate.answers, station_facts(station))
+    facts = station_facts(station)
+    result = definition.validate(candidate.answers, facts)
     if result.errors:
-        raise SubmissionRejected(
-            [Problem(f"answers.{e.question}", e.message) for e in result.errors]
-        )
+        raise SubmissionRejected(answer_problems(definition.definition, result.errors, facts))
     return _new_submission(candidate, payload, user, member, station, version, result), version
 
 
@@ -342,7 +391,7 @@ class _StationChanged(Exception):
     """The station's figures are no longer those the answers were validated against."""
 
 
-def member_of(user) -> Member:
+def sending_member(user) -> Member:
     """The user's mission membership, with what storing a submission reads from it.
 
     Device-token authentication loads it with the user; a session login does not.
@@ -531,11 +580,10 @@ def revise_submission(
         submission.form_version.version,
         submission.station.election,
     )
-    result = definition.validate(answers, station_facts(submission.station))
+    facts = station_facts(submission.station)
+    result = definition.validate(answers, facts)
     if result.errors:
-        raise SubmissionRejected(
-            [Problem(f"answers.{e.question}", e.message) for e in result.errors]
-        )
+        raise SubmissionRejected(answer_problems(definition.definition, result.errors, facts))
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     number = locked.revision + 1
     revision = SubmissionRevision.objects.create(
@@ -593,7 +641,7 @@ def correct_payload(payload: RawPayload, data: dict[str, Any], *, actor, reason:
         sender=payload.sender,
         claimed_key=str(data.get("key", "")),
     )
-    receipt = receive_submission(data, corrected, user=actor, member=member_of(payload.user))
+    receipt = receive_submission(data, corrected, user=actor, member=sending_member(payload.user))
     _mark_payload(payload, RawPayload.Status.CORRECTED, submission_id=receipt.submission_id)
     log_action(
         "intake.payload_corrected",

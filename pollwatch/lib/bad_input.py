@@ -17,11 +17,16 @@ from django.utils.translation import gettext as _
 API_PREFIX = "/api/"
 
 
+def storable_text(text: str) -> str:
+    """Text a database column can hold: NUL, which none accepts, becomes U+FFFD."""
+    return text.replace("\x00", "\ufffd")
+
+
 def names_with_nul(request: HttpRequest) -> list[str]:
     """The query parameters whose name or any value contains NUL, NUL shown as U+FFFD."""
     return sorted(
         {
-            name.replace("\x00", "\ufffd")
+            storable_text(name)
             for name, values in request.GET.lists()
             if "\x00" in name or any("\x00" in value for value in values)
         }

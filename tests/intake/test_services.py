@@ -117,6 +117,30 @@ def test_a_figure_above_the_stations_registered_voters_is_refused_naming_them(
     assert send(observer_north, submission(checklist, station="001", voters=900)).submission_id
 
 
+def test_a_refusal_carries_each_problems_question_kind_and_bounds(observer_north, checklist):
+    with pytest.raises(SubmissionRejected) as caught:
+        send(observer_north, submission(checklist, station="002", voters=900, overall=None))
+    problems = {p.question: p for p in caught.value.problems}
+    assert set(problems) == {"voters", "overall"}
+    assert problems["voters"].kind == "above_station_max"
+    bounds = problems["voters"].values
+    assert (bounds["figure"], bounds["limit"], bounds["station"]) == (
+        "registered_voters",
+        800,
+        "002",
+    )
+    assert bounds["max"] == 5000
+    assert problems["overall"].kind == "required"
+
+
+def test_an_unknown_station_is_a_problem_of_its_own_kind(observer_north, checklist):
+    with pytest.raises(SubmissionRejected) as caught:
+        send(observer_north, submission(checklist, station="999"))
+    [problem] = caught.value.problems
+    assert (problem.field, problem.kind, problem.question) == ("station", "unknown_station", "")
+    assert problem.values == {"station": "999"}
+
+
 def test_a_station_whose_voters_changed_after_it_was_first_read_is_checked_as_it_is_now(
     observer_north, checklist
 ):

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import uuid
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pollwatch.forms.definition_rules import STATION_FIGURES
+from pollwatch.forms.validation import validate_answers
+from pollwatch.intake import definitions
 from pollwatch.intake.channel_models import SmsMessage
 from pollwatch.intake.channels.sms import replies
+from pollwatch.intake.channels.sms import services as sms_services
 from pollwatch.intake.channels.sms.services import InboundSms, receive_sms
-from pollwatch.intake.models import RawPayload, Submission
+from pollwatch.intake.models import Channel, RawPayload, Submission
+from pollwatch.intake.services import SubmissionRejected, receive_submission, store_raw_payload
 
 from .conftest import OBSERVER_PHONE, RUSSIAN_PHONE
 
@@ -80,6 +87,36 @@ def test_a_value_above_the_stations_registered_voters_names_them_and_the_station
         "Please correct and send again."
     )
     assert not Submission.objects.exists()
+
+
+def test_a_refused_message_is_validated_no_more_than_a_refused_api_report(
+    sms_observer, sms_code, checklist, monkeypatch
+):
+    # The reply is built from the refusal's problems: the SMS channel validates
+    # no more often than the submission service does for any other channel.
+    calls = []
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return validate_answers(*args, **kwargs)
+
+    monkeypatch.setattr(definitions, "validate_answers", counted)
+    monkeypatch.setattr(sms_services, "validate_answers", counted, raising=False)
+    outcome = sms("SC 002 AA1 AB2 AC900 AD2")
+    assert "AC: 900 is above the 800 registered voters at station 002" in outcome.reply
+    by_sms = len(calls)
+    calls.clear()
+    data = {
+        "key": str(uuid.uuid4()),
+        "form": "station_check",
+        "version": checklist.version,
+        "station": "002",
+        "answers": {"secrecy": "yes", "stuffing": "no", "voters": 900, "overall": "good"},
+    }
+    payload = store_raw_payload(json.dumps(data), channel=Channel.API, user=sms_observer.user)
+    with pytest.raises(SubmissionRejected):
+        receive_submission(data, payload, user=sms_observer.user)
+    assert by_sms == len(calls) >= 1
 
 
 def test_the_station_bound_is_said_in_russian(russian_observer, sms_code):

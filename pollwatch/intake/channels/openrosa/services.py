@@ -46,6 +46,7 @@ from pollwatch.intake.services import (
     revise_submission,
     store_raw_payload,
 )
+from pollwatch.lib.bad_input import storable_text
 from pollwatch.missions.models import Member
 
 OPENROSA_KEY_NAMESPACE = uuid.UUID("0b6f5d0e-8f57-4bb4-9f0c-56e5b8f0d7a3")
@@ -90,7 +91,7 @@ def receive_instance(
 ) -> InstanceReceipt:
     """Store, parse and submit one OpenRosa POST (the XML and any attachments with it)."""
     # PostgreSQL's text columns refuse NUL; such XML is not well-formed and is refused below.
-    text = xml.decode("utf-8", errors="replace").replace("\x00", "\ufffd")
+    text = storable_text(xml.decode("utf-8", errors="replace"))
     payload = store_raw_payload(text, channel=Channel.OPENROSA, user=user, content_type="text/xml")
     try:
         instance = read_instance(xml, header_instance_id=header_instance_id)

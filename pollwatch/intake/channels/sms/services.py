@@ -16,7 +16,6 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from pollwatch.audit.services import log_action
-from pollwatch.forms.validation import StationFacts, validate_answers
 from pollwatch.intake.channel_models import SmsMessage
 from pollwatch.intake.channels.sms import replies
 from pollwatch.intake.channels.sms.forms import sms_forms, syntax_for
@@ -27,10 +26,14 @@ from pollwatch.intake.channels.sms.syntax import (
     parse_message,
     split_form_code,
 )
-from pollwatch.intake.definitions import station_facts
 from pollwatch.intake.models import Channel, RawPayload, Submission
-from pollwatch.intake.services import SubmissionRejected, receive_submission, store_raw_payload
-from pollwatch.intake.stations import station_named
+from pollwatch.intake.services import (
+    Problem,
+    SubmissionRejected,
+    receive_submission,
+    store_raw_payload,
+)
+from pollwatch.lib.bad_input import storable_text
 from pollwatch.lib.plain_sql import db_value, fetch_rows
 from pollwatch.missions.importing import normalise_phone
 from pollwatch.missions.lookup import members_with_missions
@@ -125,17 +128,12 @@ def normalised_sender(sender: str) -> str:
         return sender.strip()[:40]
 
 
-def storable(text: str) -> str:
-    """``text`` without NUL characters, which PostgreSQL's text columns refuse."""
-    return text.replace("\x00", "\ufffd")
-
-
 def _store_message(inbound: InboundSms, *, replay_of, actor) -> SmsMessage:
     fields = {
-        "gateway": storable(inbound.gateway)[:20],
-        "gateway_message_id": storable(inbound.message_id)[:100],
-        "sender": normalised_sender(storable(inbound.sender)),
-        "text": storable(inbound.text),
+        "gateway": storable_text(inbound.gateway)[:20],
+        "gateway_message_id": storable_text(inbound.message_id)[:100],
+        "sender": normalised_sender(storable_text(inbound.sender)),
+        "text": storable_text(inbound.text),
         "replay_of": replay_of,
         "replayed_by": actor if getattr(actor, "pk", None) else None,
     }
@@ -245,8 +243,7 @@ def _submit(
     try:
         receipt = receive_submission(data, payload, user=user, member=member)
     except SubmissionRejected as rejected:
-        station = _station_reported_on(member, parsed.station)
-        problems = _rejection_problems(rejected, syntax, parsed, language, station)
+        problems = _rejection_problems(rejected, syntax, parsed, language)
         return Status.INVALID, replies.render(language, "rejected", problems=problems), None
     form_title = syntax.definition.title.get(language) or next(
         iter(syntax.definition.title.values())
@@ -292,71 +289,36 @@ def _syntax_problem(error: SmsSyntaxError, language: str, codes: list[str]) -> s
     return f"{error.code}: {text}" if error.code else text
 
 
-def _station_reported_on(member: Member, code: str) -> StationFacts | None:
-    station = station_named(member.mission.election_id, code)
-    return None if station is None else station_facts(station)
-
-
 def _rejection_problems(
-    rejected: SubmissionRejected,
-    syntax: SmsSyntax,
-    parsed: ParsedSms,
-    language: str,
-    station: StationFacts | None,
+    rejected: SubmissionRejected, syntax: SmsSyntax, parsed: ParsedSms, language: str
 ) -> str:
-    # Validated again, with the station, for the reasons and bounds the reply is built from.
-    errors = {error.question: error for error in _answer_errors(syntax, parsed, station)}
     texts = []
     for problem in rejected.problems:
-        code = problem.field.removeprefix("answers.")
-        if problem.field == "station":
+        if problem.kind == "unknown_station":
             texts.append(replies.render(language, "unknown_station", station=parsed.station))
-        elif code in errors:
-            text = _answer_problem(errors[code], syntax, parsed, language, station)
-            texts.append(f"{syntax.sms_code_of(code)}: {text}")
+        elif problem.question:
+            text = _answer_problem(problem, syntax, parsed, language)
+            texts.append(f"{syntax.sms_code_of(problem.question)}: {text}")
         else:
             texts.append(replies.render(language, "other", message=problem.reason))
     return "; ".join(texts)
 
 
-def _answer_errors(syntax: SmsSyntax, parsed: ParsedSms, station: StationFacts | None):
-    return validate_answers(syntax.definition, parsed.answers, station).errors
-
-
-def _answer_problem(
-    error, syntax: SmsSyntax, parsed: ParsedSms, language: str, station: StationFacts | None
-) -> str:
-    question = syntax.definition.question(error.question)
-    if error.reason.startswith("check_failed:"):
-        check_code = error.reason.split(":", 1)[1]
+def _answer_problem(problem: Problem, syntax: SmsSyntax, parsed: ParsedSms, language: str) -> str:
+    if problem.kind.startswith("check_failed:"):
+        check_code = problem.kind.split(":", 1)[1]
         for check in syntax.definition.checks:
             if check.code == check_code:
-                return check.message.get(language) or error.message
-    constraint = question.constraint
-    values = {
-        "value": parsed.answers.get(error.question, ""),
-        "message": error.message,
-        "min": getattr(constraint, "min", None),
-        "max": getattr(constraint, "max", None),
-        "max_length": getattr(constraint, "max_length", None),
-        "min_choices": getattr(constraint, "min_choices", None),
-        "max_choices": getattr(constraint, "max_choices", None),
-        "answer": parsed.answers.get(error.question, ""),
-        "count": len(syntax.definition.choice_codes(question)),
-        **_station_bound_values(constraint, station, language),
-    }
-    key = error.reason if error.reason in replies.CATALOGUE["en"] else "other"
-    if key in ("below_min", "above_max") and constraint is None:
+                return check.message.get(language) or problem.reason
+    answer = parsed.answers.get(problem.question, "")
+    values = {**problem.values, "value": answer, "answer": answer, "message": problem.reason}
+    if "figure" in values:
+        values["figure"] = replies.render(language, f"figure.{values['figure']}")
+    key = problem.kind if problem.kind in replies.CATALOGUE["en"] else "other"
+    if (
+        key in ("below_min", "above_max")
+        and values.get("min") is None
+        and values.get("max") is None
+    ):
         key = "other"
     return replies.render(language, key, **values)
-
-
-def _station_bound_values(constraint, station: StationFacts | None, language: str) -> dict:
-    figure = getattr(constraint, "max_station", None)
-    if figure is None or station is None:
-        return {}
-    return {
-        "limit": station.figures[figure],
-        "figure": replies.render(language, f"figure.{figure}"),
-        "station": station.code,
-    }
