@@ -149,7 +149,7 @@ def analyse_results(
     seed: int = 0,
     progress: ProgressCallback | None = None,
 ) -> ForensicsAnalysis:
-    """Run all tests of METHODOLOGY §4 on ``results``.
+    """Run all tests of docs/methodology.md §4 on ``results``.
 
     Parameters
     ----------

@@ -73,31 +73,10 @@ def lock_form_version(version: FormVersion) -> FormVersion:
     return version
 
 
-_DEFINITIONS_BY_DIGEST: dict[str, FormDefinition] = {}
-_CACHE_SIZE = 256
-
-
-def form_definition(version: FormVersion) -> FormDefinition:
-    """The typed definition stored in a version, loaded once per content digest.
-
-    Intake validates every submission against its form version; loading a
-    definition costs far more than validating an answer set, hence the cache.
-    """
-    key = f"{version.digest}:{version.version}"
-    cached = _DEFINITIONS_BY_DIGEST.get(key)
-    if cached is None:
-        cached = load_definition(version.definition)
-        if len(_DEFINITIONS_BY_DIGEST) >= _CACHE_SIZE:
-            _DEFINITIONS_BY_DIGEST.pop(next(iter(_DEFINITIONS_BY_DIGEST)))
-        _DEFINITIONS_BY_DIGEST[key] = cached
-    return cached
-
-
 __all__ = [
     "FormServiceError",
     "FormVersionLocked",
     "definition_digest",
-    "form_definition",
     "lock_form_version",
     "publish_form_version",
 ]

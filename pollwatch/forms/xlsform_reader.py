@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import openpyxl
@@ -619,9 +618,3 @@ def read_xlsform(
 ) -> tuple[FormDefinition, list[str]]:
     reader = _Reader(content, code, phase)
     return reader.read(), reader.warnings
-
-
-def iter_sheet_rows(content: bytes, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """The non-blank rows of one sheet (used by tests and diagnostics)."""
-    workbook = openpyxl.load_workbook(io.BytesIO(content), data_only=True)
-    yield from _Sheet(name, workbook[name]).rows

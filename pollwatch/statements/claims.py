@@ -2,8 +2,8 @@
 
 A claim such as "not a single violation", "in all polling stations" or "the
 elections were free and fair" speaks for every polling station, or for the
-whole election. The data of a mission can carry it only so far (METHODOLOGY.md
-section 2): a recorded critical incident or negative assessment contradicts
+whole election. The data of a mission can carry it only so far (docs/methodology.md
+§2): a recorded critical incident or negative assessment contradicts
 it; stations not chosen at random speak for themselves only; stations chosen
 at random with nothing found support an upper bound on the share, never
 "none"; a judgement on the whole election needs long-term observation. Each

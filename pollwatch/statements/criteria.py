@@ -1,4 +1,4 @@
-"""The criteria of a credible observation statement (METHODOLOGY.md section 2).
+"""The criteria of a credible observation statement (docs/methodology.md §2).
 
 The Declaration of Principles for International Election Observation (2005)
 and the criteria used to identify biased or low-quality observation (EPDE;

@@ -1,4 +1,4 @@
-"""The published figures of METHODOLOGY §4 on the full Russian files, when they are present."""
+"""The published figures of docs/methodology.md §4 on the full Russian files, if present."""
 
 import os
 from pathlib import Path

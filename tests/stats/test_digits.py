@@ -10,7 +10,7 @@ from pollwatch.stats.digits import (
     second_digits,
 )
 
-# METHODOLOGY §4, after Mebane (2006): second-digit probabilities of Benford's law.
+# docs/methodology.md §4, after Mebane (2006): second-digit probabilities of Benford's law.
 PUBLISHED_SECOND_DIGIT = [
     0.1197,
     0.1139,

@@ -2,12 +2,13 @@
 
 On election day the intake stores hundreds of reports a second; each used to
 take eight statements from the application. The function does the same work
-as ``pollwatch.intake.services._create`` (which SQLite still uses), in one
-transaction: lock the station so that concurrent reports about it see each
-other, check that the station's figures the answers were validated against
-are still its figures (the application remembers stations), flag conflicting reports of other teams, insert the submission unless
-its key is known (the unique constraint decides), its first revision, its
-audit entry, mark the raw payload, and lock the form version at its first use.
+as ``pollwatch.intake.services._store_statement_by_statement`` (which SQLite
+still uses), in one transaction: lock the station so that concurrent reports
+about it see each other, check that the station's figures the answers were
+validated against are still its figures (the application remembers stations),
+flag conflicting reports of other teams, insert the submission unless its key
+is known (the unique constraint decides), its first revision, its audit entry,
+mark the raw payload, and lock the form version at its first use.
 """
 
 from django.db import migrations

@@ -1,6 +1,6 @@
 """Reference figures for the Russian results files.
 
-Source: METHODOLOGY.md §4, "Reference figures for the data in ../data/russia",
+Source: docs/methodology.md §4, "Reference figures for the Russian data",
 computed from the polling-station protocols of the Russian State Duma
 election of 4 December 2011 and of the presidential election of 18 March 2018
 (Central Election Commission; collected by S. Shpilkin, distributed with

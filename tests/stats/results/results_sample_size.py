@@ -3,7 +3,7 @@
 Source: Estok, M., Nevitte, N. and Cowan, G. (2002). *The Quick Count and
 Election Observation: An NDI Handbook for Civic Organizations and Political
 Parties*. Washington, DC: NDI, ch. 5, as summarised in the project's
-methodology notes (METHODOLOGY.md, §3, "Parallel vote tabulation").
+methodology notes (docs/methodology.md, §3, "Parallel vote tabulation").
 """
 
 # Inputs of the handbook's worked example.

@@ -1,6 +1,6 @@
 """Reference values for the upper confidence bound on a share, with their sources."""
 
-# METHODOLOGY.md section 2: "59 stations support 'under 5.0%', not 'none'";
+# docs/methodology.md §2: "59 stations support 'under 5.0%', not 'none'";
 # the exact 95% bound for zero events in n stations is 1 - 0.05 ** (1 / n),
 # about 3 / n.
 METHODOLOGY_STATIONS = 59
