@@ -3,6 +3,9 @@
 With no environment at all pollwatch runs embedded: SQLite in WAL mode in a
 local data folder, a secret key generated once and kept beside it. Set
 ``DATABASE_URL`` (for example ``postgres://user@host/pollwatch``) for PostgreSQL.
+Nothing is written when the settings are read: the data folder, the key, the
+database file and the static folder are made when first used, so a command that
+needs none of them (``pollwatch pvt estimate``) leaves its working folder alone.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.utils.functional import SimpleLazyObject
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("POLLWATCH_DATA_DIR", Path.cwd() / "data")).resolve()
@@ -34,7 +38,7 @@ def _embedded_secret_key() -> str:
     return key_file.read_text().strip()
 
 
-SECRET_KEY = os.environ.get("POLLWATCH_SECRET_KEY") or _embedded_secret_key()
+SECRET_KEY = os.environ.get("POLLWATCH_SECRET_KEY") or SimpleLazyObject(_embedded_secret_key)
 DEBUG = _env_flag("POLLWATCH_DEBUG")
 ALLOWED_HOSTS = os.environ.get("POLLWATCH_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
 CSRF_TRUSTED_ORIGINS = [
@@ -70,7 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "pollwatch.lib.static_files.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -109,9 +113,9 @@ def _database_settings() -> dict[str, object]:
     url = os.environ.get("DATABASE_URL")
     if url:
         return dj_database_url.parse(url, conn_max_age=60)
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        # Django's SQLite backend, which also makes DATA_DIR when it first connects.
+        "ENGINE": "pollwatch.lib.embedded_sqlite",
         "NAME": DATA_DIR / "pollwatch.sqlite3",
         "OPTIONS": {
             # WAL lets readers work while an import writes; IMMEDIATE avoids
@@ -210,8 +214,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Made by the web application when it starts (pollwatch.lib.static_files).
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Serve files straight from the apps too, so a fresh checkout works before collectstatic.
 WHITENOISE_USE_FINDERS = True
 STORAGES = {
