@@ -1,5 +1,3 @@
-import time
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -170,13 +168,14 @@ def test_any_sequence_of_grammar_words_is_handled(words):
         assert text[found.start : found.end].strip()
 
 
-def test_matching_is_linear_in_the_sentence_length():
+def test_a_long_run_of_grammar_words_is_matched_whole():
+    # Its time is measured by bench/statement_check.py, not asserted here.
     text = " ".join(["not recorded any elections were calm in line with"] * 200)
 
-    started = time.perf_counter()
-    find_structures(text)
-
-    assert time.perf_counter() - started < 1.0
+    structures = list(find_structures(text))
+    assert structures
+    for found in structures:
+        assert text[found.start : found.end].strip()
     assert len(tokenize(text)) == 9 * 200
 
 
