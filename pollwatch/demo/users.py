@@ -41,6 +41,8 @@ def ensure_demo_users(mission: Mission) -> dict[str, str]:
             user.set_password(password)
             user.save(update_fields=["password"])
         known[username] = password
+    # Nothing makes the data folder in advance (see pollwatch/settings.py).
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(known, indent=2))
     path.chmod(0o600)
     return known
