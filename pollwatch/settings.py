@@ -140,16 +140,6 @@ POLLWATCH_DB_APPLICATION_ROLE = os.environ.get("POLLWATCH_DB_APPLICATION_ROLE") 
     str(DATABASES["default"].get("USER") or "") if POLLWATCH_MIGRATE_DATABASE_URL else ""
 )
 
-# On PostgreSQL the application runs as a role that may only add to and read the
-# audit trail; the owner of the tables migrates (docs/security.md, "Audit trail").
-# ``pollwatch migrate`` connects with POLLWATCH_MIGRATE_DATABASE_URL when it is set,
-# then grants the application role (DATABASE_URL's user, unless
-# POLLWATCH_DB_APPLICATION_ROLE names another) what it may do.
-POLLWATCH_MIGRATE_DATABASE_URL = os.environ.get("POLLWATCH_MIGRATE_DATABASE_URL", "")
-POLLWATCH_DB_APPLICATION_ROLE = os.environ.get("POLLWATCH_DB_APPLICATION_ROLE") or (
-    str(DATABASES["default"].get("USER") or "") if POLLWATCH_MIGRATE_DATABASE_URL else ""
-)
-
 # Background work (reports, analyses) runs from a queue kept in the database;
 # ``pollwatch db_worker`` executes it. ``immediate`` runs it inside the request.
 TASK_BACKENDS = {
