@@ -12,12 +12,14 @@ queue it finishes intake payloads left ``stored`` by a killed web worker
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connections
 from django.db.utils import InterfaceError, OperationalError
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands import db_worker as library
 from django_tasks_db.models import DBTaskResult
@@ -142,7 +144,9 @@ class Command(library.Command):
         recovery = PayloadRecovery(
             float(getattr(settings, "POLLWATCH_INTAKE_RECOVERY_SECONDS", 60))
         )
-        recovery.start()
+        # With --reload the first process only restarts the one that works.
+        if not options.get("reload") or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
+            recovery.start()
         original, library.Worker = library.Worker, ResilientWorker
         try:
             super().handle(*args, **options)
