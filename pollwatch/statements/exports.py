@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.template.loader import render_to_string
 
+from pollwatch.lib.downloads import csv_text
 from pollwatch.statements.models import SECTIONS, StatementVersion
 
 FIGURE_COLUMNS = ("reference", "count", "base", "share", "low", "high", "confidence", "is_random")
@@ -37,9 +35,11 @@ def statement_pdf(version: StatementVersion) -> bytes:
 
 
 def figures_csv(version: StatementVersion) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(FIGURE_COLUMNS)
-    for figure in version.data.get("figures", []):
-        writer.writerow([figure.get(column, "") for column in FIGURE_COLUMNS])
-    return buffer.getvalue()
+    """The figures as CSV, written like every download (formulas neutralised)."""
+    return csv_text(
+        FIGURE_COLUMNS,
+        (
+            [figure.get(column, "") for column in FIGURE_COLUMNS]
+            for figure in version.data.get("figures", [])
+        ),
+    )

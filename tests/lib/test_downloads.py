@@ -93,3 +93,13 @@ def test_incident_xlsx_export_writes_the_code_as_a_string(
     assert sheet["B1"].value == "station"
     assert (sheet["B2"].data_type, sheet["B2"].value) == ("s", "'" + HOSTILE_CODE)
     assert sheet["G2"].data_type == "n"
+
+
+def test_a_statements_figures_csv_neutralises_formulas():
+    from types import SimpleNamespace
+
+    from pollwatch.statements.exports import figures_csv
+
+    version = SimpleNamespace(data={"figures": [{"reference": HOSTILE_CODE, "count": 3}]})
+    rows = list(csv.reader(io.StringIO(figures_csv(version))))
+    assert rows[1][:2] == ["'" + HOSTILE_CODE, "3"]
