@@ -14,9 +14,12 @@ drives it with locust in headless mode:
    seen; ``--pace 0`` sends as fast as answers come back, to measure the most
    the server carries), a share of them resends of keys already acknowledged,
    which must be answered with the first receipt;
-2. the same load while one gunicorn worker is killed with SIGKILL halfway;
-   sends that failed are sent again afterwards, as a phone would (this run is
-   judged by its count only);
+2. the same load while one gunicorn worker is killed with SIGKILL halfway and
+   PostgreSQL is restarted at three quarters, under the background worker
+   (``pollwatch db_worker``) too; sends that failed are sent again afterwards,
+   as a phone would, and the worker must still be running and must finish a
+   payload a killed web worker left unread (this run is judged by its count
+   and by the worker only);
 3. batches of 500 submissions.
 
 After every run it counts what the clients saw acknowledged against what the
@@ -159,8 +162,7 @@ def main() -> int:
         config = seed(args, workdir)
         serving = environment | {"DATABASE_URL": cluster.application_url}
         results = [
-            run(name, args, config, serving, workdir, cluster.root / "data")
-            for name in args.runs.split(",")
+            run(name, args, config, serving, workdir, cluster) for name in args.runs.split(",")
         ]
         return max(report(results, args), check_audit_chain())
     finally:
@@ -360,9 +362,12 @@ def kill_one_worker_later(server: subprocess.Popen, delay: float, killed: dict) 
     threading.Thread(target=kill, daemon=True).start()
 
 
-def run(name: str, args, config: dict, environment, workdir: Path, pgdata: Path) -> RunResult:
+def run(name: str, args, config: dict, environment, workdir: Path, cluster) -> RunResult:
+    from django.db import connections
+
     from pollwatch.intake.models import Submission
 
+    pgdata = cluster.root / "data"
     out_dir = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=workdir))
     users = args.batch_users if name == "batch" else args.users
     seconds = args.warmup_seconds if name == "warmup" else args.seconds
@@ -382,11 +387,13 @@ def run(name: str, args, config: dict, environment, workdir: Path, pgdata: Path)
         [sys.executable, "-m", "pollwatch", "audit", "seal", "--every", "10"], env=environment
     )
     killed: dict[int, float] = {}
+    faults = Faults(name == "kill", cluster, environment)
     cpu = CpuMeter(pgdata)
     server_at_start = server_cpu(server)
     try:
         if name == "kill":
             kill_one_worker_later(server, seconds / 2, killed)
+            faults.restart_database_later(seconds * 3 / 4)
         print(f"{name}: {users} clients for {args.seconds} s ...", file=sys.stderr, flush=True)
         run_locust(users, seconds, port, config_file, out_dir)
         cpu.lap("load generator")
@@ -398,10 +405,14 @@ def run(name: str, args, config: dict, environment, workdir: Path, pgdata: Path)
         )
         load_average = os.getloadavg()[0]
         result = read_locust_stats(name, seconds, out_dir)
+        # The restart broke this process's connection too.
+        connections.close_all()
+        faults.check_worker()
     finally:
         stop_gunicorn(server)
         sealer.terminate()
         sealer.wait()
+        faults.stop()
     result.cpu_seconds = dict(cpu.laps)
     result.load_average = load_average
     journal = read_journal(out_dir)
@@ -413,8 +424,88 @@ def run(name: str, args, config: dict, environment, workdir: Path, pgdata: Path)
             stop_gunicorn(server)
     if name == "kill" and not killed:
         result.problems.append("no worker was killed")
+    result.problems += faults.problems
     reconcile(result, journal, before, counts(), Submission)
     return result
+
+
+class Faults:
+    """The database restart of the fault run, and the background worker that must outlive it.
+
+    Before the load a payload is left ``stored`` an hour ago, as a web worker
+    killed mid-parse leaves it; the background worker, started beside the
+    server, must still be running after the restart and must have finished it.
+    """
+
+    def __init__(self, active: bool, cluster, environment: dict[str, str]):
+        self.active = active
+        self.cluster = cluster
+        self.problems: list[str] = []
+        self.restarted = threading.Event()
+        self.worker = None
+        self.stale_payload = None
+        if active:
+            self.stale_payload = _stale_payload()
+            recovery = {
+                "POLLWATCH_INTAKE_RECOVERY_SECONDS": "2",
+                "POLLWATCH_INTAKE_STORED_GRACE_SECONDS": "5",
+                "POLLWATCH_WORKER_MAX_BACKOFF_SECONDS": "2",
+            }
+            self.worker = subprocess.Popen(
+                [sys.executable, "-m", "pollwatch", "db_worker", "--interval", "1"],
+                env=os.environ | environment | recovery,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+
+    def restart_database_later(self, delay: float) -> None:
+        def restart() -> None:
+            time.sleep(delay)
+            self.cluster.restart()
+            self.restarted.set()
+
+        threading.Thread(target=restart, daemon=True).start()
+
+    def check_worker(self) -> None:
+        if not self.active:
+            return
+        if not self.restarted.wait(timeout=120):
+            self.problems.append("the database was not restarted")
+        if self.worker.poll() is not None:
+            self.problems.append(f"the background worker died (exit {self.worker.returncode})")
+        if not _finished_within(self.stale_payload, seconds=60):
+            self.problems.append("the background worker did not finish the unread payload")
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.terminate()
+            self.worker.wait()
+
+
+def _stale_payload() -> int:
+    """A payload left unread an hour ago, as a web worker killed mid-parse leaves it."""
+    import datetime
+
+    from django.utils import timezone
+
+    from pollwatch.intake.models import Channel, RawPayload
+
+    payload = RawPayload.objects.create(channel=Channel.API, body="{", content_type="text/plain")
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    RawPayload.objects.filter(pk=payload.pk).update(received_at=an_hour_ago)
+    return payload.pk
+
+
+def _finished_within(payload_id: int, seconds: float) -> bool:
+    from pollwatch.intake.models import RawPayload
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        status = RawPayload.objects.filter(pk=payload_id).values_list("status", flat=True).first()
+        if status != RawPayload.Status.STORED:
+            return True
+        time.sleep(0.5)
+    return False
 
 
 class CpuMeter:

@@ -64,6 +64,19 @@ class ThrowawayPostgres:
         # An empty host with a ``host`` query parameter makes libpq use the socket folder.
         return f"postgres://{role}@/{database}?host={self.socket_dir}"
 
+    def restart(self) -> None:
+        """Stop the server (fast shutdown, as an operator would) and start it again."""
+        # The server started again writes to a log file, not to a pipe nobody would close.
+        subprocess.run(
+            [str(self.bindir / "pg_ctl"), "-D", str(self.root / "data"), "-m", "fast"]
+            + ["-l", str(self.root / "server.log"), "-w", "restart"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=120,
+            **_as_postgres_user(),
+        )
+
     def stop(self) -> None:
         subprocess.run(
             [str(self.bindir / "pg_ctl"), "-D", str(self.root / "data"), "-m", "immediate", "stop"],

@@ -12,7 +12,6 @@ import pytest
 
 from pollwatch.lib.throwaway_postgres import (
     PostgresUnavailable,
-    _as_postgres_user,
     start_throwaway_postgres,
 )
 from tests.pg_plugin import skip_or_fail
@@ -59,16 +58,7 @@ def _pollwatch(env, *arguments) -> str:
 
 
 def _restart(cluster) -> None:
-    # The server started again writes to the log file, not to a pipe nobody would close.
-    subprocess.run(
-        [str(cluster.bindir / "pg_ctl"), "-D", str(cluster.root / "data"), "-m", "fast"]
-        + ["-l", str(cluster.root / "server.log"), "-w", "restart"],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        timeout=120,
-        **_as_postgres_user(),
-    )
+    cluster.restart()
 
 
 def _wait_for(condition, seconds: float) -> bool:
