@@ -360,7 +360,7 @@ def test_an_attachment_is_served_as_a_download_of_its_real_type(
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
-    response.close()
+    assert b"".join(response.streaming_content).startswith(b"\xff\xd8\xff")
 
 
 @pytest.mark.parametrize("instance_id", ["uuid:" + "x" * 120, "uuid:../../etc/passwd"])
