@@ -109,12 +109,8 @@ EVENT_FIELDS = (
 )
 
 
-def event_content(event: AuditEvent) -> dict[str, Any]:
-    """Every stored field of an event, in the form that is hashed."""
-    return _content_of_row(tuple(getattr(event, name) for name in EVENT_FIELDS))
-
-
 def _content_of_row(row: tuple[Any, ...]) -> dict[str, Any]:
+    """Every stored field of an event (in ``EVENT_FIELDS`` order), in the form that is hashed."""
     event_id, at, actor_id, action, target_type, target_id, target_label, data = row
     return {
         "id": event_id,
@@ -129,7 +125,7 @@ def _content_of_row(row: tuple[Any, ...]) -> dict[str, Any]:
 
 
 def content_digest(event: AuditEvent) -> str:
-    return json_digest(event_content(event))
+    return _row_digest(tuple(getattr(event, name) for name in EVENT_FIELDS))
 
 
 def _row_digest(row: tuple[Any, ...]) -> str:
