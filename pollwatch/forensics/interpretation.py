@@ -102,6 +102,10 @@ class Headline:
         """Readings with at least one flagged member, in report order."""
         return tuple(dict.fromkeys(m.test for m in self.members if m.flagged))
 
+    def adjusted_p(self, label: str) -> float | None:
+        """Holm-adjusted p-value of the member labelled ``label`` (None if not in the family)."""
+        return next((m.adjusted_p for m in self.members if m.label == label), None)
+
     def member(self, test: str) -> FamilyMember | None:
         """The member of ``test`` with the smallest p-value."""
         own = [m for m in self.members if m.test == test]
@@ -134,7 +138,7 @@ def headline(analysis: ForensicsAnalysis) -> Headline:
     for option in analysis.digits:
         for test in option.tests:
             if test.tested:
-                label = f"{option.option} ({test.method.replace('_', ' ')})"
+                label = digit_label(option.option, test.method)
                 candidates.append((DIGITS, label, test.p_value))
     adjusted = holm_adjusted([p for _, _, p in candidates]) if candidates else np.zeros(0)
     members = tuple(
@@ -148,6 +152,11 @@ def headline(analysis: ForensicsAnalysis) -> Headline:
         for (test, label, p), q in zip(candidates, adjusted, strict=True)
     )
     return Headline(alpha=ALPHA, members=members)
+
+
+def digit_label(option: str, method: str) -> str:
+    """The family label of one digit test of one option."""
+    return f"{option} ({method.replace('_', ' ')})"
 
 
 def _large_enough(analysis: ForensicsAnalysis, test: str) -> bool:

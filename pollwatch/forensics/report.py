@@ -26,7 +26,13 @@ from pollwatch.forensics.analysis import (
     analyse_results,
     excluded_rows,
 )
-from pollwatch.forensics.interpretation import Headline, Reading, all_readings, headline
+from pollwatch.forensics.interpretation import (
+    Headline,
+    Reading,
+    all_readings,
+    digit_label,
+    headline,
+)
 from pollwatch.forensics.results_file import (
     BadRow,
     ColumnMapping,
@@ -241,7 +247,6 @@ def results_json(
     if not analysis.has_turnout:
         counts = {"leader": integer.leader}
     within = analysis.within_area
-    adjusted = {m.label: m.adjusted_p for m in found.members}
     return {
         "headline": {
             "method": "holm",
@@ -306,7 +311,7 @@ def results_json(
             "stations": analysis.identical.stations,
             "groups": [_station_refs(analysis, g) for g in analysis.identical.groups],
         },
-        "digits": [_digits(option, adjusted) for option in analysis.digits],
+        "digits": [_digits(option, found) for option in analysis.digits],
         "areas": _areas_json(analysis),
         "readings": [
             {
@@ -381,11 +386,7 @@ def _station_refs(analysis: ForensicsAnalysis, indices: np.ndarray) -> list[dict
     ]
 
 
-def _digit_label(option: str, method: str) -> str:
-    return f"{option} ({method.replace('_', ' ')})"
-
-
-def _digits(option: OptionDigits, adjusted: Mapping[str, float]) -> dict[str, Any]:
+def _digits(option: OptionDigits, found: Headline) -> dict[str, Any]:
     tests = {
         t.method: {
             "counts_used": t.counts_used,
@@ -393,7 +394,7 @@ def _digits(option: OptionDigits, adjusted: Mapping[str, float]) -> dict[str, An
             "expected": t.expected,
             "sd": t.sd,
             "p_value": t.p_value,
-            "adjusted_p": adjusted.get(_digit_label(option.option, t.method)),
+            "adjusted_p": found.adjusted_p(digit_label(option.option, t.method)),
             "ci": [t.ci_low, t.ci_high],
             "deviates": t.deviates,
         }
@@ -516,12 +517,11 @@ def _headline_section(found: Headline, readings: tuple[Reading, ...]) -> str:
 
 
 def _digits_table(analysis: ForensicsAnalysis, found: Headline) -> str:
-    adjusted = {m.label: m.adjusted_p for m in found.members}
     rows = []
     for option in analysis.digits:
         for t in option.tests:
-            label = _digit_label(option.option, t.method)
-            q = adjusted.get(label)
+            label = digit_label(option.option, t.method)
+            q = found.adjusted_p(label)
             rows.append(
                 (
                     escape(label),
