@@ -154,8 +154,8 @@ def seal_events(*, batch: int = SEAL_BATCH) -> int:
 @transaction.atomic
 def _seal_one_batch(batch: int) -> int:
     _wait_for_other_sealers()
-    last = AuditSeal.objects.order_by("-position").first()
-    position, previous = (last.position, last.sha256) if last else (0, GENESIS)
+    head = chain_head()
+    position, previous = (head.position, head.sha256) if head else (0, GENESIS)
     # Plain rows, not model instances: the sealer keeps up with the intake on its spare time.
     rows = (
         AuditEvent.objects.filter(seal__isnull=True)
