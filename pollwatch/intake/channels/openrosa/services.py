@@ -87,9 +87,13 @@ def _checked_instance_id(value: str, field: str) -> list[Problem]:
 
 
 def receive_instance(
-    xml: bytes, files: Iterable[UploadedFile], *, user, header_instance_id: str = ""
+    xml: bytes, files: Iterable[UploadedFile], *, member: Member, header_instance_id: str = ""
 ) -> InstanceReceipt:
-    """Store, parse and submit one OpenRosa POST (the XML and any attachments with it)."""
+    """Store, parse and submit one OpenRosa POST (the XML and any attachments with it).
+
+    ``member`` is the device's, as its token lookup found it, with its login.
+    """
+    user = member.user
     # PostgreSQL's text columns refuse NUL; such XML is not well-formed and is refused below.
     text = storable_text(xml.decode("utf-8", errors="replace"))
     payload = store_raw_payload(text, channel=Channel.OPENROSA, user=user, content_type="text/xml")
@@ -103,7 +107,6 @@ def receive_instance(
     problems += _refused_files(files)
     if problems:
         _reject(payload, problems)
-    member = _member(user)
     scope = scope_of(member)
     digest = hashlib.sha256(xml).hexdigest()
     known = OpenRosaInstance.objects.filter(scope=scope, instance_id=instance.instance_id).first()
@@ -155,7 +158,7 @@ def _first(instance: Instance, digest: str, files, user, payload, member) -> Ins
         "station": instance.station,
         "answers": answers,
     }
-    receipt = receive_submission(data, payload, user=user)
+    receipt = receive_submission(data, payload, user=user, member=member)
     submission = Submission.objects.get(pk=receipt.submission_id)
     try:
         with transaction.atomic():
@@ -203,13 +206,6 @@ def _revise(replaced, instance: Instance, digest, files, user, member) -> Instan
         )
     stored = store_attachments(instance.instance_id, submission, files)
     return InstanceReceipt(submission, duplicate=False, revised=True, attachments=stored)
-
-
-def _member(user) -> Member:
-    member = Member.objects.filter(user=user).select_related("mission__election").first()
-    if member is None:
-        raise SubmissionRejected([Problem("", "this account is not a member of a mission")])
-    return member
 
 
 def _answers(instance: Instance, member: Member) -> dict:

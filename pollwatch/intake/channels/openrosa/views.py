@@ -146,7 +146,7 @@ def submission(request: HttpRequest, token: str) -> HttpResponse:
         receipt = receive_instance(
             upload.read(),
             files,
-            user=member.user,
+            member=member,
             header_instance_id=request.headers.get("X-OpenRosa-Instance-Id", ""),
         )
     except InstanceConflict as conflict:
