@@ -337,10 +337,19 @@ def assessment_figure(
 
 def form_questions(form_code: str) -> list[dict]:
     """The questions of the newest version of a form, as in its definition."""
+    return _questions(_definition(form_code))
+
+
+def _definition(form_code: str) -> dict:
+    """The newest version's definition, read once per figure and handed on."""
     version = FormVersion.objects.filter(form__code=form_code).order_by("-version").first()
     if version is None:
         raise FindingsError(f"no form {form_code!r}")
-    return [q for s in version.definition.get("sections", []) for q in s.get("questions", [])]
+    return version.definition
+
+
+def _questions(definition: dict) -> list[dict]:
+    return [q for s in definition.get("sections", []) for q in s.get("questions", [])]
 
 
 def question_combine(form_code: str, question: str) -> str:
@@ -362,8 +371,10 @@ def form_figures(
     scope: Scope, form_code: str, confidence: float = CONFIDENCE
 ) -> list[QuestionFigures]:
     """Every value of every choice question of a form, in the form's order."""
-    questions = [q for q in form_questions(form_code) if q["type"] in CHOICE_TYPES]
-    figures = _figures(scope, form_code, {q["code"]: None for q in questions}, confidence)
+    definition = _definition(form_code)
+    questions = [q for q in _questions(definition) if q["type"] in CHOICE_TYPES]
+    hits = {q["code"]: None for q in questions}
+    figures = _figures(scope, form_code, hits, confidence, definition)
     by_question: dict[str, list[ValueFigure]] = {}
     for (code, value), figure in figures.items():
         by_question.setdefault(code, []).append(ValueFigure(value, figure))
@@ -383,13 +394,17 @@ def _figures(
     form_code: str,
     hits: dict[str, tuple[str, ...] | None],
     confidence: float,
+    definition: dict | None = None,
 ) -> dict[tuple[str, str], ShareFigure]:
     """Figures keyed by (question, value); a question with given values gets ``__hit__``."""
     if not hits:
         return {}
     design = current_design(scope.mission)
-    columns = _columns(form_code, hits)
-    encoded = _encoded(scope, form_code, columns, design)
+    if definition is None:
+        definition = _definition(form_code)
+    questions = _questions(definition)
+    columns = _columns(definition, hits)
+    encoded = _encoded(scope, form_code, columns, design, _seen_characters(questions, columns))
     found = answers.attributes(columns)
     sizes = design.stratum_sizes if design is not None else None
     unequal = design.unequal if design is not None else frozenset()
@@ -416,10 +431,10 @@ def _observed(count: int, base: int, is_random: bool, confidence: float, outside
     return ShareFigure(count, base, share, None, None, confidence, is_random, outside)
 
 
-def _columns(form_code: str, hits: dict[str, tuple[str, ...] | None]) -> list[answers.Column]:
+def _columns(definition: dict, hits: dict[str, tuple[str, ...] | None]) -> list[answers.Column]:
     """The encoding's columns: a flag for a question with given values, else its choices."""
-    known = {q["code"]: q for q in form_questions(form_code)}
-    choices = _choice_codes(form_code)
+    known = {q["code"]: q for q in _questions(definition)}
+    choices = _choice_codes(definition)
     columns = []
     for code, values in hits.items():
         question = known.get(code, {"type": "single_choice"})
@@ -435,13 +450,10 @@ def _columns(form_code: str, hits: dict[str, tuple[str, ...] | None]) -> list[an
     return columns
 
 
-def _choice_codes(form_code: str) -> dict[str, tuple[str, ...]]:
-    version = FormVersion.objects.filter(form__code=form_code).order_by("-version").first()
-    if version is None:
-        return {}
-    lists = version.definition.get("choice_lists", {})
+def _choice_codes(definition: dict) -> dict[str, tuple[str, ...]]:
+    lists = definition.get("choice_lists", {})
     codes = {}
-    for question in form_questions(form_code):
+    for question in _questions(definition):
         if question["type"] == "yes_no":
             codes[question["code"]] = ("yes", "no")
         elif question.get("choices"):
@@ -449,26 +461,26 @@ def _choice_codes(form_code: str) -> dict[str, tuple[str, ...]]:
     return codes
 
 
-def _encoded(scope: Scope, form_code: str, columns, design: Design | None):
+def _encoded(scope: Scope, form_code: str, columns, design: Design | None, seen: dict[int, int]):
     """The chosen reports' encoded answers with their strata and weights.
 
     One row per station: its latest counted report, except in the columns of
-    questions whose reports combine by "any" (see the module's notes).
+    ``seen`` (those of questions whose reports combine by "any", see the
+    module's notes and :func:`_seen_characters`).
     """
     stored = answer_store.encoded_rows(scope.mission.pk, form_code, columns)
     counted = np.flatnonzero(_candidates(scope, form_code, stored.ids))
     ids, stations = stored.ids[counted], stored.stations[counted]
     received, matrix = stored.received[counted], stored.matrix[counted]
     latest = answers.latest_per_station(ids, stations, received)
-    seen = _seen_characters(form_code, columns)
     combined = answers.any_report(stations, received, ids, matrix, latest, seen)
     sampled = answer_store.sampled_stations(design.plan_id) if design is not None else None
     return answers.with_design(ids[latest], stations[latest], combined, sampled)
 
 
-def _seen_characters(form_code: str, columns) -> dict[int, int]:
+def _seen_characters(questions: list[dict], columns) -> dict[int, int]:
     """Position → the character meaning "seen", for the columns of "any report" questions."""
-    combine_any = {q["code"] for q in form_questions(form_code) if q.get("combine") == ANY_REPORT}
+    combine_any = {q["code"] for q in questions if q.get("combine") == ANY_REPORT}
     seen = {}
     for position, column in enumerate(columns):
         if column.question not in combine_any:
@@ -504,12 +516,13 @@ def reports_behind(
     only reports from stations in the plan count, as in the figure.
     """
     design = current_design(scope.mission)
-    asked = next((q for q in form_questions(form_code) if q["code"] == question), {})
+    questions = form_questions(form_code)
+    asked = next((q for q in questions if q["code"] == question), {})
     multiple = asked.get("type") == "multiple_choice"
     column = answers.Column(question, tuple(values) or ("",), True, multiple, "__hit__")
     if values and asked.get("combine") == ANY_REPORT:
         return _reports_that_saw(scope, form_code, column, design)
-    encoded = _encoded(scope, form_code, [column], design)
+    encoded = _encoded(scope, form_code, [column], design, _seen_characters(questions, [column]))
     counted = encoded.in_sample if design is not None else np.ones(len(encoded.ids), bool)
     if values:
         wanted = encoded.matrix[:, 0] == answers.HIT
@@ -532,10 +545,11 @@ def form_figures_for(
     scope: Scope, form_code: str, question: str, confidence: float = CONFIDENCE
 ) -> QuestionFigures:
     """Every value of one choice question (see :func:`form_figures`)."""
-    known = {q["code"]: q for q in form_questions(form_code)}
+    definition = _definition(form_code)
+    known = {q["code"]: q for q in _questions(definition)}
     if question not in known:
         raise FindingsError(f"form {form_code!r} has no question {question!r}")
-    found = _figures(scope, form_code, {question: None}, confidence)
+    found = _figures(scope, form_code, {question: None}, confidence, definition)
     values = [ValueFigure(value, figure) for (_code, value), figure in found.items()]
     return QuestionFigures(
         question,

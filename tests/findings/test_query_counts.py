@@ -14,9 +14,9 @@ from tests.findings.test_pages import _answers, observed, voting  # noqa: F401  
 pytestmark = pytest.mark.django_db
 
 
-# The same on PostgreSQL and SQLite; 13 of them read a form version with its
+# The same on PostgreSQL and SQLite; 6 of them read a form version with its
 # definition (docs/performance.md, "Findings").
-DASHBOARD_QUERIES = 37
+DASHBOARD_QUERIES = 30
 
 
 def test_a_dashboard_load_costs_the_same_queries_however_many_reports(
