@@ -285,6 +285,8 @@ def _claims_in_sentence(sentence: Sentence) -> list[Claim]:
         span = _first_asserted_quantifier(kind, patterns, text)
         if span is not None:
             found[kind] = span
+    if not found:
+        return []  # most sentences: no need to segment them
     segments = segment_spans(text)
     return [
         Claim(
