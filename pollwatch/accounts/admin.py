@@ -1,14 +1,10 @@
 from django.contrib import admin
 
-from pollwatch.accounts.roles import Role, has_role
+from pollwatch.accounts.roles import is_administrator
 
 
 def _administrators_only(request) -> bool:
-    return (
-        request.user.is_active
-        and request.user.is_staff
-        and has_role(request.user, Role.ADMINISTRATOR)
-    )
+    return request.user.is_staff and is_administrator(request.user)
 
 
 admin.site.has_permission = _administrators_only

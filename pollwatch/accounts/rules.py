@@ -15,8 +15,6 @@ from pollwatch.accounts.scoping import (
     can_manage_station,
     can_review_submission,
     visible_payloads,
-    visible_submissions,
-    visible_teams,
 )
 
 
@@ -68,8 +66,9 @@ def observes_election(*roles: Role):
 
 
 @rules.predicate
-def is_administrator_predicate(user) -> bool:
-    return is_administrator(user)
+def manages_field_work(user) -> bool:
+    """The core team or a coordinator of the user's own mission (or an administrator)."""
+    return has_role(user, Role.CORE_TEAM, Role.COORDINATOR)
 
 
 @rules.predicate
@@ -83,18 +82,8 @@ def reviews_submission(user, submission) -> bool:
 
 
 @rules.predicate
-def sees_submission(user, submission) -> bool:
-    return submission is not None and visible_submissions(user).filter(pk=submission.pk).exists()
-
-
-@rules.predicate
 def corrects_payload(user, payload) -> bool:
     return payload is not None and visible_payloads(user).filter(pk=payload.pk).exists()
-
-
-@rules.predicate
-def sees_team(user, team) -> bool:
-    return team is not None and visible_teams(user).filter(pk=team.pk).exists()
 
 
 ANYONE_IN_MISSION = (Role.CORE_TEAM, Role.COORDINATOR, Role.ANALYST, Role.OBSERVER)
@@ -116,16 +105,12 @@ PERMISSIONS = {
     "deployment.view_plan": role_in_mission_of(*STAFF),
     "deployment.draw_plan": role_in_mission_of(Role.CORE_TEAM),
     "deployment.change_routes": role_in_mission_of(*MANAGERS),
-    "deployment.change_station_route": manages_station,
-    "deployment.view_team_sheet": sees_team,
     # intake
-    "intake.view_submission": sees_submission,
     "intake.review_submission": reviews_submission,
     "intake.correct_payload": corrects_payload,
-    "intake.review_payloads": role_in_mission_of(*MANAGERS),
-    # field channels
-    "channels.use_console": role_in_mission_of(*MANAGERS),
-    "channels.broadcast": role_in_mission_of(*MANAGERS),
+    "intake.review_payloads": manages_field_work,
+    # field channels: the SMS log, console and broadcasts act within one's own mission
+    "channels.use_console": manages_field_work,
     # findings and PVT
     "findings.view_findings": role_in_mission_of(*STAFF),
     "findings.view_pvt": role_in_mission_of(*READERS),
@@ -135,8 +120,6 @@ PERMISSIONS = {
     # statements
     "statements.view_statement": role_in_mission_of(*READERS),
     "statements.edit_statement": role_in_mission_of(Role.CORE_TEAM),
-    # the Django admin
-    "accounts.administer": is_administrator_predicate,
 }
 
 for _name, _predicate in PERMISSIONS.items():

@@ -2,6 +2,7 @@ import json
 import uuid
 
 from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpResponse
@@ -14,7 +15,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pollwatch.accounts.guards import require
-from pollwatch.accounts.roles import Role, has_role
 from pollwatch.accounts.scoping import visible_payloads, visible_submissions
 from pollwatch.intake.forms import (
     CorrectionForm,
@@ -198,13 +198,8 @@ def _labelled_answers(submission) -> list[tuple[str, str, object]]:
 REVIEWED_STATUSES = (RawPayload.Status.INVALID, RawPayload.Status.CONFLICT)
 
 
-def _reviewer_only(user) -> None:
-    if not has_role(user, Role.CORE_TEAM, Role.COORDINATOR):
-        raise PermissionDenied
-
-
+@permission_required("intake.review_payloads", raise_exception=True)
 def payload_list(request):
-    _reviewer_only(request.user)
     status = request.GET.get("status", "")
     wanted = (status,) if status in REVIEWED_STATUSES else REVIEWED_STATUSES
     payloads = visible_payloads(request.user).filter(status__in=wanted).select_related("user")
@@ -219,8 +214,8 @@ def payload_list(request):
     )
 
 
+@permission_required("intake.review_payloads", raise_exception=True)
 def payload_detail(request, pk):
-    _reviewer_only(request.user)
     payload = get_object_or_404(visible_payloads(request.user), pk=pk)
     if request.method == "POST":
         require(request.user, "intake.correct_payload", payload)

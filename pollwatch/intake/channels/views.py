@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from pollwatch.accounts.roles import Role, has_role, membership
+from pollwatch.accounts.roles import membership
 from pollwatch.accounts.scoping import (
     visible_elections,
     visible_messages,
@@ -28,16 +27,6 @@ from pollwatch.lib.listing import page_of
 from pollwatch.registry.models import Election
 
 
-def coordinators_only(view):
-    @wraps(view)
-    def checked(request, *args, **kwargs):
-        if not has_role(request.user, Role.CORE_TEAM, Role.COORDINATOR):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return checked
-
-
 def _own_mission_member(request):
     """The acting person's membership: the console and broadcasts act within it."""
     member = membership(request.user)
@@ -46,7 +35,7 @@ def _own_mission_member(request):
     return member
 
 
-@coordinators_only
+@permission_required("channels.use_console", raise_exception=True)
 def sms_log(request):
     log = visible_messages(request.user).select_related("member", "submission")
     status = request.GET.get("status", "")
@@ -69,7 +58,7 @@ def sms_log(request):
     )
 
 
-@coordinators_only
+@permission_required("channels.use_console", raise_exception=True)
 def sms_replay(request, pk):
     original = get_object_or_404(visible_messages(request.user), pk=pk)
     form = SmsReplayForm(request.POST or None, initial={"text": original.text})
@@ -87,7 +76,7 @@ def sms_replay(request, pk):
     )
 
 
-@coordinators_only
+@permission_required("channels.use_console", raise_exception=True)
 def sms_test(request):
     member = _own_mission_member(request)
     form = SmsTestForm(request.POST or None)
@@ -132,7 +121,7 @@ def sms_guide(request, sms_code):
     return render(request, "channels/sms_guide.html", {"guide": guide, "form": form})
 
 
-@coordinators_only
+@permission_required("channels.use_console", raise_exception=True)
 def broadcasts(request):
     mission = _own_mission_member(request).mission
     teams = visible_teams(request.user, mission)
