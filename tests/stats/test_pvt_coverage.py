@@ -13,6 +13,7 @@ import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -35,8 +36,8 @@ class Population:
     """Every station of a country: stratum, valid votes, leader's votes."""
 
     strata: NDArray[np.str_]
-    valid: NDArray[np.int64]
-    leader: NDArray[np.int64]
+    valid: NDArray[np.number[Any]]
+    leader: NDArray[np.number[Any]]
 
     @property
     def true_share(self) -> float:
@@ -121,13 +122,18 @@ def synthetic_population(seed: int = 2024) -> Population:
     return Population(strata=strata, valid=valid, leader=leader)
 
 
-def read_russia_2018(path: Path) -> Population:
+def read_columns(path: Path, names: tuple[str, ...]) -> NDArray[np.str_]:
+    """The named columns of a zipped CSV, as text, one row per station."""
     with zipfile.ZipFile(path) as archive, archive.open(archive.namelist()[0]) as raw:
         reader = csv.reader(io.TextIOWrapper(raw, encoding="utf-8"))
         header = next(reader)
-        at = [header.index(name) for name in ("region", VALID_COLUMN, LEADER_COLUMN)]
+        at = [header.index(name) for name in names]
         rows = [[row[i] for i in at] for row in reader]
-    table = np.array(rows)
+    return np.array(rows)
+
+
+def read_russia_2018(path: Path) -> Population:
+    table = read_columns(path, ("region", VALID_COLUMN, LEADER_COLUMN))
     return Population(
         strata=table[:, 0], valid=table[:, 1].astype(np.int64), leader=table[:, 2].astype(np.int64)
     )

@@ -28,24 +28,23 @@ from pollwatch.stats.stratified import (
     linearised_ratio,
     weights_vary_within_strata,
 )
-from tests.stats.test_pvt_coverage import RUSSIA_2018, VALID_COLUMN, synthetic_population
+from tests.stats.test_pvt_coverage import (
+    LEADER_COLUMN,
+    RUSSIA_2018,
+    VALID_COLUMN,
+    Population,
+    read_columns,
+    synthetic_population,
+)
 
 REGISTERED_COLUMN = "Число избирателей, включенных в список избирателей"
-LEADER_COLUMN = "Путин Владимир Владимирович"
 
 
 @dataclass(frozen=True, slots=True)
-class Country:
-    """Every station of a country: stratum, size measure, valid votes, leader's votes."""
+class Country(Population):
+    """A :class:`Population` with each station's size measure, for drawing by size."""
 
-    strata: NDArray[np.str_]
     sizes: NDArray[np.float64]
-    valid: NDArray[np.float64]
-    leader: NDArray[np.float64]
-
-    @property
-    def true_share(self) -> float:
-        return float(self.leader.sum() / self.valid.sum())
 
     @property
     def frame(self) -> dict[str, int]:
@@ -132,17 +131,7 @@ def synthetic_country() -> Country:
 
 
 def read_russia_2018_sizes() -> Country:
-    import csv
-    import io
-    import zipfile
-
-    with zipfile.ZipFile(RUSSIA_2018) as archive, archive.open(archive.namelist()[0]) as raw:
-        reader = csv.reader(io.TextIOWrapper(raw, encoding="utf-8"))
-        header = next(reader)
-        columns = ("region", REGISTERED_COLUMN, VALID_COLUMN, LEADER_COLUMN)
-        at = [header.index(name) for name in columns]
-        rows = [[row[i] for i in at] for row in reader]
-    table = np.array(rows)
+    table = read_columns(RUSSIA_2018, ("region", REGISTERED_COLUMN, VALID_COLUMN, LEADER_COLUMN))
     sizes = table[:, 1].astype(np.float64)
     keep = sizes > 0  # a station without voters cannot be drawn by size
     codes = np.unique(table[keep, 0], return_inverse=True)[1]
