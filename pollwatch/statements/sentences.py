@@ -160,9 +160,7 @@ def split_sentences(text: str) -> list[Sentence]:
     for match in _BOUNDARY.finditer(text):
         if match.group("stop") is not None and not _ends_sentence(text, match):
             continue
-        if match.group("quoted") is not None and _is_abbreviation(
-            text[max(0, match.start() - _LONGEST_WORD) : match.start()]
-        ):
+        if match.group("quoted") is not None and _abbreviation_before(text, match.start()):
             continue
         if match.group("stop") is not None:
             end = match.start("gap")
@@ -183,12 +181,12 @@ def _ends_sentence(text: str, match: re.Match[str]) -> bool:
         return False
     if match.group("stop") != ".":
         return True
-    stop = match.start("stop")
-    return not _is_abbreviation(text[max(0, stop - _LONGEST_WORD) : stop])
+    return not _abbreviation_before(text, match.start("stop"))
 
 
-def _is_abbreviation(before_stop: str) -> bool:
-    word = _WORD_BEFORE_STOP.search(before_stop)
+def _abbreviation_before(text: str, stop: int) -> bool:
+    """Whether the word ending at ``stop`` is an abbreviation or an initial."""
+    word = _WORD_BEFORE_STOP.search(text[max(0, stop - _LONGEST_WORD) : stop])
     if word is None:
         return False
     token = word.group(1).lower().strip(".-")
