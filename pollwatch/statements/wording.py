@@ -258,33 +258,27 @@ def bound_phrase(figures: Figures, language: str) -> str:
     phrase says "none" or "at most".
     """
     bound = format_percent(figures.bound_percent or 0.0, language)
-    stations, total = figures.bound_stations, figures.stations_total
-    if stations is None or not total:
-        return (
-            f"меньше чем на {bound}% участков"
-            if language == "ru"
-            else (f"in under {bound}% of all polling stations")
-        )
+    if _under(figures):
+        if language == "ru":
+            return f"меньше чем на {bound}% участков"
+        return f"in under {bound}% of all polling stations"
+    stations, total = figures.bound_stations or 0, figures.stations_total or 0
     total_words = format_count(total, language)
     if stations == 0:
         if language == "ru":
             many = russian_plural(total, "участка", "участков", "участков")
             return f"ни на одном из {total_words} {many}"
         return f"in none of the {total_words} polling stations"
-    if abs(100.0 * stations / total - (figures.bound_percent or 0.0)) < 1e-9:
-        count = format_count(stations, language)
-        if language == "ru":
-            return f"не более чем на {bound}% участков ({count} из {total_words})"
-        return f"in at most {bound}% of all polling stations ({count} of {total_words})"
+    count = format_count(stations, language)
     if language == "ru":
-        return f"меньше чем на {bound}% участков"
-    return f"in under {bound}% of all polling stations"
+        return f"не более чем на {bound}% участков ({count} из {total_words})"
+    return f"in at most {bound}% of all polling stations ({count} of {total_words})"
 
 
 def _bound_limit(figures: Figures, language: str) -> str:
     level = figures.confidence_percent
     violations = figures.kind == "no_violations"
-    if figures.bound_stations is None or _under(figures):
+    if _under(figures):
         bound = format_percent(figures.bound_percent or 0.0, language)
         if language == "ru":
             which = " с нарушениями" if violations else ", где было иначе,"
