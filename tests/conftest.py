@@ -78,18 +78,21 @@ def election(db):
 
 @pytest.fixture
 def mission(election):
+    return mission_on(election, "test-mission", {"T1": "N1", "T2": "S1"}, kind="international")
+
+
+def mission_on(election, slug: str, teams: dict[str, str], *, kind: str = "citizen") -> Mission:
+    """A mission observing ``election`` with teams (code → area code), in April–May 2026."""
     mission = Mission.objects.create(
-        slug="test-mission",
-        name="Test Mission",
+        slug=slug,
+        name=slug.replace("-", " ").title(),
         election=election,
-        kind="international",
+        kind=kind,
         arrival=datetime.date(2026, 4, 1),
         departure=datetime.date(2026, 5, 5),
     )
-    north = Team.objects.create(mission=mission, code="T1")
-    north.areas.set(election.areas.filter(code="N1"))
-    south = Team.objects.create(mission=mission, code="T2")
-    south.areas.set(election.areas.filter(code="S1"))
+    for code, area in teams.items():
+        Team.objects.create(mission=mission, code=code).areas.set(election.areas.filter(code=area))
     return mission
 
 

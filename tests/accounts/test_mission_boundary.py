@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 import uuid
 
@@ -18,25 +17,16 @@ from pollwatch.accounts.scoping import (
 )
 from pollwatch.accounts.services import AccountRefused, create_user
 from pollwatch.intake.models import Channel, RawPayload, Submission
-from pollwatch.intake.services import receive_submission, store_raw_payload
-from pollwatch.missions.models import Mission, Team
+from pollwatch.intake.services import store_raw_payload
 from tests.builders import answers
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, mission_on
+from tests.intake.test_services import send, submission
 
 
 @pytest.fixture
 def rival(mission):
     """Mission B: its own coordinator of the same region, its own team and observer."""
-    other = Mission.objects.create(
-        slug="rival",
-        name="Rival Mission",
-        election=mission.election,
-        kind="citizen",
-        arrival=datetime.date(2026, 4, 1),
-        departure=datetime.date(2026, 5, 5),
-    )
-    team = Team.objects.create(mission=other, code="R1")
-    team.areas.set(mission.election.areas.filter(code="N1"))
+    other = mission_on(mission.election, "rival", {"R1": "N1"})
     coordinator = create_user("rival-coord", PASSWORD, Role.COORDINATOR, mission=other)
     coordinator.member.areas.set(mission.election.areas.filter(code="N"))
     core = create_user("rival-core", PASSWORD, Role.CORE_TEAM, mission=other)
@@ -44,15 +34,7 @@ def rival(mission):
 
 
 def _report(user, checklist, **overrides):
-    data = {
-        "key": str(uuid.uuid4()),
-        "form": "station_check",
-        "version": checklist.version,
-        "station": "001",
-        "answers": answers(**overrides),
-    }
-    payload = store_raw_payload(json.dumps(data), channel=Channel.API, user=user)
-    return Submission.objects.get(pk=receive_submission(data, payload, user=user).submission_id)
+    return Submission.objects.get(pk=send(user, submission(checklist, **overrides)).submission_id)
 
 
 def test_a_role_needs_a_mission(db):

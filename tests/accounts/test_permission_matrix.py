@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import datetime
 import html
-import json
 import re
-import uuid
 from dataclasses import dataclass, field
 
 import pytest
@@ -31,8 +29,6 @@ from pollwatch.intake.channel_models import Attachment, SmsMessage
 from pollwatch.intake.models import Channel
 from pollwatch.intake.services import (
     Problem,
-    receive_submission,
-    store_raw_payload,
     store_refused_payload,
 )
 from pollwatch.missions.models import Mission, Team
@@ -40,8 +36,8 @@ from pollwatch.missions.services import log_meeting
 from pollwatch.registry.services import create_election
 from pollwatch.statements.models import SECTIONS
 from pollwatch.statements.services import create_statement, publish, save_draft
-from tests.builders import answers
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, mission_on
+from tests.intake.test_services import send, submission
 
 VIEWERS = ("anonymous", "core", "coordinator", "analyst", "observer", "administrator")
 MEMBERS = ("core", "coordinator", "analyst", "observer")
@@ -183,15 +179,8 @@ def _mission_objects(mission: Mission, prefix: str, checklist) -> Side:
     people = _people(mission, prefix, north, team)
     observer = people["observer"]
     token = DeviceToken.issue(observer, "phone")[1]
-    data = {
-        "key": str(uuid.uuid4()),
-        "form": "station_check",
-        "version": checklist.version,
-        "station": "001",
-        "answers": answers(),
-    }
-    payload = store_raw_payload(json.dumps(data), channel=Channel.API, user=observer)
-    receipt = receive_submission(data, payload, user=observer)
+    data = submission(checklist)
+    receipt = send(observer, data)
     refused = store_refused_payload(
         "{not json", [Problem("body", "not valid JSON")], channel=Channel.API, user=observer
     )
@@ -254,18 +243,7 @@ def _mission_objects(mission: Mission, prefix: str, checklist) -> Side:
 @pytest.fixture
 def world(mission, checklist, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    other = Mission.objects.create(
-        slug="other-mission",
-        name="Other Mission",
-        election=mission.election,
-        kind="citizen",
-        arrival=datetime.date(2026, 4, 1),
-        departure=datetime.date(2026, 5, 5),
-    )
-    for code, area in (("T1", "N1"), ("T2", "S1")):
-        Team.objects.create(mission=other, code=code).areas.set(
-            mission.election.areas.filter(code=area)
-        )
+    other = mission_on(mission.election, "other-mission", {"T1": "N1", "T2": "S1"})
     create_election(
         slug="elsewhere-2026",
         name="Elsewhere 2026",
