@@ -468,10 +468,9 @@ def _read_bytes(source: Source, limits: ImportLimits) -> bytes | str:
                 return read_limited(handle, limits)
         except OSError as error:
             raise ResultsFileError(f"cannot read {source}: {error.strerror}") from error
-    raw = source.read(limits.max_bytes + 1)
-    if len(raw) > limits.max_bytes:
-        raise limits.too_large()
-    return raw
+    # An upload that states its size is refused before it is read; a text
+    # stream is measured, like the CSV it holds, in characters.
+    return read_limited(source, limits)  # type: ignore[arg-type]
 
 
 def _decode(raw: bytes) -> str:
