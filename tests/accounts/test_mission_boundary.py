@@ -17,7 +17,7 @@ from pollwatch.accounts.scoping import (
 )
 from pollwatch.accounts.services import AccountRefused, create_user
 from pollwatch.intake.models import Channel, RawPayload, Submission
-from pollwatch.intake.services import store_raw_payload
+from pollwatch.intake.services import ResendConflict, store_raw_payload
 from tests.builders import answers
 from tests.conftest import PASSWORD, mission_on
 from tests.intake.test_services import send, submission
@@ -104,3 +104,25 @@ def test_observers_do_not_read_draft_statements_nor_member_lists(
     assert client.get(reverse("statements:detail", args=[statement.pk])).status_code == 403
     page = client.get(reverse("missions:detail", args=[mission.slug])).content.decode()
     assert "Obs-North" in page and "Coord-North" not in page
+
+
+def test_a_reused_key_from_another_mission_revises_nothing_of_the_first(
+    rival, observer_north, checklist, client
+):
+    other, coordinator, _ = rival
+    report = _report(observer_north, checklist)
+    intruder = create_user("rival-observer", PASSWORD, Role.OBSERVER, mission=other)
+    intruder.member.team = other.teams.get(code="R1")
+    intruder.member.save()
+    data = submission(checklist) | {"key": str(report.key)}
+    data["answers"] = answers(overall="bad")
+    with pytest.raises(ResendConflict):
+        send(intruder, data)
+    conflict = RawPayload.objects.get(status=RawPayload.Status.CONFLICT)
+    client.force_login(coordinator)
+    url = reverse("intake:payload", args=[conflict.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and b"not one you may revise" in page.content
+    client.post(url, {"reason": "take theirs"})
+    report.refresh_from_db()
+    assert report.revision == 1 and report.answers["overall"] == "good"
