@@ -21,7 +21,7 @@ import numpy as np
 from django.db import connection
 
 from pollwatch.stats.proportions import StratumTotals
-from pollwatch.stats.stratified import CERTAINTY_SUFFIX
+from pollwatch.stats.stratified import CERTAINTY_SUFFIX, taken_with_certainty
 
 UNANSWERED = ord(".")
 OTHER = ord("?")
@@ -296,7 +296,7 @@ def _certainty_groups(
     """Stratum labels, with PPS stations drawn with certainty in a group of their own."""
     if not unequal or strata.size == 0:
         return strata
-    certain = np.isin(strata, list(unequal)) & (weights <= 1.0 + 1e-9)
+    certain = np.isin(strata, list(unequal)) & taken_with_certainty(weights)
     return np.where(certain, np.char.add(strata.astype(str), CERTAINTY_SUFFIX), strata)
 
 

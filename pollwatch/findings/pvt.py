@@ -36,9 +36,11 @@ from pollwatch.stats.pvt import (
     estimate_turnout,
     stratum_completeness,
 )
-from pollwatch.stats.stratified import calibrate_to_strata, weights_vary_within_strata
-
-_CERTAIN = 1.0 + 1e-9
+from pollwatch.stats.stratified import (
+    calibrate_to_strata,
+    taken_with_certainty,
+    weights_vary_within_strata,
+)
 
 PVT_FORM = "pvt_form2"
 FIGURES = ("registered", "ballots_issued", "valid")
@@ -254,7 +256,7 @@ def _weighting(design: PVTDesign, station_ids: np.ndarray, strata: np.ndarray) -
         "frame_sizes": sizes,
         "weights": calibrate_to_strata(drawn, strata, design.weight_sums),
         "with_replacement": True,
-        "certain": drawn <= _CERTAIN,
+        "certain": taken_with_certainty(drawn),
     }
 
 

@@ -204,6 +204,28 @@ def _with_replacement_design(
     )
 
 
+def taken_with_certainty(weights: ArrayLike) -> NDArray[np.bool_]:
+    """Which stations were drawn with certainty: design weight ``1/π`` of 1.
+
+    Parameters
+    ----------
+    weights : array_like of float, shape (n,)
+        Design weight ``1/π`` of every station.
+
+    Returns
+    -------
+    ndarray of bool, shape (n,)
+        True where the weight is 1 up to a relative ``1e-9`` (rounding in a
+        file is not a probability below 1).
+
+    References
+    ----------
+    Särndal, C.-E., Swensson, B., Wretman, J. (1992). *Model Assisted Survey
+    Sampling*, Springer, 3.6 (stations with ``π = 1`` add no variance).
+    """
+    return np.asarray(np.asarray(weights, dtype=np.float64) <= 1.0 + _CONSTANT_TOLERANCE)
+
+
 def weights_vary_within_strata(
     weights: ArrayLike, strata: Sequence[str] | ArrayLike | None = None
 ) -> bool:
@@ -293,7 +315,7 @@ def design_weights(
     if not np.all(np.isfinite(values)) or np.any(values <= 0):
         raise ValueError("weights must be positive and finite")
     varying = weights_vary_within_strata(values, strata)
-    certain = values <= 1.0 + _CONSTANT_TOLERANCE if varying else None
+    certain = taken_with_certainty(values) if varying else None
     scaled = values if totals is None else calibrate_to_strata(values, strata, totals)
     return DesignWeights(weights=scaled, with_replacement=varying, certain=certain)
 

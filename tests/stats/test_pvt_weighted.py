@@ -26,6 +26,7 @@ from pollwatch.stats.stratified import (
     calibrate_to_strata,
     design_weights,
     linearised_ratio,
+    taken_with_certainty,
     weights_vary_within_strata,
 )
 from tests.stats.test_pvt_coverage import (
@@ -239,6 +240,14 @@ def test_stations_taken_with_certainty_add_no_variance():
     sampled = u[:3]
     expected = 3 / 2 * ((sampled - sampled.mean()) ** 2).sum()
     assert fixed.variance == pytest.approx(expected)
+
+
+def test_a_weight_of_one_up_to_rounding_is_taken_with_certainty():
+    weights = [1.0, 1.0000000000001, 1.001, 2.0]
+    assert taken_with_certainty(weights).tolist() == [True, True, False, False]
+    pps = design_weights(weights + [5.0], ["a"] * 5)
+    assert pps.certain is not None
+    assert pps.certain.tolist() == [True, True, False, False, False]
 
 
 def test_certainty_needs_the_with_replacement_design():
