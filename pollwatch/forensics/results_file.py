@@ -80,20 +80,25 @@ class ColumnMapping:
     station: str | None = None
     derive: tuple[str, ...] = ()
 
-    def figure_columns(self) -> tuple[str, ...]:
-        """Every column that must hold a non-negative whole number."""
+    def figure_roles(self) -> tuple[tuple[str, str], ...]:
+        """``(role, column)`` of every figure read from the file, in protocol order."""
         valid = (self.valid,) if self.valid and "valid" not in self.derive else ()
         invalid = (self.invalid,) if self.invalid else ()
-        return (self.registered, *self.given, *valid, *invalid, *self.options)
+        return (
+            ("registered", self.registered),
+            *(("given", column) for column in self.given),
+            *(("valid", column) for column in valid),
+            *(("invalid", column) for column in invalid),
+            *(("options", column) for column in self.options),
+        )
+
+    def figure_columns(self) -> tuple[str, ...]:
+        """Every column that must hold a non-negative whole number."""
+        return tuple(column for _, column in self.figure_roles())
 
     def roles(self) -> dict[str, str]:
         """The role of each mapped figure column, for messages."""
-        named = {self.registered: "registered", **dict.fromkeys(self.given, "given")}
-        if self.valid and "valid" not in self.derive:
-            named[self.valid] = "valid"
-        if self.invalid:
-            named[self.invalid] = "invalid"
-        return {**named, **dict.fromkeys(self.options, "options")}
+        return {column: role for role, column in self.figure_roles()}
 
 
 MAPPING_KEYS = tuple(f.name for f in fields(ColumnMapping))
@@ -578,15 +583,7 @@ def _column_positions(header: list[str], mapping: ColumnMapping) -> dict[str, in
 def _refuse_double_roles(mapping: ColumnMapping) -> None:
     """One column cannot hold two figures (say registered voters and an option's votes)."""
     seen: dict[str, list[str]] = {}
-    valid = [] if mapping.valid is None or "valid" in mapping.derive else [mapping.valid]
-    named = [
-        ("registered", mapping.registered),
-        *(("given", c) for c in mapping.given),
-        *(("valid", c) for c in valid),
-        *(("invalid", c) for c in ([mapping.invalid] if mapping.invalid else [])),
-        *(("options", c) for c in mapping.options),
-    ]
-    for role, column in named:
+    for role, column in mapping.figure_roles():
         seen.setdefault(column, []).append(role)
     doubled = {c: r for c, r in seen.items() if len(r) > 1}
     if doubled:
