@@ -14,7 +14,6 @@ from pollwatch.statements.models import PublishedVersionLocked, StatementVersion
 from pollwatch.statements.references import ReferenceError, find_references
 from pollwatch.statements.services import (
     StatementError,
-    create_statement,
     publish,
     render_version,
     save_draft,
@@ -29,11 +28,8 @@ CLAIM = {
 
 
 @pytest.fixture
-def draft(mission, administrator):
-    statement = create_statement(mission, title="Preliminary statement", actor=administrator)
-    version = statement.draft()
-    save_draft(version, CALM, actor=administrator)
-    return version
+def draft(make_draft):
+    return make_draft(CALM)
 
 
 def test_references_are_parsed_and_bad_ones_named():

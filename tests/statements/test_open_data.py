@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from pollwatch.audit.chain import chain_head, verify_chain
 from pollwatch.audit.models import AuditSeal
-from pollwatch.statements.services import create_statement, publish, save_draft
+from pollwatch.statements.services import create_statement, publish
 
 TEXT = {
     "summary": '=HYPERLINK("http://example.org") The mission observed the election.',
@@ -21,11 +21,8 @@ TEXT = {
 
 
 @pytest.fixture
-def published(mission, administrator):
-    statement = create_statement(mission, title="Preliminary statement", actor=administrator)
-    draft = statement.draft()
-    save_draft(draft, TEXT, actor=administrator)
-    return publish(draft, actor=administrator, confirm_flags=True)
+def published(make_draft, administrator):
+    return publish(make_draft(TEXT), actor=administrator, confirm_flags=True)
 
 
 def _download(client, version, fmt):
