@@ -24,6 +24,7 @@ _WHOLE_NUMBER = re.compile(r"\s*-?\d+\s*")
 _DELIMITERS = (",", ";", "\t")
 _LARGEST_COUNT = 10**12
 _LONGEST_COUNT = 12  # digits: anything longer is examined row by row
+_LEAST_WEIGHT = 1.0 - 1e-9  # 1/π, less rounding in the file
 
 
 class TallyFileError(Exception):
@@ -129,16 +130,17 @@ def read_tallies(
         usable &= strata != ""
     usable &= counts[:, :-1].sum(axis=1) <= counts[:, -1]
     weight_at = _column(header, weight, path) if weight else None
-    weights, weight_problems = _weights(rows, weight_at, header)
-    usable &= weight_problems == ""
+    weights, plain_weights = _weights(rows, weight_at, len(header))
+    usable &= plain_weights
     rejected = []
     # Rows the vectorised check did not accept are examined one by one, to
     # say what is wrong (or to accept a number the quick check missed).
     for index in np.flatnonzero(~usable):
         row = rows[index]
         problems = _row_problems(row, header, options, option_at, valid, valid_at, stratum_at)
-        if weight_problems[index] and len(row) == len(header):
-            problems.append(str(weight_problems[index]))
+        if weight_at is not None and len(row) == len(header):
+            weights[index], problem = _weight(row[weight_at], header[weight_at])
+            problems += [problem] if problem else []
         if problems:
             rejected.append(RejectedRow(lines[index], "; ".join(problems)))
         else:
@@ -160,30 +162,36 @@ def read_tallies(
 
 
 def _weights(
-    rows: list[list[str]], weight_at: int | None, header: list[str]
-) -> tuple[NDArray[np.float64], NDArray[np.str_]]:
-    """Each row's weight, and what is wrong with it ("" when nothing or no column)."""
+    rows: list[list[str]], weight_at: int | None, width: int
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Each row's weight (1 where unusable or no column), and which rows had a usable one.
+
+    As for the counts, the check is vectorised; :func:`_weight` says what is
+    wrong with a row it did not accept.
+    """
     weights = np.ones(len(rows), dtype=np.float64)
-    problems = np.full(len(rows), "", dtype=object)
     if weight_at is None:
-        return weights, problems.astype(str)
-    name = header[weight_at]
-    for index, row in enumerate(rows):
-        if len(row) != len(header):
-            problems[index] = "wrong number of fields"
-            continue
-        text = row[weight_at].strip()
-        try:
-            value = float(text)
-        except ValueError:
-            empty = f"{name!r} is empty"
-            problems[index] = f"{name!r} is not a number: {text!r}" if text else empty
-            continue
-        if not (np.isfinite(value) and value >= 1.0 - 1e-9):
-            problems[index] = f"{name!r} is not a design weight (1/π is at least 1): {text!r}"
-            continue
-        weights[index] = value
-    return weights, problems.astype(str)
+        return weights, np.ones(len(rows), dtype=np.bool_)
+    cells = _stratum_cells(rows, weight_at, width)
+    try:
+        values = np.asarray(cells, dtype=np.str_).astype(np.float64)
+    except ValueError:
+        return weights, np.zeros(len(rows), dtype=np.bool_)
+    usable = np.isfinite(values) & (values >= _LEAST_WEIGHT)
+    weights[usable] = values[usable]
+    return weights, usable
+
+
+def _weight(text: str, name: str) -> tuple[float, str]:
+    """A cell's weight, or 1 and what is wrong with it."""
+    text = text.strip()
+    try:
+        value = float(text)
+    except ValueError:
+        return 1.0, f"{name!r} is not a number: {text!r}" if text else f"{name!r} is empty"
+    if not (np.isfinite(value) and value >= _LEAST_WEIGHT):
+        return 1.0, f"{name!r} is not a design weight (1/π is at least 1): {text!r}"
+    return value, ""
 
 
 def read_frame(path: Path, stratum: str | None = None) -> dict[str, int]:

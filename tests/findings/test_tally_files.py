@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import string
 from pathlib import Path
 
@@ -208,3 +209,43 @@ def _rows_with_lines(text: str) -> list[tuple[int, list[str]]]:
         found.append((line + 1, row))
         line = reader.line_num
     return found
+
+
+WEIGHT_CELLS = st.one_of(
+    st.floats(min_value=0.0, max_value=1e6).map(repr),
+    st.sampled_from(["1", "1.0000000001", "0.9999999999", "inf", "nan", "", " 2.5 ", "1_000"]),
+    st.text(alphabet="0123456789.e-+ _naif", max_size=6),
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(cells=st.lists(WEIGHT_CELLS, min_size=1, max_size=6))
+def test_a_weight_is_read_as_python_reads_a_number_and_must_be_at_least_one(tmp_path, cells):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["A", "valid", "weight"])
+    writer.writerows(["1", "2", cell] for cell in cells)
+    path = write(tmp_path, buffer.getvalue())
+
+    def weight(cell: str) -> float | None:
+        try:
+            value = float(cell.strip())
+        except ValueError:
+            return None
+        return value if math.isfinite(value) and value >= 1.0 - 1e-9 else None
+
+    expected = [(line, weight(cell)) for line, cell in enumerate(cells, start=2)]
+    wanted = [(line, value) for line, value in expected if value is not None]
+    if not wanted:
+        with pytest.raises(TallyFileError, match="no usable rows"):
+            read_tallies(path, ["A"], "valid", weight="weight")
+        return
+    tallies = read_tallies(path, ["A"], "valid", weight="weight")
+    assert tallies.lines.tolist() == [line for line, _ in wanted]
+    assert tallies.weights is not None
+    assert tallies.weights.tolist() == [value for _, value in wanted]
+    assert [row.line for row in tallies.rejected] == [
+        line for line, value in expected if value is None
+    ]
