@@ -30,9 +30,6 @@ from pollwatch.stats.design_effect import (
     stations_for_margin,
 )
 
-#: Strata listed one by one in messages; more are only counted.
-STRATA_SHOWN = 20
-
 
 class PriorFileError(Exception):
     """The prior results cannot give a design effect; the message says why."""

@@ -67,10 +67,6 @@ PHASE_FORMS = {
 SELECTION_RULE = (
     "Each station counts once per form: its latest received report that was not rejected."
 )
-COMBINE_RULE = (
-    "Questions about incidents, marked “any report”, count a station as “yes” when any of "
-    "its reports that was not rejected said yes: a later “no” does not hide an earlier “yes”."
-)
 
 
 class FindingsError(Exception):

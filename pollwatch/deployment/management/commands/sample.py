@@ -22,7 +22,6 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from pollwatch.deployment.prior_plan import (
-    STRATA_SHOWN,
     Prior,
     PriorColumnsError,
     PriorFileError,
@@ -341,6 +340,8 @@ ASSUMED_DEFF_WARNING = (
     "it needs many times more stations: give --deff D, or a previous election's per-station "
     "results with --prior FILE."
 )
+#: Strata listed one by one in the terminal; more are only counted (--json lists them).
+STRATA_SHOWN = 20
 MAP_ONLY = (
     "Here the columns are named only in the --map FILE.toml (the same file as for "
     "'pollwatch forensics report'); --option chooses the share to plan for."
