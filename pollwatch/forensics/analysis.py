@@ -11,7 +11,7 @@ import numpy.typing as npt
 from pollwatch.forensics.results_file import BadRow, StationResults
 from pollwatch.stats.areas import AreaBreakdown, StationMeasures, area_breakdown
 from pollwatch.stats.digits import METHODS as DIGIT_METHODS
-from pollwatch.stats.digits import DigitTestResult, digit_test
+from pollwatch.stats.digits import DigitTestResult, digit_tests
 from pollwatch.stats.distribution import (
     ExtremeStations,
     IdenticalResults,
@@ -183,9 +183,8 @@ def analyse_results(
     digits = tuple(
         OptionDigits(
             option=name,
-            tests=tuple(
-                digit_test(results.votes[:, i], method, bootstrap=bootstrap, seed=seed + i)
-                for method in DIGIT_METHODS
+            tests=digit_tests(
+                results.votes[:, i], DIGIT_METHODS, bootstrap=bootstrap, seed=seed + i
             ),
         )
         for i, name in enumerate(results.option_names)

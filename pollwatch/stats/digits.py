@@ -12,6 +12,7 @@ Benford's law as a description only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -164,9 +165,62 @@ def digit_test(
     the detection of election fraud. Political Analysis 19(3), 245-268.
     doi:10.1093/pan/mpr014
     """
-    if method not in METHODS:
-        raise ValueError(f"unknown digit test {method!r}; valid: {', '.join(METHODS)}")
+    return digit_tests(counts, (method,), bootstrap=bootstrap, confidence=confidence, seed=seed)[0]
+
+
+def digit_tests(
+    counts: npt.ArrayLike,
+    methods: Sequence[str] = METHODS,
+    *,
+    bootstrap: int = 2000,
+    confidence: float = 0.95,
+    seed: int | None = None,
+) -> tuple[DigitTestResult, ...]:
+    """Several digit tests of the same counts, deriving the last-digit null once.
+
+    Each result is the one :func:`digit_test` gives for that method with the
+    same arguments; the expected last-digit distributions
+    (:func:`last_digit_null`), the costliest step, are shared by the
+    last-digit methods.
+
+    Parameters
+    ----------
+    counts : array_like of int
+        Vote counts, one per station (for one option).
+    methods : sequence of str
+        Methods of :func:`digit_test`, in the order of the results.
+    bootstrap, confidence, seed
+        As for :func:`digit_test`; every method uses the same seed.
+
+    Returns
+    -------
+    tuple of DigitTestResult
+        One per method, in order.
+
+    References
+    ----------
+    Beber, B. and Scacco, A. (2012). Political Analysis 20(2), 211-234.
+    """
+    for method in methods:
+        if method not in METHODS:
+            raise ValueError(f"unknown digit test {method!r}; valid: {', '.join(METHODS)}")
     values = np.asarray(counts, dtype=np.int64).reshape(-1)
+    tested = any(method in TESTED_METHODS for method in methods)
+    null = last_digit_null(values) if tested else np.zeros((0, 10), dtype=np.float64)
+    return tuple(
+        _digit_test(values, method, null, bootstrap, confidence, seed) for method in methods
+    )
+
+
+def _digit_test(
+    values: IntArray,
+    method: str,
+    null: FloatArray,
+    bootstrap: int,
+    confidence: float,
+    seed: int | None,
+) -> DigitTestResult:
+    """One digit test, given the last-digit null of ``values``."""
     if method == "second_digit_mean":
         digits = second_digits(values[values >= SECOND_DIGIT_MINIMUM])
         weights = DIGITS
@@ -174,7 +228,7 @@ def digit_test(
     else:
         digits = values[values >= LAST_DIGIT_MINIMUM] % 10
         weights = DIGITS if method == "last_digit_mean" else _ZERO_FIVE
-        expected, sd = _null_moments(last_digit_null(values), weights)
+        expected, sd = _null_moments(null, weights)
     frequencies = np.bincount(digits, minlength=10).astype(np.int64)
     low, high, statistic = _bootstrap(frequencies, weights, bootstrap, confidence, seed)
     p_value = float(2.0 * stats.norm.sf(abs(statistic - expected) / sd)) if sd > 0 else float("nan")

@@ -5,8 +5,10 @@ from hypothesis import strategies as st
 
 from pollwatch.stats.digits import (
     BENFORD_SECOND_DIGIT_MEAN,
+    METHODS,
     benford_second_digit_probabilities,
     digit_test,
+    digit_tests,
     second_digits,
 )
 
@@ -151,3 +153,22 @@ def test_second_digit_is_described_but_not_tested():
     result = digit_test(honest_counts(np.random.default_rng(4)), "second_digit_mean")
     assert result.expected == BENFORD_SECOND_DIGIT_MEAN
     assert np.isnan(result.p_value) and not result.tested
+
+
+@given(
+    st.lists(st.integers(0, 5_000), min_size=1, max_size=200),
+    st.lists(st.sampled_from(METHODS), min_size=1, max_size=4),
+)
+def test_several_tests_at_once_equal_each_test_alone(counts, methods):
+    together = digit_tests(counts, methods, bootstrap=50, seed=3)
+    alone = [digit_test(counts, method, bootstrap=50, seed=3) for method in methods]
+    assert [t.method for t in together] == list(methods)
+    for one, other in zip(together, alone, strict=True):
+        for field in ("counts_used", "statistic", "expected", "sd", "p_value", "ci_low", "ci_high"):
+            assert getattr(one, field) == pytest.approx(getattr(other, field), nan_ok=True)
+        assert np.array_equal(one.frequencies, other.frequencies)
+
+
+def test_several_tests_refuse_an_unknown_method_by_name():
+    with pytest.raises(ValueError, match="unknown digit test 'first_digit'; valid: second_digit"):
+        digit_tests([120, 130], ("last_digit_mean", "first_digit"))
