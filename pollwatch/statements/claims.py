@@ -319,13 +319,12 @@ def _first_asserted_quantifier(
 ) -> tuple[int, int] | None:
     if kind is ClaimKind.WHOLE_COUNTRY and _DEPLOYMENT.search(text):
         return None
+    if _NEGATIVE_FINDING.search(text) and not _DENIAL.search(text):
+        return None
     for pattern in patterns:
         for match in pattern.finditer(text):
-            if not _asserted(kind, _clause_before(text, match.start())):
-                continue
-            if _NEGATIVE_FINDING.search(text) and not _DENIAL.search(text):
-                continue
-            return match.start(), match.end()
+            if _asserted(kind, _clause_before(text, match.start())):
+                return match.start(), match.end()
     return None
 
 
