@@ -20,7 +20,7 @@ from pollwatch.deployment.services import (
     reassign_station,
     replace_from_reserve,
 )
-from pollwatch.lib.listing import csv_response
+from pollwatch.lib.downloads import csv_response
 from pollwatch.missions.models import Mission
 from pollwatch.registry.models import Area, PollingStation
 

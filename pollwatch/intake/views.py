@@ -29,7 +29,8 @@ from pollwatch.intake.services import (
     correct_payload,
     review_submission,
 )
-from pollwatch.lib.listing import csv_response, page_of, sorted_by_request
+from pollwatch.lib.downloads import csv_response
+from pollwatch.lib.listing import page_of, sorted_by_request
 
 SERVICE_WORKER_VERSION = "1"
 

@@ -1,4 +1,4 @@
-"""Sorting, paging and CSV export for list pages (CSV from :mod:`pollwatch.lib.downloads`)."""
+"""Sorting and paging for list pages (their CSV downloads: :mod:`pollwatch.lib.downloads`)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,6 @@ from collections.abc import Sequence
 
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
-
-from pollwatch.lib.downloads import csv_response
-
-__all__ = ["csv_response", "page_of", "sorted_by_request"]
 
 
 def sorted_by_request(queryset, request: HttpRequest, allowed: Sequence[str], default: str):

@@ -3,7 +3,8 @@ from django.shortcuts import redirect, render
 
 from pollwatch.accounts.guards import mission_for, require
 from pollwatch.accounts.scoping import visible_members, visible_missions, visible_teams
-from pollwatch.lib.listing import csv_response, page_of, sorted_by_request
+from pollwatch.lib.downloads import csv_response
+from pollwatch.lib.listing import page_of, sorted_by_request
 from pollwatch.lib.tabular import TableRejected
 from pollwatch.missions.forms import MeetingFilterForm, MeetingForm, MemberUploadForm
 from pollwatch.missions.importing import import_members

@@ -5,7 +5,8 @@ from django.utils.translation import gettext as _
 
 from pollwatch.accounts.guards import require
 from pollwatch.accounts.scoping import visible_elections, visible_missions, visible_stations
-from pollwatch.lib.listing import csv_response, page_of, sorted_by_request
+from pollwatch.lib.downloads import csv_response
+from pollwatch.lib.listing import page_of, sorted_by_request
 from pollwatch.lib.tabular import TableRejected
 from pollwatch.missions.models import Mission
 from pollwatch.registry.forms import StationUploadForm
