@@ -10,7 +10,6 @@ and the stations a margin needs, stratified if asked
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import IO, Any
@@ -21,7 +20,6 @@ from pollwatch.deployment.prior_plan import (
     PriorFileError,
     load_prior,
 )
-from pollwatch.forensics.results_file import ResultsFileError, read_mapping_toml
 from pollwatch.stats.design_effect import StationMargin, StationSamplePlan
 from pollwatch.stats.sample_size import (
     MarginOfError,
@@ -129,7 +127,7 @@ def _from_formula(data: Mapping[str, Any]) -> CalculatorResult:
 def _from_prior(data: Mapping[str, Any], prior_file: IO[bytes]) -> CalculatorResult:
     prior = load_prior(
         prior_file,
-        _mapping(data.get("mapping") or ""),
+        data.get("mapping") or {},
         name=getattr(prior_file, "name", None),
         option=data.get("option") or None,
         stratum=data.get("stratum") or None,
@@ -145,12 +143,3 @@ def _from_prior(data: Mapping[str, Any], prior_file: IO[bytes]) -> CalculatorRes
     if data["stations"]:
         prior_margin = prior.margin(data["stations"], data["confidence"], **design)
     return CalculatorResult(prior=prior, plan=plan, prior_margin=prior_margin)
-
-
-def _mapping(text: str) -> dict[str, Any]:
-    if not text.strip():
-        return {}
-    try:
-        return read_mapping_toml(io.BytesIO(text.encode("utf-8")))
-    except ResultsFileError as error:
-        raise CalculatorError(f"column mapping: {error}") from error

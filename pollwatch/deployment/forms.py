@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pollwatch.deployment.services import DesignChoices
+from pollwatch.forensics.forms import ColumnMappingField
 from pollwatch.registry.models import Area
 from pollwatch.stats.sampling import ALLOCATIONS
 
@@ -150,10 +151,7 @@ class CalculatorForm(forms.Form):
         required=False,
         help_text=_("Used for this calculation only, never stored."),
     )
-    mapping = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
-        label=_("Column mapping (TOML, optional)"),
+    mapping = ColumnMappingField(
         help_text=_(
             "Leave empty for the Russian election commission layout. Otherwise, e.g. "
             'registered = "Voters"  given = ["Issued"]  valid = "Valid"  '

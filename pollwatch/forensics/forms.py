@@ -6,12 +6,32 @@ from django.utils.translation import gettext_lazy as _
 from pollwatch.forensics.results_file import ResultsFileError, read_mapping_toml
 
 
+class ColumnMappingField(forms.CharField):
+    """A results file's column mapping, written as TOML; cleaned into the loader's mapping.
+
+    Empty means the Russian election commission layout (an empty mapping).
+    """
+
+    widget = forms.Textarea(attrs={"rows": 6, "spellcheck": "false"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Column mapping (TOML, optional)"))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        text = super().to_python(value).strip()
+        if not text:
+            return {}
+        try:
+            return read_mapping_toml(io.BytesIO(text.encode("utf-8")))
+        except ResultsFileError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
 class ResultsUploadForm(forms.Form):
     file = forms.FileField(label=_("Official results (CSV, XLSX or a zipped CSV)"))
-    mapping = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
-        label=_("Column mapping (TOML, optional)"),
+    mapping = ColumnMappingField(
         help_text=_(
             "Leave empty for the Russian election commission layout. Otherwise, e.g. "
             'registered = "Voters"  given = ["Issued"]  valid = "Valid"  '
@@ -20,12 +40,3 @@ class ResultsUploadForm(forms.Form):
             "without ballots issued, the tests that need turnout are listed as not run."
         ),
     )
-
-    def clean_mapping(self):
-        text = self.cleaned_data["mapping"].strip()
-        if not text:
-            return {}
-        try:
-            return read_mapping_toml(io.BytesIO(text.encode("utf-8")))
-        except ResultsFileError as error:
-            raise forms.ValidationError(str(error)) from None

@@ -130,3 +130,9 @@ def test_a_design_effect_with_a_prior_is_refused(analyst_client):
 def test_an_anonymous_upload_is_sent_to_the_login_page(client):
     response = client.post("/deployment/calculator/", {"prior": upload(), "moe": 5})
     assert response.status_code == 302 and "login/" in response.headers["Location"]
+
+
+def test_a_mapping_that_is_not_toml_is_the_fields_error(analyst_client):
+    page = post(analyst_client, prior=upload(), mapping='registered = "Voters', moe=5)
+    assert "Unterminated string" in page
+    assert ">Stations needed<" not in page
