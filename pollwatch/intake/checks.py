@@ -71,58 +71,11 @@ def conflicting_submissions(submission: Submission) -> list[Submission]:
     return [other for other in others if _answers_differ(submission.answers, other.answers)]
 
 
-def flag_conflicts_of_new(new: list[Submission]) -> None:
-    """Flag conflicts for submissions about to be stored together, with one query.
-
-    The new submissions get the ``conflict`` flag before they are inserted; the
-    stored reports they conflict with are flagged at once. The same rule as
-    :func:`conflicting_submissions`: another team, same station and phase.
-    """
-    if not new:
-        return
-    stored = Submission.objects.filter(
-        station_id__in={s.station_id for s in new},
-        phase__in={s.phase for s in new},
-        mission_id__in={s.mission_id for s in new},
-    ).exclude(status=Submission.Status.REJECTED)
-    teams = {s.team_id for s in new}
-    if len(teams) == 1:
-        # A batch comes from one observer: the team's own reports never conflict. As
-        # ranges, the index on (station, phase, team) skips them however many there are.
-        stored = stored.filter(other_team_than(teams.pop()))
-    groups: dict[tuple, dict[int | None, list[Submission]]] = {}
-    for report in [*stored, *new]:
-        group = groups.setdefault((report.station_id, report.phase, report.mission_id), {})
-        group.setdefault(report.team_id, []).append(report)
-    for group in groups.values():
-        if len(group) > 1:
-            _flag_across_teams(group)
-
-
 def other_team_than(team_id: int | None) -> Q:
     """Reports of another team than ``team_id`` (None: reports that have a team)."""
     if team_id is None:
         return Q(team_id__isnull=False)
     return Q(team_id__lt=team_id) | Q(team_id__gt=team_id) | Q(team_id__isnull=True)
-
-
-def _flag_across_teams(by_team: dict[int | None, list[Submission]]) -> None:
-    teams = list(by_team)
-    for position, team in enumerate(teams):
-        for other_team in teams[position + 1 :]:
-            for first in by_team[team]:
-                for second in by_team[other_team]:
-                    if _answers_differ(first.answers, second.answers):
-                        _add_conflict_flag(first)
-                        _add_conflict_flag(second)
-
-
-def _add_conflict_flag(report: Submission) -> None:
-    if "conflict" in report.flags:
-        return
-    report.flags = [*report.flags, "conflict"]
-    if report.pk is not None:
-        report.save(update_fields=["flags"])
 
 
 def _answers_differ(first: dict, second: dict) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import json
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,15 +20,20 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from pollwatch.audit.chain import json_digest
-from pollwatch.audit.models import AuditEvent
 from pollwatch.audit.services import audit_values, log_action
 from pollwatch.forms.definition import FormDefinition
 from pollwatch.forms.definition_rules import STATION_FIGURES
+from pollwatch.forms.models import FormVersion
 from pollwatch.forms.validation import AnswerError, StationFacts
 from pollwatch.intake.checks import conflicting_submissions, phase_hour_flags
-from pollwatch.intake.definitions import definition_for, lock_once, station_facts
+from pollwatch.intake.definitions import BoundForm, definition_for, lock_once, station_facts
 from pollwatch.intake.models import RawPayload, Review, Submission, SubmissionRevision
-from pollwatch.intake.stations import figures_of, forget_station, station_named
+from pollwatch.intake.stations import (
+    figures_of,
+    forget_station,
+    remember_stations,
+    station_named,
+)
 from pollwatch.lib.bad_input import storable_text
 from pollwatch.lib.plain_sql import db_value, fetch_rows, insert_one, instance
 from pollwatch.missions.models import Member
@@ -194,24 +199,181 @@ def store_refused_payload(body: str, problems: list[Problem], **stored: Any) -> 
     return payload
 
 
+Outcome = Receipt | SubmissionRejected
+
+
 def receive_submission(
-    data: Any, payload: RawPayload, *, user=None, member: Member | None = None
+    data: Any, payload: RawPayload, *, user: Any = None, member: Member | None = None
 ) -> Receipt:
     """Parse, validate and store one submission; a known key returns the first receipt.
 
     The sender is ``member`` when given (a channel that identified the observer
     itself, such as SMS by phone number), else the member whose login is ``user``.
     """
+    outcome = receive_submissions([(data, payload)], user=user, member=member)[0]
+    if isinstance(outcome, SubmissionRejected):
+        raise outcome
+    return outcome
+
+
+def receive_submissions(
+    sent: Sequence[tuple[Any, RawPayload]], *, user: Any = None, member: Member | None = None
+) -> list[Outcome]:
+    """Receive submissions as if sent one after the other, storing them in one round trip.
+
+    Each item is the submission's data and its payload, stored already. Each gets
+    its receipt, or the refusal that was recorded on its payload. The one path of
+    every channel: a single send is a list of one.
+    """
     try:
-        candidate = parse_candidate(data)
-        # Storing marks the payload accepted or duplicate in the same transaction.
-        return _store(candidate, payload, user, member)
-    except ResendConflict:
-        raise
+        if member is None:
+            member = sending_member(user)
     except SubmissionRejected as rejected:
-        _mark_payload(payload, RawPayload.Status.INVALID, problems=rejected.problems)
-        rejected.payload = payload
-        raise
+        return [_refused(payload, rejected) for _, payload in sent]
+    outcomes: dict[int, Outcome] = {}
+    candidates = _parsed(sent, outcomes)
+    call = _Call(sent, user, member)
+    for _ in range(STATION_READS):
+        remember_stations(call.election_id, {c.station for c in candidates.values()})
+        ready = call.validated(candidates, outcomes)
+        candidates = call.stored(ready, candidates, outcomes)
+        if not candidates:
+            return [outcomes[index] for index in range(len(sent))]
+    raise RuntimeError("a station changed at every one of its reads")
+
+
+def _parsed(
+    sent: Sequence[tuple[Any, RawPayload]], outcomes: dict[int, Outcome]
+) -> dict[int, Candidate]:
+    candidates = {}
+    for index, (data, payload) in enumerate(sent):
+        try:
+            candidates[index] = parse_candidate(data)
+        except SubmissionRejected as rejected:
+            outcomes[index] = _refused(payload, rejected)
+    return candidates
+
+
+class _Call:
+    """One call of the intake: its sender, and each form version it names, looked up once."""
+
+    def __init__(self, sent: Sequence[tuple[Any, RawPayload]], user: Any, member: Member):
+        self.payloads = [payload for _, payload in sent]
+        self.user = user
+        self.member = member
+        self.election_id = member.mission.election_id
+        self.forms: dict[tuple[str, int], tuple[FormVersion, BoundForm]] = {}
+
+    def form(self, code: str, version: int) -> tuple[FormVersion, BoundForm]:
+        if (code, version) not in self.forms:
+            self.forms[code, version] = definition_for(code, version, self.member.mission.election)
+        return self.forms[code, version]
+
+    def validated(
+        self, candidates: dict[int, Candidate], outcomes: dict[int, Outcome]
+    ) -> dict[int, Submission]:
+        """The submissions of the candidates whose answers are valid; the others refused.
+
+        A refused report whose key is stored already, or belongs to a valid report
+        sent before it in this call, is a changed resend.
+        """
+        ready: dict[int, Submission] = {}
+        for index, candidate in candidates.items():
+            try:
+                ready[index] = self._validated_now(candidate, self.payloads[index])
+            except SubmissionRejected as rejected:
+                earlier = any(ready[i].key == candidate.key for i in ready)
+                taken = earlier or _receipt_for_key(candidate.key) is not None
+                outcomes[index] = _refused(self.payloads[index], rejected, key_taken=taken)
+        return ready
+
+    def stored(
+        self,
+        ready: dict[int, Submission],
+        candidates: dict[int, Candidate],
+        outcomes: dict[int, Outcome],
+    ) -> dict[int, Candidate]:
+        """Store the valid submissions; the candidates whose station changed meanwhile."""
+        receipts = _store_validated([(s, self.payloads[i]) for i, s in ready.items()])
+        changed = {}
+        for (index, submission), receipt in zip(ready.items(), receipts, strict=True):
+            if receipt is None:
+                # Read the station again and validate against it in the next round.
+                forget_station(self.election_id, candidates[index].station)
+                changed[index] = candidates[index]
+            elif receipt.duplicate:
+                outcomes[index] = _resend_outcome(submission, receipt, self.payloads[index])
+            else:
+                outcomes[index] = receipt
+        return changed
+
+    def _validated_now(self, candidate: Candidate, payload: RawPayload) -> Submission:
+        """Validated; answers refused against a remembered station are checked again
+        against the station as it is now."""
+        try:
+            return self._validated(candidate, payload)
+        except SubmissionRejected:
+            if not forget_station(self.election_id, candidate.station):
+                raise
+            return self._validated(candidate, payload)
+
+    def _validated(self, candidate: Candidate, payload: RawPayload) -> Submission:
+        station = station_named(self.election_id, candidate.station)
+        if station is None:
+            raise SubmissionRejected([unknown_station(candidate.station)])
+        version, definition = self.form(candidate.form, candidate.version)
+        facts = station_facts(station)
+        result = definition.validate(candidate.answers, facts)
+        if result.errors:
+            raise SubmissionRejected(answer_problems(definition.definition, result.errors, facts))
+        return _new_submission(candidate, payload, self.user, self.member, station, version, result)
+
+
+# How often a report is validated again when its station changed meanwhile.
+STATION_READS = 3
+
+
+def _refused(
+    payload: RawPayload, rejected: SubmissionRejected, *, key_taken: bool = False
+) -> SubmissionRejected:
+    """Record the refusal on the payload; a refused report whose key is taken is a conflict."""
+    if key_taken:
+        rejected = ResendConflict([Problem("key", KEY_IN_USE)])
+    status = (
+        RawPayload.Status.CONFLICT
+        if isinstance(rejected, ResendConflict)
+        else RawPayload.Status.INVALID
+    )
+    _mark_payload(payload, status, problems=rejected.problems)
+    rejected.payload = payload
+    return rejected
+
+
+def _resend_outcome(sent: Submission, receipt: Receipt, payload: RawPayload) -> Outcome:
+    """A resend gets the first receipt only if it is the same sender's same report.
+
+    The report is compared with its first revision, as it arrived, so that a
+    phone resending after a coordinator's correction is still a plain resend.
+    """
+    first = (
+        SubmissionRevision.objects.filter(submission=receipt.submission_id, number=1)
+        .values(
+            "submission__observer_id",
+            "submission__form_version_id",
+            "submission__station_id",
+            "answers",
+        )
+        .first()
+    )
+    same = first is not None and (
+        first["submission__observer_id"] == sent.observer_id
+        and first["submission__form_version_id"] == sent.form_version_id
+        and first["submission__station_id"] == sent.station_id
+        and first["answers"] == sent.answers
+    )
+    if same:
+        return receipt
+    return _refused(payload, ResendConflict([Problem("key", KEY_IN_USE)]))
 
 
 def parse_candidate(data: Any) -> Candidate:
@@ -299,96 +461,32 @@ def _parse_device_time(value: Any, problems: list[Problem]) -> datetime.datetime
     return parsed
 
 
-def _store(candidate: Candidate, payload: RawPayload, user, member: Member | None) -> Receipt:
-    if member is None:
-        member = sending_member(user)
-    election_id = member.mission.election_id
-    read_again = False
-    for _ in range(STATION_READS):
-        try:
-            submission, version = _validated(candidate, payload, user, member)
-        except SubmissionRejected:
-            # Refused against a remembered station: it may have changed, so read it again.
-            if not read_again and forget_station(election_id, candidate.station):
-                read_again = True
-                continue
-            if _receipt_for_key(candidate.key) is not None:
-                _refuse_changed_resend(payload)
-            raise
-        receipt = _store_validated(submission, payload, version)
-        if receipt is not None and receipt.duplicate:
-            _check_resend(submission, receipt, payload)
-        if receipt is not None:
-            return receipt
-        forget_station(election_id, candidate.station)
-        read_again = True
-    raise RuntimeError(f"station {candidate.station!r} changed at every one of its reads")
+def _store_validated(sent: list[tuple[Submission, RawPayload]]) -> list[Receipt | None]:
+    """Store validated submissions in the order sent; None where the station changed.
 
-
-def _check_resend(sent: Submission, receipt: Receipt, payload: RawPayload) -> None:
-    """A resend gets the first receipt only if it is the same sender's same report.
-
-    The report is compared with its first revision, as it arrived, so that a
-    phone resending after a coordinator's correction is still a plain resend.
+    The one database path: PostgreSQL stores them all with ``intake_store_submissions``;
+    SQLite runs the same steps through the ORM.
     """
-    first = (
-        SubmissionRevision.objects.filter(submission=receipt.submission_id, number=1)
-        .values(
-            "submission__observer_id",
-            "submission__form_version_id",
-            "submission__station_id",
-            "answers",
-        )
-        .first()
-    )
-    same = first is not None and (
-        first["submission__observer_id"] == sent.observer_id
-        and first["submission__form_version_id"] == sent.form_version_id
-        and first["submission__station_id"] == sent.station_id
-        and first["answers"] == sent.answers
-    )
-    if not same:
-        _refuse_changed_resend(payload)
-
-
-def _refuse_changed_resend(payload: RawPayload):
-    problems = [Problem("key", KEY_IN_USE)]
-    _mark_payload(payload, RawPayload.Status.CONFLICT, problems=problems)
-    raise ResendConflict(problems, payload)
-
-
-# How often a report is validated again when its station changed meanwhile.
-STATION_READS = 3
-
-
-def _validated(candidate: Candidate, payload: RawPayload, user, member: Member):
-    station = station_named(member.mission.election_id, candidate.station)
-    if station is None:
-        raise SubmissionRejected([unknown_station(candidate.station)])
-    version, definition = definition_for(candidate.form, candidate.version, member.mission.election)
-    facts = station_facts(station)
-    result = definition.validate(candidate.answers, facts)
-    if result.errors:
-        raise SubmissionRejected(answer_problems(definition.definition, result.errors, facts))
-    return _new_submission(candidate, payload, user, member, station, version, result), version
-
-
-def _store_validated(submission: Submission, payload: RawPayload, version) -> Receipt | None:
-    """Store the submission, or None when its station's figures changed since validation."""
+    if not sent:
+        return []
     if connection.vendor == "postgresql":
-        return _store_in_one_call(submission, payload)
+        return _store_in_one_call(sent)
+    return [_store_through_the_orm(submission, payload) for submission, payload in sent]
+
+
+class _StationChanged(Exception):
+    """The station's figures are no longer those the answers were validated against."""
+
+
+def _store_through_the_orm(submission: Submission, payload: RawPayload) -> Receipt | None:
     try:
         with transaction.atomic():
-            return _store_statement_by_statement(submission, payload, version)
+            return _store_statement_by_statement(submission, payload)
     except _StationChanged:
         return None
     except IntegrityError:
         # Another request stored the same key first; answer with its receipt.
         return _answer_as_duplicate(submission.key, payload)
-
-
-class _StationChanged(Exception):
-    """The station's figures are no longer those the answers were validated against."""
 
 
 def sending_member(user) -> Member:
@@ -454,7 +552,7 @@ def _audit_of(submission: Submission) -> dict[str, Any]:
     }
 
 
-def _store_statement_by_statement(submission: Submission, payload: RawPayload, version) -> Receipt:
+def _store_statement_by_statement(submission: Submission, payload: RawPayload) -> Receipt:
     """The ORM's way, for SQLite; PostgreSQL does the same in ``intake_store_submission``."""
     current = PollingStation.objects.filter(pk=submission.station_id).values(*STATION_FIGURES)
     if list(current) != [figures_of(submission.station)]:
@@ -468,57 +566,76 @@ def _store_statement_by_statement(submission: Submission, payload: RawPayload, v
         payload=payload,
     )
     _flag_conflicts(submission)
-    lock_once(version)
+    lock_once(submission.form_version)
     log_action(**_audit_of(submission))
     _mark_payload(payload, RawPayload.Status.ACCEPTED, submission_id=submission.pk)
     return receipt_of(submission, duplicate=False)
 
 
-def _store_in_one_call(submission: Submission, payload: RawPayload) -> Receipt | None:
-    """Store with the database function of migration intake 0003: one round trip."""
-    audit = audit_values(**_audit_of(submission))
-    values = [
-        submission.key,
-        submission.channel,
-        submission.form_version_id,
-        submission.phase,
-        submission.station_id,
-        db_value(Submission, "answers", figures_of(submission.station)),
-        submission.mission_id,
-        submission.team_id,
-        submission.observer_id,
-        submission.submitted_by_id,
-        submission.device_time,
-        submission.received_at,
-        db_value(Submission, "answers", submission.answers),
-        db_value(Submission, "alerts", submission.alerts),
-        db_value(Submission, "flags", submission.flags),
-        payload.pk,
-        audit["action"],
-        audit["target_type"],
-        audit["target_label"],
-        db_value(AuditEvent, "data", audit["data"]),
-    ]
+def _store_in_one_call(sent: list[tuple[Submission, RawPayload]]) -> list[Receipt | None]:
+    """Store with the database function of migration intake 0008: one round trip."""
     rows = fetch_rows(
-        f"SELECT * FROM intake_store_submission({', '.join(['%s'] * len(values))})",
-        values,
+        "SELECT * FROM intake_store_submissions(%s)",
+        [json.dumps([_function_item(s, p) for s, p in sent], default=_json_scalar)],
         [
+            None,
             *((Submission, name) for name in ("id", "received_at", "status", "flags", "alerts")),
             None,
         ],
     )
-    stored_id, received_at, status, flags, alerts, outcome = rows[0]
-    if outcome == "station_changed":
-        return None
-    return Receipt(
-        key=str(submission.key),
-        submission_id=stored_id,
-        received_at=received_at,
-        duplicate=outcome == "duplicate",
-        status=status,
-        flags=list(flags),
-        alerts=list(alerts),
-    )
+    receipts: list[Receipt | None] = []
+    for (submission, _), row in zip(sent, rows, strict=True):
+        _, stored_id, received_at, status, flags, alerts, outcome = row
+        receipts.append(
+            None
+            if outcome == "station_changed"
+            else Receipt(
+                key=str(submission.key),
+                submission_id=stored_id,
+                received_at=received_at,
+                duplicate=outcome == "duplicate",
+                status=status,
+                flags=list(flags),
+                alerts=list(alerts),
+            )
+        )
+    return receipts
+
+
+def _function_item(submission: Submission, payload: RawPayload) -> dict[str, Any]:
+    """One submission as ``intake_store_submissions`` reads it."""
+    audit = audit_values(**_audit_of(submission))
+    return {
+        "key": submission.key,
+        "channel": submission.channel,
+        "form_version": submission.form_version_id,
+        "phase": submission.phase,
+        "station": submission.station_id,
+        "checked_figures": figures_of(submission.station),
+        "mission": submission.mission_id,
+        "team": submission.team_id,
+        "observer": submission.observer_id,
+        "author": submission.submitted_by_id,
+        "device_time": submission.device_time,
+        "received_at": submission.received_at,
+        "answers": submission.answers,
+        "alerts": submission.alerts,
+        "flags": submission.flags,
+        "payload": payload.pk,
+        "audit_action": audit["action"],
+        "audit_target_type": audit["target_type"],
+        "audit_label": audit["target_label"],
+        "audit_data": audit["data"],
+    }
+
+
+def _json_scalar(value: Any) -> str:
+    """Keys and times as PostgreSQL reads them back, to the microsecond."""
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not stored as JSON")
 
 
 def _flag_conflicts(submission: Submission) -> None:

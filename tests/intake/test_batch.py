@@ -33,8 +33,9 @@ def test_each_payload_points_at_the_submission_made_from_it(observer_north, chec
         payload = RawPayload.objects.get(claimed_key=item["key"])
         assert (payload.status, payload.submission_id) == (RawPayload.Status.ACCEPTED, stored.pk)
         assert SubmissionRevision.objects.get(submission=stored).payload_id == payload.pk
-    event = AuditEvent.objects.get(action="intake.batch_received")
-    assert sorted(event.data["keys"]) == sorted(item["key"] for item in items)
+    events = AuditEvent.objects.filter(action="intake.submission_received")
+    assert sorted(e.data["key"] for e in events) == sorted(item["key"] for item in items)
+    assert not AuditEvent.objects.filter(action="intake.batch_received").exists()
 
 
 def test_a_batch_item_above_its_stations_registered_voters_is_refused_alone(

@@ -1,0 +1,179 @@
+"""Single sends and a batch store the same scenario identically.
+
+Both go through one validation, one store path, one conflict rule and one
+audit entry per submission; this compares everything they leave behind.
+"""
+
+import json
+import uuid
+
+from django.db import transaction
+
+from pollwatch.audit.models import AuditEvent
+from pollwatch.intake.batch import receive_batch
+from pollwatch.intake.definitions import forget_cached_forms
+from pollwatch.intake.models import Channel, RawPayload, Submission, SubmissionRevision
+from pollwatch.intake.services import (
+    ResendConflict,
+    SubmissionRejected,
+    receive_submission,
+    store_raw_payload,
+)
+from pollwatch.intake.stations import forget_stations
+from pollwatch.registry.models import PollingStation
+from tests.builders import answers
+
+
+class _Undo(Exception):
+    """Raised to roll one run of the scenario back after its snapshot is taken."""
+
+
+def report(checklist, station, key=None, **overrides):
+    return {
+        "key": key or str(uuid.uuid4()),
+        "form": "station_check",
+        "version": checklist.version,
+        "station": station,
+        "answers": answers(**overrides),
+    }
+
+
+def scenario(checklist, earlier_key):
+    """A batch's worth of reports by one observer, with every outcome a send can have."""
+    first, second, same_team = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    return [
+        report(checklist, "001", first, overall="very_bad"),  # conflicts with the other team
+        report(checklist, "002", second),
+        report(checklist, "002", voters=900),  # above the station's registered voters
+        report(checklist, "002", second),  # the same report again: a duplicate
+        report(checklist, "001", first, overall="bad"),  # the key reused, changed: a conflict
+        report(checklist, "999"),  # no such station
+        {"key": "not-a-uuid", "form": "station_check"},
+        report(checklist, "003", same_team, overall="good"),
+        report(checklist, "003", overall="very_bad"),  # the same team: no conflict
+        report(checklist, "003", earlier_key, overall="good"),  # another account's key
+    ]
+
+
+def send_one_by_one(items, user):
+    outcomes = []
+    for item in items:
+        payload = store_raw_payload(
+            json.dumps(item), channel=Channel.API, user=user, claimed_key=str(item.get("key"))
+        )
+        try:
+            receipt = receive_submission(item, payload, user=user)
+        except SubmissionRejected as rejected:
+            outcomes.append("conflict" if isinstance(rejected, ResendConflict) else "rejected")
+        else:
+            outcomes.append("duplicate" if receipt.duplicate else "created")
+    return outcomes
+
+
+def send_as_batch(items, user):
+    return [result["result"] for result in receive_batch(items, user=user)]
+
+
+def snapshot():
+    """What storing left behind, with database ids replaced by keys and codes."""
+    key_of = dict(Submission.objects.values_list("pk", "key"))
+    submissions = {
+        str(s.key): (
+            s.station.code,
+            s.phase,
+            s.team_id,
+            s.observer_id,
+            s.channel,
+            s.answers,
+            s.alerts,
+            sorted(s.flags),
+            s.status,
+            s.revision,
+        )
+        for s in Submission.objects.select_related("station")
+    }
+    revisions = sorted(
+        (str(r.submission.key), r.number, json.dumps(r.answers, sort_keys=True), r.author_id)
+        for r in SubmissionRevision.objects.select_related("submission")
+    )
+    payloads = sorted(
+        (
+            p.claimed_key,
+            p.status,
+            json.dumps(p.problems, sort_keys=True),
+            str(key_of.get(p.submission_id)),
+        )
+        for p in RawPayload.objects.all()
+    )
+    audit = sorted(
+        (
+            e.action,
+            e.target_type,
+            str(key_of.get(int(e.target_id))) if e.target_id.isdigit() else e.target_id,
+            json.dumps(e.data, sort_keys=True),
+            e.actor_id,
+        )
+        for e in AuditEvent.objects.filter(action__startswith="intake.")
+    )
+    return {
+        "submissions": submissions,
+        "revisions": revisions,
+        "payloads": payloads,
+        "audit": audit,
+    }
+
+
+def run(send, items, user):
+    """One run of the scenario, its outcomes and snapshot, then everything undone."""
+    try:
+        with transaction.atomic():
+            outcomes = send(items, user)
+            taken = snapshot()
+            raise _Undo
+    except _Undo:
+        pass
+    # Rolled back: what the process remembers of forms and stations goes with it.
+    forget_cached_forms()
+    forget_stations()
+    return outcomes, taken
+
+
+def test_single_sends_and_a_batch_leave_the_same_submissions_flags_revisions_and_audit(
+    observer_north, observer_south, checklist
+):
+    earlier = report(checklist, "001", overall="good")
+    send_one_by_one([earlier], observer_south)
+    items = scenario(checklist, earlier["key"])
+
+    one_by_one = run(send_one_by_one, items, observer_north)
+    batch = run(send_as_batch, items, observer_north)
+
+    assert one_by_one[0] == [
+        "created",
+        "created",
+        "rejected",
+        "duplicate",
+        "conflict",
+        "rejected",
+        "rejected",
+        "created",
+        "created",
+        "conflict",
+    ]
+    assert batch[0] == one_by_one[0]
+    for part in ("submissions", "revisions", "payloads", "audit"):
+        assert batch[1][part] == one_by_one[1][part], part
+    assert len(one_by_one[1]["audit"]) == 1 + 4  # the earlier report, then one per created
+
+
+def test_a_batch_validates_again_against_a_station_changed_since_it_was_remembered(
+    observer_north, checklist
+):
+    # Remember station 002 as it is now, then lower its registered voters.
+    send_one_by_one([report(checklist, "002", voters=10)], observer_north)
+    PollingStation.objects.filter(code="002").update(registered_voters=100)
+
+    results = receive_batch([report(checklist, "002", voters=500)], user=observer_north)
+
+    assert results[0]["result"] == "rejected"
+    assert results[0]["errors"][0]["field"] == "answers.voters"
