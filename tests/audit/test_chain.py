@@ -207,15 +207,39 @@ def test_a_reports_event_carries_the_digest_of_its_stored_answers(observer_north
     assert verify_chain().intact
 
 
-def test_a_batchs_event_carries_each_reports_answers_digest(observer_north, checklist):
+def test_each_report_of_a_batch_has_its_own_event_with_its_answers_digest(
+    observer_north, checklist
+):
     from pollwatch.intake.batch import receive_batch
     from tests.intake.test_batch import submission
 
     items = [submission(checklist, station=code) for code in ("001", "002", "003")]
     receive_batch(items, user=observer_north)
-    event = AuditEvent.objects.get(action="intake.batch_received")
-    assert event.data["keys"] == [item["key"] for item in items]
-    assert event.data["answers_sha256"] == [_stored_answers_digest(i["key"]) for i in items]
+    events = AuditEvent.objects.filter(action="intake.submission_received").order_by("id")
+    assert [e.data["key"] for e in events] == [item["key"] for item in items]
+    assert [e.data["answers_sha256"] for e in events] == [
+        _stored_answers_digest(i["key"]) for i in items
+    ]
+
+
+def test_verify_still_reads_an_event_written_for_a_whole_batch(observer_north, checklist):
+    """Batches once wrote one event with a digest per key; those events are kept and checked."""
+    from tests.intake.test_services import send, submission
+
+    sent = [submission(checklist) for _ in range(2)]
+    for item in sent:
+        send(observer_north, item)
+    call_command("audit", "verify")
+    event = log_action(
+        "intake.batch_received",
+        data={
+            "keys": [item["key"] for item in sent],
+            # The second report's answers as they are not stored.
+            "answers_sha256": [_stored_answers_digest(sent[0]["key"]), json_digest({})],
+        },
+    )
+    with pytest.raises(CommandError, match=f"event {event.pk}: .*{sent[1]['key']}"):
+        call_command("audit", "verify")
 
 
 def _change_first_answers(key: str) -> None:
