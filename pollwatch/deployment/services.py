@@ -237,9 +237,7 @@ def _level_name(mission: Mission, level: int) -> str:
     return names.first() or _("area level %(level)d") % {"level": level}
 
 
-def _sample_rows(
-    plan: DeploymentPlan, draw: SampleDraw, frame: _Frame
-) -> Iterator[SampledStation]:
+def _sample_rows(plan: DeploymentPlan, draw: SampleDraw, frame: _Frame) -> Iterator[SampledStation]:
     probabilities = draw.inclusion_probabilities
     for stratum in draw.strata:
         for position in stratum.selected:

@@ -52,8 +52,7 @@ def fetch_rows(
     if not rows:
         return []
     converters = [
-        _converters(_column_field(*column), db) if column else (None, [])
-        for column in columns
+        _converters(_column_field(*column), db) if column else (None, []) for column in columns
     ]
     return [_converted(row, converters, db) for row in rows]
 
