@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.functional import SimpleLazyObject
@@ -109,10 +110,10 @@ TEMPLATES = [
 ]
 
 
-def _database_settings() -> dict[str, object]:
+def _database_settings() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=60)
+        return dict(dj_database_url.parse(url, conn_max_age=60))
     return {
         # Django's SQLite backend, which also makes DATA_DIR when it first connects.
         "ENGINE": "pollwatch.lib.embedded_sqlite",

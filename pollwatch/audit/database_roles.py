@@ -11,16 +11,18 @@ See ``docs/security.md``, section "Audit trail".
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import dj_database_url
 from django.conf import settings
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 logger = logging.getLogger(__name__)
 
 AUDIT_TABLES = ("audit_auditevent", "audit_auditseal")
 
 
-def grant_application_role(sender=None, *, using: str = "default", **kwargs) -> None:
+def grant_application_role(sender: object = None, *, using: str = "default", **kwargs: Any) -> None:
     """``post_migrate`` receiver: give the application role its privileges, if one is named."""
     from django.db import connections
 
@@ -62,7 +64,7 @@ def grant_statements(role: str, schema: str) -> list[str]:
     ]
 
 
-def use_owner_role(connection, owner_url: str) -> None:
+def use_owner_role(connection: BaseDatabaseWrapper, owner_url: str) -> None:
     """Point ``connection`` at the owner role's URL for the rest of this process."""
     connection.close()
     owner = dj_database_url.parse(owner_url)

@@ -132,14 +132,18 @@ def _from_prior(data: Mapping[str, Any], prior_file: IO[bytes]) -> CalculatorRes
         option=data.get("option") or None,
         stratum=data.get("stratum") or None,
     )
-    design = {
-        "allocation": data.get("allocation") or "proportional",
-        "minimum": data.get("minimum") or 1,
-    }
+    allocation: str = data.get("allocation") or "proportional"
+    minimum: int = data.get("minimum") or 1
     plan = prior.plan(
-        data["moe"] / 100, data["confidence"], response_rate=data["response"], **design
+        data["moe"] / 100,
+        data["confidence"],
+        response_rate=data["response"],
+        allocation=allocation,
+        minimum=minimum,
     )
     prior_margin = None
     if data["stations"]:
-        prior_margin = prior.margin(data["stations"], data["confidence"], **design)
+        prior_margin = prior.margin(
+            data["stations"], data["confidence"], allocation=allocation, minimum=minimum
+        )
     return CalculatorResult(prior=prior, plan=plan, prior_margin=prior_margin)

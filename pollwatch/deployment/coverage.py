@@ -8,6 +8,7 @@ chosen level here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
@@ -110,7 +111,8 @@ def coverage_by_stratum(
     return _table(phases, sorted(rows.values(), key=lambda row: row.label), max_loss)
 
 
-def _grouped(plan: DeploymentPlan, phases: tuple[str, ...], key: str) -> dict:
+def _grouped(plan: DeploymentPlan, phases: tuple[str, ...], key: str) -> dict[Any, CoverageRow]:
+    """Coverage rows keyed by the value of ``key`` (a stratum label or an area id)."""
     reports = Submission.objects.filter(
         mission=plan.mission_id, station=OuterRef("station")
     ).exclude(status=Submission.Status.REJECTED)
@@ -121,7 +123,7 @@ def _grouped(plan: DeploymentPlan, phases: tuple[str, ...], key: str) -> dict:
         sums[f"n_{phase}"] = Count("pk", filter=reported)
         sums[f"v_{phase}"] = Sum("station__registered_voters", filter=reported)
     query = plan.sampled.planned().annotate(**flags).values(key).annotate(**sums).order_by(key)
-    rows = {}
+    rows: dict[Any, CoverageRow] = {}
     for values in query:
         rows[values[key]] = CoverageRow(
             label=str(values[key]),

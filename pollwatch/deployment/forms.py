@@ -1,9 +1,17 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from pollwatch.deployment.services import DesignChoices
 from pollwatch.forensics.forms import ColumnMappingField
-from pollwatch.registry.models import Area
+from pollwatch.registry.models import Area, Election
+
+if TYPE_CHECKING:
+    from pollwatch.missions.models import Team
 from pollwatch.stats.sampling import ALLOCATIONS
 
 ALLOCATION_LABELS = {
@@ -51,7 +59,7 @@ class DrawForm(forms.Form):
         max_value=2**63 - 1,
     )
 
-    def __init__(self, *args, election, **kwargs):
+    def __init__(self, *args: Any, election: Election, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         levels = (
             Area.objects.filter(election=election)
@@ -62,7 +70,8 @@ class DrawForm(forms.Form):
         names: dict[int, str] = {}
         for level, name in levels:
             names.setdefault(level, name or _("level %(level)d") % {"level": level})
-        self.fields["strata_levels"].choices = sorted(names.items())
+        strata_levels = cast(forms.TypedMultipleChoiceField, self.fields["strata_levels"])
+        strata_levels.choices = sorted(names.items())
 
     def clean_size_class_bounds(self) -> tuple[int, ...]:
         text = self.cleaned_data["size_class_bounds"].strip()
@@ -95,12 +104,15 @@ class DrawForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    to_team = forms.ModelChoiceField(label=_("Move to team"), queryset=None)
+    to_team: forms.ModelChoiceField[Team] = forms.ModelChoiceField(
+        label=_("Move to team"), queryset=None
+    )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, teams, **kwargs):
+    def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_team"].queryset = teams
+        to_team = cast("forms.ModelChoiceField[Team]", self.fields["to_team"])
+        to_team.queryset = teams
 
 
 class ReplaceForm(forms.Form):
@@ -178,8 +190,9 @@ class CalculatorForm(forms.Form):
 
     PRIOR_ONLY = ("mapping", "option", "stratum")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("prior"):
             if data.get("design_effect"):
                 self.add_error(

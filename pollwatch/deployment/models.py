@@ -47,7 +47,7 @@ class DeploymentPlan(models.Model):
         return f"{self.mission} plan {self.pk}"
 
 
-class SampledStationQuerySet(models.QuerySet):
+class SampledStationQuerySet(models.QuerySet["SampledStation"]):
     def planned(self) -> SampledStationQuerySet:
         """The stations to be observed: sampled ones not replaced, and replacements in use."""
         return self.filter(is_planned=True)
@@ -88,7 +88,7 @@ class SampledStation(models.Model):
         return f"{self.station_id} in plan {self.plan_id}"
 
 
-class RouteStopQuerySet(models.QuerySet):
+class RouteStopQuerySet(models.QuerySet["RouteStop"]):
     def current_for_team(self, team_id: int) -> RouteStopQuerySet:
         return self.filter(plan__is_current=True, team_id=team_id).order_by("day", "position")
 

@@ -9,9 +9,13 @@ return and records every change with its author.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from decimal import Decimal
+from typing import Any
 
 import numpy as np
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -34,6 +38,10 @@ from pollwatch.stats.sampling import (
 SIZE_MEASURE = "registered voters"
 KIND_STRATUM = "station kind"
 SIZE_CLASS_STRATUM = "size class of registered voters"
+
+
+# A planned station as routing reads it: id, area path, area name, latitude, longitude.
+_StationRow = tuple[int, str, str, Decimal | None, Decimal | None]
 
 
 class DeploymentError(Exception):
@@ -79,7 +87,7 @@ class DesignChoices:
     is_pvt: bool = False
     stations_per_team: int = 10
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         values = asdict(self)
         return {
             key: list(value) if isinstance(value, tuple) else value for key, value in values.items()
@@ -113,7 +121,11 @@ class _Frame:
 
 
 def draw_plan(
-    mission: Mission, choices: DesignChoices, *, seed: int | None = None, actor=None
+    mission: Mission,
+    choices: DesignChoices,
+    *,
+    seed: int | None = None,
+    actor: User | None = None,
 ) -> DeploymentPlan:
     """Draw the mission's sample from its election's registry and make it the current plan.
 
@@ -225,7 +237,7 @@ def _level_name(mission: Mission, level: int) -> str:
     return names.first() or _("area level %(level)d") % {"level": level}
 
 
-def _sample_rows(plan: DeploymentPlan, draw: SampleDraw, frame: _Frame):
+def _sample_rows(plan: DeploymentPlan, draw: SampleDraw, frame: _Frame) -> Iterator[SampledStation]:
     probabilities = draw.inclusion_probabilities
     for stratum in draw.strata:
         for position in stratum.selected:
@@ -249,7 +261,7 @@ def _sample_rows(plan: DeploymentPlan, draw: SampleDraw, frame: _Frame):
             )
 
 
-def build_routes(plan: DeploymentPlan, *, actor=None) -> RouteOutcome:
+def build_routes(plan: DeploymentPlan, *, actor: User | None = None) -> RouteOutcome:
     """Assign the plan's stations to the mission's teams, within their areas, and order routes.
 
     Teams that share the same areas share their stations evenly (loads
@@ -301,14 +313,14 @@ def build_routes(plan: DeploymentPlan, *, actor=None) -> RouteOutcome:
     return outcome
 
 
-def _eligible_teams(stations, teams: list[Team]) -> dict[int, tuple[int, ...]]:
+def _eligible_teams(stations: list[_StationRow], teams: list[Team]) -> dict[int, tuple[int, ...]]:
     """For each station, the teams (in code order) whose areas contain it."""
     teams_by_path: dict[str, list[int]] = defaultdict(list)
     for team in teams:
         for area in team.areas.all():
             teams_by_path[area.path].append(team.pk)
     order = {team.pk: index for index, team in enumerate(teams)}
-    eligible = {}
+    eligible: dict[int, tuple[int, ...]] = {}
     for station_id, path, *_rest in stations:
         parts = path.strip("/").split("/")
         prefixes = ("/" + "/".join(parts[: depth + 1]) + "/" for depth in range(len(parts)))
@@ -317,7 +329,13 @@ def _eligible_teams(stations, teams: list[Team]) -> dict[int, tuple[int, ...]]:
     return eligible
 
 
-def _routing_input(stations, teams, eligible, pvt: bool, limit: int):
+def _routing_input(
+    stations: list[_StationRow],
+    teams: list[Team],
+    eligible: dict[int, tuple[int, ...]],
+    pvt: bool,
+    limit: int,
+) -> tuple[list[routing.Team], list[routing.StationToVisit]]:
     """Routing areas: one per set of teams sharing stations, or one per team where they overlap."""
     keys_of_team: dict[int, set[tuple[int, ...]]] = defaultdict(set)
     for key in set(eligible.values()):
@@ -326,20 +344,20 @@ def _routing_input(stations, teams, eligible, pvt: bool, limit: int):
     overlapping = _overlapping_keys(keys_of_team)
     own_team = _greedy_assignment(stations, eligible, overlapping, limit)
     codes = {team.pk: team.code for team in teams}
-    area_of_team = {}
+    area_of_team: dict[int, str] = {}
     for team, keys in keys_of_team.items():
         shared = next(iter(keys))
         area_of_team[team] = codes[team] if shared in overlapping else _key(shared, codes)
     route_teams = [routing.Team(str(t.pk), area_of_team.get(t.pk, t.code), pvt) for t in teams]
-    route_stations = []
+    route_stations: list[routing.StationToVisit] = []
     for station_id, _path, area_name, latitude, longitude in stations:
         key = eligible[station_id]
         if not key:
             area = area_name
         elif key in overlapping:
-            team = own_team.get(station_id)
+            owner = own_team.get(station_id)
             # No team was left below its daily limit: the planner reports it unassigned.
-            area = codes[team] if team else _("%(teams)s, all full") % {"teams": _key(key, codes)}
+            area = codes[owner] if owner else _("%(teams)s, all full") % {"teams": _key(key, codes)}
         else:
             area = _key(key, codes)
         route_stations.append(
@@ -358,11 +376,11 @@ def _key(team_ids: tuple[int, ...], codes: dict[int, str]) -> str:
     return "+".join(codes[team] for team in team_ids)
 
 
-def _overlapping_keys(keys_of_team) -> set[tuple[int, ...]]:
+def _overlapping_keys(keys_of_team: dict[int, set[tuple[int, ...]]]) -> set[tuple[int, ...]]:
     """Team sets connected to another set through a team that belongs to both."""
     parent: dict[tuple[int, ...], tuple[int, ...]] = {}
 
-    def root(key):
+    def root(key: tuple[int, ...]) -> tuple[int, ...]:
         while parent.setdefault(key, key) != key:
             key = parent[key]
         return key
@@ -371,16 +389,21 @@ def _overlapping_keys(keys_of_team) -> set[tuple[int, ...]]:
         first, *rest = sorted(keys)
         for other in rest:
             parent[root(other)] = root(first)
-    members = defaultdict(list)
+    members: dict[tuple[int, ...], list[tuple[int, ...]]] = defaultdict(list)
     for key in {k for keys in keys_of_team.values() for k in keys}:
         members[root(key)].append(key)
     return {key for group in members.values() if len(group) > 1 for key in group}
 
 
-def _greedy_assignment(stations, eligible, overlapping, limit: int) -> dict[int, int]:
+def _greedy_assignment(
+    stations: list[_StationRow],
+    eligible: dict[int, tuple[int, ...]],
+    overlapping: set[tuple[int, ...]],
+    limit: int,
+) -> dict[int, int]:
     """Each station of overlapping areas to its least loaded team, the most constrained first."""
     load: dict[int, int] = defaultdict(int)
-    chosen = {}
+    chosen: dict[int, int] = {}
     waiting = [s[0] for s in stations if eligible[s[0]] in overlapping]
     for station_id in sorted(waiting, key=lambda s: len(eligible[s])):
         open_teams = [t for t in eligible[station_id] if load[t] < limit]
@@ -393,7 +416,7 @@ def _greedy_assignment(stations, eligible, overlapping, limit: int) -> dict[int,
 
 @transaction.atomic
 def reassign_station(
-    plan: DeploymentPlan, station: PollingStation, to_team: Team, *, reason: str, actor
+    plan: DeploymentPlan, station: PollingStation, to_team: Team, *, reason: str, actor: User
 ) -> Reassignment:
     """Move a station to another team of its area; the count stays at the team's last station."""
     reason = _required_reason(reason)
@@ -438,7 +461,7 @@ def reassign_station(
 
 @transaction.atomic
 def replace_from_reserve(
-    plan: DeploymentPlan, station: PollingStation, *, reason: str, actor
+    plan: DeploymentPlan, station: PollingStation, *, reason: str, actor: User
 ) -> Reassignment:
     """Replace a planned station by the next reserve of its stratum that its team may visit."""
     reason = _required_reason(reason)
@@ -495,7 +518,7 @@ def _required_reason(reason: str) -> str:
     return reason
 
 
-def _require_manager(actor, plan: DeploymentPlan, station: PollingStation) -> None:
+def _require_manager(actor: User, plan: DeploymentPlan, station: PollingStation) -> None:
     if not can_manage_station(actor, station, plan.mission):
         raise DeploymentError(
             _("You can only change routes for stations in your own areas (%(station)s is not).")

@@ -1,4 +1,5 @@
 import io
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from pollwatch.forensics.results_file import ResultsFileError, read_mapping_toml
 
 
-class ColumnMappingField(forms.CharField):
+class ColumnMappingField(forms.Field):
     """A results file's column mapping, written as TOML; cleaned into the loader's mapping.
 
     Empty means the Russian election commission layout (an empty mapping).
@@ -14,13 +15,13 @@ class ColumnMappingField(forms.CharField):
 
     widget = forms.Textarea(attrs={"rows": 6, "spellcheck": "false"})
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", _("Column mapping (TOML, optional)"))
         super().__init__(**kwargs)
 
-    def to_python(self, value):
-        text = super().to_python(value).strip()
+    def to_python(self, value: Any) -> dict[str, Any]:
+        text = "" if value in self.empty_values else str(value).strip()
         if not text:
             return {}
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -55,7 +57,5 @@ class ResultsUpload(models.Model):
         return f"{self.original_name} ({self.get_status_display()})"
 
     @property
-    def report_dir(self):
-        from pathlib import Path
-
+    def report_dir(self) -> Path:
         return Path(settings.MEDIA_ROOT) / "forensics" / str(self.election_id) / f"report-{self.pk}"

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 
 from pollwatch.forensics.analysis import ForensicsAnalysis
 from pollwatch.stats.fingerprint import PercentageHistogram
+from pollwatch.stats.integer_percentages import IntegerCount
 
 DPI = 96
 LAYOUT: Final = "constrained"
@@ -101,8 +102,8 @@ def _histogram(axes: Axes, histogram: PercentageHistogram, label: str, colour: s
 def integer_plot(analysis: ForensicsAnalysis) -> str:
     """Observed integer-percentage stations against the null, with ±2 sd."""
     integer = analysis.integer
-    counts = (integer.any, integer.leader, integer.turnout)
-    labels = ("turnout or leader share", "leader share", "turnout")
+    counts: tuple[IntegerCount, ...] = (integer.any, integer.leader, integer.turnout)
+    labels: tuple[str, ...] = ("turnout or leader share", "leader share", "turnout")
     if not analysis.has_turnout:
         # Without ballots issued only the leader's share is tested.
         counts, labels = (integer.leader,), ("leader share",)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from pollwatch.forms.models import Form, FormVersion
 
@@ -36,8 +37,8 @@ class FormVersionAdmin(admin.ModelAdmin):
         "locked_at",
     )
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: FormVersion | None = None) -> bool:
         return False

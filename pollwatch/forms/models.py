@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -53,7 +55,7 @@ class FormVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.form.code} v{self.version}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.digest = definition_digest(self.definition)
         if self.pk is not None:
             stored = (

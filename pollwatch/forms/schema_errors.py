@@ -55,14 +55,19 @@ def _natural_key(message: str) -> list[Any]:
 
 def _messages(error: jsonschema.ValidationError) -> list[str]:
     path = list(error.absolute_path)
-    kind = error.validator
+    # A validator's errors always carry the rule, its value, the instance and the schema;
+    # only a ValidationError made by hand leaves them unset.
+    kind: Any = error.validator
+    expected: Any = error.validator_value
+    instance: Any = error.instance
+    schema: Any = error.schema
     if kind == "required":
-        missing = [name for name in error.validator_value if name not in error.instance]
+        missing = [name for name in expected if name not in instance]
         return [f"{json_path([*path, name])}: is required" for name in missing]
     if kind == "additionalProperties":
         return [
             f"{json_path([*path, name])}: is not a known field"
-            for name in _unknown_fields(error.instance, error.schema)
+            for name in _unknown_fields(instance, schema)
         ]
     if kind == "propertyNames":
         return [f"{json_path(path)}: {error.message}"]
@@ -80,7 +85,8 @@ def _unknown_fields(instance: dict[str, Any], schema: dict[str, Any]) -> list[st
 
 
 def _reason(error: jsonschema.ValidationError) -> str:
-    kind, expected = error.validator, error.validator_value
+    kind: Any = error.validator
+    expected: Any = error.validator_value
     if kind == "type":
         names = [expected] if isinstance(expected, str) else expected
         return "must be " + " or ".join(TYPE_NAMES[name] for name in names)
@@ -95,7 +101,8 @@ def _reason(error: jsonschema.ValidationError) -> str:
 
 
 def _size_reason(error: jsonschema.ValidationError) -> str:
-    kind, expected = error.validator, error.validator_value
+    kind: Any = error.validator
+    expected: Any = error.validator_value
     reasons = {
         "minItems": f"must hold at least {expected} item{'s' if expected != 1 else ''}",
         "minProperties": "must not be empty",

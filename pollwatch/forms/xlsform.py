@@ -222,7 +222,8 @@ def export_xlsform(definition: FormDefinition) -> bytes:
     """The XLSForm workbook (``.xlsx``) of ``definition``."""
     sheets = xlsform_sheets(definition)
     workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
+    if workbook.active is not None:  # the empty sheet every new workbook starts with
+        workbook.remove(workbook.active)
     for name in SHEETS:
         _write_sheet(workbook.create_sheet(name), sheets[name])
     buffer = io.BytesIO()

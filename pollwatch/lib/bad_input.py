@@ -9,6 +9,7 @@ with the page's error, or with a problem+json body under the API.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -34,7 +35,7 @@ def names_with_nul(request: HttpRequest) -> list[str]:
 
 
 class RefuseNulInQueryMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

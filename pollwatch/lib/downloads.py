@@ -16,9 +16,12 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from django.http import HttpResponse, StreamingHttpResponse
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -26,6 +29,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 # XML 1.0 cannot hold these control characters; openpyxl refuses a cell that has them.
 _NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+class _RowWriter(Protocol):
+    """What :func:`csv.writer` returns."""
+
+    def writerow(self, row: Iterable[Any], /) -> Any: ...
 
 
 def safe_text(text: str) -> str:
@@ -61,7 +70,7 @@ class _Echo:
 
 
 def csv_lines(
-    header: Sequence[object], rows: Iterable[Sequence[object]], *, writer=None
+    header: Sequence[object], rows: Iterable[Sequence[object]], *, writer: _RowWriter | None = None
 ) -> Iterator[str]:
     """Each line of the CSV, made safe, as the writer returns it."""
     writer = writer or csv.writer(_Echo())
@@ -115,7 +124,7 @@ def xlsx_response(
     return response
 
 
-def _xlsx_row(sheet, values: Sequence[object]) -> list[object]:
+def _xlsx_row(sheet: WriteOnlyWorksheet, values: Sequence[object]) -> list[object]:
     from openpyxl.cell import WriteOnlyCell
 
     cells: list[object] = []

@@ -11,16 +11,28 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+_M = TypeVar("_M", bound=models.Model)
+# A converter as Django's backends and fields give them: (value, expression, connection) -> value.
+_Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
 
 
 def db_value(model: type[models.Model], field_name: str, value: Any) -> Any:
     """``value`` as the database stores it in ``model.field_name``."""
-    return model._meta.get_field(field_name).get_db_prep_value(value, _database())
+    return _column_field(model, field_name).get_db_prep_value(value, _database())
+
+
+def _column_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is a reverse or generic relation, not a column")
+    return field
 
 
 def fetch_rows(
@@ -40,13 +52,12 @@ def fetch_rows(
     if not rows:
         return []
     converters = [
-        _converters(column[0]._meta.get_field(column[1]), db) if column else (None, [])
-        for column in columns
+        _converters(_column_field(*column), db) if column else (None, []) for column in columns
     ]
     return [_converted(row, converters, db) for row in rows]
 
 
-def instance(model: type[models.Model], names: Sequence[str], values: Sequence[Any]):
+def instance(model: type[_M], names: Sequence[str], values: Sequence[Any]) -> _M:
     """A model instance holding only these fields; any other is loaded if asked for."""
     given = dict(zip(names, values, strict=True))
     # from_db takes the values in the order the model declares its fields.
@@ -54,12 +65,18 @@ def instance(model: type[models.Model], names: Sequence[str], values: Sequence[A
     return model.from_db(DEFAULT_DB_ALIAS, ordered, [given[name] for name in ordered])
 
 
-def _converters(field: models.Field, db) -> tuple[Any, list]:
+def _converters(
+    field: models.Field[Any, Any], db: BaseDatabaseWrapper
+) -> tuple[Any, list[_Converter]]:
     column = field.cached_col
-    return column, [*db.ops.get_db_converters(column), *field.get_db_converters(db)]
+    # Field.get_db_converters exists (Expression's is its model) but the stubs leave it out.
+    field_converters = field.get_db_converters(db)  # type: ignore[attr-defined]
+    return column, [*db.ops.get_db_converters(column), *field_converters]
 
 
-def _converted(row: Sequence[Any], converters: list[tuple[Any, list]], db) -> list[Any]:
+def _converted(
+    row: Sequence[Any], converters: list[tuple[Any, list[_Converter]]], db: BaseDatabaseWrapper
+) -> list[Any]:
     values = []
     for value, (column, field_converters) in zip(row, converters, strict=True):
         for convert in field_converters:
@@ -102,7 +119,7 @@ def insert_instances(instances: Sequence[models.Model]) -> None:
     model = type(instances[0])
     db = _database()
     if db.vendor != "postgresql":
-        model.objects.bulk_create(instances)
+        model._default_manager.bulk_create(instances)
         return
     pk = model._meta.pk
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
@@ -119,7 +136,9 @@ def insert_instances(instances: Sequence[models.Model]) -> None:
         item._state.db = DEFAULT_DB_ALIAS
 
 
-def _copy_value_of(field: models.Field, db):
+def _copy_value_of(
+    field: models.Field[Any, Any], db: BaseDatabaseWrapper
+) -> Callable[[models.Model], Any]:
     """How to read ``field`` of an instance for COPY, as saving would write it.
 
     Plain values that are already what the column holds pass as they are; the
@@ -131,7 +150,7 @@ def _copy_value_of(field: models.Field, db):
     if isinstance(field, models.JSONField):
         return lambda item: field.get_db_prep_save(getattr(item, field.attname), db)
 
-    def value_of(item):
+    def value_of(item: models.Model) -> Any:
         value = getattr(item, field.attname)
         if value is None or type(value) in _AS_STORED or _aware_time(value):
             return value
@@ -147,7 +166,7 @@ def _aware_time(value: Any) -> bool:
     return isinstance(value, datetime.datetime) and value.tzinfo is not None
 
 
-def _new_ids(model: type[models.Model], count: int, db) -> list[int]:
+def _new_ids(model: type[models.Model], count: int, db: BaseDatabaseWrapper) -> list[int]:
     with db.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
@@ -156,13 +175,15 @@ def _new_ids(model: type[models.Model], count: int, db) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _database():
+def _database() -> BaseDatabaseWrapper:
     # The connection itself: each attribute read through ``django.db.connection``
     # looks up the current thread's connection again, and these helpers read many.
     return connections[DEFAULT_DB_ALIAS]
 
 
-def _run(db, sql: str, params: Sequence[Any], *, fetch: bool, prepared: bool) -> list[Any]:
+def _run(
+    db: BaseDatabaseWrapper, sql: str, params: Sequence[Any], *, fetch: bool, prepared: bool
+) -> list[Any]:
     """Execute ``sql``; ``prepared`` on PostgreSQL binds the values on the server.
 
     Django's cursors send each query with its values written in, which the

@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 # The role the application runs as; the cluster's superuser owns the tables and migrates.
 APPLICATION_ROLE = "pollwatch_app"
@@ -87,7 +88,15 @@ class ThrowawayPostgres:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def _as_postgres_user() -> dict[str, object]:
+class _RunAs(TypedDict, total=False):
+    """Keyword arguments of :func:`subprocess.run` that drop to another account."""
+
+    user: int
+    group: int
+    extra_groups: list[int]
+
+
+def _as_postgres_user() -> _RunAs:
     """initdb refuses to run as root; drop to the ``postgres`` account when we are root."""
     if os.geteuid() != 0:
         return {}
@@ -107,10 +116,10 @@ def start_throwaway_postgres(extra_settings: dict[str, str] | None = None) -> Th
     cluster = ThrowawayPostgres(root=root, bindir=bindir)
     as_user = _as_postgres_user()
     if as_user:
-        os.chown(root, as_user["user"], as_user["group"])  # type: ignore[arg-type]
+        os.chown(root, as_user["user"], as_user["group"])
     cluster.socket_dir.mkdir()
     if as_user:
-        os.chown(cluster.socket_dir, as_user["user"], as_user["group"])  # type: ignore[arg-type]
+        os.chown(cluster.socket_dir, as_user["user"], as_user["group"])
     subprocess.run(
         [
             str(bindir / "initdb"),

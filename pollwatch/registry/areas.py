@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from pollwatch.audit.services import log_action
@@ -11,10 +12,16 @@ from pollwatch.lib.tabular import RowProblem, TableRejected, read_table
 from pollwatch.registry.models import Area, Election
 
 AREA_COLUMNS = ("code", "name", "parent_code", "level_name")
+# A line of the file and its values by column name.
+_AreaRecord = tuple[int, dict[str, str]]
 
 
 def import_areas(
-    election: Election, source: BinaryIO | str, *, filename: str | None = None, actor=None
+    election: Election,
+    source: BinaryIO | str,
+    *,
+    filename: str | None = None,
+    actor: User | None = None,
 ) -> int:
     """Create the areas a file lists (parents before children); existing codes are updated."""
     table = read_table(source, filename)
@@ -46,7 +53,7 @@ def import_areas(
     return count
 
 
-def _check_areas(election: Election, records) -> None:
+def _check_areas(election: Election, records: list[_AreaRecord]) -> None:
     problems = []
     known = set(Area.objects.filter(election=election).values_list("code", flat=True))
     in_file: dict[str, int] = {}
@@ -71,7 +78,7 @@ def _check_areas(election: Election, records) -> None:
         raise TableRejected(problems)
 
 
-def _create_in_order(election: Election, records) -> int:
+def _create_in_order(election: Election, records: list[_AreaRecord]) -> int:
     by_code = {area.code: area for area in Area.objects.filter(election=election)}
     pending = [values for _, values in records]
     while pending:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import BinaryIO
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from pollwatch.audit.services import log_action
@@ -115,7 +116,7 @@ def import_stations(
     *,
     filename: str | None = None,
     mapping: dict[str, str] | None = None,
-    actor=None,
+    actor: User | None = None,
     progress: Progress | None = None,
 ) -> ImportOutcome:
     """Validate every row of ``source``, then create and update stations in one transaction."""
@@ -184,7 +185,12 @@ def _locate_columns(table: Table, mapping: dict[str, str]) -> dict[str, int]:
     return columns
 
 
-def _check_row(line, values, resolver, first_line_of_code) -> list[RowProblem]:
+def _check_row(
+    line: int,
+    values: dict[str, str],
+    resolver: AreaResolver,
+    first_line_of_code: dict[str, int],
+) -> list[RowProblem]:
     reasons = [f"{name} is empty" for name in REQUIRED_FIELDS if not values[name]]
     code = values["code"]
     if code:
@@ -283,7 +289,9 @@ def _show(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _write_changes(election, rows, outcome: ImportOutcome, report: Progress) -> None:
+def _write_changes(
+    election: Election, rows: list[StationRow], outcome: ImportOutcome, report: Progress
+) -> None:
     created = set(outcome.created)
     new_stations = [_station(election, row) for row in rows if row.code in created]
     total = len(new_stations) + len(outcome.updated)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -70,8 +73,8 @@ class BallotOption(models.Model):
         return self.name
 
 
-class AreaQuerySet(models.QuerySet):
-    def within(self, areas) -> AreaQuerySet:
+class AreaQuerySet(models.QuerySet["Area"]):
+    def within(self, areas: Iterable[Area]) -> AreaQuerySet:
         """The given areas and every area below them."""
         query = models.Q(pk__in=[])
         for area in areas:
@@ -103,10 +106,11 @@ class Area(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
-        self.level = self.parent.level + 1 if self.parent_id else 0
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        parent = self.parent if self.parent_id else None
+        self.level = parent.level + 1 if parent is not None else 0
         super().save(*args, **kwargs)
-        expected = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+        expected = f"{parent.path if parent is not None else '/'}{self.pk}/"
         if self.path != expected:
             self.path = expected
             super().save(update_fields=["path", "level"])
@@ -117,8 +121,8 @@ class Area(models.Model):
         return [by_id[pk] for pk in ids if pk in by_id]
 
 
-class PollingStationQuerySet(models.QuerySet):
-    def in_areas(self, areas) -> PollingStationQuerySet:
+class PollingStationQuerySet(models.QuerySet["PollingStation"]):
+    def in_areas(self, areas: Iterable[Area]) -> PollingStationQuerySet:
         query = models.Q(pk__in=[])
         for area in areas:
             query |= models.Q(area__path__startswith=area.path)

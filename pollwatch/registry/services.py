@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
@@ -24,8 +26,8 @@ def create_election(
     date: datetime.date,
     kind: str,
     round: int = 1,
-    options: list[str] = (),
-    actor=None,
+    options: Sequence[str] = (),
+    actor: User | None = None,
 ) -> Election:
     if kind not in Election.Kind.values:
         raise RegistryError(

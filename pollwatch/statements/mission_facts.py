@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import asdict, dataclass
+from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from pollwatch.deployment.models import DeploymentPlan
 from pollwatch.intake.models import Submission
@@ -54,7 +55,7 @@ class MissionCoverage:
             phases=self.phases,
         )
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -91,12 +92,15 @@ def mission_coverage(mission: Mission) -> MissionCoverage:
     )
 
 
-def _regions_of(stations, regions) -> dict[int, str]:
+def _regions_of(stations: QuerySet[PollingStation], regions: QuerySet[Area]) -> dict[int, str]:
     paths = set(stations.values_list("area__path", flat=True))
     by_id = {region.pk: region.name for region in regions}
-    found = {}
+    found: dict[int, str] = {}
     for path in paths:
-        first = int(path.strip("/").split("/")[0]) if path and path.strip("/") else None
+        ancestors = path.strip("/") if path else ""
+        if not ancestors:
+            continue
+        first = int(ancestors.split("/")[0])
         if first in by_id:
             found[first] = by_id[first]
     return found
@@ -108,7 +112,7 @@ def _long_term_observers(mission: Mission) -> bool:
     return has_coordinators and lead_time >= datetime.timedelta(days=LONG_TERM_DAYS)
 
 
-def _phase_findings(reports, phase: str) -> PhaseFindings:
+def _phase_findings(reports: QuerySet[Submission], phase: str) -> PhaseFindings:
     in_phase = reports.filter(phase=phase)
     counts = in_phase.aggregate(
         assessed=Count("station", distinct=True, filter=Q(answers__has_key="overall")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -115,7 +117,7 @@ class StatementVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.statement} v{self.number} ({self.status})"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if (
             self.pk is not None
             and StatementVersion.objects.filter(pk=self.pk, status=self.Status.PUBLISHED).exists()

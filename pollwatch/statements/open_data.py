@@ -90,7 +90,9 @@ def statement_tables(version: StatementVersion) -> list[Table]:
     ]
 
 
-def _table(name, title, columns: Sequence[Column], records) -> Table:
+def _table(
+    name: str, title: str, columns: Sequence[Column], records: list[dict[str, Any]] | None
+) -> Table:
     rows = tuple(tuple(record.get(c.name) for c in columns) for record in records or [])
     return Table(name, title, tuple(columns), rows)
 

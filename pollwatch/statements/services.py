@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,6 +19,10 @@ from pollwatch.statements.models import SECTION_KEYS, Statement, StatementVersio
 from pollwatch.statements.references import Reference, ReferenceError, find_references, render_text
 from pollwatch.statements.statement_check import StatementCheck, check_statement
 from pollwatch.statements.templates import starting_sections
+
+if TYPE_CHECKING:
+    from pollwatch.findings.figures import ShareFigure
+    from pollwatch.missions.models import Mission
 
 
 class StatementError(Exception):
@@ -39,7 +44,12 @@ class RenderedStatement:
 
 @transaction.atomic
 def create_statement(
-    mission, *, title: str, kind: str = Statement.Kind.PRELIMINARY, language: str = "en", actor=None
+    mission: Mission,
+    *,
+    title: str,
+    kind: str = Statement.Kind.PRELIMINARY,
+    language: str = "en",
+    actor: User | None = None,
 ) -> Statement:
     statement = Statement.objects.create(mission=mission, title=title, kind=kind, language=language)
     StatementVersion.objects.create(
@@ -50,7 +60,7 @@ def create_statement(
 
 
 @transaction.atomic
-def save_draft(version: StatementVersion, sections: dict[str, str], *, actor) -> None:
+def save_draft(version: StatementVersion, sections: dict[str, str], *, actor: User | None) -> None:
     if version.status != StatementVersion.Status.DRAFT:
         raise StatementError("only a draft can be edited; start a new version instead")
     problems = []
@@ -95,7 +105,7 @@ def render_version(version: StatementVersion) -> RenderedStatement:
     return rendered
 
 
-def _figure(mission, reference: Reference):
+def _figure(mission: Mission, reference: Reference) -> ShareFigure:
     from pollwatch.findings import figures
 
     try:
@@ -114,7 +124,9 @@ def canonical_digest(value: Any) -> str:
 
 
 @transaction.atomic
-def publish(version: StatementVersion, *, actor, confirm_flags: bool = False) -> StatementVersion:
+def publish(
+    version: StatementVersion, *, actor: User | None, confirm_flags: bool = False
+) -> StatementVersion:
     """Freeze the text and the data behind it; flagged claims need an explicit confirmation."""
     version = StatementVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != StatementVersion.Status.DRAFT:
@@ -122,7 +134,11 @@ def publish(version: StatementVersion, *, actor, confirm_flags: bool = False) ->
     rendered = render_version(version)
     if rendered.problems:
         raise StatementError("some figures cannot be computed: " + "; ".join(rendered.problems))
-    flagged = rendered.check.flagged if rendered.check else ()
+    coverage, check = rendered.coverage, rendered.check
+    if coverage is None or check is None:
+        # Only a published version renders without them, and that was refused above.
+        raise StatementError("this version is published already")
+    flagged = check.flagged
     if flagged and not confirm_flags:
         sentences = len({check.claim.sentence.text for check in flagged})
         raise StatementError(
@@ -131,8 +147,8 @@ def publish(version: StatementVersion, *, actor, confirm_flags: bool = False) ->
         )
     data = {
         "figures": rendered.figures,
-        "coverage": rendered.coverage.as_dict(),
-        "check": rendered.check.as_json(),
+        "coverage": coverage.as_dict(),
+        "check": check.as_json(),
         "flags_confirmed": bool(flagged),
         "audit_chain_head": _sealed_head(),
     }
@@ -167,7 +183,7 @@ def _sealed_head() -> dict[str, Any] | None:
 
 
 @transaction.atomic
-def start_new_version(statement: Statement, *, actor) -> StatementVersion:
+def start_new_version(statement: Statement, *, actor: User | None) -> StatementVersion:
     """A new draft from the latest published text; published versions stay as they are."""
     existing = statement.draft()
     if existing is not None:

@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -8,11 +10,13 @@ from django.views.decorators.http import require_POST
 
 from pollwatch.accounts.guards import mission_for, require
 from pollwatch.accounts.scoping import visible_missions
+from pollwatch.lib.downloads import XLSX_TYPE
+from pollwatch.statements.claims import ClaimCheck
 from pollwatch.statements.coverage import CoverageFacts
 from pollwatch.statements.exports import figures_csv, statement_html, statement_pdf
 from pollwatch.statements.forms import CheckForm, DraftForm, NewStatementForm, PublishForm
 from pollwatch.statements.models import SECTIONS, Statement, StatementVersion
-from pollwatch.statements.open_data import XLSX_TYPE, data_package, statement_workbook
+from pollwatch.statements.open_data import data_package, statement_workbook
 from pollwatch.statements.services import (
     StatementError,
     create_statement,
@@ -209,7 +213,9 @@ def check_page(request):
     return render(request, "statements/check.html", {"form": form, "result": result})
 
 
-def _by_sentence(flagged):
+def _by_sentence(
+    flagged: Iterable[ClaimCheck],
+) -> list[tuple[str, list[str], list[str]]]:
     """One entry per flagged sentence, with its distinct reasons and suggestions."""
     grouped: dict[str, tuple[list[str], list[str]]] = {}
     for check in flagged:

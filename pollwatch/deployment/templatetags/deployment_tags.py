@@ -7,7 +7,7 @@ register = template.Library()
 
 
 @register.simple_tag
-def percent(part, whole, digits: int = 0) -> str:
+def percent(part: float, whole: float, digits: int = 0) -> str:
     """``part`` as a percentage of ``whole``, or a dash when there is no whole."""
     if not whole:
         return "—"
@@ -15,6 +15,6 @@ def percent(part, whole, digits: int = 0) -> str:
 
 
 @register.filter
-def percentage_points(share, digits: int = 2) -> str:
+def percentage_points(share: float, digits: int = 2) -> str:
     """A share (0.0123) as percentage points ("1.23"), rounded (number_format truncates)."""
     return number_format(round(100 * share, digits), digits)

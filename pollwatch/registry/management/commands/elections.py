@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pollwatch.registry.models import Contest, Election
+from pollwatch.registry.models import BallotOption, Election
 from pollwatch.registry.services import RegistryError, create_election
 
 
@@ -44,5 +44,5 @@ class Command(BaseCommand):
             )
         except (ValueError, RegistryError) as error:
             raise CommandError(str(error)) from error
-        contest = Contest.objects.filter(election=election).first()
-        self.stdout.write(f"created {election.slug} with {contest.options.count()} options")
+        option_count = BallotOption.objects.filter(contest__election=election).count()
+        self.stdout.write(f"created {election.slug} with {option_count} options")

@@ -86,9 +86,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "check":
-            self.check(options)
+            self.check_text(options)
 
-    def check(self, options: dict[str, Any]) -> None:
+    def check_text(self, options: dict[str, Any]) -> None:
         text = read_statement(options["text_file"])
         facts = coverage_from_options(options)
         result = check_statement(text, facts)
