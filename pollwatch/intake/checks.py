@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from pollwatch.intake.models import Submission
+from pollwatch.registry.models import Election
 
 # Local hours of the election day (start, end) in which a phase's report is expected;
 # an end before the start runs into the next morning. Missions override them in settings.
@@ -22,7 +23,10 @@ CLOCK_TOLERANCE = datetime.timedelta(minutes=5)
 
 
 def phase_hour_flags(
-    phase: str, election, received_at: datetime.datetime, device_time: datetime.datetime | None
+    phase: str,
+    election: Election,
+    received_at: datetime.datetime,
+    device_time: datetime.datetime | None,
 ) -> list[str]:
     """Flags for a report: ``outside_phase_hours`` and ``device_clock_ahead``.
 
@@ -40,7 +44,9 @@ def phase_hour_flags(
     return flags
 
 
-def _phase_window(phase: str, election):
+def _phase_window(
+    phase: str, election: Election
+) -> tuple[datetime.datetime, datetime.datetime] | None:
     hours = getattr(settings, "POLLWATCH_PHASE_HOURS", DEFAULT_PHASE_HOURS).get(phase)
     if hours is None:
         return None
@@ -57,6 +63,8 @@ def conflicting_submissions(submission: Submission) -> list[Submission]:
     Within the report's mission. PostgreSQL applies the same rule inside the
     function ``intake_store_submission``; this is SQLite's way.
     """
+    if submission.mission_id is None:
+        return []  # as in SQL, where no mission equals another
     others = (
         Submission.objects.filter(
             other_team_than(submission.team_id),

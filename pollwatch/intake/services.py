@@ -7,14 +7,16 @@ once per idempotency key.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -24,7 +26,7 @@ from pollwatch.audit.services import audit_values, log_action
 from pollwatch.forms.definition import FormDefinition
 from pollwatch.forms.definition_rules import STATION_FIGURES
 from pollwatch.forms.models import FormVersion
-from pollwatch.forms.validation import AnswerError, StationFacts
+from pollwatch.forms.validation import AnswerError, StationFacts, ValidationResult
 from pollwatch.intake.checks import conflicting_submissions, phase_hour_flags
 from pollwatch.intake.definitions import BoundForm, definition_for, lock_once, station_facts
 from pollwatch.intake.models import RawPayload, Review, Submission, SubmissionRevision
@@ -55,7 +57,7 @@ class Problem:
     field: str
     reason: str
     kind: str = ""
-    values: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    values: Mapping[str, Any] = dataclasses.field(default_factory=dict, hash=False, compare=False)
 
     @property
     def question(self) -> str:
@@ -139,8 +141,8 @@ class Receipt:
     received_at: datetime.datetime
     duplicate: bool
     status: str
-    flags: list[str] = field(default_factory=list)
-    alerts: list[dict[str, Any]] = field(default_factory=list)
+    flags: list[str] = dataclasses.field(default_factory=list)
+    alerts: list[dict[str, Any]] = dataclasses.field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -168,7 +170,7 @@ def store_raw_payload(
     body: str,
     *,
     channel: str,
-    user=None,
+    user: User | None = None,
     sender: str = "",
     content_type: str = "application/json",
     claimed_key: str = "",
@@ -203,7 +205,7 @@ Outcome = Receipt | SubmissionRejected
 
 
 def receive_submission(
-    data: Any, payload: RawPayload, *, user: Any = None, member: Member | None = None
+    data: Any, payload: RawPayload, *, user: User | None = None, member: Member | None = None
 ) -> Receipt:
     """Parse, validate and store one submission; a known key returns the first receipt.
 
@@ -217,7 +219,10 @@ def receive_submission(
 
 
 def receive_submissions(
-    sent: Sequence[tuple[Any, RawPayload]], *, user: Any = None, member: Member | None = None
+    sent: Sequence[tuple[Any, RawPayload]],
+    *,
+    user: User | None = None,
+    member: Member | None = None,
 ) -> list[Outcome]:
     """Receive submissions as if sent one after the other, storing them in one round trip.
 
@@ -257,7 +262,7 @@ def _parsed(
 class _Call:
     """One call of the intake: its sender, and each form version it names, looked up once."""
 
-    def __init__(self, sent: Sequence[tuple[Any, RawPayload]], user: Any, member: Member):
+    def __init__(self, sent: Sequence[tuple[Any, RawPayload]], user: User | None, member: Member):
         self.payloads = [payload for _, payload in sent]
         self.user = user
         self.member = member
@@ -391,11 +396,7 @@ def parse_candidate(data: Any) -> Candidate:
         if name not in data
     ]
     key = _parse_key(data.get("key"), problems)
-    version = data.get("version")
-    if "version" in data and (
-        not isinstance(version, int) or isinstance(version, bool) or version < 1
-    ):
-        problems.append(Problem("version", "must be a positive whole number"))
+    version = _parse_version(data.get("version"), problems)
     answers = data.get("answers", {})
     if not isinstance(answers, dict):
         problems.append(Problem("answers", "must be an object of question code to answer"))
@@ -403,7 +404,7 @@ def parse_candidate(data: Any) -> Candidate:
     for name in ("form", "station"):
         if name in data and (not isinstance(data[name], str) or not data[name].strip()):
             problems.append(Problem(name, "must be a non-empty text"))
-    if problems:
+    if problems or key is None or version is None:
         raise SubmissionRejected(problems)
     return Candidate(
         key=key,
@@ -440,6 +441,15 @@ def _parse_key(value: Any, problems: list[Problem]) -> uuid.UUID | None:
     except ValueError:
         problems.append(Problem("key", f"{str(value)[:60]!r} is not a UUID"))
         return None
+
+
+def _parse_version(value: Any, problems: list[Problem]) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        problems.append(Problem("version", "must be a positive whole number"))
+        return None
+    return value
 
 
 def _parse_device_time(value: Any, problems: list[Problem]) -> datetime.datetime | None:
@@ -489,12 +499,12 @@ def _store_through_the_orm(submission: Submission, payload: RawPayload) -> Recei
         return _answer_as_duplicate(submission.key, payload)
 
 
-def sending_member(user) -> Member:
+def sending_member(user: User | None) -> Member:
     """The user's mission membership, with what storing a submission reads from it.
 
     Device-token authentication loads it with the user; a session login does not.
     """
-    if not getattr(user, "pk", None):
+    if user is None or not user.pk:
         member = None
     elif get_user_model().member.is_cached(user):
         member = getattr(user, "member", None)
@@ -515,7 +525,15 @@ def _answer_as_duplicate(key: uuid.UUID, payload: RawPayload) -> Receipt:
     return receipt
 
 
-def _new_submission(candidate, payload, user, member, station, version, result) -> Submission:
+def _new_submission(
+    candidate: Candidate,
+    payload: RawPayload,
+    user: User | None,
+    member: Member,
+    station: PollingStation,
+    version: FormVersion,
+    result: ValidationResult,
+) -> Submission:
     now = timezone.now()
     return Submission(
         key=candidate.key,
@@ -675,7 +693,13 @@ def receipt_of(submission: Submission, *, duplicate: bool) -> Receipt:
     )
 
 
-def _mark_payload(payload: RawPayload, status: str, *, problems=None, submission_id=None) -> None:
+def _mark_payload(
+    payload: RawPayload,
+    status: str,
+    *,
+    problems: list[Problem] | None = None,
+    submission_id: int | None = None,
+) -> None:
     changes: dict[str, Any] = {"status": status, "submission_id": submission_id}
     if problems is not None:
         changes["problems"] = db_value(RawPayload, "problems", [p.as_dict() for p in problems])
@@ -689,7 +713,7 @@ def _mark_payload(payload: RawPayload, status: str, *, problems=None, submission
 
 @transaction.atomic
 def revise_submission(
-    submission: Submission, answers: dict[str, Any], *, actor, reason: str
+    submission: Submission, answers: dict[str, Any], *, actor: User | None, reason: str
 ) -> SubmissionRevision:
     """Record corrected answers as a new revision; earlier revisions stay as they were."""
     _, definition = definition_for(
@@ -721,7 +745,7 @@ def revise_submission(
 
 @transaction.atomic
 def review_submission(
-    submission: Submission, decision: str, *, reviewer, reason: str = ""
+    submission: Submission, decision: str, *, reviewer: User, reason: str = ""
 ) -> Review:
     if decision not in Review.Decision.values:
         raise ValueError(
@@ -736,7 +760,7 @@ def review_submission(
         Review.Decision.ACCEPT: Submission.Status.ACCEPTED,
         Review.Decision.FLAG: Submission.Status.FLAGGED,
         Review.Decision.REJECT: Submission.Status.REJECTED,
-    }[decision]
+    }[Review.Decision(decision)]
     Submission.objects.filter(pk=submission.pk).update(status=status)
     log_action(
         f"intake.submission_{status}", actor=reviewer, target=submission, data={"reason": reason}
@@ -744,7 +768,9 @@ def review_submission(
     return review
 
 
-def correct_payload(payload: RawPayload, data: dict[str, Any], *, actor, reason: str) -> Receipt:
+def correct_payload(
+    payload: RawPayload, data: dict[str, Any], *, actor: User, reason: str
+) -> Receipt:
     """Resubmit a refused payload as corrected by a coordinator, for its original sender.
 
     The corrected text is stored as a new payload; the original stays as it was,
@@ -774,7 +800,7 @@ def correct_payload(payload: RawPayload, data: dict[str, Any], *, actor, reason:
 
 
 def apply_payload_as_revision(
-    payload: RawPayload, submission: Submission, *, actor, reason: str
+    payload: RawPayload, submission: Submission, *, actor: User, reason: str
 ) -> SubmissionRevision:
     """Apply the answers of a changed resend to the stored report, as the reviewer's revision."""
     try:
