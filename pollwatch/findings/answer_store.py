@@ -103,7 +103,7 @@ def _empty(width: int) -> StoredAnswers:
     return StoredAnswers(
         ids=np.zeros(0, np.int64),
         stations=np.zeros(0, np.int64),
-        received=np.zeros(0),
+        received=np.zeros(0, np.int64),
         matrix=np.zeros((0, width), np.uint8),
         last_id=0,
         last_revision=0,
@@ -111,12 +111,21 @@ def _empty(width: int) -> StoredAnswers:
     )
 
 
+# The time of receipt as whole microseconds since 1970, exactly as
+# counted_report.received_microseconds gives it, so that reports received at
+# the same moment tie and reports a microsecond apart do not. SQLite stores
+# the time as text, "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC.
+_RECEIVED_MICROSECONDS = {
+    "postgresql": "(EXTRACT(EPOCH FROM s.received_at) * 1000000)::bigint",
+    "sqlite": (
+        "CAST(strftime('%%s', substr(s.received_at, 1, 19)) AS INTEGER) * 1000000"
+        " + CAST(substr(s.received_at || '.000000', 21, 6) AS INTEGER)"
+    ),
+}
+
+
 def _read(mission_id, form_code, columns, after_id: int, after_revision: int):
-    received = (
-        "EXTRACT(EPOCH FROM s.received_at)::float8"
-        if connection.vendor == "postgresql"
-        else "julianday(s.received_at)"
-    )
+    received = _RECEIVED_MICROSECONDS[connection.vendor]
     source = (
         f"SELECT s.id, s.station_id, {received} AS received, s.answers "
         "FROM intake_submission s JOIN forms_formversion v ON v.id = s.form_version_id "

@@ -5,13 +5,14 @@ both return a :class:`ShareFigure`. The dashboard reads every question of a
 form at once with :func:`form_figures`, through the same queries, so a figure
 on the dashboard and the same figure in a statement are always equal.
 
-One report per station and phase
---------------------------------
+One report per station
+----------------------
 A station may have several reports of the same form (a second visit, a
 corrected resend). Figures count each station once, by its **latest received
 report that was not rejected** (ties broken by the higher id), among the
-reports that pass the filters (area, team, time). Rejected reports never
-count; reports received, accepted or flagged all do.
+reports that pass the filters (area, team, time): the rule of
+:mod:`pollwatch.findings.counted_report`, which every finding picks by.
+Rejected reports never count; reports received, accepted or flagged all do.
 
 A question may say otherwise (``"combine": "any"`` in its form, as the
 standard library's incident questions do): then the station counts as "yes"
@@ -43,11 +44,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Count, F, Max, Min, QuerySet, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, Max, Min, QuerySet, Sum
 
 from pollwatch.deployment.models import DeploymentPlan, SampledStation
 from pollwatch.findings import answer_store, answers
+from pollwatch.findings.counted_report import latest_per_station
 from pollwatch.findings.newest_forms import NewestForm, NewestForms
 from pollwatch.forms.definition_rules import DEFAULT_COMBINE
 from pollwatch.intake.models import Submission
@@ -197,18 +198,6 @@ def _stations_in(areas):
     from pollwatch.registry.models import PollingStation
 
     return PollingStation.objects.in_areas(areas).values("pk")
-
-
-def chosen_reports(scope: Scope, form_code: str) -> QuerySet[Submission]:
-    """One report per station and phase: the latest received that was not rejected."""
-    ranked = scope.submissions(form_code).annotate(
-        pick=Window(
-            RowNumber(),
-            partition_by=[F("station_id"), F("phase")],
-            order_by=[F("received_at").desc(), F("id").desc()],
-        )
-    )
-    return ranked.filter(pick=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,7 +447,7 @@ def _encoded(scope: Scope, form_code: str, columns, design: Design | None, seen:
     counted = np.flatnonzero(_candidates(scope, form_code, stored.ids))
     ids, stations = stored.ids[counted], stored.stations[counted]
     received, matrix = stored.received[counted], stored.matrix[counted]
-    latest = answers.latest_per_station(ids, stations, received)
+    latest = latest_per_station(ids, stations, received)
     combined = answers.any_report(stations, received, ids, matrix, latest, seen)
     sampled = answer_store.sampled_stations(design.plan_id) if design is not None else None
     return answers.with_design(ids[latest], stations[latest], combined, sampled)
