@@ -3,8 +3,8 @@
 Reports are PVT form 2 submissions from the stations of the mission's PVT
 sample (or, without one, of its current random deployment plan), one per
 station by the rule of :mod:`pollwatch.findings.counted_report` (latest
-received, not rejected). Their figures are read in one query into numpy arrays and
-passed to :func:`pollwatch.stats.pvt.estimate_shares` and
+received, not rejected). Their figures are read in one query into numpy
+arrays and passed to :func:`pollwatch.stats.pvt.estimate_shares` and
 :func:`pollwatch.stats.pvt.estimate_turnout` (stratified ratio estimator,
 Taylor linearisation within strata; see ``docs/pvt.md``).
 
