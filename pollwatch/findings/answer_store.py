@@ -23,6 +23,7 @@ from django.db.models import Count, Max, Sum
 
 from pollwatch.deployment.models import SampledStation
 from pollwatch.findings import answers
+from pollwatch.findings.counted_report import received_microseconds_sql
 from pollwatch.intake.models import Submission, SubmissionRevision
 
 _LOCK = threading.Lock()
@@ -111,21 +112,8 @@ def _empty(width: int) -> StoredAnswers:
     )
 
 
-# The time of receipt as whole microseconds since 1970, exactly as
-# counted_report.received_microseconds gives it, so that reports received at
-# the same moment tie and reports a microsecond apart do not. SQLite stores
-# the time as text, "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC.
-_RECEIVED_MICROSECONDS = {
-    "postgresql": "(EXTRACT(EPOCH FROM s.received_at) * 1000000)::bigint",
-    "sqlite": (
-        "CAST(strftime('%%s', substr(s.received_at, 1, 19)) AS INTEGER) * 1000000"
-        " + CAST(substr(s.received_at || '.000000', 21, 6) AS INTEGER)"
-    ),
-}
-
-
 def _read(mission_id, form_code, columns, after_id: int, after_revision: int):
-    received = _RECEIVED_MICROSECONDS[connection.vendor]
+    received = received_microseconds_sql("s.received_at")
     source = (
         f"SELECT s.id, s.station_id, {received} AS received, s.answers "
         "FROM intake_submission s JOIN forms_formversion v ON v.id = s.form_version_id "

@@ -16,14 +16,22 @@ the first two from the encoded answers kept in memory, the others through
 
 from __future__ import annotations
 
-import datetime
-
 import numpy as np
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import BigIntegerField, QuerySet
+from django.db.models.expressions import RawSQL
 
 from pollwatch.intake.models import Submission
 
-_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+# SQLite keeps the time as text, "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC; its
+# date functions round to the millisecond, so the microseconds are read apart.
+_MICROSECONDS = {
+    "postgresql": "(EXTRACT(EPOCH FROM {column}) * 1000000)::bigint",
+    "sqlite": (
+        "(CAST(strftime('%%s', substr({column}, 1, 19)) AS INTEGER) * 1000000"
+        " + CAST(substr({column} || '.000000', 21, 6) AS INTEGER))"
+    ),
+}
 
 
 def latest_per_station(ids: np.ndarray, stations: np.ndarray, received: np.ndarray) -> np.ndarray:
@@ -33,9 +41,9 @@ def latest_per_station(ids: np.ndarray, stations: np.ndarray, received: np.ndarr
     ----------
     ids, stations : ndarray of int
         Each report's id and station.
-    received : ndarray
-        Each report's time of receipt as a number that orders the times
-        exactly (see :func:`received_microseconds`).
+    received : ndarray of int
+        Each report's time of receipt in whole microseconds (see
+        :func:`received_microseconds_sql`), so that ties stay ties.
 
     Returns
     -------
@@ -49,9 +57,15 @@ def latest_per_station(ids: np.ndarray, stations: np.ndarray, received: np.ndarr
     return order[last]
 
 
-def received_microseconds(moment: datetime.datetime) -> int:
-    """A time of receipt as whole microseconds since 1970 (UTC): exact, so ties stay ties."""
-    return (moment - _EPOCH) // datetime.timedelta(microseconds=1)
+def received_microseconds_sql(column: str) -> str:
+    """SQL for a time of receipt as whole microseconds since 1970 (UTC), for this database.
+
+    ``column`` is the (quoted) column holding ``received_at``. The number is
+    exact, so that reports received at the same moment tie and reports a
+    microsecond apart do not. A ``%`` in it is doubled: the SQL is run with
+    parameters.
+    """
+    return _MICROSECONDS[connection.vendor].format(column=column)
 
 
 def counted_rows(reports: QuerySet[Submission], *fields: str) -> list[tuple]:
@@ -60,14 +74,19 @@ def counted_rows(reports: QuerySet[Submission], *fields: str) -> list[tuple]:
     One query reads every report; :func:`latest_per_station` picks. The rows
     come newest first (received, then id), as the reports' default order.
     """
-    rows = list(reports.order_by().values_list("id", "station_id", "received_at", *fields))
+    table = connection.ops.quote_name(Submission._meta.db_table)
+    column = f"{table}.{connection.ops.quote_name('received_at')}"
+    received_at = RawSQL(received_microseconds_sql(column), (), output_field=BigIntegerField())
+    rows = list(
+        reports.annotate(received_microseconds=received_at)
+        .order_by()
+        .values_list("id", "station_id", "received_microseconds", *fields)
+    )
     if not rows:
         return []
     ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
     stations = np.fromiter((row[1] for row in rows), dtype=np.int64, count=len(rows))
-    received = np.fromiter(
-        (received_microseconds(row[2]) for row in rows), dtype=np.int64, count=len(rows)
-    )
+    received = np.fromiter((row[2] for row in rows), dtype=np.int64, count=len(rows))
     chosen = latest_per_station(ids, stations, received)
     newest_first = chosen[np.lexsort((-ids[chosen], -received[chosen]))]
     return [(rows[index][0], *rows[index][3:]) for index in newest_first]

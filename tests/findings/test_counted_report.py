@@ -20,11 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pollwatch.findings import answer_store
-from pollwatch.findings.counted_report import (
-    counted_rows,
-    latest_per_station,
-    received_microseconds,
-)
+from pollwatch.findings.counted_report import counted_rows, latest_per_station
 from pollwatch.findings.coverage import time_distribution
 from pollwatch.findings.figures import Scope, form_figures_for, reports_behind
 from pollwatch.findings.pvt import PVT_FORM, observed_figures
@@ -193,8 +189,12 @@ def test_the_rule_picks_the_last_received_then_the_higher_id(rows, shuffler):
         )
 
 
-def test_receipt_times_are_exact_to_the_microsecond():
-    moment = datetime.datetime(2026, 5, 1, 12, 0, tzinfo=datetime.UTC)
-    later = moment + datetime.timedelta(microseconds=1)
-    assert received_microseconds(later) - received_microseconds(moment) == 1
-    assert received_microseconds(moment) == 1_777_636_800_000_000
+def test_a_microsecond_later_counts_even_with_the_lower_id(mission, form2, stations):
+    # 12:00:01.000000 (stored first) against 12:00:00.999999: rounded to the
+    # millisecond they would tie, and the higher id would wrongly count.
+    drawn = [(0, 1, 0, None, "counting", "received", "no")]
+    drawn += [(0, 0, 999_999, None, "counting", "received", "yes")]
+    store(mission, form2, stations, drawn)
+    later = Submission.objects.order_by("id").first().pk
+    assert [row[0] for row in counted_rows(Submission.objects.all())] == [later]
+    assert reports_behind(Scope(mission=mission), PVT_FORM, "count_observed") == [later]
