@@ -23,6 +23,7 @@ from django.db.models import Count, Max, Sum
 
 from pollwatch.deployment.models import SampledStation
 from pollwatch.findings import answers
+from pollwatch.findings.counted_report import received_microseconds_sql
 from pollwatch.intake.models import Submission, SubmissionRevision
 
 _LOCK = threading.Lock()
@@ -103,7 +104,7 @@ def _empty(width: int) -> StoredAnswers:
     return StoredAnswers(
         ids=np.zeros(0, np.int64),
         stations=np.zeros(0, np.int64),
-        received=np.zeros(0),
+        received=np.zeros(0, np.int64),
         matrix=np.zeros((0, width), np.uint8),
         last_id=0,
         last_revision=0,
@@ -112,11 +113,7 @@ def _empty(width: int) -> StoredAnswers:
 
 
 def _read(mission_id, form_code, columns, after_id: int, after_revision: int):
-    received = (
-        "EXTRACT(EPOCH FROM s.received_at)::float8"
-        if connection.vendor == "postgresql"
-        else "julianday(s.received_at)"
-    )
+    received = received_microseconds_sql("s.received_at")
     source = (
         f"SELECT s.id, s.station_id, {received} AS received, s.answers "
         "FROM intake_submission s JOIN forms_formversion v ON v.id = s.form_version_id "

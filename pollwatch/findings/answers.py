@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import connection
 
+from pollwatch.findings.counted_report import latest_per_station
 from pollwatch.stats.proportions import StratumTotals
 from pollwatch.stats.stratified import CERTAINTY_SUFFIX, taken_with_certainty
 
@@ -82,7 +83,7 @@ def read_rows(source: str, params: Sequence, columns: Sequence[Column]):
     """Encode the reports of ``source`` (rows: id, station_id, received, answers).
 
     Returns the arrays ``(ids, stations, received, matrix)``; ``received`` is
-    a number that orders reports by the time they were received.
+    the time of receipt in whole microseconds since 1970, an integer.
     """
     for column in columns:
         if not _CODE.fullmatch(column.question):
@@ -103,7 +104,7 @@ def read_rows(source: str, params: Sequence, columns: Sequence[Column]):
         return (
             np.zeros(0, np.int64),
             np.zeros(0, np.int64),
-            np.zeros(0),
+            np.zeros(0, np.int64),
             np.zeros((0, width), np.uint8),
         )
     ids, stations, received, codes = zip(*rows, strict=True)
@@ -111,17 +112,9 @@ def read_rows(source: str, params: Sequence, columns: Sequence[Column]):
     return (
         np.array(ids, dtype=np.int64),
         np.array(stations, dtype=np.int64),
-        np.array(received, dtype=np.float64),
+        np.array(received, dtype=np.int64),
         np.frombuffer(text, dtype=np.uint8).reshape(len(ids), width).copy(),
     )
-
-
-def latest_per_station(ids: np.ndarray, stations: np.ndarray, received: np.ndarray) -> np.ndarray:
-    """Indices of the latest received report of each station (ties: the higher id)."""
-    order = np.lexsort((ids, received, stations))
-    last = np.ones(order.size, dtype=bool)
-    last[:-1] = stations[order][1:] != stations[order][:-1]
-    return order[last]
 
 
 def any_report(

@@ -10,15 +10,15 @@ same figures are shown as a table.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField
+from django.db.models import Count
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Substr
 
-from pollwatch.findings.figures import Scope, chosen_reports
-from pollwatch.intake.models import Submission
+from pollwatch.findings.counted_report import counted_rows
+from pollwatch.findings.figures import Scope
 from pollwatch.registry.models import Area, PollingStation
 
 MAP_WIDTH = 640
@@ -86,26 +86,20 @@ def time_distribution(scope: Scope, form_code: str, question: str) -> list[TimeB
     Clock times are never averaged: the distribution and its cumulative share
     ("opened by 07:15 at 83% of stations") are what can be read from them.
     """
-    chosen = chosen_reports(scope, form_code).values("id")
-    rows = (
-        Submission.objects.filter(id__in=chosen)
-        .annotate(clock=KeyTextTransform(question, "answers"))
-        .exclude(clock=None)
-        .annotate(
-            hour=Substr("clock", 1, 2),
-            quarter=Cast(Substr("clock", 4, 2), IntegerField()) / 15,
-        )
-        .values_list("hour", "quarter")
-        .order_by("hour", "quarter")
-        .annotate(count=Count("id"))
-    )
-    rows = list(rows)
-    total = sum(row[2] for row in rows)
+    reports = scope.submissions(form_code).annotate(clock=KeyTextTransform(question, "answers"))
+    clocks = [clock for _id, clock in counted_rows(reports, "clock") if clock is not None]
+    counts = Counter((clock[:2], _quarter(clock)) for clock in clocks)
     bins, running = [], 0
-    for hour, quarter, count in rows:
+    for (hour, quarter), count in sorted(counts.items()):
         running += count
-        bins.append(TimeBin(f"{hour}:{quarter * 15:02d}", count, running / total))
+        bins.append(TimeBin(f"{hour}:{quarter * 15:02d}", count, running / len(clocks)))
     return bins
+
+
+def _quarter(clock: str) -> int:
+    """The quarter of the hour of an ``HH:MM`` answer (0 to 3); minutes not given count as 0."""
+    minutes = clock[3:5]
+    return int(minutes) // 15 if minutes.isdigit() else 0
 
 
 def incident_feed(scope: Scope, limit: int | None = 20):

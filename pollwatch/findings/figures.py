@@ -5,13 +5,14 @@ both return a :class:`ShareFigure`. The dashboard reads every question of a
 form at once with :func:`form_figures`, through the same queries, so a figure
 on the dashboard and the same figure in a statement are always equal.
 
-One report per station and phase
---------------------------------
+One report per station
+----------------------
 A station may have several reports of the same form (a second visit, a
 corrected resend). Figures count each station once, by its **latest received
 report that was not rejected** (ties broken by the higher id), among the
-reports that pass the filters (area, team, time). Rejected reports never
-count; reports received, accepted or flagged all do.
+reports that pass the filters (area, team, time): the rule of
+:mod:`pollwatch.findings.counted_report`, which every finding picks by.
+Rejected reports never count; reports received, accepted or flagged all do.
 
 A question may say otherwise (``"combine": "any"`` in its form, as the
 standard library's incident questions do): then the station counts as "yes"
@@ -43,13 +44,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Count, F, Max, Min, QuerySet, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, Max, Min, QuerySet, Sum
 
 from pollwatch.deployment.models import DeploymentPlan, SampledStation
 from pollwatch.findings import answer_store, answers
+from pollwatch.findings.counted_report import latest_per_station
+from pollwatch.findings.newest_forms import NewestForm, NewestForms
 from pollwatch.forms.definition_rules import DEFAULT_COMBINE
-from pollwatch.forms.models import FormVersion
 from pollwatch.intake.models import Submission
 from pollwatch.statements.wording import format_count, format_percent, russian_plural
 from pollwatch.stats.proportions import domain_shares
@@ -199,18 +200,6 @@ def _stations_in(areas):
     return PollingStation.objects.in_areas(areas).values("pk")
 
 
-def chosen_reports(scope: Scope, form_code: str) -> QuerySet[Submission]:
-    """One report per station and phase: the latest received that was not rejected."""
-    ranked = scope.submissions(form_code).annotate(
-        pick=Window(
-            RowNumber(),
-            partition_by=[F("station_id"), F("phase")],
-            order_by=[F("received_at").desc(), F("id").desc()],
-        )
-    )
-    return ranked.filter(pick=1)
-
-
 @dataclass(frozen=True, slots=True)
 class Design:
     """The current random plan: its id, each stratum's estimated size, its PPS strata.
@@ -285,14 +274,18 @@ def question_share(
     phase: str | None = None,
     area=None,
     confidence: float = CONFIDENCE,
+    forms: NewestForms | None = None,
 ) -> ShareFigure:
     """Share of observed stations whose answer to ``question`` is one of ``values``.
 
     For a multiple-choice question a station counts when any of ``values`` was
     ticked. The base is the stations whose chosen report answered the question.
+    ``forms`` holds the forms the caller has read already (see
+    :class:`~pollwatch.findings.newest_forms.NewestForms`); every function
+    here that reads a form takes it.
     """
     scope = Scope(mission=mission, phase=phase, areas=(area,) if area is not None else ())
-    return scoped_share(scope, form_code, question, values, confidence)
+    return scoped_share(scope, form_code, question, values, confidence, forms=forms)
 
 
 def scoped_share(
@@ -301,10 +294,13 @@ def scoped_share(
     question: str,
     values: Sequence[str],
     confidence: float = CONFIDENCE,
+    *,
+    forms: NewestForms | None = None,
 ) -> ShareFigure:
     """:func:`question_share` for any :class:`Scope` (team, time and several areas)."""
     hits = {question: tuple(str(value) for value in values)}
-    return _figures(scope, form_code, hits, confidence)[(question, "__hit__")]
+    form = newest_form(form_code, forms)
+    return _figures(scope, form, hits, confidence)[(question, "__hit__")]
 
 
 def assessment_figure(
@@ -315,6 +311,7 @@ def assessment_figure(
     form_code: str | None = None,
     area=None,
     confidence: float = CONFIDENCE,
+    forms: NewestForms | None = None,
 ) -> ShareFigure:
     """Share of stations whose overall assessment of ``phase`` is one of ``values``.
 
@@ -325,52 +322,50 @@ def assessment_figure(
     code = form_code or PHASE_FORMS.get(phase)
     if code is None:
         raise FindingsError(f"no checklist is known for phase {phase!r}; name the form")
-    question = assessment_question(code)
+    forms = forms if forms is not None else NewestForms()
+    question = assessment_question(code, forms)
     return question_share(
-        mission, code, question, values, phase=phase, area=area, confidence=confidence
+        mission, code, question, values, phase=phase, area=area, confidence=confidence, forms=forms
     )
 
 
-def form_questions(form_code: str) -> list[dict]:
-    """The questions of the newest version of a form, as in its definition."""
-    return _questions(_definition(form_code))
-
-
-def _definition(form_code: str) -> dict:
-    """The newest version's definition, read once per figure and handed on."""
-    version = FormVersion.objects.filter(form__code=form_code).order_by("-version").first()
-    if version is None:
+def newest_form(form_code: str, forms: NewestForms | None = None) -> NewestForm:
+    """The newest version of a form, from ``forms`` when given (read there once)."""
+    form = (forms if forms is not None else NewestForms()).get(form_code)
+    if form is None:
         raise FindingsError(f"no form {form_code!r}")
-    return version.definition
+    return form
 
 
-def _questions(definition: dict) -> list[dict]:
-    return [q for s in definition.get("sections", []) for q in s.get("questions", [])]
+def form_questions(form_code: str, forms: NewestForms | None = None) -> list[dict]:
+    """The questions of the newest version of a form, as in its definition."""
+    return list(newest_form(form_code, forms).questions)
 
 
-def question_combine(form_code: str, question: str) -> str:
+def question_combine(form_code: str, question: str, forms: NewestForms | None = None) -> str:
     """How the question's reports combine per station: ``"latest"`` or ``"any"``."""
-    for asked in form_questions(form_code):
-        if asked["code"] == question:
-            return str(asked.get("combine", DEFAULT_COMBINE))
-    return DEFAULT_COMBINE
+    return newest_form(form_code, forms).combine(question)
 
 
-def assessment_question(form_code: str) -> str:
-    for question in form_questions(form_code):
-        if question.get("assessment"):
-            return question["code"]
-    raise FindingsError(f"form {form_code!r} has no overall assessment question")
+def assessment_question(form_code: str, forms: NewestForms | None = None) -> str:
+    question = newest_form(form_code, forms).assessment_question()
+    if question is None:
+        raise FindingsError(f"form {form_code!r} has no overall assessment question")
+    return question
 
 
 def form_figures(
-    scope: Scope, form_code: str, confidence: float = CONFIDENCE
+    scope: Scope,
+    form_code: str,
+    confidence: float = CONFIDENCE,
+    *,
+    forms: NewestForms | None = None,
 ) -> list[QuestionFigures]:
     """Every value of every choice question of a form, in the form's order."""
-    definition = _definition(form_code)
-    questions = [q for q in _questions(definition) if q["type"] in CHOICE_TYPES]
+    form = newest_form(form_code, forms)
+    questions = [q for q in form.questions if q["type"] in CHOICE_TYPES]
     hits = {q["code"]: None for q in questions}
-    figures = _figures(scope, form_code, hits, confidence, definition)
+    figures = _figures(scope, form, hits, confidence)
     by_question: dict[str, list[ValueFigure]] = {}
     for (code, value), figure in figures.items():
         by_question.setdefault(code, []).append(ValueFigure(value, figure))
@@ -387,20 +382,16 @@ def form_figures(
 
 def _figures(
     scope: Scope,
-    form_code: str,
+    form: NewestForm,
     hits: dict[str, tuple[str, ...] | None],
     confidence: float,
-    definition: dict | None = None,
 ) -> dict[tuple[str, str], ShareFigure]:
     """Figures keyed by (question, value); a question with given values gets ``__hit__``."""
     if not hits:
         return {}
     design = current_design(scope.mission)
-    if definition is None:
-        definition = _definition(form_code)
-    questions = _questions(definition)
-    columns = _columns(definition, hits)
-    encoded = _encoded(scope, form_code, columns, design, _seen_characters(questions, columns))
+    columns = _columns(form, hits)
+    encoded = _encoded(scope, form.code, columns, design, _seen_characters(form, columns))
     found = answers.attributes(columns)
     sizes = design.stratum_sizes if design is not None else None
     unequal = design.unequal if design is not None else frozenset()
@@ -427,13 +418,12 @@ def _observed(count: int, base: int, is_random: bool, confidence: float, outside
     return ShareFigure(count, base, share, None, None, confidence, is_random, outside)
 
 
-def _columns(definition: dict, hits: dict[str, tuple[str, ...] | None]) -> list[answers.Column]:
+def _columns(form: NewestForm, hits: dict[str, tuple[str, ...] | None]) -> list[answers.Column]:
     """The encoding's columns: a flag for a question with given values, else its choices."""
-    known = {q["code"]: q for q in _questions(definition)}
-    choices = _choice_codes(definition)
+    choices = form.choice_codes
     columns = []
     for code, values in hits.items():
-        question = known.get(code, {"type": "single_choice"})
+        question = form.question(code) or {"type": "single_choice"}
         multiple = question["type"] == "multiple_choice"
         if values is not None:
             columns.append(answers.Column(code, tuple(values), True, multiple, "__hit__"))
@@ -444,17 +434,6 @@ def _columns(definition: dict, hits: dict[str, tuple[str, ...] | None]) -> list[
         else:
             columns.append(answers.Column(code, choices.get(code, ()), False, False))
     return columns
-
-
-def _choice_codes(definition: dict) -> dict[str, tuple[str, ...]]:
-    lists = definition.get("choice_lists", {})
-    codes = {}
-    for question in _questions(definition):
-        if question["type"] == "yes_no":
-            codes[question["code"]] = ("yes", "no")
-        elif question.get("choices"):
-            codes[question["code"]] = tuple(c["code"] for c in lists.get(question["choices"], []))
-    return codes
 
 
 def _encoded(scope: Scope, form_code: str, columns, design: Design | None, seen: dict[int, int]):
@@ -468,15 +447,15 @@ def _encoded(scope: Scope, form_code: str, columns, design: Design | None, seen:
     counted = np.flatnonzero(_candidates(scope, form_code, stored.ids))
     ids, stations = stored.ids[counted], stored.stations[counted]
     received, matrix = stored.received[counted], stored.matrix[counted]
-    latest = answers.latest_per_station(ids, stations, received)
+    latest = latest_per_station(ids, stations, received)
     combined = answers.any_report(stations, received, ids, matrix, latest, seen)
     sampled = answer_store.sampled_stations(design.plan_id) if design is not None else None
     return answers.with_design(ids[latest], stations[latest], combined, sampled)
 
 
-def _seen_characters(questions: list[dict], columns) -> dict[int, int]:
+def _seen_characters(form: NewestForm, columns) -> dict[int, int]:
     """Position → the character meaning "seen", for the columns of "any report" questions."""
-    combine_any = {q["code"] for q in questions if q.get("combine") == ANY_REPORT}
+    combine_any = {q["code"] for q in form.questions if q.get("combine") == ANY_REPORT}
     seen = {}
     for position, column in enumerate(columns):
         if column.question not in combine_any:
@@ -503,7 +482,12 @@ def _candidates(scope: Scope, form_code: str, ids: np.ndarray) -> np.ndarray:
 
 
 def reports_behind(
-    scope: Scope, form_code: str, question: str, values: Sequence[str] = ()
+    scope: Scope,
+    form_code: str,
+    question: str,
+    values: Sequence[str] = (),
+    *,
+    forms: NewestForms | None = None,
 ) -> list[int]:
     """Ids of the chosen reports counted in a figure: answering ``question`` with ``values``.
 
@@ -512,13 +496,13 @@ def reports_behind(
     only reports from stations in the plan count, as in the figure.
     """
     design = current_design(scope.mission)
-    questions = form_questions(form_code)
-    asked = next((q for q in questions if q["code"] == question), {})
+    form = newest_form(form_code, forms)
+    asked = form.question(question) or {}
     multiple = asked.get("type") == "multiple_choice"
     column = answers.Column(question, tuple(values) or ("",), True, multiple, "__hit__")
     if values and asked.get("combine") == ANY_REPORT:
         return _reports_that_saw(scope, form_code, column, design)
-    encoded = _encoded(scope, form_code, [column], design, _seen_characters(questions, [column]))
+    encoded = _encoded(scope, form_code, [column], design, _seen_characters(form, [column]))
     counted = encoded.in_sample if design is not None else np.ones(len(encoded.ids), bool)
     if values:
         wanted = encoded.matrix[:, 0] == answers.HIT
@@ -538,18 +522,23 @@ def _reports_that_saw(scope: Scope, form_code: str, column, design: Design | Non
 
 
 def form_figures_for(
-    scope: Scope, form_code: str, question: str, confidence: float = CONFIDENCE
+    scope: Scope,
+    form_code: str,
+    question: str,
+    confidence: float = CONFIDENCE,
+    *,
+    forms: NewestForms | None = None,
 ) -> QuestionFigures:
     """Every value of one choice question (see :func:`form_figures`)."""
-    definition = _definition(form_code)
-    known = {q["code"]: q for q in _questions(definition)}
-    if question not in known:
+    form = newest_form(form_code, forms)
+    asked = form.question(question)
+    if asked is None:
         raise FindingsError(f"form {form_code!r} has no question {question!r}")
-    found = _figures(scope, form_code, {question: None}, confidence, definition)
+    found = _figures(scope, form, {question: None}, confidence)
     values = [ValueFigure(value, figure) for (_code, value), figure in found.items()]
     return QuestionFigures(
         question,
-        known[question]["type"],
+        asked["type"],
         tuple(sorted(values, key=lambda v: -v.figure.count)),
-        known[question].get("combine", DEFAULT_COMBINE),
+        asked.get("combine", DEFAULT_COMBINE),
     )

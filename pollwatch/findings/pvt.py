@@ -2,9 +2,9 @@
 
 Reports are PVT form 2 submissions from the stations of the mission's PVT
 sample (or, without one, of its current random deployment plan), one per
-station by the rule of :mod:`pollwatch.findings.figures` (latest received,
-not rejected). Their figures are read in one query into numpy arrays and
-passed to :func:`pollwatch.stats.pvt.estimate_shares` and
+station by the rule of :mod:`pollwatch.findings.counted_report` (latest
+received, not rejected). Their figures are read in one query into numpy
+arrays and passed to :func:`pollwatch.stats.pvt.estimate_shares` and
 :func:`pollwatch.stats.pvt.estimate_turnout` (stratified ratio estimator,
 Taylor linearisation within strata; see ``docs/pvt.md``).
 
@@ -25,7 +25,8 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
 
 from pollwatch.deployment.models import DeploymentPlan, SampledStation
-from pollwatch.findings.figures import Scope, chosen_reports
+from pollwatch.findings.counted_report import counted_rows
+from pollwatch.findings.figures import Scope
 from pollwatch.findings.models import OfficialResults, OfficialStationResult, PVTSample, PVTStation
 from pollwatch.findings.services import option_codes
 from pollwatch.stats.pvt import (
@@ -173,12 +174,9 @@ def observed_figures(
     """
     scope = scope or Scope(mission=mission)
     names = [*FIGURES, *(f"votes_{code}" for code in codes)]
-    rows = (
-        chosen_reports(scope, PVT_FORM)
-        .annotate(**{f"n_{name}": _as_int(name) for name in names})
-        .values_list("id", "station_id", *(f"n_{name}" for name in names))
-    )
-    data = np.array(list(rows), dtype=np.int64).reshape(-1, 2 + len(names))
+    reports = scope.submissions(PVT_FORM).annotate(**{f"n_{name}": _as_int(name) for name in names})
+    rows = counted_rows(reports, "station_id", *(f"n_{name}" for name in names))
+    data = np.array(rows, dtype=np.int64).reshape(-1, 2 + len(names))
     return {
         "id": data[:, 0],
         "station": data[:, 1],

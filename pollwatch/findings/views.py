@@ -15,6 +15,7 @@ from pollwatch.findings import coverage, figures
 from pollwatch.findings.access import areas_for, can_import_results
 from pollwatch.findings.forms import BoundariesForm, FindingsFilterForm, OfficialResultsForm
 from pollwatch.findings.models import AreaBoundaries
+from pollwatch.findings.newest_forms import NewestForms
 from pollwatch.findings.pvt import mismatches, pvt_estimate
 from pollwatch.findings.services import (
     OfficialResultsError,
@@ -39,6 +40,7 @@ class Context:
     form_code: str
     area: object
     restricted: bool
+    forms: NewestForms
 
 
 def _context(request, slug) -> Context:
@@ -61,15 +63,12 @@ def _context(request, slug) -> Context:
     )
     default = "voting" if "voting" in codes else (codes[0] if codes else "")
     form_code = data.get("form") or default
-    return Context(mission, filters, scope, form_code, area, bool(areas) and area is None)
+    restricted = bool(areas) and area is None
+    return Context(mission, filters, scope, form_code, area, restricted, NewestForms())
 
 
-def _labels(form_code: str) -> dict[str, str]:
-    language = (get_language() or "en")[:2]
-    return {
-        q["code"]: q["label"].get(language) or q["label"].get("en") or q["code"]
-        for q in figures.form_questions(form_code)
-    }
+def _labels(form_code: str, forms: NewestForms) -> dict[str, str]:
+    return figures.newest_form(form_code, forms).labels((get_language() or "en")[:2])
 
 
 def _question_table(questions, labels) -> Table:
@@ -111,17 +110,17 @@ class Assessment:
     text: str
 
 
-def _assessments(scope: figures.Scope) -> list[Assessment]:
+def _assessments(scope: figures.Scope, forms: NewestForms) -> list[Assessment]:
     language = (get_language() or "en")[:2]
     language = language if language in ("en", "ru") else "en"
     found = []
     for phase in ASSESSED_PHASES:
         form_code = figures.PHASE_FORMS[phase]
         try:
-            question = figures.assessment_question(form_code)
+            question = figures.assessment_question(form_code, forms)
         except figures.FindingsError:
             continue
-        figure = figures.scoped_share(scope, form_code, question, NEGATIVE)
+        figure = figures.scoped_share(scope, form_code, question, NEGATIVE, forms=forms)
         if figure.base:
             found.append(Assessment(phase, form_code, question, figure, figure.sentence(language)))
     return found
@@ -166,18 +165,16 @@ def _time_table(bins) -> Table:
     return Table("times", _("Times"), ("from", "stations", "cumulative_pct"), rows)
 
 
-def _time_question(form_code: str) -> str | None:
-    return next((q["code"] for q in figures.form_questions(form_code) if q["type"] == "time"), None)
-
-
 def dashboard(request, slug):
     context = _context(request, slug)
-    scope, form_code = context.scope, context.form_code
-    questions = figures.form_figures(scope, form_code) if form_code else []
-    labels = _labels(form_code) if form_code else {}
-    assessments = _assessments(scope)
+    scope, form_code, forms = context.scope, context.form_code, context.forms
+    # Every form the page shows, read in one query and handed to each figure.
+    forms.read([form_code, *(figures.PHASE_FORMS[phase] for phase in ASSESSED_PHASES)])
+    questions = figures.form_figures(scope, form_code, forms=forms) if form_code else []
+    labels = _labels(form_code, forms) if form_code else {}
+    assessments = _assessments(scope, forms)
     items = coverage.area_coverage(scope, coverage.shown_areas(context.mission, context.area))
-    time_question = _time_question(form_code) if form_code else None
+    time_question = figures.newest_form(form_code, forms).time_question() if form_code else None
     bins = coverage.time_distribution(scope, form_code, time_question) if time_question else []
     tables = [
         _question_table(questions, labels),
@@ -263,7 +260,10 @@ def _incident_table(reports) -> Table:
 
 def question_by_area(request, slug, form_code, question):
     context = _context(request, slug)
-    labels = _labels(form_code)
+    try:
+        labels = _labels(form_code, context.forms)
+    except figures.FindingsError as unknown:
+        raise Http404 from unknown
     if question not in labels:
         raise Http404
     rows = []
@@ -281,7 +281,7 @@ def question_by_area(request, slug, form_code, question):
             since=context.scope.since,
             until=context.scope.until,
         )
-        found = figures.form_figures_for(scope, form_code, question)
+        found = figures.form_figures_for(scope, form_code, question, forms=context.forms)
         rows += [(area, value) for value in found.values]
     table = Table(
         "by_area",
@@ -334,7 +334,9 @@ def reports(request, slug):
     values = [value for value in request.GET.getlist("value") if value]
     if not question:
         raise Http404
-    ids = figures.reports_behind(context.scope, context.form_code, question, values)
+    ids = figures.reports_behind(
+        context.scope, context.form_code, question, values, forms=context.forms
+    )
     submissions = (
         Submission.objects.filter(id__in=ids)
         .select_related("station", "team")
@@ -362,7 +364,8 @@ def reports(request, slug):
             "query": _query_without(request, "page", "export"),
             "rule": figures.SELECTION_RULE,
             "any_report": bool(values)
-            and figures.question_combine(context.form_code, question) == figures.ANY_REPORT,
+            and figures.question_combine(context.form_code, question, context.forms)
+            == figures.ANY_REPORT,
         },
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +31,21 @@ class Form(models.Model):
         return self.versions.order_by("-version").first()
 
 
+class FormVersionQuerySet(models.QuerySet):
+    def newest_definitions(self, codes: Iterable[str]) -> dict[str, dict]:
+        """The definition of each listed form's newest version, by form code, in one query.
+
+        A code with no published version is absent from the result.
+        """
+        newest = (
+            FormVersion.objects.filter(form=models.OuterRef("form"))
+            .order_by("-version")
+            .values("version")[:1]
+        )
+        rows = self.filter(form__code__in=list(codes), version=models.Subquery(newest))
+        return dict(rows.values_list("form__code", "definition"))
+
+
 class FormVersion(models.Model):
     """One published definition of a form; once locked (first submission) it never changes."""
 
@@ -42,6 +58,8 @@ class FormVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     locked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FormVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["form", "version"]

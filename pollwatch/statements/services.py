@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from pollwatch.audit.chain import chain_head, seal_events
 from pollwatch.audit.services import log_action
+from pollwatch.findings.newest_forms import NewestForms
 from pollwatch.statements.method import method_paragraph
 from pollwatch.statements.mission_facts import MissionCoverage, mission_coverage
 from pollwatch.statements.models import SECTION_KEYS, Statement, StatementVersion
@@ -87,12 +88,13 @@ def render_version(version: StatementVersion) -> RenderedStatement:
     language = version.statement.language
     coverage = mission_coverage(mission)
     rendered = RenderedStatement(sections={}, coverage=coverage)
+    forms = NewestForms()  # each form the figures quote is read once for the whole text
 
     def resolve(reference: Reference) -> str:
         if reference.kind == "method":
             return method_paragraph(coverage, language)
         try:
-            figure = _figure(mission, reference)
+            figure = _figure(mission, reference, forms)
         except StatementError as error:
             rendered.problems.append(str(error))
             return f"[{reference.raw}: figure unavailable]"
@@ -105,15 +107,15 @@ def render_version(version: StatementVersion) -> RenderedStatement:
     return rendered
 
 
-def _figure(mission: Mission, reference: Reference) -> ShareFigure:
+def _figure(mission: Mission, reference: Reference, forms: NewestForms) -> ShareFigure:
     from pollwatch.findings import figures
 
     try:
         if reference.kind == "share":
             return figures.question_share(
-                mission, reference.form, reference.question, reference.values
+                mission, reference.form, reference.question, reference.values, forms=forms
             )
-        return figures.assessment_figure(mission, reference.phase, reference.values)
+        return figures.assessment_figure(mission, reference.phase, reference.values, forms=forms)
     except (figures.FindingsError, ValueError) as error:
         raise StatementError(f"{reference.raw}: {error}") from error
 

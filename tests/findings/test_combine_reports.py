@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pollwatch.findings import answers
+from pollwatch.findings.counted_report import latest_per_station
 from pollwatch.findings.figures import (
     Scope,
     form_figures,
@@ -192,7 +193,7 @@ def test_any_report_is_seen_exactly_when_some_report_saw_it(rows, shuffler):
     matrix = np.array([[character] for _, character in rows], dtype=np.uint8)
     ids = np.arange(1, len(rows) + 1, dtype=np.int64)
     received = np.array([shuffler.random() for _ in rows])
-    latest = answers.latest_per_station(ids, stations, received)
+    latest = latest_per_station(ids, stations, received)
     combined = answers.any_report(stations, received, ids, matrix, latest, {0: answers.HIT})
     for station, row in zip(stations[latest], combined[:, 0], strict=True):
         own = [character for s, character in rows if s == station]

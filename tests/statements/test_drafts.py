@@ -200,3 +200,27 @@ def test_the_method_paragraph_never_trips_the_claim_check(mission, is_random, la
     coverage = mission_coverage(mission)
     text = method_paragraph(coverage, language)
     assert check_statement(text, coverage.as_facts()).flagged == ()
+
+
+def test_rendering_reads_each_form_once_however_many_figures_quote_it(
+    draft, administrator, observer_north, checklist
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.intake.test_services import send, submission
+
+    text = (
+        "Bad {share:station_check.overall=bad,very_bad}; good {share:station_check.overall=good};"
+        " secrecy {share:station_check.secrecy=no}."
+    )
+    save_draft(draft, {"voting": text}, actor=administrator)
+    send(observer_north, submission(checklist, overall="bad"))
+    with CaptureQueriesContext(connection) as captured:
+        render_version(draft)
+    reads = [
+        q["sql"]
+        for q in captured.captured_queries
+        if '"forms_formversion"."definition"' in q["sql"]
+    ]
+    assert sum("'station_check'" in sql for sql in reads) == 1

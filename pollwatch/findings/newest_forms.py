@@ -1,0 +1,107 @@
+"""The newest version of each form a findings request reads, read once and handed on.
+
+A findings page asks many things of a form: the questions its figures are
+computed from, their choices, labels, the assessment and clock-time
+questions, how each question's reports combine. Each request builds one
+:class:`NewestForms` and passes it to every figure it computes, so that the
+definition of each form is read from the database once per request. It
+lives no longer than the request: a form published meanwhile is seen by
+the next one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pollwatch.forms.definition_rules import DEFAULT_COMBINE
+from pollwatch.forms.models import FormVersion
+
+
+@dataclass(frozen=True, slots=True)
+class NewestForm:
+    """One form's newest definition, with its questions in the form's order.
+
+    Attributes
+    ----------
+    code : str
+        The form's code.
+    questions : tuple of dict
+        Every question of every section, as in the definition.
+    choice_codes : dict
+        Question code → the codes of its choices, in order (``yes``, ``no``
+        for a yes/no question); questions without choices are absent.
+    """
+
+    code: str
+    questions: tuple[dict, ...]
+    choice_codes: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def from_definition(cls, code: str, definition: dict) -> NewestForm:
+        questions = tuple(
+            question
+            for section in definition.get("sections", [])
+            for question in section.get("questions", [])
+        )
+        return cls(code, questions, _choice_codes(questions, definition.get("choice_lists", {})))
+
+    def question(self, code: str) -> dict | None:
+        return next((asked for asked in self.questions if asked["code"] == code), None)
+
+    def combine(self, question: str) -> str:
+        """How the question's reports combine per station: ``"latest"`` or ``"any"``."""
+        asked = self.question(question) or {}
+        return str(asked.get("combine", DEFAULT_COMBINE))
+
+    def assessment_question(self) -> str | None:
+        """The question marked ``assessment``, if any."""
+        return next((q["code"] for q in self.questions if q.get("assessment")), None)
+
+    def time_question(self) -> str | None:
+        """The first clock-time question, if any."""
+        return next((q["code"] for q in self.questions if q["type"] == "time"), None)
+
+    def labels(self, language: str) -> dict[str, str]:
+        """Question code → its label in ``language`` (else English, else the code)."""
+        return {
+            q["code"]: q["label"].get(language) or q["label"].get("en") or q["code"]
+            for q in self.questions
+        }
+
+
+def _choice_codes(questions: tuple[dict, ...], lists: dict) -> dict[str, tuple[str, ...]]:
+    codes = {}
+    for question in questions:
+        if question["type"] == "yes_no":
+            codes[question["code"]] = ("yes", "no")
+        elif question.get("choices"):
+            codes[question["code"]] = tuple(c["code"] for c in lists.get(question["choices"], []))
+    return codes
+
+
+class NewestForms:
+    """The forms one request reads, each read from the database at most once.
+
+    :meth:`read` reads several forms in one query; :meth:`get` reads a form
+    not read yet. A form with no published version is remembered as missing.
+    """
+
+    def __init__(self) -> None:
+        self._forms: dict[str, NewestForm | None] = {}
+
+    def read(self, codes: Iterable[str]) -> NewestForms:
+        wanted = sorted({code for code in codes if code and code not in self._forms})
+        if wanted:
+            definitions = FormVersion.objects.newest_definitions(wanted)
+            for code in wanted:
+                definition = definitions.get(code)
+                self._forms[code] = (
+                    None if definition is None else NewestForm.from_definition(code, definition)
+                )
+        return self
+
+    def get(self, code: str) -> NewestForm | None:
+        """The newest version of the form, or None when the form has none."""
+        self.read([code])
+        return self._forms.get(code)
