@@ -10,6 +10,7 @@ same figures are shown as a table.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -87,7 +88,9 @@ def time_distribution(scope: Scope, form_code: str, question: str) -> list[TimeB
     ("opened by 07:15 at 83% of stations") are what can be read from them.
     """
     reports = scope.submissions(form_code).annotate(clock=KeyTextTransform(question, "answers"))
-    clocks = [clock for _id, clock in counted_rows(reports, "clock") if clock is not None]
+    # Validation lets only HH:MM through; anything else (a question whose type changed)
+    # is left out rather than binned at a time nobody answered.
+    clocks = [clock for _id, clock in counted_rows(reports, "clock") if _is_clock(clock)]
     counts = Counter((clock[:2], _quarter(clock)) for clock in clocks)
     bins, running = [], 0
     for (hour, quarter), count in sorted(counts.items()):
@@ -96,10 +99,16 @@ def time_distribution(scope: Scope, form_code: str, question: str) -> list[TimeB
     return bins
 
 
+def _is_clock(answer: object) -> bool:
+    return isinstance(answer, str) and CLOCK.match(answer) is not None
+
+
+CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+
+
 def _quarter(clock: str) -> int:
-    """The quarter of the hour of an ``HH:MM`` answer (0 to 3); minutes not given count as 0."""
-    minutes = clock[3:5]
-    return int(minutes) // 15 if minutes.isdigit() else 0
+    """The quarter of the hour of an ``HH:MM`` answer, 0 to 3."""
+    return int(clock[3:5]) // 15
 
 
 def incident_feed(scope: Scope, limit: int | None = 20):
