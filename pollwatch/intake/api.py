@@ -9,7 +9,6 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
-from pollwatch.accounts.devices import device_user
 from pollwatch.intake import batch
 from pollwatch.intake.assignment import assignment_for
 from pollwatch.intake.definitions import current_form_versions, definition_for
@@ -22,6 +21,7 @@ from pollwatch.intake.services import (
     store_raw_payload,
     store_refused_payload,
 )
+from pollwatch.missions.devices import device_user
 from pollwatch.missions.models import Member
 
 

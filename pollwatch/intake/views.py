@@ -15,7 +15,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pollwatch.accounts.guards import require
-from pollwatch.accounts.scoping import visible_payloads, visible_submissions
 from pollwatch.intake.forms import (
     CorrectionForm,
     ReviewForm,
@@ -84,9 +83,9 @@ def service_worker(request):
 
 def submission_list(request):
     filters = SubmissionFilterForm(request.GET or None)
-    submissions = visible_submissions(
-        request.user, Submission.objects.select_related("station", "team", "form_version__form")
-    )
+    submissions = Submission.objects.select_related(
+        "station", "team", "form_version__form"
+    ).visible_to(request.user)
     if filters.is_valid():
         submissions = _filtered(submissions, filters.cleaned_data)
     if request.GET.get("format") == "csv":
@@ -113,7 +112,7 @@ def submission_list(request):
             "filters": filters,
             "page": page_of(submissions, request),
             "sort": sort,
-            "invalid_payloads": visible_payloads(request.user)
+            "invalid_payloads": RawPayload.objects.visible_to(request.user)
             .filter(status__in=REVIEWED_STATUSES)
             .count(),
         },
@@ -140,7 +139,7 @@ def _filtered(submissions, data):
 
 def submission_detail(request, pk):
     submission = get_object_or_404(
-        visible_submissions(request.user).select_related(
+        Submission.objects.visible_to(request.user).select_related(
             "station", "team", "observer", "form_version__form"
         ),
         pk=pk,
@@ -203,7 +202,9 @@ REVIEWED_STATUSES = (RawPayload.Status.INVALID, RawPayload.Status.CONFLICT)
 def payload_list(request):
     status = request.GET.get("status", "")
     wanted = (status,) if status in REVIEWED_STATUSES else REVIEWED_STATUSES
-    payloads = visible_payloads(request.user).filter(status__in=wanted).select_related("user")
+    payloads = (
+        RawPayload.objects.visible_to(request.user).filter(status__in=wanted).select_related("user")
+    )
     return render(
         request,
         "intake/payload_list.html",
@@ -217,7 +218,7 @@ def payload_list(request):
 
 @permission_required("intake.review_payloads", raise_exception=True)
 def payload_detail(request, pk):
-    payload = get_object_or_404(visible_payloads(request.user), pk=pk)
+    payload = get_object_or_404(RawPayload.objects.visible_to(request.user), pk=pk)
     if request.method == "POST":
         require(request.user, "intake.correct_payload", payload)
     if payload.status == RawPayload.Status.CONFLICT:
@@ -245,7 +246,11 @@ def payload_detail(request, pk):
 
 def _conflicting_payload(request, payload: RawPayload):
     """A changed resend: a reviewer may apply its answers as a revision of the stored report."""
-    stored = visible_submissions(request.user).filter(key=_key_or_none(payload.claimed_key)).first()
+    stored = (
+        Submission.objects.visible_to(request.user)
+        .filter(key=_key_or_none(payload.claimed_key))
+        .first()
+    )
     form = RevisionFromPayloadForm(request.POST or None) if stored is not None else None
     if form is not None and request.method == "POST" and form.is_valid():
         try:

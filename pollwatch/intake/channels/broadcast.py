@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.db import transaction
 
 from pollwatch.audit.services import log_action
-from pollwatch.intake.channel_models import Broadcast, Delivery
 from pollwatch.intake.channels.gateways.outbound import GatewayUnavailable, outbound_gateway
+from pollwatch.intake.models import Broadcast, Delivery
 from pollwatch.missions.models import Member, Mission
 from pollwatch.registry.models import Area
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pollwatch.intake.channel_models import Broadcast
+from pollwatch.intake.models import Broadcast
 
 
 class SmsTestForm(forms.Form):

@@ -9,20 +9,13 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from pollwatch.accounts.roles import membership
-from pollwatch.accounts.scoping import (
-    visible_elections,
-    visible_messages,
-    visible_submissions,
-    visible_teams,
-)
-from pollwatch.intake.channel_models import Attachment, Broadcast, SmsMessage
 from pollwatch.intake.channels.attachment_types import ALLOWED_TYPES
 from pollwatch.intake.channels.broadcast import BroadcastRefused, send_broadcast
 from pollwatch.intake.channels.forms import BroadcastForm, SmsReplayForm, SmsTestForm
 from pollwatch.intake.channels.sms.forms import sms_forms, syntax_for
 from pollwatch.intake.channels.sms.guide import guide_for
 from pollwatch.intake.channels.sms.services import InboundSms, receive_sms
-from pollwatch.intake.models import Submission
+from pollwatch.intake.models import Attachment, Broadcast, SmsMessage, Submission
 from pollwatch.lib.listing import page_of
 from pollwatch.registry.models import Election
 
@@ -37,7 +30,7 @@ def _own_mission_member(request):
 
 @permission_required("channels.use_console", raise_exception=True)
 def sms_log(request):
-    log = visible_messages(request.user).select_related("member", "submission")
+    log = SmsMessage.objects.visible_to(request.user).select_related("member", "submission")
     status = request.GET.get("status", "")
     if status in SmsMessage.Status.values:
         log = log.filter(status=status)
@@ -60,7 +53,7 @@ def sms_log(request):
 
 @permission_required("channels.use_console", raise_exception=True)
 def sms_replay(request, pk):
-    original = get_object_or_404(visible_messages(request.user), pk=pk)
+    original = get_object_or_404(SmsMessage.objects.visible_to(request.user), pk=pk)
     form = SmsReplayForm(request.POST or None, initial={"text": original.text})
     outcome = None
     if request.method == "POST" and form.is_valid():
@@ -99,7 +92,7 @@ def _election_for(request) -> Election:
     if member is not None:
         return member.mission.election
     slug = request.GET.get("election", "")
-    elections = visible_elections(request.user)
+    elections = Election.objects.visible_to(request.user)
     election = elections.filter(slug=slug).first() if slug else elections.first()
     if election is None:
         raise Http404("no election yet")
@@ -124,7 +117,7 @@ def sms_guide(request, sms_code):
 @permission_required("channels.use_console", raise_exception=True)
 def broadcasts(request):
     mission = _own_mission_member(request).mission
-    teams = visible_teams(request.user, mission)
+    teams = mission.teams.visible_to(request.user)
     form = BroadcastForm(request.POST or None, mission=mission, teams=teams)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -147,7 +140,7 @@ def broadcasts(request):
 
 
 def _visible_submission(user, pk) -> Submission:
-    return get_object_or_404(visible_submissions(user).select_related("station"), pk=pk)
+    return get_object_or_404(Submission.objects.visible_to(user).select_related("station"), pk=pk)
 
 
 def submission_attachments(request, pk):

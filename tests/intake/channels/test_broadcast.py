@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from pollwatch.audit.models import AuditEvent
-from pollwatch.intake.channel_models import Delivery
 from pollwatch.intake.channels.broadcast import (
     BroadcastRefused,
     record_delivery_status,
     send_broadcast,
 )
+from pollwatch.intake.models import Delivery
 
 from .conftest import OBSERVER_PHONE, RUSSIAN_PHONE
 

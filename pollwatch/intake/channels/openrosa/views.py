@@ -16,13 +16,13 @@ from django.urls import reverse
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 
-from pollwatch.accounts.devices import device_user
 from pollwatch.forms.models import FormVersion
 from pollwatch.intake.assignment import assigned_stations
 from pollwatch.intake.channels.openrosa.services import InstanceConflict, receive_instance
 from pollwatch.intake.channels.openrosa.xforms import xform_for
 from pollwatch.intake.definitions import current_form_versions
 from pollwatch.intake.services import SubmissionRejected
+from pollwatch.missions.devices import device_user
 from pollwatch.missions.models import Member
 
 MAX_SUBMISSION_BYTES = 50 * 1024 * 1024
