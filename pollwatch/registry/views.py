@@ -7,7 +7,6 @@ from pollwatch.accounts.guards import require
 from pollwatch.lib.downloads import csv_response
 from pollwatch.lib.listing import page_of, sorted_by_request
 from pollwatch.lib.tabular import TableRejected
-from pollwatch.missions.models import Mission
 from pollwatch.registry.forms import StationUploadForm
 from pollwatch.registry.importing import import_stations, parse_mapping
 from pollwatch.registry.models import Area, Election
@@ -24,12 +23,6 @@ STATION_COLUMNS = (
     "longitude",
     "kind",
 )
-
-
-def home(request):
-    elections = Election.objects.visible_to(request.user).annotate(station_count=Count("stations"))
-    missions = Mission.objects.visible_to(request.user)[:20]
-    return render(request, "home.html", {"elections": elections, "missions": missions})
 
 
 def election_list(request):
