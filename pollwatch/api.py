@@ -89,3 +89,4 @@ def on_http_error(request, error: HttpError):
 
 
 api.add_router("/", "pollwatch.intake.api.router")
+api.add_router("/", "pollwatch.deployment.api.router")

@@ -1,4 +1,4 @@
-"""Intake endpoints of the JSON API: forms, my assignment, submissions."""
+"""Intake endpoints of the JSON API: forms and submissions."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
 from pollwatch.intake import batch
-from pollwatch.intake.assignment import assignment_for
 from pollwatch.intake.definitions import current_form_versions, definition_for
 from pollwatch.intake.models import Channel, Submission
 from pollwatch.intake.services import (
@@ -102,7 +101,8 @@ class SubmissionStatus(Schema):
     reviews: list[dict]
 
 
-def _member(request) -> Member:
+def requesting_member(request) -> Member:
+    """The member behind the request's token or login; 403 for a login of no mission."""
     try:
         return sending_member(request.auth)
     except SubmissionRejected:
@@ -165,18 +165,12 @@ def list_forms(request):
 @router.get("/forms/{code}/{version}", tags=["forms"])
 def get_form(request, code: str, version: int):
     """A form definition, bound to the ballot options of the user's election."""
-    member = _member(request)
+    member = requesting_member(request)
     try:
         _, bound = definition_for(code, version, member.mission.election)
     except SubmissionRejected as missing:
         raise HttpError(404, missing.problems[0].reason) from None
     return bound.definition.to_dict() | {"version": version}
-
-
-@router.get("/assignment", tags=["observers"])
-def my_assignment(request):
-    """The stations and forms of the observer's team."""
-    return assignment_for(_member(request))
 
 
 @router.post(

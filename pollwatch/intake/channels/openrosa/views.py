@@ -17,11 +17,11 @@ from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 
 from pollwatch.forms.models import FormVersion
-from pollwatch.intake.assignment import assigned_stations
 from pollwatch.intake.channels.openrosa.services import InstanceConflict, receive_instance
 from pollwatch.intake.channels.openrosa.xforms import xform_for
 from pollwatch.intake.definitions import current_form_versions
 from pollwatch.intake.services import SubmissionRejected
+from pollwatch.intake.team_stations import assigned_stations
 from pollwatch.missions.devices import device_user
 from pollwatch.missions.models import Member
 
