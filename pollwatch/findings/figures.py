@@ -51,7 +51,7 @@ from pollwatch.findings import answer_store, answers
 from pollwatch.forms.definition_rules import DEFAULT_COMBINE
 from pollwatch.forms.models import FormVersion
 from pollwatch.intake.models import Submission
-from pollwatch.statements.wording import format_count, format_percent, russian_plural
+from pollwatch.lib.numbers_in_text import format_count, format_percent, russian_plural
 from pollwatch.stats.proportions import domain_shares
 from pollwatch.stats.stratified import CERTAINTY_SUFFIX
 
