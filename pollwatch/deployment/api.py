@@ -6,7 +6,7 @@ from ninja import Router
 from ninja.security import django_auth
 
 from pollwatch.deployment.assignment import assignment_for
-from pollwatch.intake.api import DeviceTokenAuth, requesting_member
+from pollwatch.intake.channels.api.services import DeviceTokenAuth, requesting_member
 
 router = Router(auth=[DeviceTokenAuth(), django_auth])
 

@@ -176,6 +176,16 @@ class Broadcast(models.Model):
         return f"broadcast {self.pk} to {self.audience}"
 
 
+class DeliveryQuerySet(models.QuerySet):
+    def record_status(self, message_id: str, status: str, *, error: str = "") -> int:
+        """Update the delivery a gateway reports on; returns how many rows matched."""
+        if not message_id or status not in self.model.Status.values:
+            return 0
+        return self.filter(gateway_message_id=message_id).update(
+            status=status, error=str(error)[:300]
+        )
+
+
 class Delivery(models.Model):
     """One recipient of a broadcast and what the gateway said about the message."""
 
@@ -194,6 +204,8 @@ class Delivery(models.Model):
     gateway_message_id = models.CharField(max_length=100, blank=True, db_index=True)
     error = models.CharField(max_length=300, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         ordering = ["broadcast", "phone"]

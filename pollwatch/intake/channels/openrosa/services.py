@@ -26,7 +26,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 
 from pollwatch.forms.models import FormVersion
-from pollwatch.intake.channels.attachment_types import (
+from pollwatch.intake.channels.openrosa.attachment_types import (
     HEAD_BYTES,
     AttachmentRefused,
     attachment_type,
