@@ -52,6 +52,7 @@ from pollwatch.forms.definition_rules import DEFAULT_COMBINE
 from pollwatch.forms.models import FormVersion
 from pollwatch.intake.models import Submission
 from pollwatch.lib.numbers_in_text import format_count, format_percent, russian_plural
+from pollwatch.registry.models import PollingStation
 from pollwatch.stats.proportions import domain_shares
 from pollwatch.stats.stratified import CERTAINTY_SUFFIX
 
@@ -194,8 +195,6 @@ class Scope:
 
 
 def _stations_in(areas):
-    from pollwatch.registry.models import PollingStation
-
     return PollingStation.objects.in_areas(areas).values("pk")
 
 

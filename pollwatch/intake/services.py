@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import json
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,37 +28,12 @@ from pollwatch.forms.validation import AnswerError, StationFacts
 from pollwatch.intake.checks import conflicting_submissions, phase_hour_flags
 from pollwatch.intake.definitions import definition_for, lock_once, station_facts
 from pollwatch.intake.models import RawPayload, Review, Submission, SubmissionRevision
+from pollwatch.intake.rejections import Problem, ResendConflict, SubmissionRejected
 from pollwatch.intake.stations import figures_of, forget_station, station_named
 from pollwatch.lib.bad_input import storable_text
 from pollwatch.lib.plain_sql import db_value, fetch_rows, insert_one, instance
 from pollwatch.missions.models import Member
 from pollwatch.registry.models import PollingStation
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One reason a payload was refused; ``field`` is a path such as ``answers.AC``.
-
-    ``reason`` says it in plain English. ``kind`` is a stable code for programs and
-    translations (an answer's ``AnswerError.reason`` such as ``above_max``, or
-    ``unknown_station``); ``values`` holds what a reply in another language needs to
-    say it again: the question's bounds and, for a bound on a station's figure, the
-    figure's name, its ``limit`` and the ``station``. The channel that answers the
-    sender (SMS) builds its reply from these without validating again.
-    """
-
-    field: str
-    reason: str
-    kind: str = ""
-    values: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
-
-    @property
-    def question(self) -> str:
-        """The question code of a problem with an answer, else empty."""
-        return self.field.removeprefix("answers.") if self.field.startswith("answers.") else ""
-
-    def as_dict(self) -> dict[str, str]:
-        return {"field": self.field, "reason": self.reason}
 
 
 def answer_problems(
@@ -102,23 +77,6 @@ def unknown_station(code: str) -> Problem:
         "unknown_station",
         {"station": code},
     )
-
-
-class SubmissionRejected(Exception):
-    """The payload cannot become a submission; it stays stored for review."""
-
-    def __init__(self, problems: list[Problem], payload: RawPayload | None = None):
-        self.problems = problems
-        self.payload = payload
-        super().__init__("; ".join(f"{p.field}: {p.reason}" for p in problems))
-
-
-class ResendConflict(SubmissionRejected):
-    """The key is stored already, with other content or from another account.
-
-    The changed payload stays in the review queue; the sender is never given the
-    stored report's receipt, which may be another account's.
-    """
 
 
 KEY_IN_USE = (

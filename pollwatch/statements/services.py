@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from pollwatch.audit.chain import chain_head, seal_events
 from pollwatch.audit.services import log_action
+from pollwatch.findings import figures
 from pollwatch.statements.method import method_paragraph
 from pollwatch.statements.mission_facts import MissionCoverage, mission_coverage
 from pollwatch.statements.models import SECTION_KEYS, Statement, StatementVersion
@@ -96,8 +97,6 @@ def render_version(version: StatementVersion) -> RenderedStatement:
 
 
 def _figure(mission, reference: Reference):
-    from pollwatch.findings import figures
-
     try:
         if reference.kind == "share":
             return figures.question_share(
