@@ -34,6 +34,7 @@ lint: install
 	$(VENV)/bin/ruff check pollwatch tests bench
 	$(VENV)/bin/ruff format --check pollwatch tests bench
 	$(VENV)/bin/mypy pollwatch
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install
 	$(VENV)/bin/ruff format pollwatch tests bench

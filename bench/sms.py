@@ -49,9 +49,9 @@ def build_mission(observers: int, stations: int) -> list[str]:
     import io
 
     from pollwatch.accounts.roles import Role
-    from pollwatch.accounts.services import create_user
     from pollwatch.forms.library import LIBRARY_DIR
     from pollwatch.forms.services import publish_form_version
+    from pollwatch.missions.logins import create_user
     from pollwatch.missions.models import Member, Mission, Team
     from pollwatch.registry.areas import import_areas
     from pollwatch.registry.importing import import_stations
@@ -155,8 +155,7 @@ def run_one(count: int, observers: int, stations: int, clients: int) -> None:
 
     # Observers' accounts are set up, not timed; a fast hasher keeps the setup short.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    from pollwatch.intake.channel_models import SmsMessage
-    from pollwatch.intake.models import Submission
+    from pollwatch.intake.models import SmsMessage, Submission
 
     call_command("migrate", verbosity=0)
     numbers = build_mission(observers, stations)

@@ -88,4 +88,5 @@ def on_http_error(request, error: HttpError):
     return problem(api, request, error.status_code, str(error))
 
 
-api.add_router("/", "pollwatch.intake.api.router")
+api.add_router("/", "pollwatch.intake.channels.api.views.router")
+api.add_router("/", "pollwatch.deployment.api.router")

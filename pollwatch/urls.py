@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from pollwatch.api import api
-from pollwatch.registry.views import home
+from pollwatch.home import home
 
 urlpatterns = [
     path("", home, name="home"),

@@ -11,10 +11,10 @@ from django.test import override_settings
 
 from pollwatch.accounts.models import DeviceToken
 from pollwatch.accounts.roles import Role
-from pollwatch.accounts.services import create_user
 from pollwatch.forms.services import publish_form_version
 from pollwatch.intake.definitions import forget_cached_forms
 from pollwatch.intake.stations import forget_stations
+from pollwatch.missions.logins import create_user
 from pollwatch.missions.models import Member, Mission, Team
 from pollwatch.registry.areas import import_areas
 from pollwatch.registry.importing import import_stations

@@ -1,11 +1,10 @@
-"""What views call to fetch an object the user may act on: 404 if unseen, 403 if not allowed."""
+"""What views call before acting: 403 if the user lacks the permission or the membership."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
 
-from pollwatch.accounts.scoping import visible_missions
+from pollwatch.accounts.roles import membership
 
 
 def require(user, permission: str, obj=None) -> None:
@@ -13,11 +12,9 @@ def require(user, permission: str, obj=None) -> None:
         raise PermissionDenied
 
 
-def mission_for(request, slug: str, permission: str = "missions.view_mission"):
-    """The mission named by ``slug`` if the user is in it and holds ``permission`` there.
-
-    Another mission is answered as if it did not exist.
-    """
-    mission = get_object_or_404(visible_missions(request.user), slug=slug)
-    require(request.user, permission, mission)
-    return mission
+def own_membership(request):
+    """The acting person's membership; pages that act within one's own mission need it."""
+    member = membership(request.user)
+    if member is None:
+        raise PermissionDenied
+    return member

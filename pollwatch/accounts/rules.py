@@ -2,8 +2,8 @@
 
 Every permission is about an object whose mission is known (:func:`mission_of`):
 a role counts only in its own mission, so a coordinator of one mission holds no
-permission on anything of another. Reading lists is narrowed in
-:mod:`pollwatch.accounts.scoping`; acting on one object is checked here.
+permission on anything of another. Reading lists is narrowed by each model's
+``visible_to(user)``; acting on one object is checked here.
 """
 
 from __future__ import annotations
@@ -11,21 +11,16 @@ from __future__ import annotations
 import rules
 
 from pollwatch.accounts.roles import Role, has_role, is_administrator, own_mission_id
-from pollwatch.accounts.scoping import (
-    can_manage_station,
-    can_review_submission,
-    visible_payloads,
-)
+from pollwatch.accounts.scoping import can_manage_station, can_review_submission
 
 
 def mission_of(obj) -> int | None:
-    """The id of the mission an object belongs to; None for objects of no mission."""
-    from pollwatch.missions.models import Mission
+    """The id of the mission an object belongs to; None for objects of no mission.
 
+    A mission answers its own id as ``mission_id``, like everything it owns.
+    """
     if obj is None:
         return None
-    if isinstance(obj, Mission):
-        return obj.pk
     if hasattr(obj, "mission_id"):
         return obj.mission_id
     if hasattr(obj, "statement"):
@@ -83,7 +78,9 @@ def reviews_submission(user, submission) -> bool:
 
 @rules.predicate
 def corrects_payload(user, payload) -> bool:
-    return payload is not None and visible_payloads(user).filter(pk=payload.pk).exists()
+    if payload is None:
+        return False
+    return type(payload).objects.visible_to(user).filter(pk=payload.pk).exists()
 
 
 ANYONE_IN_MISSION = (Role.CORE_TEAM, Role.COORDINATOR, Role.ANALYST, Role.OBSERVER)

@@ -14,11 +14,11 @@ import zoneinfo
 
 import numpy as np
 
+from pollwatch.deployment.assignment import assigned_stations
 from pollwatch.forms.conditions import evaluate
 from pollwatch.forms.library import library_forms
 from pollwatch.forms.models import FormVersion
 from pollwatch.forms.services import publish_form_version
-from pollwatch.intake.assignment import assigned_stations
 from pollwatch.intake.definitions import definition_for
 from pollwatch.intake.models import Channel
 from pollwatch.intake.services import receive_submission, store_raw_payload

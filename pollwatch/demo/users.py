@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 
 from pollwatch.accounts.roles import Role
-from pollwatch.accounts.services import MEMBER_ROLE_FOR, create_user
+from pollwatch.missions.logins import MEMBER_ROLE_FOR, create_user
 from pollwatch.missions.models import Member, Mission
 
 DEMO_USERS = [

@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from pollwatch.accounts.guards import mission_for
-from pollwatch.accounts.scoping import can_manage_station, visible_stations, visible_teams
+from pollwatch.accounts.scoping import can_manage_station
 from pollwatch.deployment.calculator import CalculatorError, calculate
 from pollwatch.deployment.coverage import DEFAULT_MAX_LOSS, coverage_by_area, coverage_by_stratum
 from pollwatch.deployment.forms import CalculatorForm, DrawForm, ReassignForm, ReplaceForm
@@ -21,6 +20,7 @@ from pollwatch.deployment.services import (
     replace_from_reserve,
 )
 from pollwatch.lib.downloads import csv_response
+from pollwatch.missions.guards import mission_for
 from pollwatch.missions.models import Mission
 from pollwatch.registry.models import Area, PollingStation
 
@@ -55,7 +55,7 @@ def plan_detail(request, slug):
         "can_draw": request.user.has_perm("deployment.draw_plan", mission),
     }
     if plan is not None:
-        teams = visible_teams(request.user, mission)
+        teams = mission.teams.visible_to(request.user)
         stops = (
             plan.stops.filter(team__in=teams)
             .select_related("team", "station__area")
@@ -83,14 +83,14 @@ def _unassigned(user, plan: DeploymentPlan):
     stations = PollingStation.objects.filter(
         pk__in=plan.sampled.planned().values("station")
     ).exclude(pk__in=plan.stops.values("station"))
-    return visible_stations(user, stations.select_related("area")).order_by("code")
+    return stations.select_related("area").visible_to(user).order_by("code")
 
 
 def _manageable_station_ids(user, plan: DeploymentPlan) -> set[int]:
     if not user.has_perm("deployment.change_routes", plan.mission):
         return set()
     stations = PollingStation.objects.filter(pk__in=plan.stops.values("station"))
-    return set(visible_stations(user, stations).values_list("pk", flat=True))
+    return set(stations.visible_to(user).values_list("pk", flat=True))
 
 
 def draw(request, slug):
@@ -140,7 +140,7 @@ def rebuild_routes(request, slug):
 
 def team_sheet(request, slug, code):
     mission, plan = _mission_and_plan(request, slug, "missions.view_mission")
-    team = get_object_or_404(visible_teams(request.user, mission), code=code)
+    team = get_object_or_404(mission.teams.visible_to(request.user), code=code)
     stops = RouteStop.objects.filter(plan=plan, team=team).select_related("station__area")
     return render(
         request,
@@ -165,7 +165,7 @@ def station_change(request, slug, code):
     if stop is None:
         raise Http404(_("This station is on no route of the current plan."))
     teams = (
-        visible_teams(request.user, mission)
+        mission.teams.visible_to(request.user)
         .filter(areas__in=Area.objects.filter(pk__in=_ancestor_ids(station)))
         .exclude(pk=stop.team_id)
         .distinct()

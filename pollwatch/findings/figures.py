@@ -52,7 +52,8 @@ from pollwatch.findings.counted_report import latest_per_station
 from pollwatch.findings.newest_forms import NewestForm, NewestForms
 from pollwatch.forms.definition_rules import DEFAULT_COMBINE
 from pollwatch.intake.models import Submission
-from pollwatch.statements.wording import format_count, format_percent, russian_plural
+from pollwatch.lib.numbers_in_text import format_count, format_percent, russian_plural
+from pollwatch.registry.models import PollingStation
 from pollwatch.stats.proportions import domain_shares
 from pollwatch.stats.stratified import CERTAINTY_SUFFIX
 
@@ -195,8 +196,6 @@ class Scope:
 
 
 def _stations_in(areas):
-    from pollwatch.registry.models import PollingStation
-
     return PollingStation.objects.in_areas(areas).values("pk")
 
 

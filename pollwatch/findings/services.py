@@ -9,6 +9,7 @@ from django.db import transaction
 
 from pollwatch.audit.services import log_action
 from pollwatch.findings.models import (
+    AreaBoundaries,
     OfficialResults,
     OfficialStationResult,
     PVTSample,
@@ -252,8 +253,6 @@ def _import_national(mission, table: Table, codes, name, actor) -> OfficialResul
 @transaction.atomic
 def save_area_boundaries(mission, geojson: dict, *, actor=None):
     """Store (or replace) the mission's area outlines for the coverage map."""
-    from pollwatch.findings.models import AreaBoundaries
-
     boundaries, _created = AreaBoundaries.objects.update_or_create(
         mission=mission, defaults={"geojson": geojson}
     )

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from pollwatch.accounts.guards import mission_for, require
+from pollwatch.accounts.guards import require
 from pollwatch.findings import coverage, figures
 from pollwatch.findings.access import areas_for, can_import_results
 from pollwatch.findings.forms import BoundariesForm, FindingsFilterForm, OfficialResultsForm
@@ -26,6 +26,7 @@ from pollwatch.findings.tables import Table, find_table, table_download
 from pollwatch.forms.models import FormVersion
 from pollwatch.intake.models import Submission
 from pollwatch.lib.listing import page_of
+from pollwatch.missions.guards import mission_for
 from pollwatch.missions.models import Mission
 
 ASSESSED_PHASES = ("opening", "voting", "counting")

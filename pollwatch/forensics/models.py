@@ -8,9 +8,22 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pollwatch.accounts.roles import has_role, is_administrator, own_mission_id
+from pollwatch.accounts.scoping import WHOLE_MISSION
+
 
 def results_path(instance: ResultsUpload, filename: str) -> str:
     return f"forensics/{instance.election_id}/{filename}"
+
+
+class ResultsUploadQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ResultsUploadQuerySet:
+        """Forensic analyses: each is its author's mission's own work."""
+        if is_administrator(user):
+            return self
+        if not has_role(user, *WHOLE_MISSION):
+            return self.none()
+        return self.filter(mission=own_mission_id(user))
 
 
 class ResultsUpload(models.Model):
@@ -49,6 +62,8 @@ class ResultsUpload(models.Model):
         null=True, blank=True, help_text=_("rows whose station code is in the registry")
     )
     unmatched_codes = models.JSONField(default=list, blank=True)
+
+    objects = ResultsUploadQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at"]

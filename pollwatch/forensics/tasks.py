@@ -1,6 +1,6 @@
 from django_tasks import task
 
-from pollwatch.forensics.services import run_report
+from pollwatch.forensics.report_run import run_report
 
 
 @task()

@@ -5,14 +5,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from pollwatch.accounts.guards import require
-from pollwatch.accounts.scoping import visible_elections, visible_uploads
 from pollwatch.forensics.forms import ResultsUploadForm
 from pollwatch.forensics.models import ResultsUpload
 from pollwatch.forensics.services import upload_results
+from pollwatch.registry.models import Election
 
 
 def results_list(request, slug):
-    election = get_object_or_404(visible_elections(request.user), slug=slug)
+    election = get_object_or_404(Election.objects.visible_to(request.user), slug=slug)
     require(request.user, "forensics.upload_results", election)
     form = ResultsUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -30,13 +30,15 @@ def results_list(request, slug):
         {
             "election": election,
             "form": form,
-            "uploads": visible_uploads(request.user, election.results_uploads.all()),
+            "uploads": election.results_uploads.all().visible_to(request.user),
         },
     )
 
 
 def upload_detail(request, slug, pk):
-    upload = get_object_or_404(visible_uploads(request.user), election__slug=slug, pk=pk)
+    upload = get_object_or_404(
+        ResultsUpload.objects.visible_to(request.user), election__slug=slug, pk=pk
+    )
     template = "forensics/_progress.html" if request.htmx else "forensics/upload_detail.html"
     return render(request, template, {"upload": upload, "election": upload.election})
 
@@ -65,7 +67,7 @@ def report_json(request, slug, pk):
 
 
 def _finished(user, slug, pk) -> ResultsUpload:
-    upload = get_object_or_404(visible_uploads(user), election__slug=slug, pk=pk)
+    upload = get_object_or_404(ResultsUpload.objects.visible_to(user), election__slug=slug, pk=pk)
     if upload.status != ResultsUpload.Status.DONE:
         raise Http404("the report is not ready")
     return upload

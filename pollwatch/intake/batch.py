@@ -11,12 +11,8 @@ import json
 from typing import Any
 
 from pollwatch.intake.models import Channel, RawPayload
-from pollwatch.intake.services import (
-    Outcome,
-    ResendConflict,
-    SubmissionRejected,
-    receive_submissions,
-)
+from pollwatch.intake.rejections import ResendConflict, SubmissionRejected
+from pollwatch.intake.services import Outcome, receive_submissions
 from pollwatch.lib.bad_input import storable_text
 from pollwatch.lib.plain_sql import insert_instances
 

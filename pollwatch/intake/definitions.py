@@ -10,7 +10,9 @@ from pollwatch.forms.definition import BallotOption, FormDefinition, load_defini
 from pollwatch.forms.models import FormVersion
 from pollwatch.forms.services import lock_form_version
 from pollwatch.forms.validation import StationFacts, ValidationResult, validate_answers
+from pollwatch.intake.rejections import Problem, SubmissionRejected
 from pollwatch.intake.stations import figures_of
+from pollwatch.registry.models import BallotOption as ElectionOption
 from pollwatch.registry.models import PollingStation
 
 
@@ -30,8 +32,6 @@ def station_facts(station: PollingStation) -> StationFacts:
 
 
 def definition_for(code: str, version: int, election) -> tuple[FormVersion, BoundForm]:
-    from pollwatch.intake.services import Problem, SubmissionRejected
-
     # A code holding NUL cannot be a form's, and PostgreSQL refuses it as a query parameter.
     form_version = None if "\x00" in code else _form_version(code, version)
     if form_version is None:
@@ -68,8 +68,6 @@ def forget_cached_forms() -> None:
 
 @lru_cache(maxsize=256)
 def _bound(version_id: int, digest: str, election_id: int) -> BoundForm:
-    from pollwatch.registry.models import BallotOption as ElectionOption
-
     form_version = FormVersion.objects.get(pk=version_id)
     definition = load_definition(form_version.definition)
     if definition.needs_ballot_options:

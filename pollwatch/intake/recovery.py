@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from pollwatch.intake.models import Channel, RawPayload
 from pollwatch.intake.services import SubmissionRejected, receive_submission
+from pollwatch.lib.json_nesting import MAX_JSON_DEPTH, json_depth
 
 logger = logging.getLogger("pollwatch.intake.recovery")
 
@@ -80,8 +81,6 @@ def _finish(payload: RawPayload) -> bool:
     """Receive the payload again, or mark it invalid; True when it became a submission."""
     if payload.channel not in JSON_CHANNELS:
         return _refuse(payload, "body", INTERRUPTED)
-    from pollwatch.intake.api import MAX_JSON_DEPTH, json_depth
-
     try:
         data = json.loads(payload.body)
     except (ValueError, RecursionError):

@@ -7,12 +7,11 @@ once per idempotency key.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import json
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -30,6 +29,7 @@ from pollwatch.forms.validation import AnswerError, StationFacts, ValidationResu
 from pollwatch.intake.checks import conflicting_submissions, phase_hour_flags
 from pollwatch.intake.definitions import BoundForm, definition_for, lock_once, station_facts
 from pollwatch.intake.models import RawPayload, Review, Submission, SubmissionRevision
+from pollwatch.intake.rejections import Problem, ResendConflict, SubmissionRejected
 from pollwatch.intake.stations import (
     figures_of,
     forget_station,
@@ -40,32 +40,6 @@ from pollwatch.lib.bad_input import storable_text
 from pollwatch.lib.plain_sql import db_value, fetch_rows, insert_one, instance
 from pollwatch.missions.models import Member
 from pollwatch.registry.models import PollingStation
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One reason a payload was refused; ``field`` is a path such as ``answers.AC``.
-
-    ``reason`` says it in plain English. ``kind`` is a stable code for programs and
-    translations (an answer's ``AnswerError.reason`` such as ``above_max``, or
-    ``unknown_station``); ``values`` holds what a reply in another language needs to
-    say it again: the question's bounds and, for a bound on a station's figure, the
-    figure's name, its ``limit`` and the ``station``. The channel that answers the
-    sender (SMS) builds its reply from these without validating again.
-    """
-
-    field: str
-    reason: str
-    kind: str = ""
-    values: Mapping[str, Any] = dataclasses.field(default_factory=dict, hash=False, compare=False)
-
-    @property
-    def question(self) -> str:
-        """The question code of a problem with an answer, else empty."""
-        return self.field.removeprefix("answers.") if self.field.startswith("answers.") else ""
-
-    def as_dict(self) -> dict[str, str]:
-        return {"field": self.field, "reason": self.reason}
 
 
 def answer_problems(
@@ -111,23 +85,6 @@ def unknown_station(code: str) -> Problem:
     )
 
 
-class SubmissionRejected(Exception):
-    """The payload cannot become a submission; it stays stored for review."""
-
-    def __init__(self, problems: list[Problem], payload: RawPayload | None = None):
-        self.problems = problems
-        self.payload = payload
-        super().__init__("; ".join(f"{p.field}: {p.reason}" for p in problems))
-
-
-class ResendConflict(SubmissionRejected):
-    """The key is stored already, with other content or from another account.
-
-    The changed payload stays in the review queue; the sender is never given the
-    stored report's receipt, which may be another account's.
-    """
-
-
 KEY_IN_USE = (
     "this key was already used for a report with other content; a changed report needs a "
     "new key, and the payload is kept for a coordinator to review"
@@ -141,8 +98,8 @@ class Receipt:
     received_at: datetime.datetime
     duplicate: bool
     status: str
-    flags: list[str] = dataclasses.field(default_factory=list)
-    alerts: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    alerts: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -1,11 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
 from pollwatch.intake import views
 
 app_name = "intake"
 urlpatterns = [
-    path("observe/", views.observe, name="observe"),
-    path("observe/sw.js", views.service_worker, name="service_worker"),
+    # The web form is a channel; its pages keep their names in this namespace.
+    path("", include("pollwatch.intake.channels.web.urls")),
     path("reports/", views.submission_list, name="submissions"),
     path("reports/<int:pk>/", views.submission_detail, name="submission"),
     path("reports/payloads/", views.payload_list, name="payloads"),

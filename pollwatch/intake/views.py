@@ -5,17 +5,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.templatetags.static import static
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pollwatch.accounts.guards import require
-from pollwatch.accounts.scoping import visible_payloads, visible_submissions
 from pollwatch.intake.forms import (
     CorrectionForm,
     ReviewForm,
@@ -32,61 +26,12 @@ from pollwatch.intake.services import (
 from pollwatch.lib.downloads import csv_response
 from pollwatch.lib.listing import page_of, sorted_by_request
 
-SERVICE_WORKER_VERSION = "1"
-
-
-def observe(request):
-    """The observer's mobile page; it keeps working offline once loaded."""
-    config = {
-        "api": "/api/v1/",
-        "csrf": get_token(request),
-        "language": (get_language() or "en")[:2],
-        "serviceWorker": reverse("intake:service_worker"),
-        "scope": reverse("intake:observe"),
-        "incidentForm": "incident",
-        "text": {
-            "send": _("Send"),
-            "team": _("Team"),
-            "required": _("Answer this question."),
-            "fixErrors": _("Some answers are missing; see the questions marked."),
-            "receipt": _("receipt"),
-            "online": _("online"),
-            "offline": _("offline"),
-            "noNetwork": _("no network, will retry"),
-            "loginAgain": _("log in again to send"),
-            "noAssignment": _("Your assignment could not be loaded; connect once to get it."),
-        },
-    }
-    return render(request, "intake/observe.html", {"config": config})
-
-
-def service_worker(request):
-    shell = [
-        reverse("intake:observe"),
-        static("forms/conditions.js"),
-        static("intake/observer.js"),
-        static("pollwatch/site.css"),
-    ]
-    body = render_to_string(
-        "intake/service_worker.js",
-        {
-            "version": SERVICE_WORKER_VERSION,
-            "shell": shell,
-            "static_url": static(""),
-            "api_url": "/api/v1/",
-        },
-    )
-    response = HttpResponse(body, content_type="application/javascript")
-    response["Service-Worker-Allowed"] = reverse("intake:observe")
-    response["Cache-Control"] = "no-cache"
-    return response
-
 
 def submission_list(request):
     filters = SubmissionFilterForm(request.GET or None)
-    submissions = visible_submissions(
-        request.user, Submission.objects.select_related("station", "team", "form_version__form")
-    )
+    submissions = Submission.objects.select_related(
+        "station", "team", "form_version__form"
+    ).visible_to(request.user)
     if filters.is_valid():
         submissions = _filtered(submissions, filters.cleaned_data)
     if request.GET.get("format") == "csv":
@@ -113,7 +58,7 @@ def submission_list(request):
             "filters": filters,
             "page": page_of(submissions, request),
             "sort": sort,
-            "invalid_payloads": visible_payloads(request.user)
+            "invalid_payloads": RawPayload.objects.visible_to(request.user)
             .filter(status__in=REVIEWED_STATUSES)
             .count(),
         },
@@ -140,7 +85,7 @@ def _filtered(submissions, data):
 
 def submission_detail(request, pk):
     submission = get_object_or_404(
-        visible_submissions(request.user).select_related(
+        Submission.objects.visible_to(request.user).select_related(
             "station", "team", "observer", "form_version__form"
         ),
         pk=pk,
@@ -203,7 +148,9 @@ REVIEWED_STATUSES = (RawPayload.Status.INVALID, RawPayload.Status.CONFLICT)
 def payload_list(request):
     status = request.GET.get("status", "")
     wanted = (status,) if status in REVIEWED_STATUSES else REVIEWED_STATUSES
-    payloads = visible_payloads(request.user).filter(status__in=wanted).select_related("user")
+    payloads = (
+        RawPayload.objects.visible_to(request.user).filter(status__in=wanted).select_related("user")
+    )
     return render(
         request,
         "intake/payload_list.html",
@@ -217,7 +164,7 @@ def payload_list(request):
 
 @permission_required("intake.review_payloads", raise_exception=True)
 def payload_detail(request, pk):
-    payload = get_object_or_404(visible_payloads(request.user), pk=pk)
+    payload = get_object_or_404(RawPayload.objects.visible_to(request.user), pk=pk)
     if request.method == "POST":
         require(request.user, "intake.correct_payload", payload)
     if payload.status == RawPayload.Status.CONFLICT:
@@ -245,7 +192,11 @@ def payload_detail(request, pk):
 
 def _conflicting_payload(request, payload: RawPayload):
     """A changed resend: a reviewer may apply its answers as a revision of the stored report."""
-    stored = visible_submissions(request.user).filter(key=_key_or_none(payload.claimed_key)).first()
+    stored = (
+        Submission.objects.visible_to(request.user)
+        .filter(key=_key_or_none(payload.claimed_key))
+        .first()
+    )
     form = RevisionFromPayloadForm(request.POST or None) if stored is not None else None
     if form is not None and request.method == "POST" and form.is_valid():
         try:

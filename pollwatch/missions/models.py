@@ -7,6 +7,14 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from pollwatch.accounts.roles import (
+    Role,
+    is_administrator,
+    membership,
+    mission_role,
+    own_mission_id,
+)
+from pollwatch.accounts.scoping import WHOLE_MISSION, coordinated_areas
 from pollwatch.registry.models import Area, Election
 
 
@@ -19,6 +27,16 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MissionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> MissionQuerySet:
+        """The user's own mission (administrators: every mission)."""
+        if is_administrator(user):
+            return self
+        if mission_role(user) is None:
+            return self.none()
+        return self.filter(pk=own_mission_id(user))
 
 
 class Mission(models.Model):
@@ -34,6 +52,8 @@ class Mission(models.Model):
     arrival = models.DateField(help_text=_("first day of the mission in the country"))
     departure = models.DateField(help_text=_("last day of the mission in the country"))
     methodology = models.TextField(blank=True)
+
+    objects = MissionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-arrival", "name"]
@@ -51,6 +71,11 @@ class Mission(models.Model):
         return reverse("missions:detail", args=[self.slug])
 
     @property
+    def mission_id(self) -> int:
+        """A mission is its own: permission checks ask every object for its mission's id."""
+        return self.pk
+
+    @property
     def head(self) -> Member | None:
         return self.members.filter(role=Member.Role.HEAD_OF_MISSION).first()
 
@@ -59,10 +84,29 @@ class Mission(models.Model):
         return (self.departure - self.arrival).days + 1
 
 
+class TeamQuerySet(models.QuerySet):
+    def visible_to(self, user) -> TeamQuerySet:
+        """Teams whose routes the user may see: all, a coordinator's areas' or their own."""
+        if is_administrator(user):
+            return self
+        role = mission_role(user)
+        teams = self.filter(mission=own_mission_id(user))
+        if role in WHOLE_MISSION:
+            return teams
+        if role is Role.COORDINATOR:
+            return teams.filter(areas__in=Area.objects.within(coordinated_areas(user))).distinct()
+        member = membership(user)
+        if role is Role.OBSERVER and member.team_id:
+            return teams.filter(pk=member.team_id)
+        return teams.none()
+
+
 class Team(models.Model):
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="teams")
     code = models.CharField(max_length=40)
     areas = models.ManyToManyField(Area, blank=True, related_name="teams")
+
+    objects = TeamQuerySet.as_manager()
 
     class Meta:
         ordering = ["mission", "code"]
@@ -70,6 +114,26 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class MemberQuerySet(models.QuerySet):
+    def visible_to(self, user) -> MemberQuerySet:
+        """The whole mission, a coordinator's teams and themself, or an observer's own team."""
+        if is_administrator(user):
+            return self
+        role = mission_role(user)
+        member = membership(user)
+        if role is None:
+            return self.none()
+        members = self.filter(mission=member.mission_id)
+        if role in WHOLE_MISSION:
+            return members
+        if role is Role.COORDINATOR:
+            area_teams = Team.objects.visible_to(user).values("pk")
+            return members.filter(models.Q(team__in=area_teams) | models.Q(pk=member.pk)).distinct()
+        if member.team_id:
+            return members.filter(models.Q(team=member.team_id) | models.Q(pk=member.pk))
+        return members.filter(pk=member.pk)
 
 
 class Member(models.Model):
@@ -117,6 +181,8 @@ class Member(models.Model):
         related_name="coordinators",
         help_text=_("areas a coordinator manages"),
     )
+
+    objects = MemberQuerySet.as_manager()
 
     class Meta:
         ordering = ["mission", "full_name"]

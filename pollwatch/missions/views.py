@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
-from pollwatch.accounts.guards import mission_for, require
-from pollwatch.accounts.scoping import visible_members, visible_missions, visible_teams
+from pollwatch.accounts.guards import require
 from pollwatch.lib.downloads import csv_response
 from pollwatch.lib.listing import page_of, sorted_by_request
 from pollwatch.lib.tabular import TableRejected
 from pollwatch.missions.forms import MeetingFilterForm, MeetingForm, MemberUploadForm
+from pollwatch.missions.guards import mission_for
 from pollwatch.missions.importing import import_members
 from pollwatch.missions.models import Member, Mission
 from pollwatch.missions.services import log_meeting
@@ -15,7 +15,7 @@ MEMBER_SORTS = ("full_name", "role", "nationality", "team__code", "accreditation
 
 
 def mission_list(request):
-    missions = visible_missions(request.user, Mission.objects.all())
+    missions = Mission.objects.visible_to(request.user)
     return render(request, "missions/mission_list.html", {"missions": missions})
 
 
@@ -39,7 +39,7 @@ def permissions_in(user, mission) -> dict[str, bool]:
 
 def mission_detail(request, slug):
     mission = mission_for(request, slug)
-    members = visible_members(request.user, mission.members.select_related("team"))
+    members = mission.members.select_related("team").visible_to(request.user)
     role = request.GET.get("role", "")
     if role in Member.Role.values:
         members = members.filter(role=role)
@@ -70,7 +70,7 @@ def mission_detail(request, slug):
             "role": role,
             "query": query,
             "roles": Member.Role.choices,
-            "teams": visible_teams(request.user, mission).prefetch_related("members", "areas"),
+            "teams": mission.teams.visible_to(request.user).prefetch_related("members", "areas"),
             "can": permissions_in(request.user, mission),
         },
     )

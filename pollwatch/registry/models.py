@@ -10,6 +10,19 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from pollwatch.accounts.roles import Role, is_administrator, mission_role, own_mission_id
+from pollwatch.accounts.scoping import WHOLE_MISSION, coordinated_areas, team_areas
+
+
+class ElectionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ElectionQuerySet:
+        """Elections the user works on: their mission's (administrators: all)."""
+        if is_administrator(user):
+            return self
+        if mission_role(user) is None:
+            return self.none()
+        return self.filter(missions=own_mission_id(user))
+
 
 class Election(models.Model):
     class Kind(models.TextChoices):
@@ -32,6 +45,8 @@ class Election(models.Model):
             "in which each phase's reports are expected"
         ),
     )
+
+    objects = ElectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "name"]
@@ -138,6 +153,19 @@ class PollingStationQuerySet(models.QuerySet["PollingStation"]):
             | models.Q(name__icontains=text)
             | models.Q(address__icontains=text)
         )
+
+    def visible_to(self, user) -> PollingStationQuerySet:
+        """The mission's stations, narrowed to a coordinator's or a team's areas."""
+        if is_administrator(user):
+            return self
+        role = mission_role(user)
+        if role in WHOLE_MISSION:
+            return self.filter(election__missions=own_mission_id(user))
+        if role is Role.COORDINATOR:
+            return self.in_areas(coordinated_areas(user))
+        if role is Role.OBSERVER:
+            return self.in_areas(team_areas(user))
+        return self.none()
 
 
 class PollingStation(models.Model):

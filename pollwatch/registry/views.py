@@ -4,14 +4,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from pollwatch.accounts.guards import require
-from pollwatch.accounts.scoping import visible_elections, visible_missions, visible_stations
 from pollwatch.lib.downloads import csv_response
 from pollwatch.lib.listing import page_of, sorted_by_request
 from pollwatch.lib.tabular import TableRejected
-from pollwatch.missions.models import Mission
 from pollwatch.registry.forms import StationUploadForm
 from pollwatch.registry.importing import import_stations, parse_mapping
-from pollwatch.registry.models import Area
+from pollwatch.registry.models import Area, Election
 
 STATION_SORTS = ("code", "name", "registered_voters", "area__name")
 STATION_COLUMNS = (
@@ -27,20 +25,14 @@ STATION_COLUMNS = (
 )
 
 
-def home(request):
-    elections = visible_elections(request.user).annotate(station_count=Count("stations"))
-    missions = visible_missions(request.user, Mission.objects.all())[:20]
-    return render(request, "home.html", {"elections": elections, "missions": missions})
-
-
 def election_list(request):
-    elections = visible_elections(request.user).annotate(station_count=Count("stations"))
+    elections = Election.objects.visible_to(request.user).annotate(station_count=Count("stations"))
     return render(request, "registry/election_list.html", {"elections": elections})
 
 
 def election_detail(request, slug):
-    election = get_object_or_404(visible_elections(request.user), slug=slug)
-    stations = visible_stations(request.user, election.stations.select_related("area"))
+    election = get_object_or_404(Election.objects.visible_to(request.user), slug=slug)
+    stations = election.stations.select_related("area").visible_to(request.user)
     area = _selected_area(election, request.GET.get("area"))
     if area is not None:
         stations = stations.in_areas([area])
@@ -75,7 +67,7 @@ def _selected_area(election, value):
 
 
 def station_upload(request, slug):
-    election = get_object_or_404(visible_elections(request.user), slug=slug)
+    election = get_object_or_404(Election.objects.visible_to(request.user), slug=slug)
     require(request.user, "registry.import_stations", election)
     form = StationUploadForm(request.POST or None, request.FILES or None)
     problems, outcome = [], None

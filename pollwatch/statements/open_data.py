@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pollwatch.lib.downloads import XLSX_TYPE, csv_text, xlsx_workbook_bytes
+from pollwatch.statements.exports import statement_html
 from pollwatch.statements.models import StatementVersion
 
 PROFILE = "data-package"
@@ -120,8 +121,6 @@ def _field_type(value: Any) -> str:
 
 def data_package(version: StatementVersion) -> bytes:
     """The zip: datapackage.json, a CSV per table, the workbook, the statement and its JSON."""
-    from pollwatch.statements.exports import statement_html
-
     tables = statement_tables(version)
     csv_files = {f"{table.name}.csv": _csv_bytes(table) for table in tables}
     other_files = {

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from pollwatch.audit.chain import chain_head, seal_events
 from pollwatch.audit.services import log_action
+from pollwatch.findings import figures
 from pollwatch.findings.newest_forms import NewestForms
 from pollwatch.statements.method import method_paragraph
 from pollwatch.statements.mission_facts import MissionCoverage, mission_coverage
@@ -108,8 +109,6 @@ def render_version(version: StatementVersion) -> RenderedStatement:
 
 
 def _figure(mission: Mission, reference: Reference, forms: NewestForms) -> ShareFigure:
-    from pollwatch.findings import figures
-
     try:
         if reference.kind == "share":
             return figures.question_share(

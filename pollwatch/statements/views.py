@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pollwatch.accounts.guards import mission_for, require
-from pollwatch.accounts.scoping import visible_missions
+from pollwatch.accounts.guards import require
 from pollwatch.lib.downloads import XLSX_TYPE
+from pollwatch.missions.guards import mission_for
+from pollwatch.missions.models import Mission
 from pollwatch.statements.claims import ClaimCheck
 from pollwatch.statements.coverage import CoverageFacts
 from pollwatch.statements.exports import figures_csv, statement_html, statement_pdf
@@ -32,7 +33,7 @@ def _statement_for(request, pk, permission="statements.view_statement") -> State
     """A statement of the user's mission (drafts are the mission's own until published)."""
     statement = get_object_or_404(
         Statement.objects.select_related("mission").filter(
-            mission__in=visible_missions(request.user)
+            mission__in=Mission.objects.visible_to(request.user)
         ),
         pk=pk,
     )

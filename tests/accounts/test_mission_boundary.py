@@ -9,15 +9,10 @@ import pytest
 from django.urls import reverse
 
 from pollwatch.accounts.roles import Role
-from pollwatch.accounts.scoping import (
-    visible_members,
-    visible_missions,
-    visible_payloads,
-    visible_submissions,
-)
-from pollwatch.accounts.services import AccountRefused, create_user
 from pollwatch.intake.models import Channel, RawPayload, Submission
 from pollwatch.intake.services import ResendConflict, store_raw_payload
+from pollwatch.missions.logins import AccountRefused, create_user
+from pollwatch.missions.models import Member, Mission
 from tests.builders import answers
 from tests.conftest import PASSWORD, mission_on
 from tests.intake.test_services import send, submission
@@ -47,7 +42,7 @@ def test_another_missions_coordinator_of_the_same_area_sees_no_report(
 ):
     _, coordinator, _ = rival
     report = _report(observer_north, checklist)
-    assert not visible_submissions(coordinator).exists()
+    assert not Submission.objects.visible_to(coordinator).exists()
     assert not coordinator.has_perm("intake.review_submission", report)
     client.force_login(coordinator)
     assert client.get(reverse("intake:submission", args=[report.pk])).status_code == 404
@@ -67,7 +62,7 @@ def test_another_missions_coordinator_cannot_see_or_correct_its_payloads(
     _, coordinator, _ = rival
     payload = store_raw_payload("{broken", channel=Channel.API, user=observer_north)
     RawPayload.objects.filter(pk=payload.pk).update(status=RawPayload.Status.INVALID)
-    assert not visible_payloads(coordinator).exists()
+    assert not RawPayload.objects.visible_to(coordinator).exists()
     client.force_login(coordinator)
     fixed = {
         "key": str(uuid.uuid4()),
@@ -85,8 +80,8 @@ def test_another_mission_is_invisible_and_its_people_unlisted(
     rival, mission, observer_north, client
 ):
     _, coordinator, core = rival
-    assert list(visible_missions(core)) == [rival[0]]
-    assert not visible_members(core).filter(mission=mission).exists()
+    assert list(Mission.objects.visible_to(core)) == [rival[0]]
+    assert not Member.objects.visible_to(core).filter(mission=mission).exists()
     client.force_login(core)
     assert client.get(reverse("missions:detail", args=[mission.slug])).status_code == 404
     assert client.get(reverse("missions:meetings", args=[mission.slug])).status_code == 404

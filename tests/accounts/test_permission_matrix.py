@@ -22,15 +22,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from pollwatch.accounts.models import DeviceToken
 from pollwatch.accounts.roles import Role
-from pollwatch.accounts.services import create_user
 from pollwatch.deployment.services import DesignChoices, build_routes, draw_plan
 from pollwatch.forensics.models import ResultsUpload
-from pollwatch.intake.channel_models import Attachment, SmsMessage
-from pollwatch.intake.models import Channel
+from pollwatch.intake.models import Attachment, Channel, SmsMessage
 from pollwatch.intake.services import (
     Problem,
     store_refused_payload,
 )
+from pollwatch.missions.logins import create_user
 from pollwatch.missions.models import Mission, Team
 from pollwatch.missions.services import log_meeting
 from pollwatch.registry.services import create_election

@@ -7,8 +7,7 @@ import uuid
 import pytest
 
 from pollwatch.accounts.models import DeviceToken
-from pollwatch.intake.channel_models import Attachment
-from pollwatch.intake.models import Submission
+from pollwatch.intake.models import Attachment, Submission
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD
 from tests.intake.channels.test_openrosa import (  # noqa: F401

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pollwatch.accounts.roles import Role
-from pollwatch.accounts.services import create_user
 from pollwatch.deployment.services import DesignChoices, build_routes, draw_plan
+from pollwatch.missions.logins import create_user
 from pollwatch.missions.models import Team
 from pollwatch.registry.importing import import_stations
 from pollwatch.registry.models import PollingStation

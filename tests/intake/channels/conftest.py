@@ -14,7 +14,7 @@ class RecordingGateway:
     fail_for: set[str] = set()
 
     def send(self, to, text):
-        from pollwatch.intake.channels.gateways.outbound import SentMessage
+        from pollwatch.intake.channels.sms.gateways.outbound import SentMessage
 
         if to in self.fail_for:
             raise ConnectionError("gateway timed out")

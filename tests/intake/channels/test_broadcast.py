@@ -5,12 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pollwatch.audit.models import AuditEvent
-from pollwatch.intake.channel_models import Delivery
-from pollwatch.intake.channels.broadcast import (
-    BroadcastRefused,
-    record_delivery_status,
-    send_broadcast,
-)
+from pollwatch.intake.channels.broadcast.services import BroadcastRefused, send_broadcast
+from pollwatch.intake.models import Delivery
 
 from .conftest import OBSERVER_PHONE, RUSSIAN_PHONE
 
@@ -60,9 +56,9 @@ def test_delivery_reports_update_the_status(
 ):
     broadcast = send_broadcast(mission, "Hello", "all", actor=coordinator_north)
     delivery = broadcast.deliveries.first()
-    assert record_delivery_status(delivery.gateway_message_id, "delivered") == 1
+    assert Delivery.objects.record_status(delivery.gateway_message_id, "delivered") == 1
     assert Delivery.objects.get(pk=delivery.pk).status == "delivered"
-    assert record_delivery_status("unknown-id", "delivered") == 0
+    assert Delivery.objects.record_status("unknown-id", "delivered") == 0
 
 
 def test_without_a_configured_gateway_a_broadcast_is_refused(

@@ -7,9 +7,8 @@ import threading
 import pytest
 from django.db import connection
 
-from pollwatch.intake.channel_models import SmsMessage
 from pollwatch.intake.channels.sms.services import InboundSms, receive_sms
-from pollwatch.intake.models import Submission
+from pollwatch.intake.models import SmsMessage, Submission
 
 from .conftest import OBSERVER_PHONE
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pollwatch.intake.channel_models import SmsMessage
 from pollwatch.intake.channels.sms.services import InboundSms, receive_sms
-from pollwatch.intake.models import Submission
+from pollwatch.intake.models import SmsMessage, Submission
 
 from .conftest import OBSERVER_PHONE
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from pollwatch.intake.channels.gateways.android import signature_of
+from pollwatch.intake.channels.sms.gateways.android import signature_of
 
 from .test_gateways import ANDROID_KEY, GENERIC_TOKEN
 

@@ -8,9 +8,8 @@ import time
 import pytest
 from twilio.request_validator import RequestValidator
 
-from pollwatch.intake.channel_models import SmsMessage
-from pollwatch.intake.channels.gateways.android import signature_of
-from pollwatch.intake.models import Submission
+from pollwatch.intake.channels.sms.gateways.android import signature_of
+from pollwatch.intake.models import SmsMessage, Submission
 
 from .conftest import OBSERVER_PHONE
 
@@ -92,8 +91,8 @@ def test_twilio_refuses_when_no_auth_token_is_configured(client, settings, sms_c
 def test_twilio_status_callback_updates_a_broadcast_delivery(
     client, settings, sms_observer, recording_gateway, coordinator_north
 ):
-    from pollwatch.intake.channel_models import Delivery
-    from pollwatch.intake.channels.broadcast import send_broadcast
+    from pollwatch.intake.channels.broadcast.services import send_broadcast
+    from pollwatch.intake.models import Delivery
 
     settings.POLLWATCH_TWILIO_AUTH_TOKEN = TWILIO_TOKEN
     send_broadcast(sms_observer.mission, "Polls close at 20:00", "all", actor=coordinator_north)

@@ -10,13 +10,12 @@ from xml.etree import ElementTree
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from pollwatch.deployment.assignment import assigned_stations
 from pollwatch.forms.library import library_forms
 from pollwatch.forms.models import FormVersion
 from pollwatch.forms.services import publish_form_version
-from pollwatch.intake.assignment import assigned_stations
-from pollwatch.intake.channel_models import Attachment
 from pollwatch.intake.channels.openrosa.xforms import xform_for
-from pollwatch.intake.models import RawPayload, Submission
+from pollwatch.intake.models import Attachment, RawPayload, Submission
 
 pytestmark = pytest.mark.django_db
 

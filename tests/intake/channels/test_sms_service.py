@@ -12,11 +12,10 @@ from hypothesis import strategies as st
 from pollwatch.forms.definition_rules import STATION_FIGURES
 from pollwatch.forms.validation import validate_answers
 from pollwatch.intake import definitions
-from pollwatch.intake.channel_models import SmsMessage
 from pollwatch.intake.channels.sms import replies
 from pollwatch.intake.channels.sms import services as sms_services
 from pollwatch.intake.channels.sms.services import InboundSms, receive_sms
-from pollwatch.intake.models import Channel, RawPayload, Submission
+from pollwatch.intake.models import Channel, RawPayload, SmsMessage, Submission
 from pollwatch.intake.services import SubmissionRejected, receive_submission, store_raw_payload
 
 from .conftest import OBSERVER_PHONE, RUSSIAN_PHONE

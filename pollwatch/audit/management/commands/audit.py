@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, close_old_connections
 
 from pollwatch.audit.chain import chain_head, seal_events, verify_chain
+from pollwatch.audit.record_checks import record_checks
 
 logger = logging.getLogger(__name__)
 
@@ -68,11 +69,10 @@ class Command(BaseCommand):
                 "was changed, or it was never a head of this trail",
                 returncode=1,
             )
-        from pollwatch.intake.answers_check import first_changed_report
-
-        changed = first_changed_report()
-        if changed is not None:
-            raise CommandError(f"a report changed after its audit entry: {changed}", returncode=1)
+        for check in record_checks():
+            found = check.first_mismatch()
+            if found is not None:
+                raise CommandError(f"{check.failure}: {found}", returncode=1)
         head = report.head
         self.stdout.write(
             f"audit chain intact: {report.links} link(s)"

@@ -26,8 +26,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 
 from pollwatch.forms.models import FormVersion
-from pollwatch.intake.channel_models import Attachment, OpenRosaInstance
-from pollwatch.intake.channels.attachment_types import (
+from pollwatch.intake.channels.openrosa.attachment_types import (
     HEAD_BYTES,
     AttachmentRefused,
     attachment_type,
@@ -38,7 +37,7 @@ from pollwatch.intake.channels.openrosa.instances import (
     read_instance,
 )
 from pollwatch.intake.definitions import definition_for
-from pollwatch.intake.models import Channel, RawPayload, Submission
+from pollwatch.intake.models import Attachment, Channel, OpenRosaInstance, RawPayload, Submission
 from pollwatch.intake.services import (
     Problem,
     SubmissionRejected,

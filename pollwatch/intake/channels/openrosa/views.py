@@ -4,25 +4,29 @@ The server URL to enter in ODK Collect is ``https://<host>/odk/<device token>``:
 the token is an observer's device token (shown once when issued), so each
 phone has its own revocable credential and no password crosses the network.
 Collect then calls ``formList``, ``forms/<id>/form.xml``,
-``forms/<id>/manifest`` and ``submission`` below that URL.
+``forms/<id>/manifest`` and ``submission`` below that URL. The pages that show
+a report's attachments, and serve each file as a download, are here too.
 """
 
 from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 
-from pollwatch.accounts.devices import device_user
 from pollwatch.forms.models import FormVersion
-from pollwatch.intake.assignment import assigned_stations
+from pollwatch.intake.channels.openrosa.attachment_types import ALLOWED_TYPES
 from pollwatch.intake.channels.openrosa.services import InstanceConflict, receive_instance
 from pollwatch.intake.channels.openrosa.xforms import xform_for
 from pollwatch.intake.definitions import current_form_versions
+from pollwatch.intake.models import Attachment, Submission
 from pollwatch.intake.services import SubmissionRejected
+from pollwatch.intake.team_stations import assigned_stations
+from pollwatch.missions.devices import device_user
 from pollwatch.missions.models import Member
 
 MAX_SUBMISSION_BYTES = 50 * 1024 * 1024
@@ -160,3 +164,46 @@ def submission(request: HttpRequest, token: str) -> HttpResponse:
     else:
         text = "Report received. Thank you."
     return message_response(text, 201, nature="submit_success")
+
+
+def _visible_submission(user, pk) -> Submission:
+    return get_object_or_404(Submission.objects.visible_to(user).select_related("station"), pk=pk)
+
+
+def submission_attachments(request, pk):
+    submission = _visible_submission(request.user, pk)
+    return render(
+        request,
+        "channels/attachments.html",
+        {"submission": submission, "attachments": submission.attachments.all()},
+    )
+
+
+def attachment_file(request, pk):
+    attachment = get_object_or_404(Attachment, pk=pk)
+    if attachment.submission_id is None:
+        raise Http404("no such file")
+    _visible_submission(request.user, attachment.submission_id)
+    return attachment_download(attachment)
+
+
+def download_name(attachment: Attachment) -> str:
+    """The phone's name, ending in the extension of the type found in the file's bytes."""
+    extension = ALLOWED_TYPES.get(attachment.content_type)
+    if extension is None or attachment.name.lower().endswith(f".{extension}"):
+        return attachment.name
+    return f"{attachment.name}.{extension}"
+
+
+def attachment_download(attachment: Attachment) -> FileResponse:
+    """Always a download, never a page: the type is the one found in the bytes at upload,
+    and the browser is told neither to guess another nor to run anything in it."""
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type or "application/octet-stream",
+        as_attachment=True,
+        filename=download_name(attachment),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response

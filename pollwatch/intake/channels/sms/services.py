@@ -16,7 +16,6 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from pollwatch.audit.services import log_action
-from pollwatch.intake.channel_models import SmsMessage
 from pollwatch.intake.channels.sms import replies
 from pollwatch.intake.channels.sms.forms import sms_forms, syntax_for
 from pollwatch.intake.channels.sms.syntax import (
@@ -26,7 +25,7 @@ from pollwatch.intake.channels.sms.syntax import (
     parse_message,
     split_form_code,
 )
-from pollwatch.intake.models import Channel, RawPayload, Submission
+from pollwatch.intake.models import Channel, RawPayload, SmsMessage, Submission
 from pollwatch.intake.services import (
     Problem,
     SubmissionRejected,

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from pollwatch.accounts.roles import ROLE_OF_MEMBER, Role
 from pollwatch.audit.services import log_action
+from pollwatch.missions.models import Member
 
 MEMBER_ROLE_FOR = {
     Role.CORE_TEAM: "core_team",
@@ -45,8 +46,6 @@ def create_user(
 
 
 def _link_member(user, role: Role, *, mission, member) -> None:
-    from pollwatch.missions.models import Member
-
     if member is None:
         member = Member(mission=mission, full_name=user.get_full_name() or user.username)
     if ROLE_OF_MEMBER.get(member.role) is not role:

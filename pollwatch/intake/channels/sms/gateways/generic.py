@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from pollwatch.intake.channels.gateways.config import same_secret, secret
+from pollwatch.intake.channels.sms.gateways.config import same_secret, secret
 from pollwatch.intake.channels.sms.services import InboundSms, receive_sms
 
 NAME = "generic"

@@ -12,6 +12,19 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pollwatch.accounts.roles import Role, has_role, is_administrator
+from pollwatch.missions.models import Member
+
+
+class SmsMessageQuerySet(models.QuerySet):
+    def visible_to(self, user) -> SmsMessageQuerySet:
+        """The SMS log of the people a coordinator or the core team may see."""
+        if is_administrator(user):
+            return self
+        if not has_role(user, Role.CORE_TEAM, Role.COORDINATOR):
+            return self.none()
+        return self.filter(member__in=Member.objects.visible_to(user).values("pk"))
+
 
 class SmsMessage(models.Model):
     """One inbound SMS, as the gateway delivered it, and the reply it got."""
@@ -51,6 +64,8 @@ class SmsMessage(models.Model):
     replayed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = SmsMessageQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -161,6 +176,16 @@ class Broadcast(models.Model):
         return f"broadcast {self.pk} to {self.audience}"
 
 
+class DeliveryQuerySet(models.QuerySet):
+    def record_status(self, message_id: str, status: str, *, error: str = "") -> int:
+        """Update the delivery a gateway reports on; returns how many rows matched."""
+        if not message_id or status not in self.model.Status.values:
+            return 0
+        return self.filter(gateway_message_id=message_id).update(
+            status=status, error=str(error)[:300]
+        )
+
+
 class Delivery(models.Model):
     """One recipient of a broadcast and what the gateway said about the message."""
 
@@ -179,6 +204,8 @@ class Delivery(models.Model):
     gateway_message_id = models.CharField(max_length=100, blank=True, db_index=True)
     error = models.CharField(max_length=300, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         ordering = ["broadcast", "phone"]

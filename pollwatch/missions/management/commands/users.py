@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 
 from pollwatch.accounts.roles import Role
-from pollwatch.accounts.services import AccountRefused, create_user
+from pollwatch.missions.logins import AccountRefused, create_user
 from pollwatch.missions.models import Mission
 
 ROLE_NAMES = {role.value.replace(" ", "-"): role for role in Role}

@@ -1,4 +1,6 @@
-"""Twilio: inbound messages (TwiML reply), delivery status callbacks, outbound sending.
+"""Twilio: inbound messages (TwiML reply) and delivery status callbacks.
+
+Sending through Twilio is in :mod:`outbound`.
 
 Twilio signs every webhook with the account's auth token; the signature is
 checked with the official library's ``RequestValidator`` against the URL
@@ -15,22 +17,14 @@ from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from pollwatch.intake.channels.broadcast import record_delivery_status
-from pollwatch.intake.channels.gateways.config import secret
-from pollwatch.intake.channels.gateways.outbound import SentMessage
+from pollwatch.intake.channels.sms.gateways.config import secret
+from pollwatch.intake.channels.sms.gateways.outbound import TWILIO
+from pollwatch.intake.channels.sms.gateways.outbound import TWILIO_STATUSES as STATUSES
 from pollwatch.intake.channels.sms.services import InboundSms, receive_sms
+from pollwatch.intake.models import Delivery
 
-NAME = "twilio"
+NAME = TWILIO
 TOKEN_SETTING = "POLLWATCH_TWILIO_AUTH_TOKEN"
-STATUSES = {
-    "queued": "queued",
-    "accepted": "queued",
-    "sending": "sent",
-    "sent": "sent",
-    "delivered": "delivered",
-    "undelivered": "failed",
-    "failed": "failed",
-}
 
 
 def _refusal(request: HttpRequest) -> HttpResponse | None:
@@ -74,27 +68,7 @@ def status_callback(request: HttpRequest) -> HttpResponse:
         return refusal
     status = STATUSES.get(request.POST.get("MessageStatus", ""), "")
     if status:
-        record_delivery_status(
+        Delivery.objects.record_status(
             request.POST.get("MessageSid", ""), status, error=request.POST.get("ErrorCode", "")
         )
     return HttpResponse(status=204)
-
-
-class TwilioGateway:
-    """Sends through Twilio's REST API; the status callback reports delivery."""
-
-    name = NAME
-
-    def __init__(self, account_sid: str, auth_token: str, sender: str, callback_url: str = ""):
-        from twilio.rest import Client
-
-        self.client = Client(account_sid, auth_token)
-        self.sender = sender
-        self.callback_url = callback_url
-
-    def send(self, to: str, text: str) -> SentMessage:
-        options = {"to": to, "from_": self.sender, "body": text}
-        if self.callback_url:
-            options["status_callback"] = self.callback_url
-        message = self.client.messages.create(**options)
-        return SentMessage(message_id=message.sid, status=STATUSES.get(message.status, "sent"))

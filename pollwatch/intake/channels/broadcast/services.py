@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.db import transaction
 
 from pollwatch.audit.services import log_action
-from pollwatch.intake.channel_models import Broadcast, Delivery
-from pollwatch.intake.channels.gateways.outbound import GatewayUnavailable, outbound_gateway
+from pollwatch.intake.channels.sms.gateways.outbound import GatewayUnavailable, outbound_gateway
+from pollwatch.intake.models import Broadcast, Delivery
 from pollwatch.missions.models import Member, Mission
 from pollwatch.registry.models import Area
 
@@ -78,12 +78,3 @@ def _send_one(gateway, delivery: Delivery, text: str) -> None:
     else:
         delivery.status, delivery.gateway_message_id = sent.status, sent.message_id
     delivery.save(update_fields=["status", "error", "gateway_message_id", "updated_at"])
-
-
-def record_delivery_status(message_id: str, status: str, *, error: str = "") -> int:
-    """Update the delivery a gateway reports on; returns how many rows matched."""
-    if not message_id or status not in Delivery.Status.values:
-        return 0
-    return Delivery.objects.filter(gateway_message_id=message_id).update(
-        status=status, error=str(error)[:300]
-    )

@@ -1,17 +1,9 @@
+"""The broadcast form: whom to send to, and the message."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pollwatch.intake.channel_models import Broadcast
-
-
-class SmsTestForm(forms.Form):
-    """A message tried as the coordinator's own: the console never speaks for an observer."""
-
-    text = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class SmsReplayForm(forms.Form):
-    text = forms.CharField(label=_("Corrected message"), widget=forms.Textarea(attrs={"rows": 3}))
+from pollwatch.intake.models import Broadcast
 
 
 class BroadcastForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pollwatch.deployment.models import RouteStop
 from pollwatch.intake.definitions import current_form_versions
 from pollwatch.missions.models import Member
 from pollwatch.registry.models import PollingStation
@@ -23,8 +24,6 @@ def assigned_stations(member: Member) -> list[PollingStation]:
 
 
 def _route_stops(member: Member) -> list[PollingStation]:
-    from pollwatch.deployment.models import RouteStop
-
     stops = RouteStop.objects.current_for_team(member.team_id).select_related("station")
     return [stop.station for stop in stops]
 

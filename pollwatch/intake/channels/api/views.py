@@ -1,35 +1,23 @@
-"""Intake endpoints of the JSON API: forms, my assignment, submissions."""
+"""The JSON API channel's endpoints: forms and submissions (mounted by pollwatch.api)."""
 
 from __future__ import annotations
 
-import json
 import uuid
 
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import django_auth
 
-from pollwatch.accounts.devices import device_user
 from pollwatch.intake import batch
-from pollwatch.intake.assignment import assignment_for
+from pollwatch.intake.channels.api.services import DeviceTokenAuth, json_body, requesting_member
 from pollwatch.intake.definitions import current_form_versions, definition_for
 from pollwatch.intake.models import Channel, Submission
 from pollwatch.intake.services import (
     Problem,
     SubmissionRejected,
     receive_submission,
-    sending_member,
     store_raw_payload,
-    store_refused_payload,
 )
-from pollwatch.missions.models import Member
-
-
-class DeviceTokenAuth(HttpBearer):
-    def authenticate(self, request, token):
-        # The membership comes in the same query: every intake endpoint reads it next.
-        return device_user(token)
-
 
 router = Router(auth=[DeviceTokenAuth(), django_auth])
 
@@ -102,52 +90,6 @@ class SubmissionStatus(Schema):
     reviews: list[dict]
 
 
-def _member(request) -> Member:
-    try:
-        return sending_member(request.auth)
-    except SubmissionRejected:
-        raise HttpError(403, "this account is not a member of a mission") from None
-
-
-# A submission's answers are a few levels deep; anything much deeper is not one.
-MAX_JSON_DEPTH = 32
-
-
-def _json_body(request) -> tuple[object, str]:
-    """The parsed body; a body that is not JSON is stored, marked invalid, and refused."""
-    text = request.body.decode("utf-8", errors="replace")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        reason = f"not valid JSON ({error.msg} at line {error.lineno} column {error.colno})"
-    except RecursionError:
-        reason = f"nested deeper than {MAX_JSON_DEPTH} levels"
-    else:
-        if json_depth(data) <= MAX_JSON_DEPTH:
-            return data, text
-        reason = f"nested deeper than {MAX_JSON_DEPTH} levels"
-    payload = store_refused_payload(
-        text,
-        [Problem("body", reason)],
-        channel=Channel.API,
-        user=request.auth,
-        content_type=request.content_type or "",
-    )
-    raise SubmissionRejected([Problem("body", reason)], payload)
-
-
-def json_depth(value: object) -> int:
-    """How deeply lists and objects nest in ``value``, counted without recursion."""
-    deepest, pending = 0, [(value, 1)]
-    while pending:
-        item, depth = pending.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, depth)
-            children = item.values() if isinstance(item, dict) else item
-            pending.extend((child, depth + 1) for child in children)
-    return deepest
-
-
 @router.get("/forms", response=list[FormSummary], tags=["forms"])
 def list_forms(request):
     """The current version of every form."""
@@ -165,18 +107,12 @@ def list_forms(request):
 @router.get("/forms/{code}/{version}", tags=["forms"])
 def get_form(request, code: str, version: int):
     """A form definition, bound to the ballot options of the user's election."""
-    member = _member(request)
+    member = requesting_member(request)
     try:
         _, bound = definition_for(code, version, member.mission.election)
     except SubmissionRejected as missing:
         raise HttpError(404, missing.problems[0].reason) from None
     return bound.definition.to_dict() | {"version": version}
-
-
-@router.get("/assignment", tags=["observers"])
-def my_assignment(request):
-    """The stations and forms of the observer's team."""
-    return assignment_for(_member(request))
 
 
 @router.post(
@@ -187,7 +123,7 @@ def my_assignment(request):
 )
 def submit(request):
     """Store one submission. Sending the same ``key`` again returns the first receipt (200)."""
-    data, text = _json_body(request)
+    data, text = json_body(request)
     claimed = str(data.get("key", "")) if isinstance(data, dict) else ""
     payload = store_raw_payload(
         text,
@@ -203,7 +139,7 @@ def submit(request):
 @router.post("/submissions/batch", openapi_extra={"requestBody": BATCH_BODY}, tags=["submissions"])
 def submit_batch(request):
     """Store up to 500 submissions; each gets its own result, in the order sent."""
-    data, text = _json_body(request)
+    data, text = json_body(request)
     items = data.get("submissions") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise SubmissionRejected([Problem("submissions", "must be a list of submissions")])

@@ -12,6 +12,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pollwatch.accounts.roles import Role, has_role, is_administrator, membership, mission_role
+from pollwatch.accounts.scoping import WHOLE_MISSION
+from pollwatch.missions.models import Member
+from pollwatch.registry.models import PollingStation
+
 
 class Channel(models.TextChoices):
     WEB = "web", _("web form")
@@ -19,6 +24,20 @@ class Channel(models.TextChoices):
     SMS = "sms", _("SMS")
     OPENROSA = "openrosa", _("ODK / OpenRosa")
     CONSOLE = "console", _("SMS test console")
+
+
+class RawPayloadQuerySet(models.QuerySet):
+    def visible_to(self, user) -> RawPayloadQuerySet:
+        """Raw payloads a coordinator or the core team may review: those of their mission's people.
+
+        A payload whose sender is unknown (an SMS from a number of no member) belongs
+        to no mission, so only administrators see it.
+        """
+        if is_administrator(user):
+            return self
+        if not has_role(user, Role.CORE_TEAM, Role.COORDINATOR):
+            return self.none()
+        return self.filter(user__member__in=Member.objects.visible_to(user).values("pk"))
 
 
 class RawPayload(models.Model):
@@ -45,6 +64,8 @@ class RawPayload(models.Model):
         "Submission", null=True, blank=True, on_delete=models.SET_NULL, related_name="payloads"
     )
 
+    objects = RawPayloadQuerySet.as_manager()
+
     class Meta:
         ordering = ["-received_at", "-id"]
         # Declared here, not with db_index: on PostgreSQL db_index on a text column
@@ -53,6 +74,26 @@ class RawPayload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} payload {self.pk} ({self.status})"
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> SubmissionQuerySet:
+        """The whole mission's reports, a coordinator's areas', or an observer's team's."""
+        if is_administrator(user):
+            return self
+        role = mission_role(user)
+        member = membership(user)
+        if role is None:
+            return self.none()
+        submissions = self.filter(mission=member.mission_id)
+        if role in WHOLE_MISSION:
+            return submissions
+        if role is Role.COORDINATOR:
+            stations = PollingStation.objects.visible_to(user).values("pk")
+            return submissions.filter(station__in=stations)
+        if role is Role.OBSERVER and member.team_id:
+            return submissions.filter(team=member.team_id)
+        return submissions.none()
 
 
 class Submission(models.Model):
@@ -105,6 +146,8 @@ class Submission(models.Model):
     flags = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED)
     revision = models.PositiveIntegerField(default=1)
+
+    objects = SubmissionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -176,13 +219,3 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision} of {self.submission_id}"
-
-
-# The field channels' models live beside these; imported so Django registers them.
-from pollwatch.intake.channel_models import (  # noqa: E402, F401
-    Attachment,
-    Broadcast,
-    Delivery,
-    OpenRosaInstance,
-    SmsMessage,
-)

@@ -22,23 +22,21 @@ and ``sms:failed`` events update the delivery status of broadcasts.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
 import time
-import urllib.request
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from pollwatch.intake.channels.broadcast import record_delivery_status
-from pollwatch.intake.channels.gateways.config import same_secret, secret
-from pollwatch.intake.channels.gateways.outbound import SentMessage, reply_gateway
+from pollwatch.intake.channels.sms.gateways.config import same_secret, secret
+from pollwatch.intake.channels.sms.gateways.outbound import ANDROID, reply_gateway
 from pollwatch.intake.channels.sms.services import InboundSms, receive_sms
+from pollwatch.intake.models import Delivery
 
-NAME = "android"
+NAME = ANDROID
 KEY_SETTING = "POLLWATCH_SMS_ANDROID_SIGNING_KEY"
 MAX_CLOCK_SKEW = 300
 STATUS_EVENTS = {"sms:sent": "sent", "sms:delivered": "delivered", "sms:failed": "failed"}
@@ -74,7 +72,7 @@ def inbound(request: HttpRequest) -> HttpResponse:
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError, KeyError, TypeError):
         return JsonResponse({"error": "not an SMS Gateway for Android webhook"}, status=400)
     if kind in STATUS_EVENTS:
-        record_delivery_status(
+        Delivery.objects.record_status(
             str(payload.get("messageId", "")), STATUS_EVENTS[kind], error=payload.get("reason", "")
         )
         return HttpResponse(status=204)
@@ -94,27 +92,4 @@ def inbound(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"reply": outcome.reply, "status": outcome.message.status})
 
 
-class AndroidGateway:
-    """Sends through the app's API (local, cloud or private server mode)."""
-
-    name = NAME
-
-    def __init__(self, url: str, username: str, password: str):
-        self.url = url.rstrip("/")
-        credentials = base64.b64encode(f"{username}:{password}".encode()).decode()
-        self.authorization = f"Basic {credentials}"
-
-    def send(self, to: str, text: str) -> SentMessage:
-        body = json.dumps({"textMessage": {"text": text}, "phoneNumbers": [to]}).encode()
-        request = urllib.request.Request(
-            f"{self.url}/message",
-            data=body,
-            headers={"Content-Type": "application/json", "Authorization": self.authorization},
-            method="POST",
-        )
-        with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310 (configured URL)
-            answer = json.loads(response.read().decode("utf-8"))
-        return SentMessage(message_id=str(answer.get("id", "")), status="queued")
-
-
-__all__ = ["AndroidGateway", "inbound", "same_secret", "signature_of"]
+__all__ = ["inbound", "same_secret", "signature_of"]

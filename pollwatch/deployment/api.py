@@ -1,0 +1,17 @@
+"""Deployment endpoints of the JSON API: an observer's assignment."""
+
+from __future__ import annotations
+
+from ninja import Router
+from ninja.security import django_auth
+
+from pollwatch.deployment.assignment import assignment_for
+from pollwatch.intake.channels.api.services import DeviceTokenAuth, requesting_member
+
+router = Router(auth=[DeviceTokenAuth(), django_auth])
+
+
+@router.get("/assignment", tags=["observers"])
+def my_assignment(request):
+    """The stations and forms of the observer's team."""
+    return assignment_for(requesting_member(request))

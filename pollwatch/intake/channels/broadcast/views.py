@@ -1,0 +1,37 @@
+"""The broadcast page: a message to all observers of the mission, a team or an area."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import redirect, render
+
+from pollwatch.accounts.guards import own_membership
+from pollwatch.intake.channels.broadcast.forms import BroadcastForm
+from pollwatch.intake.channels.broadcast.services import BroadcastRefused, send_broadcast
+from pollwatch.intake.models import Broadcast
+
+
+@permission_required("channels.use_console", raise_exception=True)
+def broadcasts(request):
+    mission = own_membership(request).mission
+    teams = mission.teams.visible_to(request.user)
+    form = BroadcastForm(request.POST or None, mission=mission, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            broadcast = send_broadcast(
+                mission,
+                data["text"],
+                data["audience"],
+                actor=request.user,
+                team=data["team"],
+                area=data["area"],
+            )
+        except BroadcastRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"Sent to {broadcast.deliveries.count()} observers.")
+            return redirect("channels:broadcasts")
+    sent = Broadcast.objects.filter(mission=mission).prefetch_related("deliveries")[:50]
+    return render(request, "channels/broadcasts.html", {"form": form, "broadcasts": sent})
