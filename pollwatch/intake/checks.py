@@ -61,7 +61,7 @@ def conflicting_submissions(submission: Submission) -> list[Submission]:
     """Other teams' reports on the station and phase whose shared answers differ.
 
     Within the report's mission. PostgreSQL applies the same rule inside the
-    function ``intake_store_submission``; this is SQLite's way.
+    function ``intake_store_submissions`` (migration intake 0008); this is SQLite's way.
     """
     if submission.mission_id is None:
         return []  # as in SQL, where no mission equals another

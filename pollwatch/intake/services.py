@@ -528,7 +528,7 @@ def _audit_of(submission: Submission) -> dict[str, Any]:
 
 
 def _store_statement_by_statement(submission: Submission, payload: RawPayload) -> Receipt:
-    """The ORM's way, for SQLite; PostgreSQL does the same in ``intake_store_submission``."""
+    """The ORM's way, for SQLite; PostgreSQL does the same in ``intake_store_submissions``."""
     current = PollingStation.objects.filter(pk=submission.station_id).values(*STATION_FIGURES)
     if list(current) != [figures_of(submission.station)]:
         raise _StationChanged
@@ -551,7 +551,12 @@ def _store_in_one_call(sent: list[tuple[Submission, RawPayload]]) -> list[Receip
     """Store with the database function of migration intake 0008: one round trip."""
     rows = fetch_rows(
         "SELECT * FROM intake_store_submissions(%s)",
-        [json.dumps([_function_item(s, p) for s, p in sent], default=_json_scalar)],
+        [
+            json.dumps(
+                [_function_item(place, s, p) for place, (s, p) in enumerate(sent)],
+                default=_json_scalar,
+            )
+        ],
         [
             None,
             *((Submission, name) for name in ("id", "received_at", "status", "flags", "alerts")),
@@ -577,10 +582,11 @@ def _store_in_one_call(sent: list[tuple[Submission, RawPayload]]) -> list[Receip
     return receipts
 
 
-def _function_item(submission: Submission, payload: RawPayload) -> dict[str, Any]:
+def _function_item(place: int, submission: Submission, payload: RawPayload) -> dict[str, Any]:
     """One submission as ``intake_store_submissions`` reads it."""
     audit = audit_values(**_audit_of(submission))
     return {
+        "place": place,
         "key": submission.key,
         "channel": submission.channel,
         "form_version": submission.form_version_id,

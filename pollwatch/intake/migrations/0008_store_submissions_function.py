@@ -1,16 +1,52 @@
 """One database path for one submission and for many: ``intake_store_submissions``.
 
 A batch used to be stored by its own code, with its own conflict rule and one
-audit entry for the whole batch. Now every channel hands its validated
-submissions, one or several, to this function, which stores each through
-``intake_store_submission`` (migration intake 0003), in the order they were
-sent: the same station lock and figure check, conflict rule, revision, audit
-entry, payload mark and form-version lock for every submission, in one round trip.
+audit entry for the whole batch; single sends went through the function of
+migration 0003. Now every channel hands its validated submissions, one or
+several, to this function, which replaces that one. In one round trip and one
+transaction it locks the stations named (in id order, so that concurrent calls
+never deadlock), leaves out the items validated against figures their station
+no longer has, and stores the others in the order sent, set-wise: each
+submission (the unique key decides between concurrent sends and between two
+sends of a key in one call: the first is stored), flagged when another team's
+report on its station and phase differs in a shared answer, the stored reports
+it conflicts with flagged too, its first revision, its own audit entry, its
+payload marked, and the form version locked at its first use.
 """
+
+import importlib
 
 from django.db import migrations
 
-CREATE = """
+SENT = """jsonb_to_recordset(items) AS sent (
+    place integer, key uuid, channel text, form_version bigint, phase text, station bigint,
+    checked_figures jsonb, mission bigint, team bigint, observer bigint, author bigint,
+    device_time timestamptz, received_at timestamptz, answers jsonb, alerts jsonb, flags jsonb,
+    payload bigint, audit_action text, audit_target_type text, audit_label text,
+    audit_data jsonb
+)"""
+
+# Another team's report, not rejected, on the station and phase of ``sent`` within its
+# mission, whose shared answers differ. The team is compared as ranges so that the index
+# on (station, phase, team) skips the sender's own team's reports however many there are.
+CONFLICTING = """
+    other.station_id = sent.station
+    AND other.phase = sent.phase
+    AND other.mission_id = sent.mission
+    AND other.status <> 'rejected'
+    AND (
+        other.team_id < sent.team
+        OR other.team_id > sent.team
+        OR (other.team_id IS NULL) <> (sent.team IS NULL)
+    )
+    AND EXISTS (
+        SELECT 1
+        FROM jsonb_each(other.answers) AS theirs
+        JOIN jsonb_each(sent.answers) AS ours ON ours.key = theirs.key
+        WHERE ours.value <> theirs.value
+    )"""
+
+CREATE = f"""
 CREATE FUNCTION intake_store_submissions(items jsonb)
 RETURNS TABLE (
     item integer,
@@ -22,52 +58,147 @@ RETURNS TABLE (
     outcome text
 )
 LANGUAGE plpgsql
--- As in intake_store_submission: its cached plans must find rows through indexes.
+-- Every statement here finds its rows through an index. Its plans are cached for the
+-- session; one made while the tables were empty (the morning of election day)
+-- would otherwise scan them whole as they grow.
 SET enable_seqscan = off
 AS $$
+#variable_conflict use_column
 DECLARE
-    place integer;
-    sent record;
+    changed integer[];
+    made_places integer[];
+    made_ids bigint[];
 BEGIN
-    -- Every station the call names is locked first, in one order, so that two
-    -- batches naming the same stations wait for each other instead of deadlocking.
     PERFORM 1 FROM registry_pollingstation
     WHERE id IN (SELECT (element ->> 'station')::bigint FROM jsonb_array_elements(items) AS element)
     ORDER BY id
     FOR UPDATE;
-    -- In the order sent, so that the first of two sends of one key is the one stored.
-    FOR place IN 0 .. jsonb_array_length(items) - 1 LOOP
-        SELECT * INTO sent FROM jsonb_to_record(items -> place) AS given (
-            key uuid, channel text, form_version bigint, phase text, station bigint,
-            checked_figures jsonb, mission bigint, team bigint, observer bigint,
-            author bigint, device_time timestamptz, received_at timestamptz,
-            answers jsonb, alerts jsonb, flags jsonb, payload bigint,
-            audit_action text, audit_target_type text, audit_label text, audit_data jsonb
-        );
-        RETURN QUERY SELECT place, stored.*
-        FROM intake_store_submission(
-            sent.key, sent.channel, sent.form_version, sent.phase, sent.station,
-            sent.checked_figures, sent.mission, sent.team, sent.observer, sent.author,
-            sent.device_time, sent.received_at, sent.answers, sent.alerts, sent.flags,
-            sent.payload, sent.audit_action, sent.audit_target_type, sent.audit_label,
-            sent.audit_data
-        ) AS stored;
-    END LOOP;
+
+    SELECT coalesce(array_agg(sent.place), '{{}}') INTO changed
+    FROM {SENT}
+    LEFT JOIN registry_pollingstation AS station_now ON station_now.id = sent.station
+    WHERE station_now.id IS NULL OR NOT to_jsonb(station_now) @> sent.checked_figures;
+
+    WITH made AS (
+        INSERT INTO intake_submission (
+            key, channel, form_version_id, phase, station_id, mission_id, team_id,
+            observer_id, submitted_by_id, device_time, received_at, answers, alerts,
+            flags, status, revision
+        )
+        SELECT
+            sent.key, sent.channel, sent.form_version, sent.phase, sent.station, sent.mission,
+            sent.team, sent.observer, sent.author, sent.device_time, sent.received_at,
+            sent.answers, sent.alerts,
+            CASE
+                WHEN NOT sent.flags ? 'conflict'
+                     AND EXISTS (SELECT 1 FROM intake_submission AS other WHERE {CONFLICTING})
+                THEN sent.flags || '["conflict"]'::jsonb
+                ELSE sent.flags
+            END,
+            'received', 1
+        FROM {SENT}
+        WHERE sent.place <> ALL (changed)
+        ORDER BY sent.place
+        ON CONFLICT (key) DO NOTHING
+        RETURNING id, key
+    ),
+    first_of_key AS (
+        SELECT sent.key, min(sent.place) AS place
+        FROM {SENT}
+        WHERE sent.place <> ALL (changed)
+        GROUP BY sent.key
+    )
+    SELECT coalesce(array_agg(first_of_key.place ORDER BY first_of_key.place), '{{}}'),
+           coalesce(array_agg(made.id ORDER BY first_of_key.place), '{{}}')
+    INTO made_places, made_ids
+    FROM made JOIN first_of_key ON first_of_key.key = made.key;
+
+    INSERT INTO intake_submissionrevision (
+        submission_id, number, answers, created_at, author_id, reason, payload_id
+    )
+    SELECT made.id, 1, sent.answers, sent.received_at, sent.author, '', sent.payload
+    FROM unnest(made_places, made_ids) AS made (place, id)
+    JOIN {SENT} ON sent.place = made.place
+    ORDER BY made.place;
+
+    INSERT INTO audit_auditevent (
+        at, actor_id, action, target_type, target_id, target_label, data
+    )
+    SELECT sent.received_at, sent.author, sent.audit_action, sent.audit_target_type,
+           made.id::text, sent.audit_label, sent.audit_data
+    FROM unnest(made_places, made_ids) AS made (place, id)
+    JOIN {SENT} ON sent.place = made.place
+    ORDER BY made.place;
+
+    UPDATE intake_submission AS other
+    SET flags = other.flags || '["conflict"]'::jsonb
+    FROM unnest(made_places) AS made (place)
+    JOIN {SENT} ON sent.place = made.place
+    WHERE {CONFLICTING}
+      AND NOT other.flags ? 'conflict'
+      AND other.id <> ALL (made_ids);
+
+    UPDATE intake_rawpayload AS payload
+    SET status = 'accepted', submission_id = made.id
+    FROM unnest(made_places, made_ids) AS made (place, id)
+    JOIN {SENT} ON sent.place = made.place
+    WHERE payload.id = sent.payload;
+
+    -- Resends, concurrent or earlier in the call: the payload points at the first.
+    UPDATE intake_rawpayload AS payload
+    SET status = 'duplicate', submission_id = first.id
+    FROM {SENT}
+    JOIN intake_submission AS first ON first.key = sent.key
+    WHERE payload.id = sent.payload
+      AND sent.place <> ALL (changed)
+      AND sent.place <> ALL (made_places);
+
+    UPDATE forms_formversion AS version
+    SET locked_at = first_use.at
+    FROM (
+        SELECT sent.form_version, min(sent.received_at) AS at
+        FROM unnest(made_places) AS made (place)
+        JOIN {SENT} ON sent.place = made.place
+        GROUP BY sent.form_version
+    ) AS first_use
+    WHERE version.id = first_use.form_version AND version.locked_at IS NULL;
+
+    RETURN QUERY
+    SELECT sent.place, stored.id, stored.received_at, stored.status::text, stored.flags,
+           stored.alerts,
+           CASE
+               WHEN sent.place = ANY (changed) THEN 'station_changed'
+               WHEN sent.place = ANY (made_places) THEN 'stored'
+               ELSE 'duplicate'
+           END
+    FROM {SENT}
+    LEFT JOIN intake_submission AS stored
+        ON stored.key = sent.key AND sent.place <> ALL (changed)
+    ORDER BY sent.place;
 END
 $$;
 """
 
-DROP = "DROP FUNCTION IF EXISTS intake_store_submissions"
+DROP = "DROP FUNCTION IF EXISTS intake_store_submissions(jsonb)"
+DROP_SINGLE = "DROP FUNCTION IF EXISTS intake_store_submission"
+
+
+def _single_function() -> str:
+    return importlib.import_module(
+        "pollwatch.intake.migrations.0003_store_submission_function"
+    ).CREATE
 
 
 def create_function(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(CREATE)
+        schema_editor.execute(DROP_SINGLE)
 
 
 def drop_function(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(DROP)
+        schema_editor.execute(_single_function())
 
 
 class Migration(migrations.Migration):
