@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install lint format serve clean bench
+.PHONY: demo test test-sqlite test-postgres install lint format serve clean bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,10 +40,16 @@ format: install
 	$(VENV)/bin/ruff format pollwatch tests bench
 	$(VENV)/bin/ruff check --fix pollwatch tests bench
 
-# The whole suite on SQLite, then every database test again on a throwaway PostgreSQL.
+# The whole suite on SQLite and every database test again on a throwaway PostgreSQL,
+# side by side (one core each); each run's report is printed whole when it ends.
 test: lint
 	$(PY) -m pollwatch makemigrations --check --dry-run
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+
+test-sqlite: install
 	$(PY) -m pytest
+
+test-postgres: install
 	POLLWATCH_TEST_DB=postgres $(PY) -m pytest
 
 bench: install

@@ -93,3 +93,30 @@ def test_the_embedded_secret_key_is_made_once_on_first_use(empty_folder):
     key = first.stdout.split()[-1]
     assert key == again.stdout.split()[-1] == key_file.read_text().strip()
     assert len(key) >= 50
+
+
+def test_processes_starting_at_once_agree_on_one_key(empty_folder):
+    show_key = (
+        "import django; django.setup(); from django.conf import settings as s; print(s.SECRET_KEY)"
+    )
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"POLLWATCH_SECRET_KEY", "POLLWATCH_DATA_DIR", "DATABASE_URL"}
+    } | {"PYTHONPATH": str(REPOSITORY)}
+    started = [
+        subprocess.Popen(
+            [sys.executable, "-m", "pollwatch", "shell", "--command", show_key],
+            cwd=empty_folder,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    keys = {process.communicate(timeout=120)[0].split()[-1] for process in started}
+    data = empty_folder / "data"
+    assert keys == {(data / "secret_key").read_text().strip()}
+    assert [path.name for path in data.iterdir()] == ["secret_key"]
+    assert (data / "secret_key").stat().st_mode & 0o777 == 0o600
