@@ -26,25 +26,32 @@ SENT = """jsonb_to_recordset(items) AS sent (
     audit_data jsonb
 )"""
 
-# Another team's report, not rejected, on the station and phase of ``sent`` within its
-# mission, whose shared answers differ. The team is compared as ranges so that the index
-# on (station, phase, team) skips the sender's own team's reports however many there are.
-CONFLICTING = """
-    other.station_id = sent.station
-    AND other.phase = sent.phase
-    AND other.mission_id = sent.mission
-    AND other.status <> 'rejected'
-    AND (
-        other.team_id < sent.team
-        OR other.team_id > sent.team
-        OR (other.team_id IS NULL) <> (sent.team IS NULL)
-    )
-    AND EXISTS (
-        SELECT 1
-        FROM jsonb_each(other.answers) AS theirs
-        JOIN jsonb_each(sent.answers) AS ours ON ours.key = theirs.key
-        WHERE ours.value <> theirs.value
-    )"""
+# Another team's reports, not rejected, on the station and phase of ``sent`` within its
+# mission, whose shared answers differ. One range of teams per branch, so that each is
+# a range of the index on (station, phase, team): the sender's own team's reports are
+# never read, however many there are.
+OTHER_TEAMS = (
+    "other.team_id < sent.team",
+    "other.team_id > sent.team",
+    "sent.team IS NOT NULL AND other.team_id IS NULL",
+    "sent.team IS NULL AND other.team_id IS NOT NULL",
+)
+CONFLICTING = "\n    UNION ALL\n".join(
+    f"""
+    SELECT other.id FROM intake_submission AS other
+    WHERE other.station_id = sent.station
+      AND other.phase = sent.phase
+      AND {teams}
+      AND other.mission_id = sent.mission
+      AND other.status <> 'rejected'
+      AND EXISTS (
+          SELECT 1
+          FROM jsonb_each(other.answers) AS theirs
+          JOIN jsonb_each(sent.answers) AS ours ON ours.key = theirs.key
+          WHERE ours.value <> theirs.value
+      )"""
+    for teams in OTHER_TEAMS
+)
 
 CREATE = f"""
 CREATE FUNCTION intake_store_submissions(items jsonb)
@@ -68,6 +75,10 @@ DECLARE
     changed integer[];
     made_places integer[];
     made_ids bigint[];
+    made_payloads bigint[];
+    conflicting bigint[];
+    resent_payloads bigint[];
+    resent_keys uuid[];
 BEGIN
     PERFORM 1 FROM registry_pollingstation
     WHERE id IN (SELECT (element ->> 'station')::bigint FROM jsonb_array_elements(items) AS element)
@@ -91,7 +102,7 @@ BEGIN
             sent.answers, sent.alerts,
             CASE
                 WHEN NOT sent.flags ? 'conflict'
-                     AND EXISTS (SELECT 1 FROM intake_submission AS other WHERE {CONFLICTING})
+                     AND EXISTS ({CONFLICTING})
                 THEN sent.flags || '["conflict"]'::jsonb
                 ELSE sent.flags
             END,
@@ -103,14 +114,15 @@ BEGIN
         RETURNING id, key
     ),
     first_of_key AS (
-        SELECT sent.key, min(sent.place) AS place
+        SELECT DISTINCT ON (sent.key) sent.key, sent.place, sent.payload
         FROM {SENT}
         WHERE sent.place <> ALL (changed)
-        GROUP BY sent.key
+        ORDER BY sent.key, sent.place
     )
     SELECT coalesce(array_agg(first_of_key.place ORDER BY first_of_key.place), '{{}}'),
-           coalesce(array_agg(made.id ORDER BY first_of_key.place), '{{}}')
-    INTO made_places, made_ids
+           coalesce(array_agg(made.id ORDER BY first_of_key.place), '{{}}'),
+           coalesce(array_agg(first_of_key.payload ORDER BY first_of_key.place), '{{}}')
+    INTO made_places, made_ids, made_payloads
     FROM made JOIN first_of_key ON first_of_key.key = made.key;
 
     INSERT INTO intake_submissionrevision (
@@ -130,28 +142,35 @@ BEGIN
     JOIN {SENT} ON sent.place = made.place
     ORDER BY made.place;
 
-    UPDATE intake_submission AS other
-    SET flags = other.flags || '["conflict"]'::jsonb
+    -- The stored reports the new ones conflict with, each found from its new report.
+    SELECT coalesce(array_agg(DISTINCT conflict.id), '{{}}') INTO conflicting
     FROM unnest(made_places) AS made (place)
     JOIN {SENT} ON sent.place = made.place
-    WHERE {CONFLICTING}
-      AND NOT other.flags ? 'conflict'
-      AND other.id <> ALL (made_ids);
+    CROSS JOIN LATERAL ({CONFLICTING}
+    ) AS conflict
+    WHERE conflict.id <> ALL (made_ids);
+    IF cardinality(conflicting) > 0 THEN
+        UPDATE intake_submission
+        SET flags = flags || '["conflict"]'::jsonb
+        WHERE id = ANY (conflicting) AND NOT flags ? 'conflict';
+    END IF;
 
     UPDATE intake_rawpayload AS payload
     SET status = 'accepted', submission_id = made.id
-    FROM unnest(made_places, made_ids) AS made (place, id)
-    JOIN {SENT} ON sent.place = made.place
-    WHERE payload.id = sent.payload;
+    FROM unnest(made_payloads, made_ids) AS made (payload, id)
+    WHERE payload.id = made.payload AND payload.id = ANY (made_payloads);
 
     -- Resends, concurrent or earlier in the call: the payload points at the first.
-    UPDATE intake_rawpayload AS payload
-    SET status = 'duplicate', submission_id = first.id
+    SELECT array_agg(sent.payload), array_agg(sent.key) INTO resent_payloads, resent_keys
     FROM {SENT}
-    JOIN intake_submission AS first ON first.key = sent.key
-    WHERE payload.id = sent.payload
-      AND sent.place <> ALL (changed)
-      AND sent.place <> ALL (made_places);
+    WHERE sent.place <> ALL (changed) AND sent.place <> ALL (made_places);
+    IF resent_payloads IS NOT NULL THEN
+        UPDATE intake_rawpayload AS payload
+        SET status = 'duplicate', submission_id = first.id
+        FROM unnest(resent_payloads, resent_keys) AS resent (payload, key)
+        JOIN intake_submission AS first ON first.key = resent.key
+        WHERE payload.id = resent.payload AND payload.id = ANY (resent_payloads);
+    END IF;
 
     UPDATE forms_formversion AS version
     SET locked_at = first_use.at
