@@ -31,8 +31,9 @@ SENT = """jsonb_to_recordset(items) AS sent (
 # a range of the index on (station, phase, team): the sender's own team's reports are
 # never read, however many there are.
 OTHER_TEAMS = (
-    "other.team_id < sent.team",
-    "other.team_id > sent.team",
+    # Compared as rows, which only that index can serve, so no other index is chosen.
+    "(other.station_id, other.phase, other.team_id) < (sent.station, sent.phase, sent.team)",
+    "(other.station_id, other.phase, other.team_id) > (sent.station, sent.phase, sent.team)",
     "sent.team IS NOT NULL AND other.team_id IS NULL",
     "sent.team IS NULL AND other.team_id IS NOT NULL",
 )
@@ -191,8 +192,12 @@ BEGIN
                ELSE 'duplicate'
            END
     FROM {SENT}
-    LEFT JOIN intake_submission AS stored
-        ON stored.key = sent.key AND sent.place <> ALL (changed)
+    -- Each item's receipt looked up by its key, whatever the planner guesses of the items.
+    LEFT JOIN LATERAL (
+        SELECT * FROM intake_submission AS first
+        WHERE first.key = sent.key AND sent.place <> ALL (changed)
+        LIMIT 1  -- the key is unique; the limit also keeps the planner from a hash join
+    ) AS stored ON true
     ORDER BY sent.place;
 END
 $$;
