@@ -45,6 +45,8 @@ CONFLICTING = "\n    UNION ALL\n".join(
       AND {teams}
       AND other.mission_id = sent.mission
       AND other.status <> 'rejected'
+      -- Equal answers never conflict; the usual case is decided without taking them apart.
+      AND other.answers <> sent.answers
       AND EXISTS (
           SELECT 1
           FROM jsonb_each(other.answers) AS theirs
@@ -70,6 +72,9 @@ LANGUAGE plpgsql
 -- session; one made while the tables were empty (the morning of election day)
 -- would otherwise scan them whole as they grow.
 SET enable_seqscan = off
+-- ... and a plan made once is the right one: re-planning at every call cost more than the
+-- statements themselves.
+SET plan_cache_mode = force_generic_plan
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -126,22 +131,31 @@ BEGIN
     INTO made_places, made_ids, made_payloads
     FROM made JOIN first_of_key ON first_of_key.key = made.key;
 
-    INSERT INTO intake_submissionrevision (
-        submission_id, number, answers, created_at, author_id, reason, payload_id
+    -- Each new submission's first revision and audit entry, and its payload accepted.
+    WITH made AS (
+        SELECT made.id, sent.*
+        FROM unnest(made_places, made_ids) AS made (place, id)
+        JOIN {SENT} ON sent.place = made.place
+    ),
+    revisions AS (
+        INSERT INTO intake_submissionrevision (
+            submission_id, number, answers, created_at, author_id, reason, payload_id
+        )
+        SELECT made.id, 1, made.answers, made.received_at, made.author, '', made.payload
+        FROM made ORDER BY made.place
+    ),
+    audit AS (
+        INSERT INTO audit_auditevent (
+            at, actor_id, action, target_type, target_id, target_label, data
+        )
+        SELECT made.received_at, made.author, made.audit_action, made.audit_target_type,
+               made.id::text, made.audit_label, made.audit_data
+        FROM made ORDER BY made.place
     )
-    SELECT made.id, 1, sent.answers, sent.received_at, sent.author, '', sent.payload
-    FROM unnest(made_places, made_ids) AS made (place, id)
-    JOIN {SENT} ON sent.place = made.place
-    ORDER BY made.place;
-
-    INSERT INTO audit_auditevent (
-        at, actor_id, action, target_type, target_id, target_label, data
-    )
-    SELECT sent.received_at, sent.author, sent.audit_action, sent.audit_target_type,
-           made.id::text, sent.audit_label, sent.audit_data
-    FROM unnest(made_places, made_ids) AS made (place, id)
-    JOIN {SENT} ON sent.place = made.place
-    ORDER BY made.place;
+    UPDATE intake_rawpayload AS payload
+    SET status = 'accepted', submission_id = made.id
+    FROM unnest(made_payloads, made_ids) AS made (payload, id)
+    WHERE payload.id = made.payload AND payload.id = ANY (made_payloads);
 
     -- The stored reports the new ones conflict with, each found from its new report.
     SELECT coalesce(array_agg(DISTINCT conflict.id), '{{}}') INTO conflicting
@@ -155,11 +169,6 @@ BEGIN
         SET flags = flags || '["conflict"]'::jsonb
         WHERE id = ANY (conflicting) AND NOT flags ? 'conflict';
     END IF;
-
-    UPDATE intake_rawpayload AS payload
-    SET status = 'accepted', submission_id = made.id
-    FROM unnest(made_payloads, made_ids) AS made (payload, id)
-    WHERE payload.id = made.payload AND payload.id = ANY (made_payloads);
 
     -- Resends, concurrent or earlier in the call: the payload points at the first.
     SELECT array_agg(sent.payload), array_agg(sent.key) INTO resent_payloads, resent_keys
