@@ -43,7 +43,8 @@ def upload_detail(request, slug, pk):
     return render(request, template, {"upload": upload, "election": upload.election})
 
 
-@csp_update({"style-src": ["'unsafe-inline'"]})
+# django-csp types its decorators for views that take the request alone.
+@csp_update({"style-src": ["'unsafe-inline'"]})  # type: ignore[arg-type]
 def report_page(request, slug, pk):
     """The self-contained report, as written to disk; its styles are inline by design."""
     upload = _finished(request.user, slug, pk)
