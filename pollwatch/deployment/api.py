@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.http import HttpRequest
 from ninja import Router
 from ninja.security import django_auth
 
@@ -12,6 +15,6 @@ router = Router(auth=[DeviceTokenAuth(), django_auth])
 
 
 @router.get("/assignment", tags=["observers"])
-def my_assignment(request):
+def my_assignment(request: HttpRequest) -> dict[str, Any]:
     """The stations and forms of the observer's team."""
     return assignment_for(requesting_member(request))

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Q, Sum
@@ -211,9 +213,11 @@ def _apply_change(plan, station, action, data, user) -> str:
             "to": record.to_team,
         }
     record = replace_from_reserve(plan, station, reason=data["reason"], actor=user)
+    # A replacement always records the reserve station that took the place.
+    reserve = cast(PollingStation, record.replacement)
     return _("Station %(station)s replaced by reserve station %(reserve)s on team %(team)s.") % {
         "station": station.code,
-        "reserve": record.replacement.code,
+        "reserve": reserve.code,
         "team": record.to_team,
     }
 
