@@ -7,8 +7,8 @@ from typing import Any
 from django.db import transaction
 
 from pollwatch.audit.services import log_action
-from pollwatch.forensics.models import ResultsUpload
 from pollwatch.forensics.analysis import ProgressCallback
+from pollwatch.forensics.models import ResultsUpload
 from pollwatch.forensics.report import REPORT_STEPS, write_report
 from pollwatch.forensics.results_file import ResultsFileError, StationResults, load_results
 from pollwatch.registry.models import PollingStation
