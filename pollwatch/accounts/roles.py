@@ -61,12 +61,15 @@ class Membership(Protocol):
     @property
     def team_id(self) -> int | None: ...
 
-    # Related managers of registry and missions models, apps above this one.
+    # Relations to models of registry and missions, apps above this one.
     @property
     def areas(self) -> Any: ...
 
     @property
     def team(self) -> Any: ...
+
+    @property
+    def mission(self) -> Any: ...
 
 
 def is_active_user(user: AnyUser) -> bool:
