@@ -385,7 +385,7 @@ def boundaries(request, slug):
 
 
 def _pvt_tables(result, found_mismatches) -> list[Table]:
-    estimates = ()
+    estimates: tuple[tuple[object, ...], ...] = ()
     if result.estimate is not None:
         estimates = tuple(
             (
