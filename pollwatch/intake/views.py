@@ -99,7 +99,7 @@ def submission_detail(request, pk):
             review_submission(
                 submission,
                 form.cleaned_data["decision"],
-                reviewer=request.user,
+                reviewer=signed_in_user(request),
                 reason=form.cleaned_data["reason"],
             )
         except SubmissionRejected as rejected:
@@ -176,7 +176,7 @@ def payload_detail(request, pk):
             receipt = correct_payload(
                 payload,
                 form.cleaned_data["body"],
-                actor=request.user,
+                actor=signed_in_user(request),
                 reason=form.cleaned_data["reason"],
             )
         except SubmissionRejected as rejected:
