@@ -43,14 +43,11 @@ class _HasPk(Protocol):
 
 
 # A mission given by its id or as the object itself.
-MissionRef: TypeAlias = "int | _HasPk | None"
+MissionRef: TypeAlias = int | _HasPk | None
 
 
-class Membership(Protocol):
+class Membership(_HasPk, Protocol):
     """What the role helpers read of a mission member: ``missions.Member``, of an app above."""
-
-    @property
-    def pk(self) -> Any: ...
 
     @property
     def mission_id(self) -> int: ...
