@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 from pollwatch.deployment.models import RouteStop
 from pollwatch.intake.definitions import current_form_versions
@@ -10,6 +10,29 @@ from pollwatch.missions.models import Member
 from pollwatch.registry.models import PollingStation
 
 MAX_AREA_STATIONS = 200
+
+
+class AssignedStation(TypedDict):
+    code: str
+    name: str
+    address: str
+
+
+class AssignedForm(TypedDict):
+    code: str
+    version: int
+    phase: str
+    title: dict[str, str]  # by language
+
+
+class Assignment(TypedDict):
+    """What an observer's phone is told to cover, as the API sends it."""
+
+    mission: str
+    team: str | None
+    observer: str
+    stations: list[AssignedStation]
+    forms: list[AssignedForm]
 
 
 def assigned_stations(member: Member) -> list[PollingStation]:
@@ -31,7 +54,7 @@ def _route_stops(team_id: int) -> list[PollingStation]:
     return [stop.station for stop in stops]
 
 
-def assignment_for(member: Member) -> dict[str, Any]:
+def assignment_for(member: Member) -> Assignment:
     return {
         "mission": member.mission.name,
         "team": member.team.code if member.team is not None else None,
