@@ -6,6 +6,8 @@ Errors are ``application/problem+json`` (RFC 9457) with, where it applies, an
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -22,9 +24,9 @@ def problem(
     status: int,
     title: str,
     detail: str = "",
-    errors: list[dict] | None = None,
+    errors: list[dict[str, str]] | None = None,
 ) -> HttpResponse:
-    body = {"type": "about:blank", "title": title, "status": status}
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
     if detail:
         body["detail"] = detail
     if errors is not None:
@@ -35,7 +37,7 @@ def problem(
 
 
 @api.exception_handler(NinjaValidationError)
-def on_validation_error(request, error: NinjaValidationError):
+def on_validation_error(request: HttpRequest, error: NinjaValidationError) -> HttpResponse:
     errors = [
         {
             "field": ".".join(str(part) for part in item.get("loc", ())[1:]) or "body",
@@ -47,7 +49,7 @@ def on_validation_error(request, error: NinjaValidationError):
 
 
 @api.exception_handler(SubmissionRejected)
-def on_submission_rejected(request, error: SubmissionRejected):
+def on_submission_rejected(request: HttpRequest, error: SubmissionRejected) -> HttpResponse:
     stored = f" It is stored as payload {error.payload.pk} for review." if error.payload else ""
     return problem(
         api,
@@ -60,20 +62,24 @@ def on_submission_rejected(request, error: SubmissionRejected):
 
 
 @api.exception_handler(ResendConflict)
-def on_resend_conflict(request, error: ResendConflict):
+def on_resend_conflict(request: HttpRequest, error: ResendConflict) -> HttpResponse:
+    stored = (
+        f" The payload is stored as payload {error.payload.pk} for a coordinator to review."
+        if error.payload
+        else ""
+    )
     return problem(
         api,
         request,
         409,
         "The key is already used by another report",
-        detail=f"Nothing was changed. The payload is stored as payload {error.payload.pk} "
-        "for a coordinator to review.",
+        detail="Nothing was changed." + stored,
         errors=[p.as_dict() for p in error.problems],
     )
 
 
 @api.exception_handler(AuthenticationError)
-def on_authentication_error(request, error):
+def on_authentication_error(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
     return problem(
         api,
         request,
@@ -84,7 +90,7 @@ def on_authentication_error(request, error):
 
 
 @api.exception_handler(HttpError)
-def on_http_error(request, error: HttpError):
+def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
     return problem(api, request, error.status_code, str(error))
 
 

@@ -1,11 +1,13 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from pollwatch.accounts.roles import is_administrator
 
 
-def _administrators_only(request) -> bool:
+def _administrators_only(request: HttpRequest) -> bool:
     return request.user.is_staff and is_administrator(request.user)
 
 
-admin.site.has_permission = _administrators_only
+# One check replaced on the default site, rather than a whole custom AdminSite.
+admin.site.has_permission = _administrators_only  # type: ignore[method-assign]
 admin.site.site_header = "pollwatch administration"

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.utils import timezone
 
@@ -14,8 +15,8 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-class DeviceTokenQuerySet(models.QuerySet):
-    def active(self):
+class DeviceTokenQuerySet(models.QuerySet["DeviceToken"]):
+    def active(self) -> DeviceTokenQuerySet:
         return self.filter(revoked_at__isnull=True, user__is_active=True)
 
 
@@ -39,7 +40,7 @@ class DeviceToken(models.Model):
         return f"{self.name} ({self.user})"
 
     @classmethod
-    def issue(cls, user, name: str) -> tuple[DeviceToken, str]:
+    def issue(cls, user: User, name: str) -> tuple[DeviceToken, str]:
         token = secrets.token_urlsafe(32)
         return cls.objects.create(user=user, name=name, digest=token_digest(token)), token
 

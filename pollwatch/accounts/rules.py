@@ -8,13 +8,16 @@ permission on anything of another. Reading lists is narrowed by each model's
 
 from __future__ import annotations
 
-import rules
+from typing import Any
 
-from pollwatch.accounts.roles import Role, has_role, is_administrator, own_mission_id
+import rules
+from rules.predicates import Predicate
+
+from pollwatch.accounts.roles import AnyUser, Role, has_role, is_administrator, own_mission_id
 from pollwatch.accounts.scoping import can_manage_station, can_review_submission
 
 
-def mission_of(obj) -> int | None:
+def mission_of(obj: Any) -> int | None:
     """The id of the mission an object belongs to; None for objects of no mission.
 
     A mission answers its own id as ``mission_id``, like everything it owns.
@@ -30,10 +33,10 @@ def mission_of(obj) -> int | None:
     return None
 
 
-def role_in_mission_of(*roles: Role):
+def role_in_mission_of(*roles: Role) -> Predicate:
     """A predicate: the user holds one of ``roles`` in the mission of the object."""
 
-    def check(user, obj) -> bool:
+    def check(user: AnyUser, obj: Any) -> bool:
         mission = mission_of(obj)
         return mission is not None and has_role(user, *roles, mission=mission)
 
@@ -41,10 +44,10 @@ def role_in_mission_of(*roles: Role):
     return rules.predicate(check)
 
 
-def observes_election(*roles: Role):
+def observes_election(*roles: Role) -> Predicate:
     """A predicate on an election: administrators, or ``roles`` of a mission observing it."""
 
-    def check(user, election) -> bool:
+    def check(user: AnyUser, election: Any) -> bool:
         if election is None:
             return False
         if is_administrator(user):
@@ -61,23 +64,23 @@ def observes_election(*roles: Role):
 
 
 @rules.predicate
-def manages_field_work(user) -> bool:
+def manages_field_work(user: AnyUser) -> bool:
     """The core team or a coordinator of the user's own mission (or an administrator)."""
     return has_role(user, Role.CORE_TEAM, Role.COORDINATOR)
 
 
 @rules.predicate
-def manages_station(user, station) -> bool:
+def manages_station(user: AnyUser, station: Any) -> bool:
     return station is not None and can_manage_station(user, station)
 
 
 @rules.predicate
-def reviews_submission(user, submission) -> bool:
+def reviews_submission(user: AnyUser, submission: Any) -> bool:
     return submission is not None and can_review_submission(user, submission)
 
 
 @rules.predicate
-def corrects_payload(user, payload) -> bool:
+def corrects_payload(user: AnyUser, payload: Any) -> bool:
     if payload is None:
         return False
     return type(payload).objects.visible_to(user).filter(pk=payload.pk).exists()

@@ -14,33 +14,45 @@ it sits below every app that owns such data.
 
 from __future__ import annotations
 
-from pollwatch.accounts.roles import Role, has_role, is_administrator, membership, mission_role
+from typing import Any
+
+from django.db.models import Model
+
+from pollwatch.accounts.roles import (
+    AnyUser,
+    MissionRef,
+    Role,
+    has_role,
+    is_administrator,
+    membership,
+    mission_role,
+)
 
 WHOLE_MISSION = (Role.CORE_TEAM, Role.ANALYST)
 
 
-def sees_everything(user) -> bool:
+def sees_everything(user: AnyUser) -> bool:
     """Whether the user sees the whole of their own mission (administrators: of every mission)."""
     return has_role(user, *WHOLE_MISSION)
 
 
-def coordinated_areas(user) -> list:
-    """The areas a coordinator manages; empty for every other role."""
+def coordinated_areas(user: AnyUser) -> list[Any]:
+    """The areas (``registry.Area``) a coordinator manages; empty for every other role."""
     member = membership(user)
     if member is None or mission_role(user) is not Role.COORDINATOR:
         return []
     return list(member.areas.all())
 
 
-def team_areas(user) -> list:
-    """The areas an observer's team is assigned; empty for every other role."""
+def team_areas(user: AnyUser) -> list[Any]:
+    """The areas (``registry.Area``) an observer's team is assigned; empty for every other role."""
     member = membership(user)
     if member is None or not member.team_id or mission_role(user) is not Role.OBSERVER:
         return []
     return list(member.team.areas.all())
 
 
-def can_manage_station(user, station, mission=None) -> bool:
+def can_manage_station(user: AnyUser, station: Model, mission: MissionRef = None) -> bool:
     """Whether the user may change routes at this station (in ``mission`` when given)."""
     if mission is not None and not has_role(
         user, Role.CORE_TEAM, Role.COORDINATOR, mission=mission
@@ -53,12 +65,16 @@ def can_manage_station(user, station, mission=None) -> bool:
     return _sees(user, station)
 
 
-def can_review_submission(user, submission) -> bool:
+def can_review_submission(user: AnyUser, submission: Any) -> bool:
     if not has_role(user, Role.CORE_TEAM, Role.COORDINATOR, mission=submission.mission_id):
         return False
     return _sees(user, submission)
 
 
-def _sees(user, obj) -> bool:
-    """Whether ``obj`` is among the rows its model's ``visible_to`` shows the user."""
+def _sees(user: AnyUser, obj: Any) -> bool:
+    """Whether ``obj`` is among the rows its model's ``visible_to`` shows the user.
+
+    ``obj`` is an instance of a model whose manager has ``visible_to``; those models live in
+    apps above this one.
+    """
     return type(obj).objects.visible_to(user).filter(pk=obj.pk).exists()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -172,7 +173,12 @@ def _import_areas(election: Election, rng: np.random.Generator) -> list[tuple[st
     return districts
 
 
-def _import_stations(election, districts, count: int, rng: np.random.Generator) -> None:
+def _import_stations(
+    election: Election,
+    districts: list[tuple[str, str, int]],
+    count: int,
+    rng: np.random.Generator,
+) -> None:
     rows = [
         ("code", "name", "address", "area", "registered_voters", "latitude", "longitude", "kind")
     ]
@@ -224,7 +230,7 @@ def _create_mission(election: Election, rng: np.random.Generator) -> Mission:
 
 
 def _member_rows(rng: np.random.Generator) -> list[tuple[str, ...]]:
-    rows = [
+    rows: list[tuple[str, ...]] = [
         (
             "full_name",
             "role",
@@ -336,7 +342,7 @@ def _log_meetings(mission: Mission) -> None:
         )
 
 
-def _as_csv(rows) -> io.BytesIO:
+def _as_csv(rows: Iterable[Sequence[object]]) -> io.BytesIO:
     text = io.StringIO()
     csv.writer(text).writerows(rows)
     buffer = io.BytesIO(text.getvalue().encode("utf-8"))

@@ -11,11 +11,13 @@ import datetime
 import json
 import uuid
 import zoneinfo
+from typing import Any
 
 import numpy as np
 
 from pollwatch.deployment.assignment import assigned_stations
 from pollwatch.forms.conditions import evaluate
+from pollwatch.forms.definition import FormDefinition, Question
 from pollwatch.forms.library import library_forms
 from pollwatch.forms.models import FormVersion
 from pollwatch.forms.services import publish_form_version
@@ -23,6 +25,7 @@ from pollwatch.intake.definitions import definition_for
 from pollwatch.intake.models import Channel
 from pollwatch.intake.services import receive_submission, store_raw_payload
 from pollwatch.missions.models import Member, Mission
+from pollwatch.registry.models import Election, PollingStation
 
 # The answer that reports a problem, for the yes/no items of the standard forms.
 PROBLEM_ANSWERS = {
@@ -111,7 +114,13 @@ def _phases_at(index: int, count: int) -> list[str]:
     return phases
 
 
-def _send(member, station, version, conduct, rng) -> int:
+def _send(
+    member: Member,
+    station: PollingStation,
+    version: FormVersion,
+    conduct: float,
+    rng: np.random.Generator,
+) -> int:
     code, election = version.form.code, member.mission.election
     _, bound = definition_for(code, version.version, election)
     send_report(
@@ -128,7 +137,7 @@ def _send(member, station, version, conduct, rng) -> int:
     return 1
 
 
-def _visit_time(election, code, rng) -> datetime.datetime:
+def _visit_time(election: Election, code: str, rng: np.random.Generator) -> datetime.datetime:
     start, end = VISIT_HOURS.get(code, (8.0, 19.0))
     hours = rng.uniform(start, end)
     zone = zoneinfo.ZoneInfo(election.time_zone or "UTC")
@@ -136,7 +145,9 @@ def _visit_time(election, code, rng) -> datetime.datetime:
     return midnight + datetime.timedelta(hours=float(hours))
 
 
-def _answers(definition, conduct: float, rng) -> dict[str, object]:
+def _answers(
+    definition: FormDefinition, conduct: float, rng: np.random.Generator
+) -> dict[str, object]:
     answers: dict[str, object] = {}
     problems = 0
     for question in definition.questions():
@@ -149,7 +160,13 @@ def _answers(definition, conduct: float, rng) -> dict[str, object]:
     return answers
 
 
-def _answer(definition, question, conduct, rng, problems_so_far):
+def _answer(
+    definition: FormDefinition,
+    question: Question,
+    conduct: float,
+    rng: np.random.Generator,
+    problems_so_far: int,
+) -> tuple[Any, bool]:
     trouble = (1 - conduct) * 0.3
     code = question.code
     if question.assessment:
@@ -163,7 +180,9 @@ def _answer(definition, question, conduct, rng, problems_so_far):
     return _typed_answer(definition, question, trouble, rng), False
 
 
-def _typed_answer(definition, question, trouble, rng):
+def _typed_answer(
+    definition: FormDefinition, question: Question, trouble: float, rng: np.random.Generator
+) -> Any:
     if question.type in ("single_choice", "multiple_choice"):
         choices = list(definition.choice_codes(question))
         if question.type == "multiple_choice":
@@ -185,7 +204,7 @@ def _typed_answer(definition, question, trouble, rng):
     return None
 
 
-def _safe_choice(question, choices, rng):
+def _safe_choice(question: Question, choices: list[str], rng: np.random.Generator) -> str:
     allowed = [
         c
         for c in choices
@@ -204,7 +223,7 @@ def _safe_choice(question, choices, rng):
     return wanted if wanted in allowed else str(rng.choice(allowed or choices))
 
 
-def _integer(question, rng) -> int:
+def _integer(question: Question, rng: np.random.Generator) -> int:
     if question.code == "members_present":
         return int(rng.integers(5, 12))
     if question.code == "women_members":
@@ -215,7 +234,7 @@ def _integer(question, rng) -> int:
     return int(rng.integers(0, min(int(upper), 20) + 1))
 
 
-def _assessment(problems: int, conduct: float, rng) -> str:
+def _assessment(problems: int, conduct: float, rng: np.random.Generator) -> str:
     score = problems + (1 - conduct) * 4 + rng.normal(0, 0.7)
     if score < 1.0:
         return "very_good"

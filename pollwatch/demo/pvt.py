@@ -20,7 +20,7 @@ import numpy as np
 
 from pollwatch.demo.election_day import install_library_forms, send_report
 from pollwatch.findings.services import create_pvt_sample, import_official_results, option_codes
-from pollwatch.missions.models import Member
+from pollwatch.missions.models import Member, Mission
 from pollwatch.registry.models import PollingStation
 from pollwatch.stats.sampling import draw_stratified_sample
 
@@ -38,7 +38,7 @@ class DemoPVT:
     inflated_region: str
 
 
-def simulate_pvt(mission, seed: int = 2026) -> DemoPVT:
+def simulate_pvt(mission: Mission, seed: int = 2026) -> DemoPVT:
     """Draw the PVT sample, send the observers' form 2 reports and publish official results."""
     rng = np.random.default_rng(seed + 29)
     stations = list(
@@ -69,7 +69,9 @@ def simulate_pvt(mission, seed: int = 2026) -> DemoPVT:
     return DemoPVT(sampled=len(draw.selected), reports=reports, inflated_region=INFLATED_REGION)
 
 
-def _true_results(regions, registered, rng) -> dict[str, np.ndarray]:
+def _true_results(
+    regions: np.ndarray, registered: np.ndarray, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
     """Registered, issued, valid and votes per candidate at every station."""
     count = len(regions)
     lean = {region: rng.dirichlet(NATIONAL_SHARES * 200) for region in np.unique(regions)}
@@ -97,7 +99,14 @@ def _inflated(truth: dict[str, np.ndarray], regions: np.ndarray) -> dict[str, np
     }
 
 
-def _send_reports(mission, stations, selected, truth, codes, rng) -> int:
+def _send_reports(
+    mission: Mission,
+    stations: list[PollingStation],
+    selected: np.ndarray,
+    truth: dict[str, np.ndarray],
+    codes: list[str],
+    rng: np.random.Generator,
+) -> int:
     observers = list(
         Member.objects.filter(mission=mission, role=Member.Role.OBSERVER, team__isnull=False)
         .select_related("team", "mission__election")
@@ -123,7 +132,7 @@ def _send_reports(mission, stations, selected, truth, codes, rng) -> int:
     return sent
 
 
-def _form2_answers(truth, index: int, codes: list[str]) -> dict[str, object]:
+def _form2_answers(truth: dict[str, np.ndarray], index: int, codes: list[str]) -> dict[str, object]:
     issued = int(truth["issued"][index])
     invalid = int(truth["invalid"][index])
     votes = truth["votes"][index]
@@ -141,7 +150,9 @@ def _form2_answers(truth, index: int, codes: list[str]) -> dict[str, object]:
     }
 
 
-def _results_csv(stations, results, codes) -> io.BytesIO:
+def _results_csv(
+    stations: list[PollingStation], results: dict[str, np.ndarray], codes: list[str]
+) -> io.BytesIO:
     lines = ["station,registered,ballots_issued,valid," + ",".join(codes)]
     valid = results["votes"].sum(axis=1)
     for index, station in enumerate(stations):

@@ -17,13 +17,13 @@ SWEEPING_CLAIM = (
 
 
 def pre_election_text(mission: Mission) -> str:
-    meetings = mission.meetings.order_by("date")
+    meetings = list(mission.meetings.order_by("date"))
     if not meetings:
         return ""
     institutions = ", ".join(dict.fromkeys(meeting.institution for meeting in meetings))
-    first, last = meetings.first().date, meetings.last().date
+    first, last = meetings[0].date, meetings[-1].date
     return (
-        f"Between {first:%-d %B} and {last:%-d %B} the mission held {meetings.count()} "
+        f"Between {first:%-d %B} and {last:%-d %B} the mission held {len(meetings)} "
         f"meetings with {institutions}."
     )
 
@@ -31,6 +31,8 @@ def pre_election_text(mission: Mission) -> str:
 def build_demo_statement(mission: Mission) -> Statement:
     statement = create_statement(mission, title=f"{mission.name}: preliminary statement")
     draft = statement.draft()
+    if draft is None:
+        raise RuntimeError("create_statement starts every statement with a draft")
     sections = dict(draft.sections)
     sections["summary"] = (
         f"{SWEEPING_CLAIM} Voting was assessed bad or very bad {{assessment:voting=bad,very_bad}}."

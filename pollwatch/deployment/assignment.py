@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from pollwatch.deployment.models import RouteStop
 from pollwatch.intake.definitions import current_form_versions
 from pollwatch.missions.models import Member
@@ -10,28 +12,52 @@ from pollwatch.registry.models import PollingStation
 MAX_AREA_STATIONS = 200
 
 
+class AssignedStation(TypedDict):
+    code: str
+    name: str
+    address: str
+
+
+class AssignedForm(TypedDict):
+    code: str
+    version: int
+    phase: str
+    title: dict[str, str]  # by language
+
+
+class Assignment(TypedDict):
+    """What an observer's phone is told to cover, as the API sends it."""
+
+    mission: str
+    team: str | None
+    observer: str
+    stations: list[AssignedStation]
+    forms: list[AssignedForm]
+
+
 def assigned_stations(member: Member) -> list[PollingStation]:
     if member.team_id is None:
         return []
-    stops = _route_stops(member)
+    stops = _route_stops(member.team_id)
     if stops:
         return stops
+    team = member.team
+    if team is None:
+        return []
     return list(
-        PollingStation.objects.in_areas(list(member.team.areas.all())).order_by("code")[
-            :MAX_AREA_STATIONS
-        ]
+        PollingStation.objects.in_areas(list(team.areas.all())).order_by("code")[:MAX_AREA_STATIONS]
     )
 
 
-def _route_stops(member: Member) -> list[PollingStation]:
-    stops = RouteStop.objects.current_for_team(member.team_id).select_related("station")
+def _route_stops(team_id: int) -> list[PollingStation]:
+    stops = RouteStop.objects.current_for_team(team_id).select_related("station")
     return [stop.station for stop in stops]
 
 
-def assignment_for(member: Member) -> dict:
+def assignment_for(member: Member) -> Assignment:
     return {
         "mission": member.mission.name,
-        "team": member.team.code if member.team_id else None,
+        "team": member.team.code if member.team is not None else None,
         "observer": member.full_name,
         "stations": [
             {"code": s.code, "name": s.name, "address": s.address}

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Q, Sum
@@ -7,6 +9,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from pollwatch.accounts.guards import signed_in_user
 from pollwatch.accounts.scoping import can_manage_station
 from pollwatch.deployment.calculator import CalculatorError, calculate
 from pollwatch.deployment.coverage import DEFAULT_MAX_LOSS, coverage_by_area, coverage_by_stratum
@@ -99,12 +102,15 @@ def draw(request, slug):
     if request.method == "POST" and form.is_valid():
         try:
             plan = draw_plan(
-                mission, form.choices(), seed=form.cleaned_data["seed"], actor=request.user
+                mission,
+                form.choices(),
+                seed=form.cleaned_data["seed"],
+                actor=signed_in_user(request),
             )
         except DeploymentError as error:
             form.add_error(None, str(error))
         else:
-            outcome = build_routes(plan, actor=request.user)
+            outcome = build_routes(plan, actor=signed_in_user(request))
             messages.success(request, _("Sample drawn. %(routes)s") % {"routes": outcome.summary()})
             return redirect("deployment:plan", slug=mission.slug)
     return render(
@@ -134,7 +140,7 @@ def _registry_figures(mission: Mission) -> str:
 def rebuild_routes(request, slug):
     mission, plan = _mission_and_plan(request, slug, "deployment.draw_plan")
     if request.method == "POST":
-        messages.success(request, build_routes(plan, actor=request.user).summary())
+        messages.success(request, build_routes(plan, actor=signed_in_user(request)).summary())
     return redirect("deployment:plan", slug=mission.slug)
 
 
@@ -176,7 +182,7 @@ def station_change(request, slug, code):
     form = reassign if action == "reassign" else replace
     if request.method == "POST" and form.is_valid():
         try:
-            done = _apply_change(plan, station, action, form.cleaned_data, request.user)
+            done = _apply_change(plan, station, action, form.cleaned_data, signed_in_user(request))
         except DeploymentError as error:
             form.add_error(None, str(error))
         else:
@@ -211,9 +217,11 @@ def _apply_change(plan, station, action, data, user) -> str:
             "to": record.to_team,
         }
     record = replace_from_reserve(plan, station, reason=data["reason"], actor=user)
+    # A replacement always records the reserve station that took the place.
+    reserve = cast(PollingStation, record.replacement)
     return _("Station %(station)s replaced by reserve station %(reserve)s on team %(team)s.") % {
         "station": station.code,
-        "reserve": record.replacement.code,
+        "reserve": reserve.code,
         "team": record.to_team,
     }
 

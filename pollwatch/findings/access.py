@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
+from pollwatch.accounts.roles import AnyUser
 from pollwatch.accounts.scoping import coordinated_areas, sees_everything
+from pollwatch.missions.models import Mission
+from pollwatch.registry.models import Area
 
 
-def areas_for(user, mission, wanted=None) -> tuple:
+def areas_for(user: AnyUser, mission: Mission, wanted: Area | None = None) -> tuple[Area, ...]:
     """The areas a user's figures are restricted to (empty: the whole mission).
 
     ``wanted`` is the area filter; a coordinator may narrow to one of their
@@ -32,10 +35,10 @@ def areas_for(user, mission, wanted=None) -> tuple:
     return tuple(own)
 
 
-def can_read_pvt(user, mission) -> bool:
+def can_read_pvt(user: AnyUser, mission: Mission) -> bool:
     return user.has_perm("findings.view_pvt", mission)
 
 
-def can_import_results(user, mission) -> bool:
+def can_import_results(user: AnyUser, mission: Mission) -> bool:
     """Official results and boundaries are the mission's data: the core team changes them."""
     return user.has_perm("findings.change_results", mission)

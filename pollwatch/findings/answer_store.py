@@ -16,6 +16,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.db import connection
@@ -27,8 +28,13 @@ from pollwatch.findings.counted_report import received_microseconds_sql
 from pollwatch.intake.models import Submission, SubmissionRevision
 
 _LOCK = threading.Lock()
-_STORE: dict[tuple, object] = {}
+# Per key, a form's encoded answers, or a plan's sampled stations (their keys start "plan").
+_STORE: dict[tuple[Any, ...], StoredAnswers | SampledStations] = {}
 MOST_STORED = 64
+
+
+# A plan's sampled station ids (sorted), their strata and their weights 1/π.
+SampledStations = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +50,9 @@ class StoredAnswers:
     count: int
 
 
-def encoded_rows(mission_id: int, form_code: str, columns: Sequence[answers.Column]):
+def encoded_rows(
+    mission_id: int, form_code: str, columns: Sequence[answers.Column]
+) -> StoredAnswers:
     """Every submission of the form in the mission, encoded, current to this moment."""
     key = (mission_id, form_code, tuple(columns), connection.alias)
     reports = Submission.objects.filter(mission_id=mission_id, form_version__form__code=form_code)
@@ -52,7 +60,7 @@ def encoded_rows(mission_id: int, form_code: str, columns: Sequence[answers.Colu
     last_revision = SubmissionRevision.objects.aggregate(last=Max("id"))["last"] or 0
     with _LOCK:
         stored = _STORE.get(key)
-    if stored is None or count < stored.count:
+    if not isinstance(stored, StoredAnswers) or count < stored.count:
         stored = _empty(len(columns))
     if stored.count == count and stored.last_revision == last_revision:
         return stored
@@ -68,14 +76,14 @@ def encoded_rows(mission_id: int, form_code: str, columns: Sequence[answers.Colu
     return merged
 
 
-def sampled_stations(plan_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def sampled_stations(plan_id: int) -> SampledStations:
     """A plan's sampled stations (sorted), their strata and weights 1/π, kept while unchanged."""
     rows = SampledStation.objects.filter(plan_id=plan_id)
     state = rows.aggregate(count=Count("id"), last=Max("id"), total=Sum("weight"))
     key = ("plan", plan_id, state["count"], state["last"], state["total"], connection.alias)
     with _LOCK:
         stored = _STORE.get(key)
-    if stored is not None:
+    if isinstance(stored, tuple):
         return stored
     listed = list(
         rows.order_by("station_id").values_list("station_id", "stratum", "inclusion_probability")
@@ -112,7 +120,13 @@ def _empty(width: int) -> StoredAnswers:
     )
 
 
-def _read(mission_id, form_code, columns, after_id: int, after_revision: int):
+def _read(
+    mission_id: int,
+    form_code: str,
+    columns: Sequence[answers.Column],
+    after_id: int,
+    after_revision: int,
+) -> answers.EncodedRows:
     received = received_microseconds_sql("s.received_at")
     source = (
         f"SELECT s.id, s.station_id, {received} AS received, s.answers "
@@ -124,7 +138,7 @@ def _read(mission_id, form_code, columns, after_id: int, after_revision: int):
     return answers.read_rows(source, [mission_id, form_code, after_id, after_revision], columns)
 
 
-def _merge(stored: StoredAnswers, fresh, last_revision: int) -> StoredAnswers:
+def _merge(stored: StoredAnswers, fresh: answers.EncodedRows, last_revision: int) -> StoredAnswers:
     ids, stations, received, matrix = fresh
     keep = ~np.isin(stored.ids, ids)
     all_ids = np.concatenate([stored.ids[keep], ids])

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.db import connection
@@ -79,7 +80,11 @@ def attributes(columns: Sequence[Column]) -> list[Attribute]:
     return found
 
 
-def read_rows(source: str, params: Sequence, columns: Sequence[Column]):
+# ids, stations, received, matrix: what read_rows returns.
+EncodedRows = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def read_rows(source: str, params: Sequence[Any], columns: Sequence[Column]) -> EncodedRows:
     """Encode the reports of ``source`` (rows: id, station_id, received, answers).
 
     Returns the arrays ``(ids, stations, received, matrix)``; ``received`` is
@@ -305,7 +310,9 @@ def _with_replacement_sizes(
     return np.where(certainty, reported, np.where(pps, np.inf, sizes))
 
 
-def _position_sums(where, weights, characters, size) -> np.ndarray:
+def _position_sums(
+    where: np.ndarray, weights: np.ndarray, characters: np.ndarray, size: int
+) -> np.ndarray:
     """Counts, weights and squared weights per stratum and character: shape (3, H, 256)."""
     key = where * 256 + characters.astype(np.int64)
     length = size * 256

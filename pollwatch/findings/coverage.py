@@ -12,14 +12,17 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 
 from pollwatch.findings.counted_report import counted_rows
 from pollwatch.findings.figures import Scope
+from pollwatch.intake.models import Submission
+from pollwatch.missions.models import Mission
 from pollwatch.registry.models import Area, PollingStation
 
 MAP_WIDTH = 640
@@ -38,7 +41,7 @@ class AreaCoverage:
         return self.observed / self.stations if self.stations else 0.0
 
 
-def shown_areas(mission, parent: Area | None) -> list[Area]:
+def shown_areas(mission: Mission, parent: Area | None) -> list[Area]:
     """The areas a coverage table lists: the children of ``parent``, or the top level."""
     areas = Area.objects.filter(election=mission.election)
     return list(areas.filter(parent=parent) if parent is not None else areas.filter(level=0))
@@ -70,7 +73,7 @@ def area_coverage(scope: Scope, areas: list[Area]) -> list[AreaCoverage]:
     ]
 
 
-def _within(counts, path: str) -> int:
+def _within(counts: Iterable[tuple[str, int]], path: str) -> int:
     return sum(count for area_path, count in counts if area_path.startswith(path))
 
 
@@ -92,7 +95,8 @@ def time_distribution(scope: Scope, form_code: str, question: str) -> list[TimeB
     # is left out rather than binned at a time nobody answered.
     clocks = [clock for _id, clock in counted_rows(reports, "clock") if _is_clock(clock)]
     counts = Counter((clock[:2], _quarter(clock)) for clock in clocks)
-    bins, running = [], 0
+    bins: list[TimeBin] = []
+    running = 0
     for (hour, quarter), count in sorted(counts.items()):
         running += count
         bins.append(TimeBin(f"{hour}:{quarter * 15:02d}", count, running / len(clocks)))
@@ -111,7 +115,7 @@ def _quarter(clock: str) -> int:
     return int(clock[3:5]) // 15
 
 
-def incident_feed(scope: Scope, limit: int | None = 20):
+def incident_feed(scope: Scope, limit: int | None = 20) -> QuerySet[Submission]:
     """The latest reports with a critical alert, newest first (all of them when no limit)."""
     reports = (
         scope.submissions()
@@ -131,7 +135,7 @@ class MapShape:
     share: float | None
 
 
-def choropleth(geojson: dict, coverage: list[AreaCoverage]) -> list[MapShape]:
+def choropleth(geojson: dict[str, Any], coverage: list[AreaCoverage]) -> list[MapShape]:
     """SVG paths of the GeoJSON features, shaded by the share of stations observed."""
     by_code = {item.area.code: item for item in coverage}
     features = [
@@ -144,7 +148,7 @@ def choropleth(geojson: dict, coverage: list[AreaCoverage]) -> list[MapShape]:
     if not points:
         return []
     project = _projection(points)
-    shapes = []
+    shapes: list[MapShape] = []
     for feature, shape in zip(features, rings, strict=True):
         properties = feature.get("properties") or {}
         code = str(properties.get("code", ""))
@@ -166,7 +170,7 @@ def choropleth(geojson: dict, coverage: list[AreaCoverage]) -> list[MapShape]:
     return shapes
 
 
-def _rings(geometry: dict) -> Iterator[list[tuple[float, float]]]:
+def _rings(geometry: dict[str, Any]) -> Iterator[list[tuple[float, float]]]:
     polygons = (
         [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
     )
@@ -175,7 +179,10 @@ def _rings(geometry: dict) -> Iterator[list[tuple[float, float]]]:
             yield [(float(point[0]), float(point[1])) for point in ring]
 
 
-def _projection(points):
+Point = tuple[float, float]
+
+
+def _projection(points: list[Point]) -> Callable[[Point], Point]:
     longitudes = [p[0] for p in points]
     latitudes = [p[1] for p in points]
     west, east, south, north = min(longitudes), max(longitudes), min(latitudes), max(latitudes)
@@ -184,7 +191,7 @@ def _projection(points):
     height = max(north - south, 1e-9)
     scale = min((MAP_WIDTH - 20) / width, (MAP_HEIGHT - 20) / height)
 
-    def project(point):
+    def project(point: Point) -> Point:
         return (
             10 + (point[0] - west) * stretch * scale,
             10 + (north - point[1]) * scale,

@@ -40,8 +40,9 @@ the share describes only the stations observed.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from django.db.models import Count, F, Max, Min, QuerySet, Sum
@@ -53,7 +54,8 @@ from pollwatch.findings.newest_forms import NewestForm, NewestForms
 from pollwatch.forms.definition_rules import DEFAULT_COMBINE
 from pollwatch.intake.models import Submission
 from pollwatch.lib.numbers_in_text import format_count, format_percent, russian_plural
-from pollwatch.registry.models import PollingStation
+from pollwatch.missions.models import Mission
+from pollwatch.registry.models import Area, PollingStation
 from pollwatch.stats.proportions import domain_shares
 from pollwatch.stats.stratified import CERTAINTY_SUFFIX
 
@@ -169,9 +171,9 @@ class Scope:
     time a report was received.
     """
 
-    mission: object
+    mission: Mission
     phase: str | None = None
-    areas: tuple = ()
+    areas: tuple[Area, ...] = ()
     team_id: int | None = None
     since: datetime.datetime | None = None
     until: datetime.datetime | None = None
@@ -195,7 +197,7 @@ class Scope:
         return reports
 
 
-def _stations_in(areas):
+def _stations_in(areas: Sequence[Area]) -> QuerySet[PollingStation, Any]:
     return PollingStation.objects.in_areas(areas).values("pk")
 
 
@@ -214,7 +216,7 @@ class Design:
     unequal: frozenset[str] = frozenset()
 
 
-def current_design(mission) -> Design | None:
+def current_design(mission: Mission) -> Design | None:
     """The design of the mission's current plan, or None when it is not random."""
     plan = DeploymentPlan.objects.filter(mission=mission, is_current=True, is_random=True).first()
     if plan is None:
@@ -265,13 +267,13 @@ class QuestionFigures:
 
 
 def question_share(
-    mission,
+    mission: Mission,
     form_code: str,
     question: str,
     values: Sequence[str],
     *,
     phase: str | None = None,
-    area=None,
+    area: Area | None = None,
     confidence: float = CONFIDENCE,
     forms: NewestForms | None = None,
 ) -> ShareFigure:
@@ -303,12 +305,12 @@ def scoped_share(
 
 
 def assessment_figure(
-    mission,
+    mission: Mission,
     phase: str,
     values: Sequence[str] = ("bad", "very_bad"),
     *,
     form_code: str | None = None,
-    area=None,
+    area: Area | None = None,
     confidence: float = CONFIDENCE,
     forms: NewestForms | None = None,
 ) -> ShareFigure:
@@ -363,7 +365,7 @@ def form_figures(
     """Every value of every choice question of a form, in the form's order."""
     form = newest_form(form_code, forms)
     questions = [q for q in form.questions if q["type"] in CHOICE_TYPES]
-    hits = {q["code"]: None for q in questions}
+    hits: dict[str, tuple[str, ...] | None] = {q["code"]: None for q in questions}
     figures = _figures(scope, form, hits, confidence)
     by_question: dict[str, list[ValueFigure]] = {}
     for (code, value), figure in figures.items():
@@ -382,7 +384,7 @@ def form_figures(
 def _figures(
     scope: Scope,
     form: NewestForm,
-    hits: dict[str, tuple[str, ...] | None],
+    hits: Mapping[str, tuple[str, ...] | None],
     confidence: float,
 ) -> dict[tuple[str, str], ShareFigure]:
     """Figures keyed by (question, value); a question with given values gets ``__hit__``."""
@@ -412,15 +414,17 @@ def _figures(
     }
 
 
-def _observed(count: int, base: int, is_random: bool, confidence: float, outside: int):
+def _observed(
+    count: int, base: int, is_random: bool, confidence: float, outside: int
+) -> ShareFigure:
     share = count / base if base else 0.0
     return ShareFigure(count, base, share, None, None, confidence, is_random, outside)
 
 
-def _columns(form: NewestForm, hits: dict[str, tuple[str, ...] | None]) -> list[answers.Column]:
+def _columns(form: NewestForm, hits: Mapping[str, tuple[str, ...] | None]) -> list[answers.Column]:
     """The encoding's columns: a flag for a question with given values, else its choices."""
     choices = form.choice_codes
-    columns = []
+    columns: list[answers.Column] = []
     for code, values in hits.items():
         question = form.question(code) or {"type": "single_choice"}
         multiple = question["type"] == "multiple_choice"
@@ -435,7 +439,13 @@ def _columns(form: NewestForm, hits: dict[str, tuple[str, ...] | None]) -> list[
     return columns
 
 
-def _encoded(scope: Scope, form_code: str, columns, design: Design | None, seen: dict[int, int]):
+def _encoded(
+    scope: Scope,
+    form_code: str,
+    columns: Sequence[answers.Column],
+    design: Design | None,
+    seen: dict[int, int],
+) -> answers.EncodedAnswers:
     """The chosen reports' encoded answers with their strata and weights.
 
     One row per station: its latest counted report, except in the columns of
@@ -452,10 +462,10 @@ def _encoded(scope: Scope, form_code: str, columns, design: Design | None, seen:
     return answers.with_design(ids[latest], stations[latest], combined, sampled)
 
 
-def _seen_characters(form: NewestForm, columns) -> dict[int, int]:
+def _seen_characters(form: NewestForm, columns: Sequence[answers.Column]) -> dict[int, int]:
     """Position → the character meaning "seen", for the columns of "any report" questions."""
     combine_any = {q["code"] for q in form.questions if q.get("combine") == ANY_REPORT}
-    seen = {}
+    seen: dict[int, int] = {}
     for position, column in enumerate(columns):
         if column.question not in combine_any:
             continue
@@ -510,7 +520,9 @@ def reports_behind(
     return encoded.ids[counted & wanted].tolist()
 
 
-def _reports_that_saw(scope: Scope, form_code: str, column, design: Design | None) -> list[int]:
+def _reports_that_saw(
+    scope: Scope, form_code: str, column: answers.Column, design: Design | None
+) -> list[int]:
     """Every counted report that gave one of the values: each is why its station counts."""
     stored = answer_store.encoded_rows(scope.mission.pk, form_code, [column])
     saw = _candidates(scope, form_code, stored.ids) & (stored.matrix[:, 0] == answers.HIT)

@@ -1,10 +1,13 @@
 import json
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pollwatch.forms.definition import PHASES
 from pollwatch.lib.tabular import ImportLimits, TableRejected, read_limited
+from pollwatch.missions.models import Mission
 from pollwatch.registry.models import Area
 
 
@@ -26,11 +29,17 @@ class FindingsFilterForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
 
-    def __init__(self, data, *, mission, form_codes):
+    def __init__(
+        self, data: Mapping[str, Any] | None, *, mission: Mission, form_codes: Sequence[str]
+    ) -> None:
         super().__init__(data)
-        self.fields["form"].choices = [(code, code) for code in form_codes]
-        self.fields["area"].queryset = Area.objects.filter(election=mission.election, level__lte=1)
-        self.fields["team"].choices = [("", _("any"))] + [
+        # The bound copies in self.fields, not the class's declarations, get the choices.
+        form = cast(forms.ChoiceField, self.fields["form"])
+        area = cast("forms.ModelChoiceField[Area]", self.fields["area"])
+        team = cast(forms.ChoiceField, self.fields["team"])
+        form.choices = [(code, code) for code in form_codes]
+        area.queryset = Area.objects.filter(election=mission.election, level__lte=1)
+        team.choices = [("", _("any"))] + [
             (str(team.pk), team.code) for team in mission.teams.all()
         ]
 
@@ -51,7 +60,7 @@ class BoundariesForm(forms.Form):
         help_text=_("A FeatureCollection whose features carry the area's code in properties.code."),
     )
 
-    def clean_file(self):
+    def clean_file(self) -> dict[str, Any]:
         try:
             raw = read_limited(self.cleaned_data["file"], ImportLimits.from_settings())
         except TableRejected as rejected:

@@ -71,7 +71,7 @@ class NewestForm:
 
 
 def _choice_codes(questions: tuple[dict, ...], lists: dict) -> dict[str, tuple[str, ...]]:
-    codes = {}
+    codes: dict[str, tuple[str, ...]] = {}
     for question in questions:
         if question["type"] == "yes_no":
             codes[question["code"]] = ("yes", "no")

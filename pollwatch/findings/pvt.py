@@ -18,9 +18,10 @@ with-replacement variance.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from django.db.models import IntegerField, Value
+from django.db.models import IntegerField, QuerySet, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
 
@@ -29,6 +30,7 @@ from pollwatch.findings.counted_report import counted_rows
 from pollwatch.findings.figures import Scope
 from pollwatch.findings.models import OfficialResults, OfficialStationResult, PVTSample, PVTStation
 from pollwatch.findings.services import option_codes
+from pollwatch.missions.models import Mission
 from pollwatch.stats.pvt import (
     PVTEstimate,
     RatioEstimate,
@@ -116,7 +118,7 @@ class PVTResult:
     official: OfficialResults | None
 
 
-def pvt_design(mission) -> PVTDesign | None:
+def pvt_design(mission: Mission) -> PVTDesign | None:
     """The PVT sample's strata, sizes and weights, or those of the current random plan."""
     sample = PVTSample.objects.filter(mission=mission).first()
     if sample is not None:
@@ -131,16 +133,17 @@ def pvt_design(mission) -> PVTDesign | None:
     plan = DeploymentPlan.objects.filter(mission=mission, is_current=True, is_random=True).first()
     if plan is None:
         return None
-    rows = SampledStation.objects.filter(plan=plan, is_reserve=False).order_by("station_id")
-    listed = rows.values_list("station_id", "stratum", "inclusion_probability")
-    stations, strata, probabilities = _columns(listed)
+    drawn = SampledStation.objects.filter(plan=plan, is_reserve=False).order_by("station_id")
+    stations, strata, probabilities = _columns(
+        drawn.values_list("station_id", "stratum", "inclusion_probability")
+    )
     weights = 1.0 / probabilities
     sums = _sums(strata, weights)
     sizes = {stratum: round(total) for stratum, total in sums.items()}
     return PVTDesign("plan", stations, strata, sizes, _counts(strata), weights, sums)
 
 
-def _columns(rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _columns(rows: QuerySet[Any, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     stations, strata, probabilities = zip(*rows, strict=True) if rows else ((), (), ())
     return (
         np.array(stations, dtype=np.int64),
@@ -160,13 +163,13 @@ def _counts(strata: np.ndarray) -> dict[str, int]:
     return {str(label): int(count) for label, count in zip(labels, counts, strict=True)}
 
 
-def _as_int(name: str, column: str = "answers"):
+def _as_int(name: str, column: str = "answers") -> Coalesce:
     """An integer from a JSON column, -1 when missing, cast in the database."""
     return Coalesce(Cast(KeyTextTransform(name, column), IntegerField()), Value(-1))
 
 
 def observed_figures(
-    mission, codes: list[str], scope: Scope | None = None
+    mission: Mission, codes: list[str], scope: Scope | None = None
 ) -> dict[str, np.ndarray]:
     """The chosen PVT form 2 reports as arrays: id, station, figures and votes per option.
 
@@ -185,7 +188,7 @@ def observed_figures(
     }
 
 
-def pvt_estimate(mission, scope: Scope | None = None) -> PVTResult:
+def pvt_estimate(mission: Mission, scope: Scope | None = None) -> PVTResult:
     """Estimate turnout and every option's share from the reports received so far."""
     options = tuple(option_codes(mission.election))
     codes = [code for code, _name in options]
@@ -235,7 +238,7 @@ def pvt_estimate(mission, scope: Scope | None = None) -> PVTResult:
     )
 
 
-def _weighting(design: PVTDesign, station_ids: np.ndarray, strata: np.ndarray) -> dict:
+def _weighting(design: PVTDesign, station_ids: np.ndarray, strata: np.ndarray) -> dict[str, Any]:
     """How the reporting stations are weighted: by the sample's inclusion probabilities.
 
     Equal probabilities within every stratum: ``N_h / n_h`` of the reporting
@@ -258,7 +261,11 @@ def _weighting(design: PVTDesign, station_ids: np.ndarray, strata: np.ndarray) -
     }
 
 
-def _compare(estimate, official, options) -> tuple[Comparison, ...]:
+def _compare(
+    estimate: PVTEstimate,
+    official: OfficialResults | None,
+    options: tuple[tuple[str, str], ...],
+) -> tuple[Comparison, ...]:
     if official is None or not official.totals.get("valid"):
         return ()
     valid = official.totals["valid"]
@@ -277,7 +284,7 @@ def _compare(estimate, official, options) -> tuple[Comparison, ...]:
     )
 
 
-def mismatches(mission, results: OfficialResults | None = None) -> list[Mismatch]:
+def mismatches(mission: Mission, results: OfficialResults | None = None) -> list[Mismatch]:
     """Every figure where the official per-station result differs from the observers' copy.
 
     Compared as arrays: the official rows and the chosen PVT form 2 reports

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, BinaryIO, cast
 
 import numpy as np
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from pollwatch.audit.services import log_action
@@ -16,7 +19,8 @@ from pollwatch.findings.models import (
     PVTStation,
 )
 from pollwatch.lib.tabular import RowProblem, Table, TableRejected, read_table
-from pollwatch.registry.models import BallotOption, PollingStation
+from pollwatch.missions.models import Mission
+from pollwatch.registry.models import BallotOption, Election, PollingStation
 
 STATION_FIGURES = ("registered", "ballots_issued", "valid")
 
@@ -29,7 +33,7 @@ class OfficialResultsError(Exception):
         super().__init__("\n".join(self.problems))
 
 
-def option_codes(election) -> list[tuple[str, str]]:
+def option_codes(election: Election) -> list[tuple[str, str]]:
     """(code, name) of every ballot option, codes as PVT form 2 names them (``votes_<code>``)."""
     options = BallotOption.objects.filter(contest__election=election).order_by(
         "contest_id", "position"
@@ -39,7 +43,7 @@ def option_codes(election) -> list[tuple[str, str]]:
 
 @transaction.atomic
 def create_pvt_sample(
-    mission,
+    mission: Mission,
     stations: Sequence[PollingStation],
     strata: Sequence[str],
     stratum_sizes: Mapping[str, int],
@@ -47,7 +51,7 @@ def create_pvt_sample(
     description: str,
     seed: int | None = None,
     inclusion_probabilities: Sequence[float] | None = None,
-    actor=None,
+    actor: User | None = None,
 ) -> PVTSample:
     """Record the mission's PVT sample (replacing an earlier one) with each stratum's size.
 
@@ -62,7 +66,7 @@ def create_pvt_sample(
         description=description,
         stratum_sizes={str(k): int(v) for k, v in stratum_sizes.items()},
     )
-    probabilities = (
+    probabilities: Sequence[float | None] = (
         [None] * len(stations) if inclusion_probabilities is None else inclusion_probabilities
     )
     PVTStation.objects.bulk_create(
@@ -83,7 +87,13 @@ def create_pvt_sample(
     return sample
 
 
-def import_official_results(mission, source, *, filename: str | None = None, actor=None):
+def import_official_results(
+    mission: Mission,
+    source: BinaryIO | Path | str,
+    *,
+    filename: str | None = None,
+    actor: User | None = None,
+) -> OfficialResults:
     """Import official results from a CSV or XLSX file.
 
     Per station: a ``station`` column with the station code, the columns
@@ -102,17 +112,19 @@ def import_official_results(mission, source, *, filename: str | None = None, act
     except TableRejected as rejected:
         raise OfficialResultsError(rejected.problems) from rejected
     codes = [code for code, _name in option_codes(mission.election)]
-    if table.column_index("station") is not None:
-        return _import_stations(mission, table, codes, name, actor)
-    if table.column_index("figure") is not None and table.column_index("value") is not None:
-        return _import_national(mission, table, codes, name, actor)
+    station_at = table.column_index("station")
+    if station_at is not None:
+        return _import_stations(mission, table, station_at, codes, name, actor)
+    figure_at, value_at = table.column_index("figure"), table.column_index("value")
+    if figure_at is not None and value_at is not None:
+        return _import_national(mission, table, (figure_at, value_at), codes, name, actor)
     raise OfficialResultsError(
         [RowProblem(1, "expected a 'station' column (per station) or 'figure' and 'value' columns")]
     )
 
 
 def _column_positions(table: Table, codes: Sequence[str]) -> list[int]:
-    missing = []
+    missing: list[str] = []
     positions = []
     for name in (*STATION_FIGURES, *codes):
         position = table.column_index(name)
@@ -126,13 +138,19 @@ def _column_positions(table: Table, codes: Sequence[str]) -> list[int]:
     return positions
 
 
-def _import_stations(mission, table: Table, codes, name, actor) -> OfficialResults:
+def _import_stations(
+    mission: Mission,
+    table: Table,
+    station_at: int,
+    codes: Sequence[str],
+    name: str,
+    actor: User | None,
+) -> OfficialResults:
     positions = _column_positions(table, codes)
-    station_at = table.column_index("station")
     known = dict(PollingStation.objects.filter(election=mission.election).values_list("code", "pk"))
     problems: list[RowProblem] = []
     seen: set[str] = set()
-    rows = []
+    rows: list[tuple[int, list[int]]] = []
     for line, cells in table.rows:
         code = cells[station_at] if station_at < len(cells) else ""
         figures = _whole_numbers(cells, positions)
@@ -141,13 +159,14 @@ def _import_stations(mission, table: Table, codes, name, actor) -> OfficialResul
             problems.append(RowProblem(line, reason))
             continue
         seen.add(code)
-        rows.append((known[code], figures))
+        # _row_problem found every figure a whole number.
+        rows.append((known[code], cast(list[int], figures)))
     if problems:
         raise OfficialResultsError(problems)
     if not rows:
         raise OfficialResultsError([RowProblem(1, "the file has no stations")])
-    figures = np.array([row[1] for row in rows], dtype=np.int64)
-    totals = _totals_dict(figures.sum(axis=0), codes)
+    table_of_figures = np.array([row[1] for row in rows], dtype=np.int64)
+    totals = _totals_dict(table_of_figures.sum(axis=0), codes)
     with transaction.atomic():
         results = OfficialResults.objects.create(
             mission=mission,
@@ -186,7 +205,15 @@ def _whole_numbers(cells: list[str], positions: list[int]) -> list[int | None]:
     return values
 
 
-def _row_problem(code, figures, known, seen, codes, positions, header) -> str:
+def _row_problem(
+    code: str,
+    figures: list[int | None],
+    known: dict[str, int],
+    seen: set[str],
+    codes: Sequence[str],
+    positions: list[int],
+    header: list[str],
+) -> str:
     if not code:
         return "no station code"
     if code not in known:
@@ -196,7 +223,7 @@ def _row_problem(code, figures, known, seen, codes, positions, header) -> str:
     bad = [header[p] for p, value in zip(positions, figures, strict=True) if value is None]
     if bad:
         return f"not a whole number: {', '.join(bad)}"
-    registered, issued, valid, *votes = figures
+    registered, issued, valid, *votes = cast(list[int], figures)
     if sum(votes) != valid:
         return f"votes for the options add up to {sum(votes)}, not to the valid ballots ({valid})"
     if valid > issued or issued > registered:
@@ -204,7 +231,7 @@ def _row_problem(code, figures, known, seen, codes, positions, header) -> str:
     return ""
 
 
-def _totals_dict(values, codes) -> dict:
+def _totals_dict(values: Sequence[Any], codes: Sequence[str]) -> dict[str, Any]:
     registered, issued, valid, *votes = (int(value) for value in values)
     return {
         "registered": registered,
@@ -214,8 +241,15 @@ def _totals_dict(values, codes) -> dict:
     }
 
 
-def _import_national(mission, table: Table, codes, name, actor) -> OfficialResults:
-    figure_at, value_at = table.column_index("figure"), table.column_index("value")
+def _import_national(
+    mission: Mission,
+    table: Table,
+    figure_and_value_at: tuple[int, int],
+    codes: Sequence[str],
+    name: str,
+    actor: User | None,
+) -> OfficialResults:
+    figure_at, value_at = figure_and_value_at
     found: dict[str, int] = {}
     problems = []
     for line, cells in table.rows:
@@ -251,7 +285,9 @@ def _import_national(mission, table: Table, codes, name, actor) -> OfficialResul
 
 
 @transaction.atomic
-def save_area_boundaries(mission, geojson: dict, *, actor=None):
+def save_area_boundaries(
+    mission: Mission, geojson: dict[str, Any], *, actor: User | None = None
+) -> AreaBoundaries:
     """Store (or replace) the mission's area outlines for the coverage map."""
     boundaries, _created = AreaBoundaries.objects.update_or_create(
         mission=mission, defaults={"geojson": geojson}

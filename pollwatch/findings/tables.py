@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.http import HttpResponse, StreamingHttpResponse
+
 from pollwatch.lib.downloads import csv_response, xlsx_response
 
 
@@ -18,7 +20,7 @@ class Table:
     rows: tuple[tuple[object, ...], ...]
 
 
-def table_download(table: Table, export: str):
+def table_download(table: Table, export: str) -> HttpResponse | StreamingHttpResponse:
     """The table as a CSV or XLSX attachment."""
     if export == "xlsx":
         return xlsx_response(f"{table.name}.xlsx", table.header, table.rows)

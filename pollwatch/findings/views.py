@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from pollwatch.accounts.guards import require
+from pollwatch.accounts.guards import require, signed_in_user
 from pollwatch.findings import coverage, figures
 from pollwatch.findings.access import areas_for, can_import_results
 from pollwatch.findings.forms import BoundariesForm, FindingsFilterForm, OfficialResultsForm
@@ -377,7 +377,7 @@ def boundaries(request, slug):
         raise PermissionDenied
     form = BoundariesForm(request.POST, request.FILES)
     if form.is_valid():
-        save_area_boundaries(mission, form.cleaned_data["file"], actor=request.user)
+        save_area_boundaries(mission, form.cleaned_data["file"], actor=signed_in_user(request))
         messages.success(request, _("Area boundaries saved; the coverage map uses them."))
     else:
         messages.error(request, "; ".join(form.errors.get("file", [])))
@@ -385,7 +385,7 @@ def boundaries(request, slug):
 
 
 def _pvt_tables(result, found_mismatches) -> list[Table]:
-    estimates = ()
+    estimates: tuple[tuple[object, ...], ...] = ()
     if result.estimate is not None:
         estimates = tuple(
             (
@@ -444,7 +444,9 @@ def pvt(request, slug):
     if request.method == "POST" and can_import_results(request.user, mission) and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            import_official_results(mission, upload, filename=upload.name, actor=request.user)
+            import_official_results(
+                mission, upload, filename=upload.name, actor=signed_in_user(request)
+            )
         except OfficialResultsError as refused:
             for problem in refused.problems[:20]:
                 form.add_error("file", problem)

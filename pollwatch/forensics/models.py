@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pollwatch.accounts.roles import has_role, is_administrator, own_mission_id
+from pollwatch.accounts.roles import AnyUser, has_role, is_administrator, own_mission_id
 from pollwatch.accounts.scoping import WHOLE_MISSION
 
 
@@ -17,7 +17,7 @@ def results_path(instance: ResultsUpload, filename: str) -> str:
 
 
 class ResultsUploadQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ResultsUploadQuerySet:
+    def visible_to(self, user: AnyUser) -> ResultsUploadQuerySet:
         """Forensic analyses: each is its author's mission's own work."""
         if is_administrator(user):
             return self

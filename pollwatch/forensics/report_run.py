@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 
 from pollwatch.audit.services import log_action
+from pollwatch.forensics.analysis import ProgressCallback
 from pollwatch.forensics.models import ResultsUpload
 from pollwatch.forensics.report import REPORT_STEPS, write_report
 from pollwatch.forensics.results_file import ResultsFileError, StationResults, load_results
@@ -39,7 +42,7 @@ def run_report(upload_id: int) -> None:
     )
 
 
-def _progress_of(upload_id: int):
+def _progress_of(upload_id: int) -> ProgressCallback:
     def report(step: str, done: int, total: int) -> None:
         ResultsUpload.objects.filter(pk=upload_id).update(
             stage=step, progress=int(100 * done / max(total, 1))
@@ -62,7 +65,7 @@ def _attach_to_registry(
     return len(codes & known), unmatched[:UNMATCHED_SHOWN]
 
 
-def _finish(upload_id: int, status: str, **fields) -> None:
+def _finish(upload_id: int, status: str, **fields: Any) -> None:
     with transaction.atomic():
         ResultsUpload.objects.filter(pk=upload_id).update(
             status=status, progress=100 if status == ResultsUpload.Status.DONE else 0, **fields

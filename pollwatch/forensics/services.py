@@ -4,21 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from pollwatch.accounts.roles import own_mission_id
 from pollwatch.audit.services import log_action
 from pollwatch.forensics.models import ResultsUpload
 from pollwatch.forensics.tasks import run_forensics_report
+from pollwatch.registry.models import Election
 
 
 @transaction.atomic
-def upload_results(election, uploaded_file, *, mapping: dict[str, Any], actor) -> ResultsUpload:
+def upload_results(
+    election: Election, uploaded_file: UploadedFile, *, mapping: dict[str, Any], actor: User
+) -> ResultsUpload:
+    # Django names every uploaded file; only a File built by hand has none.
+    name = uploaded_file.name or ""
     upload = ResultsUpload.objects.create(
         mission_id=own_mission_id(actor),
         election=election,
         file=uploaded_file,
-        original_name=uploaded_file.name,
+        original_name=name,
         mapping=mapping,
         uploaded_by=actor,
     )
@@ -26,7 +33,7 @@ def upload_results(election, uploaded_file, *, mapping: dict[str, Any], actor) -
         "forensics.results_uploaded",
         actor=actor,
         target=upload,
-        data={"file": uploaded_file.name, "mapping": mapping},
+        data={"file": name, "mapping": mapping},
     )
     transaction.on_commit(lambda: _enqueue(upload.pk))
     return upload

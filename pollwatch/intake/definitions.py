@@ -13,7 +13,7 @@ from pollwatch.forms.validation import StationFacts, ValidationResult, validate_
 from pollwatch.intake.rejections import Problem, SubmissionRejected
 from pollwatch.intake.stations import figures_of
 from pollwatch.registry.models import BallotOption as ElectionOption
-from pollwatch.registry.models import PollingStation
+from pollwatch.registry.models import Election, PollingStation
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def station_facts(station: PollingStation) -> StationFacts:
     return StationFacts(station.code, figures_of(station))
 
 
-def definition_for(code: str, version: int, election) -> tuple[FormVersion, BoundForm]:
+def definition_for(code: str, version: int, election: Election) -> tuple[FormVersion, BoundForm]:
     # A code holding NUL cannot be a form's, and PostgreSQL refuses it as a query parameter.
     form_version = None if "\x00" in code else _form_version(code, version)
     if form_version is None:

@@ -1,4 +1,5 @@
 import json
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -38,7 +39,7 @@ class CorrectionForm(forms.Form):
     )
     reason = forms.CharField(label=_("What was corrected, and why"))
 
-    def clean_body(self):
+    def clean_body(self) -> dict[str, Any]:
         try:
             data = json.loads(self.cleaned_data["body"])
         except json.JSONDecodeError as error:

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from pollwatch.accounts.guards import require
+from pollwatch.accounts.guards import require, signed_in_user
 from pollwatch.intake.forms import (
     CorrectionForm,
     ReviewForm,
@@ -99,7 +99,7 @@ def submission_detail(request, pk):
             review_submission(
                 submission,
                 form.cleaned_data["decision"],
-                reviewer=request.user,
+                reviewer=signed_in_user(request),
                 reason=form.cleaned_data["reason"],
             )
         except SubmissionRejected as rejected:
@@ -176,7 +176,7 @@ def payload_detail(request, pk):
             receipt = correct_payload(
                 payload,
                 form.cleaned_data["body"],
-                actor=request.user,
+                actor=signed_in_user(request),
                 reason=form.cleaned_data["reason"],
             )
         except SubmissionRejected as rejected:
@@ -198,10 +198,10 @@ def _conflicting_payload(request, payload: RawPayload):
         .first()
     )
     form = RevisionFromPayloadForm(request.POST or None) if stored is not None else None
-    if form is not None and request.method == "POST" and form.is_valid():
+    if stored is not None and form is not None and request.method == "POST" and form.is_valid():
         try:
             apply_payload_as_revision(
-                payload, stored, actor=request.user, reason=form.cleaned_data["reason"]
+                payload, stored, actor=signed_in_user(request), reason=form.cleaned_data["reason"]
             )
         except SubmissionRejected as rejected:
             for problem in rejected.problems:

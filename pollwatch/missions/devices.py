@@ -6,11 +6,13 @@ election day; see :mod:`pollwatch.missions.lookup` for why the SQL is written ou
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
+
 from pollwatch.accounts.models import token_digest
 from pollwatch.missions.lookup import users_with_members
 
 
-def device_user(token: str):
+def device_user(token: str) -> User | None:
     """The active user holding this unrevoked token, with ``user.member`` loaded; else None."""
     found = users_with_members(
         "JOIN accounts_devicetoken t ON t.user_id = u.id"

@@ -1,7 +1,9 @@
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pollwatch.missions.models import Meeting
+from pollwatch.missions.models import Meeting, Member, Mission
 
 
 class MemberUploadForm(forms.Form):
@@ -23,9 +25,10 @@ class MeetingForm(forms.ModelForm):
         ]
         widgets = {"date": forms.DateInput(attrs={"type": "date"})}
 
-    def __init__(self, *args, mission, **kwargs):
+    def __init__(self, *args: Any, mission: Mission, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = mission.members.all()
+        attendees = cast("forms.ModelMultipleChoiceField[Member]", self.fields["attendees"])
+        attendees.queryset = mission.members.all()
 
 
 class MeetingFilterForm(forms.Form):

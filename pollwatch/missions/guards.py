@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from pollwatch.accounts.guards import require
 from pollwatch.missions.models import Mission
 
 
-def mission_for(request, slug: str, permission: str = "missions.view_mission") -> Mission:
+def mission_for(
+    request: HttpRequest, slug: str, permission: str = "missions.view_mission"
+) -> Mission:
     """The mission named by ``slug`` if the user is in it and holds ``permission`` there.
 
     Another mission is answered as if it did not exist.

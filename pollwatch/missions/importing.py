@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 import phonenumbers
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -57,7 +58,11 @@ def normalise_phone(text: str) -> str:
 
 
 def import_members(
-    mission: Mission, source: BinaryIO | str, *, filename: str | None = None, actor=None
+    mission: Mission,
+    source: BinaryIO | str,
+    *,
+    filename: str | None = None,
+    actor: User | None = None,
 ) -> MemberImportOutcome:
     """Create or update members (matched by e-mail, else by full name) and their teams."""
     table = read_table(source, filename)
@@ -65,7 +70,8 @@ def import_members(
         if table.column_index(required) is None:
             raise TableRejected([RowProblem(1, f"missing required column {required!r}")])
     positions = {name: table.column_index(name) for name in MEMBER_COLUMNS}
-    records, problems = [], []
+    records: list[tuple[int, dict[str, object]]] = []
+    problems: list[RowProblem] = []
     for line, cells in table.rows:
         values = {
             name: (cells[i] if i is not None and i < len(cells) else "")
@@ -115,7 +121,7 @@ def _clean_member(values: dict[str, str]) -> dict[str, object]:
     return cleaned
 
 
-def _clean_email(values, cleaned) -> None:
+def _clean_email(values: dict[str, str], cleaned: dict[str, object]) -> None:
     if values["email"]:
         try:
             validate_email(values["email"])
@@ -124,12 +130,12 @@ def _clean_email(values, cleaned) -> None:
         cleaned["email"] = values["email"].lower()
 
 
-def _clean_phone(values, cleaned) -> None:
+def _clean_phone(values: dict[str, str], cleaned: dict[str, object]) -> None:
     if values["phone"]:
         cleaned["phone"] = normalise_phone(values["phone"])
 
 
-def _clean_valid_until(values, cleaned) -> None:
+def _clean_valid_until(values: dict[str, str], cleaned: dict[str, object]) -> None:
     text = values["accreditation_valid_until"]
     if not text:
         cleaned["accreditation_valid_until"] = None
@@ -140,8 +146,9 @@ def _clean_valid_until(values, cleaned) -> None:
         raise ValueError(f"accreditation_valid_until {text!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _duplicates(records) -> list[RowProblem]:
-    problems, seen = [], {}
+def _duplicates(records: list[tuple[int, dict[str, object]]]) -> list[RowProblem]:
+    problems: list[RowProblem] = []
+    seen: dict[tuple[str, object], int] = {}
     for line, values in records:
         for key in ("email", "accreditation_number"):
             value = values[key]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import User
 from django.db import transaction
 
 from pollwatch.accounts.roles import ROLE_OF_MEMBER, Role
 from pollwatch.audit.services import log_action
-from pollwatch.missions.models import Member
+from pollwatch.missions.models import Member, Mission
 
 MEMBER_ROLE_FOR = {
     Role.CORE_TEAM: "core_team",
@@ -23,7 +25,14 @@ class AccountRefused(Exception):
 
 @transaction.atomic
 def create_user(
-    username: str, password: str, role: Role, *, actor=None, mission=None, member=None, **fields
+    username: str,
+    password: str,
+    role: Role,
+    *,
+    actor: User | None = None,
+    mission: Mission | None = None,
+    member: Member | None = None,
+    **fields: Any,
 ) -> User:
     """Create a login: an administrator, or a person holding ``role`` in ``mission``.
 
@@ -45,7 +54,7 @@ def create_user(
     return user
 
 
-def _link_member(user, role: Role, *, mission, member) -> None:
+def _link_member(user: User, role: Role, *, mission: Mission | None, member: Member | None) -> None:
     if member is None:
         member = Member(mission=mission, full_name=user.get_full_name() or user.username)
     if ROLE_OF_MEMBER.get(member.role) is not role:

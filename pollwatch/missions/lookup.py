@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from django.db import models
 
 from pollwatch.lib.plain_sql import fetch_rows, instance
 from pollwatch.missions.models import Member, Mission
@@ -32,7 +34,7 @@ MISSION_FIELDS = ("id", "election_id", "slug", "name", "arrival")
 ELECTION_FIELDS = ("id", "slug", "date", "time_zone")
 
 
-def _parts():
+def _parts() -> tuple[tuple[str, type[models.Model], tuple[str, ...]], ...]:
     return (
         ("u", get_user_model(), USER_FIELDS),
         ("m", Member, MEMBER_FIELDS),
@@ -41,7 +43,7 @@ def _parts():
     )
 
 
-def users_with_members(joins_and_conditions: str, params: Sequence[Any]) -> list:
+def users_with_members(joins_and_conditions: str, params: Sequence[Any]) -> list[User]:
     """Users, each with ``user.member`` (mission and election attached) or None cached.
 
     ``joins_and_conditions`` continues ``FROM <user table> u LEFT JOIN missions_member
@@ -87,19 +89,26 @@ def _split(row: list[Any]) -> list[list[Any]]:
     return [[next(values) for _ in names] for _, _, names in _parts()]
 
 
-def _user_with_member(row: list[Any]):
+def _user_with_member(row: list[Any]) -> User:
     user_values, member_values, mission_values, election_values = _split(row)
     user_model = get_user_model()
     user = instance(user_model, USER_FIELDS, user_values)
     member = None
     if member_values[0] is not None:
-        member = _member(user_values, member_values, mission_values, election_values, user)
+        member = _member(user_values, member_values, mission_values, election_values, user=user)
     # Cached even when absent, so that asking for it later costs no query.
     user_model.member.related.set_cached_value(user, member)
     return user
 
 
-def _member(user_values, member_values, mission_values, election_values, user=None) -> Member:
+def _member(
+    user_values: list[Any],
+    member_values: list[Any],
+    mission_values: list[Any],
+    election_values: list[Any],
+    *,
+    user: User | None = None,
+) -> Member:
     member = instance(Member, MEMBER_FIELDS, member_values)
     mission = instance(Mission, MISSION_FIELDS, mission_values)
     election = instance(Election, ELECTION_FIELDS, election_values)

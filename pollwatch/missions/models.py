@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pollwatch.accounts.roles import (
+    AnyUser,
     Role,
     is_administrator,
     membership,
@@ -30,7 +31,7 @@ class Organisation(models.Model):
 
 
 class MissionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> MissionQuerySet:
+    def visible_to(self, user: AnyUser) -> MissionQuerySet:
         """The user's own mission (administrators: every mission)."""
         if is_administrator(user):
             return self
@@ -85,7 +86,7 @@ class Mission(models.Model):
 
 
 class TeamQuerySet(models.QuerySet):
-    def visible_to(self, user) -> TeamQuerySet:
+    def visible_to(self, user: AnyUser) -> TeamQuerySet:
         """Teams whose routes the user may see: all, a coordinator's areas' or their own."""
         if is_administrator(user):
             return self
@@ -96,7 +97,7 @@ class TeamQuerySet(models.QuerySet):
         if role is Role.COORDINATOR:
             return teams.filter(areas__in=Area.objects.within(coordinated_areas(user))).distinct()
         member = membership(user)
-        if role is Role.OBSERVER and member.team_id:
+        if role is Role.OBSERVER and member is not None and member.team_id:
             return teams.filter(pk=member.team_id)
         return teams.none()
 
@@ -117,13 +118,13 @@ class Team(models.Model):
 
 
 class MemberQuerySet(models.QuerySet):
-    def visible_to(self, user) -> MemberQuerySet:
+    def visible_to(self, user: AnyUser) -> MemberQuerySet:
         """The whole mission, a coordinator's teams and themself, or an observer's own team."""
         if is_administrator(user):
             return self
         role = mission_role(user)
         member = membership(user)
-        if role is None:
+        if role is None or member is None:
             return self.none()
         members = self.filter(mission=member.mission_id)
         if role in WHOLE_MISSION:

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
-from pollwatch.accounts.guards import require
+from pollwatch.accounts.guards import require, signed_in_user
 from pollwatch.lib.downloads import csv_response
 from pollwatch.lib.listing import page_of, sorted_by_request
 from pollwatch.lib.tabular import TableRejected
@@ -83,7 +83,9 @@ def member_upload(request, slug):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            outcome = import_members(mission, upload, filename=upload.name, actor=request.user)
+            outcome = import_members(
+                mission, upload, filename=upload.name, actor=signed_in_user(request)
+            )
         except TableRejected as rejected:
             problems = rejected.problems
         else:
@@ -115,7 +117,9 @@ def meeting_list(request, slug):
         form = MeetingForm(request.POST or None, mission=mission)
         if request.method == "POST" and form.is_valid():
             data = dict(form.cleaned_data)
-            log_meeting(mission, attendees=data.pop("attendees"), actor=request.user, **data)
+            log_meeting(
+                mission, attendees=data.pop("attendees"), actor=signed_in_user(request), **data
+            )
             messages.success(request, "Meeting logged.")
             return redirect("missions:meetings", slug=mission.slug)
     return render(

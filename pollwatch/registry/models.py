@@ -10,12 +10,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from pollwatch.accounts.roles import Role, is_administrator, mission_role, own_mission_id
+from pollwatch.accounts.roles import AnyUser, Role, is_administrator, mission_role, own_mission_id
 from pollwatch.accounts.scoping import WHOLE_MISSION, coordinated_areas, team_areas
 
 
 class ElectionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ElectionQuerySet:
+    def visible_to(self, user: AnyUser) -> ElectionQuerySet:
         """Elections the user works on: their mission's (administrators: all)."""
         if is_administrator(user):
             return self
@@ -154,7 +154,7 @@ class PollingStationQuerySet(models.QuerySet["PollingStation"]):
             | models.Q(address__icontains=text)
         )
 
-    def visible_to(self, user) -> PollingStationQuerySet:
+    def visible_to(self, user: AnyUser) -> PollingStationQuerySet:
         """The mission's stations, narrowed to a coordinator's or a team's areas."""
         if is_administrator(user):
             return self

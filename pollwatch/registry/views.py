@@ -3,7 +3,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from pollwatch.accounts.guards import require
+from pollwatch.accounts.guards import require, signed_in_user
 from pollwatch.lib.downloads import csv_response
 from pollwatch.lib.listing import page_of, sorted_by_request
 from pollwatch.lib.tabular import TableRejected
@@ -79,7 +79,7 @@ def station_upload(request, slug):
                 upload,
                 filename=upload.name,
                 mapping=parse_mapping(form.cleaned_data["mapping"]),
-                actor=request.user,
+                actor=signed_in_user(request),
             )
         except TableRejected as rejected:
             problems = rejected.problems

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pollwatch.accounts.guards import require
+from pollwatch.accounts.guards import require, signed_in_user
 from pollwatch.lib.downloads import XLSX_TYPE
 from pollwatch.missions.guards import mission_for
 from pollwatch.missions.models import Mission
@@ -49,7 +49,9 @@ def statement_list(request, slug):
     if request.user.has_perm("statements.edit_statement", mission):
         form = NewStatementForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            statement = create_statement(mission, actor=request.user, **form.cleaned_data)
+            statement = create_statement(
+                mission, actor=signed_in_user(request), **form.cleaned_data
+            )
             return redirect(statement)
     return render(
         request,
@@ -71,7 +73,7 @@ def statement_detail(request, pk):
     form = DraftForm(request.POST or None, initial=draft.sections if draft else None)
     if can_edit and draft and request.method == "POST" and form.is_valid():
         try:
-            save_draft(draft, form.cleaned_data, actor=request.user)
+            save_draft(draft, form.cleaned_data, actor=signed_in_user(request))
         except StatementError as error:
             form.add_error(None, str(error))
         else:
@@ -111,7 +113,9 @@ def publish_draft(request, pk):
     form.is_valid()
     try:
         version = publish(
-            draft, actor=request.user, confirm_flags=form.cleaned_data.get("confirm_flags", False)
+            draft,
+            actor=signed_in_user(request),
+            confirm_flags=form.cleaned_data.get("confirm_flags", False),
         )
     except StatementError as error:
         messages.error(request, str(error))
@@ -123,7 +127,7 @@ def publish_draft(request, pk):
 @require_POST
 def new_version(request, pk):
     statement = _statement_for(request, pk, "statements.edit_statement")
-    start_new_version(statement, actor=request.user)
+    start_new_version(statement, actor=signed_in_user(request))
     return redirect(statement)
 
 

@@ -12,12 +12,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pollwatch.accounts.roles import Role, has_role, is_administrator
+from pollwatch.accounts.roles import AnyUser, Role, has_role, is_administrator
 from pollwatch.missions.models import Member
 
 
 class SmsMessageQuerySet(models.QuerySet):
-    def visible_to(self, user) -> SmsMessageQuerySet:
+    def visible_to(self, user: AnyUser) -> SmsMessageQuerySet:
         """The SMS log of the people a coordinator or the core team may see."""
         if is_administrator(user):
             return self

@@ -12,7 +12,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pollwatch.accounts.roles import Role, has_role, is_administrator, membership, mission_role
+from pollwatch.accounts.roles import (
+    AnyUser,
+    Role,
+    has_role,
+    is_administrator,
+    membership,
+    mission_role,
+)
 from pollwatch.accounts.scoping import WHOLE_MISSION
 from pollwatch.missions.models import Member
 from pollwatch.registry.models import PollingStation
@@ -27,7 +34,7 @@ class Channel(models.TextChoices):
 
 
 class RawPayloadQuerySet(models.QuerySet):
-    def visible_to(self, user) -> RawPayloadQuerySet:
+    def visible_to(self, user: AnyUser) -> RawPayloadQuerySet:
         """Raw payloads a coordinator or the core team may review: those of their mission's people.
 
         A payload whose sender is unknown (an SMS from a number of no member) belongs
@@ -77,13 +84,13 @@ class RawPayload(models.Model):
 
 
 class SubmissionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> SubmissionQuerySet:
+    def visible_to(self, user: AnyUser) -> SubmissionQuerySet:
         """The whole mission's reports, a coordinator's areas', or an observer's team's."""
         if is_administrator(user):
             return self
         role = mission_role(user)
         member = membership(user)
-        if role is None:
+        if role is None or member is None:
             return self.none()
         submissions = self.filter(mission=member.mission_id)
         if role in WHOLE_MISSION:

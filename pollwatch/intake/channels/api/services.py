@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
+from django.contrib.auth.models import User
+from django.http import HttpRequest
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
@@ -20,20 +23,26 @@ from pollwatch.missions.models import Member
 
 
 class DeviceTokenAuth(HttpBearer):
-    def authenticate(self, request, token):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         # The membership comes in the same query: every intake endpoint reads it next.
         return device_user(token)
 
 
-def requesting_member(request) -> Member:
+def authenticated_user(request: HttpRequest) -> User | None:
+    """The user the API's authentication found: a device token's, or the session's login."""
+    user: User | None = request.auth  # type: ignore[attr-defined]  # set by ninja, unknown to the stubs
+    return user
+
+
+def requesting_member(request: HttpRequest) -> Member:
     """The member behind the request's token or login; 403 for a login of no mission."""
     try:
-        return sending_member(request.auth)
+        return sending_member(authenticated_user(request))
     except SubmissionRejected:
         raise HttpError(403, "this account is not a member of a mission") from None
 
 
-def json_body(request) -> tuple[object, str]:
+def json_body(request: HttpRequest) -> tuple[Any, str]:
     """The parsed body; a body that is not JSON is stored, marked invalid, and refused."""
     text = request.body.decode("utf-8", errors="replace")
     try:
@@ -50,7 +59,7 @@ def json_body(request) -> tuple[object, str]:
         text,
         [Problem("body", reason)],
         channel=Channel.API,
-        user=request.auth,
+        user=authenticated_user(request),
         content_type=request.content_type or "",
     )
     raise SubmissionRejected([Problem("body", reason)], payload)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
@@ -21,7 +22,7 @@ from pollwatch.intake.services import (
 
 router = Router(auth=[DeviceTokenAuth(), django_auth])
 
-SUBMISSION_BODY = {
+SUBMISSION_BODY: dict[str, Any] = {
     "required": True,
     "content": {
         "application/json": {
@@ -44,7 +45,7 @@ SUBMISSION_BODY = {
         }
     },
 }
-BATCH_BODY = {
+BATCH_BODY: dict[str, Any] = {
     "required": True,
     "content": {
         "application/json": {

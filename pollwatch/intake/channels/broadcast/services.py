@@ -7,12 +7,18 @@ the row by the message id they returned.
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import QuerySet
 
 from pollwatch.audit.services import log_action
-from pollwatch.intake.channels.sms.gateways.outbound import GatewayUnavailable, outbound_gateway
+from pollwatch.intake.channels.sms.gateways.outbound import (
+    GatewayUnavailable,
+    OutboundGateway,
+    outbound_gateway,
+)
 from pollwatch.intake.models import Broadcast, Delivery
-from pollwatch.missions.models import Member, Mission
+from pollwatch.missions.models import Member, Mission, Team
 from pollwatch.registry.models import Area
 
 MAX_TEXT = 640
@@ -22,7 +28,9 @@ class BroadcastRefused(Exception):
     """A broadcast that cannot be sent; the message says what to change."""
 
 
-def recipients(mission: Mission, audience: str, *, team=None, area: Area | None = None):
+def recipients(
+    mission: Mission, audience: str, *, team: Team | None = None, area: Area | None = None
+) -> QuerySet[Member]:
     members = mission.members.filter(role=Member.Role.OBSERVER).exclude(phone="")
     if audience == Broadcast.Audience.TEAM:
         if team is None:
@@ -37,7 +45,13 @@ def recipients(mission: Mission, audience: str, *, team=None, area: Area | None 
 
 
 def send_broadcast(
-    mission: Mission, text: str, audience: str, *, actor, team=None, area=None
+    mission: Mission,
+    text: str,
+    audience: str,
+    *,
+    actor: User,
+    team: Team | None = None,
+    area: Area | None = None,
 ) -> Broadcast:
     """Record the broadcast and its deliveries, then hand each message to the gateway."""
     text = text.strip()
@@ -70,7 +84,7 @@ def send_broadcast(
     return broadcast
 
 
-def _send_one(gateway, delivery: Delivery, text: str) -> None:
+def _send_one(gateway: OutboundGateway, delivery: Delivery, text: str) -> None:
     try:
         sent = gateway.send(delivery.phone, text)
     except Exception as error:  # a gateway failure for one number must not stop the rest

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect, render
 
-from pollwatch.accounts.guards import own_membership
+from pollwatch.accounts.guards import own_membership, signed_in_user
 from pollwatch.intake.channels.broadcast.forms import BroadcastForm
 from pollwatch.intake.channels.broadcast.services import BroadcastRefused, send_broadcast
 from pollwatch.intake.models import Broadcast
@@ -24,7 +24,7 @@ def broadcasts(request):
                 mission,
                 data["text"],
                 data["audience"],
-                actor=request.user,
+                actor=signed_in_user(request),
                 team=data["team"],
                 area=data["area"],
             )

@@ -20,7 +20,9 @@ import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, NoReturn, cast
 
+from django.contrib.auth.models import User
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -120,31 +122,43 @@ def receive_instance(
     return _first(instance, digest, files, user, payload, member)
 
 
-def _refused_files(files) -> list[Problem]:
-    problems = []
+def _refused_files(files: list[UploadedFile]) -> list[Problem]:
+    problems: list[Problem] = []
     for upload in files:
         try:
-            attachment_type(_head_of(upload), upload.name)
+            attachment_type(_head_of(upload), _name_of(upload))
         except AttachmentRefused as refused:
-            problems.append(Problem(upload.name[:100], str(refused)))
+            problems.append(Problem(_name_of(upload)[:100], str(refused)))
     return problems
 
 
-def _head_of(upload) -> bytes:
+def _name_of(upload: UploadedFile) -> str:
+    # The request parser names every file it reads; only a file built by hand has no name.
+    return cast(str, upload.name)
+
+
+def _head_of(upload: UploadedFile) -> bytes:
     upload.seek(0)
     head = upload.read(HEAD_BYTES)
     upload.seek(0)
     return head
 
 
-def _reject(payload, problems: list[Problem]):
+def _reject(payload: RawPayload, problems: list[Problem]) -> NoReturn:
     RawPayload.objects.filter(pk=payload.pk).update(
         status=RawPayload.Status.INVALID, problems=[p.as_dict() for p in problems]
     )
     raise SubmissionRejected(problems, payload)
 
 
-def _first(instance: Instance, digest: str, files, user, payload, member) -> InstanceReceipt:
+def _first(
+    instance: Instance,
+    digest: str,
+    files: list[UploadedFile],
+    user: User | None,
+    payload: RawPayload,
+    member: Member,
+) -> InstanceReceipt:
     scope = scope_of(member)
     try:
         answers = _answers(instance, member)
@@ -170,7 +184,13 @@ def _first(instance: Instance, digest: str, files, user, payload, member) -> Ins
     return InstanceReceipt(submission, receipt.duplicate, revised=False, attachments=stored)
 
 
-def _repeat(known: OpenRosaInstance, digest: str, instance, files, payload) -> InstanceReceipt:
+def _repeat(
+    known: OpenRosaInstance,
+    digest: str,
+    instance: Instance,
+    files: list[UploadedFile],
+    payload: RawPayload,
+) -> InstanceReceipt:
     if known.sha256 != digest:
         RawPayload.objects.filter(pk=payload.pk).update(
             status=RawPayload.Status.CONFLICT,
@@ -187,7 +207,14 @@ def _repeat(known: OpenRosaInstance, digest: str, instance, files, payload) -> I
     return InstanceReceipt(known.submission, duplicate=True, revised=False, attachments=stored)
 
 
-def _revise(replaced, instance: Instance, digest, files, user, member) -> InstanceReceipt:
+def _revise(
+    replaced: OpenRosaInstance,
+    instance: Instance,
+    digest: str,
+    files: list[UploadedFile],
+    user: User | None,
+    member: Member,
+) -> InstanceReceipt:
     submission = replaced.submission
     answers = _answers(instance, member)
     with transaction.atomic():
@@ -207,7 +234,7 @@ def _revise(replaced, instance: Instance, digest, files, user, member) -> Instan
     return InstanceReceipt(submission, duplicate=False, revised=True, attachments=stored)
 
 
-def _answers(instance: Instance, member: Member) -> dict:
+def _answers(instance: Instance, member: Member) -> dict[str, Any]:
     version = instance.version or _current_version(instance.form_id)
     _, bound = definition_for(instance.form_id, version, member.mission.election)
     return instance.answers(bound.definition)
@@ -220,7 +247,9 @@ def _current_version(form_code: str) -> int:
     return latest["version"] if latest else 1
 
 
-def store_attachments(instance_id: str, submission: Submission, files) -> int:
+def store_attachments(
+    instance_id: str, submission: Submission, files: Iterable[UploadedFile]
+) -> int:
     """Keep each file once per instance; a file sent again under the same name is skipped.
 
     The file is stored under a random name with the type found in its bytes
@@ -228,7 +257,7 @@ def store_attachments(instance_id: str, submission: Submission, files) -> int:
     """
     stored = 0
     for upload in files:
-        name = upload.name.rsplit("/", 1)[-1][:200]
+        name = _name_of(upload).rsplit("/", 1)[-1][:200]
         kind = attachment_type(_head_of(upload), name)
         if Attachment.objects.filter(
             submission=submission, instance_id=instance_id, name=name
@@ -246,7 +275,7 @@ def store_attachments(instance_id: str, submission: Submission, files) -> int:
                     name=name,
                     file=File(upload, name=kind.stored_name()),
                     content_type=kind.content_type,
-                    size=upload.size,
+                    size=cast(int, upload.size),  # known for every parsed upload
                     sha256=digest.hexdigest(),
                 )
         except IntegrityError:

@@ -18,6 +18,7 @@ from pyxform.xls2xform import convert
 from pollwatch.forms.models import FormVersion
 from pollwatch.forms.xlsform import XLSFormError, language_column, xlsform_sheets
 from pollwatch.intake.definitions import definition_for
+from pollwatch.registry.models import Election
 
 STATION_FIELD = "pollwatch_station"
 STATION_LABEL = {"en": "Polling station code", "ru": "Номер избирательного участка"}
@@ -35,7 +36,9 @@ class XForm:
         return hashlib.md5(self.xml.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
-def xform_for(version: FormVersion, election, stations: tuple[tuple[str, str], ...] = ()) -> XForm:
+def xform_for(
+    version: FormVersion, election: Election, stations: tuple[tuple[str, str], ...] = ()
+) -> XForm:
     """The XForm of ``version`` bound to ``election``'s ballot options.
 
     ``stations`` (code, name) become the choices of the station question.
@@ -46,7 +49,13 @@ def xform_for(version: FormVersion, election, stations: tuple[tuple[str, str], .
 
 
 @lru_cache(maxsize=128)
-def _xform(form_code: str, number: int, digest: str, election, stations) -> XForm:
+def _xform(
+    form_code: str,
+    number: int,
+    digest: str,
+    election: Election,
+    stations: tuple[tuple[str, str], ...],
+) -> XForm:
     _, bound = definition_for(form_code, number, election)
     definition = bound.definition
     sheets = xlsform_sheets(definition)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from pollwatch.forms.models import Form, FormVersion
 from pollwatch.intake.channels.sms.syntax import SmsSyntax, build_syntax, sms_form_codes
 from pollwatch.intake.definitions import definition_for
 from pollwatch.lib.plain_sql import fetch_rows
+from pollwatch.registry.models import Election
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +31,7 @@ def sms_forms() -> dict[str, SmsForm]:
     Each SMS asks for this, so it reads only the columns it needs: loading every
     form's definition would cost more than the rest of the message.
     """
-    newest: dict[int, tuple] = {}
+    newest: dict[int, list[Any]] = {}
     rows = fetch_rows(
         "SELECT version.form_id, form.code, form.title, version.version, version.digest"
         f" FROM {FormVersion._meta.db_table} AS version"
@@ -53,12 +55,14 @@ def sms_forms() -> dict[str, SmsForm]:
     }
 
 
-def syntax_for(form: SmsForm, election) -> SmsSyntax:
+def syntax_for(form: SmsForm, election: Election) -> SmsSyntax:
     """The syntax of ``form`` bound to the ballot options of ``election``."""
     return _syntax(form.code, form.version, form.digest, election, form.sms_code)
 
 
 @lru_cache(maxsize=256)
-def _syntax(form_code: str, number: int, digest: str, election, sms_code: str) -> SmsSyntax:
+def _syntax(
+    form_code: str, number: int, digest: str, election: Election, sms_code: str
+) -> SmsSyntax:
     _, bound = definition_for(form_code, number, election)
     return build_syntax(bound.definition, sms_code)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from pollwatch.forms.definition import Label
 from pollwatch.intake.channels.sms.syntax import SmsQuestion, SmsSyntax, encode_message
@@ -70,7 +71,7 @@ def guide_for(syntax: SmsSyntax, language: str) -> Guide:
 def _row(syntax: SmsSyntax, item: SmsQuestion, language: str, how: dict[str, str]) -> GuideRow:
     question = item.question
     choices: tuple[tuple[int, str], ...] = ()
-    if question.type in ("single_choice", "multiple_choice"):
+    if question.type in ("single_choice", "multiple_choice") and question.choices is not None:
         labels = syntax.definition.choice_lists[question.choices]
         choices = tuple((n, _text(c.label, language)) for n, c in enumerate(labels, start=1))
     if question.type == "multiple_choice":
@@ -91,7 +92,7 @@ def _row(syntax: SmsSyntax, item: SmsQuestion, language: str, how: dict[str, str
 def _example(syntax: SmsSyntax) -> str:
     """A message answering the first few questions with their first choice or a small number."""
     sample = {"integer": 12, "decimal": 2.5, "time": "07:30", "text": "..."}
-    answers = {}
+    answers: dict[str, Any] = {}
     for item in syntax.questions[:4]:
         kind = item.question.type
         if kind in ("yes_no", "single_choice"):

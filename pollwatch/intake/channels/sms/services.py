@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -74,8 +76,12 @@ class SmsOutcome:
 
 
 def receive_sms(
-    inbound: InboundSms, *, replay_of: SmsMessage | None = None, actor=None, console_member=None
-):
+    inbound: InboundSms,
+    *,
+    replay_of: SmsMessage | None = None,
+    actor: User | None = None,
+    console_member: Member | None = None,
+) -> SmsOutcome:
     """Store, parse and submit one SMS; a message id seen before gets its first reply.
 
     ``actor`` is the coordinator who replays a message (recorded as who entered
@@ -127,8 +133,10 @@ def normalised_sender(sender: str) -> str:
         return sender.strip()[:40]
 
 
-def _store_message(inbound: InboundSms, *, replay_of, actor) -> SmsMessage:
-    fields = {
+def _store_message(
+    inbound: InboundSms, *, replay_of: SmsMessage | None, actor: User | None
+) -> SmsMessage:
+    fields: dict[str, Any] = {
         "gateway": storable_text(inbound.gateway)[:20],
         "gateway_message_id": storable_text(inbound.message_id)[:100],
         "sender": normalised_sender(storable_text(inbound.sender)),
@@ -149,10 +157,14 @@ def _store_message(inbound: InboundSms, *, replay_of, actor) -> SmsMessage:
 
 
 def _answer(
-    message: SmsMessage, *, replayed: bool, actor=None, console_member=None
+    message: SmsMessage,
+    *,
+    replayed: bool,
+    actor: User | None = None,
+    console_member: Member | None = None,
 ) -> tuple[str, str, int | None]:
     if console_member is not None:
-        member = console_member
+        member: Member | None = console_member
     else:
         found = members_with_missions(
             "WHERE m.phone = %s ORDER BY mi.arrival DESC, m.id LIMIT 1", [message.sender]
@@ -208,7 +220,12 @@ def _throttled(history: list[_Earlier]) -> bool:
 
 
 def _submit(
-    message: SmsMessage, member: Member, language: str, history: list[_Earlier], user, channel
+    message: SmsMessage,
+    member: Member,
+    language: str,
+    history: list[_Earlier],
+    user: User | None,
+    channel: Channel,
 ) -> tuple[str, str, int | None]:
     payload = store_raw_payload(
         message.text,

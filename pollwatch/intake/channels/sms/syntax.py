@@ -169,7 +169,9 @@ def encode_answer(item: SmsQuestion, value: Any) -> str:
 def split_form_code(text: str, form_sms_codes: Iterable[str]) -> tuple[str, int]:
     """The form code a message starts with, and where the rest begins."""
     start = _skip(text, 0)
-    token = re.match(r"[0-9A-Za-z]*", text[start:]).group().upper()
+    # The pattern matches every text, if only with an empty token.
+    token_match = re.match(r"[0-9A-Za-z]*", text[start:])
+    token = token_match.group().upper() if token_match else ""
     codes = {code.upper() for code in form_sms_codes}
     if token in codes:
         return token, start + len(token)
@@ -244,7 +246,7 @@ def _read_text(text: str, position: int, item: SmsQuestion) -> tuple[str, int]:
         raise SmsSyntaxError("no_answer", "the answer is missing", code=item.sms_code)
     if text[position] != '"':
         return text[position:].strip(), len(text)
-    chars = []
+    chars: list[str] = []
     position += 1
     while position < len(text):
         if text[position] == '"':

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from pollwatch.accounts.guards import own_membership
+from pollwatch.accounts.guards import own_membership, signed_in_user
 from pollwatch.accounts.roles import membership
 from pollwatch.intake.channels.sms.console_forms import SmsReplayForm, SmsTestForm
 from pollwatch.intake.channels.sms.forms import sms_forms, syntax_for
@@ -49,7 +49,7 @@ def sms_replay(request, pk):
         outcome = receive_sms(
             InboundSms("console", sender=original.sender, text=form.cleaned_data["text"]),
             replay_of=original,
-            actor=request.user,
+            actor=signed_in_user(request),
         )
     return render(
         request,
@@ -70,7 +70,7 @@ def sms_test(request):
                 sender=f"console:{request.user.get_username()}",
                 text=form.cleaned_data["text"],
             ),
-            actor=request.user,
+            actor=signed_in_user(request),
             console_member=member,
         )
     return render(request, "channels/sms_test.html", {"form": form, "outcome": outcome})

@@ -147,9 +147,10 @@ class Command(library.Command):
         # With --reload the first process only restarts the one that works.
         if not options.get("reload") or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
             recovery.start()
-        original, library.Worker = library.Worker, ResilientWorker
+        # The library's command builds library.Worker and offers no other way to swap it.
+        original, library.Worker = library.Worker, ResilientWorker  # type: ignore[misc]
         try:
             super().handle(*args, **options)
         finally:
-            library.Worker = original
+            library.Worker = original  # type: ignore[misc]
             recovery.stopped.set()
