@@ -131,6 +131,7 @@ class RunResult:
     cpu_seconds: dict[str, float] = field(default_factory=dict)
     load_average: float = 0.0
     database_settings: dict[str, str] = field(default_factory=dict)
+    database_work: dict[str, float] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -255,6 +256,16 @@ def read_database_settings(cluster) -> dict[str, str]:
     names = (*DURABILITY_SETTINGS, "commit_siblings")
     with psycopg.connect(cluster.url, autocommit=True) as connection:
         return {name: connection.execute(f"SHOW {name}").fetchone()[0] for name in names}
+
+
+def database_work(cluster) -> dict[str, float]:
+    """The cluster's commits, WAL flushes to disk and WAL bytes so far."""
+    import psycopg
+
+    with psycopg.connect(cluster.url, autocommit=True) as connection:
+        commits = connection.execute("SELECT sum(xact_commit) FROM pg_stat_database").fetchone()
+        wal = connection.execute("SELECT wal_sync, wal_bytes FROM pg_stat_wal").fetchone()
+    return {"commits": float(commits[0]), "wal_syncs": float(wal[0]), "wal_bytes": float(wal[1])}
 
 
 def describe(settings: dict[str, str]) -> str:
@@ -567,6 +578,7 @@ def run(name: str, args, config: dict, environment, workdir: Path, cluster) -> R
     database_settings = read_database_settings(cluster)
     config_file.write_text(json.dumps(run_config))
     before = counts()
+    work_before = database_work(cluster)
     port = free_port()
     server = start_gunicorn(args, environment, port)
     # The audit trail's sealer runs beside the server, as `make serve` runs it.
@@ -580,7 +592,7 @@ def run(name: str, args, config: dict, environment, workdir: Path, cluster) -> R
     try:
         if name == "kill":
             kill_one_worker_later(server, seconds / 2, killed)
-            faults.restart_database_later(seconds * 3 / 4)
+            faults.restart_database_later(seconds * 3 / 4, cpu)
         print(f"{name}: {users} clients for {seconds} s ...", file=sys.stderr, flush=True)
         client_cpu = run_locust(user_class, users, seconds, port, config_file, out_dir)
         cpu.lap("database")
@@ -600,6 +612,9 @@ def run(name: str, args, config: dict, environment, workdir: Path, cluster) -> R
         sealer.terminate()
         sealer.wait()
         faults.stop()
+    # Read once the server's connections are closed: a backend reports its counts as it ends.
+    work_after = database_work(cluster)
+    result.database_work = {name: work_after[name] - work_before[name] for name in work_before}
     result.cpu_seconds = dict(cpu.laps)
     result.load_average = load_average
     result.clients = users
@@ -647,9 +662,10 @@ class Faults:
                 stderr=subprocess.DEVNULL,
             )
 
-    def restart_database_later(self, delay: float) -> None:
+    def restart_database_later(self, delay: float, cpu: CpuMeter) -> None:
         def restart() -> None:
             time.sleep(delay)
+            cpu.before_restart()
             self.cluster.restart()
             self.restarted.set()
 
@@ -704,12 +720,19 @@ class CpuMeter:
         self.pgdata = pgdata
         self.laps: dict[str, float] = {}
         self.database = self._database()
+        self.before_restarts = 0.0
 
     def lap(self, part: str) -> dict[str, float]:
         now = self._database()
-        self.laps[part] = now - self.database
+        self.laps[part] = now - self.database + self.before_restarts
         self.database = now
+        self.before_restarts = 0.0
         return self.laps
+
+    def before_restart(self) -> None:
+        """Keep what the server used so far: the restarted server counts from zero."""
+        self.before_restarts += self._database() - self.database
+        self.database = 0.0
 
     def _database(self) -> float:
         """The postmaster, its finished backends and its live ones."""
@@ -947,6 +970,14 @@ def report(results: list[RunResult], args) -> int:
         print(
             f"{r.name:<9}{parts[0]:>8.2f}{parts[1]:>10.2f}{parts[2]:>8.2f}{sum(parts):>8.2f}"
             f"{capacity:>12.0f}{r.load_average:>6.1f}"
+        )
+    print("\nDatabase work per stored submission (the whole cluster, this process's queries too)")
+    print(f"{'run':<9}{'commits':>9}{'WAL flushes':>13}{'WAL kB':>8}")
+    for r in results:
+        per = {name: value / max(r.stored, 1) for name, value in r.database_work.items()}
+        print(
+            f"{r.name:<9}{per['commits']:>9.2f}{per['wal_syncs']:>13.2f}"
+            f"{per['wal_bytes'] / 1024:>8.1f}"
         )
     verdicts = [verdict(r) for r in results]
     for line, _ in verdicts:

@@ -163,7 +163,8 @@ def multipart(xml: bytes) -> tuple[bytes, str]:
     body = (
         (
             f"--{boundary}\r\n"
-            'Content-Disposition: form-data; name="xml_submission_file"; filename="submission.xml"\r\n'
+            'Content-Disposition: form-data; name="xml_submission_file";'
+            ' filename="submission.xml"\r\n'
             "Content-Type: text/xml\r\n\r\n"
         ).encode()
         + xml
