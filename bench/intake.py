@@ -128,6 +128,7 @@ class RunResult:
     resent_after_run: int = 0
     refused: int = 0
     clients: int = 0
+    sends_by_client: list[int] = field(default_factory=list)
     cpu_seconds: dict[str, float] = field(default_factory=dict)
     load_average: float = 0.0
     database_settings: dict[str, str] = field(default_factory=dict)
@@ -827,6 +828,7 @@ class Journal:
     resent_wrong: int
     failed: dict[str, str]
     refused: set[str] = field(default_factory=set)
+    sends_by_client: list[int] = field(default_factory=list)
 
 
 def read_journal(out_dir: Path) -> Journal:
@@ -844,6 +846,8 @@ def read_journal(out_dir: Path) -> Journal:
                 journal.failed[key] = body
             elif kind == "refused":
                 journal.refused.add(key)
+            elif kind == "sends":
+                journal.sends_by_client.append(int(receipt_id))
     return journal
 
 
@@ -925,6 +929,7 @@ def reconcile(result: RunResult, journal: Journal, before, after, submission_mod
     result.acknowledged = len(journal.acknowledged)
     result.resends = journal.resent_ok
     result.refused = len(journal.refused)
+    result.sends_by_client = sorted(journal.sends_by_client)
     result.stored = after["submissions"] - before["submissions"]
     checks = {
         "acknowledged or resent but not stored": len(lost),
@@ -971,6 +976,11 @@ def report(results: list[RunResult], args) -> int:
             f"{r.name:<9}{parts[0]:>8.2f}{parts[1]:>10.2f}{parts[2]:>8.2f}{sum(parts):>8.2f}"
             f"{capacity:>12.0f}{r.load_average:>6.1f}"
         )
+    print("\nSends per client (how evenly the server served its clients)")
+    print(f"{'run':<9}{'fewest':>8}{'median':>8}{'most':>8}")
+    for r in results:
+        sends = r.sends_by_client or [0]
+        print(f"{r.name:<9}{sends[0]:>8}{sends[len(sends) // 2]:>8}{sends[-1]:>8}")
     print("\nDatabase work per stored submission (the whole cluster, this process's queries too)")
     print(f"{'run':<9}{'commits':>9}{'WAL flushes':>13}{'WAL kB':>8}")
     for r in results:

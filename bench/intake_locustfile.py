@@ -18,6 +18,7 @@ import os
 import random
 import re
 import uuid
+from collections import deque
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -61,7 +62,17 @@ def pacing():
     return constant_throughput(rate) if rate else constant(0)
 
 
-class Observer(FastHttpUser):
+class CountedUser(FastHttpUser):
+    """A client that records how many sends it made, to show how evenly clients were served."""
+
+    abstract = True
+    sends = 0
+
+    def on_stop(self):
+        journal().write(f"sends\t{id(self)}\t{self.sends}\t\n")
+
+
+class Observer(CountedUser):
     """One phone, sending at its pace (or, unpaced, as soon as each answer arrives)."""
 
     wait_time = pacing()
@@ -77,6 +88,7 @@ class Observer(FastHttpUser):
 
     @task
     def send(self):
+        self.sends += 1
         if CONFIG["mode"] == "batch":
             self.send_batch()
         elif self.acknowledged and random.random() < CONFIG["resend_share"]:
@@ -173,7 +185,7 @@ def multipart(xml: bytes) -> tuple[bytes, str]:
     return body, f"multipart/form-data; boundary={boundary}"
 
 
-class CollectDevice(FastHttpUser):
+class CollectDevice(CountedUser):
     """ODK Collect on one observer's phone, sending each finalised form as it is saved."""
 
     wait_time = pacing()
@@ -186,6 +198,7 @@ class CollectDevice(FastHttpUser):
 
     @task
     def send(self):
+        self.sends += 1
         if self.acknowledged and random.random() < CONFIG["resend_share"]:
             key, body, content_type = random.choice(self.acknowledged)
             self.post(key, body, content_type, resend=True)
@@ -234,6 +247,7 @@ class CollectDevice(FastHttpUser):
 
 
 REF = re.compile(r"(\d+)\s*$")
+RECENT_REPORTS = 50
 
 
 def sms_key(message_id: str) -> str:
@@ -241,7 +255,7 @@ def sms_key(message_id: str) -> str:
     return str(uuid.uuid5(uuid.UUID(CONFIG["sms"]["namespace"]), f"generic:{message_id}"))
 
 
-class SmsGateway(FastHttpUser):
+class SmsGateway(CountedUser):
     """A generic HTTP gateway forwarding the coded messages of one observer's phone.
 
     Besides new reports it delivers a share of repeats: the gateway retrying a
@@ -258,12 +272,14 @@ class SmsGateway(FastHttpUser):
         self.phone, self.stations = device["phone"], device["stations"]
         self.path = f"/hooks/sms/generic/{CONFIG['sms']['token']}/"
         self.headers = {"Content-Type": "application/x-www-form-urlencoded"}
-        self.acknowledged: list[tuple[str, str, str, str]] = []
+        # An observer repeats a report they sent recently, not one from hours of messages ago.
+        self.acknowledged: deque[tuple[str, str, str, str]] = deque(maxlen=RECENT_REPORTS)
         self.texts: set[str] = set()
         self.invalid_left = 4
 
     @task
     def send(self):
+        self.sends += 1
         if self.acknowledged and random.random() < CONFIG["resend_share"]:
             self.repeat(*random.choice(self.acknowledged))
             return
@@ -324,4 +340,4 @@ class SmsGateway(FastHttpUser):
                 response.failure(f"resend failed with status {response.status_code}")
             else:
                 journal().write(f"resend-fail\t{key}\t{ref}\t\n")
-                response.failure(f"resend answered {answer}, not the first reference")
+                response.failure(f"resend answered {answer}, not the first reference {ref}")
