@@ -20,7 +20,20 @@ drives it with locust in headless mode:
    as a phone would, and the worker must still be running and must finish a
    payload a killed web worker left unread (this run is judged by its count
    and by the worker only);
-3. batches of 500 submissions.
+3. batches of 500 submissions;
+4. ``openrosa``: ODK Collect posting finalised forms of a 40-question
+   checklist (multipart, ``xml_submission_file``, a fresh ``uuid:``
+   instanceID each), a share of them sent again with the same bytes, which
+   must be acknowledged again;
+5. ``sms``: a generic SMS gateway forwarding coded PVT reports from the
+   observers' registered phones, a share of them delivered again (same
+   message id) or sent again by the observer (same text), which must be
+   answered with the first report's reference, and a few invalid ones.
+
+PostgreSQL runs durable by default (its own fsync, synchronous_commit and
+full_page_writes, all on); ``--durability off`` turns them off for a
+labelled comparison, and ``--commit-delay`` sets up group commit. The
+settings the server reports are printed with the results.
 
 After every run it counts what the clients saw acknowledged against what the
 database holds: every acknowledged key stored exactly once, nothing stored
@@ -35,7 +48,6 @@ import io
 import json
 import os
 import random
-import resource
 import shutil
 import signal
 import socket
@@ -45,12 +57,15 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from sms import phones  # noqa: E402
 
 from pollwatch.lib.throwaway_postgres import (  # noqa: E402
     APPLICATION_ROLE,
@@ -62,7 +77,19 @@ SINGLE_TARGET_PER_SECOND = 500
 P99_TARGET_MS = 250
 BATCH_TARGET_PER_SECOND = 5_000
 BATCH_SIZE = 500
+SMS_TARGET_PER_SECOND = 300
 STATIONS_PER_TEAM = 20
+SMS_GATEWAY_TOKEN = "bench-gateway-" + os.urandom(8).hex()
+DURABILITY_SETTINGS = ("fsync", "synchronous_commit", "full_page_writes", "commit_delay")
+# The locust user class and the client count option of each run.
+CLIENTS = {
+    "warmup": ("Observer", "users"),
+    "single": ("Observer", "users"),
+    "kill": ("Observer", "users"),
+    "batch": ("Observer", "batch_users"),
+    "openrosa": ("CollectDevice", "openrosa_users"),
+    "sms": ("SmsGateway", "sms_users"),
+}
 # The standard voting checklist, answered without problems except people turned away.
 VOTING_ANSWERS = {
     "secrecy_respected": "yes",
@@ -99,8 +126,13 @@ class RunResult:
     acknowledged: int = 0
     resends: int = 0
     resent_after_run: int = 0
+    refused: int = 0
+    clients: int = 0
+    sends_by_client: list[int] = field(default_factory=list)
     cpu_seconds: dict[str, float] = field(default_factory=dict)
     load_average: float = 0.0
+    database_settings: dict[str, str] = field(default_factory=dict)
+    database_work: dict[str, float] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -116,6 +148,34 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--seconds", type=int, default=60, help="length of each run")
     parser.add_argument("--users", type=int, default=100, help="concurrent single-send clients")
     parser.add_argument("--batch-users", type=int, default=6, help="concurrent batch clients")
+    parser.add_argument(
+        "--openrosa-users", type=int, default=50, help="concurrent ODK Collect clients"
+    )
+    parser.add_argument(
+        "--sms-users",
+        type=int,
+        default=50,
+        help="concurrent SMS gateway connections, one observer's phone each (at most --observers)",
+    )
+    parser.add_argument(
+        "--sms-invalid-share", type=float, default=0.05, help="share of invalid SMS reports"
+    )
+    parser.add_argument(
+        "--durability",
+        choices=["durable", "off"],
+        default="durable",
+        help="durable: PostgreSQL's own fsync, synchronous_commit and full_page_writes (on);"
+        " off: all three off, as a throwaway test database runs",
+    )
+    parser.add_argument(
+        "--commit-delay",
+        type=int,
+        default=0,
+        help="PostgreSQL commit_delay in microseconds, to measure group commit",
+    )
+    parser.add_argument(
+        "--commit-siblings", type=int, help="PostgreSQL commit_siblings (its default when unset)"
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
     parser.add_argument(
@@ -135,7 +195,7 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument(
         "--runs",
         default="warmup,single,kill,batch",
-        help="comma-separated runs among warmup, single, kill, batch",
+        help="comma-separated runs among warmup, single, kill, batch, openrosa, sms",
     )
     parser.add_argument("--warmup-seconds", type=int, default=15, help="length of the warm-up run")
     parser.add_argument(
@@ -146,7 +206,13 @@ def parse_arguments() -> argparse.Namespace:
 
 def main() -> int:
     args = parse_arguments()
-    cluster = start_throwaway_postgres()
+    unknown = set(args.runs.split(",")) - set(CLIENTS)
+    if unknown:
+        raise SystemExit(f"unknown runs {sorted(unknown)}; choose among {', '.join(CLIENTS)}")
+    if args.sms_users > args.observers:
+        raise SystemExit("--sms-users must not exceed --observers: one phone per gateway client")
+    cluster = start_throwaway_postgres(database_settings(args))
+    print(f"PostgreSQL: {describe(read_database_settings(cluster))}", file=sys.stderr)
     workdir = Path(tempfile.mkdtemp(prefix="pollwatch-intake-bench-"))
     if args.keep:
         print(f"client records and locust statistics kept in {workdir}", file=sys.stderr)
@@ -174,6 +240,39 @@ def main() -> int:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
+def database_settings(args: argparse.Namespace) -> dict[str, str]:
+    """Server settings for the chosen durability, and group commit when asked for."""
+    durable = "on" if args.durability == "durable" else "off"
+    settings = {name: durable for name in DURABILITY_SETTINGS[:3]}
+    settings["commit_delay"] = str(args.commit_delay)
+    if args.commit_siblings is not None:
+        settings["commit_siblings"] = str(args.commit_siblings)
+    return settings
+
+
+def read_database_settings(cluster) -> dict[str, str]:
+    """What the running server says, not what we asked for."""
+    import psycopg
+
+    names = (*DURABILITY_SETTINGS, "commit_siblings")
+    with psycopg.connect(cluster.url, autocommit=True) as connection:
+        return {name: connection.execute(f"SHOW {name}").fetchone()[0] for name in names}
+
+
+def database_work(cluster) -> dict[str, float]:
+    """The cluster's commits, WAL flushes to disk and WAL bytes so far."""
+    import psycopg
+
+    with psycopg.connect(cluster.url, autocommit=True) as connection:
+        commits = connection.execute("SELECT sum(xact_commit) FROM pg_stat_database").fetchone()
+        wal = connection.execute("SELECT wal_sync, wal_bytes FROM pg_stat_wal").fetchone()
+    return {"commits": float(commits[0]), "wal_syncs": float(wal[0]), "wal_bytes": float(wal[1])}
+
+
+def describe(settings: dict[str, str]) -> str:
+    return ", ".join(f"{name}={value}" for name, value in settings.items())
+
+
 def check_audit_chain() -> int:
     """Seal what the runs left and verify the whole chain: 0 when intact."""
     from pollwatch.audit.chain import seal_events, verify_chain
@@ -199,6 +298,7 @@ def production_environment(database_url: str, workdir: Path) -> dict[str, str]:
         "POLLWATCH_AXES_ENABLED": "0",
         "POLLWATCH_DATA_DIR": str(workdir / "data"),
         "POLLWATCH_LOG_LEVEL": "ERROR",
+        "POLLWATCH_SMS_GATEWAY_TOKEN": SMS_GATEWAY_TOKEN,
     }
 
 
@@ -211,8 +311,10 @@ def seed(args: argparse.Namespace, workdir: Path) -> dict:
     from django.db import connection
 
     from pollwatch.accounts.models import DeviceToken
-    from pollwatch.forms.library import library_forms
+    from pollwatch.forms.library import LIBRARY_DIR, library_forms
     from pollwatch.forms.services import publish_form_version
+    from pollwatch.intake.channels.openrosa.services import OPENROSA_KEY_NAMESPACE
+    from pollwatch.intake.channels.sms.services import SMS_KEY_NAMESPACE
     from pollwatch.missions.models import Member, Mission, Team
     from pollwatch.registry.areas import import_areas
     from pollwatch.registry.importing import import_stations
@@ -256,17 +358,27 @@ def seed(args: argparse.Namespace, workdir: Path) -> dict:
         departure=election.date,
     )
     version = publish_form_version(library_forms()["voting"].to_dict())
+    publish_form_version(json.loads((LIBRARY_DIR / "pvt_form1.json").read_text()))
+    checklist = publish_form_version(forty_question_checklist())
     devices = []
-    for t in teams:
+    for t, phone in zip(teams, phones(args.observers), strict=True):
         team = Team.objects.create(mission=mission, code=f"T{t}")
         team.areas.set(election.areas.filter(code=f"D{t}"))
         user = get_user_model().objects.create(username=f"observer-{t}")
         Member.objects.create(
-            mission=mission, user=user, full_name=f"Observer {t}", role="observer", team=team
+            mission=mission,
+            user=user,
+            full_name=f"Observer {t}",
+            role="observer",
+            team=team,
+            phone=phone,
+            languages="en",
         )
         devices.append(
             {
                 "token": DeviceToken.issue(user, "phone")[1],
+                "team": team.pk,
+                "phone": phone,
                 "stations": [f"{t:03d}-{s:02d}" for s in range(1, STATIONS_PER_TEAM + 1)],
             }
         )
@@ -280,7 +392,92 @@ def seed(args: argparse.Namespace, workdir: Path) -> dict:
         "answers": VOTING_ANSWERS,
         "resend_share": args.resend_share,
         "batch_size": BATCH_SIZE,
+        "openrosa": {
+            "namespace": str(OPENROSA_KEY_NAMESPACE),
+            "template": openrosa_template(checklist, election, devices[0]["stations"]),
+        },
+        "sms": {
+            "namespace": str(SMS_KEY_NAMESPACE),
+            "token": SMS_GATEWAY_TOKEN,
+            "invalid_share": args.sms_invalid_share,
+        },
     }
+
+
+def forty_question_checklist() -> dict:
+    """A voting checklist of 40 questions, shaped like ODK Central's benchmark form.
+
+    Four sections of ten: mostly yes/no and one-choice questions, ten
+    counts (one bounded by the station's registered voters) and three
+    free-text remarks.
+    """
+    kinds = ["yes_no"] * 5 + ["single_choice", "integer", "yes_no", "integer", "yes_no"]
+    sections = []
+    for s, letter in enumerate("abcd"):
+        questions = []
+        for q, kind in enumerate(kinds):
+            code = f"{letter}{q + 1:02d}"
+            question = {"code": code, "type": kind, "label": {"en": f"Question {code}"}}
+            if s > 0 and q == 9:
+                question["type"] = "text"
+            elif kind == "integer":
+                question["constraint"] = {"min": 0, "max": 5000}
+            elif kind == "single_choice":
+                question["choices"] = "assessment"
+            questions.append(question | {"required": question["type"] != "text"})
+        sections.append({"code": letter, "title": {"en": f"Part {letter}"}, "questions": questions})
+    sections[0]["questions"][6]["constraint"]["max_station"] = "registered_voters"
+    return {
+        "format": 1,
+        "code": "bench_checklist",
+        "phase": "voting",
+        "title": {"en": "Benchmark checklist"},
+        "languages": ["en"],
+        "choice_lists": {
+            "assessment": [
+                {"code": code, "label": {"en": code.replace("_", " ").capitalize()}}
+                for code in ("very_good", "good", "bad", "very_bad")
+            ]
+        },
+        "sections": sections,
+    }
+
+
+def openrosa_template(version, election, stations: list[str]) -> str:
+    """A finalised instance of the form's XForm as ODK Collect writes it.
+
+    The station, the instanceID and one count are left as the placeholders
+    ``BENCHSTATION``, ``BENCHINSTANCE`` and ``BENCHNUMBER`` for the clients.
+    """
+    import copy
+    from xml.etree import ElementTree
+
+    from pollwatch.intake.channels.openrosa.xforms import STATION_FIELD, xform_for
+
+    xf = "{http://www.w3.org/2002/xforms}"
+    xform = xform_for(version, election, tuple((code, code) for code in stations))
+    template = ElementTree.fromstring(xform.xml).find(f".//{xf}model/{xf}instance")[0]
+    data = copy.deepcopy(template)
+    values = {STATION_FIELD: "BENCHSTATION", "instanceID": "BENCHINSTANCE", "a07": "BENCHNUMBER"}
+    for section in version.definition["sections"]:
+        for question in section["questions"]:
+            values.setdefault(question["code"], sample_answer(question))
+    for element in data.iter():
+        name = element.tag.removeprefix(xf)
+        if len(element) == 0 and name in values:
+            element.text = values[name]
+    ElementTree.register_namespace("", xf.strip("{}"))
+    xml = ElementTree.tostring(data, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml
+
+
+def sample_answer(question: dict) -> str:
+    return {
+        "yes_no": "no",
+        "single_choice": "good",
+        "integer": "12",
+        "text": "Queue outside, orderly; no complaints.",
+    }[question["type"]]
 
 
 def csv_file(header: str, rows) -> io.BytesIO:
@@ -369,7 +566,8 @@ def run(name: str, args, config: dict, environment, workdir: Path, cluster) -> R
 
     pgdata = cluster.root / "data"
     out_dir = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=workdir))
-    users = args.batch_users if name == "batch" else args.users
+    user_class, users_option = CLIENTS[name]
+    users = getattr(args, users_option)
     seconds = args.warmup_seconds if name == "warmup" else args.seconds
     config_file = out_dir / "config.json"
     run_config = config | {
@@ -378,8 +576,10 @@ def run(name: str, args, config: dict, environment, workdir: Path, cluster) -> R
         "sends_per_client_per_second": 0 if name == "batch" else args.pace,
         "out_dir": str(out_dir),
     }
+    database_settings = read_database_settings(cluster)
     config_file.write_text(json.dumps(run_config))
     before = counts()
+    work_before = database_work(cluster)
     port = free_port()
     server = start_gunicorn(args, environment, port)
     # The audit trail's sealer runs beside the server, as `make serve` runs it.
@@ -393,11 +593,11 @@ def run(name: str, args, config: dict, environment, workdir: Path, cluster) -> R
     try:
         if name == "kill":
             kill_one_worker_later(server, seconds / 2, killed)
-            faults.restart_database_later(seconds * 3 / 4)
-        print(f"{name}: {users} clients for {args.seconds} s ...", file=sys.stderr, flush=True)
-        run_locust(users, seconds, port, config_file, out_dir)
-        cpu.lap("load generator")
+            faults.restart_database_later(seconds * 3 / 4, cpu)
+        print(f"{name}: {users} clients for {seconds} s ...", file=sys.stderr, flush=True)
+        client_cpu = run_locust(user_class, users, seconds, port, config_file, out_dir)
         cpu.lap("database")
+        cpu.laps["client"] = client_cpu
         # Start-up of the workers is left out: only what the run cost counts.
         server_at_end = server_cpu(server) | killed
         cpu.laps["server"] = sum(
@@ -413,8 +613,13 @@ def run(name: str, args, config: dict, environment, workdir: Path, cluster) -> R
         sealer.terminate()
         sealer.wait()
         faults.stop()
+    # Read once the server's connections are closed: a backend reports its counts as it ends.
+    work_after = database_work(cluster)
+    result.database_work = {name: work_after[name] - work_before[name] for name in work_before}
     result.cpu_seconds = dict(cpu.laps)
     result.load_average = load_average
+    result.clients = users
+    result.database_settings = database_settings
     journal = read_journal(out_dir)
     if journal.failed:
         server = start_gunicorn(args, environment, port)
@@ -458,9 +663,10 @@ class Faults:
                 stderr=subprocess.DEVNULL,
             )
 
-    def restart_database_later(self, delay: float) -> None:
+    def restart_database_later(self, delay: float, cpu: CpuMeter) -> None:
         def restart() -> None:
             time.sleep(delay)
+            cpu.before_restart()
             self.cluster.restart()
             self.restarted.set()
 
@@ -509,29 +715,25 @@ def _finished_within(payload_id: int, seconds: float) -> bool:
 
 
 class CpuMeter:
-    """CPU seconds used since the last lap by our children (locust, gunicorn) or PostgreSQL."""
+    """CPU seconds PostgreSQL used since the last lap; the other parts are set by the run."""
 
     def __init__(self, pgdata: Path):
         self.pgdata = pgdata
         self.laps: dict[str, float] = {}
-        self.children = self._children()
         self.database = self._database()
+        self.before_restarts = 0.0
 
     def lap(self, part: str) -> dict[str, float]:
-        if part == "database":
-            now = self._database()
-            self.laps[part] = now - self.database
-            self.database = now
-        else:
-            now = self._children()
-            self.laps[part] = now - self.children
-            self.children = now
+        now = self._database()
+        self.laps[part] = now - self.database + self.before_restarts
+        self.database = now
+        self.before_restarts = 0.0
         return self.laps
 
-    @staticmethod
-    def _children() -> float:
-        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return usage.ru_utime + usage.ru_stime
+    def before_restart(self) -> None:
+        """Keep what the server used so far: the restarted server counts from zero."""
+        self.before_restarts += self._database() - self.database
+        self.database = 0.0
 
     def _database(self) -> float:
         """The postmaster, its finished backends and its live ones."""
@@ -552,13 +754,17 @@ def _proc_cpu(pid: int, *, with_children: bool = False) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def run_locust(users: int, seconds: int, port: int, config_file: Path, out_dir: Path) -> None:
+def run_locust(
+    user_class: str, users: int, seconds: int, port: int, config_file: Path, out_dir: Path
+) -> float:
+    """Run the load and return the CPU seconds locust used (with any process it started)."""
     command = [
         sys.executable,
         "-m",
         "locust",
         "-f",
         str(LOCUSTFILE),
+        user_class,
         "--headless",
         f"--users={users}",
         f"--spawn-rate={users}",
@@ -572,7 +778,13 @@ def run_locust(users: int, seconds: int, port: int, config_file: Path, out_dir: 
         "--exit-code-on-error=0",
     ]
     environment = os.environ | {"POLLWATCH_BENCH_CONFIG": str(config_file)}
-    subprocess.run(command, cwd=ROOT, env=environment, check=True, stdout=subprocess.DEVNULL)
+    locust = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL)
+    # wait4 gives this child's own resource usage, whatever else this process runs.
+    _, status, usage = os.wait4(locust.pid, 0)
+    locust.returncode = os.waitstatus_to_exitcode(status)
+    if locust.returncode != 0:
+        raise subprocess.CalledProcessError(locust.returncode, command)
+    return usage.ru_utime + usage.ru_stime
 
 
 def read_locust_stats(name: str, seconds: int, out_dir: Path) -> RunResult:
@@ -615,6 +827,8 @@ class Journal:
     resent_ok: int
     resent_wrong: int
     failed: dict[str, str]
+    refused: set[str] = field(default_factory=set)
+    sends_by_client: list[int] = field(default_factory=list)
 
 
 def read_journal(out_dir: Path) -> Journal:
@@ -630,23 +844,52 @@ def read_journal(out_dir: Path) -> Journal:
                 journal.resent_wrong += 1
             elif kind == "fail":
                 journal.failed[key] = body
+            elif kind == "refused":
+                journal.refused.add(key)
+            elif kind == "sends":
+                journal.sends_by_client.append(int(receipt_id))
     return journal
 
 
 def resend(failed: dict[str, str], port: int, config: dict) -> int:
     """Send again what failed, as the phone's outbox does; each must now be acknowledged."""
-    by_station = {s: d["token"] for d in config["devices"] for s in d["stations"]}
     for key, body in failed.items():
-        token = by_station[json.loads(body)["station"]]
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/api/v1/submissions",
-            data=body.encode(),
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-        )
+        request, accepted = resend_request(json.loads(body), port, config)
         with urllib.request.urlopen(request, timeout=30) as response:
-            if response.status not in (200, 201):
+            if response.status not in (200, 201) or not accepted(response.read()):
                 raise RuntimeError(f"resend of {key} answered {response.status}")
     return len(failed)
+
+
+def resend_request(sent: dict, port: int, config: dict):
+    """The request that sends ``sent`` again on its channel, and the test of its answer."""
+    base = f"http://127.0.0.1:{port}"
+    channel = sent.get("channel", "api")
+    if channel == "openrosa":
+        request = urllib.request.Request(
+            f"{base}/odk/{sent['token']}/submission",
+            data=sent["body"].encode(),
+            headers={"X-OpenRosa-Version": "1.0", "Content-Type": sent["content_type"]},
+        )
+        return request, lambda answer: b"submit_success" in answer
+    if channel == "sms":
+        fields = {name: sent[name] for name in ("sender", "text", "id")}
+        request = urllib.request.Request(
+            f"{base}/hooks/sms/generic/{config['sms']['token']}/",
+            data=urllib.parse.urlencode(fields).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        return request, lambda answer: json.loads(answer)["status"] in ("accepted", "duplicate")
+    by_station = {s: d["token"] for d in config["devices"] for s in d["stations"]}
+    request = urllib.request.Request(
+        f"{base}/api/v1/submissions",
+        data=json.dumps(sent).encode(),
+        headers={
+            "Authorization": f"Bearer {by_station[sent['station']]}",
+            "Content-Type": "application/json",
+        },
+    )
+    return request, lambda answer: True
 
 
 def counts() -> dict[str, int]:
@@ -676,16 +919,21 @@ def reconcile(result: RunResult, journal: Journal, before, after, submission_mod
         )
     }
     lost = [key for key in sent_keys if key not in stored]
+    # OpenRosa's answer names no submission; the other channels' receipts are checked.
     answered_other = [
         key
         for key, ids in journal.acknowledged.items()
-        if key in stored and ids != {str(stored[key])}
+        if key in stored and ids - {""} and ids != {str(stored[key])}
     ]
+    refused_but_stored = submission_model.objects.filter(key__in=list(journal.refused)).count()
     result.acknowledged = len(journal.acknowledged)
     result.resends = journal.resent_ok
+    result.refused = len(journal.refused)
+    result.sends_by_client = sorted(journal.sends_by_client)
     result.stored = after["submissions"] - before["submissions"]
     checks = {
         "acknowledged or resent but not stored": len(lost),
+        "refused but stored": refused_but_stored,
         "acknowledged with another submission's id": len(answered_other),
         "resends not answered with the first receipt": journal.resent_wrong,
         "stored beyond the keys sent (duplicates)": result.stored - len(sent_keys),
@@ -696,37 +944,66 @@ def reconcile(result: RunResult, journal: Journal, before, after, submission_mod
 
 
 def report(results: list[RunResult], args) -> int:
+    pace = f"{args.pace:g} sends/s per client" if args.pace else "closed loop (pace 0)"
     print(
         f"\nIntake on PostgreSQL, gunicorn {args.workers} {args.worker_class} workers"
-        f" ({args.threads} thread each), locust on the same host"
+        f" ({args.threads} thread each), locust on the same host, {pace},"
+        f" {os.cpu_count()} cores"
     )
+    print_database_settings(results, args)
     header = (
-        f"{'run':<7}{'clients':>8}{'requests':>10}{'failed':>8}{'req/s':>8}{'slowest 10 s':>14}"
-        f"{'p50 ms':>8}{'p99 ms':>8}{'stored/s':>10}{'stored':>9}{'resends':>9}{'after':>7}"
+        f"{'run':<9}{'clients':>8}{'requests':>10}{'failed':>8}{'req/s':>8}{'slowest 10 s':>14}"
+        f"{'p50 ms':>8}{'p99 ms':>8}{'stored/s':>10}{'stored':>9}{'resends':>9}{'refused':>9}"
+        f"{'after':>7}"
     )
     print(header)
     for r in results:
-        clients = args.batch_users if r.name == "batch" else args.users
         print(
-            f"{r.name:<7}{clients:>8}{r.requests:>10}{r.failures:>8}{r.requests_per_second:>8.0f}"
-            f"{r.slowest_window_per_second:>14.0f}{r.p50_ms:>8.0f}{r.p99_ms:>8.0f}"
-            f"{r.stored_per_second:>10.0f}{r.stored:>9}{r.resends:>9}{r.resent_after_run:>7}"
+            f"{r.name:<9}{r.clients:>8}{r.requests:>10}{r.failures:>8}"
+            f"{r.requests_per_second:>8.0f}{r.slowest_window_per_second:>14.0f}"
+            f"{r.p50_ms:>8.0f}{r.p99_ms:>8.0f}{r.stored_per_second:>10.0f}{r.stored:>9}"
+            f"{r.resends:>9}{r.refused:>9}{r.resent_after_run:>7}"
         )
     print("\nCPU per stored submission (ms) and what two idle cores could carry at that cost")
     print(
-        f"{'run':<7}{'server':>8}{'database':>10}{'locust':>8}{'total':>8}{'capacity/s':>12}{'load':>6}"
+        f"{'run':<9}{'server':>8}{'database':>10}{'client':>8}{'total':>8}{'capacity/s':>12}"
+        f"{'load':>6}"
     )
     for r in results:
-        parts = [r.cpu_ms_per_submission(p) for p in ("server", "database", "load generator")]
+        parts = [r.cpu_ms_per_submission(p) for p in ("server", "database", "client")]
         capacity = 2000 / sum(parts) if sum(parts) else 0.0
         print(
-            f"{r.name:<7}{parts[0]:>8.2f}{parts[1]:>10.2f}{parts[2]:>8.2f}{sum(parts):>8.2f}"
+            f"{r.name:<9}{parts[0]:>8.2f}{parts[1]:>10.2f}{parts[2]:>8.2f}{sum(parts):>8.2f}"
             f"{capacity:>12.0f}{r.load_average:>6.1f}"
+        )
+    print("\nSends per client (how evenly the server served its clients)")
+    print(f"{'run':<9}{'fewest':>8}{'median':>8}{'most':>8}")
+    for r in results:
+        sends = r.sends_by_client or [0]
+        print(f"{r.name:<9}{sends[0]:>8}{sends[len(sends) // 2]:>8}{sends[-1]:>8}")
+    print("\nDatabase work per stored submission (the whole cluster, this process's queries too)")
+    print(f"{'run':<9}{'commits':>9}{'WAL flushes':>13}{'WAL kB':>8}")
+    for r in results:
+        per = {name: value / max(r.stored, 1) for name, value in r.database_work.items()}
+        print(
+            f"{r.name:<9}{per['commits']:>9.2f}{per['wal_syncs']:>13.2f}"
+            f"{per['wal_bytes'] / 1024:>8.1f}"
         )
     verdicts = [verdict(r) for r in results]
     for line, _ in verdicts:
         print(line)
     return 0 if all(passed for _, passed in verdicts) else 1
+
+
+def print_database_settings(results: list[RunResult], args) -> None:
+    """The durability the server reported at the start of each run (one line when all agree)."""
+    asked = f"durability {args.durability}"
+    seen = {describe(r.database_settings) for r in results}
+    if len(seen) == 1:
+        print(f"PostgreSQL ({asked}): {seen.pop()}")
+        return
+    for r in results:
+        print(f"PostgreSQL ({asked}) during {r.name}: {describe(r.database_settings)}")
 
 
 def verdict(result: RunResult) -> tuple[str, bool]:
@@ -738,10 +1015,17 @@ def verdict(result: RunResult) -> tuple[str, bool]:
         # Fills the server's and the database's caches after seeding; counted, not timed.
         target = f"{result.requests_per_second:.0f} submissions/s, p99 {result.p99_ms:.0f} ms"
         met = True
-    elif result.name == "kill":
+    elif result.name in ("kill", "openrosa"):
         # The run with a killed worker checks the count; its speed is reported, not judged.
+        # OpenRosa has no target of its own.
         target = f"{result.requests_per_second:.0f} submissions/s, p99 {result.p99_ms:.0f} ms"
         met = True
+    elif result.name == "sms":
+        target = (
+            f"{result.requests_per_second:.0f} messages/s (target {SMS_TARGET_PER_SECOND}),"
+            f" p99 {result.p99_ms:.0f} ms"
+        )
+        met = result.requests_per_second >= SMS_TARGET_PER_SECOND
     else:
         target = (
             f"{result.requests_per_second:.0f} submissions/s (target {SINGLE_TARGET_PER_SECOND}),"

@@ -106,15 +106,20 @@ def messages(count: int, numbers: list[str], stations: int, seed: int = 7) -> li
             sent.append(earlier | {"id": f"bench-{index}"})
             continue
         station = rng.randint(1, stations)
-        hour, minute = rng.randint(5, 7), rng.randint(0, 59)
-        members = rng.randint(3, 15) if roll > 0.10 else 400  # above no maximum: 5 % fail below
-        first_voter = rng.randint(1, 4) if roll > 0.10 else 9
-        text = (
-            f"PF1 {station:04d} AA{hour:02d}{minute:02d} AB1 AC{first_voter} "
-            f"AD{rng.randint(1, 2)} AE1 AF{members}"
-        )
+        text = report_text(rng, f"{station:04d}", valid=roll > 0.10)
         sent.append({"sender": rng.choice(numbers), "text": text, "id": f"bench-{index}"})
     return sent
+
+
+def report_text(rng: random.Random, station: str, *, valid: bool = True) -> str:
+    """A PVT form 1 report; an invalid one has 400 members present, above the maximum 50."""
+    hour, minute = rng.randint(5, 7), rng.randint(0, 59)
+    members = rng.randint(3, 15) if valid else 400
+    first_voter = rng.randint(1, 4) if valid else 9
+    return (
+        f"PF1 {station} AA{hour:02d}{minute:02d} AB1 AC{first_voter} "
+        f"AD{rng.randint(1, 2)} AE1 AF{members}"
+    )
 
 
 def post_share(share: list[dict], queue) -> None:
