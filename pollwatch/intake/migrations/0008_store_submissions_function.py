@@ -78,6 +78,7 @@ SET plan_cache_mode = force_generic_plan
 AS $$
 #variable_conflict use_column
 DECLARE
+    station_ids bigint[];
     changed integer[];
     made_places integer[];
     made_ids bigint[];
@@ -86,15 +87,26 @@ DECLARE
     resent_payloads bigint[];
     resent_keys uuid[];
 BEGIN
+    -- Every station named is locked, in one order, so that concurrent calls naming the
+    -- same stations wait for each other instead of deadlocking.
+    SELECT array_agg(DISTINCT (element ->> 'station')::bigint) INTO station_ids
+    FROM jsonb_array_elements(items) AS element;
     PERFORM 1 FROM registry_pollingstation
-    WHERE id IN (SELECT (element ->> 'station')::bigint FROM jsonb_array_elements(items) AS element)
+    WHERE id = ANY (station_ids)
     ORDER BY id
     FOR UPDATE;
 
+    -- Items validated against figures their station no longer has (or a station gone).
+    -- Each station looked up by its id, whatever the planner guesses of the items.
     SELECT coalesce(array_agg(sent.place), '{{}}') INTO changed
     FROM {SENT}
-    LEFT JOIN registry_pollingstation AS station_now ON station_now.id = sent.station
-    WHERE station_now.id IS NULL OR NOT to_jsonb(station_now) @> sent.checked_figures;
+    LEFT JOIN LATERAL (
+        SELECT to_jsonb(station_now) @> sent.checked_figures AS current
+        FROM registry_pollingstation AS station_now
+        WHERE station_now.id = sent.station
+        LIMIT 1
+    ) AS checked ON true
+    WHERE checked.current IS NOT TRUE;
 
     WITH made AS (
         INSERT INTO intake_submission (
