@@ -227,7 +227,9 @@ def test_design_effect_multiplies_the_voters_of_an_infinite_population(moe, deff
 def test_design_effect_with_a_finite_population_never_exceeds_it(moe, deff, population):
     plain = sample_size(moe, population=population)
     clustered = sample_size(moe, population=population, design_effect=deff)
-    assert plain.voters <= clustered.voters <= population
+    # A design effect a hair above 1 may round the voters a hair below the plain figure.
+    assert plain.voters <= clustered.voters * (1 + 1e-12)
+    assert clustered.voters <= population
 
 
 def test_a_design_effect_of_one_is_the_handbook_formula():
