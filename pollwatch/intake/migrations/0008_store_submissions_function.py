@@ -78,21 +78,21 @@ SET plan_cache_mode = force_generic_plan
 AS $$
 #variable_conflict use_column
 DECLARE
-    station_ids bigint[];
     changed integer[];
     made_places integer[];
     made_ids bigint[];
     made_payloads bigint[];
+    conflicting_places integer[];
     conflicting bigint[];
     resent_payloads bigint[];
     resent_keys uuid[];
 BEGIN
     -- Every station named is locked, in one order, so that concurrent calls naming the
     -- same stations wait for each other instead of deadlocking.
-    SELECT array_agg(DISTINCT (element ->> 'station')::bigint) INTO station_ids
-    FROM jsonb_array_elements(items) AS element;
     PERFORM 1 FROM registry_pollingstation
-    WHERE id = ANY (station_ids)
+    WHERE id = ANY (ARRAY(
+        SELECT (element ->> 'station')::bigint FROM jsonb_array_elements(items) AS element
+    ))
     ORDER BY id
     FOR UPDATE;
 
@@ -129,7 +129,7 @@ BEGIN
         WHERE sent.place <> ALL (changed)
         ORDER BY sent.place
         ON CONFLICT (key) DO NOTHING
-        RETURNING id, key
+        RETURNING id, key, flags ? 'conflict' AS conflicts
     ),
     first_of_key AS (
         SELECT DISTINCT ON (sent.key) sent.key, sent.place, sent.payload
@@ -139,8 +139,9 @@ BEGIN
     )
     SELECT coalesce(array_agg(first_of_key.place ORDER BY first_of_key.place), '{{}}'),
            coalesce(array_agg(made.id ORDER BY first_of_key.place), '{{}}'),
-           coalesce(array_agg(first_of_key.payload ORDER BY first_of_key.place), '{{}}')
-    INTO made_places, made_ids, made_payloads
+           coalesce(array_agg(first_of_key.payload ORDER BY first_of_key.place), '{{}}'),
+           coalesce(array_agg(first_of_key.place) FILTER (WHERE made.conflicts), '{{}}')
+    INTO made_places, made_ids, made_payloads, conflicting_places
     FROM made JOIN first_of_key ON first_of_key.key = made.key;
 
     -- Each new submission's first revision and audit entry, and its payload accepted.
@@ -169,24 +170,25 @@ BEGIN
     FROM unnest(made_payloads, made_ids) AS made (payload, id)
     WHERE payload.id = made.payload AND payload.id = ANY (made_payloads);
 
-    -- The stored reports the new ones conflict with, each found from its new report.
-    SELECT coalesce(array_agg(DISTINCT conflict.id), '{{}}') INTO conflicting
-    FROM unnest(made_places) AS made (place)
-    JOIN {SENT} ON sent.place = made.place
-    CROSS JOIN LATERAL ({CONFLICTING}
-    ) AS conflict
-    WHERE conflict.id <> ALL (made_ids);
-    IF cardinality(conflicting) > 0 THEN
+    -- The stored reports the new ones conflict with, each found from its new report
+    -- (conflicts go both ways: only a new report flagged has any).
+    IF cardinality(conflicting_places) > 0 THEN
+        SELECT array_agg(DISTINCT conflict.id) INTO conflicting
+        FROM unnest(conflicting_places) AS made (place)
+        JOIN {SENT} ON sent.place = made.place
+        CROSS JOIN LATERAL ({CONFLICTING}
+        ) AS conflict
+        WHERE conflict.id <> ALL (made_ids);
         UPDATE intake_submission
         SET flags = flags || '["conflict"]'::jsonb
         WHERE id = ANY (conflicting) AND NOT flags ? 'conflict';
     END IF;
 
     -- Resends, concurrent or earlier in the call: the payload points at the first.
-    SELECT array_agg(sent.payload), array_agg(sent.key) INTO resent_payloads, resent_keys
-    FROM {SENT}
-    WHERE sent.place <> ALL (changed) AND sent.place <> ALL (made_places);
-    IF resent_payloads IS NOT NULL THEN
+    IF cardinality(changed) + cardinality(made_places) < jsonb_array_length(items) THEN
+        SELECT array_agg(sent.payload), array_agg(sent.key) INTO resent_payloads, resent_keys
+        FROM {SENT}
+        WHERE sent.place <> ALL (changed) AND sent.place <> ALL (made_places);
         UPDATE intake_rawpayload AS payload
         SET status = 'duplicate', submission_id = first.id
         FROM unnest(resent_payloads, resent_keys) AS resent (payload, key)
