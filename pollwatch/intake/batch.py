@@ -12,7 +12,7 @@ from typing import Any
 
 from pollwatch.intake.models import Channel, RawPayload
 from pollwatch.intake.rejections import ResendConflict, SubmissionRejected
-from pollwatch.intake.services import Outcome, receive_submissions
+from pollwatch.intake.services import Outcome, Sent, receive_submissions
 from pollwatch.lib.bad_input import storable_text
 from pollwatch.lib.plain_sql import insert_instances
 
@@ -22,7 +22,9 @@ MAX_BATCH = 500
 def receive_batch(items: list[Any], *, user: Any) -> list[dict[str, Any]]:
     """The result of each item, in the order sent."""
     payloads = _store_payloads(items, user)
-    outcomes = receive_submissions(list(zip(items, payloads, strict=True)), user=user)
+    outcomes = receive_submissions(
+        [Sent(item, payload) for item, payload in zip(items, payloads, strict=True)], user=user
+    )
     return [
         _result(index, outcome, payload)
         for index, (outcome, payload) in enumerate(zip(outcomes, payloads, strict=True))

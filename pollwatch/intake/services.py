@@ -7,6 +7,7 @@ once per idempotency key.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import uuid
@@ -16,7 +17,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -28,7 +29,13 @@ from pollwatch.forms.models import FormVersion
 from pollwatch.forms.validation import AnswerError, StationFacts, ValidationResult
 from pollwatch.intake.checks import conflicting_submissions, phase_hour_flags
 from pollwatch.intake.definitions import BoundForm, definition_for, lock_once, station_facts
-from pollwatch.intake.models import RawPayload, Review, Submission, SubmissionRevision
+from pollwatch.intake.models import (
+    OpenRosaInstance,
+    RawPayload,
+    Review,
+    Submission,
+    SubmissionRevision,
+)
 from pollwatch.intake.rejections import Problem, ResendConflict, SubmissionRejected
 from pollwatch.intake.stations import (
     figures_of,
@@ -100,6 +107,8 @@ class Receipt:
     status: str
     flags: list[str] = field(default_factory=list)
     alerts: list[dict[str, Any]] = field(default_factory=list)
+    # The SHA-256 of the OpenRosa instance stored with the submission, if any.
+    instance_sha256: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -123,6 +132,31 @@ class Candidate:
     device_time: datetime.datetime | None
 
 
+def new_payload(
+    body: str,
+    *,
+    channel: str,
+    user: User | None = None,
+    sender: str = "",
+    content_type: str = "application/json",
+    claimed_key: str = "",
+) -> RawPayload:
+    """The payload as it arrived, not stored yet: the intake stores it with its submission.
+
+    PostgreSQL text cannot hold the NUL character, so it is kept as U+FFFD, as an
+    undecodable byte is; such a body is never valid JSON anyway.
+    """
+    return RawPayload(
+        received_at=timezone.now(),
+        body=storable_text(body),
+        channel=channel,
+        user=user if user is not None and user.pk else None,
+        sender=storable_text(sender or getattr(user, "username", "")),
+        content_type=storable_text(content_type)[:100],
+        claimed_key=storable_text(claimed_key)[:100],
+    )
+
+
 def store_raw_payload(
     body: str,
     *,
@@ -134,17 +168,17 @@ def store_raw_payload(
 ) -> RawPayload:
     """Keep the payload as it arrived, committed at once, whatever happens next.
 
-    Outside a transaction the single INSERT commits on its own. PostgreSQL text
-    cannot hold the NUL character, so it is kept as U+FFFD, as an undecodable
-    byte is; such a body is never valid JSON anyway.
+    For a channel that must hold the payload before it can even parse it (an SMS
+    gateway, whose message is recorded first). Outside a transaction the single
+    INSERT commits on its own.
     """
-    payload = RawPayload(
-        body=storable_text(body),
+    payload = new_payload(
+        body,
         channel=channel,
-        user=user if getattr(user, "pk", None) else None,
-        sender=storable_text(sender or getattr(user, "username", "")),
-        content_type=storable_text(content_type)[:100],
-        claimed_key=storable_text(claimed_key)[:100],
+        user=user,
+        sender=sender,
+        content_type=content_type,
+        claimed_key=claimed_key,
     )
     insert_one(payload)
     return payload
@@ -152,9 +186,8 @@ def store_raw_payload(
 
 def store_refused_payload(body: str, problems: list[Problem], **stored: Any) -> RawPayload:
     """Keep a payload that cannot even be read, marked invalid so that review shows it."""
-    payload = store_raw_payload(body, **stored)
-    _mark_payload(payload, RawPayload.Status.INVALID, problems=problems)
-    payload.status = RawPayload.Status.INVALID
+    payload = new_payload(body, **stored)
+    _record_payload(payload, RawPayload.Status.INVALID, problems=problems)
     return payload
 
 
@@ -162,36 +195,63 @@ Outcome = Receipt | SubmissionRejected
 
 
 def receive_submission(
-    data: Any, payload: RawPayload, *, user: User | None = None, member: Member | None = None
+    data: Any,
+    payload: RawPayload,
+    *,
+    user: User | None = None,
+    member: Member | None = None,
+    instance: InstanceRecord | None = None,
 ) -> Receipt:
     """Parse, validate and store one submission; a known key returns the first receipt.
 
     The sender is ``member`` when given (a channel that identified the observer
     itself, such as SMS by phone number), else the member whose login is ``user``.
     """
-    outcome = receive_submissions([(data, payload)], user=user, member=member)[0]
+    outcome = receive_submissions([Sent(data, payload, instance)], user=user, member=member)[0]
     if isinstance(outcome, SubmissionRejected):
         raise outcome
     return outcome
 
 
+@dataclass(frozen=True, slots=True)
+class InstanceRecord:
+    """An OpenRosa instance, stored with its submission in the same transaction, so that
+    the digest kept for an instance id always belongs to the answers kept."""
+
+    scope: str
+    instance_id: str
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """One submission as a channel hands it to the intake.
+
+    The payload may be stored already (a channel that must hold it before it can
+    parse it) or not yet: then it is stored in the same transaction as what is
+    made of it, in one round trip, or on its own, marked, when refused; if that
+    transaction fails, it is stored on its own before the error goes on, so that
+    nothing that arrived is lost.
+    """
+
+    data: Any
+    payload: RawPayload
+    instance: InstanceRecord | None = None
+
+
 def receive_submissions(
-    sent: Sequence[tuple[Any, RawPayload]],
-    *,
-    user: User | None = None,
-    member: Member | None = None,
+    sent: Sequence[Sent], *, user: User | None = None, member: Member | None = None
 ) -> list[Outcome]:
     """Receive submissions as if sent one after the other, storing them in one round trip.
 
-    Each item is the submission's data and its payload, stored already. Each gets
-    its receipt, or the refusal that was recorded on its payload. The one path of
-    every channel: a single send is a list of one.
+    Each gets its receipt, or the refusal that was recorded on its payload. The one
+    path of every channel: a single send is a list of one.
     """
     try:
         if member is None:
             member = sending_member(user)
     except SubmissionRejected as rejected:
-        return [_refused(payload, rejected) for _, payload in sent]
+        return [_refused(item.payload, rejected) for item in sent]
     outcomes: dict[int, Outcome] = {}
     candidates = _parsed(sent, outcomes)
     call = _Call(sent, user, member)
@@ -204,23 +264,22 @@ def receive_submissions(
     raise RuntimeError("a station changed at every one of its reads")
 
 
-def _parsed(
-    sent: Sequence[tuple[Any, RawPayload]], outcomes: dict[int, Outcome]
-) -> dict[int, Candidate]:
+def _parsed(sent: Sequence[Sent], outcomes: dict[int, Outcome]) -> dict[int, Candidate]:
     candidates = {}
-    for index, (data, payload) in enumerate(sent):
+    for index, item in enumerate(sent):
         try:
-            candidates[index] = parse_candidate(data)
+            candidates[index] = parse_candidate(item.data)
         except SubmissionRejected as rejected:
-            outcomes[index] = _refused(payload, rejected)
+            outcomes[index] = _refused(item.payload, rejected)
     return candidates
 
 
 class _Call:
     """One call of the intake: its sender, and each form version it names, looked up once."""
 
-    def __init__(self, sent: Sequence[tuple[Any, RawPayload]], user: User | None, member: Member):
-        self.payloads = [payload for _, payload in sent]
+    def __init__(self, sent: Sequence[Sent], user: User | None, member: Member):
+        self.sent = sent
+        self.payloads = [item.payload for item in sent]
         self.user = user
         self.member = member
         self.election_id = member.mission.election_id
@@ -256,7 +315,7 @@ class _Call:
         outcomes: dict[int, Outcome],
     ) -> dict[int, Candidate]:
         """Store the valid submissions; the candidates whose station changed meanwhile."""
-        receipts = _store_validated([(s, self.payloads[i]) for i, s in ready.items()])
+        receipts = _store_validated([(s, self.sent[i]) for i, s in ready.items()])
         changed = {}
         for (index, submission), receipt in zip(ready.items(), receipts, strict=True):
             if receipt is None:
@@ -264,7 +323,7 @@ class _Call:
                 forget_station(self.election_id, candidates[index].station)
                 changed[index] = candidates[index]
             elif receipt.duplicate:
-                outcomes[index] = _resend_outcome(submission, receipt, self.payloads[index])
+                outcomes[index] = _resend_outcome(submission, receipt, self.sent[index])
             else:
                 outcomes[index] = receipt
         return changed
@@ -306,17 +365,29 @@ def _refused(
         if isinstance(rejected, ResendConflict)
         else RawPayload.Status.INVALID
     )
-    _mark_payload(payload, status, problems=rejected.problems)
+    _record_payload(payload, status, problems=rejected.problems)
     rejected.payload = payload
     return rejected
 
 
-def _resend_outcome(sent: Submission, receipt: Receipt, payload: RawPayload) -> Outcome:
+def _resend_outcome(submission: Submission, receipt: Receipt, sent: Sent) -> Outcome:
     """A resend gets the first receipt only if it is the same sender's same report.
 
-    The report is compared with its first revision, as it arrived, so that a
-    phone resending after a coordinator's correction is still a plain resend.
+    An OpenRosa instance is the same if its XML is (its digest was stored with the
+    first). Otherwise the report is compared with its first revision, as it
+    arrived, so that a phone resending after a coordinator's correction is still
+    a plain resend.
     """
+    if sent.instance is not None:
+        same = receipt.instance_sha256 == sent.instance.sha256
+    else:
+        same = _same_as_first(submission, receipt)
+    if same:
+        return receipt
+    return _refused(sent.payload, ResendConflict([Problem("key", KEY_IN_USE)]))
+
+
+def _same_as_first(sent: Submission, receipt: Receipt) -> bool:
     first = (
         SubmissionRevision.objects.filter(submission=receipt.submission_id, number=1)
         .values(
@@ -327,15 +398,12 @@ def _resend_outcome(sent: Submission, receipt: Receipt, payload: RawPayload) -> 
         )
         .first()
     )
-    same = first is not None and (
+    return first is not None and (
         first["submission__observer_id"] == sent.observer_id
         and first["submission__form_version_id"] == sent.form_version_id
         and first["submission__station_id"] == sent.station_id
         and first["answers"] == sent.answers
     )
-    if same:
-        return receipt
-    return _refused(payload, ResendConflict([Problem("key", KEY_IN_USE)]))
 
 
 def parse_candidate(data: Any) -> Candidate:
@@ -352,8 +420,8 @@ def parse_candidate(data: Any) -> Candidate:
         for name in ("key", "form", "version", "station", "answers")
         if name not in data
     ]
-    key = _parse_key(data.get("key"), problems)
-    version = _parse_version(data.get("version"), problems)
+    key = _parse_key(data["key"], problems) if "key" in data else None
+    version = _parse_version(data["version"], problems) if "version" in data else None
     answers = data.get("answers", {})
     if not isinstance(answers, dict):
         problems.append(Problem("answers", "must be an object of question code to answer"))
@@ -392,6 +460,7 @@ def paths_with_nul(value: Any, path: str = "") -> list[str]:
 
 def _parse_key(value: Any, problems: list[Problem]) -> uuid.UUID | None:
     if value is None:
+        problems.append(Problem("key", "must be a UUID"))
         return None
     try:
         return uuid.UUID(str(value))
@@ -401,8 +470,6 @@ def _parse_key(value: Any, problems: list[Problem]) -> uuid.UUID | None:
 
 
 def _parse_version(value: Any, problems: list[Problem]) -> int | None:
-    if value is None:
-        return None
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         problems.append(Problem("version", "must be a positive whole number"))
         return None
@@ -428,32 +495,63 @@ def _parse_device_time(value: Any, problems: list[Problem]) -> datetime.datetime
     return parsed
 
 
-def _store_validated(sent: list[tuple[Submission, RawPayload]]) -> list[Receipt | None]:
+def _store_validated(sent: list[tuple[Submission, Sent]]) -> list[Receipt | None]:
     """Store validated submissions in the order sent; None where the station changed.
 
     The one database path: PostgreSQL stores them all with ``intake_store_submissions``;
-    SQLite runs the same steps through the ORM.
+    SQLite runs the same steps through the ORM. A payload not stored yet is stored
+    in the same transaction; if the transaction fails, on its own before the error
+    goes on.
     """
     if not sent:
         return []
-    if connection.vendor == "postgresql":
-        return _store_in_one_call(sent)
-    return [_store_through_the_orm(submission, payload) for submission, payload in sent]
+    try:
+        if connection.vendor == "postgresql":
+            return _store_in_one_call(sent)
+        return [_store_through_the_orm(submission, item) for submission, item in sent]
+    except DatabaseError:
+        _keep_unstored_payloads([item.payload for _, item in sent])
+        raise
+
+
+def _keep_unstored_payloads(payloads: list[RawPayload]) -> None:
+    """Store, as they arrived, the payloads a failed transaction took with it.
+
+    The recovery worker reads them again later; the sender, told of the failure,
+    sends again, and the key keeps the two from becoming two reports.
+    """
+    for payload in payloads:
+        if payload.pk is None or not RawPayload.objects.filter(pk=payload.pk).exists():
+            payload.pk = None
+            payload.status = RawPayload.Status.STORED
+            insert_one(payload)
 
 
 class _StationChanged(Exception):
     """The station's figures are no longer those the answers were validated against."""
 
 
-def _store_through_the_orm(submission: Submission, payload: RawPayload) -> Receipt | None:
+def _store_through_the_orm(submission: Submission, sent: Sent) -> Receipt | None:
+    payload = sent.payload
+    stored_before = payload.pk is not None
     try:
         with transaction.atomic():
-            return _store_statement_by_statement(submission, payload)
+            return _store_statement_by_statement(submission, sent)
     except _StationChanged:
+        if not stored_before:
+            payload.pk = None  # its insert was undone with the rest
         return None
     except IntegrityError:
+        if not stored_before:
+            payload.pk = None
         # Another request stored the same key first; answer with its receipt.
-        return _answer_as_duplicate(submission.key, payload)
+        receipt = _answer_as_duplicate(submission.key, payload)
+        if sent.instance is None:
+            return receipt
+        digest = OpenRosaInstance.objects.filter(
+            scope=sent.instance.scope, instance_id=sent.instance.instance_id
+        ).values_list("sha256", flat=True)
+        return dataclasses.replace(receipt, instance_sha256=next(iter(digest), ""))
 
 
 def sending_member(user: User | None) -> Member:
@@ -478,7 +576,7 @@ def _answer_as_duplicate(key: uuid.UUID, payload: RawPayload) -> Receipt:
     receipt = _receipt_for_key(key)
     if receipt is None:
         raise RuntimeError(f"submission {key} was reported stored but is not there")
-    _mark_payload(payload, RawPayload.Status.DUPLICATE, submission_id=receipt.submission_id)
+    _record_payload(payload, RawPayload.Status.DUPLICATE, submission_id=receipt.submission_id)
     return receipt
 
 
@@ -527,11 +625,14 @@ def _audit_of(submission: Submission) -> dict[str, Any]:
     }
 
 
-def _store_statement_by_statement(submission: Submission, payload: RawPayload) -> Receipt:
+def _store_statement_by_statement(submission: Submission, sent: Sent) -> Receipt:
     """The ORM's way, for SQLite; PostgreSQL does the same in ``intake_store_submissions``."""
     current = PollingStation.objects.filter(pk=submission.station_id).values(*STATION_FIGURES)
     if list(current) != [figures_of(submission.station)]:
         raise _StationChanged
+    payload = sent.payload
+    if payload.pk is None:
+        insert_one(payload)
     submission.save(force_insert=True)
     SubmissionRevision.objects.create(
         submission=submission,
@@ -540,20 +641,27 @@ def _store_statement_by_statement(submission: Submission, payload: RawPayload) -
         author=submission.submitted_by,
         payload=payload,
     )
+    if sent.instance is not None:
+        OpenRosaInstance.objects.create(
+            scope=sent.instance.scope,
+            instance_id=sent.instance.instance_id,
+            sha256=sent.instance.sha256,
+            submission=submission,
+        )
     _flag_conflicts(submission)
     lock_once(submission.form_version)
     log_action(**_audit_of(submission))
-    _mark_payload(payload, RawPayload.Status.ACCEPTED, submission_id=submission.pk)
+    _record_payload(payload, RawPayload.Status.ACCEPTED, submission_id=submission.pk)
     return receipt_of(submission, duplicate=False)
 
 
-def _store_in_one_call(sent: list[tuple[Submission, RawPayload]]) -> list[Receipt | None]:
+def _store_in_one_call(sent: list[tuple[Submission, Sent]]) -> list[Receipt | None]:
     """Store with the database function of migration intake 0008: one round trip."""
     rows = fetch_rows(
         "SELECT * FROM intake_store_submissions(%s)",
         [
             json.dumps(
-                [_function_item(place, s, p) for place, (s, p) in enumerate(sent)],
+                [_function_item(place, s, item) for place, (s, item) in enumerate(sent)],
                 default=_json_scalar,
             )
         ],
@@ -561,15 +669,19 @@ def _store_in_one_call(sent: list[tuple[Submission, RawPayload]]) -> list[Receip
             None,
             *((Submission, name) for name in ("id", "received_at", "status", "flags", "alerts")),
             None,
+            None,
+            None,
         ],
     )
     receipts: list[Receipt | None] = []
-    for (submission, _), row in zip(sent, rows, strict=True):
-        _, stored_id, received_at, status, flags, alerts, outcome = row
+    for (submission, item), row in zip(sent, rows, strict=True):
+        _, stored_id, received_at, status, flags, alerts, outcome, payload_id, digest = row
+        if outcome == "station_changed":
+            receipts.append(None)
+            continue
+        item.payload.pk = payload_id
         receipts.append(
-            None
-            if outcome == "station_changed"
-            else Receipt(
+            Receipt(
                 key=str(submission.key),
                 submission_id=stored_id,
                 received_at=received_at,
@@ -577,14 +689,16 @@ def _store_in_one_call(sent: list[tuple[Submission, RawPayload]]) -> list[Receip
                 status=status,
                 flags=list(flags),
                 alerts=list(alerts),
+                instance_sha256=digest or "",
             )
         )
     return receipts
 
 
-def _function_item(place: int, submission: Submission, payload: RawPayload) -> dict[str, Any]:
-    """One submission as ``intake_store_submissions`` reads it."""
+def _function_item(place: int, submission: Submission, sent: Sent) -> dict[str, Any]:
+    """One submission as ``intake_store_submissions`` reads it, with its payload and instance."""
     audit = audit_values(**_audit_of(submission))
+    payload = sent.payload
     return {
         "place": place,
         "key": submission.key,
@@ -603,10 +717,32 @@ def _function_item(place: int, submission: Submission, payload: RawPayload) -> d
         "alerts": submission.alerts,
         "flags": submission.flags,
         "payload": payload.pk,
+        **({} if payload.pk is not None else _payload_fields(payload)),
+        **({} if sent.instance is None else _instance_fields(sent.instance)),
         "audit_action": audit["action"],
         "audit_target_type": audit["target_type"],
         "audit_label": audit["target_label"],
         "audit_data": audit["data"],
+    }
+
+
+def _payload_fields(payload: RawPayload) -> dict[str, Any]:
+    return {
+        "payload_received_at": payload.received_at,
+        "payload_channel": payload.channel,
+        "payload_claimed_key": payload.claimed_key,
+        "payload_sender": payload.sender,
+        "payload_user": payload.user_id,
+        "payload_content_type": payload.content_type,
+        "payload_body": payload.body,
+    }
+
+
+def _instance_fields(instance: InstanceRecord) -> dict[str, Any]:
+    return {
+        "instance_scope": instance.scope,
+        "instance_id": instance.instance_id,
+        "instance_sha256": instance.sha256,
     }
 
 
@@ -654,6 +790,24 @@ def receipt_of(submission: Submission, *, duplicate: bool) -> Receipt:
         flags=list(submission.flags),
         alerts=list(submission.alerts),
     )
+
+
+def _record_payload(
+    payload: RawPayload,
+    status: str,
+    *,
+    problems: list[Problem] | None = None,
+    submission_id: int | None = None,
+) -> None:
+    """Give the payload its status: stored with it if not stored yet, else updated."""
+    if payload.pk is None:
+        payload.status = status
+        payload.submission_id = submission_id
+        if problems is not None:
+            payload.problems = [p.as_dict() for p in problems]
+        insert_one(payload)
+        return
+    _mark_payload(payload, status, problems=problems, submission_id=submission_id)
 
 
 def _mark_payload(

@@ -22,7 +22,10 @@ SENT = """jsonb_to_recordset(items) AS sent (
     place integer, key uuid, channel text, form_version bigint, phase text, station bigint,
     checked_figures jsonb, mission bigint, team bigint, observer bigint, author bigint,
     device_time timestamptz, received_at timestamptz, answers jsonb, alerts jsonb, flags jsonb,
-    payload bigint, audit_action text, audit_target_type text, audit_label text,
+    payload bigint, payload_received_at timestamptz, payload_channel text,
+    payload_claimed_key text, payload_sender text, payload_user bigint,
+    payload_content_type text, payload_body text, instance_scope text, instance_id text,
+    instance_sha256 text, audit_action text, audit_target_type text, audit_label text,
     audit_data jsonb
 )"""
 
@@ -65,7 +68,9 @@ RETURNS TABLE (
     stored_status text,
     stored_flags jsonb,
     stored_alerts jsonb,
-    outcome text
+    outcome text,
+    stored_payload bigint,
+    stored_instance_sha256 text
 )
 LANGUAGE plpgsql
 -- Every statement here finds its rows through an index. Its plans are cached for the
@@ -78,6 +83,7 @@ SET plan_cache_mode = force_generic_plan
 AS $$
 #variable_conflict use_column
 DECLARE
+    payload_ids bigint[];
     changed integer[];
     made_places integer[];
     made_ids bigint[];
@@ -108,6 +114,19 @@ BEGIN
     ) AS checked ON true
     WHERE checked.current IS NOT TRUE;
 
+    -- Each item's payload: stored before the call, or stored now under a new id.
+    payload_ids := ARRAY(
+        SELECT CASE
+            WHEN sent.place = ANY (changed) THEN NULL
+            ELSE coalesce(
+                sent.payload,
+                nextval(pg_get_serial_sequence('intake_rawpayload', 'id')::regclass)
+            )
+        END
+        FROM {SENT}
+        ORDER BY sent.place
+    );
+
     WITH made AS (
         INSERT INTO intake_submission (
             key, channel, form_version_id, phase, station_id, mission_id, team_id,
@@ -132,29 +151,49 @@ BEGIN
         RETURNING id, key, flags ? 'conflict' AS conflicts
     ),
     first_of_key AS (
-        SELECT DISTINCT ON (sent.key) sent.key, sent.place, sent.payload
+        SELECT DISTINCT ON (sent.key) sent.key, sent.place
         FROM {SENT}
         WHERE sent.place <> ALL (changed)
         ORDER BY sent.key, sent.place
     )
     SELECT coalesce(array_agg(first_of_key.place ORDER BY first_of_key.place), '{{}}'),
            coalesce(array_agg(made.id ORDER BY first_of_key.place), '{{}}'),
-           coalesce(array_agg(first_of_key.payload ORDER BY first_of_key.place), '{{}}'),
+           coalesce(
+               array_agg(payload_ids[first_of_key.place + 1] ORDER BY first_of_key.place),
+               '{{}}'
+           ),
            coalesce(array_agg(first_of_key.place) FILTER (WHERE made.conflicts), '{{}}')
     INTO made_places, made_ids, made_payloads, conflicting_places
     FROM made JOIN first_of_key ON first_of_key.key = made.key;
 
-    -- Each new submission's first revision and audit entry, and its payload accepted.
+    -- Each new submission's first revision, audit entry and OpenRosa instance; the
+    -- payloads not stored yet, accepted or resent; those stored before, accepted.
     WITH made AS (
         SELECT made.id, sent.*
         FROM unnest(made_places, made_ids) AS made (place, id)
         JOIN {SENT} ON sent.place = made.place
     ),
+    payloads AS (
+        INSERT INTO intake_rawpayload (
+            id, received_at, channel, claimed_key, sender, user_id, content_type, body,
+            status, problems, submission_id
+        )
+        SELECT payload_ids[sent.place + 1], sent.payload_received_at, sent.payload_channel,
+               sent.payload_claimed_key, sent.payload_sender, sent.payload_user,
+               sent.payload_content_type, sent.payload_body,
+               CASE WHEN made.id IS NULL THEN 'duplicate' ELSE 'accepted' END, '[]'::jsonb,
+               made.id
+        FROM {SENT}
+        LEFT JOIN made ON made.place = sent.place
+        WHERE sent.payload IS NULL AND sent.place <> ALL (changed)
+        ORDER BY sent.place
+    ),
     revisions AS (
         INSERT INTO intake_submissionrevision (
             submission_id, number, answers, created_at, author_id, reason, payload_id
         )
-        SELECT made.id, 1, made.answers, made.received_at, made.author, '', made.payload
+        SELECT made.id, 1, made.answers, made.received_at, made.author, '',
+               payload_ids[made.place + 1]
         FROM made ORDER BY made.place
     ),
     audit AS (
@@ -164,6 +203,16 @@ BEGIN
         SELECT made.received_at, made.author, made.audit_action, made.audit_target_type,
                made.id::text, made.audit_label, made.audit_data
         FROM made ORDER BY made.place
+    ),
+    instances AS (
+        INSERT INTO intake_openrosainstance (
+            scope, instance_id, sha256, submission_id, received_at
+        )
+        SELECT made.instance_scope, made.instance_id, made.instance_sha256, made.id,
+               made.received_at
+        FROM made
+        WHERE made.instance_id IS NOT NULL
+        ORDER BY made.place
     )
     UPDATE intake_rawpayload AS payload
     SET status = 'accepted', submission_id = made.id
@@ -186,7 +235,8 @@ BEGIN
 
     -- Resends, concurrent or earlier in the call: the payload points at the first.
     IF cardinality(changed) + cardinality(made_places) < jsonb_array_length(items) THEN
-        SELECT array_agg(sent.payload), array_agg(sent.key) INTO resent_payloads, resent_keys
+        SELECT array_agg(payload_ids[sent.place + 1]), array_agg(sent.key)
+        INTO resent_payloads, resent_keys
         FROM {SENT}
         WHERE sent.place <> ALL (changed) AND sent.place <> ALL (made_places);
         UPDATE intake_rawpayload AS payload
@@ -213,7 +263,14 @@ BEGIN
                WHEN sent.place = ANY (changed) THEN 'station_changed'
                WHEN sent.place = ANY (made_places) THEN 'stored'
                ELSE 'duplicate'
-           END
+           END,
+           payload_ids[sent.place + 1],
+           CASE WHEN sent.instance_id IS NOT NULL THEN (
+               SELECT instance.sha256::text FROM intake_openrosainstance AS instance
+               WHERE instance.scope = sent.instance_scope
+                 AND instance.instance_id = sent.instance_id
+               LIMIT 1
+           ) END
     FROM {SENT}
     -- Each item's receipt looked up by its key, whatever the planner guesses of the items.
     LEFT JOIN LATERAL (
