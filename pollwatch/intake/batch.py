@@ -10,18 +10,22 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.contrib.auth.models import User
+
 from pollwatch.intake.models import Channel, RawPayload
 from pollwatch.intake.rejections import ResendConflict, SubmissionRejected
-from pollwatch.intake.services import Outcome, Sent, receive_submissions
+from pollwatch.intake.services import Outcome, Sent, new_payload, receive_submissions
 from pollwatch.lib.bad_input import storable_text
-from pollwatch.lib.plain_sql import insert_instances
 
 MAX_BATCH = 500
 
 
-def receive_batch(items: list[Any], *, user: Any) -> list[dict[str, Any]]:
-    """The result of each item, in the order sent."""
-    payloads = _store_payloads(items, user)
+def receive_batch(items: list[Any], *, user: User) -> list[dict[str, Any]]:
+    """The result of each item, in the order sent.
+
+    Each item's payload is stored with what is made of it, in the same call.
+    """
+    payloads = [_payload_of(item, user) for item in items]
     outcomes = receive_submissions(
         [Sent(item, payload) for item, payload in zip(items, payloads, strict=True)], user=user
     )
@@ -31,20 +35,14 @@ def receive_batch(items: list[Any], *, user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _store_payloads(items: list[Any], user: Any) -> list[RawPayload]:
-    payloads = [
-        RawPayload(
-            body=storable_text(json.dumps(item, ensure_ascii=False)),
-            channel=Channel.API,
-            user=user,
-            sender=user.username,
-            content_type="application/json",
-            claimed_key=_claimed_key(item),
-        )
-        for item in items
-    ]
-    insert_instances(payloads)
-    return payloads
+def _payload_of(item: Any, user: User) -> RawPayload:
+    return new_payload(
+        json.dumps(item, ensure_ascii=False),
+        channel=Channel.API,
+        user=user,
+        content_type="application/json",
+        claimed_key=_claimed_key(item),
+    )
 
 
 def _claimed_key(item: Any) -> str:

@@ -7,7 +7,8 @@ audit entry per submission; this compares everything they leave behind.
 import json
 import uuid
 
-from django.db import transaction
+import pytest
+from django.db import OperationalError, transaction
 
 from pollwatch.audit.models import AuditEvent
 from pollwatch.intake.batch import receive_batch
@@ -16,6 +17,7 @@ from pollwatch.intake.models import Channel, RawPayload, Submission, SubmissionR
 from pollwatch.intake.services import (
     ResendConflict,
     SubmissionRejected,
+    new_payload,
     receive_submission,
     store_raw_payload,
 )
@@ -185,3 +187,49 @@ def test_a_batch_validates_again_against_a_station_changed_since_it_was_remember
     assert results[1]["errors"][0]["field"] == "answers.voters"
     stored = {str(s.key): s.answers["voters"] for s in Submission.objects.all()}
     assert [stored.get(item["key"]) for item in items] == [500, None, 50, 500]
+
+
+def test_a_payload_is_stored_with_its_report_in_one_transaction(observer_north, checklist):
+    data = report(checklist, "001")
+    payload = new_payload(json.dumps(data), channel=Channel.API, user=observer_north)
+    assert payload.pk is None
+
+    receipt = receive_submission(data, payload, user=observer_north)
+
+    stored = RawPayload.objects.get(pk=payload.pk)
+    assert (stored.status, stored.submission_id) == ("accepted", receipt.submission_id)
+    assert stored.body == json.dumps(data)
+    revision = SubmissionRevision.objects.get(submission=receipt.submission_id)
+    assert revision.payload_id == payload.pk
+
+
+def test_when_storing_fails_the_payload_is_kept_on_its_own(observer_north, checklist, monkeypatch):
+    from pollwatch.intake import services
+
+    def failing(*_args, **_kwargs):
+        raise OperationalError("the server closed the connection")
+
+    monkeypatch.setattr(services, "_store_in_one_call", failing)
+    monkeypatch.setattr(services, "_store_through_the_orm", failing)
+    data = report(checklist, "001")
+    payload = new_payload(json.dumps(data), channel=Channel.API, user=observer_north)
+
+    with pytest.raises(OperationalError):
+        receive_submission(data, payload, user=observer_north)
+
+    kept = RawPayload.objects.get()
+    assert (kept.status, kept.body, kept.claimed_key) == ("stored", json.dumps(data), "")
+    assert not Submission.objects.exists()
+
+
+def test_a_refused_payload_not_stored_yet_is_stored_once_with_its_problems(
+    observer_north, checklist
+):
+    data = report(checklist, "999")
+    payload = new_payload(json.dumps(data), channel=Channel.API, user=observer_north)
+
+    with pytest.raises(SubmissionRejected):
+        receive_submission(data, payload, user=observer_north)
+
+    kept = RawPayload.objects.get()
+    assert kept.status == "invalid" and kept.problems[0]["field"] == "station"

@@ -16,8 +16,8 @@ from pollwatch.intake.models import Channel, Submission
 from pollwatch.intake.services import (
     Problem,
     SubmissionRejected,
+    new_payload,
     receive_submission,
-    store_raw_payload,
 )
 
 router = Router(auth=[DeviceTokenAuth(), django_auth])
@@ -126,7 +126,8 @@ def submit(request):
     """Store one submission. Sending the same ``key`` again returns the first receipt (200)."""
     data, text = json_body(request)
     claimed = str(data.get("key", "")) if isinstance(data, dict) else ""
-    payload = store_raw_payload(
+    # Stored with the submission, in the same transaction: one round trip, one commit.
+    payload = new_payload(
         text,
         channel=Channel.API,
         user=request.auth,
