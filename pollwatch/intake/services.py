@@ -187,7 +187,7 @@ def store_raw_payload(
 def store_refused_payload(body: str, problems: list[Problem], **stored: Any) -> RawPayload:
     """Keep a payload that cannot even be read, marked invalid so that review shows it."""
     payload = new_payload(body, **stored)
-    _record_payload(payload, RawPayload.Status.INVALID, problems=problems)
+    record_payload(payload, RawPayload.Status.INVALID, problems=problems)
     return payload
 
 
@@ -303,10 +303,36 @@ class _Call:
             try:
                 ready[index] = self._validated_now(candidate, self.payloads[index])
             except SubmissionRejected as rejected:
-                earlier = any(ready[i].key == candidate.key for i in ready)
-                taken = earlier or _receipt_for_key(candidate.key) is not None
-                outcomes[index] = _refused(self.payloads[index], rejected, key_taken=taken)
+                outcomes[index] = self._refused_after_validation(
+                    index, candidate, rejected, earlier=[s.key for s in ready.values()]
+                )
         return ready
+
+    def _refused_after_validation(
+        self,
+        index: int,
+        candidate: Candidate,
+        rejected: SubmissionRejected,
+        *,
+        earlier: list[uuid.UUID],
+    ) -> Outcome:
+        """A refusal; but a resend of a stored OpenRosa instance, byte for byte, is a
+        duplicate even if it would not pass validation today (the registry changed)."""
+        stored = _receipt_for_key(candidate.key)
+        instance = self.sent[index].instance
+        if stored is not None and instance is not None:
+            digest = OpenRosaInstance.objects.filter(
+                scope=instance.scope, instance_id=instance.instance_id
+            ).values_list("sha256", flat=True)
+            if next(iter(digest), None) == instance.sha256:
+                record_payload(
+                    self.payloads[index],
+                    RawPayload.Status.DUPLICATE,
+                    submission_id=stored.submission_id,
+                )
+                return dataclasses.replace(stored, instance_sha256=instance.sha256)
+        taken = candidate.key in earlier or stored is not None
+        return _refused(self.payloads[index], rejected, key_taken=taken)
 
     def stored(
         self,
@@ -365,9 +391,14 @@ def _refused(
         if isinstance(rejected, ResendConflict)
         else RawPayload.Status.INVALID
     )
-    _record_payload(payload, status, problems=rejected.problems)
+    record_payload(payload, status, problems=rejected.problems)
     rejected.payload = payload
     return rejected
+
+
+def refuse(payload: RawPayload, problems: list[Problem]) -> SubmissionRejected:
+    """Record the refusal on the payload, storing it if it is not yet; the error to raise."""
+    return _refused(payload, SubmissionRejected(problems))
 
 
 def _resend_outcome(submission: Submission, receipt: Receipt, sent: Sent) -> Outcome:
@@ -576,7 +607,7 @@ def _answer_as_duplicate(key: uuid.UUID, payload: RawPayload) -> Receipt:
     receipt = _receipt_for_key(key)
     if receipt is None:
         raise RuntimeError(f"submission {key} was reported stored but is not there")
-    _record_payload(payload, RawPayload.Status.DUPLICATE, submission_id=receipt.submission_id)
+    record_payload(payload, RawPayload.Status.DUPLICATE, submission_id=receipt.submission_id)
     return receipt
 
 
@@ -651,7 +682,7 @@ def _store_statement_by_statement(submission: Submission, sent: Sent) -> Receipt
     _flag_conflicts(submission)
     lock_once(submission.form_version)
     log_action(**_audit_of(submission))
-    _record_payload(payload, RawPayload.Status.ACCEPTED, submission_id=submission.pk)
+    record_payload(payload, RawPayload.Status.ACCEPTED, submission_id=submission.pk)
     return receipt_of(submission, duplicate=False)
 
 
@@ -792,7 +823,7 @@ def receipt_of(submission: Submission, *, duplicate: bool) -> Receipt:
     )
 
 
-def _record_payload(
+def record_payload(
     payload: RawPayload,
     status: str,
     *,

@@ -22,7 +22,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NoReturn, cast
 
-from django.contrib.auth.models import User
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -39,13 +38,15 @@ from pollwatch.intake.channels.openrosa.instances import (
     read_instance,
 )
 from pollwatch.intake.definitions import definition_for
-from pollwatch.intake.models import Attachment, Channel, OpenRosaInstance, RawPayload, Submission
+from pollwatch.intake.models import Attachment, Channel, OpenRosaInstance, RawPayload
+from pollwatch.intake.rejections import Problem, ResendConflict, SubmissionRejected
 from pollwatch.intake.services import (
-    Problem,
-    SubmissionRejected,
+    InstanceRecord,
+    new_payload,
     receive_submission,
+    record_payload,
+    refuse,
     revise_submission,
-    store_raw_payload,
 )
 from pollwatch.lib.bad_input import storable_text
 from pollwatch.missions.models import Member
@@ -59,7 +60,7 @@ class InstanceConflict(Exception):
 
 @dataclass(frozen=True, slots=True)
 class InstanceReceipt:
-    submission: Submission
+    submission_id: int
     duplicate: bool
     revised: bool
     attachments: int
@@ -90,14 +91,16 @@ def _checked_instance_id(value: str, field: str) -> list[Problem]:
 def receive_instance(
     xml: bytes, files: Iterable[UploadedFile], *, member: Member, header_instance_id: str = ""
 ) -> InstanceReceipt:
-    """Store, parse and submit one OpenRosa POST (the XML and any attachments with it).
+    """Parse and submit one OpenRosa POST (the XML and any attachments with it).
 
-    ``member`` is the device's, as its token lookup found it, with its login.
+    ``member`` is the device's, as its token lookup found it, with its login. The
+    XML is stored as a raw payload in the same transaction as the submission and
+    its instance record (one round trip), or on its own when it is refused.
     """
     user = member.user
     # PostgreSQL's text columns refuse NUL; such XML is not well-formed and is refused below.
     text = storable_text(xml.decode("utf-8", errors="replace"))
-    payload = store_raw_payload(text, channel=Channel.OPENROSA, user=user, content_type="text/xml")
+    payload = new_payload(text, channel=Channel.OPENROSA, user=user, content_type="text/xml")
     try:
         instance = read_instance(xml, header_instance_id=header_instance_id)
     except InstanceUnreadable as error:
@@ -109,17 +112,18 @@ def receive_instance(
     if problems:
         _reject(payload, problems)
     scope = scope_of(member)
-    digest = hashlib.sha256(xml).hexdigest()
-    known = OpenRosaInstance.objects.filter(scope=scope, instance_id=instance.instance_id).first()
-    if known is not None:
-        return _repeat(known, digest, instance, files, payload)
+    record = InstanceRecord(scope, instance.instance_id, hashlib.sha256(xml).hexdigest())
     if instance.deprecated_id:
+        # An edit: a resend of it, or a revision of the instance it replaces.
+        known = OpenRosaInstance.objects.filter(scope=scope, instance_id=record.instance_id).first()
+        if known is not None:
+            return _repeat(known, record, files, payload)
         replaced = OpenRosaInstance.objects.filter(
             scope=scope, instance_id=instance.deprecated_id
         ).first()
         if replaced is not None:
-            return _revise(replaced, instance, digest, files, user, member)
-    return _first(instance, digest, files, user, payload, member)
+            return _revise(replaced, instance, record, files, payload, member)
+    return _first(instance, record, files, payload, member)
 
 
 def _refused_files(files: list[UploadedFile]) -> list[Problem]:
@@ -145,74 +149,68 @@ def _head_of(upload: UploadedFile) -> bytes:
 
 
 def _reject(payload: RawPayload, problems: list[Problem]) -> NoReturn:
-    RawPayload.objects.filter(pk=payload.pk).update(
-        status=RawPayload.Status.INVALID, problems=[p.as_dict() for p in problems]
-    )
-    raise SubmissionRejected(problems, payload)
+    raise refuse(payload, problems)
 
 
 def _first(
     instance: Instance,
-    digest: str,
+    record: InstanceRecord,
     files: list[UploadedFile],
-    user: User | None,
     payload: RawPayload,
     member: Member,
 ) -> InstanceReceipt:
-    scope = scope_of(member)
     try:
         answers = _answers(instance, member)
     except SubmissionRejected as rejected:
         _reject(payload, rejected.problems)
     data = {
-        "key": str(submission_key(scope, instance.instance_id)),
+        "key": str(submission_key(record.scope, record.instance_id)),
         "form": instance.form_id,
         "version": instance.version or _current_version(instance.form_id),
         "station": instance.station,
         "answers": answers,
     }
-    receipt = receive_submission(data, payload, user=user, member=member)
-    submission = Submission.objects.get(pk=receipt.submission_id)
     try:
-        with transaction.atomic():
-            OpenRosaInstance.objects.create(
-                scope=scope, instance_id=instance.instance_id, sha256=digest, submission=submission
-            )
-    except IntegrityError:
-        pass  # a concurrent POST of the same instance recorded it first
-    stored = store_attachments(instance.instance_id, submission, files)
-    return InstanceReceipt(submission, receipt.duplicate, revised=False, attachments=stored)
+        receipt = receive_submission(
+            data, payload, user=member.user, member=member, instance=record
+        )
+    except ResendConflict:
+        # Stored first with other bytes (also by a POST racing this one).
+        raise InstanceConflict(_conflict_message(record)) from None
+    stored = store_attachments(record.instance_id, receipt.submission_id, files)
+    return InstanceReceipt(
+        receipt.submission_id, receipt.duplicate, revised=False, attachments=stored
+    )
+
+
+def _conflict_message(record: InstanceRecord) -> str:
+    return (
+        f"instance {record.instance_id} was already received with different content; "
+        "edit the form on the device to send a correction"
+    )
 
 
 def _repeat(
     known: OpenRosaInstance,
-    digest: str,
-    instance: Instance,
+    record: InstanceRecord,
     files: list[UploadedFile],
     payload: RawPayload,
 ) -> InstanceReceipt:
-    if known.sha256 != digest:
-        RawPayload.objects.filter(pk=payload.pk).update(
-            status=RawPayload.Status.CONFLICT,
-            problems=[{"field": "instanceID", "reason": "already received with other content"}],
-        )
-        raise InstanceConflict(
-            f"instance {instance.instance_id} was already received with different content; "
-            "edit the form on the device to send a correction"
-        )
-    RawPayload.objects.filter(pk=payload.pk).update(
-        status=RawPayload.Status.DUPLICATE, submission_id=known.submission_id
-    )
-    stored = store_attachments(instance.instance_id, known.submission, files)
-    return InstanceReceipt(known.submission, duplicate=True, revised=False, attachments=stored)
+    if known.sha256 != record.sha256:
+        problems = [Problem("instanceID", "already received with other content")]
+        record_payload(payload, RawPayload.Status.CONFLICT, problems=problems)
+        raise InstanceConflict(_conflict_message(record))
+    record_payload(payload, RawPayload.Status.DUPLICATE, submission_id=known.submission_id)
+    stored = store_attachments(record.instance_id, known.submission_id, files)
+    return InstanceReceipt(known.submission_id, duplicate=True, revised=False, attachments=stored)
 
 
 def _revise(
     replaced: OpenRosaInstance,
     instance: Instance,
-    digest: str,
+    record: InstanceRecord,
     files: list[UploadedFile],
-    user: User | None,
+    payload: RawPayload,
     member: Member,
 ) -> InstanceReceipt:
     submission = replaced.submission
@@ -221,17 +219,18 @@ def _revise(
         revise_submission(
             submission,
             answers,
-            actor=user,
+            actor=member.user,
             reason=f"edited on the device: {instance.deprecated_id} → {instance.instance_id}",
         )
         OpenRosaInstance.objects.create(
-            scope=replaced.scope,
-            instance_id=instance.instance_id,
-            sha256=digest,
+            scope=record.scope,
+            instance_id=record.instance_id,
+            sha256=record.sha256,
             submission=submission,
         )
-    stored = store_attachments(instance.instance_id, submission, files)
-    return InstanceReceipt(submission, duplicate=False, revised=True, attachments=stored)
+        record_payload(payload, RawPayload.Status.ACCEPTED, submission_id=submission.pk)
+    stored = store_attachments(record.instance_id, submission.pk, files)
+    return InstanceReceipt(submission.pk, duplicate=False, revised=True, attachments=stored)
 
 
 def _answers(instance: Instance, member: Member) -> dict[str, Any]:
@@ -247,9 +246,7 @@ def _current_version(form_code: str) -> int:
     return latest["version"] if latest else 1
 
 
-def store_attachments(
-    instance_id: str, submission: Submission, files: Iterable[UploadedFile]
-) -> int:
+def store_attachments(instance_id: str, submission_id: int, files: Iterable[UploadedFile]) -> int:
     """Keep each file once per instance; a file sent again under the same name is skipped.
 
     The file is stored under a random name with the type found in its bytes
@@ -260,7 +257,7 @@ def store_attachments(
         name = _name_of(upload).rsplit("/", 1)[-1][:200]
         kind = attachment_type(_head_of(upload), name)
         if Attachment.objects.filter(
-            submission=submission, instance_id=instance_id, name=name
+            submission_id=submission_id, instance_id=instance_id, name=name
         ).exists():
             continue
         digest = hashlib.sha256()
@@ -271,7 +268,7 @@ def store_attachments(
             with transaction.atomic():
                 Attachment.objects.create(
                     instance_id=instance_id,
-                    submission=submission,
+                    submission_id=submission_id,
                     name=name,
                     file=File(upload, name=kind.stored_name()),
                     content_type=kind.content_type,
