@@ -27,13 +27,9 @@ from pollwatch.intake.channels.sms.syntax import (
     parse_message,
     split_form_code,
 )
-from pollwatch.intake.models import Channel, RawPayload, SmsMessage, Submission
-from pollwatch.intake.services import (
-    Problem,
-    SubmissionRejected,
-    receive_submission,
-    store_raw_payload,
-)
+from pollwatch.intake.models import Channel, SmsMessage, Submission
+from pollwatch.intake.rejections import Problem, SubmissionRejected
+from pollwatch.intake.services import new_payload, receive_submission, refuse
 from pollwatch.lib.bad_input import storable_text
 from pollwatch.lib.plain_sql import db_value, fetch_rows
 from pollwatch.missions.importing import normalise_phone
@@ -227,7 +223,8 @@ def _submit(
     user: User | None,
     channel: Channel,
 ) -> tuple[str, str, int | None]:
-    payload = store_raw_payload(
+    # Stored with the submission, or with its refusal: in the same round trip as either.
+    payload = new_payload(
         message.text,
         channel=channel,
         user=user,
@@ -244,10 +241,7 @@ def _submit(
         parsed = parse_message(message.text, syntax, start)
     except SmsSyntaxError as error:
         problem = _syntax_problem(error, language, sorted(forms))
-        RawPayload.objects.filter(pk=payload.pk).update(
-            status=RawPayload.Status.INVALID,
-            problems=[{"field": error.code or "text", "reason": str(error)}],
-        )
+        refuse(payload, [Problem(error.code or "text", str(error))])
         return Status.INVALID, replies.render(language, "rejected", problems=problem), None
     data = {
         "key": payload.claimed_key,
