@@ -1,8 +1,8 @@
 """Finishing payloads whose reading was cut off, so none stays unseen in ``stored``.
 
-A payload is stored before it is parsed. If the web worker that stored it is
-killed before parsing ends, the payload stays ``stored``, a status the review
-list does not show. The background worker looks for such payloads once they
+A payload whose store transaction failed is kept on its own in ``stored``, and
+an SMS is recorded before it is parsed; either stays ``stored``, a status the
+review list does not show, if its request did not finish. The background worker looks for such payloads once they
 are older than a grace period (``POLLWATCH_INTAKE_STORED_GRACE_SECONDS``,
 longer than any request takes) and finishes them: a JSON payload is received
 again exactly as if it had just arrived (its idempotency key makes this safe

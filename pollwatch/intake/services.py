@@ -1,8 +1,9 @@
 """The one submission service every channel calls: web form, API, SMS and OpenRosa.
 
-``store_raw_payload`` keeps what arrived, committed on its own, before any
-parsing; ``receive_submission`` then parses, validates and stores it exactly
-once per idempotency key.
+``receive_submissions`` (``receive_submission`` for one) parses and validates
+what arrived and stores it exactly once per idempotency key, with its raw
+payload, in one transaction; a refused payload is stored on its own with its
+problems, and one whose transaction failed is stored on its own as it arrived.
 """
 
 from __future__ import annotations
