@@ -2,13 +2,13 @@
 
 A payload whose store transaction failed is kept on its own in ``stored``, and
 an SMS is recorded before it is parsed; either stays ``stored``, a status the
-review list does not show, if its request did not finish. The background worker looks for such payloads once they
-are older than a grace period (``POLLWATCH_INTAKE_STORED_GRACE_SECONDS``,
-longer than any request takes) and finishes them: a JSON payload is received
-again exactly as if it had just arrived (its idempotency key makes this safe
-if it was in fact stored), and a payload of another channel, whose reply to
-the sender is long lost, is marked invalid with the reason, for a coordinator
-to review.
+review list does not show, if its request did not finish. The background
+worker looks for such payloads once they are older than a grace period
+(``POLLWATCH_INTAKE_STORED_GRACE_SECONDS``, longer than any request takes)
+and finishes them: a JSON payload is received again exactly as if it had just
+arrived (its idempotency key makes this safe if it was in fact stored), and a
+payload of another channel, whose reply to the sender is long lost, is marked
+invalid with the reason, for a coordinator to review.
 """
 
 from __future__ import annotations

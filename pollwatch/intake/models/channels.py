@@ -42,6 +42,8 @@ class SmsMessage(models.Model):
     # Indexed with received_at below, which serves every lookup by sender.
     sender = models.CharField(max_length=40, help_text=_("E.164 when parsable"))
     text = models.TextField()
+    # The SHA-256 of the text with case and spacing evened out: a resend is found by it.
+    text_digest = models.CharField(max_length=64, blank=True)
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.STORED)
     reply = models.TextField(blank=True)
@@ -69,7 +71,10 @@ class SmsMessage(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-id"]
-        indexes = [models.Index(fields=["sender", "received_at"])]
+        indexes = [
+            models.Index(fields=["sender", "received_at"]),
+            models.Index(fields=["sender", "text_digest"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["gateway", "gateway_message_id"],

@@ -69,6 +69,18 @@ def test_an_identical_message_resent_by_the_observer_is_answered_as_a_duplicate(
     assert Submission.objects.count() == 1
 
 
+def test_a_resend_is_recognised_however_many_messages_came_after_the_first(sms_observer, sms_code):
+    first = sms("SC 001 AA1 AB2 AD2", message_id="first")
+    # Reports on the day: more than any fixed number of recent messages.
+    for number in range(210):
+        sms(f"SC 001 AA1 AB2 AC{number} AD2", message_id=f"m{number}")
+
+    again = sms("SC 001 AA1 AB2 AD2", message_id="again")
+
+    assert again.message.status == SmsMessage.Status.DUPLICATE
+    assert again.message.submission_id == first.message.submission_id
+
+
 def test_a_value_above_the_maximum_is_named_with_its_sms_code(sms_observer, sms_code):
     outcome = sms("SC 001 AA1 AB2 AC6000 AD2")
     assert outcome.message.status == SmsMessage.Status.INVALID

@@ -8,6 +8,7 @@ every other channel. Whatever happens, the observer gets a reply.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +28,7 @@ from pollwatch.intake.channels.sms.syntax import (
     parse_message,
     split_form_code,
 )
-from pollwatch.intake.models import Channel, SmsMessage, Submission
+from pollwatch.intake.models import Channel, SmsMessage
 from pollwatch.intake.rejections import Problem, SubmissionRejected
 from pollwatch.intake.services import new_payload, receive_submission, refuse
 from pollwatch.lib.bad_input import storable_text
@@ -137,6 +138,7 @@ def _store_message(
         "gateway_message_id": storable_text(inbound.message_id)[:100],
         "sender": normalised_sender(storable_text(inbound.sender)),
         "text": storable_text(inbound.text),
+        "text_digest": text_digest(storable_text(inbound.text)),
         "replay_of": replay_of,
         "replayed_by": actor if getattr(actor, "pk", None) else None,
     }
@@ -171,55 +173,73 @@ def _answer(
         return Status.UNKNOWN_SENDER, replies.render(default_language, "unknown_sender"), None
     language = replies.reply_language(member.languages, default_language)
     message.member = member
-    history = _history(message)
-    if not replayed and _throttled(history):
+    recent = _recent(message)
+    if not replayed and recent.failures >= failure_limit():
         minutes = int(failure_window().total_seconds() // 60)
         return Status.THROTTLED, replies.render(language, "throttled", minutes=minutes), None
     if member.user_id is None:
         return Status.UNKNOWN_SENDER, replies.render(language, "no_account"), None
     channel = Channel.CONSOLE if console_member is not None else Channel.SMS
-    return _submit(message, member, language, history, actor or member.user, channel)
+    return _submit(message, member, language, recent, actor or member.user, channel)
 
 
 @dataclass(frozen=True, slots=True)
-class _Earlier:
-    received_at: datetime.datetime
-    status: str
-    text: str
-    key: uuid.UUID | None
+class _Recent:
+    """What the sender's earlier messages decide: the throttle, and a resend's key."""
+
+    failures: int
+    resent_key: uuid.UUID | None
 
 
-def _history(message: SmsMessage) -> list[_Earlier]:
-    """The sender's recent messages, read once for both the throttle and duplicates."""
-    since = timezone.now() - max(failure_window(), duplicate_window())
+def _recent(message: SmsMessage) -> _Recent:
+    """The sender's recent failures and an earlier identical report, in one query.
+
+    Both are read through indexes on the sender, however many messages the
+    sender has sent: at most the failures that trip the throttle, and the
+    newest earlier message with the same text (case and spacing aside) that
+    became a report within the duplicate window.
+    """
+    now = timezone.now()
+    table = SmsMessage._meta.db_table
     rows = fetch_rows(
-        "SELECT message.received_at, message.status, message.text, submission.key"
-        f" FROM {SmsMessage._meta.db_table} AS message"
-        " LEFT JOIN intake_submission AS submission ON submission.id = message.submission_id"
-        " WHERE message.sender = %s AND message.received_at >= %s AND message.id <> %s"
-        " ORDER BY message.received_at DESC LIMIT 200",
-        [message.sender, db_value(SmsMessage, "received_at", since), message.pk],
+        "SELECT * FROM ("
+        f" SELECT 'failure' AS kind, NULL AS key FROM {table} AS message"
+        " WHERE message.sender = %s AND message.status = %s AND message.received_at >= %s"
+        " AND message.id <> %s ORDER BY message.received_at DESC LIMIT %s"
+        ") AS failures UNION ALL SELECT * FROM ("
+        # The key as text on both databases, as the other branch's NULL is.
+        f" SELECT 'resent' AS kind, CAST(submission.key AS TEXT) FROM {table} AS message"
+        " JOIN intake_submission AS submission ON submission.id = message.submission_id"
+        " WHERE message.sender = %s AND message.text_digest = %s AND message.received_at >= %s"
+        " AND message.id <> %s ORDER BY message.received_at DESC LIMIT 1"
+        ") AS resent",
         [
-            (SmsMessage, "received_at"),
-            (SmsMessage, "status"),
-            (SmsMessage, "text"),
-            (Submission, "key"),
+            message.sender,
+            Status.INVALID,
+            db_value(SmsMessage, "received_at", now - failure_window()),
+            message.pk,
+            failure_limit(),
+            message.sender,
+            message.text_digest,
+            db_value(SmsMessage, "received_at", now - duplicate_window()),
+            message.pk,
         ],
+        [None, None],
     )
-    return [_Earlier(*row) for row in rows]
+    keys = [uuid.UUID(str(key)) for kind, key in rows if kind == "resent"]
+    return _Recent(sum(kind == "failure" for kind, _ in rows), keys[0] if keys else None)
 
 
-def _throttled(history: list[_Earlier]) -> bool:
-    since = timezone.now() - failure_window()
-    failures = [m for m in history if m.status == Status.INVALID and m.received_at >= since]
-    return len(failures) >= failure_limit()
+def text_digest(text: str) -> str:
+    """The SHA-256 of the text with case and spacing evened out, as resends are compared."""
+    return hashlib.sha256(" ".join(text.split()).casefold().encode()).hexdigest()
 
 
 def _submit(
     message: SmsMessage,
     member: Member,
     language: str,
-    history: list[_Earlier],
+    recent: _Recent,
     user: User | None,
     channel: Channel,
 ) -> tuple[str, str, int | None]:
@@ -230,7 +250,7 @@ def _submit(
         user=user,
         sender=message.sender,
         content_type="text/plain",
-        claimed_key=str(_key_for(message, history)),
+        claimed_key=str(recent.resent_key or _key_of(message)),
     )
     message.payload = payload
     forms = sms_forms()
@@ -268,23 +288,14 @@ def _submit(
     return Status.ACCEPTED, replies.render(language, "accepted", **values), receipt.submission_id
 
 
-def _key_for(message: SmsMessage, history: list[_Earlier]) -> uuid.UUID:
-    """The submission key: the earlier identical message's, else one derived from this one."""
-    since = timezone.now() - duplicate_window()
-    wanted = _canonical(message.text)
-    for earlier in history:
-        if earlier.key and earlier.received_at >= since and _canonical(earlier.text) == wanted:
-            return earlier.key
+def _key_of(message: SmsMessage) -> uuid.UUID:
+    """The key of a report no earlier message made: derived from this message."""
     name = (
         f"{message.gateway}:{message.gateway_message_id}"
         if message.gateway_message_id
         else f"sms:{message.pk}"
     )
     return uuid.uuid5(SMS_KEY_NAMESPACE, name)
-
-
-def _canonical(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 def _syntax_problem(error: SmsSyntaxError, language: str, codes: list[str]) -> str:
