@@ -180,15 +180,16 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument(
         "--server",
         choices=["gunicorn", "granian"],
-        default="gunicorn",
-        help="the WSGI server; granian's HTTP side is Rust, its Python threads only run Django",
+        default="granian",
+        help="the WSGI server (granian, as `make serve` runs it); granian's HTTP side is Rust,"
+        " its Python threads only run Django",
     )
     parser.add_argument("--workers", type=int, default=2, help="server worker processes")
     parser.add_argument(
         "--threads",
         type=int,
-        default=1,
-        help="threads per worker (gunicorn --threads, granian --blocking-threads)",
+        default=4,
+        help="threads per worker (granian --blocking-threads, gunicorn --threads)",
     )
     parser.add_argument(
         "--worker-class",
