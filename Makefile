@@ -27,8 +27,8 @@ serve: install
 	$(PY) -m pollwatch db_worker --interval 1 & worker=$$!; \
 	$(PY) -m pollwatch audit seal --every 10 & sealer=$$!; \
 	trap 'kill $$worker $$sealer 2>/dev/null' EXIT INT TERM; \
-	$(VENV)/bin/gunicorn pollwatch.wsgi --bind $(HOST):$(PORT) --workers 2 \
-		--worker-class gthread --threads 1 --access-logfile -
+	$(VENV)/bin/granian --interface wsgi pollwatch.wsgi:application --host $(HOST) --port $(PORT) \
+		--workers 2 --blocking-threads 4 --respawn-failed-workers --access-log
 
 lint: install
 	$(VENV)/bin/ruff check pollwatch tests bench

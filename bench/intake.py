@@ -3,7 +3,8 @@
 Run from the repository root: ``python bench/intake.py`` (``--seconds 10`` for a
 quick check). It starts a throwaway PostgreSQL, migrates and seeds it (an
 election, a mission, one team and device per observer, the standard voting
-checklist), serves the application with gunicorn in production settings, and
+checklist), serves the application with gunicorn or granian (``--server``) in
+production settings, and
 drives it with locust in headless mode:
 
 0. a 15 s warm-up with the load of run 1, whose count is checked but whose
@@ -14,7 +15,7 @@ drives it with locust in headless mode:
    seen; ``--pace 0`` sends as fast as answers come back, to measure the most
    the server carries), a share of them resends of keys already acknowledged,
    which must be answered with the first receipt;
-2. the same load while one gunicorn worker is killed with SIGKILL halfway and
+2. the same load while one web worker is killed with SIGKILL halfway and
    PostgreSQL is restarted at three quarters, under the background worker
    (``pollwatch db_worker``) too; sends that failed are sent again afterwards,
    as a phone would, and the worker must still be running and must finish a
@@ -176,12 +177,25 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument(
         "--commit-siblings", type=int, help="PostgreSQL commit_siblings (its default when unset)"
     )
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--server",
+        choices=["gunicorn", "granian"],
+        default="granian",
+        help="the WSGI server (granian, as `make serve` runs it); granian's HTTP side is Rust,"
+        " its Python threads only run Django",
+    )
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=4,
+        help="threads per worker (granian --blocking-threads, gunicorn --threads)",
+    )
     parser.add_argument(
         "--worker-class",
         default="gthread",
-        help="gthread keeps clients' connections alive between requests; sync does not",
+        help="gunicorn only: gthread keeps clients' connections alive between requests;"
+        " sync does not",
     )
     parser.add_argument("--observers", type=int, default=100, help="devices (teams) seeded")
     parser.add_argument("--resend-share", type=float, default=0.05)
@@ -490,8 +504,36 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(args: argparse.Namespace, environment: dict[str, str], port: int):
-    command = [
+def start_server(args: argparse.Namespace, environment: dict[str, str], port: int):
+    """The web server on ``port``; its workers are the children of the returned process."""
+    command = server_command(args, port)
+    server = subprocess.Popen(command, cwd=ROOT, env=os.environ | environment)
+    try:
+        wait_until_serving(port, server)
+    except BaseException:
+        stop_server(server)
+        raise
+    return server
+
+
+def server_command(args: argparse.Namespace, port: int) -> list[str]:
+    if args.server == "granian":
+        return [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface=wsgi",
+            "pollwatch.wsgi:application",
+            "--host=127.0.0.1",
+            f"--port={port}",
+            f"--workers={args.workers}",
+            f"--blocking-threads={args.threads}",
+            "--backlog=2048",
+            # The fault run kills a worker: a new one must take its place, as gunicorn's does.
+            "--respawn-failed-workers",
+            "--log-level=warning",
+        ]
+    return [
         sys.executable,
         "-m",
         "gunicorn",
@@ -505,29 +547,22 @@ def start_gunicorn(args: argparse.Namespace, environment: dict[str, str], port: 
         "--timeout=60",
         "--log-level=warning",
     ]
-    server = subprocess.Popen(command, cwd=ROOT, env=os.environ | environment)
-    try:
-        wait_until_serving(port, server)
-    except BaseException:
-        stop_gunicorn(server)
-        raise
-    return server
 
 
 def wait_until_serving(port: int, server: subprocess.Popen) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError("gunicorn exited before serving")
+            raise RuntimeError("the server exited before serving")
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=10)
             return
         except (urllib.error.URLError, OSError):
             time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer within 60 s")
+    raise RuntimeError("the server did not answer within 60 s")
 
 
-def stop_gunicorn(server: subprocess.Popen) -> None:
+def stop_server(server: subprocess.Popen) -> None:
     server.send_signal(signal.SIGTERM)
     try:
         server.wait(timeout=30)
@@ -544,7 +579,7 @@ def worker_pids(server: subprocess.Popen) -> list[int]:
 
 
 def server_cpu(server: subprocess.Popen) -> dict[int, float]:
-    """CPU seconds of the gunicorn master and each live worker, by process id."""
+    """CPU seconds of the server's main process and each live worker, by process id."""
     return {pid: _proc_cpu(pid) for pid in [server.pid, *worker_pids(server)]}
 
 
@@ -581,7 +616,7 @@ def run(name: str, args, config: dict, environment, workdir: Path, cluster) -> R
     before = counts()
     work_before = database_work(cluster)
     port = free_port()
-    server = start_gunicorn(args, environment, port)
+    server = start_server(args, environment, port)
     # The audit trail's sealer runs beside the server, as `make serve` runs it.
     sealer = subprocess.Popen(
         [sys.executable, "-m", "pollwatch", "audit", "seal", "--every", "10"], env=environment
@@ -609,7 +644,7 @@ def run(name: str, args, config: dict, environment, workdir: Path, cluster) -> R
         connections.close_all()
         faults.check_worker()
     finally:
-        stop_gunicorn(server)
+        stop_server(server)
         sealer.terminate()
         sealer.wait()
         faults.stop()
@@ -622,11 +657,11 @@ def run(name: str, args, config: dict, environment, workdir: Path, cluster) -> R
     result.database_settings = database_settings
     journal = read_journal(out_dir)
     if journal.failed:
-        server = start_gunicorn(args, environment, port)
+        server = start_server(args, environment, port)
         try:
             result.resent_after_run = resend(journal.failed, port, config)
         finally:
-            stop_gunicorn(server)
+            stop_server(server)
     if name == "kill" and not killed:
         result.problems.append("no worker was killed")
     result.problems += faults.problems
@@ -946,8 +981,7 @@ def reconcile(result: RunResult, journal: Journal, before, after, submission_mod
 def report(results: list[RunResult], args) -> int:
     pace = f"{args.pace:g} sends/s per client" if args.pace else "closed loop (pace 0)"
     print(
-        f"\nIntake on PostgreSQL, gunicorn {args.workers} {args.worker_class} workers"
-        f" ({args.threads} thread each), locust on the same host, {pace},"
+        f"\nIntake on PostgreSQL, {serving_model(args)}, locust on the same host, {pace},"
         f" {os.cpu_count()} cores"
     )
     print_database_settings(results, args)
@@ -993,6 +1027,12 @@ def report(results: list[RunResult], args) -> int:
     for line, _ in verdicts:
         print(line)
     return 0 if all(passed for _, passed in verdicts) else 1
+
+
+def serving_model(args) -> str:
+    if args.server == "granian":
+        return f"granian {args.workers} WSGI workers ({args.threads} blocking threads each)"
+    return f"gunicorn {args.workers} {args.worker_class} workers ({args.threads} thread each)"
 
 
 def print_database_settings(results: list[RunResult], args) -> None:
