@@ -14,8 +14,13 @@ from django.contrib.auth.models import User
 
 from pollwatch.intake.models import Channel, RawPayload
 from pollwatch.intake.rejections import ResendConflict, SubmissionRejected
-from pollwatch.intake.services import Outcome, Sent, new_payload, receive_submissions
-from pollwatch.lib.bad_input import storable_text
+from pollwatch.intake.services import (
+    Outcome,
+    Sent,
+    claimed_key_of,
+    new_payload,
+    receive_submissions,
+)
 
 MAX_BATCH = 500
 
@@ -41,12 +46,8 @@ def _payload_of(item: Any, user: User) -> RawPayload:
         channel=Channel.API,
         user=user,
         content_type="application/json",
-        claimed_key=_claimed_key(item),
+        claimed_key=claimed_key_of(item),
     )
-
-
-def _claimed_key(item: Any) -> str:
-    return storable_text(str(item.get("key", "")))[:100] if isinstance(item, dict) else ""
 
 
 def _result(index: int, outcome: Outcome, payload: RawPayload) -> dict[str, Any]:

@@ -158,6 +158,11 @@ def new_payload(
     )
 
 
+def claimed_key_of(data: Any) -> str:
+    """The key a JSON submission says it has, as its payload records it (unchecked)."""
+    return str(data.get("key", "")) if isinstance(data, dict) else ""
+
+
 def store_raw_payload(
     body: str,
     *,
@@ -321,17 +326,17 @@ class _Call:
         duplicate even if it would not pass validation today (the registry changed)."""
         stored = _receipt_for_key(candidate.key)
         instance = self.sent[index].instance
-        if stored is not None and instance is not None:
-            digest = OpenRosaInstance.objects.filter(
-                scope=instance.scope, instance_id=instance.instance_id
-            ).values_list("sha256", flat=True)
-            if next(iter(digest), None) == instance.sha256:
-                record_payload(
-                    self.payloads[index],
-                    RawPayload.Status.DUPLICATE,
-                    submission_id=stored.submission_id,
-                )
-                return dataclasses.replace(stored, instance_sha256=instance.sha256)
+        if (
+            stored is not None
+            and instance is not None
+            and _stored_digest(instance) == instance.sha256
+        ):
+            record_payload(
+                self.payloads[index],
+                RawPayload.Status.DUPLICATE,
+                submission_id=stored.submission_id,
+            )
+            return dataclasses.replace(stored, instance_sha256=instance.sha256)
         taken = candidate.key in earlier or stored is not None
         return _refused(self.payloads[index], rejected, key_taken=taken)
 
@@ -553,8 +558,7 @@ def _keep_unstored_payloads(payloads: list[RawPayload]) -> None:
     sends again, and the key keeps the two from becoming two reports.
     """
     for payload in payloads:
-        if payload.pk is None or not RawPayload.objects.filter(pk=payload.pk).exists():
-            payload.pk = None
+        if payload.pk is None:
             payload.status = RawPayload.Status.STORED
             insert_one(payload)
 
@@ -569,21 +573,27 @@ def _store_through_the_orm(submission: Submission, sent: Sent) -> Receipt | None
     try:
         with transaction.atomic():
             return _store_statement_by_statement(submission, sent)
-    except _StationChanged:
+    except BaseException as failed:
         if not stored_before:
             payload.pk = None  # its insert was undone with the rest
-        return None
-    except IntegrityError:
-        if not stored_before:
-            payload.pk = None
-        # Another request stored the same key first; answer with its receipt.
-        receipt = _answer_as_duplicate(submission.key, payload)
-        if sent.instance is None:
-            return receipt
-        digest = OpenRosaInstance.objects.filter(
-            scope=sent.instance.scope, instance_id=sent.instance.instance_id
-        ).values_list("sha256", flat=True)
-        return dataclasses.replace(receipt, instance_sha256=next(iter(digest), ""))
+        if isinstance(failed, _StationChanged):
+            return None
+        if not isinstance(failed, IntegrityError):
+            raise
+    # Another request stored the same key first; answer with its receipt.
+    receipt = _answer_as_duplicate(submission.key, payload)
+    if sent.instance is None:
+        return receipt
+    return dataclasses.replace(receipt, instance_sha256=_stored_digest(sent.instance) or "")
+
+
+def _stored_digest(instance: InstanceRecord) -> str | None:
+    """The digest kept for this instance id, if one is kept."""
+    return (
+        OpenRosaInstance.objects.filter(scope=instance.scope, instance_id=instance.instance_id)
+        .values_list("sha256", flat=True)
+        .first()
+    )
 
 
 def sending_member(user: User | None) -> Member:

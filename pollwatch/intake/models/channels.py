@@ -12,18 +12,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pollwatch.accounts.roles import AnyUser, Role, has_role, is_administrator
-from pollwatch.missions.models import Member
+from pollwatch.accounts.roles import AnyUser
+from pollwatch.intake.models.submissions import sent_by_people_reviewed_by
 
 
 class SmsMessageQuerySet(models.QuerySet):
     def visible_to(self, user: AnyUser) -> SmsMessageQuerySet:
         """The SMS log of the people a coordinator or the core team may see."""
-        if is_administrator(user):
-            return self
-        if not has_role(user, Role.CORE_TEAM, Role.COORDINATOR):
-            return self.none()
-        return self.filter(member__in=Member.objects.visible_to(user).values("pk"))
+        return sent_by_people_reviewed_by(self, user, "member")
 
 
 class SmsMessage(models.Model):

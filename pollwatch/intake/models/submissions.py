@@ -8,6 +8,8 @@ retried or concurrent duplicate send store nothing new.
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -33,18 +35,27 @@ class Channel(models.TextChoices):
     CONSOLE = "console", _("SMS test console")
 
 
+_Rows = TypeVar("_Rows", bound="models.QuerySet[Any]")
+
+
+def sent_by_people_reviewed_by(queryset: _Rows, user: AnyUser, member: str) -> _Rows:
+    """What the people a coordinator or the core team may see sent; ``member`` is the
+    lookup from a row to its sender's membership.
+
+    Something whose sender is unknown (an SMS from a number of no member) belongs
+    to no mission, so only administrators see it.
+    """
+    if is_administrator(user):
+        return queryset
+    if not has_role(user, Role.CORE_TEAM, Role.COORDINATOR):
+        return queryset.none()
+    return queryset.filter(**{f"{member}__in": Member.objects.visible_to(user).values("pk")})
+
+
 class RawPayloadQuerySet(models.QuerySet):
     def visible_to(self, user: AnyUser) -> RawPayloadQuerySet:
-        """Raw payloads a coordinator or the core team may review: those of their mission's people.
-
-        A payload whose sender is unknown (an SMS from a number of no member) belongs
-        to no mission, so only administrators see it.
-        """
-        if is_administrator(user):
-            return self
-        if not has_role(user, Role.CORE_TEAM, Role.COORDINATOR):
-            return self.none()
-        return self.filter(user__member__in=Member.objects.visible_to(user).values("pk"))
+        """Raw payloads a coordinator or the core team may review."""
+        return sent_by_people_reviewed_by(self, user, "user__member")
 
 
 class RawPayload(models.Model):

@@ -16,6 +16,7 @@ from pollwatch.intake.models import Channel, Submission
 from pollwatch.intake.services import (
     Problem,
     SubmissionRejected,
+    claimed_key_of,
     new_payload,
     receive_submission,
 )
@@ -125,14 +126,13 @@ def get_form(request, code: str, version: int):
 def submit(request):
     """Store one submission. Sending the same ``key`` again returns the first receipt (200)."""
     data, text = json_body(request)
-    claimed = str(data.get("key", "")) if isinstance(data, dict) else ""
     # Stored with the submission, in the same transaction: one round trip, one commit.
     payload = new_payload(
         text,
         channel=Channel.API,
         user=request.auth,
         content_type=request.content_type or "",
-        claimed_key=claimed,
+        claimed_key=claimed_key_of(data),
     )
     receipt = receive_submission(data, payload, user=request.auth)
     return Status(200 if receipt.duplicate else 201, receipt.as_dict())
