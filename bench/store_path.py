@@ -16,7 +16,6 @@ Both databases' durability settings are PostgreSQL's defaults unless
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import sys
@@ -27,85 +26,31 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import intake as intake_bench  # noqa: E402  (the JSON benchmark beside this one)
+
 from pollwatch.lib.throwaway_postgres import start_throwaway_postgres  # noqa: E402
 
 TEAMS = 100
-STATIONS_PER_TEAM = 20
 BATCH = 500
 PARTS = ("wall", "application", "database")
-ANSWERS = {
-    "secrecy_respected": "yes",
-    "group_voting": "no",
-    "photographing_ballots": "no",
-    "identity_checked": "yes",
-    "list_irregularities": "no",
-    "turned_away": 0,
-    "mobile_box_used": "no",
-    "ballot_stuffing": "no",
-    "carousel_voting": "no",
-    "pressure": "no",
-    "vote_buying": "no",
-    "organised_transport": "no",
-    "campaigning": "no",
-    "unauthorised_present": "no",
-    "overcrowding": "none",
-    "observer_access": "full",
-    "overall": "good",
-}
 DURABLE = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}
 
 
 def seed():
-    import datetime
+    """The JSON benchmark's election and mission; each observer's login and stations."""
+    from pollwatch.forms.models import FormVersion
+    from pollwatch.missions.models import Member
 
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-
-    from pollwatch.forms.library import library_forms
-    from pollwatch.forms.services import publish_form_version
-    from pollwatch.missions.models import Member, Mission, Team
-    from pollwatch.registry.areas import import_areas
-    from pollwatch.registry.importing import import_stations
-    from pollwatch.registry.services import create_election
-
-    call_command("migrate", verbosity=0)
-    election = create_election(
-        slug="bench",
-        name="Benchmark",
-        country="Benchland",
-        date=datetime.date.today(),
-        kind="presidential",
-        options=["Ann", "Bob"],
+    options = argparse.Namespace(observers=TEAMS, resend_share=0.0, sms_invalid_share=0.0)
+    config = intake_bench.seed(options, ROOT)
+    version = FormVersion.objects.select_related("form").get(
+        form__code=config["form"], version=config["version"]
     )
-    teams = range(1, TEAMS + 1)
-    areas = "code,name,parent_code,level_name\n" + "".join(
-        f"D{t},District {t},,district\n" for t in teams
-    )
-    import_areas(election, io.BytesIO(areas.encode()), filename="areas.csv")
-    stations = "code,name,area,registered_voters\n" + "".join(
-        f"{t:03d}-{s:02d},Station {t}.{s},D{t},1000\n"
-        for t in teams
-        for s in range(1, STATIONS_PER_TEAM + 1)
-    )
-    import_stations(election, io.BytesIO(stations.encode()), filename="stations.csv")
-    mission = Mission.objects.create(
-        slug="bench",
-        name="Benchmark",
-        election=election,
-        kind="domestic",
-        arrival=election.date,
-        departure=election.date,
-    )
-    version = publish_form_version(library_forms()["voting"].to_dict())
-    observers = []
-    for t in teams:
-        team = Team.objects.create(mission=mission, code=f"T{t}")
-        user = get_user_model().objects.create(username=f"observer-{t}")
-        Member.objects.create(
-            mission=mission, user=user, full_name=f"Observer {t}", role="observer", team=team
-        )
-        observers.append((user, [f"{t:03d}-{s:02d}" for s in range(1, STATIONS_PER_TEAM + 1)]))
-    return version, observers
+    teams = [device["team"] for device in config["devices"]]
+    users = {
+        m.team_id: m.user for m in Member.objects.select_related("user").filter(team__in=teams)
+    }
+    return version, [(users[device["team"]], device["stations"]) for device in config["devices"]]
 
 
 def report(version, stations: list[str], index: int) -> dict:
@@ -114,7 +59,7 @@ def report(version, stations: list[str], index: int) -> dict:
         "form": version.form.code,
         "version": version.version,
         "station": stations[index % len(stations)],
-        "answers": ANSWERS | {"turned_away": index % 30},
+        "answers": intake_bench.VOTING_ANSWERS | {"turned_away": index % 30},
     }
 
 
