@@ -285,7 +285,6 @@ class _Call:
 
     def __init__(self, sent: Sequence[Sent], user: User | None, member: Member):
         self.sent = sent
-        self.payloads = [item.payload for item in sent]
         self.user = user
         self.member = member
         self.election_id = member.mission.election_id
@@ -307,7 +306,7 @@ class _Call:
         ready: dict[int, Submission] = {}
         for index, candidate in candidates.items():
             try:
-                ready[index] = self._validated_now(candidate, self.payloads[index])
+                ready[index] = self._validated_now(candidate, self.sent[index].payload)
             except SubmissionRejected as rejected:
                 outcomes[index] = self._refused_after_validation(
                     index, candidate, rejected, earlier=[s.key for s in ready.values()]
@@ -332,13 +331,13 @@ class _Call:
             and _stored_digest(instance) == instance.sha256
         ):
             record_payload(
-                self.payloads[index],
+                self.sent[index].payload,
                 RawPayload.Status.DUPLICATE,
                 submission_id=stored.submission_id,
             )
             return dataclasses.replace(stored, instance_sha256=instance.sha256)
         taken = candidate.key in earlier or stored is not None
-        return _refused(self.payloads[index], rejected, key_taken=taken)
+        return _refused(self.sent[index].payload, rejected, key_taken=taken)
 
     def stored(
         self,
