@@ -8,7 +8,6 @@ problems, and one whose transaction failed is stored on its own as it arrived.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import json
 import uuid
@@ -321,23 +320,20 @@ class _Call:
         *,
         earlier: list[uuid.UUID],
     ) -> Outcome:
-        """A refusal; but a resend of a stored OpenRosa instance, byte for byte, is a
-        duplicate even if it would not pass validation today (the registry changed)."""
+        """A refusal; but the same report sent again is a resend, answered with its first
+        receipt, even if it would not pass validation today (the registry changed)."""
+        sent = self.sent[index]
         stored = _receipt_for_key(candidate.key)
-        instance = self.sent[index].instance
-        if (
-            stored is not None
-            and instance is not None
-            and _stored_digest(instance) == instance.sha256
-        ):
+        sent_as = _Report(
+            self.member.pk, candidate.form, candidate.version, candidate.station, candidate.answers
+        )
+        if stored is not None and _is_resend(sent, stored, sent_as):
             record_payload(
-                self.sent[index].payload,
-                RawPayload.Status.DUPLICATE,
-                submission_id=stored.submission_id,
+                sent.payload, RawPayload.Status.DUPLICATE, submission_id=stored.submission_id
             )
-            return dataclasses.replace(stored, instance_sha256=instance.sha256)
+            return stored
         taken = candidate.key in earlier or stored is not None
-        return _refused(self.sent[index].payload, rejected, key_taken=taken)
+        return _refused(sent.payload, rejected, key_taken=taken)
 
     def stored(
         self,
@@ -407,38 +403,59 @@ def refuse(payload: RawPayload, problems: list[Problem]) -> SubmissionRejected:
 
 
 def _resend_outcome(submission: Submission, receipt: Receipt, sent: Sent) -> Outcome:
-    """A resend gets the first receipt only if it is the same sender's same report.
-
-    An OpenRosa instance is the same if its XML is (its digest was stored with the
-    first). Otherwise the report is compared with its first revision, as it
-    arrived, so that a phone resending after a coordinator's correction is still
-    a plain resend.
-    """
-    if sent.instance is not None:
-        same = receipt.instance_sha256 == sent.instance.sha256
-    else:
-        same = _same_as_first(submission, receipt)
-    if same:
+    """A resend gets the first receipt only if it is the same sender's same report."""
+    version = submission.form_version
+    sent_as = _Report(
+        submission.observer_id,
+        version.form.code,
+        version.version,
+        submission.station.code,
+        submission.answers,
+    )
+    if _is_resend(sent, receipt, sent_as):
         return receipt
     return _refused(sent.payload, ResendConflict([Problem("key", KEY_IN_USE)]))
 
 
-def _same_as_first(sent: Submission, receipt: Receipt) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Report:
+    """A report as its sender sent it: who, which form, which station, what answers."""
+
+    observer_id: int | None
+    form: str
+    version: int
+    station: str
+    answers: dict[str, Any]
+
+
+def _is_resend(sent: Sent, stored: Receipt, report: _Report) -> bool:
+    """Whether ``sent`` is the stored report sent again.
+
+    An OpenRosa instance is the same if its XML is (its digest was stored with the
+    first). Otherwise the report is compared with the stored one's first revision,
+    as it arrived, so that a phone resending after a coordinator's correction is
+    still a plain resend.
+    """
+    if sent.instance is not None:
+        kept = stored.instance_sha256 or _stored_digest(sent.instance)
+        return kept == sent.instance.sha256
     first = (
-        SubmissionRevision.objects.filter(submission=receipt.submission_id, number=1)
-        .values(
+        SubmissionRevision.objects.filter(submission=stored.submission_id, number=1)
+        .values_list(
             "submission__observer_id",
-            "submission__form_version_id",
-            "submission__station_id",
+            "submission__form_version__form__code",
+            "submission__form_version__version",
+            "submission__station__code",
             "answers",
         )
         .first()
     )
-    return first is not None and (
-        first["submission__observer_id"] == sent.observer_id
-        and first["submission__form_version_id"] == sent.form_version_id
-        and first["submission__station_id"] == sent.station_id
-        and first["answers"] == sent.answers
+    return first == (
+        report.observer_id,
+        report.form,
+        report.version,
+        report.station,
+        report.answers,
     )
 
 
@@ -580,10 +597,7 @@ def _store_through_the_orm(submission: Submission, sent: Sent) -> Receipt | None
         if not isinstance(failed, IntegrityError):
             raise
     # Another request stored the same key first; answer with its receipt.
-    receipt = _answer_as_duplicate(submission.key, payload)
-    if sent.instance is None:
-        return receipt
-    return dataclasses.replace(receipt, instance_sha256=_stored_digest(sent.instance) or "")
+    return _answer_as_duplicate(submission.key, payload)
 
 
 def _stored_digest(instance: InstanceRecord) -> str | None:

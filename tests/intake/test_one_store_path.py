@@ -233,3 +233,25 @@ def test_a_refused_payload_not_stored_yet_is_stored_once_with_its_problems(
 
     kept = RawPayload.objects.get()
     assert kept.status == "invalid" and kept.problems[0]["field"] == "station"
+
+
+def test_a_resend_that_no_longer_passes_validation_is_still_a_resend(observer_north, checklist):
+    data = report(checklist, "002", voters=700)
+    first = send_one_by_one([data], observer_north)
+    # A re-import lowers the station's registered voters below the stored answer.
+    PollingStation.objects.filter(code="002").update(registered_voters=600)
+
+    again = send_one_by_one([data], observer_north)
+
+    assert (first, again) == (["created"], ["duplicate"])
+    assert RawPayload.objects.filter(status="conflict").count() == 0
+
+
+def test_a_changed_report_under_a_stored_key_that_fails_validation_is_a_conflict(
+    observer_north, checklist
+):
+    data = report(checklist, "002", voters=10)
+    send_one_by_one([data], observer_north)
+    changed = data | {"answers": answers(voters=9000)}
+
+    assert send_one_by_one([changed], observer_north) == ["conflict"]
