@@ -35,8 +35,25 @@ QUESTION_TYPES = (
     "time",
     "text",
     "photo",
+    "date",
+    "datetime",
+    "geopoint",
+    "geotrace",
+    "geoshape",
+    "barcode",
+    "audio",
+    "video",
+    "file",
+    "note",
+    "calculate",
+    "carried",
 )
 CHOICE_TYPES = ("single_choice", "multiple_choice")
+# Questions whose answer is the name of a file sent with the report.
+MEDIA_TYPES = ("photo", "audio", "video", "file")
+# Parts of a question taken from an XForm that pollwatch keeps for devices but does not
+# evaluate itself (see docs/forms.md, "What is analysed and what is carried").
+CARRIED_PARTS = ("relevant", "constraint", "required", "calculate", "choice_filter", "choices")
 Label = dict[str, str]
 
 
@@ -94,6 +111,14 @@ class Question:
     assessment: bool = False
     per_ballot_option: bool = False
     combine: str = "latest"
+    ref: str | None = None
+    carried: tuple[str, ...] = ()
+    open_choices: bool = False
+
+    @property
+    def path(self) -> str:
+        """Where the answer sits in an XForm instance, below the root (or its repeat)."""
+        return self.ref or self.code
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +127,10 @@ class Section:
     title: Label
     questions: tuple[Question, ...]
     relevant: Expression | None = None
+    repeat: bool = False
+    within: str | None = None
+    ref: str | None = None
+    carried: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +162,7 @@ class FormDefinition:
     checks: tuple[Check, ...] = ()
     version: int | None = None
     description: Label | None = None
+    language_names: dict[str, str] = field(default_factory=dict)
 
     def questions(self) -> Iterator[Question]:
         for section in self.sections:
@@ -164,6 +194,8 @@ class FormDefinition:
         if self.description:
             data["description"] = dict(self.description)
         data["languages"] = list(self.languages)
+        if self.language_names:
+            data["language_names"] = dict(self.language_names)
         if self.choice_lists:
             data["choice_lists"] = {
                 name: [{"code": c.code, "label": dict(c.label)} for c in choices]
@@ -242,8 +274,14 @@ def _option_label(template: Label, option: BallotOption) -> Label:
 
 def _section_to_dict(section: Section) -> dict[str, Any]:
     data: dict[str, Any] = {"code": section.code, "title": dict(section.title)}
-    if section.relevant is not None:
-        data["relevant"] = section.relevant
+    optional = {
+        "relevant": section.relevant,
+        "repeat": section.repeat,
+        "within": section.within,
+        "ref": section.ref,
+        "carried": list(section.carried),
+    }
+    data |= {key: value for key, value in optional.items() if value not in (None, False, [])}
     data["questions"] = [_question_to_dict(question) for question in section.questions]
     return data
 
@@ -264,8 +302,11 @@ def _question_to_dict(question: Question) -> dict[str, Any]:
         "assessment": question.assessment,
         "per_ballot_option": question.per_ballot_option,
         "combine": None if question.combine == DEFAULT_COMBINE else question.combine,
+        "ref": question.ref,
+        "carried": list(question.carried),
+        "open_choices": question.open_choices,
     }
-    data |= {key: value for key, value in optional.items() if value not in (None, False)}
+    data |= {key: value for key, value in optional.items() if value not in (None, False, [])}
     return data
 
 
@@ -327,6 +368,7 @@ def _build(data: Mapping[str, Any]) -> FormDefinition:
         title=dict(data["title"]),
         description=data.get("description"),
         languages=tuple(data["languages"]),
+        language_names=dict(data.get("language_names", {})),
         choice_lists={
             name: tuple(Choice(c["code"], dict(c["label"])) for c in choices)
             for name, choices in data.get("choice_lists", {}).items()
@@ -342,6 +384,10 @@ def _build_section(data: Mapping[str, Any]) -> Section:
         title=dict(data["title"]),
         relevant=data.get("relevant"),
         questions=tuple(_build_question(question) for question in data["questions"]),
+        repeat=data.get("repeat", False),
+        within=data.get("within"),
+        ref=data.get("ref"),
+        carried=tuple(data.get("carried", ())),
     )
 
 
@@ -349,4 +395,6 @@ def _build_question(data: Mapping[str, Any]) -> Question:
     fields = dict(data)
     if "constraint" in fields:
         fields["constraint"] = Constraint(**fields["constraint"])
+    if "carried" in fields:
+        fields["carried"] = tuple(fields["carried"])
     return Question(**fields)

@@ -43,8 +43,20 @@ def rule_errors(data: Data) -> list[str]:
         *_question_errors(data, questions),
         *_expression_errors(data, questions),
         *_check_errors(data, questions),
+        *_repeat_errors(data),
     ]
     return errors
+
+
+def _repeat_errors(data: Data) -> Iterator[str]:
+    """``within`` names a repeat section that comes before."""
+    repeats: set[str] = set()
+    for s, section in enumerate(data["sections"]):
+        within = section.get("within")
+        if within is not None and within not in repeats:
+            yield f"sections[{s}].within: {within!r} is not a repeat section before it"
+        if section.get("repeat"):
+            repeats.add(section["code"])
 
 
 def _questions_with_paths(data: Data) -> Iterator[tuple[str, tuple[str, Data, int]]]:
@@ -136,6 +148,8 @@ def _question_errors(data: Data, questions: Mapping[str, tuple[str, Data, int]])
 def _choices_of_question(path: str, question: Data, lists: Data) -> Iterator[str]:
     name = question.get("choices")
     if question["type"] in ("single_choice", "multiple_choice"):
+        if name is None and question.get("open_choices"):
+            return
         if name is None:
             yield f"{path}.choices: is required for a {question['type']} question"
         elif name not in lists:
