@@ -19,7 +19,7 @@ from pollwatch.forms.definition import (
     load_definition,
 )
 from pollwatch.forms.definition_rules import COMBINE_RULES, DEFAULT_COMBINE
-from pollwatch.forms.xpath import XPathError, conjuncts, parse_xpath, to_expression
+from pollwatch.forms.xpath import XPathError, conjuncts, parse_xpath, read_bound, to_expression
 
 LANGUAGE_NAMES = {
     "en": "English",
@@ -481,7 +481,7 @@ class _Reader:
             rules = [
                 to_expression(part, question["code"])
                 for part in parts
-                if not _read_bound(part, question["type"], bounds)
+                if not read_bound(part, question["type"], bounds)
             ]
         except XPathError as error:
             self.error(sheet, number, "constraint", f"cannot be represented: {error}")
@@ -573,44 +573,6 @@ class _Reader:
 def _first_header(sheet: _Sheet, field: str) -> str | None:
     base = {"guidance": "hint", "title": "label", "message": "constraint_message"}.get(field, field)
     return next((h for h in sheet.headers if h.partition("::")[0] == base), None)
-
-
-BOUND_KEYS = {
-    ("self", "ge"): "min",
-    ("self", "le"): "max",
-    ("string-length", "le"): "max_length",
-    ("count-selected", "ge"): "min_choices",
-    ("count-selected", "le"): "max_choices",
-}
-BOUND_TYPES = {
-    "self": ("integer", "decimal"),
-    "string-length": ("text",),
-    "count-selected": ("multiple_choice",),
-}
-
-
-def _read_bound(node: tuple[Any, ...], question_type: str, bounds: dict[str, Any]) -> bool:
-    """Store ``. >= 3``-style bounds in ``bounds``; False when ``node`` is no bound."""
-    if node[0] != "cmp" or node[3][0] != "num":
-        return False
-    _, op, subject, (_, number) = node
-    if subject == ("self",):
-        kind = "self"
-    elif (
-        subject[0] == "call"
-        and subject[1] in ("string-length", "count-selected")
-        and subject[2] == [("self",)]
-    ):
-        kind = subject[1]
-    else:
-        return False
-    if question_type == "integer" and kind == "self" and op in ("gt", "lt"):
-        op, number = ("ge", number + 1) if op == "gt" else ("le", number - 1)
-    key = BOUND_KEYS.get((kind, op))
-    if key is None or question_type not in BOUND_TYPES[kind] or key in bounds:
-        return False
-    bounds[key] = number
-    return True
 
 
 def read_xlsform(
