@@ -49,11 +49,9 @@ def rule_errors(data: Data) -> list[str]:
 
 
 def _repeat_errors(data: Data) -> Iterator[str]:
-    """Only a repeat may hold no question of its own; ``within`` names an earlier repeat."""
+    """``within`` names a repeat section that comes before."""
     repeats: set[str] = set()
     for s, section in enumerate(data["sections"]):
-        if not section["questions"] and not section.get("repeat"):
-            yield f"sections[{s}].questions: a section other than a repeat needs a question"
         within = section.get("within")
         if within is not None and within not in repeats:
             yield f"sections[{s}].within: {within!r} is not a repeat section before it"
