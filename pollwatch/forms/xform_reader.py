@@ -21,7 +21,7 @@ from defusedxml.common import DefusedXmlException
 
 from pollwatch.forms.definition import PHASES, FormDefinitionError, load_definition
 from pollwatch.forms.definition_rules import YES_NO, rule_errors
-from pollwatch.forms.languages import language_code_and_name
+from pollwatch.forms.languages import language_code_and_name, language_name
 from pollwatch.forms.xpath import XPathError, conjuncts, parse_xpath, read_bound, to_expression
 
 XFORMS = "http://www.w3.org/2002/xforms"
@@ -66,6 +66,7 @@ class XFormRead:
     title: str
     definition: dict[str, Any]
     warnings: tuple[str, ...]
+    codes: dict[str, str] = field(default_factory=dict)
 
 
 def read_xform(xml: str | bytes, *, code: str | None = None, phase: str | None = None) -> XFormRead:
@@ -145,7 +146,9 @@ class _Reader:
                 default = language
             texts = self.texts.setdefault(language, {})
             for text in translation.findall(f"{{{XFORMS}}}text"):
-                texts[text.get("id", "")] = _text_value(text)
+                value = _text_value(text)
+                # pyxform writes "-" where a translation is missing
+                texts[text.get("id", "")] = "" if value == "-" else value
         self.languages = list(self.texts) or [DEFAULT_LANGUAGE]
         if default is not None:
             self.languages.remove(default)
@@ -201,6 +204,20 @@ class _Reader:
         base = repeat.ref if repeat is not None else self.root_path
         return path[len(base) + 1 :] if path.startswith(base + "/") else path.lstrip("/")
 
+    def section_path(self, section: _Section) -> str:
+        """The section's path as its definition will say it (``.`` for the root)."""
+        if section.ref == self.root_path:
+            return "."
+        return self.relative(section.ref, self.parent_of(section))
+
+    def place(self, question: dict[str, Any], path: str, section: _Section) -> None:
+        """Give ``question`` a ref where its path is not the one its section implies."""
+        relative = self.relative(path, section)
+        base = "." if section.repeat else self.section_path(section)
+        implied = question["code"] if base == "." else f"{base}/{question['code']}"
+        if relative != implied:
+            question["ref"] = relative
+
     def enclosing_repeat(self, section: _Section | None) -> _Section | None:
         if section is None:
             return None
@@ -215,7 +232,7 @@ class _Reader:
 
     def read(self, code: str | None, phase: str | None) -> XFormRead:
         form_id = self.data.get("id", "") or _local(self.data.tag)
-        main = _Section(self.reserve_code("main"), self.label(None, self.title), "")
+        main = _Section(self.reserve_code("main"), self.label(None, self.title), self.root_path)
         self.sections.append(main)
         self.walk(self.body, main, "")
         self.add_hidden_fields(main)
@@ -227,6 +244,7 @@ class _Reader:
             title=self.title,
             definition=data,
             warnings=tuple(dict.fromkeys(self.warnings)),
+            codes=dict(self.codes),
         )
 
     def walk(self, parent: Element, section: _Section, relevant: str) -> None:
@@ -305,9 +323,7 @@ class _Reader:
             "type": kind,
             "label": self.label(element.find(f"{{{XFORMS}}}label"), name),
         }
-        relative = self.relative(ref, section)
-        if relative != question["code"]:
-            question["ref"] = relative
+        self.place(question, ref, section)
         hint = element.find(f"{{{XFORMS}}}hint")
         if hint is not None:
             question["guidance"] = self.label(hint, "")
@@ -345,7 +361,13 @@ class _Reader:
         for path, bind in self.binds.items():
             if path in self.seen_paths or not path.startswith(self.root_path + "/"):
                 continue
-            if "/meta/" in path + "/" or bind.get(f"{{{JAVAROSA}}}preload") is not None:
+            if "/meta/" in path + "/":
+                continue
+            if bind.get(f"{{{JAVAROSA}}}preload") is not None:
+                self.warnings.append(
+                    f"metadata {path.rsplit('/', 1)[-1]!r} skipped: the device fills it in"
+                    " and the report does not keep it as an answer"
+                )
                 continue
             parent = self.section_of_path(path, main)
             bind_type = _local(bind.get("type", "string"))
@@ -360,9 +382,7 @@ class _Reader:
                 "type": kind,
                 "label": {language: name for language in self.languages},
             }
-            relative = self.relative(path, parent)
-            if relative != question["code"]:
-                question["ref"] = relative
+            self.place(question, path, parent)
             self.read_bind(bind, question)
             parent.questions.append(question)
 
@@ -568,9 +588,15 @@ class _Reader:
             "phase": phase if phase in PHASES else DEFAULT_PHASE,
             "title": self.label(None, self.title or code),
             "languages": self.languages,
-            "language_names": self.language_names,
             "sections": sections,
         }
+        own_names = {
+            code: name
+            for code, name in self.language_names.items()
+            if code in self.languages and name != language_name(code)
+        }
+        if own_names:
+            data["language_names"] = own_names
         if self.lists:
             data["choice_lists"] = self.lists
         if checks:
@@ -583,8 +609,9 @@ class _Reader:
             data["repeat"] = True
         if section.within:
             data["within"] = section.within
-        if section.ref:
-            data["ref"] = self.relative(section.ref, self.parent_of(section))
+        path = self.section_path(section)
+        if path != section.code:
+            data["ref"] = path
         if section.relevant:
             expression = self.condition(section.relevant)
             if expression is None:
