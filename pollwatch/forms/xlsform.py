@@ -34,6 +34,7 @@ __all__ = [
     "XLSFormError",
     "export_xform",
     "export_xlsform",
+    "export_xlsform_sheets",
     "import_xlsform",
     "xlsform_sheets",
 ]
@@ -217,6 +218,21 @@ def export_xlsform(definition: FormDefinition) -> bytes:
         workbook.remove(workbook.active)
     for name in SHEETS:
         _write_sheet(workbook.create_sheet(name), sheets[name])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_xlsform_sheets(sheets: Mapping[str, Any]) -> bytes:
+    """An imported XLSForm's kept sheets (``form_import``) written back as a workbook."""
+    workbook = openpyxl.Workbook()
+    if workbook.active is not None:
+        workbook.remove(workbook.active)
+    for name, sheet in sheets.items():
+        worksheet = workbook.create_sheet(name)
+        worksheet.append(sheet["columns"])
+        for row in sheet["rows"]:
+            worksheet.append([row.get(column) for column in sheet["columns"]])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
