@@ -19,25 +19,9 @@ from pollwatch.forms.definition import (
     load_definition,
 )
 from pollwatch.forms.definition_rules import COMBINE_RULES, DEFAULT_COMBINE
+from pollwatch.forms.language_names import code_of_english_name, english_name, language_column
 from pollwatch.forms.xpath import XPathError, conjuncts, parse_xpath, to_expression
 
-LANGUAGE_NAMES = {
-    "en": "English",
-    "ru": "Russian",
-    "tr": "Turkish",
-    "uk": "Ukrainian",
-    "ka": "Georgian",
-    "hy": "Armenian",
-    "az": "Azerbaijani",
-    "kk": "Kazakh",
-    "ky": "Kyrgyz",
-    "ro": "Romanian",
-    "fr": "French",
-    "de": "German",
-    "es": "Spanish",
-    "ar": "Arabic",
-}
-CODES_BY_NAME = {name.lower(): code for code, name in LANGUAGE_NAMES.items()}
 TRANSLATED = ("label", "hint", "constraint_message", "pollwatch_title", "pollwatch_description")
 TYPES_IN = {
     "integer": "integer",
@@ -148,6 +132,7 @@ class _Reader:
         self.code, self.phase = code, phase
         self.origins: dict[str, tuple[_Sheet, int]] = {}
         self.languages: list[str] = []
+        self.language_names: dict[str, str] = {}
         self.default_language = "en"
 
     def error(self, sheet: _Sheet, row: int, header: str, message: str) -> None:
@@ -177,11 +162,13 @@ class _Reader:
     def language_code(self, text: str, sheet: _Sheet, row: int, header: str) -> str:
         match = re.search(r"\(([a-z]{2,3})\)\s*$", text)
         if match:
+            self.keep_language_name(match[1], text[: match.start()].strip())
             return match[1]
         if re.fullmatch(r"[a-z]{2,3}", text):
             return text
-        if text.lower() in CODES_BY_NAME:
-            return CODES_BY_NAME[text.lower()]
+        code = code_of_english_name(text)
+        if code is not None:
+            return code
         self.error(
             sheet,
             row,
@@ -189,6 +176,11 @@ class _Reader:
             f"cannot tell the language code of {text!r}; write it as 'Name (code)'",
         )
         return text.lower()
+
+    def keep_language_name(self, code: str, name: str) -> None:
+        """Keep the form's name of a language when it is not the usual English one."""
+        if name and name != english_name(code):
+            self.language_names[code] = name
 
     def translations(
         self, sheet: _Sheet, number: int, row: dict[str, Any], base: str, required: bool
@@ -207,7 +199,7 @@ class _Reader:
             return None
         for language in self.languages:
             if language not in texts:
-                header = f"{base}::{LANGUAGE_NAMES.get(language, language)} ({language})"
+                header = f"{base}::{language_column(language, self.language_names)}"
                 present = [
                     h for h in sheet.headers if h.startswith(base) and h.endswith(f"({language})")
                 ]
@@ -525,6 +517,8 @@ class _Reader:
             raise XLSFormError(["survey: the workbook has no survey sheet or it is empty"])
         self.read_languages()
         data = self.read_settings()
+        if self.language_names:
+            data["language_names"] = self.language_names
         lists = self.read_choices()
         self.rename_reserved_yes_no(lists)
         data["sections"], checks = self.read_survey(lists, data["title"])

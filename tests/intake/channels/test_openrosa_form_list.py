@@ -161,3 +161,58 @@ def test_downloading_a_form_that_cannot_be_built_is_a_clear_refusal(
     assert any("broken" in r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING)
     manifest = client.get(f"/odk/{observer_token}/forms/broken/manifest")
     assert manifest.status_code == 503
+
+
+# Language names: ODK Collect's language menu shows the itext ``lang`` attribute.
+
+XF = "{http://www.w3.org/2002/xforms}"
+
+
+def in_languages(definition: dict, names: dict[str, str] | None = None) -> dict:
+    """``definition`` with every English text copied into the other languages."""
+    languages = ["en", *[code for code in (names or {}) if code != "en"]]
+
+    def translate(node):
+        if isinstance(node, dict) and set(node) == {"en"}:
+            return {code: node["en"] for code in languages}
+        if isinstance(node, dict):
+            return {key: translate(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [translate(item) for item in node]
+        return node
+
+    translated = translate(copy.deepcopy(definition))
+    return translated | {"languages": languages}
+
+
+def itext_languages(client, token, code="station_check") -> list[str]:
+    xml = client.get(f"/odk/{token}/forms/{code}/form.xml").content
+    itext = ElementTree.fromstring(xml).find(f".//{XF}itext")
+    return [translation.get("lang") for translation in itext.iter(f"{XF}translation")]
+
+
+def test_a_language_missing_from_any_fixed_table_is_named_not_shown_as_a_code(
+    client, observer_token, db
+):
+    publish_form_version(in_languages(CHECKLIST, {"mn": "", "kaa": ""}))
+    assert sorted(itext_languages(client, observer_token)) == [
+        "English (en)",
+        "Kara-Kalpak (kaa)",
+        "Mongolian (mn)",
+    ]
+
+
+def test_the_forms_own_name_for_a_language_is_the_one_shown(client, observer_token, db):
+    definition = in_languages(CHECKLIST, {"ka": "", "ru": ""})
+    definition["language_names"] = {"ka": "ქართული", "ru": "Русский"}
+    publish_form_version(definition)
+    assert sorted(itext_languages(client, observer_token)) == [
+        "English (en)",
+        "Русский (ru)",
+        "ქართული (ka)",
+    ]
+
+
+def test_a_code_no_source_knows_keeps_the_name_and_code_form(client, observer_token, db):
+    publish_form_version(in_languages(CHECKLIST, {"qaa": ""}))
+    assert sorted(itext_languages(client, observer_token)) == ["English (en)", "qaa (qaa)"]

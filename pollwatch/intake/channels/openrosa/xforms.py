@@ -16,8 +16,9 @@ from django.db import DatabaseError
 from pyxform.errors import PyXFormError
 from pyxform.xls2xform import convert
 
+from pollwatch.forms.language_names import language_column
 from pollwatch.forms.models import FormVersion
-from pollwatch.forms.xlsform import language_column, xlsform_sheets
+from pollwatch.forms.xlsform import xlsform_sheets
 from pollwatch.intake.definitions import definition_for
 from pollwatch.registry.models import Election
 
@@ -80,14 +81,17 @@ def _xform(
     sheets = xlsform_sheets(definition)
     question_type = "select_one pollwatch_stations" if stations else "text"
     station = {"type": question_type, "name": STATION_FIELD, "required": "yes"}
-    for language in definition.languages:
-        label = STATION_LABEL.get(language, STATION_LABEL["en"])
-        station[f"label::{language_column(language)}"] = label
+    columns = {
+        language: f"label::{language_column(language, definition.language_names)}"
+        for language in definition.languages
+    }
+    for language, column in columns.items():
+        station[column] = STATION_LABEL.get(language, STATION_LABEL["en"])
     sheets["survey"].insert(0, station)
     for code, name in stations:
         row = {"list_name": "pollwatch_stations", "name": code}
-        for language in definition.languages:
-            row[f"label::{language_column(language)}"] = f"{code} {name}"
+        for column in columns.values():
+            row[column] = f"{code} {name}"
         sheets["choices"].append(row)
     sheets["settings"][0]["version"] = str(number)
     try:
