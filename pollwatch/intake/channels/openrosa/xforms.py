@@ -3,7 +3,9 @@
 Each form gets one extra question before its sections, ``pollwatch_station``,
 the polling station's code, since a paper-free device has no other way to
 say where it reports from: a list of the observer's assigned stations when
-there are any, else a text field.
+there are any, else a text field. It also gets ``pollwatch_end``, which ODK
+fills itself with the time the form was finished, zone included: the report's
+device time.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from pollwatch.intake.definitions import definition_for
 from pollwatch.registry.models import Election
 
 STATION_FIELD = "pollwatch_station"
+# ODK fills it with the time the form was finished, with the phone's zone.
+END_FIELD = "pollwatch_end"
 STATION_LABEL = {"en": "Polling station code", "ru": "Номер избирательного участка"}
 
 
@@ -88,6 +92,7 @@ def _xform(
     for language, column in columns.items():
         station[column] = STATION_LABEL.get(language, STATION_LABEL["en"])
     sheets["survey"].insert(0, station)
+    sheets["survey"].append({"type": "end", "name": END_FIELD})
     for code, name in stations:
         row = {"list_name": "pollwatch_stations", "name": code}
         for column in columns.values():
