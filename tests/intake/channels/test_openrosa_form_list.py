@@ -216,3 +216,20 @@ def test_the_forms_own_name_for_a_language_is_the_one_shown(client, observer_tok
 def test_a_code_no_source_knows_keeps_the_name_and_code_form(client, observer_token, db):
     publish_form_version(in_languages(CHECKLIST, {"qaa": ""}))
     assert sorted(itext_languages(client, observer_token)) == ["English (en)", "qaa (qaa)"]
+
+
+def queries_of_a_warm_form_list(client, token) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(f"/odk/{token}/formList")  # builds and remembers each XForm
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/odk/{token}/formList").status_code == 200
+    return len(queries)
+
+
+def test_the_form_list_costs_no_query_per_form(client, observer_token, checklist):
+    one_form = queries_of_a_warm_form_list(client, observer_token)
+    for code in ("opening_check", "closing_check", "counting_check"):
+        publish_form_version(copy.deepcopy(CHECKLIST) | {"code": code})
+    assert queries_of_a_warm_form_list(client, observer_token) == one_form

@@ -39,9 +39,14 @@ def offered_versions(form_id: str | None = None) -> list[FormVersion]:
     return list(newest.values())
 
 
-def device_xform(member: Member, version: FormVersion) -> XForm:
+def _stations_of(member: Member) -> tuple[tuple[str, str], ...]:
+    return tuple((station.code, station.name) for station in assigned_stations(member))
+
+
+def _device_xform(
+    member: Member, version: FormVersion, stations: tuple[tuple[str, str], ...]
+) -> XForm:
     """``version`` as the member's device gets it; a failure is logged and raised."""
-    stations = tuple((station.code, station.name) for station in assigned_stations(member))
     try:
         return xform_for(version, member.mission.election, stations)
     except XFormUnbuildable as error:
@@ -56,10 +61,11 @@ def device_xform(member: Member, version: FormVersion) -> XForm:
 
 def offered_xforms(member: Member, form_id: str | None = None) -> list[XForm]:
     """The XForms listed for the member's device; forms that cannot be built are left out."""
+    stations = _stations_of(member)
     xforms = []
     for version in offered_versions(form_id):
         try:
-            xforms.append(device_xform(member, version))
+            xforms.append(_device_xform(member, version, stations))
         except XFormUnbuildable:
             continue
     return xforms
@@ -71,4 +77,4 @@ def offered_xform(member: Member, form_id: str) -> XForm | None:
     Raises :class:`XFormUnbuildable` (already logged) when the form cannot be built.
     """
     versions = offered_versions(form_id)
-    return device_xform(member, versions[0]) if versions else None
+    return _device_xform(member, versions[0], _stations_of(member)) if versions else None
