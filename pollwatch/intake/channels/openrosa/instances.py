@@ -1,16 +1,31 @@
-"""Reading an XForm instance (the XML ODK Collect or Enketo submits) into answers."""
+"""Reading an XForm instance (the XML ODK Collect or Enketo submits) into answers.
+
+ODK writes a time of day with seconds and the phone's zone, ``07:30:00.000+03:00``.
+The answer kept is the clock time the observer saw, ``07:30``, as every channel
+stores it; the offset is read too, so that a phone set to another zone than the
+election's is noticed rather than silently dropped (see docs/channels.md).
+"""
 
 from __future__ import annotations
 
+import datetime
+import re
 from dataclasses import dataclass
 from typing import Any
 from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
+from django.utils.dateparse import parse_datetime
 
 from pollwatch.forms.definition import FormDefinition
-from pollwatch.intake.channels.openrosa.xforms import STATION_FIELD
+from pollwatch.intake.channels.openrosa.xforms import END_FIELD, STATION_FIELD
+
+# HH:MM, optional seconds and fraction, optional zone: Z or ±HH:MM (or ±HHMM).
+ODK_TIME = re.compile(
+    r"(?P<clock>\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?"
+    r"(?P<zone>Z|(?P<sign>[+-])(?P<hours>\d{2}):?(?P<minutes>\d{2}))?"
+)
 
 
 class InstanceUnreadable(ValueError):
@@ -25,16 +40,44 @@ class Instance:
     deprecated_id: str
     station: str
     values: dict[str, str]
+    device_time: datetime.datetime | None = None
 
     def answers(self, definition: FormDefinition) -> dict[str, Any]:
-        """Answers by question code; ODK's times carry seconds and a zone, ours do not."""
+        """Answers by question code; a time is the clock time shown on the phone."""
         answers: dict[str, Any] = {}
         for question in definition.questions():
             value = self.values.get(question.code, "")
             if not value.strip():
                 continue
-            answers[question.code] = value[:5] if question.type == "time" else value
+            answers[question.code] = (
+                self.clock_time(question.code)[0] if question.type == "time" else value
+            )
         return answers
+
+    def clock_time(self, code: str) -> tuple[str, datetime.timedelta | None]:
+        """The clock time ``HH:MM`` of a time answer and its UTC offset (None when unsent).
+
+        Text that is not an ODK time is returned whole, for validation to refuse by name.
+        """
+        value = self.values.get(code, "").strip()
+        match = ODK_TIME.fullmatch(value)
+        if match is None:
+            return value, None
+        if match["zone"] is None:
+            return match["clock"], None
+        if match["zone"] == "Z":
+            return match["clock"], datetime.timedelta(0)
+        offset = datetime.timedelta(hours=int(match["hours"]), minutes=int(match["minutes"]))
+        return match["clock"], -offset if match["sign"] == "-" else offset
+
+    def time_offsets(self, definition: FormDefinition) -> list[tuple[str, datetime.timedelta]]:
+        """(clock time, offset) of each time answer that was sent with its zone."""
+        times = [
+            self.clock_time(question.code)
+            for question in definition.questions()
+            if question.type == "time"
+        ]
+        return [(clock, offset) for clock, offset in times if offset is not None]
 
 
 def read_instance(xml: bytes, *, header_instance_id: str = "") -> Instance:
@@ -57,7 +100,24 @@ def read_instance(xml: bytes, *, header_instance_id: str = "") -> Instance:
         deprecated_id=values.get("deprecatedID", "").strip(),
         station=values.get(STATION_FIELD, "").strip(),
         values=values,
+        device_time=_zoned_time(values.get(END_FIELD, "")),
     )
+
+
+def _zoned_time(text: str) -> datetime.datetime | None:
+    """A timestamp with its UTC offset; None for one without, or unreadable.
+
+    The phone's time only orders and checks a report, so a bad one is dropped
+    rather than the report refused for it.
+    """
+    try:
+        parsed = parse_datetime(text.strip())
+        if parsed is None or parsed.utcoffset() is None:
+            return None
+        parsed.astimezone(datetime.UTC)  # near year 1 or 9999 an offset overflows
+    except (ValueError, OverflowError):
+        return None
+    return parsed
 
 
 def _leaf_values(root: Element) -> dict[str, str]:
