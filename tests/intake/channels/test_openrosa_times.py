@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 import pytest
 
 from pollwatch.forms.services import publish_form_version
-from pollwatch.intake.channels.openrosa.instances import read_instance
+from pollwatch.intake.channels.openrosa.instances import clock_time, read_instance
 from pollwatch.intake.models import Submission
 from tests.builders import CHECKLIST
 
@@ -121,4 +121,4 @@ def test_an_instance_time_is_read_as_clock_time_and_offset(sent, clock, offset):
         "<meta><instanceID>uuid:1</instanceID></meta></data>"
     ).encode()
     instance = read_instance(xml)
-    assert instance.clock_time("opened_at") == (clock, offset)
+    assert clock_time(instance.values["opened_at"]) == (clock, offset)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from xml.etree.ElementTree import Element
 
@@ -42,42 +42,85 @@ class Instance:
     values: dict[str, str]
     device_time: datetime.datetime | None = None
 
+    root: Element | None = field(default=None, compare=False, repr=False)
+
     def answers(self, definition: FormDefinition) -> dict[str, Any]:
-        """Answers by question code; a time is the clock time shown on the phone."""
-        answers: dict[str, Any] = {}
-        for question in definition.questions():
-            value = self.values.get(question.code, "")
-            if not value.strip():
-                continue
-            answers[question.code] = (
-                self.clock_time(question.code)[0] if question.type == "time" else value
-            )
-        return answers
+        """Answers by question code, found at each question's path in the instance.
 
-    def clock_time(self, code: str) -> tuple[str, datetime.timedelta | None]:
-        """The clock time ``HH:MM`` of a time answer and its UTC offset (None when unsent).
-
-        Text that is not an ODK time is returned whole, for validation to refuse by name.
+        A repeat's answers are a list of entries, each a dict of its own answers;
+        a time is the clock time shown on the phone.
         """
-        value = self.values.get(code, "").strip()
-        match = ODK_TIME.fullmatch(value)
-        if match is None:
-            return value, None
-        if match["zone"] is None:
-            return match["clock"], None
-        if match["zone"] == "Z":
-            return match["clock"], datetime.timedelta(0)
-        offset = datetime.timedelta(hours=int(match["hours"]), minutes=int(match["minutes"]))
-        return match["clock"], -offset if match["sign"] == "-" else offset
+        if self.root is None:
+            return {}
+        return _answers_below(self.root, definition, None)
 
     def time_offsets(self, definition: FormDefinition) -> list[tuple[str, datetime.timedelta]]:
-        """(clock time, offset) of each time answer that was sent with its zone."""
+        """(clock time, offset) of each time answer outside repeats that was sent with its zone."""
+        if self.root is None:
+            return []
         times = [
-            self.clock_time(question.code)
-            for question in definition.questions()
+            clock_time(_text_at(self.root, section.path_of(question)))
+            for section in definition.sections
+            if section.within is None and not section.repeat
+            for question in section.questions
             if question.type == "time"
         ]
         return [(clock, offset) for clock, offset in times if offset is not None]
+
+
+def clock_time(value: str) -> tuple[str, datetime.timedelta | None]:
+    """The clock time ``HH:MM`` of a time answer and its UTC offset (None when unsent).
+
+    Text that is not an ODK time is returned whole, for validation to refuse by name.
+    """
+    value = value.strip()
+    match = ODK_TIME.fullmatch(value)
+    if match is None:
+        return value, None
+    if match["zone"] is None:
+        return match["clock"], None
+    if match["zone"] == "Z":
+        return match["clock"], datetime.timedelta(0)
+    offset = datetime.timedelta(hours=int(match["hours"]), minutes=int(match["minutes"]))
+    return match["clock"], -offset if match["sign"] == "-" else offset
+
+
+def _answers_below(node: Element, definition: FormDefinition, within: str | None) -> dict[str, Any]:
+    """The answers of the sections directly ``within`` a repeat (None: the form's top)."""
+    answers: dict[str, Any] = {}
+    for section in definition.sections:
+        if section.within != within:
+            continue
+        if section.repeat:
+            entries = _elements_at(node, section.path)
+            answers[section.code] = [
+                _answers_below(entry, definition, section.code) for entry in entries
+            ]
+            continue
+        for question in section.questions:
+            if question.type == "note":
+                continue
+            value = _text_at(node, section.path_of(question))
+            if value.strip():
+                answers[question.code] = clock_time(value)[0] if question.type == "time" else value
+    return answers
+
+
+def _elements_at(node: Element, path: str) -> list[Element]:
+    """The elements at ``path`` below ``node``, by local names (instances vary in namespaces)."""
+    found = [node]
+    for step in path.split("/"):
+        found = [child for parent in found for child in parent if _local(child.tag) == step]
+    return found
+
+
+def _text_at(node: Element, path: str) -> str:
+    elements = _elements_at(node, path)
+    return (elements[0].text or "").strip() if elements else ""
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
 
 
 def read_instance(xml: bytes, *, header_instance_id: str = "") -> Instance:
@@ -101,6 +144,7 @@ def read_instance(xml: bytes, *, header_instance_id: str = "") -> Instance:
         station=values.get(STATION_FIELD, "").strip(),
         values=values,
         device_time=_zoned_time(values.get(END_FIELD, "")),
+        root=root,
     )
 
 
