@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db import DatabaseError
+from lxml import etree
 from pyxform.errors import PyXFormError
 from pyxform.xls2xform import convert
 
@@ -27,6 +28,9 @@ from pollwatch.registry.models import Election
 STATION_FIELD = "pollwatch_station"
 # ODK fills it with the time the form was finished, with the phone's zone.
 END_FIELD = "pollwatch_end"
+XHTML = "http://www.w3.org/1999/xhtml"
+XFORMS = "http://www.w3.org/2002/xforms"
+JAVAROSA = "http://openrosa.org/javarosa"
 STATION_LABEL = {"en": "Polling station code", "ru": "Номер избирательного участка"}
 
 
@@ -80,8 +84,12 @@ def _xform(
     election: Election,
     stations: tuple[tuple[str, str], ...],
 ) -> XForm:
-    _, bound = definition_for(form_code, number, election)
+    version, bound = definition_for(form_code, number, election)
     definition = bound.definition
+    title = definition.title[definition.languages[0]]
+    if version.xform:
+        xml = imported_xform_for_devices(version.xform, form_code, number, stations)
+        return XForm(form_id=form_code, version=number, title=title, xml=xml)
     sheets = xlsform_sheets(definition)
     question_type = "select_one pollwatch_stations" if stations else "text"
     station = {"type": question_type, "name": STATION_FIELD, "required": "yes"}
@@ -103,5 +111,49 @@ def _xform(
         xml = convert(sheets, warnings=[], pretty_print=True).xform
     except PyXFormError as error:
         raise XFormUnbuildable(form_code, f"pyxform: {error}") from error
-    title = definition.title[definition.languages[0]]
     return XForm(form_id=form_code, version=number, title=title, xml=xml)
+
+
+def imported_xform_for_devices(
+    xml: str, form_code: str, number: int, stations: tuple[tuple[str, str], ...]
+) -> str:
+    """An imported XForm as devices get it: our id and version, and the two fields of ours.
+
+    Everything else of the form stays as it was imported.
+    """
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
+    tree = etree.fromstring(xml.encode("utf-8"), parser)
+    model = tree.find(f"{{{XHTML}}}head/{{{XFORMS}}}model")
+    body = tree.find(f"{{{XHTML}}}body")
+    primary = next(i for i in model.findall(f"{{{XFORMS}}}instance") if i.get("id") is None)
+    root = next(child for child in primary if isinstance(child.tag, str))
+    root.set("id", form_code)
+    root.set("version", str(number))
+    namespace = etree.QName(root).namespace
+    path = f"/{etree.QName(root).localname}"
+    for name in (END_FIELD, STATION_FIELD):
+        node = etree.Element(etree.QName(namespace, name) if namespace else name)
+        root.insert(0, node)
+    binds = [
+        {"nodeset": f"{path}/{STATION_FIELD}", "type": "string", "required": "true()"},
+        {
+            "nodeset": f"{path}/{END_FIELD}",
+            "type": "dateTime",
+            f"{{{JAVAROSA}}}preload": "timestamp",
+            f"{{{JAVAROSA}}}preloadParams": "end",
+        },
+    ]
+    for attributes in binds:
+        model.append(etree.Element(f"{{{XFORMS}}}bind", attributes))
+    body.insert(0, _station_control(f"{path}/{STATION_FIELD}", stations))
+    return etree.tostring(tree, xml_declaration=True, encoding="utf-8").decode("utf-8")
+
+
+def _station_control(ref: str, stations: tuple[tuple[str, str], ...]) -> etree._Element:
+    control = etree.Element(f"{{{XFORMS}}}{'select1' if stations else 'input'}", ref=ref)
+    etree.SubElement(control, f"{{{XFORMS}}}label").text = STATION_LABEL["en"]
+    for code, name in stations:
+        item = etree.SubElement(control, f"{{{XFORMS}}}item")
+        etree.SubElement(item, f"{{{XFORMS}}}label").text = f"{code} {name}"
+        etree.SubElement(item, f"{{{XFORMS}}}value").text = code
+    return control
