@@ -28,7 +28,7 @@ def offered_versions(form_id: str | None = None) -> list[FormVersion]:
     versions = (
         # The definition is read by xform_for's cache only when the XForm is not built yet.
         FormVersion.objects.select_related("form")
-        .defer("definition")
+        .defer("definition", "xform", "xlsform", "warnings")
         .order_by("form__code", "-version")
     )
     if form_id is not None:
