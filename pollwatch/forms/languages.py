@@ -33,11 +33,11 @@ def _codes_by_name() -> dict[str, str]:
 def _codes_by_own_name() -> dict[str, str]:
     """Codes by each language's name in itself (``Français`` → ``fr``); slower, built once."""
     codes: dict[str, str] = {}
-    for code in Locale("en").languages:
+    for code in map(str, Locale("en").languages):
         if "_" in code:
             continue
         try:
-            name = Locale.parse(code).languages.get(code)
+            name = str(Locale.parse(code).languages.get(code) or "")
         except (ValueError, LookupError, UnknownLocaleError):
             continue
         if name:

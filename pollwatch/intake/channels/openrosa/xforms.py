@@ -125,6 +125,8 @@ def imported_xform_for_devices(
     tree = etree.fromstring(xml.encode("utf-8"), parser)
     model = tree.find(f"{{{XHTML}}}head/{{{XFORMS}}}model")
     body = tree.find(f"{{{XHTML}}}body")
+    if model is None or body is None:
+        raise XFormUnbuildable(form_code, "the stored XForm has no model or no body")
     primary = next(i for i in model.findall(f"{{{XFORMS}}}instance") if i.get("id") is None)
     root = next(child for child in primary if isinstance(child.tag, str))
     root.set("id", form_code)
