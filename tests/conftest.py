@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.contrib.auth.models import User
+from hypothesis import settings
 from django.test import override_settings
 
 from pollwatch.accounts.models import DeviceToken
@@ -22,6 +23,11 @@ from pollwatch.registry.services import create_election
 from tests.builders import CHECKLIST
 
 PASSWORD = "correct-horse-battery-42"
+
+# Property tests check behaviour, not speed: on a loaded machine one example may take
+# longer than hypothesis's default 200 ms deadline, which would fail a correct test.
+settings.register_profile("pollwatch", deadline=None)
+settings.load_profile("pollwatch")
 
 
 def csv_file(text: str, name: str = "file.csv") -> io.BytesIO:

@@ -273,7 +273,7 @@ class _Reader:
             self.label(label, ref.rsplit("/", 1)[-1]),
             ref,
             within=self.inside_repeat(section),
-            relevant=self.bind_attr(ref, "relevant"),
+            relevant=self.inherited_relevance(section, ref),
         )
         self.sections.append(child)
         self.walk(element, child, "")
@@ -289,10 +289,22 @@ class _Reader:
             ref,
             repeat=True,
             within=self.inside_repeat(section),
-            relevant=self.bind_attr(ref, "relevant"),
+            relevant=self.inherited_relevance(section, ref),
         )
         self.sections.append(child)
         self.walk(element, child, "")
+
+    def inherited_relevance(self, parent: _Section, ref: str) -> str:
+        """A group's relevance joined with its enclosing groups': hiding a group hides all in it.
+
+        A group with no question of its own becomes no section, so its condition
+        would otherwise be lost to the groups inside it.
+        """
+        own = self.bind_attr(ref, "relevant")
+        inherited = parent.relevant
+        if inherited and own:
+            return f"({inherited}) and ({own})"
+        return inherited or own
 
     def inside_repeat(self, section: _Section) -> str | None:
         repeat = self.enclosing_repeat(section)
