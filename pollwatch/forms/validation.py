@@ -198,7 +198,7 @@ def _check_scope(
     report.hidden |= {scope.path + code for code, state in states.items() if state is _Shown.NO}
     report.errors += _visibility_errors(scope, questions, raw, parsed, states, unparsable)
     answers: dict[str, Any] = {}
-    visible = ChainMap(shown, outer)
+    visible = _visible(shown, outer)
     for section in scope.sections():
         if scope.holds_entries(section):
             entries = _check_repeat(scope, section, raw.get(section.code), states, visible, report)
@@ -213,11 +213,10 @@ def _check_scope(
 
 
 def _unknown_codes(scope: _Scope, raw: Mapping[str, Any], known: set[str]) -> list[AnswerError]:
-    homes = _homes(scope.definition)
+    unknown = [code for code in raw if code not in known]
+    homes = _homes(scope.definition) if unknown else {}
     errors = []
-    for code in raw:
-        if code in known:
-            continue
+    for code in unknown:
         if code in homes:
             where = f"the entries of {homes[code]!r}" if homes[code] else "the top of the form"
             message = f"is not answered here: it belongs in {where}"
@@ -268,7 +267,7 @@ def _visibility(
     """
     shown: dict[str, Any] = {}
     states: dict[str, _Shown] = {}
-    visible = ChainMap(shown, outer)
+    visible = _visible(shown, outer)
     for section in scope.sections():
         if section.code == scope.repeat:
             section_state = scope.shown
@@ -283,6 +282,11 @@ def _visibility(
             if state is not _Shown.NO:
                 shown[question.code] = parsed[question.code]
     return shown, states
+
+
+def _visible(shown: dict[str, Any], outer: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """What conditions read: the scope's own answers first, then those around it."""
+    return ChainMap(shown, outer) if outer else shown
 
 
 def _relevance(
