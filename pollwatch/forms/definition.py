@@ -115,11 +115,6 @@ class Question:
     carried: tuple[str, ...] = ()
     open_choices: bool = False
 
-    @property
-    def path(self) -> str:
-        """Where the answer sits in an XForm instance, below the root (or its repeat)."""
-        return self.ref or self.code
-
 
 @dataclass(frozen=True, slots=True)
 class Section:
@@ -131,6 +126,19 @@ class Section:
     within: str | None = None
     ref: str | None = None
     carried: tuple[str, ...] = ()
+
+    @property
+    def path(self) -> str:
+        """Where the section's node sits in an instance: ``.`` for the root itself."""
+        return self.ref or self.code
+
+    def path_of(self, question: Question) -> str:
+        """Where ``question``'s answer sits, below the root or, in a repeat, below its entry."""
+        if question.ref:
+            return question.ref
+        if self.repeat or self.path == ".":
+            return question.code
+        return f"{self.path}/{question.code}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,9 +327,15 @@ def _constraint_to_dict(constraint: Constraint | None) -> dict[str, Any] | None:
     }
 
 
-def definition_digest(definition: Mapping[str, Any]) -> str:
-    """SHA-256 of the canonical JSON of a definition, its version number left out."""
+def definition_digest(definition: Mapping[str, Any], xform: str = "") -> str:
+    """SHA-256 of the canonical JSON of a definition, its version number left out.
+
+    An imported form's XForm counts too: a new XForm is a new version even when
+    the definition read from it is the same.
+    """
     content = {key: value for key, value in definition.items() if key != "version"}
+    if xform:
+        content["xform"] = hashlib.sha256(xform.encode("utf-8")).hexdigest()
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

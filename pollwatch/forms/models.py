@@ -52,7 +52,22 @@ class FormVersion(models.Model):
     form = models.ForeignKey(Form, on_delete=models.PROTECT, related_name="versions")
     version = models.PositiveIntegerField()
     definition = models.JSONField()
-    digest = models.CharField(max_length=64, help_text="SHA-256 of the canonical definition.")
+    xform = models.TextField(
+        blank=True,
+        default="",
+        help_text="The XForm devices get, as imported; empty when it is built from the definition.",
+    )
+    xlsform = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The imported XLSForm's sheets (columns and rows), for export.",
+    )
+    warnings = models.JSONField(
+        default=list, blank=True, help_text="What the import noted: parts carried, not analysed."
+    )
+    digest = models.CharField(
+        max_length=64, help_text="SHA-256 of the canonical definition and the XForm."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -74,15 +89,16 @@ class FormVersion(models.Model):
         return f"{self.form.code} v{self.version}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.digest = definition_digest(self.definition)
+        self.digest = definition_digest(self.definition, self.xform)
         if self.pk is not None:
             stored = (
                 FormVersion.objects.filter(pk=self.pk, locked_at__isnull=False)
-                .values("definition", "digest", "version", "form_id")
+                .values("definition", "xform", "digest", "version", "form_id")
                 .first()
             )
             mine = {
                 "definition": self.definition,
+                "xform": self.xform,
                 "digest": self.digest,
                 "version": self.version,
                 "form_id": self.form_id,

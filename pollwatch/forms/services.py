@@ -15,6 +15,7 @@ from pollwatch.forms.definition import (
     definition_digest,
     load_definition,
 )
+from pollwatch.forms.form_import import FormImport
 from pollwatch.forms.models import Form, FormVersion, FormVersionLocked
 
 
@@ -26,17 +27,21 @@ class FormServiceError(Exception):
         super().__init__("\n".join(errors))
 
 
-def publish_form_version(definition: Mapping[str, Any], actor: Any = None) -> FormVersion:
+def publish_form_version(
+    definition: Mapping[str, Any], actor: Any = None, imported: FormImport | None = None
+) -> FormVersion:
     """Publish a definition: the latest version if its content is unchanged, else a new one.
 
-    Raises ``FormServiceError`` when the definition is invalid.
+    ``imported`` is the file the definition was read from, whose XForm devices
+    then get as it is. Raises ``FormServiceError`` when the definition is invalid.
     """
     try:
         loaded = load_definition(definition)
     except FormDefinitionError as error:
         raise FormServiceError(error.errors) from error
     canonical = loaded.to_dict()
-    digest = definition_digest(canonical)
+    xform = imported.xform if imported is not None else ""
+    digest = definition_digest(canonical, xform)
     with transaction.atomic():
         form, _ = Form.objects.get_or_create(
             code=loaded.code, defaults={"phase": loaded.phase, "title": _title(loaded)}
@@ -53,6 +58,9 @@ def publish_form_version(definition: Mapping[str, Any], actor: Any = None) -> Fo
             form=form,
             version=number,
             definition=canonical,
+            xform=xform,
+            xlsform=imported.xlsform if imported is not None else None,
+            warnings=list(imported.warnings) if imported is not None else [],
             digest=digest,
             created_by=actor if getattr(actor, "pk", None) else None,
         )
@@ -73,7 +81,13 @@ def lock_form_version(version: FormVersion) -> FormVersion:
     return version
 
 
+def publish_imported_form(imported: FormImport, actor: Any = None) -> FormVersion:
+    """Publish a form read from an XLSForm or XForm file (``form_import.import_form``)."""
+    return publish_form_version(imported.definition.to_dict(), actor, imported)
+
+
 __all__ = [
+    "publish_imported_form",
     "FormServiceError",
     "FormVersionLocked",
     "definition_digest",

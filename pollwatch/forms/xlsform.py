@@ -16,9 +16,7 @@ so the server checks it when the report arrives.
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -28,13 +26,12 @@ from pyxform.xls2xform import convert
 
 from pollwatch.forms.definition import Check, FormDefinition, Label, Question
 from pollwatch.forms.definition_rules import DEFAULT_COMBINE
-from pollwatch.forms.xlsform_reader import LANGUAGE_NAMES, XLSFormError, read_xlsform
+from pollwatch.forms.form_import import FormImport, XLSFormError, import_form
+from pollwatch.forms.languages import language_name
 from pollwatch.forms.xpath import XPathError, term_to_xpath, to_xpath
-from pollwatch.lib.tabular import ImportLimits, TableRejected, check_unpacked_size, read_limited
 
 __all__ = [
     "XLSFormError",
-    "XLSFormImport",
     "export_xform",
     "export_xlsform",
     "import_xlsform",
@@ -52,15 +49,9 @@ SHEETS = ("survey", "choices", "settings")
 Rows = list[dict[str, Any]]
 
 
-@dataclass(frozen=True, slots=True)
-class XLSFormImport:
-    definition: FormDefinition
-    warnings: tuple[str, ...]
-
-
 def language_column(language: str) -> str:
     """``ru`` → ``Russian (ru)``, the way XLSForm names a language."""
-    return f"{LANGUAGE_NAMES.get(language, language)} ({language})"
+    return f"{language_name(language)} ({language})"
 
 
 # Export --------------------------------------------------------------------------------
@@ -257,45 +248,7 @@ def import_xlsform(
     *,
     code: str | None = None,
     phase: str | None = None,
-) -> XLSFormImport:
-    """A form definition from an XLSForm workbook; ``XLSFormError`` names sheet, row and column.
-
-    ``code`` and ``phase`` fill in (or override) the ``form_id`` and
-    ``pollwatch_phase`` settings.
-    """
-    content = _content_of(source)
-    warnings: list[str] = []
-    try:
-        convert(io.BytesIO(content), warnings=warnings, file_type=".xlsx")
-    except PyXFormError as error:
-        raise XLSFormError([f"pyxform: {error}"]) from error
-    except Exception as error:  # pyxform reports unreadable workbooks in many ways
-        raise XLSFormError([f"not a readable XLSForm workbook: {error}"]) from error
-    definition, notes = read_xlsform(content, code=code, phase=phase)
-    return XLSFormImport(definition, tuple([*notes, *(f"pyxform: {w}" for w in warnings)]))
-
-
-def _content_of(source: str | Path | bytes | BinaryIO) -> bytes:
-    """The workbook's bytes, within the import limits (``pollwatch.lib.tabular``).
-
-    A workbook that would unpack to more than the limit is refused from its zip
-    directory, before pyxform or openpyxl unpack anything.
-    """
-    limits = ImportLimits.from_settings()
-    try:
-        if isinstance(source, bytes):
-            content = read_limited(io.BytesIO(source), limits)
-        elif isinstance(source, str | Path):
-            with Path(source).open("rb") as handle:
-                content = read_limited(handle, limits)
-        else:
-            content = read_limited(source, limits)
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(content))
-        except zipfile.BadZipFile:
-            return content  # not a workbook: pyxform says so in its words
-        with archive:
-            check_unpacked_size(archive, limits)
-    except TableRejected as rejected:
-        raise XLSFormError([problem.reason for problem in rejected.problems]) from None
-    return content
+    filename: str = "form.xlsx",
+) -> FormImport:
+    """A form from an XLSForm workbook (see ``form_import.import_form``)."""
+    return import_form(source, filename, code=code, phase=phase)

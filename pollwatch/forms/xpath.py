@@ -272,3 +272,41 @@ def to_term(node: Node, self_code: str | None = None) -> Expression:
     if kind == "call" and node[1] not in ("not", "selected"):
         raise XPathError(f"the function {node[1]}() is not supported")
     raise XPathError("a condition stands where a value is expected")
+
+
+BOUND_KEYS = {
+    ("self", "ge"): "min",
+    ("self", "le"): "max",
+    ("string-length", "le"): "max_length",
+    ("count-selected", "ge"): "min_choices",
+    ("count-selected", "le"): "max_choices",
+}
+BOUND_TYPES = {
+    "self": ("integer", "decimal"),
+    "string-length": ("text",),
+    "count-selected": ("multiple_choice",),
+}
+
+
+def read_bound(node: tuple[Any, ...], question_type: str, bounds: dict[str, Any]) -> bool:
+    """Store ``. >= 3``-style bounds in ``bounds``; False when ``node`` is no bound."""
+    if node[0] != "cmp" or node[3][0] != "num":
+        return False
+    _, op, subject, (_, number) = node
+    if subject == ("self",):
+        kind = "self"
+    elif (
+        subject[0] == "call"
+        and subject[1] in ("string-length", "count-selected")
+        and subject[2] == [("self",)]
+    ):
+        kind = subject[1]
+    else:
+        return False
+    if question_type == "integer" and kind == "self" and op in ("gt", "lt"):
+        op, number = ("ge", number + 1) if op == "gt" else ("le", number - 1)
+    key = BOUND_KEYS.get((kind, op))
+    if key is None or question_type not in BOUND_TYPES[kind] or key in bounds:
+        return False
+    bounds[key] = number
+    return True

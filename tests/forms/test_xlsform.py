@@ -198,56 +198,61 @@ def set_cell(workbook, row, header, value):
 
 
 @pytest.mark.parametrize(
-    ("question", "header", "value", "expected"),
+    ("question", "header", "value", "carried", "warning"),
     [
-        (
-            "voters_in_line",
-            "type",
-            "geopoint",
-            "survey row 12, column A (type): the type 'geopoint' cannot be represented",
-        ),
-        (
-            "turnout_share",
-            "relevant",
-            "today() > 3",
-            "survey row 18, column H (relevant): cannot be represented: the function today()",
-        ),
+        ("turnout_share", "relevant", "today() > 3", "relevant", "turnout_share: its relevant"),
         (
             "turnout_share",
             "constraint",
             ". >= 0 and regex(., '[0-9]')",
-            "survey row 18, column I (constraint): cannot be represented: the function regex()",
+            "constraint",
+            "turnout_share: its constraint",
         ),
-        (
-            "valid",
-            "calculation",
-            "${invalid} * 2",
-            "survey row 16, column L (calculation): the column 'calculation' cannot be represented",
-        ),
-        (
-            "valid",
-            "label::Russian (ru)",
-            None,
-            "survey row 16, column D (label::Russian (ru)): no label text in ru",
-        ),
-        (
-            "valid",
-            "required",
-            "${admitted} = 'yes'",
-            "survey row 16, column G (required): \"${admitted} = 'yes'\" cannot be represented",
-        ),
-        (
-            "arrival_time",
-            "relevant",
-            "${valid} > 0",
-            "survey row 5, column H (relevant): refers to 'valid', which does not come before it",
-        ),
+        ("valid", "required", "${admitted} = 'yes'", "required", "valid: its required"),
+        ("arrival_time", "relevant", "${valid} > 0", "relevant", "arrival_time: its relevant"),
         (
             "refusal_reason",
             "relevant",
             "${admitted} = 'maybe'",
-            "survey row 7, column H (relevant): 'maybe' is not an answer to yes_no question",
+            "relevant",
+            "refusal_reason: its relevant",
         ),
+    ],
+)
+def test_what_the_server_cannot_evaluate_is_carried_with_a_warning(
+    question, header, value, carried, warning
+):
+    def edit(workbook):
+        set_cell(workbook, survey_row(workbook, question), header, value)
+
+    result = import_xlsform(edited_fixture(edit))
+    assert carried in result.definition.question(question).carried
+    assert any(warning in note for note in result.warnings), result.warnings
+
+
+def test_question_types_beyond_the_checklist_are_imported():
+    def edit(workbook):
+        set_cell(workbook, survey_row(workbook, "voters_in_line"), "type", "geopoint")
+        set_cell(workbook, survey_row(workbook, "valid"), "calculation", "${invalid} * 2")
+
+    form = import_xlsform(edited_fixture(edit)).definition
+    assert form.question("voters_in_line").type == "geopoint"
+    assert form.question("valid").type == "calculate"
+
+
+def test_a_missing_translation_is_a_warning_and_shows_the_first_language():
+    def edit(workbook):
+        set_cell(workbook, survey_row(workbook, "valid"), "label::Russian (ru)", None)
+
+    result = import_xlsform(edited_fixture(edit))
+    label = result.definition.question("valid").label
+    assert label["ru"] == label["en"]
+    assert any("no Russian translation" in warning for warning in result.warnings)
+
+
+@pytest.mark.parametrize(
+    ("question", "header", "value", "expected"),
+    [
         (
             "valid",
             "pollwatch_max_station",
@@ -263,7 +268,7 @@ def set_cell(workbook, row, header, value):
         ),
     ],
 )
-def test_unrepresentable_cells_are_named_by_sheet_row_and_column(question, header, value, expected):
+def test_bad_pollwatch_cells_are_named_by_sheet_row_and_column(question, header, value, expected):
     def edit(workbook):
         set_cell(workbook, survey_row(workbook, question), header, value)
 
@@ -272,22 +277,34 @@ def test_unrepresentable_cells_are_named_by_sheet_row_and_column(question, heade
     assert any(error.startswith(expected) for error in raised.value.errors), raised.value.errors
 
 
-def test_nested_group_is_refused_at_its_row():
+def test_every_bad_pollwatch_cell_is_reported_at_once():
+    def edit(workbook):
+        set_cell(workbook, survey_row(workbook, "valid"), "pollwatch_max_station", "ballots")
+        set_cell(workbook, survey_row(workbook, "admitted"), "pollwatch_combine", "sometimes")
+
+    with pytest.raises(XLSFormError) as raised:
+        import_xlsform(edited_fixture(edit))
+    assert len(raised.value.errors) == 2, raised.value.errors
+
+
+def test_nested_groups_become_sections_with_their_paths():
     def edit(workbook):
         set_cell(workbook, survey_row(workbook, "problems"), "type", "begin group")
         set_cell(workbook, survey_row(workbook, "voters_in_line"), "type", "end group")
 
-    with pytest.raises(XLSFormError, match=r"survey row 10, column A \(type\): groups inside"):
-        import_xlsform(edited_fixture(edit))
+    form = import_xlsform(edited_fixture(edit)).definition
+    nested = next(s for s in form.sections if s.code == "problems")
+    assert nested.ref == "conduct/problems"
+    question = form.question("stuffing_details")
+    assert nested.path_of(question) == "conduct/problems/stuffing_details"
 
 
-def test_missing_phase_is_asked_for_and_can_be_given():
+def test_the_phase_has_a_default_and_can_be_given():
     def edit(workbook):
         workbook["settings"]["E2"] = None
 
     content = edited_fixture(edit)
-    with pytest.raises(XLSFormError, match=r"settings row 2, column E \(pollwatch_phase\)"):
-        import_xlsform(content)
+    assert import_xlsform(content).definition.phase == "voting"
     assert import_xlsform(content, phase="counting").definition.phase == "counting"
 
 

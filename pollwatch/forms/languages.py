@@ -1,0 +1,71 @@
+"""Languages as forms name them: ``English (en)``, ``English``, ``fr`` or ``default``.
+
+XLSForm and XForms name a language however the author wrote it; pollwatch keys
+labels by a language code and keeps the form's own name for display.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from babel import Locale, UnknownLocaleError
+
+UNDETERMINED = "und"
+CODE = re.compile(r"[a-z]{2,3}")
+NAMED_WITH_CODE = re.compile(
+    r"(?P<name>.*?)\s*\(\s*(?P<code>[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)\s*\)\s*$"
+)
+
+
+@cache
+def _codes_by_name() -> dict[str, str]:
+    english = Locale("en")
+    codes: dict[str, str] = {}
+    for code, name in sorted(english.languages.items(), key=lambda item: len(item[0])):
+        if "_" not in code:
+            codes.setdefault(name.lower(), code)
+    return codes
+
+
+@cache
+def _codes_by_own_name() -> dict[str, str]:
+    """Codes by each language's name in itself (``Français`` → ``fr``); slower, built once."""
+    codes: dict[str, str] = {}
+    for code in Locale("en").languages:
+        if "_" in code:
+            continue
+        try:
+            name = Locale.parse(code).languages.get(code)
+        except (ValueError, LookupError, UnknownLocaleError):
+            continue
+        if name:
+            codes.setdefault(name.lower(), code)
+    return codes
+
+
+def language_name(code: str) -> str:
+    """The English name of a language code, or the code itself when none is known."""
+    return Locale("en").languages.get(code.split("-")[0], code)
+
+
+def language_code_and_name(text: str) -> tuple[str, str]:
+    """The code and display name of a language as a form writes it.
+
+    ``Russian (ru)`` → (``ru``, ``Russian``); ``French`` → (``fr``, ``French``);
+    a name no list knows gets a private code ``und-<letters>`` that keeps it apart.
+    """
+    text = text.strip()
+    if text.lower() in ("", "default"):
+        return UNDETERMINED, "Default"
+    match = NAMED_WITH_CODE.fullmatch(text)
+    if match is not None:
+        code = match["code"].lower().replace("_", "-")
+        return code, match["name"] or language_name(code)
+    if CODE.fullmatch(text.lower()) and text.lower() in Locale("en").languages:
+        return text.lower(), language_name(text.lower())
+    code = _codes_by_name().get(text.lower()) or _codes_by_own_name().get(text.lower())
+    if code is not None:
+        return code, text
+    letters = re.sub(r"[^a-z0-9]", "", text.lower())[:8]
+    return (f"{UNDETERMINED}-{letters}" if letters else UNDETERMINED), text or "Default"
