@@ -267,12 +267,15 @@ def _visibility(
     """
     shown: dict[str, Any] = {}
     states: dict[str, _Shown] = {}
+    groups: dict[str, _Shown] = {}
     visible = _visible(shown, outer)
     for section in scope.sections():
         if section.code == scope.repeat:
             section_state = scope.shown
         else:
-            section_state = _relevance(scope.shown, section.relevant, section.carried, visible)
+            around = _enclosing_group(groups, _section_path(section), scope.shown)
+            section_state = _relevance(around, section.relevant, section.carried, visible)
+            groups[_section_path(section)] = section_state
         if scope.holds_entries(section):
             states[section.code] = section_state
             continue
@@ -282,6 +285,25 @@ def _visibility(
             if state is not _Shown.NO:
                 shown[question.code] = parsed[question.code]
     return shown, states
+
+
+def _section_path(section: Section) -> str:
+    return section.ref or section.code
+
+
+def _enclosing_group(groups: Mapping[str, _Shown], path: str, around: _Shown) -> _Shown:
+    """Whether the innermost section seen so far whose path holds ``path`` is shown.
+
+    Groups nest in an XForm (``consented/deceased/details`` lies in ``consented``) and a
+    node is shown only when every group around it is; the definition keeps them as
+    sections side by side, so their paths say which holds which.
+    """
+    steps = path.split("/")
+    for length in range(len(steps) - 1, 0, -1):
+        found = groups.get("/".join(steps[:length]))
+        if found is not None:
+            return found
+    return around
 
 
 def _visible(shown: dict[str, Any], outer: MutableMapping[str, Any]) -> MutableMapping[str, Any]:

@@ -379,3 +379,48 @@ NEW_TYPES = st.sampled_from(
 def test_any_junk_answer_gives_answer_errors_never_an_exception(code, junk):
     result = validate_answers(FORM, answers(**{code: junk}))
     assert {error.question for error in result.errors} <= {code}
+
+
+# Groups inside groups ---------------------------------------------------------------
+
+
+def nested_groups_form(outer: dict):
+    """``consent`` asks, group ``consented`` (with ``outer``) holds group ``details`` by ref."""
+    data = every_type_form()
+    data.pop("choice_lists")
+    required = {"code": "age", "type": "integer", "label": {"en": "A", "ru": "A"}, "required": True}
+    consent = {"code": "consent", "type": "yes_no", "label": {"en": "C", "ru": "C"}}
+    note = NOTE | {"code": "intro"}
+    data["sections"] = [
+        {"code": "main", "title": data["title"], "ref": ".", "questions": [consent]},
+        {"code": "consented", "title": data["title"], "questions": [note]} | outer,
+        {
+            "code": "details",
+            "title": data["title"],
+            "ref": "consented/deceased/details",
+            "questions": [required],
+        },
+    ]
+    return load_definition(data)
+
+
+def test_a_group_inside_a_hidden_group_is_hidden_with_it():
+    form = nested_groups_form({"relevant": {"op": "eq", "q": "consent", "value": "yes"}})
+    assert validate_answers(form, {"consent": "no"}).is_valid
+    result = validate_answers(form, {"consent": "no", "age": 40})
+    assert reasons(result) == [("age", "must_be_empty")]
+    assert reasons(validate_answers(form, {"consent": "yes"})) == [("age", "required")]
+
+
+def test_a_group_inside_a_group_of_carried_relevance_may_be_answered_or_not():
+    form = nested_groups_form({"carried": ["relevant"]})
+    assert validate_answers(form, {"consent": "no"}).is_valid
+    assert validate_answers(form, {"consent": "no", "age": 40}).answers["age"] == 40
+
+
+def test_only_a_whole_step_of_the_path_makes_a_group_an_outer_one():
+    form = nested_groups_form(
+        {"ref": "consent", "relevant": {"op": "eq", "q": "consent", "value": "yes"}}
+    )
+    # "consented/deceased/details" does not lie inside "consent".
+    assert reasons(validate_answers(form, {"consent": "no"})) == [("age", "required")]
