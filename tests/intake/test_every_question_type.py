@@ -14,6 +14,7 @@ from pollwatch.findings import answer_store
 from pollwatch.forms.definition import QUESTION_TYPES
 from pollwatch.forms.services import publish_form_version
 from pollwatch.intake.answers_check import first_changed_report
+from pollwatch.intake.channels.sms.forms import sms_forms
 from pollwatch.intake.models import Channel, Submission
 from pollwatch.intake.services import receive_submission, store_raw_payload
 from tests.forms.builders import every_type_answers, every_type_form
@@ -112,3 +113,16 @@ def test_a_question_of_a_repeat_has_no_question_page(client, administrator, miss
     client.force_login(administrator)
     url = reverse("findings:question", args=[mission.slug, "every_type", "role"])
     assert client.get(url).status_code == 404
+
+
+def test_the_sms_guide_of_the_form_lists_only_what_an_sms_can_answer(
+    client, observer_north, every_type
+):
+    client.force_login(observer_north)
+    code = next(code for code, form in sms_forms().items() if form.code == "every_type")
+    response = client.get(reverse("channels:sms_guide", args=[code]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Queue" in page and "Arrival" in page
+    for not_by_sms in ("Intro", "Location", "Interview", "Score", "District", "Name"):
+        assert not_by_sms not in page
