@@ -16,7 +16,7 @@ from pollwatch.forms.services import publish_form_version
 from pollwatch.intake.answers_check import first_changed_report
 from pollwatch.intake.channels.sms.forms import sms_forms
 from pollwatch.intake.models import Channel, Submission
-from pollwatch.intake.services import receive_submission, store_raw_payload
+from pollwatch.intake.services import SubmissionRejected, receive_submission, store_raw_payload
 from tests.forms.builders import every_type_answers, every_type_form
 
 
@@ -32,18 +32,33 @@ def every_type(db):
     return publish_form_version(every_type_form())
 
 
-@pytest.fixture
-def stored(observer_north, every_type):
+def send(user, version, answers):
     data = {
         "key": str(uuid.uuid4()),
         "form": "every_type",
-        "version": every_type.version,
+        "version": version.version,
         "station": "001",
-        "answers": every_type_answers(),
+        "answers": answers,
     }
-    payload = store_raw_payload(json.dumps(data), channel=Channel.API, user=observer_north)
-    receipt = receive_submission(data, payload, user=observer_north)
+    payload = store_raw_payload(json.dumps(data), channel=Channel.API, user=user)
+    return receive_submission(data, payload, user=user)
+
+
+@pytest.fixture
+def stored(observer_north, every_type):
+    receipt = send(observer_north, every_type, every_type_answers())
     return Submission.objects.get(pk=receipt.submission_id)
+
+
+def test_a_wrong_answer_inside_an_entry_is_refused_naming_the_entry(observer_north, every_type):
+    answers = every_type_answers()
+    answers["observers"][1]["age"] = "12"
+    with pytest.raises(SubmissionRejected) as refused:
+        send(observer_north, every_type, answers)
+    assert [(p.field, p.kind) for p in refused.value.problems] == [
+        ("answers.observers[2].age", "below_min")
+    ]
+    assert not Submission.objects.exists()
 
 
 def test_the_form_uses_every_question_type_but_those_of_pollwatch_forms_tested_elsewhere():
