@@ -7,6 +7,7 @@ labels by a language code and keeps the form's own name for display.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
@@ -32,11 +33,11 @@ def _codes_by_name() -> dict[str, str]:
 def _codes_by_own_name() -> dict[str, str]:
     """Codes by each language's name in itself (``Français`` → ``fr``); slower, built once."""
     codes: dict[str, str] = {}
-    for code in Locale("en").languages:
+    for code in map(str, Locale("en").languages):
         if "_" in code:
             continue
         try:
-            name = Locale.parse(code).languages.get(code)
+            name = str(Locale.parse(code).languages.get(code) or "")
         except (ValueError, LookupError, UnknownLocaleError):
             continue
         if name:
@@ -45,8 +46,17 @@ def _codes_by_own_name() -> dict[str, str]:
 
 
 def language_name(code: str) -> str:
-    """The English name of a language code, or the code itself when none is known."""
-    return Locale("en").languages.get(code.split("-")[0], code)
+    """The CLDR English name of a language code (``ka`` → ``Georgian``); else the code."""
+    names = Locale("en").languages
+    return names.get(code.replace("-", "_")) or names.get(code.split("-")[0], code)
+
+
+def language_column(code: str, names: Mapping[str, str] | None = None) -> str:
+    """``ru`` → ``Russian (ru)``, the way XLSForm and ODK name a language.
+
+    ``names`` are the form's own names by code (a definition's ``language_names``).
+    """
+    return f"{(names or {}).get(code) or language_name(code)} ({code})"
 
 
 def language_code_and_name(text: str) -> tuple[str, str]:

@@ -27,13 +27,14 @@ from pyxform.xls2xform import convert
 from pollwatch.forms.definition import Check, FormDefinition, Label, Question
 from pollwatch.forms.definition_rules import DEFAULT_COMBINE
 from pollwatch.forms.form_import import FormImport, XLSFormError, import_form
-from pollwatch.forms.languages import language_name
+from pollwatch.forms.languages import language_column
 from pollwatch.forms.xpath import XPathError, term_to_xpath, to_xpath
 
 __all__ = [
     "XLSFormError",
     "export_xform",
     "export_xlsform",
+    "export_xlsform_sheets",
     "import_xlsform",
     "xlsform_sheets",
 ]
@@ -47,11 +48,6 @@ TYPES_OUT = {
 }
 SHEETS = ("survey", "choices", "settings")
 Rows = list[dict[str, Any]]
-
-
-def language_column(language: str) -> str:
-    """``ru`` → ``Russian (ru)``, the way XLSForm names a language."""
-    return f"{language_name(language)} ({language})"
 
 
 # Export --------------------------------------------------------------------------------
@@ -70,7 +66,7 @@ def xlsform_sheets(definition: FormDefinition) -> dict[str, Rows]:
     survey: Rows = []
     for section in definition.sections:
         row = {"type": "begin group", "name": section.code}
-        row |= _translated("label", section.title)
+        row |= _translated("label", section.title, definition.language_names)
         if section.relevant is not None:
             row["relevant"] = _xpath_or_error(section.relevant, section.code, errors)
         survey.append(row)
@@ -87,10 +83,10 @@ def xlsform_sheets(definition: FormDefinition) -> dict[str, Rows]:
     }
 
 
-def _translated(column: str, label: Label | None) -> dict[str, str]:
+def _translated(column: str, label: Label | None, names: Mapping[str, str]) -> dict[str, str]:
     if not label:
         return {}
-    return {f"{column}::{language_column(lang)}": text for lang, text in label.items()}
+    return {f"{column}::{language_column(lang, names)}": text for lang, text in label.items()}
 
 
 def _xpath_or_error(expr: Mapping[str, Any], where: str, errors: list[str]) -> str:
@@ -115,13 +111,14 @@ def _question_row(
     definition: FormDefinition, question: Question, checks: list[Check], errors: list[str]
 ) -> dict[str, Any]:
     row: dict[str, Any] = {"type": _question_type(definition, question), "name": question.code}
-    row |= _translated("label", question.label)
-    row |= _translated("hint", question.guidance)
+    names = definition.language_names
+    row |= _translated("label", question.label, names)
+    row |= _translated("hint", question.guidance, names)
     if question.required:
         row["required"] = "yes"
     if question.relevant is not None:
         row["relevant"] = _xpath_or_error(question.relevant, question.code, errors)
-    row |= _constraint_columns(question, checks, errors)
+    row |= _constraint_columns(question, checks, names, errors)
     if question.constraint is not None and question.constraint.max_station is not None:
         row["pollwatch_max_station"] = question.constraint.max_station
     if question.critical_when is not None:
@@ -151,7 +148,7 @@ def _bounds(question: Question) -> list[str]:
 
 
 def _constraint_columns(
-    question: Question, checks: list[Check], errors: list[str]
+    question: Question, checks: list[Check], names: Mapping[str, str], errors: list[str]
 ) -> dict[str, Any]:
     parts = _bounds(question)
     message = question.constraint.message if question.constraint else None
@@ -173,7 +170,7 @@ def _constraint_columns(
     columns: dict[str, Any] = {}
     if parts:
         columns["constraint"] = " and ".join(parts)
-    columns |= _translated("constraint_message", message)
+    columns |= _translated("constraint_message", message, names)
     if checks:
         columns["pollwatch_checks"] = " ".join(check.code for check in checks)
     return columns
@@ -185,12 +182,12 @@ def _choice_rows(definition: FormDefinition) -> Rows:
         for code, en, ru in (("yes", "Yes", "Да"), ("no", "No", "Нет")):
             texts = {"en": en, "ru": ru}
             label = {lang: texts.get(lang, en) for lang in definition.languages}
-            rows.append({"list_name": "yes_no", "name": code} | _translated("label", label))
+            row = {"list_name": "yes_no", "name": code}
+            rows.append(row | _translated("label", label, definition.language_names))
     for name, choices in definition.choice_lists.items():
         for choice in choices:
-            rows.append(
-                {"list_name": name, "name": choice.code} | _translated("label", choice.label)
-            )
+            row = {"list_name": name, "name": choice.code}
+            rows.append(row | _translated("label", choice.label, definition.language_names))
     return rows
 
 
@@ -199,13 +196,13 @@ def _settings_row(definition: FormDefinition) -> dict[str, Any]:
     row: dict[str, Any] = {
         "form_id": definition.code,
         "form_title": definition.title[default],
-        "default_language": language_column(default),
+        "default_language": language_column(default, definition.language_names),
         "pollwatch_phase": definition.phase,
     }
     if definition.version is not None:
         row["version"] = str(definition.version)
-    row |= _translated("pollwatch_title", definition.title)
-    row |= _translated("pollwatch_description", definition.description)
+    row |= _translated("pollwatch_title", definition.title, definition.language_names)
+    row |= _translated("pollwatch_description", definition.description, definition.language_names)
     return row
 
 
@@ -217,6 +214,21 @@ def export_xlsform(definition: FormDefinition) -> bytes:
         workbook.remove(workbook.active)
     for name in SHEETS:
         _write_sheet(workbook.create_sheet(name), sheets[name])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_xlsform_sheets(sheets: Mapping[str, Any]) -> bytes:
+    """An imported XLSForm's kept sheets (``form_import``) written back as a workbook."""
+    workbook = openpyxl.Workbook()
+    if workbook.active is not None:
+        workbook.remove(workbook.active)
+    for name, sheet in sheets.items():
+        worksheet = workbook.create_sheet(name)
+        worksheet.append(sheet["columns"])
+        for row in sheet["rows"]:
+            worksheet.append([row.get(column) for column in sheet["columns"]])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -50,7 +50,7 @@ def _form_version(code: str, version: int) -> FormVersion | None:
     found = (
         # The definition itself is read only when the bound form is not cached yet.
         FormVersion.objects.select_related("form")
-        .defer("definition")
+        .defer("definition", "xform", "xlsform", "warnings")
         .filter(form__code=code, version=version)
         .order_by()
         .first()

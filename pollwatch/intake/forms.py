@@ -23,6 +23,7 @@ class SubmissionFilterForm(forms.Form):
         ("conflict", _("conflicting")),
         ("outside_phase_hours", _("outside the phase's hours")),
         ("device_clock_ahead", _("phone clock ahead")),
+        ("device_zone_differs", _("phone in another time zone")),
     ]
     status = forms.ChoiceField(
         choices=[("", _("any"))] + Submission.Status.choices, required=False, label=_("Status")

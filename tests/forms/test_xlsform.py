@@ -429,3 +429,39 @@ def test_any_edited_workbook_imports_or_is_refused_with_errors(edits):
         import_xlsform(edited_fixture(edit))
     except XLSFormError as error:
         assert error.errors
+
+
+def renamed_language(old: str, new: str) -> bytes:
+    """The fixture with the language headed ``old`` headed ``new`` on every sheet."""
+
+    def edit(workbook):
+        for sheet in workbook:
+            for cell in sheet[1]:
+                if isinstance(cell.value, str) and cell.value.endswith(f"::{old}"):
+                    cell.value = cell.value.replace(f"::{old}", f"::{new}")
+            for row in sheet.iter_rows(min_row=2):
+                for cell in row:
+                    if cell.value == old:
+                        cell.value = new
+
+    return edited_fixture(edit)
+
+
+def test_the_forms_own_name_of_a_language_is_kept_and_written_back():
+    form = import_xlsform(renamed_language("Russian (ru)", "Русский (ru)")).definition
+    assert form.languages == ("en", "ru")
+    assert form.language_names == {"ru": "Русский"}
+    exported = openpyxl.load_workbook(io.BytesIO(export_xlsform(form)))
+    assert "label::Русский (ru)" in [cell.value for cell in exported["survey"][1]]
+    assert import_xlsform(export_xlsform(form)).definition == form
+
+
+def test_a_name_that_is_the_usual_english_one_is_not_stored():
+    assert import_xlsform(FIXTURE).definition.language_names == {}
+
+
+@pytest.mark.parametrize(("header", "code"), [("Kara-Kalpak", "kaa"), ("Mongolian", "mn")])
+def test_a_language_named_without_its_code_is_found_beyond_any_fixed_table(header, code):
+    form = import_xlsform(renamed_language("Russian (ru)", header)).definition
+    assert form.languages == ("en", code)
+    assert form.language_names == {}

@@ -15,23 +15,30 @@ from pollwatch.forms.definition import (
     load_definition,
     load_definition_file,
 )
-from pollwatch.forms.xlsform import XLSFormError, export_xform, export_xlsform, import_xlsform
-
-XLSX_SUFFIXES = (".xlsx", ".xlsm")
+from pollwatch.forms.form_import import IMPORT_SUFFIXES, FormImport, XLSFormError, import_form
+from pollwatch.forms.xlsform import export_xform, export_xlsform, export_xlsform_sheets
 
 
 class Command(BaseCommand):
-    help = "Install the standard forms, validate a form file, import or export XLSForm."
+    help = "Install the standard forms, validate a form file, import or export XLSForm or XForm."
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
         actions.add_parser("load-library", help="install or update the standard forms")
-        validate = actions.add_parser("validate", help="check a form file (JSON or XLSForm)")
+        validate = actions.add_parser(
+            "validate", help="check a form file (JSON, XLSForm .xlsx/.xls or XForm .xml)"
+        )
         validate.add_argument("file", type=Path)
-        imported = actions.add_parser("import-xlsform", help="publish a form from an XLSForm")
+        imported = actions.add_parser(
+            "import",
+            aliases=["import-xlsform"],
+            help="publish a form from an XLSForm (.xlsx, .xls) or an XForm (.xml)",
+        )
         imported.add_argument("file", type=Path)
-        imported.add_argument("--code", help="form code, when the settings have no form_id")
-        imported.add_argument("--phase", help="phase, when the settings have no pollwatch_phase")
+        imported.add_argument("--code", help="form code (default: from the form's id)")
+        imported.add_argument(
+            "--phase", help="phase (default: the pollwatch_phase setting, else voting)"
+        )
         for name, text in (("export-xlsform", "XLSForm workbook"), ("export-xform", "XForm XML")):
             exported = actions.add_parser(name, help=f"write a published form as {text}")
             exported.add_argument("code")
@@ -51,12 +58,10 @@ class Command(BaseCommand):
             self.load_library()
         elif action == "validate":
             self.validate(options["file"])
-        elif action == "import-xlsform":
-            self.import_xlsform(options["file"], options["code"], options["phase"])
+        elif action in ("import", "import-xlsform"):
+            self.import_form(options["file"], options["code"], options["phase"])
         else:
-            definition = self.published(options["code"], options["version"])
-            definition = bind_options(definition, options["ballot_option"])
-            self.export(definition, options["out"], xform=action == "export-xform")
+            self.export(options, xform=action == "export-xform")
 
     def load_library(self) -> None:
         from pollwatch.forms.library import library_files
@@ -76,19 +81,23 @@ class Command(BaseCommand):
             f" {', '.join(definition.languages)})"
         )
 
-    def import_xlsform(self, path: Path, code: str | None, phase: str | None) -> None:
-        from pollwatch.forms.services import FormServiceError, publish_form_version
+    def import_form(self, path: Path, code: str | None, phase: str | None) -> None:
+        from pollwatch.forms.services import FormServiceError, publish_imported_form
 
         result = run_import(path, code, phase)
         for warning in result.warnings:
             self.stderr.write(f"warning: {warning}")
         try:
-            version = publish_form_version(result.definition.to_dict())
+            version = publish_imported_form(result)
         except FormServiceError as error:
             raise CommandError("\n".join(error.errors)) from error
-        self.stdout.write(f"{version.form.code}: version {version.version}")
+        definition = result.definition
+        self.stdout.write(
+            f"{version.form.code}: version {version.version} ({definition.phase},"
+            f" {sum(1 for _ in definition.questions())} questions, {len(result.warnings)} warnings)"
+        )
 
-    def published(self, code: str, number: int | None) -> FormDefinition:
+    def published(self, code: str, number: int | None) -> Any:
         from pollwatch.forms.models import FormVersion
 
         versions = FormVersion.objects.filter(form__code=code).order_by("-version")
@@ -99,23 +108,34 @@ class Command(BaseCommand):
             raise CommandError(
                 f"no published form {code!r}" + (f" version {number}" if number else "")
             )
-        return load_definition(version.definition)
+        return version
 
-    def export(self, definition: FormDefinition, out: Path, xform: bool) -> None:
+    def export(self, options: dict[str, Any], xform: bool) -> None:
+        """Write a version as it was imported, or built from its definition."""
+        version = self.published(options["code"], options["version"])
+        out: Path = options["out"]
         try:
-            if xform:
-                out.write_text(export_xform(definition), encoding="utf-8")
+            if xform and version.xform:
+                out.write_text(version.xform, encoding="utf-8")
+            elif not xform and version.xlsform:
+                out.write_bytes(export_xlsform_sheets(version.xlsform))
             else:
-                out.write_bytes(export_xlsform(definition))
+                definition = load_definition(version.definition)
+                definition = bind_options(definition, options["ballot_option"])
+                content = export_xform(definition) if xform else export_xlsform(definition)
+                if isinstance(content, str):
+                    out.write_text(content, encoding="utf-8")
+                else:
+                    out.write_bytes(content)
         except XLSFormError as error:
             raise CommandError("\n".join(error.errors)) from error
-        self.stdout.write(f"{definition.code}: written to {out}")
+        self.stdout.write(f"{version.form.code}: written to {out}")
 
 
 def read_form_file(path: Path) -> FormDefinition:
     if not path.exists():
         raise CommandError(f"{path}: no such file")
-    if path.suffix.lower() in XLSX_SUFFIXES:
+    if path.suffix.lower() in IMPORT_SUFFIXES:
         return run_import(path, None, None).definition
     try:
         return load_definition_file(path)
@@ -123,11 +143,11 @@ def read_form_file(path: Path) -> FormDefinition:
         raise CommandError(f"{path.name}:\n" + "\n".join(error.errors)) from error
 
 
-def run_import(path: Path, code: str | None, phase: str | None) -> Any:
+def run_import(path: Path, code: str | None, phase: str | None) -> FormImport:
     if not path.exists():
         raise CommandError(f"{path}: no such file")
     try:
-        return import_xlsform(path, code=code, phase=phase)
+        return import_form(path, path.name, code=code, phase=phase)
     except XLSFormError as error:
         raise CommandError(f"{path.name}:\n" + "\n".join(error.errors)) from error
 

@@ -1,16 +1,31 @@
-"""Reading an XForm instance (the XML ODK Collect or Enketo submits) into answers."""
+"""Reading an XForm instance (the XML ODK Collect or Enketo submits) into answers.
+
+ODK writes a time of day with seconds and the phone's zone, ``07:30:00.000+03:00``.
+The answer kept is the clock time the observer saw, ``07:30``, as every channel
+stores it; the offset is read too, so that a phone set to another zone than the
+election's is noticed rather than silently dropped (see docs/channels.md).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime
+import re
+from dataclasses import dataclass, field
 from typing import Any
 from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
+from django.utils.dateparse import parse_datetime
 
 from pollwatch.forms.definition import FormDefinition
-from pollwatch.intake.channels.openrosa.xforms import STATION_FIELD
+from pollwatch.intake.channels.openrosa.xforms import END_FIELD, STATION_FIELD
+
+# HH:MM, optional seconds and fraction, optional zone: Z or ±HH:MM (or ±HHMM).
+ODK_TIME = re.compile(
+    r"(?P<clock>\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?"
+    r"(?P<zone>Z|(?P<sign>[+-])(?P<hours>\d{2}):?(?P<minutes>\d{2}))?"
+)
 
 
 class InstanceUnreadable(ValueError):
@@ -25,16 +40,87 @@ class Instance:
     deprecated_id: str
     station: str
     values: dict[str, str]
+    device_time: datetime.datetime | None = None
+
+    root: Element | None = field(default=None, compare=False, repr=False)
 
     def answers(self, definition: FormDefinition) -> dict[str, Any]:
-        """Answers by question code; ODK's times carry seconds and a zone, ours do not."""
-        answers: dict[str, Any] = {}
-        for question in definition.questions():
-            value = self.values.get(question.code, "")
-            if not value.strip():
+        """Answers by question code, found at each question's path in the instance.
+
+        A repeat's answers are a list of entries, each a dict of its own answers;
+        a time is the clock time shown on the phone.
+        """
+        if self.root is None:
+            return {}
+        return _answers_below(self.root, definition, None)
+
+    def time_offsets(self, definition: FormDefinition) -> list[tuple[str, datetime.timedelta]]:
+        """(clock time, offset) of each time answer outside repeats that was sent with its zone."""
+        if self.root is None:
+            return []
+        times = [
+            clock_time(_text_at(self.root, section.path_of(question)))
+            for section in definition.sections
+            if section.within is None and not section.repeat
+            for question in section.questions
+            if question.type == "time"
+        ]
+        return [(clock, offset) for clock, offset in times if offset is not None]
+
+
+def clock_time(value: str) -> tuple[str, datetime.timedelta | None]:
+    """The clock time ``HH:MM`` of a time answer and its UTC offset (None when unsent).
+
+    Text that is not an ODK time is returned whole, for validation to refuse by name.
+    """
+    value = value.strip()
+    match = ODK_TIME.fullmatch(value)
+    if match is None:
+        return value, None
+    if match["zone"] is None:
+        return match["clock"], None
+    if match["zone"] == "Z":
+        return match["clock"], datetime.timedelta(0)
+    offset = datetime.timedelta(hours=int(match["hours"]), minutes=int(match["minutes"]))
+    return match["clock"], -offset if match["sign"] == "-" else offset
+
+
+def _answers_below(node: Element, definition: FormDefinition, within: str | None) -> dict[str, Any]:
+    """The answers of the sections directly ``within`` a repeat (None: the form's top)."""
+    answers: dict[str, Any] = {}
+    for section in definition.sections:
+        if section.within != within:
+            continue
+        if section.repeat:
+            entries = _elements_at(node, section.path)
+            answers[section.code] = [
+                _answers_below(entry, definition, section.code) for entry in entries
+            ]
+            continue
+        for question in section.questions:
+            if question.type == "note":
                 continue
-            answers[question.code] = value[:5] if question.type == "time" else value
-        return answers
+            value = _text_at(node, section.path_of(question))
+            if value.strip():
+                answers[question.code] = clock_time(value)[0] if question.type == "time" else value
+    return answers
+
+
+def _elements_at(node: Element, path: str) -> list[Element]:
+    """The elements at ``path`` below ``node``, by local names (instances vary in namespaces)."""
+    found = [node]
+    for step in path.split("/"):
+        found = [child for parent in found for child in parent if _local(child.tag) == step]
+    return found
+
+
+def _text_at(node: Element, path: str) -> str:
+    elements = _elements_at(node, path)
+    return (elements[0].text or "").strip() if elements else ""
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
 
 
 def read_instance(xml: bytes, *, header_instance_id: str = "") -> Instance:
@@ -57,7 +143,25 @@ def read_instance(xml: bytes, *, header_instance_id: str = "") -> Instance:
         deprecated_id=values.get("deprecatedID", "").strip(),
         station=values.get(STATION_FIELD, "").strip(),
         values=values,
+        device_time=_zoned_time(values.get(END_FIELD, "")),
+        root=root,
     )
+
+
+def _zoned_time(text: str) -> datetime.datetime | None:
+    """A timestamp with its UTC offset; None for one without, or unreadable.
+
+    The phone's time only orders and checks a report, so a bad one is dropped
+    rather than the report refused for it.
+    """
+    try:
+        parsed = parse_datetime(text.strip())
+        if parsed is None or parsed.utcoffset() is None:
+            return None
+        parsed.astimezone(datetime.UTC)  # near year 1 or 9999 an offset overflows
+    except (ValueError, OverflowError):
+        return None
+    return parsed
 
 
 def _leaf_values(root: Element) -> dict[str, str]:

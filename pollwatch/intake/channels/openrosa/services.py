@@ -15,17 +15,21 @@ report.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 import uuid
+import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NoReturn, cast
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 
+from pollwatch.forms.definition import FormDefinition
 from pollwatch.forms.models import FormVersion
 from pollwatch.intake.channels.openrosa.attachment_types import (
     HEAD_BYTES,
@@ -38,7 +42,7 @@ from pollwatch.intake.channels.openrosa.instances import (
     read_instance,
 )
 from pollwatch.intake.definitions import definition_for
-from pollwatch.intake.models import Attachment, Channel, OpenRosaInstance, RawPayload
+from pollwatch.intake.models import Attachment, Channel, OpenRosaInstance, RawPayload, Submission
 from pollwatch.intake.rejections import Problem, ResendConflict, SubmissionRejected
 from pollwatch.intake.services import (
     InstanceRecord,
@@ -50,7 +54,11 @@ from pollwatch.intake.services import (
 )
 from pollwatch.lib.bad_input import storable_text
 from pollwatch.missions.models import Member
+from pollwatch.registry.models import Election
 
+# A time sent with another UTC offset than the election's: the clock times are kept as
+# the phone showed them, and a reviewer decides which zone the observer meant.
+DEVICE_ZONE_FLAG = "device_zone_differs"
 OPENROSA_KEY_NAMESPACE = uuid.UUID("0b6f5d0e-8f57-4bb4-9f0c-56e5b8f0d7a3")
 
 
@@ -160,7 +168,7 @@ def _first(
     member: Member,
 ) -> InstanceReceipt:
     try:
-        answers = _answers(instance, member)
+        answers, other_zone = _answers(instance, member)
     except SubmissionRejected as rejected:
         _reject(payload, rejected.problems)
     data = {
@@ -170,6 +178,8 @@ def _first(
         "station": instance.station,
         "answers": answers,
     }
+    if instance.device_time is not None:
+        data["device_time"] = instance.device_time.isoformat()
     try:
         receipt = receive_submission(
             data, payload, user=member.user, member=member, instance=record
@@ -177,6 +187,8 @@ def _first(
     except ResendConflict:
         # Stored first with other bytes (also by a POST racing this one).
         raise InstanceConflict(_conflict_message(record)) from None
+    if other_zone and not receipt.duplicate:
+        flag_device_zone(receipt.submission_id)
     stored = store_attachments(record.instance_id, receipt.submission_id, files)
     return InstanceReceipt(
         receipt.submission_id, receipt.duplicate, revised=False, attachments=stored
@@ -214,7 +226,7 @@ def _revise(
     member: Member,
 ) -> InstanceReceipt:
     submission = replaced.submission
-    answers = _answers(instance, member)
+    answers, other_zone = _answers(instance, member)
     with transaction.atomic():
         revise_submission(
             submission,
@@ -229,14 +241,45 @@ def _revise(
             submission=submission,
         )
         record_payload(payload, RawPayload.Status.ACCEPTED, submission_id=submission.pk)
+        if other_zone:
+            flag_device_zone(submission.pk)
     stored = store_attachments(record.instance_id, submission.pk, files)
     return InstanceReceipt(submission.pk, duplicate=False, revised=True, attachments=stored)
 
 
-def _answers(instance: Instance, member: Member) -> dict[str, Any]:
+def _answers(instance: Instance, member: Member) -> tuple[dict[str, Any], bool]:
+    """The instance's answers, and whether the phone kept time in another zone."""
     version = instance.version or _current_version(instance.form_id)
-    _, bound = definition_for(instance.form_id, version, member.mission.election)
-    return instance.answers(bound.definition)
+    election = member.mission.election
+    _, bound = definition_for(instance.form_id, version, election)
+    other_zone = phone_in_other_zone(instance, bound.definition, election)
+    return instance.answers(bound.definition), other_zone
+
+
+def phone_in_other_zone(instance: Instance, definition: FormDefinition, election: Election) -> bool:
+    """Whether a time answer or the device time carries another offset than the election's.
+
+    The offset compared is the election zone's on election day at that clock time.
+    """
+    zone = zoneinfo.ZoneInfo(election.time_zone or settings.TIME_ZONE)
+    for clock, offset in instance.time_offsets(definition):
+        try:
+            local = datetime.datetime.combine(election.date, datetime.time.fromisoformat(clock))
+        except ValueError:
+            continue  # validation refuses it by name
+        if local.replace(tzinfo=zone).utcoffset() != offset:
+            return True
+    device_time = instance.device_time
+    return device_time is not None and (
+        device_time.astimezone(zone).utcoffset() != device_time.utcoffset()
+    )
+
+
+def flag_device_zone(submission_id: int) -> None:
+    submission = Submission.objects.only("flags").get(pk=submission_id)
+    if DEVICE_ZONE_FLAG not in submission.flags:
+        submission.flags = [*submission.flags, DEVICE_ZONE_FLAG]
+        submission.save(update_fields=["flags"])
 
 
 def _current_version(form_code: str) -> int:

@@ -18,14 +18,12 @@ from django.urls import reverse
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 
-from pollwatch.forms.models import FormVersion
 from pollwatch.intake.channels.openrosa.attachment_types import ALLOWED_TYPES
+from pollwatch.intake.channels.openrosa.device_forms import offered_xform, offered_xforms
 from pollwatch.intake.channels.openrosa.services import InstanceConflict, receive_instance
-from pollwatch.intake.channels.openrosa.xforms import xform_for
-from pollwatch.intake.definitions import current_form_versions
+from pollwatch.intake.channels.openrosa.xforms import XForm, XFormUnbuildable
 from pollwatch.intake.models import Attachment, Submission
 from pollwatch.intake.services import SubmissionRejected
-from pollwatch.intake.team_stations import assigned_stations
 from pollwatch.missions.devices import device_user
 from pollwatch.missions.models import Member
 
@@ -55,36 +53,27 @@ def _device_member(token: str) -> Member | None:
     return getattr(user, "member", None) if user is not None else None
 
 
-def _stations(member: Member) -> tuple[tuple[str, str], ...]:
-    return tuple((station.code, station.name) for station in assigned_stations(member))
-
-
 def _forbidden() -> HttpResponse:
     return message_response("Unknown or revoked device token.", 403)
 
 
+def _unbuildable(error: XFormUnbuildable) -> HttpResponse:
+    return message_response(
+        f"The form {error.form_code} cannot be served at the moment; "
+        "the mission's form managers need to publish a corrected version.",
+        503,
+    )
+
+
 def form_list(request: HttpRequest, token: str) -> HttpResponse:
+    """The OpenRosa form list. ``formID`` narrows it to one form (an unknown one: none);
+    ``verbose`` and ``listAllVersions`` are accepted and add nothing, since no form has a
+    description and only the newest version of each is served."""
     member = _device_member(token)
     if member is None:
         return _forbidden()
-    election = member.mission.election
-    stations = _stations(member)
-    entries = []
-    for version in current_form_versions():
-        xform = xform_for(version, election, stations)
-        download = request.build_absolute_uri(
-            reverse("channels:odk_form", args=[token, version.form.code])
-        )
-        manifest = request.build_absolute_uri(
-            reverse("channels:odk_manifest", args=[token, version.form.code])
-        )
-        entries.append(
-            "<xform>"
-            f"<formID>{escape(xform.form_id)}</formID><name>{escape(xform.title)}</name>"
-            f"<version>{xform.version}</version><hash>md5:{xform.md5}</hash>"
-            f"<downloadUrl>{escape(download)}</downloadUrl>"
-            f"<manifestUrl>{escape(manifest)}</manifestUrl></xform>"
-        )
+    form_id = request.GET.get("formID") or None
+    entries = [_list_entry(request, token, xform) for xform in offered_xforms(member, form_id)]
     body = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<xforms xmlns="http://openrosa.org/xforms/xformsList">{"".join(entries)}</xforms>'
@@ -92,12 +81,17 @@ def form_list(request: HttpRequest, token: str) -> HttpResponse:
     return openrosa_response(body)
 
 
-def _current(code: str) -> FormVersion | None:
+def _list_entry(request: HttpRequest, token: str, xform: XForm) -> str:
+    download = request.build_absolute_uri(reverse("channels:odk_form", args=[token, xform.form_id]))
+    manifest = request.build_absolute_uri(
+        reverse("channels:odk_manifest", args=[token, xform.form_id])
+    )
     return (
-        FormVersion.objects.select_related("form")
-        .filter(form__code=code)
-        .order_by("-version")
-        .first()
+        "<xform>"
+        f"<formID>{escape(xform.form_id)}</formID><name>{escape(xform.title)}</name>"
+        f"<version>{xform.version}</version><hash>md5:{xform.md5}</hash>"
+        f"<downloadUrl>{escape(download)}</downloadUrl>"
+        f"<manifestUrl>{escape(manifest)}</manifestUrl></xform>"
     )
 
 
@@ -105,16 +99,25 @@ def form_download(request: HttpRequest, token: str, code: str) -> HttpResponse:
     member = _device_member(token)
     if member is None:
         return _forbidden()
-    version = _current(code)
-    if version is None:
+    try:
+        xform = offered_xform(member, code)
+    except XFormUnbuildable as error:
+        return _unbuildable(error)
+    if xform is None:
         return message_response(f"No form {code}.", 404)
-    return openrosa_response(xform_for(version, member.mission.election, _stations(member)).xml)
+    return openrosa_response(xform.xml)
 
 
 def manifest(request: HttpRequest, token: str, code: str) -> HttpResponse:
-    if _device_member(token) is None:
+    """An empty manifest (our forms have no media) for a form the device may download."""
+    member = _device_member(token)
+    if member is None:
         return _forbidden()
-    if _current(code) is None:
+    try:
+        xform = offered_xform(member, code)
+    except XFormUnbuildable as error:
+        return _unbuildable(error)
+    if xform is None:
         return message_response(f"No form {code}.", 404)
     body = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'

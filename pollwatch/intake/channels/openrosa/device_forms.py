@@ -1,0 +1,80 @@
+"""The forms a device is offered: one rule for the form list, each download and manifest.
+
+Forms are shared by every mission. What a form carries that is a mission's
+own, the ballot options of its election and the stations of its observers, is
+bound to the member whose device asks, so a device of another mission gets
+its own election's options and none of this mission's stations. Only the
+newest version of each form is served; older versions are still accepted when
+a report made with one arrives.
+
+A form whose XForm cannot be built is left out of the list and logged, so one
+broken form never keeps the others from the phones.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from pollwatch.forms.models import FormVersion
+from pollwatch.intake.channels.openrosa.xforms import XForm, XFormUnbuildable, xform_for
+from pollwatch.intake.team_stations import assigned_stations
+from pollwatch.missions.models import Member
+
+logger = logging.getLogger(__name__)
+
+
+def offered_versions(form_id: str | None = None) -> list[FormVersion]:
+    """The newest version of every form (or only of ``form_id``), by form code."""
+    versions = (
+        # The definition is read by xform_for's cache only when the XForm is not built yet.
+        FormVersion.objects.select_related("form")
+        .defer("definition", "xform", "xlsform", "warnings")
+        .order_by("form__code", "-version")
+    )
+    if form_id is not None:
+        versions = versions.filter(form__code=form_id)
+    newest: dict[int, FormVersion] = {}
+    for version in versions:
+        newest.setdefault(version.form_id, version)
+    return list(newest.values())
+
+
+def _stations_of(member: Member) -> tuple[tuple[str, str], ...]:
+    return tuple((station.code, station.name) for station in assigned_stations(member))
+
+
+def _device_xform(
+    member: Member, version: FormVersion, stations: tuple[tuple[str, str], ...]
+) -> XForm:
+    """``version`` as the member's device gets it; a failure is logged and raised."""
+    try:
+        return xform_for(version, member.mission.election, stations)
+    except XFormUnbuildable as error:
+        logger.warning(
+            "form %s version %s left out of ODK: %s",
+            error.form_code,
+            version.version,
+            error.reason,
+        )
+        raise
+
+
+def offered_xforms(member: Member, form_id: str | None = None) -> list[XForm]:
+    """The XForms listed for the member's device; forms that cannot be built are left out."""
+    stations = _stations_of(member)
+    xforms = []
+    for version in offered_versions(form_id):
+        try:
+            xforms.append(_device_xform(member, version, stations))
+        except XFormUnbuildable:
+            continue
+    return xforms
+
+
+def offered_xform(member: Member, form_id: str) -> XForm | None:
+    """The XForm the device downloads as ``form_id``; None when no such form is offered.
+
+    Raises :class:`XFormUnbuildable` (already logged) when the form cannot be built.
+    """
+    versions = offered_versions(form_id)
+    return _device_xform(member, versions[0], _stations_of(member)) if versions else None
