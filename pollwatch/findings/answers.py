@@ -233,6 +233,9 @@ def _sqlite_expression(column: Column) -> tuple[str, list]:
             list(column.values),
         )
     values = column.values[:MOST_VALUES]
+    if not values:
+        # A question without a choice list (its choices come from a file): any answer is '?'.
+        return f"CASE WHEN {missing} THEN '.' ELSE '?' END", []
     arms = " ".join(f"WHEN %s THEN '{chr(FIRST_VALUE + i)}'" for i in range(len(values)))
     return f"CASE WHEN {missing} THEN '.' ELSE CASE {text} {arms} ELSE '?' END END", list(values)
 

@@ -27,7 +27,9 @@ class NewestForm:
     code : str
         The form's code.
     questions : tuple of dict
-        Every question of every section, as in the definition.
+        Every question answered once per report, as in the definition: the
+        questions of a repeat section (and of the sections within one) have a
+        list of answers per report, not one, and are left out.
     choice_codes : dict
         Question code → the codes of its choices, in order (``yes``, ``no``
         for a yes/no question); questions without choices are absent.
@@ -42,6 +44,7 @@ class NewestForm:
         questions = tuple(
             question
             for section in definition.get("sections", [])
+            if not (section.get("repeat") or section.get("within"))
             for question in section.get("questions", [])
         )
         return cls(code, questions, _choice_codes(questions, definition.get("choice_lists", {})))

@@ -6,23 +6,47 @@ and stores or rejects by its result. The checks, in order: unknown questions,
 each answer's type, choices and bounds, the station's figures among them;
 which questions are shown (a hidden question must be empty, a shown required
 one answered); cross-field checks; then critical answers, which raise alerts
-rather than errors.
+rather than errors. The answers of a repeat section are a list of entries, each
+checked the same way; what each question type accepts and stores is in
+``docs/forms.md``, "Question types".
+
+Parts of a form that only devices evaluate (``carried``) are not guessed at: a
+question whose relevance is carried may be answered or not, a carried
+requirement is not enforced, a carried constraint leaves only the type checked.
 """
 
 from __future__ import annotations
 
+import enum
 import math
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections import ChainMap
+from collections.abc import Iterable, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from pollwatch.forms.conditions import MISSING, evaluate, is_missing, references
-from pollwatch.forms.definition import Constraint, FormDefinition, Label, Question
+from pollwatch.forms.conditions import MISSING, Expression, evaluate, is_missing, references
+from pollwatch.forms.definition import Constraint, FormDefinition, Label, Question, Section
 from pollwatch.forms.definition_rules import STATION_FIGURES
 
-TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)(?::[0-5]\d)?")
+_ZONE = r"(?P<zone>Z|(?P<zone_sign>[+-])(?P<zone_hours>\d{2}):?(?P<zone_minutes>\d{2}))"
+# ODK writes a time as 07:30:00.000+03:00; the web form sends 07:30.
+TIME = re.compile(
+    r"(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)(?::[0-5]\d(?:\.\d+)?)?"
+    r"(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?"
+)
+DATE = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})")
+DATETIME = re.compile(
+    r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})[T ](?P<hour>\d{2}):(?P<minute>\d{2})"
+    r"(?::(?P<second>\d{2})(?:\.(?P<fraction>\d{1,9}))?)?" + _ZONE + "?"
+)
+NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+GEOPOINT_KEYS = ("lat", "lon", "alt", "accuracy")
+# Question types whose answer the device fills in or that have none: never required,
+# never refused as "must be empty".
+DEVICE_ANSWERED = ("note", "calculate")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,96 +114,312 @@ def validate_answers(
     ``station`` gives the figures that ``max_station`` bounds read. Without it those
     bounds are not checked: only the intake knows which station a report is about,
     and it always passes the station's facts.
+
+    The answers of a repeat section are a list under its code, one object per entry,
+    each checked like the form's top level; an error inside an entry is named
+    ``<repeat code>[<entry number from 1>].<question code>``.
     """
     if definition.needs_ballot_options:
         raise ValueError(f"form {definition.code!r} must be bound to ballot options first")
-    known = {question.code: question for question in definition.questions()}
-    errors = [
-        AnswerError(code, "unknown_question", "is not a question of this form")
-        for code in raw
-        if code not in known
-    ]
-    parsed: dict[str, Any] = {}
-    for code, question in known.items():
-        try:
-            parsed[code] = parse_answer(definition, question, raw.get(code))
-            _check_station_bound(question, parsed[code], station)
-        except _Invalid as invalid:
-            errors.append(AnswerError(code, invalid.reason, invalid.message))
-            parsed[code] = MISSING
-    shown, hidden = _visibility(definition, parsed)
-    unparsable = {error.question for error in errors}
-    errors += _visibility_errors(definition, raw, shown, hidden, unparsable)
-    errors += _check_failures(definition, shown, hidden)
+    report = _Report()
+    top = _Scope(definition, None, "", station, _Shown.YES)
+    answers = _check_scope(top, raw, {}, report)
+    report.errors += _check_failures(definition, answers)
     return ValidationResult(
-        answers={code: value for code, value in shown.items() if value is not MISSING},
-        errors=tuple(errors),
-        alerts=tuple(_alerts(definition, shown)),
-        hidden=frozenset(hidden),
+        answers=answers,
+        errors=tuple(report.errors),
+        alerts=tuple(report.alerts),
+        hidden=frozenset(report.hidden),
     )
 
 
-def _visibility(
-    definition: FormDefinition, parsed: Mapping[str, Any]
-) -> tuple[dict[str, Any], set[str]]:
-    """Answers of shown questions, and the codes of hidden ones.
+class _Shown(enum.Enum):
+    """Whether a question is shown; ``UNKNOWN`` when only the device can tell (carried)."""
 
-    Conditions only read earlier questions, so one pass in document order settles
-    them; a hidden question reads as unanswered, as it does in the browser.
-    """
-    shown: dict[str, Any] = {}
-    hidden: set[str] = set()
-    for section in definition.sections:
-        section_shown = section.relevant is None or evaluate(section.relevant, shown)
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+
+@dataclass(slots=True)
+class _Report:
+    errors: list[AnswerError] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
+    hidden: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """Answers that sit together: the form's top level (``repeat`` None) or one entry of a
+    repeat section. ``path`` prefixes the names of its answers in errors (``observers[2].``);
+    ``shown`` is whether the repeat holding it is shown."""
+
+    definition: FormDefinition
+    repeat: str | None
+    path: str
+    station: StationFacts | None
+    shown: _Shown
+
+    def sections(self) -> list[Section]:
+        """The sections answered here, in the form's order: the repeat section itself, the
+        groups within it, and the repeats nested in it (whose entries sit here as a list)."""
+        return [
+            section
+            for section in self.definition.sections
+            if section.code == self.repeat or section.within == self.repeat
+        ]
+
+    def holds_entries(self, section: Section) -> bool:
+        return section.repeat and section.code != self.repeat
+
+    def questions(self) -> dict[str, Question]:
+        return {
+            question.code: question
+            for section in self.sections()
+            if not self.holds_entries(section)
+            for question in section.questions
+        }
+
+    def entry(self, repeat: Section, number: int, shown: _Shown) -> _Scope:
+        path = f"{self.path}{repeat.code}[{number}]."
+        return _Scope(self.definition, repeat.code, path, self.station, shown)
+
+
+def _check_scope(
+    scope: _Scope, raw: Mapping[str, Any], outer: MutableMapping[str, Any], report: _Report
+) -> dict[str, Any]:
+    """The parsed answers of one scope; its errors, alerts and hidden questions go to
+    ``report``. ``outer`` holds the answers around it, which its conditions also read."""
+    questions = scope.questions()
+    repeats = {s.code: s for s in scope.sections() if scope.holds_entries(s)}
+    report.errors += _unknown_codes(scope, raw, {*questions, *repeats})
+    parsed, unparsable = _parsed_answers(scope, questions, raw, report)
+    shown, states = _visibility(scope, parsed, outer)
+    report.hidden |= {scope.path + code for code, state in states.items() if state is _Shown.NO}
+    report.errors += _visibility_errors(scope, questions, raw, parsed, states, unparsable)
+    answers: dict[str, Any] = {}
+    visible = _visible(shown, outer)
+    for section in scope.sections():
+        if scope.holds_entries(section):
+            entries = _check_repeat(scope, section, raw.get(section.code), states, visible, report)
+            if entries is not None:
+                answers[section.code] = entries
+            continue
         for question in section.questions:
-            if section_shown and (question.relevant is None or evaluate(question.relevant, shown)):
-                shown[question.code] = parsed[question.code]
-            else:
-                hidden.add(question.code)
-    return shown, hidden
+            if shown.get(question.code, MISSING) is not MISSING:
+                answers[question.code] = shown[question.code]
+    report.alerts += _alerts(scope, questions.values(), shown, visible)
+    return answers
 
 
-def _visibility_errors(
-    definition: FormDefinition,
-    raw: Mapping[str, Any],
-    shown: Mapping[str, Any],
-    hidden: set[str],
-    unparsable: set[str],
-) -> list[AnswerError]:
+def _unknown_codes(scope: _Scope, raw: Mapping[str, Any], known: set[str]) -> list[AnswerError]:
+    unknown = [code for code in raw if code not in known]
+    homes = _homes(scope.definition) if unknown else {}
     errors = []
-    for question in definition.questions():
-        code = question.code
-        if code in hidden and not is_missing(raw.get(code)):
-            errors.append(
-                AnswerError(code, "must_be_empty", "must be empty: its condition does not hold")
-            )
-        elif question.required and shown.get(code) is MISSING and code not in unparsable:
-            errors.append(AnswerError(code, "required", "is required"))
+    for code in unknown:
+        if code in homes:
+            where = f"the entries of {homes[code]!r}" if homes[code] else "the top of the form"
+            message = f"is not answered here: it belongs in {where}"
+        else:
+            message = "is not a question of this form"
+        errors.append(AnswerError(f"{scope.path}{code}", "unknown_question", message))
     return errors
 
 
-def _check_failures(
-    definition: FormDefinition, shown: Mapping[str, Any], hidden: set[str]
+def _homes(definition: FormDefinition) -> dict[str, str | None]:
+    """Code of each question and repeat → the repeat whose entries hold it (None: the top)."""
+    homes: dict[str, str | None] = {}
+    for section in definition.sections:
+        if section.repeat:
+            homes[section.code] = section.within
+        for question in section.questions:
+            homes[question.code] = section.code if section.repeat else section.within
+    return homes
+
+
+def _parsed_answers(
+    scope: _Scope, questions: Mapping[str, Question], raw: Mapping[str, Any], report: _Report
+) -> tuple[dict[str, Any], set[str]]:
+    """Each question's typed answer (``MISSING`` when unanswered or unreadable), and the
+    codes whose answers could not be read."""
+    parsed: dict[str, Any] = {}
+    unparsable: set[str] = set()
+    for code, question in questions.items():
+        try:
+            parsed[code] = parse_answer(scope.definition, question, raw.get(code))
+            _check_station_bound(question, parsed[code], scope.station)
+        except _Invalid as invalid:
+            report.errors.append(AnswerError(scope.path + code, invalid.reason, invalid.message))
+            parsed[code] = MISSING
+            unparsable.add(code)
+    return parsed, unparsable
+
+
+def _visibility(
+    scope: _Scope, parsed: Mapping[str, Any], outer: MutableMapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, _Shown]]:
+    """Answers of the questions not hidden, and whether each question and nested repeat is
+    shown.
+
+    Conditions only read earlier questions, so one pass in document order settles
+    them; a hidden question reads as unanswered, as it does in the browser. Inside an
+    entry, conditions read the entry's answers first, then those around it.
+    """
+    shown: dict[str, Any] = {}
+    states: dict[str, _Shown] = {}
+    groups: dict[str, _Shown] = {}
+    visible = _visible(shown, outer)
+    for section in scope.sections():
+        if section.code == scope.repeat:
+            section_state = scope.shown
+        else:
+            around = _enclosing_group(groups, _section_path(section), scope.shown)
+            section_state = _relevance(around, section.relevant, section.carried, visible)
+            groups[_section_path(section)] = section_state
+        if scope.holds_entries(section):
+            states[section.code] = section_state
+            continue
+        for question in section.questions:
+            state = _relevance(section_state, question.relevant, question.carried, visible)
+            states[question.code] = state
+            if state is not _Shown.NO:
+                shown[question.code] = parsed[question.code]
+    return shown, states
+
+
+def _section_path(section: Section) -> str:
+    return section.ref or section.code
+
+
+def _enclosing_group(groups: Mapping[str, _Shown], path: str, around: _Shown) -> _Shown:
+    """Whether the innermost section seen so far whose path holds ``path`` is shown.
+
+    Groups nest in an XForm (``consented/deceased/details`` lies in ``consented``) and a
+    node is shown only when every group around it is; the definition keeps them as
+    sections side by side, so their paths say which holds which.
+    """
+    steps = path.split("/")
+    for length in range(len(steps) - 1, 0, -1):
+        found = groups.get("/".join(steps[:length]))
+        if found is not None:
+            return found
+    return around
+
+
+def _visible(shown: dict[str, Any], outer: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """What conditions read: the scope's own answers first, then those around it."""
+    return ChainMap(shown, outer) if outer else shown
+
+
+def _relevance(
+    around: _Shown,
+    relevant: Expression | None,
+    carried: tuple[str, ...],
+    answers: Mapping[str, Any],
+) -> _Shown:
+    """Whether a section or question is shown, inside a section or repeat shown ``around``."""
+    if around is _Shown.NO:
+        return _Shown.NO
+    if "relevant" in carried:
+        return _Shown.UNKNOWN
+    if relevant is not None and not evaluate(relevant, answers):
+        return _Shown.NO
+    return around
+
+
+def _visibility_errors(
+    scope: _Scope,
+    questions: Mapping[str, Question],
+    raw: Mapping[str, Any],
+    parsed: Mapping[str, Any],
+    states: Mapping[str, _Shown],
+    unparsable: set[str],
 ) -> list[AnswerError]:
-    """Failed cross-field checks; a check with an unanswered or hidden question is skipped."""
+    errors = []
+    for code, question in questions.items():
+        if question.type in DEVICE_ANSWERED:
+            continue
+        if states[code] is _Shown.NO and not is_missing(raw.get(code)):
+            errors.append(
+                AnswerError(
+                    scope.path + code,
+                    "must_be_empty",
+                    "must be empty: its condition does not hold",
+                )
+            )
+        elif (
+            states[code] is _Shown.YES
+            and _is_required(question)
+            and parsed[code] is MISSING
+            and code not in unparsable
+        ):
+            errors.append(AnswerError(scope.path + code, "required", "is required"))
+    return errors
+
+
+def _is_required(question: Question) -> bool:
+    return question.required and "required" not in question.carried
+
+
+def _check_repeat(
+    scope: _Scope,
+    repeat: Section,
+    value: Any,
+    states: Mapping[str, _Shown],
+    outer: MutableMapping[str, Any],
+    report: _Report,
+) -> list[dict[str, Any]] | None:
+    """The parsed entries of a repeat section (None when it has none)."""
+    path = scope.path + repeat.code
+    if is_missing(value):
+        return None
+    if states[repeat.code] is _Shown.NO:
+        message = "must be empty: its condition does not hold"
+        report.errors.append(AnswerError(path, "must_be_empty", message))
+        return None
+    if not isinstance(value, list):
+        message = "must be a list of entries, each an object of question code to answer"
+        report.errors.append(AnswerError(path, "wrong_type", message))
+        return None
+    entries = []
+    for number, item in enumerate(value, start=1):
+        if not isinstance(item, Mapping):
+            message = "must be an object of question code to answer"
+            report.errors.append(AnswerError(f"{path}[{number}]", "wrong_type", message))
+            continue
+        entry = scope.entry(repeat, number, states[repeat.code])
+        entries.append(_check_scope(entry, item, outer, report))
+    return entries
+
+
+def _check_failures(definition: FormDefinition, answers: Mapping[str, Any]) -> list[AnswerError]:
+    """Failed cross-field checks; a check with an unanswered or hidden question is skipped.
+
+    Checks read the form's top level: a question inside a repeat never has one answer.
+    """
     errors = []
     for check in definition.checks:
         codes = references(check.rule)
-        if any(code in hidden or shown.get(code, MISSING) is MISSING for code in codes):
+        if any(answers.get(code, MISSING) is MISSING for code in codes):
             continue
-        if not evaluate(check.rule, shown):
+        if not evaluate(check.rule, answers):
             message = check.message.get("en") or next(iter(check.message.values()))
             errors.append(AnswerError(check.question, f"check_failed:{check.code}", message))
     return errors
 
 
-def _alerts(definition: FormDefinition, shown: Mapping[str, Any]) -> list[Alert]:
+def _alerts(
+    scope: _Scope,
+    questions: Iterable[Question],
+    shown: Mapping[str, Any],
+    visible: Mapping[str, Any],
+) -> list[Alert]:
     return [
-        Alert(question.code, question.label, shown[question.code])
-        for question in definition.questions()
+        Alert(scope.path + question.code, question.label, shown[question.code])
+        for question in questions
         if question.critical_when is not None
         and question.code in shown
-        and evaluate(question.critical_when, shown)
+        and evaluate(question.critical_when, visible)
     ]
 
 
@@ -187,12 +427,16 @@ def _alerts(definition: FormDefinition, shown: Mapping[str, Any]) -> list[Alert]
 
 
 def parse_answer(definition: FormDefinition, question: Question, value: Any) -> Any:
-    """The typed answer (``MISSING`` when unanswered); ``_Invalid`` when it cannot be one."""
-    if is_missing(value):
+    """The typed answer (``MISSING`` when unanswered); ``_Invalid`` when it cannot be one.
+
+    A note has no answer: whatever is sent for it is dropped. When the question's
+    constraint is carried (evaluated by devices only), only the type is checked.
+    """
+    if question.type == "note" or is_missing(value):
         return MISSING
     parser = PARSERS[question.type]
     parsed = parser(definition, question, value)
-    if question.constraint is not None:
+    if question.constraint is not None and "constraint" not in question.carried:
         try:
             _check_constraint(question.constraint, parsed)
         except _Invalid as invalid:
@@ -202,17 +446,37 @@ def parse_answer(definition: FormDefinition, question: Question, value: Any) -> 
     return parsed
 
 
+def _accepts_any_code(question: Question) -> bool:
+    """Choices that come from a file or list the form does not carry: any code is one."""
+    return question.open_choices or "choices" in question.carried
+
+
+def _choices_said(definition: FormDefinition, question: Question) -> str:
+    if _accepts_any_code(question):
+        return "a choice code without spaces"
+    return f"one of {', '.join(definition.choice_codes(question))}"
+
+
 def _parse_choice(definition: FormDefinition, question: Question, value: Any) -> str:
     if isinstance(value, bool) and question.type == "yes_no":
         return "yes" if value else "no"
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
-    codes = definition.choice_codes(question)
     if not isinstance(value, str):
-        raise _Invalid("wrong_type", f"must be one of {', '.join(codes)}")
-    if value.strip() not in codes:
+        raise _Invalid("wrong_type", f"must be {_choices_said(definition, question)}")
+    code = value.strip()
+    if _accepts_any_code(question):
+        if not _is_choice_code(code):
+            raise _Invalid("wrong_type", f"{value!r} is not {_choices_said(definition, question)}")
+        return code
+    codes = definition.choice_codes(question)
+    if code not in codes:
         raise _Invalid("not_a_choice", f"{value!r} is not one of {', '.join(codes)}")
-    return value.strip()
+    return code
+
+
+def _is_choice_code(code: str) -> bool:
+    return bool(code) and not any(character.isspace() for character in code)
 
 
 def _parse_choices(definition: FormDefinition, question: Question, value: Any) -> list[str]:
@@ -220,10 +484,14 @@ def _parse_choices(definition: FormDefinition, question: Question, value: Any) -
     if not isinstance(items, list) or not all(isinstance(item, str | int) for item in items):
         raise _Invalid("wrong_type", "must be a list of choices")
     items = [str(item) for item in items if not isinstance(item, bool)]
-    codes = definition.choice_codes(question)
-    for item in items:
-        if item not in codes:
-            raise _Invalid("not_a_choice", f"{item!r} is not one of {', '.join(codes)}")
+    if _accepts_any_code(question):
+        if not all(_is_choice_code(item) for item in items):
+            raise _Invalid("wrong_type", "must be a list of choice codes without spaces")
+    else:
+        codes = definition.choice_codes(question)
+        for item in items:
+            if item not in codes:
+                raise _Invalid("not_a_choice", f"{item!r} is not one of {', '.join(codes)}")
     if len(set(items)) != len(items):
         raise _Invalid("repeated_choice", "names a choice more than once")
     return items
@@ -256,10 +524,162 @@ def _parse_number(value: Any) -> Decimal:
 
 
 def _parse_time(definition: FormDefinition, question: Question, value: Any) -> str:
+    """The clock time the observer saw, ``HH:MM``: ODK's seconds and zone are dropped."""
     match = TIME.fullmatch(value.strip()) if isinstance(value, str) else None
     if match is None:
         raise _Invalid("wrong_type", f"{value!r} is not a time of day HH:MM")
-    return f"{int(match[1]):02d}:{match[2]}"
+    return f"{int(match['hour']):02d}:{match['minute']}"
+
+
+def _parse_date(definition: FormDefinition, question: Question, value: Any) -> str:
+    match = DATE.fullmatch(value.strip()) if isinstance(value, str) else None
+    try:
+        if match is None:
+            raise ValueError
+        day = date(int(match["year"]), int(match["month"]), int(match["day"]))
+    except ValueError:
+        raise _Invalid("wrong_type", f"{value!r} is not a date YYYY-MM-DD") from None
+    return day.isoformat()
+
+
+def _parse_datetime(definition: FormDefinition, question: Question, value: Any) -> str:
+    """ISO 8601 with the offset it came with (``Z`` becomes ``+00:00``); without an offset,
+    the local time as given. Seconds are always written, fractions only when not zero."""
+    match = DATETIME.fullmatch(value.strip()) if isinstance(value, str) else None
+    try:
+        if match is None:
+            raise ValueError
+        moment = _moment(match)
+    except ValueError:
+        raise _Invalid(
+            "wrong_type",
+            f"{value!r} is not a date and time such as 2026-12-05T07:30:00.000+03:00",
+        ) from None
+    return moment.isoformat(timespec=_timespec(moment.microsecond))
+
+
+def _moment(match: re.Match[str]) -> datetime:
+    fraction = (match["fraction"] or "").ljust(6, "0")[:6]
+    moment = datetime(
+        int(match["year"]),
+        int(match["month"]),
+        int(match["day"]),
+        int(match["hour"]),
+        int(match["minute"]),
+        int(match["second"] or 0),
+    )
+    return moment.replace(microsecond=int(fraction), tzinfo=_offset(match))
+
+
+def _offset(match: re.Match[str]) -> timezone | None:
+    if match["zone"] is None:
+        return None
+    if match["zone"] == "Z":
+        return UTC
+    hours, minutes = int(match["zone_hours"]), int(match["zone_minutes"])
+    if minutes >= 60:
+        raise ValueError("minutes of the offset")
+    offset = timedelta(hours=hours, minutes=minutes)
+    return timezone(-offset if match["zone_sign"] == "-" else offset)
+
+
+def _timespec(microsecond: int) -> str:
+    if microsecond == 0:
+        return "seconds"
+    return "milliseconds" if microsecond % 1000 == 0 else "microseconds"
+
+
+def _parse_geopoint(
+    definition: FormDefinition, question: Question, value: Any
+) -> dict[str, float | None]:
+    return _point(value)
+
+
+def _parse_geotrace(
+    definition: FormDefinition, question: Question, value: Any
+) -> list[dict[str, float | None]]:
+    points = _points(value)
+    if len(points) < 2:
+        raise _Invalid("wrong_type", "a line needs at least 2 points")
+    return points
+
+
+def _parse_geoshape(
+    definition: FormDefinition, question: Question, value: Any
+) -> list[dict[str, float | None]]:
+    points = _points(value)
+    if len(points) < 4:
+        raise _Invalid("wrong_type", "a shape needs at least 4 points, the last one the first")
+    if (points[0]["lat"], points[0]["lon"]) != (points[-1]["lat"], points[-1]["lon"]):
+        raise _Invalid("wrong_type", "a shape must end at the point it starts from")
+    return points
+
+
+def _points(value: Any) -> list[dict[str, float | None]]:
+    """Points as ODK writes them, ``;`` between them (a last ``;`` allowed), or a list."""
+    if isinstance(value, str):
+        items: Any = value.split(";")
+        if len(items) > 1 and not items[-1].strip():
+            items.pop()
+    else:
+        items = value
+    if not isinstance(items, list):
+        raise _Invalid("wrong_type", f"{value!r} is not points separated by ;")
+    points = []
+    for number, item in enumerate(items, start=1):
+        try:
+            points.append(_point(item))
+        except _Invalid as invalid:
+            raise _Invalid(invalid.reason, f"point {number}: {invalid.message}") from None
+    return points
+
+
+def _point(value: Any) -> dict[str, float | None]:
+    """A geopoint: ODK's ``lat lon [alt [accuracy]]`` or the object pollwatch stores."""
+    lat, lon, alt, accuracy = _point_parts(value)
+    if not -90 <= lat <= 90:
+        raise _Invalid("wrong_type", f"latitude {lat} is not between -90 and 90")
+    if not -180 <= lon <= 180:
+        raise _Invalid("wrong_type", f"longitude {lon} is not between -180 and 180")
+    if accuracy is not None and accuracy < 0:
+        raise _Invalid("wrong_type", f"accuracy {accuracy} is below 0")
+    return {"lat": lat, "lon": lon, "alt": alt, "accuracy": accuracy}
+
+
+def _point_parts(value: Any) -> tuple[float, float, float | None, float | None]:
+    parts: list[Any] | None = None
+    if isinstance(value, str):
+        texts = value.split()
+        if 2 <= len(texts) <= 4 and all(NUMBER.fullmatch(text) for text in texts):
+            parts = [*texts, None, None][:4]
+    elif isinstance(value, Mapping) and {"lat", "lon"} <= value.keys() <= set(GEOPOINT_KEYS):
+        parts = [value.get(key) for key in GEOPOINT_KEYS]
+        if not all(part is None or _is_plain_number(part) for part in parts):
+            parts = None
+    numbers = None if parts is None else [_finite(part) for part in parts]
+    if numbers is None or numbers[0] is None or numbers[1] is None:
+        raise _Invalid(
+            "wrong_type",
+            f"{value!r} is not a point: latitude and longitude, then altitude and accuracy"
+            " if known, separated by spaces",
+        )
+    return numbers[0], numbers[1], numbers[2], numbers[3]
+
+
+def _is_plain_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _finite(part: Any) -> float | None:
+    if part is None:
+        return None
+    try:
+        number = float(part)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise _Invalid("wrong_type", f"{part!r} is not a usable number")
+    return number
 
 
 def _parse_text(definition: FormDefinition, question: Question, value: Any) -> str:
@@ -268,6 +688,17 @@ def _parse_text(definition: FormDefinition, question: Question, value: Any) -> s
     if not value.strip():
         return MISSING
     return value
+
+
+def _parse_as_sent(
+    definition: FormDefinition, question: Question, value: Any
+) -> str | int | float | bool:
+    """A value the device computed: kept as sent, if it is text, a number or true/false."""
+    if isinstance(value, str):
+        return value if value.strip() else MISSING
+    if isinstance(value, bool | int) or (isinstance(value, float) and math.isfinite(value)):
+        return value
+    raise _Invalid("wrong_type", "must be text, a number or true/false")
 
 
 PARSERS = {
@@ -279,6 +710,17 @@ PARSERS = {
     "time": _parse_time,
     "text": _parse_text,
     "photo": _parse_text,
+    "date": _parse_date,
+    "datetime": _parse_datetime,
+    "geopoint": _parse_geopoint,
+    "geotrace": _parse_geotrace,
+    "geoshape": _parse_geoshape,
+    "barcode": _parse_text,
+    "audio": _parse_text,
+    "video": _parse_text,
+    "file": _parse_text,
+    "calculate": _parse_as_sent,
+    "carried": _parse_text,
 }
 
 

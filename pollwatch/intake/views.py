@@ -47,7 +47,8 @@ def submission_list(request):
             "alerts",
             "answers",
         )
-        return csv_response("submissions.csv", columns, submissions.values_list(*columns))
+        rows = (_exported(row) for row in submissions.values_list(*columns))
+        return csv_response("submissions.csv", columns, rows)
     submissions, sort = sorted_by_request(
         submissions, request, ("received_at", "station__code", "phase", "status"), "-received_at"
     )
@@ -63,6 +64,16 @@ def submission_list(request):
             .count(),
         },
     )
+
+
+def _exported(row: tuple) -> tuple:
+    """A row of the reports export: the alerts and answers as JSON text, one column each."""
+    *fields, alerts, answers = row
+    return (*fields, _json_text(alerts), _json_text(answers))
+
+
+def _json_text(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _filtered(submissions, data):
@@ -129,12 +140,14 @@ def _labelled_answers(submission) -> list[tuple[str, str, object]]:
         for s in definition.get("sections", [])
         for q in s.get("questions", [])
     }
+    # A repeat section's entries are answered under its code.
+    labels |= {s["code"]: s["title"] for s in definition.get("sections", []) if s.get("repeat")}
     language = (get_language() or "en")[:2]
     return [
         (
             code,
             (labels.get(code) or {}).get(language) or (labels.get(code) or {}).get("en") or code,
-            value,
+            _json_text(value) if isinstance(value, dict | list) else value,
         )
         for code, value in submission.answers.items()
     ]

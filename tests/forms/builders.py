@@ -163,3 +163,123 @@ def combined_expressions(leaves: st.SearchStrategy[dict]) -> st.SearchStrategy[d
         ),
         max_leaves=6,
     )
+
+
+def _question(code: str, kind: str, **extra: Any) -> dict[str, Any]:
+    return {"code": code, "type": kind, "label": label(code.replace("_", " ").title())} | extra
+
+
+# A form as read from an XForm: the question types beyond pollwatch's own, a repeat
+# section with a group and a repeat nested in it, and parts pollwatch only carries.
+EVERY_TYPE_FORM: dict[str, Any] = {
+    "format": 1,
+    "code": "every_type",
+    "phase": "voting",
+    "title": label("Every type"),
+    "languages": ["en", "ru"],
+    "choice_lists": {
+        "roles": [
+            {"code": "party", "label": label("Party agent")},
+            {"code": "police", "label": label("Police")},
+        ],
+    },
+    "sections": [
+        {
+            "code": "visit",
+            "title": label("Visit"),
+            "questions": [
+                _question("intro", "note"),
+                _question("visit_day", "date", required=True),
+                _question("arrived_at", "datetime"),
+                _question("arrival", "time"),
+                _question("location", "geopoint"),
+                _question("route", "geotrace"),
+                _question("boundary", "geoshape"),
+                _question("seal", "barcode"),
+                _question("interview", "audio"),
+                _question("clip", "video"),
+                _question("protocol", "file"),
+                _question("queue", "yes_no", required=True),
+                _question("district", "single_choice", open_choices=True),
+                _question("languages_spoken", "multiple_choice", open_choices=True),
+                _question("score", "calculate", carried=["calculate"]),
+                _question("ranking", "carried"),
+            ],
+        },
+        {
+            "code": "observers",
+            "title": label("Other observers"),
+            "repeat": True,
+            "questions": [
+                _question("name", "text", required=True),
+                _question("role", "single_choice", choices="roles", required=True),
+                _question(
+                    "badge",
+                    "text",
+                    required=True,
+                    relevant={"op": "eq", "q": "role", "value": "party"},
+                ),
+                _question("age", "integer", constraint={"min": 18, "max": 99}),
+            ],
+        },
+        {
+            "code": "observer_queue",
+            "title": label("Queue seen by the observer"),
+            "within": "observers",
+            "relevant": {"op": "eq", "q": "queue", "value": "yes"},
+            "questions": [_question("queue_length", "integer", required=True)],
+        },
+        {
+            "code": "shifts",
+            "title": label("Shifts"),
+            "repeat": True,
+            "within": "observers",
+            "questions": [
+                _question("shift_start", "time", required=True),
+                _question(
+                    "shift_note",
+                    "text",
+                    relevant={"op": "eq", "q": "role", "value": "police"},
+                ),
+            ],
+        },
+    ],
+}
+
+EVERY_TYPE_ANSWERS: dict[str, Any] = {
+    "intro": "",
+    "visit_day": "2026-12-05",
+    "arrived_at": "2026-12-05T07:30:00.000+03:00",
+    "arrival": "07:30:00.000+03:00",
+    "location": "41.7151 44.8271 520.0 4.5",
+    "route": "41.7151 44.8271 520.0 4.5;41.7160 44.8290 518.0 5.0",
+    "boundary": "0 0 0 0;0 1 0 0;1 1 0 0;0 0 0 0",
+    "seal": "SEAL-0042",
+    "interview": "interview.m4a",
+    "clip": "clip.mp4",
+    "protocol": "protocol.pdf",
+    "queue": "yes",
+    "district": "d_17",
+    "languages_spoken": "ka ru",
+    "score": "42",
+    "ranking": "b a c",
+    "observers": [
+        {
+            "name": "Nino",
+            "role": "party",
+            "badge": "P-1",
+            "age": "34",
+            "queue_length": "12",
+            "shifts": [{"shift_start": "07:00"}, {"shift_start": "13:00:00.000+03:00"}],
+        },
+        {"name": "Giorgi", "role": "police", "queue_length": "3", "shifts": []},
+    ],
+}
+
+
+def every_type_form() -> dict[str, Any]:
+    return copy.deepcopy(EVERY_TYPE_FORM)
+
+
+def every_type_answers() -> dict[str, Any]:
+    return copy.deepcopy(EVERY_TYPE_ANSWERS)

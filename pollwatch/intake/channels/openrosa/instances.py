@@ -89,9 +89,11 @@ def _answers_below(node: Element, definition: FormDefinition, within: str | None
     """The answers of the sections directly ``within`` a repeat (None: the form's top)."""
     answers: dict[str, Any] = {}
     for section in definition.sections:
-        if section.within != within:
+        # An entry holds the repeat's own questions as well as the sections within it.
+        own = section.code == within
+        if section.within != within and not own:
             continue
-        if section.repeat:
+        if section.repeat and not own:
             entries = _elements_at(node, section.path)
             answers[section.code] = [
                 _answers_below(entry, definition, section.code) for entry in entries

@@ -32,7 +32,9 @@ from typing import Any
 from pollwatch.forms.definition import FormDefinition, Question
 
 LETTERS = string.ascii_uppercase
-NOT_BY_SMS = ("photo",)
+# The question types a message can answer; places, media, notes and values a device
+# computes are left to the other channels.
+BY_SMS = ("yes_no", "single_choice", "multiple_choice", "integer", "decimal", "time", "text")
 SEPARATORS = " \t\r\n,;.#*"
 NUMBER = re.compile(r"-?\d+(?:[.,:]\d+)*")
 STATION = re.compile(r"[0-9A-Za-z][0-9A-Za-z\-/]*")
@@ -122,17 +124,30 @@ def build_syntax(definition: FormDefinition, form_sms_code: str) -> SmsSyntax:
     for s_index, section in enumerate(definition.sections):
         if s_index >= len(LETTERS) or len(section.questions) > len(LETTERS):
             raise ValueError(f"form {definition.code!r} has too many questions for SMS codes")
+        if section.repeat or section.within:
+            continue  # a message has no entries: one answer per question
         for q_index, question in enumerate(section.questions):
-            if question.type in NOT_BY_SMS:
+            choices = definition.choice_codes(question)
+            if not _answerable_by_sms(question, choices):
                 continue
             items.append(
                 SmsQuestion(
                     sms_code=LETTERS[s_index] + LETTERS[q_index],
                     question=question,
-                    choices=definition.choice_codes(question),
+                    choices=choices,
                 )
             )
     return SmsSyntax(form_sms_code.upper(), definition, tuple(items))
+
+
+def _answerable_by_sms(question: Question, choices: Sequence[str]) -> bool:
+    """A question of a type a message can carry; choices are sent by number, so a
+    question whose choices come from a file the form does not hold is not."""
+    if question.type not in BY_SMS:
+        return False
+    if question.type in ("single_choice", "multiple_choice"):
+        return bool(choices) and not (question.open_choices or "choices" in question.carried)
+    return True
 
 
 # Writing ---------------------------------------------------------------------------------
