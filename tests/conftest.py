@@ -7,8 +7,8 @@ import io
 
 import pytest
 from django.contrib.auth.models import User
-from hypothesis import settings
 from django.test import override_settings
+from hypothesis import settings
 
 from pollwatch.accounts.models import DeviceToken
 from pollwatch.accounts.roles import Role
