@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "django_htmx",
+    # Only for the Swagger UI files it ships, so the API docs load nothing from elsewhere.
+    "ninja",
     "pollwatch.audit",
     "pollwatch.accounts",
     "pollwatch.registry",
