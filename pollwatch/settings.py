@@ -116,7 +116,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "pollwatch.navigation.main_menu",
             ],
+            "libraries": {"paging": "pollwatch.lib.paging"},
         },
     },
 ]
