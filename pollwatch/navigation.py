@@ -17,7 +17,13 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-from pollwatch.accounts.roles import AnyUser, Membership, is_active_user, membership
+from pollwatch.accounts.roles import (
+    AnyUser,
+    Membership,
+    is_active_user,
+    is_administrator,
+    membership,
+)
 
 
 class Place(Enum):
@@ -162,7 +168,8 @@ def menu_for(user: AnyUser) -> list[ShownGroup]:
     """The menu's groups of links the user may follow; nothing for someone signed out."""
     if not is_active_user(user):
         return []
-    member = membership(user)
+    # Administrators belong to no mission: they reach a mission's pages from the mission list.
+    member = None if is_administrator(user) else membership(user)
     shown = []
     for group in MENU:
         links = tuple(
