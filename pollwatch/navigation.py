@@ -3,7 +3,7 @@
 Each entry names the permission its view checks (the rules are in
 :mod:`pollwatch.accounts.rules`) and the object the view checks it on, so the
 menu asks the same question the view does. Pages about one object (a report,
-a statement) are not in the menu: the list pages it links to lead to them.
+a statement) are not in the menu: the list pages the menu links to lead to them.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import Promise, SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from pollwatch.accounts.roles import (
@@ -41,27 +41,27 @@ class MenuEntry:
     """A page in the menu; ``permission`` is the one its view requires, checked on ``place``."""
 
     url_name: str
-    label: Any
+    label: str | Promise
     permission: str | None = None
     place: Place = Place.SITE
 
 
 @dataclass(frozen=True, slots=True)
 class MenuGroup:
-    label: Any
+    label: str | Promise
     entries: tuple[MenuEntry, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class MenuLink:
     url: str
-    label: Any
+    label: str | Promise
     url_name: str
 
 
 @dataclass(frozen=True, slots=True)
 class ShownGroup:
-    label: Any
+    label: str | Promise
     links: tuple[MenuLink, ...]
 
 
