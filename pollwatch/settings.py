@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "django_htmx",
+    # Only for the Swagger UI files it ships, so the API docs load nothing from elsewhere.
+    "ninja",
     "pollwatch.audit",
     "pollwatch.accounts",
     "pollwatch.registry",
@@ -114,7 +116,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "pollwatch.navigation.main_menu",
             ],
+            "libraries": {"paging": "pollwatch.lib.paging"},
         },
     },
 ]

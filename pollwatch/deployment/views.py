@@ -145,7 +145,8 @@ def rebuild_routes(request, slug):
 
 
 def team_sheet(request, slug, code):
-    mission, plan = _mission_and_plan(request, slug, "missions.view_mission")
+    # Every member's menu links here, so a team is shown even before any plan is drawn.
+    mission, plan = _mission_and_plan(request, slug, "missions.view_mission", required=False)
     team = get_object_or_404(mission.teams.visible_to(request.user), code=code)
     stops = RouteStop.objects.filter(plan=plan, team=team).select_related("station__area")
     return render(

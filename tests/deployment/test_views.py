@@ -139,6 +139,14 @@ def test_the_team_sheet_lists_the_route_with_the_print_stylesheet(
     assert client.get("/missions/test-mission/deployment/teams/T2/sheet/").status_code == 404
 
 
+def test_the_team_sheet_before_any_plan_shows_the_team_and_no_route(login, observer_north):
+    response = login(observer_north).get("/missions/test-mission/deployment/teams/T1/sheet/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This team has no stations in the current plan." in page
+    assert "seed" not in page
+
+
 def test_the_calculator_page_shows_the_handbook_formula_in_voters_and_stations(login, analyst):
     query = (
         "moe=1&confidence=0.99&heterogeneity=0.5&population=14570774&station_size=200"
