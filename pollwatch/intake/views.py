@@ -279,8 +279,9 @@ def incident_list(request, slug):
         incidents = _filtered_incidents(incidents, filters.cleaned_data)
     incidents = incidents.open_first()
     if request.GET.get("format") == "csv":
-        rows = incidents.values_list(*INCIDENT_COLUMNS.values())
-        return csv_response(f"incidents-{mission.slug}.csv", list(INCIDENT_COLUMNS), rows)
+        return csv_response(
+            f"incidents-{mission.slug}.csv", list(INCIDENT_COLUMNS), _incident_rows(incidents)
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -294,6 +295,12 @@ def incident_list(request, slug):
             "statuses": TriageStatus.choices,
         },
     )
+
+
+def _incident_rows(incidents):
+    for row in incidents.values(*INCIDENT_COLUMNS.values()).iterator():
+        row["alerts"] = "; ".join(f"{a['question']} = {a['answer']}" for a in row["alerts"])
+        yield [row[field] for field in INCIDENT_COLUMNS.values()]
 
 
 def _filtered_incidents(incidents, data):

@@ -9,6 +9,8 @@ import uuid
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pollwatch.accounts.roles import Role
@@ -323,6 +325,27 @@ def test_the_csv_export_lists_what_the_filters_keep(
         (str(north.pk), "001", "in_hand", "Coord-North")
     ]
     assert rows[0]["notes"] == "'=HYPERLINK(1)"
+    assert rows[0]["alerts"] == "stuffing = yes"
+
+
+def test_the_list_takes_as_many_queries_for_many_incidents_as_for_one(
+    client, mission, checklist, observer_north, core_team, django_assert_max_num_queries
+):
+    client.force_login(core_team)
+    first = incident(observer_north, checklist)
+    triage_incident(first, actor=core_team, status="in_hand", assignee=core_team.member, note="a")
+    with CaptureQueriesContext(connection) as one:
+        _list(client, mission)
+    for _ in range(4):
+        triage_incident(
+            incident(observer_north, checklist),
+            actor=core_team,
+            status="in_hand",
+            assignee=core_team.member,
+            note="b",
+        )
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        _list(client, mission)
 
 
 def test_a_coordinator_triages_from_the_incident_page(
