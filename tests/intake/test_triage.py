@@ -27,6 +27,7 @@ from pollwatch.missions.logins import create_user
 from pollwatch.missions.models import Member
 from tests.builders import answers
 from tests.conftest import PASSWORD, mission_on
+from tests.intake.channels.test_concurrency import run_at_once
 
 
 def send(user, checklist, station="001", **overrides) -> Submission:
@@ -450,3 +451,30 @@ def test_another_missions_core_team_cannot_assign_its_people_or_triage(
     )
     assert response.status_code == 404
     assert not IncidentTriage.objects.exists()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_changes_sent_at_once_keep_one_record_and_a_history_that_follows_on(
+    checklist, observer_north, core_team
+):
+    report = incident(observer_north, checklist)
+    statuses = iter(["in_hand", "dismissed", "resolved", "in_hand", "new", "resolved"])
+
+    def change():
+        status = next(statuses)
+        return triage_incident(
+            report, actor=core_team, status=status, assignee=None, note=f"now {status}"
+        )
+
+    _, errors = run_at_once(6, change)
+    assert errors == []
+    triage = IncidentTriage.objects.get()
+    history = list(triage.history())
+    assert len(history) == 6
+    current = TriageStatus.NEW
+    for entry in history:
+        if "status" in entry.data:
+            assert entry.data["status"][0] == current
+            current = entry.data["status"][1]
+    assert current == triage.status
