@@ -407,6 +407,32 @@ def test_a_coordinator_of_another_area_cannot_open_or_triage_the_incident(
     assert not IncidentTriage.objects.exists()
 
 
+def test_the_mission_page_links_the_incident_list_for_those_who_may_triage(
+    client, mission, core_team, coordinator_north, analyst, observer_north
+):
+    incidents_url = reverse("intake:incidents", args=[mission.slug])
+    for user, linked in (
+        (core_team, True),
+        (coordinator_north, True),
+        (analyst, False),
+        (observer_north, False),
+    ):
+        client.force_login(user)
+        body = client.get(reverse("missions:detail", args=[mission.slug])).content.decode()
+        assert (incidents_url in body) is linked, user
+
+
+def test_the_report_page_links_its_triage_for_those_who_may_triage(
+    client, checklist, observer_north, coordinator_north, analyst
+):
+    report = incident(observer_north, checklist)
+    triage_url = reverse("intake:triage", args=[report.pk])
+    for user, linked in ((coordinator_north, True), (analyst, False), (observer_north, False)):
+        client.force_login(user)
+        body = client.get(reverse("intake:submission", args=[report.pk])).content.decode()
+        assert (triage_url in body) is linked, user
+
+
 # The mission boundary, seen by someone with a valid account in another mission
 
 
