@@ -7,16 +7,21 @@ import uuid
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from pollwatch.accounts.roles import Role
 from pollwatch.findings.services import import_official_results
 from pollwatch.forms.library import library_forms
 from pollwatch.forms.services import publish_form_version
 from pollwatch.intake.models import Attachment, Channel, Submission
 from pollwatch.intake.services import receive_submission, store_raw_payload
+from pollwatch.missions.logins import create_user
+from pollwatch.missions.models import Member
 from pollwatch.registry.models import PollingStation
 from tests.builders import answers
-from tests.conftest import csv_file, mission_on
+from tests.conftest import PASSWORD, csv_file, mission_on
 from tests.findings.builders import report
 
 
@@ -130,15 +135,11 @@ def test_an_observer_sees_their_teams_reports_and_no_triage_link(
 def test_another_missions_reports_at_the_same_station_are_not_shown(
     client, mission, election, checklist, core_team, observer_north
 ):
-    from pollwatch.accounts.roles import Role
-    from pollwatch.missions.logins import create_user
-    from pollwatch.missions.models import Member
-
     other = mission_on(election, "other-mission", {"T1": "N1"})
     member = Member.objects.create(
         mission=other, full_name="Other Obs", role="observer", team=other.teams.get(code="T1")
     )
-    other_observer = create_user("other-obs", "pw-long-enough-123", Role.OBSERVER, member=member)
+    other_observer = create_user("other-obs", PASSWORD, Role.OBSERVER, member=member)
     theirs = send(other_observer, checklist, stuffing="yes")
     ours = send(observer_north, checklist)
     client.force_login(core_team)
@@ -147,6 +148,20 @@ def test_another_missions_reports_at_the_same_station_are_not_shown(
     assert record.incidents == []
     assert theirs.mission_id == other.pk
     assert _page(client, other).status_code == 404
+
+
+def test_the_station_page_takes_as_many_queries_for_many_reports_as_for_one(
+    client, mission, checklist, core_team, observer_north, django_assert_max_num_queries
+):
+    client.force_login(core_team)
+    send(observer_north, checklist, stuffing="yes")
+    with CaptureQueriesContext(connection) as one:
+        _page(client, mission)
+    for _ in range(4):
+        send(observer_north, checklist, stuffing="yes")
+        send(observer_north, checklist)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        _page(client, mission)
 
 
 def test_an_unknown_station_code_is_not_found(client, mission, core_team):
