@@ -109,6 +109,9 @@ PERMISSIONS = {
     "intake.review_submission": reviews_submission,
     "intake.correct_payload": corrects_payload,
     "intake.review_payloads": manages_field_work,
+    # incidents are triaged by whoever may review the report
+    "intake.triage_incidents": role_in_mission_of(*MANAGERS),
+    "intake.triage_incident": reviews_submission,
     # field channels: the SMS log, console and broadcasts act within one's own mission
     "channels.use_console": manages_field_work,
     # findings and PVT

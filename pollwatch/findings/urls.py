@@ -14,4 +14,5 @@ urlpatterns = [
         name="question",
     ),
     path("<slug:slug>/pvt/", views.pvt, name="pvt"),
+    path("<slug:slug>/stations/<str:code>/", views.station, name="station"),
 ]

@@ -22,6 +22,7 @@ from pollwatch.findings.services import (
     import_official_results,
     save_area_boundaries,
 )
+from pollwatch.findings.station_page import station_record, station_seen_by
 from pollwatch.findings.tables import Table, find_table, table_download
 from pollwatch.forms.models import FormVersion
 from pollwatch.intake.models import Submission
@@ -473,3 +474,10 @@ def pvt(request, slug):
             "form": form if can_import_results(request.user, mission) else None,
         },
     )
+
+
+def station(request, slug, code):
+    """One polling station: its reports, incidents, files, official figures and PVT tallies."""
+    mission = mission_for(request, slug)
+    record = station_record(request.user, mission, station_seen_by(request.user, mission, code))
+    return render(request, "findings/station.html", {"mission": mission, "record": record})

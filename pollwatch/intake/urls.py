@@ -10,4 +10,6 @@ urlpatterns = [
     path("reports/<int:pk>/", views.submission_detail, name="submission"),
     path("reports/payloads/", views.payload_list, name="payloads"),
     path("reports/payloads/<int:pk>/", views.payload_detail, name="payload"),
+    path("reports/<int:pk>/triage/", views.incident_triage, name="triage"),
+    path("missions/<slug:slug>/incidents/", views.incident_list, name="incidents"),
 ]

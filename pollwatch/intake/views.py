@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -12,25 +13,40 @@ from django.utils.translation import gettext as _
 from pollwatch.accounts.guards import require, signed_in_user
 from pollwatch.intake.forms import (
     CorrectionForm,
+    IncidentFilterForm,
     ReviewForm,
     RevisionFromPayloadForm,
     SubmissionFilterForm,
+    TriageForm,
 )
-from pollwatch.intake.models import RawPayload, Submission
+from pollwatch.intake.models import (
+    OPEN_STATUSES,
+    IncidentTriage,
+    RawPayload,
+    Submission,
+    TriageStatus,
+)
 from pollwatch.intake.services import (
     SubmissionRejected,
     apply_payload_as_revision,
     correct_payload,
     review_submission,
 )
+from pollwatch.intake.triage import (
+    TriageRefused,
+    assignable_members,
+    may_triage,
+    triage_incident,
+)
 from pollwatch.lib.downloads import csv_response
 from pollwatch.lib.listing import page_of, sorted_by_request
+from pollwatch.missions.guards import mission_for
 
 
 def submission_list(request):
     filters = SubmissionFilterForm(request.GET or None)
     submissions = Submission.objects.select_related(
-        "station", "team", "form_version__form"
+        "station", "team", "mission", "form_version__form"
     ).visible_to(request.user)
     if filters.is_valid():
         submissions = _filtered(submissions, filters.cleaned_data)
@@ -97,7 +113,7 @@ def _filtered(submissions, data):
 def submission_detail(request, pk):
     submission = get_object_or_404(
         Submission.objects.visible_to(request.user).select_related(
-            "station", "team", "observer", "form_version__form"
+            "station", "team", "observer", "mission", "form_version__form"
         ),
         pk=pk,
     )
@@ -129,6 +145,7 @@ def submission_detail(request, pk):
             "reviews": submission.reviews.select_related("reviewer"),
             "payloads": submission.payloads.all(),
             "attachments": submission.attachments.count(),
+            "may_triage": may_triage(request.user, submission),
         },
     )
 
@@ -243,3 +260,119 @@ def _pretty(body: str) -> str:
         return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
     except (json.JSONDecodeError, RecursionError):  # shown as it arrived
         return body
+
+
+INCIDENTS_PER_PAGE = 50
+
+INCIDENT_COLUMNS = {
+    "report": "pk",
+    "received_at": "received_at",
+    "station": "station__code",
+    "team": "team__code",
+    "phase": "phase",
+    "alerts": "alerts",
+    "status": "triage_status",
+    "assignee": "triage__assignee__full_name",
+    "notes": "triage__notes",
+    "changed_at": "triage__changed_at",
+}
+
+
+def incident_list(request, slug):
+    """The mission's critical incidents the viewer may triage, open ones first."""
+    mission = mission_for(request, slug, "intake.triage_incidents")
+    filters = IncidentFilterForm(request.GET or None, mission=mission, user=request.user)
+    incidents = (
+        Submission.objects.visible_to(request.user)
+        .filter(mission=mission)
+        .incidents()
+        .select_related("station", "team", "observer", "triage__assignee")
+    )
+    if filters.is_valid():
+        incidents = _filtered_incidents(incidents, filters.cleaned_data)
+    incidents = incidents.open_first()
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            f"incidents-{mission.slug}.csv", list(INCIDENT_COLUMNS), _incident_rows(incidents)
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "intake/incident_list.html",
+        {
+            "mission": mission,
+            "filters": filters,
+            "page": page_of(incidents, request, INCIDENTS_PER_PAGE),
+            "query": query.urlencode(),
+            "statuses": TriageStatus.choices,
+        },
+    )
+
+
+def _incident_rows(incidents):
+    for row in incidents.values(*INCIDENT_COLUMNS.values()).iterator():
+        row["alerts"] = "; ".join(f"{a['question']} = {a['answer']}" for a in row["alerts"])
+        yield [row[field] for field in INCIDENT_COLUMNS.values()]
+
+
+def _filtered_incidents(incidents, data):
+    if data["status"] == "open":
+        incidents = incidents.filter(triage_status__in=OPEN_STATUSES)
+    elif data["status"]:
+        incidents = incidents.filter(triage_status=data["status"])
+    if data["assignee"] == "none":
+        incidents = incidents.filter(triage__assignee__isnull=True)
+    elif data["assignee"]:
+        incidents = incidents.filter(triage__assignee=data["assignee"])
+    if data["area"] is not None:
+        incidents = incidents.filter(station__area__path__startswith=data["area"].path)
+    text = data["q"].strip()
+    if text:
+        incidents = incidents.filter(
+            Q(station__code__istartswith=text)
+            | Q(station__name__icontains=text)
+            | Q(team__code__iexact=text)
+            | Q(observer__full_name__icontains=text)
+            | Q(triage__notes__icontains=text)
+        )
+    return incidents
+
+
+def incident_triage(request, pk):
+    """One incident: its triage record, the form to change it, and every change so far."""
+    submission = get_object_or_404(
+        Submission.objects.visible_to(request.user)
+        .exclude(alerts=[])
+        .select_related("station", "team", "observer", "mission"),
+        pk=pk,
+    )
+    require(request.user, "intake.triage_incident", submission)
+    triage = IncidentTriage.objects.filter(submission=submission).first()
+    people = assignable_members(submission, request.user)
+    initial = {"status": triage.status, "assignee": triage.assignee_id} if triage else {}
+    form = TriageForm(request.POST or None, people=people, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            triage_incident(
+                submission,
+                actor=signed_in_user(request),
+                status=form.cleaned_data["status"],
+                assignee=form.cleaned_data["assignee"],
+                note=form.cleaned_data["note"],
+            )
+        except TriageRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("Triage recorded."))
+            return redirect("intake:triage", pk=submission.pk)
+    return render(
+        request,
+        "intake/incident_triage.html",
+        {
+            "submission": submission,
+            "triage": triage,
+            "form": form,
+            "history": triage.history() if triage else [],
+        },
+    )

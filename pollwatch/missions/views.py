@@ -25,6 +25,7 @@ MISSION_SECTIONS = {
     "deployment": "deployment.view_plan",
     "findings": "findings.view_findings",
     "pvt": "findings.view_pvt",
+    "incidents": "intake.triage_incidents",
     "import_members": "missions.import_members",
     "export_members": "missions.export_members",
 }

@@ -90,12 +90,15 @@ EXPECTED: dict[str, Rule] = {
     "findings:boundaries": Rule(NOBODY, CORE),
     "findings:question": Rule(STAFF),
     "findings:pvt": Rule(READERS, CORE),
+    "findings:station": Rule(EVERYONE),
     "intake:observe": Rule(EVERYONE),
     "intake:service_worker": Rule(EVERYONE),
     "intake:submissions": Rule(EVERYONE),
     "intake:submission": Rule(EVERYONE, MANAGERS),
     "intake:payloads": Rule(MANAGERS),
     "intake:payload": Rule(MANAGERS, MANAGERS),
+    "intake:incidents": Rule(MANAGERS),
+    "intake:triage": Rule(MANAGERS, MANAGERS),
     "statements:list": Rule(READERS, CORE),
     "statements:detail": Rule(READERS, CORE),
     "statements:publish": Rule(EVERYONE, CORE, any_get=True),
@@ -180,6 +183,7 @@ def _mission_objects(mission: Mission, prefix: str, checklist) -> Side:
     token = DeviceToken.issue(observer, "phone")[1]
     data = submission(checklist)
     receipt = send(observer, data)
+    incident = send(observer, submission(checklist, stuffing="yes"))
     refused = store_refused_payload(
         "{not json", [Problem("body", "not valid JSON")], channel=Channel.API, user=observer
     )
@@ -227,6 +231,7 @@ def _mission_objects(mission: Mission, prefix: str, checklist) -> Side:
             "election": election.slug,
             "registry_election": election.slug if prefix == "a" else "elsewhere-2026",
             "submission": receipt.submission_id,
+            "incident": incident.submission_id,
             "key": data["key"],
             "payload": refused.pk,
             "attachment": attachment.pk,
@@ -264,6 +269,7 @@ OBJECT_PARAMETERS = ("<slug:slug>", "<int:pk>", "<key>", "<str:code>")
 PK_OF = {
     "intake:submission": "submission",
     "intake:payload": "payload",
+    "intake:triage": "incident",
     "channels:submission_attachments": "submission",
     "channels:attachment": "attachment",
     "channels:sms_replay": "message",

@@ -15,17 +15,21 @@ from pollwatch.intake.models.submissions import (
     Submission,
     SubmissionRevision,
 )
+from pollwatch.intake.models.triage import OPEN_STATUSES, IncidentTriage, TriageStatus
 
 __all__ = [
     "Attachment",
     "Broadcast",
     "Channel",
     "Delivery",
+    "IncidentTriage",
+    "OPEN_STATUSES",
     "OpenRosaInstance",
     "RawPayload",
     "Review",
     "SmsMessage",
     "Submission",
     "SubmissionRevision",
+    "TriageStatus",
     "attachment_path",
 ]

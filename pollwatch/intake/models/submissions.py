@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from pollwatch.accounts.roles import (
@@ -23,6 +24,7 @@ from pollwatch.accounts.roles import (
     mission_role,
 )
 from pollwatch.accounts.scoping import WHOLE_MISSION
+from pollwatch.intake.models.triage import OPEN_STATUSES, TriageStatus
 from pollwatch.missions.models import Member
 from pollwatch.registry.models import PollingStation
 
@@ -112,6 +114,30 @@ class SubmissionQuerySet(models.QuerySet):
         if role is Role.OBSERVER and member.team_id:
             return submissions.filter(team=member.team_id)
         return submissions.none()
+
+    def incidents(self) -> SubmissionQuerySet:
+        """Reports that raised a critical alert, each with its ``triage_status``.
+
+        An incident nobody has triaged yet has no triage record and is new.
+        """
+        return self.exclude(alerts=[]).annotate(
+            triage_status=Coalesce(
+                "triage__status",
+                models.Value(TriageStatus.NEW.value),
+                output_field=models.CharField(),
+            )
+        )
+
+    def open_incidents(self) -> SubmissionQuerySet:
+        return self.incidents().filter(triage_status__in=OPEN_STATUSES)
+
+    def open_first(self) -> SubmissionQuerySet:
+        """Incidents still open before the resolved and dismissed, newest first within each."""
+        closed = models.Case(
+            models.When(triage_status__in=OPEN_STATUSES, then=models.Value(0)),
+            default=models.Value(1),
+        )
+        return self.annotate(closed=closed).order_by("closed", "-received_at", "-id")
 
 
 class Submission(models.Model):
