@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from pollwatch.accounts.views import set_language
 from pollwatch.api import api
 from pollwatch.home import home
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("login/", login_not_required(auth_views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", set_language, name="set_language"),
     path("elections/", include("pollwatch.registry.urls")),
     path("elections/", include("pollwatch.forensics.urls")),
     path("missions/", include("pollwatch.missions.urls")),

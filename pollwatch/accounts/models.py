@@ -1,4 +1,4 @@
-"""Device tokens: how observers' phones and scripts authenticate to the API."""
+"""Device tokens, how observers' phones and scripts authenticate to the API; profiles."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def token_digest(token: str) -> str:
@@ -47,3 +48,26 @@ class DeviceToken(models.Model):
     def revoke(self) -> None:
         self.revoked_at = timezone.now()
         self.save(update_fields=["revoked_at"])
+
+
+class Profile(models.Model):
+    """A person's own settings, which follow them from one device and mission to the next."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    # Blank: the language the browser asks for, or the last one chosen in the switcher.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language or '-'}"
+
+
+def preferred_language(user: User) -> str:
+    """The language the user chose, or ``""`` when they chose none."""
+    profile = Profile.objects.filter(user=user).only("language").first()
+    return profile.language if profile else ""
+
+
+def remember_language(user: User, language: str) -> None:
+    Profile.objects.update_or_create(user=user, defaults={"language": language})

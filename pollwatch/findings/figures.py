@@ -45,7 +45,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db.models import Count, F, Max, Min, QuerySet, Sum
+from django.utils.translation import ngettext, override
 
 from pollwatch.deployment.models import DeploymentPlan, SampledStation
 from pollwatch.findings import answer_store, answers
@@ -53,7 +55,7 @@ from pollwatch.findings.counted_report import latest_per_station
 from pollwatch.findings.newest_forms import NewestForm, NewestForms
 from pollwatch.forms.definition_rules import DEFAULT_COMBINE
 from pollwatch.intake.models import Submission
-from pollwatch.lib.numbers_in_text import format_count, format_percent, russian_plural
+from pollwatch.lib.numbers_in_text import format_count, format_percent
 from pollwatch.missions.models import Mission
 from pollwatch.registry.models import Area, PollingStation
 from pollwatch.stats.proportions import domain_shares
@@ -124,34 +126,37 @@ class ShareFigure:
 
     def sentence(self, language: str = "en") -> str:
         """``in 4% (95% CI 2–7%) of 412 polling stations observed``, or the not-random wording."""
-        if language not in ("en", "ru"):
-            raise ValueError(f"unknown language {language!r}; valid languages: en, ru")
-        share = percent(self.share, language)
-        base = format_count(self.base, language)
-        if language == "ru":
-            stations = russian_plural(
-                self.base,
-                "наблюдавшегося участка",
-                "наблюдавшихся участков",
-                "наблюдавшихся участков",
-            )
-            if not self.is_random or self.low is None or self.high is None:
-                return (
-                    f"на {share} из {base} {stations} (участки выбраны не случайно: "
-                    "доля описывает только их, а не страну в целом)"
-                )
-            level = format_percent(100 * self.confidence, language, 0)
-            interval = f"{percent(self.low, language, sign=False)}–{percent(self.high, language)}"
-            return f"на {share} ({level}% ДИ {interval}) из {base} {stations}"
-        noun = "polling station" if self.base == 1 else "polling stations"
+        known = [code for code, _name in settings.LANGUAGES]
+        if language not in known:
+            raise ValueError(f"unknown language {language!r}; valid languages: {', '.join(known)}")
+        with override(language):
+            return self._sentence(language)
+
+    def _sentence(self, language: str) -> str:
+        values = {"share": percent(self.share, language), "base": format_count(self.base, language)}
         if not self.is_random or self.low is None or self.high is None:
             return (
-                f"in {share} of the {base} {noun} observed (not drawn at random: "
-                "the share describes only these stations, not the country)"
+                ngettext(
+                    "in %(share)s of the %(base)s polling station observed (not drawn at random: "
+                    "the share describes only these stations, not the country)",
+                    "in %(share)s of the %(base)s polling stations observed (not drawn at random: "
+                    "the share describes only these stations, not the country)",
+                    self.base,
+                )
+                % values
             )
-        level = format_percent(100 * self.confidence, language, 0)
-        interval = f"{percent(self.low, language, sign=False)}–{percent(self.high, language)}"
-        return f"in {share} ({level}% CI {interval}) of {base} {noun} observed"
+        values["level"] = format_percent(100 * self.confidence, language, 0)
+        values["interval"] = (
+            f"{percent(self.low, language, sign=False)}–{percent(self.high, language)}"
+        )
+        return (
+            ngettext(
+                "in %(share)s (%(level)s%% CI %(interval)s) of %(base)s polling station observed",
+                "in %(share)s (%(level)s%% CI %(interval)s) of %(base)s polling stations observed",
+                self.base,
+            )
+            % values
+        )
 
 
 def percent(value: float, language: str = "en", *, sign: bool = True) -> str:

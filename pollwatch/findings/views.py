@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
@@ -113,8 +114,8 @@ class Assessment:
 
 
 def _assessments(scope: figures.Scope, forms: NewestForms) -> list[Assessment]:
-    language = (get_language() or "en")[:2]
-    language = language if language in ("en", "ru") else "en"
+    language = (get_language() or settings.LANGUAGE_CODE)[:2]
+    language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
     found = []
     for phase in ASSESSED_PHASES:
         form_code = figures.PHASE_FORMS[phase]

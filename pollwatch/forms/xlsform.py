@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import openpyxl
+from django.utils.translation import gettext_lazy
 from pyxform.errors import PyXFormError
 from pyxform.xls2xform import convert
 
@@ -29,6 +30,7 @@ from pollwatch.forms.definition_rules import DEFAULT_COMBINE
 from pollwatch.forms.form_import import FormImport, XLSFormError, import_form
 from pollwatch.forms.languages import language_column
 from pollwatch.forms.xpath import XPathError, term_to_xpath, to_xpath
+from pollwatch.lib.in_language import in_language
 
 __all__ = [
     "XLSFormError",
@@ -47,6 +49,9 @@ TYPES_OUT = {
     "photo": "image",
 }
 SHEETS = ("survey", "choices", "settings")
+# The choices of every yes/no question, in each language of the form.
+YES = gettext_lazy("Yes")
+NO = gettext_lazy("No")
 Rows = list[dict[str, Any]]
 
 
@@ -179,9 +184,8 @@ def _constraint_columns(
 def _choice_rows(definition: FormDefinition) -> Rows:
     rows: Rows = []
     if any(question.type == "yes_no" for question in definition.questions()):
-        for code, en, ru in (("yes", "Yes", "Да"), ("no", "No", "Нет")):
-            texts = {"en": en, "ru": ru}
-            label = {lang: texts.get(lang, en) for lang in definition.languages}
+        for code, text in (("yes", YES), ("no", NO)):
+            label = {lang: in_language(text, lang) for lang in definition.languages}
             row = {"list_name": "yes_no", "name": code}
             rows.append(row | _translated("label", label, definition.language_names))
     for name, choices in definition.choice_lists.items():

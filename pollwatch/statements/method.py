@@ -2,152 +2,130 @@
 
 It states what was observed of the total, how stations were chosen, who
 observed and for how long, and the limits that follow, so that a statement
-never claims more than its coverage supports.
+never claims more than its coverage supports. The words come from the
+translation catalogues, in the statement's language.
 """
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, override, pgettext
+
+from pollwatch.lib.numbers_in_text import format_count, format_percent
 from pollwatch.statements.mission_facts import MissionCoverage
 
 FORM_NAMES = {
-    "en": {
-        "opening": "opening",
-        "voting": "voting",
-        "closing_counting": "closing and counting",
-        "tabulation": "tabulation",
-        "incident": "incident reports",
-        "pvt_form1": "PVT form 1",
-        "pvt_form2": "PVT form 2",
-        "accessibility": "accessibility",
-        "long_term_weekly": "weekly long-term reports",
-    },
-    "ru": {
-        "opening": "открытие",
-        "voting": "голосование",
-        "closing_counting": "закрытие и подсчёт",
-        "tabulation": "подведение итогов",
-        "incident": "сообщения об инцидентах",
-        "pvt_form1": "форма ПВТ 1",
-        "pvt_form2": "форма ПВТ 2",
-        "accessibility": "доступность",
-        "long_term_weekly": "еженедельные отчёты ДН",
-    },
+    "opening": gettext_lazy("opening"),
+    "voting": gettext_lazy("voting"),
+    "closing_counting": gettext_lazy("closing and counting"),
+    "tabulation": gettext_lazy("tabulation"),
+    "incident": gettext_lazy("incident reports"),
+    "pvt_form1": gettext_lazy("PVT form 1"),
+    "pvt_form2": gettext_lazy("PVT form 2"),
+    "accessibility": gettext_lazy("accessibility"),
+    "long_term_weekly": gettext_lazy("weekly long-term reports"),
 }
 
 
-def _number(value: int, language: str) -> str:
-    text = f"{value:,}"
-    return text.replace(",", "\u00a0") if language == "ru" else text
-
-
-def _percent(share: float, language: str) -> str:
-    text = f"{100 * share:.1f}"
-    return text.replace(".", ",") if language == "ru" else text
-
-
 def method_paragraph(coverage: MissionCoverage, language: str = "en") -> str:
-    writer = _russian if language == "ru" else _english
-    return " ".join(part for part in writer(coverage) if part)
+    with override(language):
+        return " ".join(part for part in _sentences(coverage, language) if part)
 
 
-def _english(c: MissionCoverage) -> list[str]:
-    def n(value: int) -> str:
-        return _number(value, "en")
-
-    forms = ", ".join(FORM_NAMES["en"].get(code, code) for code in c.forms) or "none"
-    chosen = (
-        f"The stations were chosen at random from the official list of polling stations: {c.design}"
-        if c.is_random
-        else "The stations were not chosen at random; they were selected by the mission."
-    )
-    people = (
-        f"{n(c.observers)} observers in {n(c.teams)} teams"
-        + (f", from {len(c.nationalities)} countries" if c.nationalities else "")
-        + (f" ({', '.join(c.organisations)})" if c.organisations else "")
-    )
-    parts = [
-        f"On election day the mission observed {n(c.stations_observed)} of the "
-        f"{n(c.stations_total)} polling stations "
-        f"({_percent(c.stations_observed / max(c.stations_total, 1), 'en')}%), "
-        f"which hold {_percent(c.voter_share, 'en')}% of the registered voters, in "
-        f"{n(c.regions_observed)} of {n(c.regions_total)} regions.",
-        chosen,
-        f"It deployed {people}, and was in the country for {n(c.days_in_country)} days"
-        + (
-            ", with long-term observers following the pre-election period."
-            if c.long_term_observers
-            else ", without long-term observers."
-        ),
-        f"Observers used standard forms: {forms}.",
+def _sentences(c: MissionCoverage, language: str) -> list[str]:
+    return [
+        _coverage_sentence(c, language),
+        _selection_sentence(c),
+        _deployment_sentence(c, language),
+        _forms_sentence(c),
+        *_limits(c),
     ]
-    parts += _english_limits(c)
-    return parts
 
 
-def _english_limits(c: MissionCoverage) -> list[str]:
+def _coverage_sentence(c: MissionCoverage, language: str) -> str:
+    return ngettext(
+        "On election day the mission observed %(observed)s of the %(total)s polling stations "
+        "(%(share)s%%), which hold %(voters)s%% of the registered voters, in "
+        "%(regions_observed)s of %(regions_total)s regions.",
+        "On election day the mission observed %(observed)s of the %(total)s polling stations "
+        "(%(share)s%%), which hold %(voters)s%% of the registered voters, in "
+        "%(regions_observed)s of %(regions_total)s regions.",
+        c.stations_total,
+    ) % {
+        "observed": format_count(c.stations_observed, language),
+        "total": format_count(c.stations_total, language),
+        "share": format_percent(100 * c.stations_observed / max(c.stations_total, 1), language),
+        "voters": format_percent(100 * c.voter_share, language),
+        "regions_observed": format_count(c.regions_observed, language),
+        "regions_total": format_count(c.regions_total, language),
+    }
+
+
+def _selection_sentence(c: MissionCoverage) -> str:
+    if c.is_random:
+        return _(
+            "The stations were chosen at random from the official list of polling stations: "
+            "%(design)s"
+        ) % {"design": c.design}
+    return _("The stations were not chosen at random; they were selected by the mission.")
+
+
+def _deployment_sentence(c: MissionCoverage, language: str) -> str:
+    people = (
+        ngettext("%(count)s observer", "%(count)s observers", c.observers)
+        % {"count": format_count(c.observers, language)}
+        + " "
+        + ngettext("in %(count)s team", "in %(count)s teams", c.teams)
+        % {"count": format_count(c.teams, language)}
+    )
+    if c.nationalities:
+        people += ngettext(
+            ", from %(count)s country", ", from %(count)s countries", len(c.nationalities)
+        ) % {"count": format_count(len(c.nationalities), language)}
+    if c.organisations:
+        people += f" ({', '.join(c.organisations)})"
+    stay = ngettext(
+        "It deployed %(people)s, and was in the country for %(days)s day",
+        "It deployed %(people)s, and was in the country for %(days)s days",
+        c.days_in_country,
+    ) % {"people": people, "days": format_count(c.days_in_country, language)}
+    if c.long_term_observers:
+        return stay + _(", with long-term observers following the pre-election period.")
+    return stay + _(", without long-term observers.")
+
+
+def _forms_sentence(c: MissionCoverage) -> str:
+    names = [str(FORM_NAMES[code]) if code in FORM_NAMES else code for code in c.forms]
+    forms = ", ".join(names) or pgettext("no forms", "none")
+    return _("Observers used standard forms: %(forms)s.") % {"forms": forms}
+
+
+def _limits(c: MissionCoverage) -> list[str]:
     if not c.is_random:
         limits = [
-            "Because the stations were not drawn at random, the shares reported here "
-            "describe only the stations observed and cannot be generalised to the "
-            "country."
+            _(
+                "Because the stations were not drawn at random, the shares reported here "
+                "describe only the stations observed and cannot be generalised to the "
+                "country."
+            )
         ]
     else:
         limits = [
-            "Shares are estimates, given with 95% confidence "
-            "intervals that follow the sampling design."
+            _(
+                "Shares are estimates, given with %(level)s%% confidence "
+                "intervals that follow the sampling design."
+            )
+            % {"level": 95}
         ]
     if c.single_region:
         limits.append(
-            f"All stations observed lie in {c.single_region}; the findings speak "
-            f"for {c.single_region} only."
+            _("All stations observed lie in %(region)s; the findings speak for %(region)s only.")
+            % {"region": c.single_region}
         )
     limits.append(
-        "This statement precedes the end of the process: tabulation and the "
-        "resolution of complaints continue."
+        _(
+            "This statement precedes the end of the process: tabulation and the "
+            "resolution of complaints continue."
+        )
     )
     return limits
-
-
-def _russian(c: MissionCoverage) -> list[str]:
-    def n(value: int) -> str:
-        return _number(value, "ru")
-
-    forms = ", ".join(FORM_NAMES["ru"].get(code, code) for code in c.forms) or "нет"
-    chosen = (
-        f"Участки отобраны случайным образом из официального списка участков: {c.design}"
-        if c.is_random
-        else "Участки отобраны не случайно: их выбрала миссия."
-    )
-    parts = [
-        f"В день голосования миссия наблюдала на {n(c.stations_observed)} из "
-        f"{n(c.stations_total)} избирательных участков "
-        f"({_percent(c.stations_observed / max(c.stations_total, 1), 'ru')}%), где "
-        f"зарегистрировано {_percent(c.voter_share, 'ru')}% избирателей, в "
-        f"{n(c.regions_observed)} из {n(c.regions_total)} регионов.",
-        chosen,
-        f"Миссия направила {n(c.observers)} наблюдателей в {n(c.teams)} группах и "
-        f"работала в стране {n(c.days_in_country)} дн."
-        + (
-            " Долгосрочные наблюдатели следили за предвыборным периодом."
-            if c.long_term_observers
-            else " Долгосрочных наблюдателей не было."
-        ),
-        f"Наблюдатели заполняли стандартные формы: {forms}.",
-    ]
-    if not c.is_random:
-        parts.append(
-            "Поскольку участки отобраны не случайно, приведённые доли описывают "
-            "только посещённые участки и не могут быть распространены на всю страну."
-        )
-    else:
-        parts.append("Доли — это оценки с 95% доверительными интервалами с учётом плана выборки.")
-    if c.single_region:
-        parts.append(
-            f"Все посещённые участки находятся в регионе {c.single_region}; выводы "
-            f"относятся только к нему."
-        )
-    parts.append(
-        "Заявление сделано до завершения процесса: подведение итогов и "
-        "рассмотрение жалоб продолжаются."
-    )
-    return parts

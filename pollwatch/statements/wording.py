@@ -1,17 +1,26 @@
-"""The words of the claim check, in English and Russian.
+"""The words of the claim check, through the translation catalogues.
 
 Reasons and suggested wordings are written in the language of the sentence
-they are about. Russian texts put counts in parentheses ("12 из 412") where
-the grammar would otherwise need the case of every number.
+they are about: the public functions take that language and translate into
+it, whatever the language of the page. The catalogues are read without the
+web framework (``pollwatch.lib.catalogues``), as the claim check runs alone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from pollwatch.lib.numbers_in_text import format_count, format_percent, russian_plural
-
-LANGUAGES = ("en", "ru")
+from pollwatch.lib.catalogues import (
+    current_language,
+    gettext_noop,
+    ngettext,
+    npgettext,
+    pgettext,
+    writing_in,
+)
+from pollwatch.lib.catalogues import gettext as _
+from pollwatch.lib.numbers_in_text import format_count, format_percent
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,185 +58,233 @@ def english_stations(count: int, noun: str = "polling station") -> str:
     return f"{format_count(count, 'en')} {noun}{'' if count == 1 else 's'}"
 
 
-PHASE_NAMES = {
-    "en": {
-        "opening": "the opening",
-        "voting": "voting",
-        "counting": "the count",
-        "tabulation": "tabulation",
-    },
-    "ru": {
-        "opening": "открытия",
-        "voting": "голосования",
-        "counting": "подсчёта голосов",
-        "tabulation": "табулирования",
-    },
-}
+def _phase_name(phase: str) -> str:
+    names = {
+        "opening": pgettext("phase, subject of 'was assessed'", "the opening"),
+        "voting": pgettext("phase, subject of 'was assessed'", "voting"),
+        "counting": pgettext("phase, subject of 'was assessed'", "the count"),
+        "tabulation": pgettext("phase, subject of 'was assessed'", "tabulation"),
+    }
+    return names[phase]
 
 
-def _of_total(figures: Figures, language: str) -> str:
-    observed = format_count(figures.stations_observed or 0, language)
+def _count(value: int) -> str:
+    return format_count(value, current_language())
+
+
+def _percent(value: float) -> str:
+    return format_percent(value, current_language())
+
+
+def _of_total(figures: Figures) -> str:
+    observed = _count(figures.stations_observed or 0)
     if figures.stations_total is None:
         return observed
-    joiner = " из " if language == "ru" else " of "
-    return observed + joiner + format_count(figures.stations_total, language)
+    return _("%(observed)s of %(total)s") % {
+        "observed": observed,
+        "total": _count(figures.stations_total),
+    }
 
 
-def _share(part: int, whole: int, language: str) -> str:
-    return format_percent(100.0 * part / whole, language) + "%" if whole else "–"
+def _share(part: int, whole: int) -> str:
+    return _percent(100.0 * part / whole) + "%" if whole else "–"
 
 
-def findings_text(figures: Figures, language: str) -> str:
-    """The negative findings, one clause per phase, with their bases."""
+def _findings(figures: Figures) -> str:
     parts: list[str] = []
     for tally in figures.tallies:
         if tally.assessed_negative == 0:
             continue
-        name = PHASE_NAMES[language][tally.phase]
-        negative = format_count(tally.assessed_negative, language)
-        assessed = format_count(tally.stations_assessed, language)
-        share = _share(tally.assessed_negative, tally.stations_assessed, language)
-        if language == "ru":
-            many = "наблюдавшихся участков"
-            stations = russian_plural(tally.stations_assessed, "наблюдавшегося участка", many, many)
-            parts.append(
-                f"ход {name} оценён как «плохо» или «очень плохо» "
-                f"на {negative} из {assessed} {stations} ({share})"
+        parts.append(
+            ngettext(
+                "%(phase)s was assessed bad or very bad in %(negative)s of %(assessed)s "
+                "polling station observed (%(share)s)",
+                "%(phase)s was assessed bad or very bad in %(negative)s of %(assessed)s "
+                "polling stations observed (%(share)s)",
+                tally.stations_assessed,
             )
-        else:
-            of_stations = english_stations(tally.stations_assessed)
-            parts.append(
-                f"{name} was assessed bad or very bad in {negative} of {of_stations} "
-                f"observed ({share})"
-            )
+            % {
+                "phase": _phase_name(tally.phase),
+                "negative": _count(tally.assessed_negative),
+                "assessed": _count(tally.stations_assessed),
+                "share": _share(tally.assessed_negative, tally.stations_assessed),
+            }
+        )
     incidents = sum(tally.critical_incidents for tally in figures.tallies)
     if incidents:
-        count = format_count(incidents, language)
-        if language == "ru":
-            parts.append(f"зафиксировано критических инцидентов: {count}")
-        else:
-            noun = "incident was" if incidents == 1 else "incidents were"
-            parts.append(f"{count} critical {noun} recorded")
+        parts.append(
+            ngettext(
+                "%(count)s critical incident was recorded",
+                "%(count)s critical incidents were recorded",
+                incidents,
+            )
+            % {"count": _count(incidents)}
+        )
     return "; ".join(parts)
 
 
-def _selection_words(figures: Figures, language: str) -> str:
-    if language == "ru":
-        return "выбраны случайно" if figures.random_selection else "выбраны не случайно"
-    return "chosen at random" if figures.random_selection else "not chosen at random"
+def findings_text(figures: Figures, language: str) -> str:
+    """The negative findings, one clause per phase, with their bases."""
+    with writing_in(language):
+        return _findings(figures)
 
 
-def _areas_clause(figures: Figures, language: str) -> str:
+def _selection_words(figures: Figures) -> str:
+    return _("chosen at random") if figures.random_selection else _("not chosen at random")
+
+
+def _areas_clause(figures: Figures) -> str:
     if figures.areas_observed is None:
         return ""
-    areas = format_count(figures.areas_observed, language)
+    areas = _count(figures.areas_observed)
     if figures.areas_total is not None:
-        joiner = " из " if language == "ru" else " of "
-        areas += joiner + format_count(figures.areas_total, language)
-    return f", районы: {areas}" if language == "ru" else f", in {areas} areas"
+        areas = _("%(observed)s of %(total)s") % {
+            "observed": areas,
+            "total": _count(figures.areas_total),
+        }
+    return _(", in %(areas)s areas") % {"areas": areas}
 
 
-def _stay_words(figures: Figures, language: str) -> str:
+def _stay_words(figures: Figures) -> str:
     days = figures.days_in_country
-    if language == "ru":
-        if days is None:
-            return "срок пребывания миссии в стране не указан"
-        word = russian_plural(days, "день", "дня", "дней")
-        return f"миссия провела в стране {format_count(days, language)} {word}"
     if days is None:
-        return "the mission's time in the country is not stated"
-    unit = "day" if days == 1 else "days"
-    return f"the mission spent {format_count(days, language)} {unit} in the country"
+        return _("the mission's time in the country is not stated")
+    return ngettext(
+        "the mission spent %(days)s day in the country",
+        "the mission spent %(days)s days in the country",
+        days,
+    ) % {"days": _count(days)}
 
 
 def reason_text(situation: str, figures: Figures, language: str) -> str:
     """Why a claim is, or is not, supported by the figures."""
-    return _REASONS[situation](figures, language)
+    with writing_in(language):
+        return _REASONS[situation](figures)
+
+
+def _scope(figures: Figures) -> str:
+    if figures.stations_observed is None:
+        return _(
+            "the polling stations observed (state how many, of how many, and how they were chosen)"
+        )
+    values = {
+        "observed": _count(figures.stations_observed),
+        "total": _count(figures.stations_total or 0),
+        "selection": _selection_words(figures),
+    }
+    if figures.stations_total is None:
+        return (
+            ngettext(
+                "the %(observed)s polling station observed (%(selection)s)",
+                "the %(observed)s polling stations observed (%(selection)s)",
+                figures.stations_observed,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "the %(observed)s polling station observed (of %(total)s; %(selection)s)",
+            "the %(observed)s polling stations observed (of %(total)s; %(selection)s)",
+            figures.stations_observed,
+        )
+        % values
+    )
+
+
+def _scope_after_each_of(figures: Figures) -> str:
+    """The scope as it follows "each of", which some languages word differently."""
+    if figures.stations_observed is None:
+        return pgettext(
+            "stations after 'each of'",
+            "the polling stations observed (state how many, of how many, and how they were chosen)",
+        )
+    values = {
+        "observed": _count(figures.stations_observed),
+        "total": _count(figures.stations_total or 0),
+        "selection": _selection_words(figures),
+    }
+    if figures.stations_total is None:
+        return (
+            npgettext(
+                "stations after 'each of'",
+                "the %(observed)s polling station observed (%(selection)s)",
+                "the %(observed)s polling stations observed (%(selection)s)",
+                figures.stations_observed,
+            )
+            % values
+        )
+    return (
+        npgettext(
+            "stations after 'each of'",
+            "the %(observed)s polling station observed (of %(total)s; %(selection)s)",
+            "the %(observed)s polling stations observed (of %(total)s; %(selection)s)",
+            figures.stations_observed,
+        )
+        % values
+    )
 
 
 def scope_text(figures: Figures, language: str) -> str:
     """The stations a supportable wording can speak for."""
-    if figures.stations_observed is None:
-        if language == "ru":
-            return (
-                "на наблюдавшихся участках (укажите их число, общее число участков и способ отбора)"
-            )
-        return (
-            "the polling stations observed (state how many, of how many, and how they were chosen)"
-        )
-    counts = _of_total(figures, language)
-    selection = _selection_words(figures, language)
-    if language == "ru":
-        return f"на наблюдавшихся участках ({counts}, {selection})"
-    observed = english_stations(figures.stations_observed)
-    if figures.stations_total is None:
-        return f"the {observed} observed ({selection})"
-    total = format_count(figures.stations_total, language)
-    return f"the {observed} observed (of {total}; {selection})"
+    with writing_in(language):
+        return _scope(figures)
 
 
 _PREDICATES = {
-    "no_violations": {
-        "en": "Observers recorded no violations in {scope}",
-        "ru": "Наблюдатели не зафиксировали нарушений {scope}",
-    },
-    "all_stations": {
-        "en": "This held in each of {scope}",
-        "ru": "Так было на каждом из наблюдавшихся участков ({counts})",
-    },
-    "whole_country": {
-        "en": "This held in {scope}",
-        "ru": "Так было {scope}",
-    },
-    "transparent": {
-        "en": "Observers assessed the process as transparent in {scope}",
-        "ru": "Наблюдатели оценили процесс как прозрачный {scope}",
-    },
-    "free_and_fair": {
-        "en": "In {scope}, observers saw the vote conducted freely and fairly",
-        "ru": "Наблюдатели не видели нарушений свободы и честности голосования {scope}",
-    },
-    "international_standards": {
-        "en": "In {scope}, observers found the procedures in line with international standards",
-        "ru": "Наблюдатели сочли процедуры соответствующими международным стандартам {scope}",
-    },
-    "proceeded_successfully": {
-        "en": "Voting proceeded without serious problems in {scope}",
-        "ru": "Голосование прошло без серьёзных проблем {scope}",
-    },
+    "no_violations": gettext_noop("Observers recorded no violations in %(scope)s"),
+    "all_stations": gettext_noop("This held in each of %(scope)s"),
+    "whole_country": gettext_noop("This held in %(scope)s"),
+    "transparent": gettext_noop("Observers assessed the process as transparent in %(scope)s"),
+    "free_and_fair": gettext_noop(
+        "In %(scope)s, observers saw the vote conducted freely and fairly"
+    ),
+    "international_standards": gettext_noop(
+        "In %(scope)s, observers found the procedures in line with international standards"
+    ),
+    "proceeded_successfully": gettext_noop(
+        "Voting proceeded without serious problems in %(scope)s"
+    ),
 }
 
 
 def suggestion_text(kind: str, situation: str, figures: Figures, language: str) -> str:
     """A wording of the claim that the figures support."""
-    if situation == "contradicted":
-        findings = findings_text(figures, language)
-        return findings[0].upper() + findings[1:] + "."
-    scope = scope_text(figures, language)
-    if figures.stations_observed is None:
-        counts = "укажите их число и общее число участков"
-    else:
-        counts = _of_total(figures, language) + ", " + _selection_words(figures, language)
-    predicate = _PREDICATES[kind][language].format(scope=scope, counts=counts)
-    return predicate + _LIMITS[situation](figures, language)
+    with writing_in(language):
+        if situation == "contradicted":
+            findings = _findings(figures)
+            return findings[0].upper() + findings[1:] + "."
+        scope = _scope_after_each_of(figures) if kind == "all_stations" else _scope(figures)
+        predicate = _(_PREDICATES[kind]) % {"scope": scope}
+        return predicate + _LIMITS[situation](figures)
 
 
-def _no_base_limit(figures: Figures, language: str) -> str:
-    if language == "ru":
-        return "; об остальных участках ничего сказать нельзя."
-    return "; nothing can be said about other polling stations."
+def _no_base_limit(figures: Figures) -> str:
+    return _("; nothing can be said about other polling stations.")
 
 
-def _not_random_limit(figures: Figures, language: str) -> str:
-    if language == "ru":
-        return (
-            ". Поскольку участки выбраны не случайно, это ничего не говорит об остальных "
-            "участках и о стране в целом."
-        )
-    return (
+def _not_random_limit(figures: Figures) -> str:
+    return _(
         ". As these stations were not chosen at random, this says nothing about "
         "other polling stations or the country as a whole."
     )
+
+
+def _bound_phrase(figures: Figures) -> str:
+    bound = _percent(figures.bound_percent or 0.0)
+    if _under(figures):
+        return _("in under %(bound)s%% of all polling stations") % {"bound": bound}
+    stations, total = figures.bound_stations or 0, figures.stations_total or 0
+    if stations == 0:
+        return ngettext(
+            "in none of the %(total)s polling stations",
+            "in none of the %(total)s polling stations",
+            total,
+        ) % {"total": _count(total)}
+    return _("in at most %(bound)s%% of all polling stations (%(count)s of %(total)s)") % {
+        "bound": bound,
+        "count": _count(stations),
+        "total": _count(total),
+    }
 
 
 def bound_phrase(figures: Figures, language: str) -> str:
@@ -237,59 +294,50 @@ def bound_phrase(figures: Figures, language: str) -> str:
     exact in per cent (none of 60, 6 of 60) "under" would be false, so the
     phrase says "none" or "at most".
     """
-    bound = format_percent(figures.bound_percent or 0.0, language)
-    if _under(figures):
-        if language == "ru":
-            return f"меньше чем на {bound}% участков"
-        return f"in under {bound}% of all polling stations"
-    stations, total = figures.bound_stations or 0, figures.stations_total or 0
-    total_words = format_count(total, language)
-    if stations == 0:
-        if language == "ru":
-            many = russian_plural(total, "участка", "участков", "участков")
-            return f"ни на одном из {total_words} {many}"
-        return f"in none of the {total_words} polling stations"
-    count = format_count(stations, language)
-    if language == "ru":
-        return f"не более чем на {bound}% участков ({count} из {total_words})"
-    return f"in at most {bound}% of all polling stations ({count} of {total_words})"
+    with writing_in(language):
+        return _bound_phrase(figures)
 
 
-def _bound_limit(figures: Figures, language: str) -> str:
+def _bound_limit(figures: Figures) -> str:
     level = figures.confidence_percent
     violations = figures.kind == "no_violations"
     if _under(figures):
-        bound = format_percent(figures.bound_percent or 0.0, language)
-        if language == "ru":
-            which = " с нарушениями" if violations else ", где было иначе,"
-            return f"; с доверительной вероятностью {level}% доля участков{which} меньше {bound}%."
-        what = "violations occurred" if violations else "it did not hold"
-        return f"; at {level}% confidence, {what} in under {bound}% of all polling stations."
+        values = {"level": level, "bound": _percent(figures.bound_percent or 0.0)}
+        if violations:
+            return (
+                _(
+                    "; at %(level)s%% confidence, violations occurred in under %(bound)s%% "
+                    "of all polling stations."
+                )
+                % values
+            )
+        return (
+            _(
+                "; at %(level)s%% confidence, it did not hold in under %(bound)s%% "
+                "of all polling stations."
+            )
+            % values
+        )
     if figures.bound_stations == 0:
-        return _none_left_limit(figures, language, violations)
-    where = bound_phrase(figures, language)
-    if language == "ru":
-        what = "нарушения были" if violations else "было иначе"
-        return f"; с доверительной вероятностью {level}% {what} {where}."
-    what = "violations occurred" if violations else "it did not hold"
-    return f"; at {level}% confidence, {what} {where}."
+        return _none_left_limit(figures, violations)
+    values = {"level": level, "where": _bound_phrase(figures)}
+    if violations:
+        return _("; at %(level)s%% confidence, violations occurred %(where)s.") % values
+    return _("; at %(level)s%% confidence, it did not hold %(where)s.") % values
 
 
-def _none_left_limit(figures: Figures, language: str, violations: bool) -> str:
+def _none_left_limit(figures: Figures, violations: bool) -> str:
     """So few stations went unobserved that the bound excludes every one of them."""
     level = figures.confidence_percent
-    total = format_count(figures.stations_total or 0, language)
-    if language == "ru":
-        if violations:
-            where = bound_phrase(figures, language)
-            return f"; с доверительной вероятностью {level}% нарушений не было {where}."
-        return f"; с доверительной вероятностью {level}% так было на всех {total} участках."
     if violations:
-        return (
-            f"; at {level}% confidence, violations occurred in none of the {total} "
-            "polling stations."
-        )
-    return f"; at {level}% confidence, it held in all {total} polling stations."
+        return pgettext(
+            "no station is left where violations could have occurred",
+            "; at %(level)s%% confidence, violations occurred %(where)s.",
+        ) % {"level": level, "where": _bound_phrase(figures)}
+    return _("; at %(level)s%% confidence, it held in all %(total)s polling stations.") % {
+        "level": level,
+        "total": _count(figures.stations_total or 0),
+    }
 
 
 def _under(figures: Figures) -> bool:
@@ -300,14 +348,13 @@ def _under(figures: Figures) -> bool:
     return stations > 0 and abs(100.0 * stations / total - (figures.bound_percent or 0.0)) >= 1e-9
 
 
-def _short_observation_limit(figures: Figures, language: str) -> str:
-    stay = _stay_words(figures, language)
-    if language == "ru":
-        return f"; {stay}, поэтому это не оценка выборов в целом."
-    return f"; {stay}, so this is no judgement on the election as a whole."
+def _short_observation_limit(figures: Figures) -> str:
+    return _("; %(stay)s, so this is no judgement on the election as a whole.") % {
+        "stay": _stay_words(figures)
+    }
 
 
-_LIMITS = {
+_LIMITS: dict[str, Callable[[Figures], str]] = {
     "no_base": _no_base_limit,
     "not_random": _not_random_limit,
     "only_a_bound": _bound_limit,
@@ -315,131 +362,114 @@ _LIMITS = {
 }
 
 
-def _contradicted_reason(figures: Figures, language: str) -> str:
-    findings = findings_text(figures, language)
-    if language == "ru":
-        return f"Этому противоречат данные самой миссии: {findings}."
-    return f"The mission's own data contradicts this: {findings}."
+def _contradicted_reason(figures: Figures) -> str:
+    return _("The mission's own data contradicts this: %(findings)s.") % {
+        "findings": _findings(figures)
+    }
 
 
-def _no_base_reason(figures: Figures, language: str) -> str:
-    if language == "ru":
-        return (
-            "Неизвестно, сколько участков наблюдалось и как они выбраны, поэтому "
-            "категоричное утверждение ничем не подкреплено."
-        )
-    return (
+def _no_base_reason(figures: Figures) -> str:
+    return _(
         "It is not known how many polling stations were observed or how they were "
         "chosen, so nothing supports a categorical claim."
     )
 
 
-def _not_random_reason(figures: Figures, language: str) -> str:
-    counts = _of_total(figures, language)
-    areas = _areas_clause(figures, language)
-    unknown = figures.random_selection is None
-    if language == "ru":
-        how = "не указано, что они выбраны случайно" if unknown else "выбраны не случайно"
+def _not_random_reason(figures: Figures) -> str:
+    values = {"counts": _of_total(figures), "areas": _areas_clause(figures)}
+    if figures.random_selection is None:
         return (
-            f"Наблюдавшиеся участки ({counts}{areas}) {how}, поэтому они ничего не говорят "
-            "об остальных участках и о стране в целом; долю для всей страны назвать нельзя."
+            _(
+                "The polling stations observed (%(counts)s%(areas)s) were not shown to be "
+                "chosen at random, so they say nothing about other polling stations or the "
+                "country; no share for the country can be claimed."
+            )
+            % values
         )
-    how = "were not shown to be chosen at random" if unknown else "were not chosen at random"
     return (
-        f"The polling stations observed ({counts}{areas}) {how}, so they say nothing "
-        "about other polling stations or the country; no share for the country can be claimed."
+        _(
+            "The polling stations observed (%(counts)s%(areas)s) were not chosen at random, "
+            "so they say nothing about other polling stations or the country; no share for "
+            "the country can be claimed."
+        )
+        % values
     )
 
 
-def _only_a_bound_reason(figures: Figures, language: str) -> str:
-    counts = _of_total(figures, language)
+def _only_a_bound_reason(figures: Figures) -> str:
+    counts = _of_total(figures)
     level = figures.confidence_percent
     if not _under(figures):
-        where = bound_phrase(figures, language)
-        unobserved = format_count(
-            (figures.stations_total or 0) - (figures.stations_observed or 0), language
-        )
-        if language == "ru":
-            return (
-                f"Участки выбраны случайно ({counts}); когда на них ничего не выявлено, с "
-                f"доверительной вероятностью {level}% иного не было {where}, но участков, где "
-                f"наблюдения не было: {unobserved}; это оценка, а не достоверный факт."
+        unobserved = (figures.stations_total or 0) - (figures.stations_observed or 0)
+        return ngettext(
+            "The polling stations were chosen at random (%(counts)s); with nothing found in "
+            "them, the data supports at %(level)s%% confidence that the opposite occurred "
+            "%(where)s, but %(unobserved)s was not observed: a bound, not a certainty.",
+            "The polling stations were chosen at random (%(counts)s); with nothing found in "
+            "them, the data supports at %(level)s%% confidence that the opposite occurred "
+            "%(where)s, but %(unobserved)s were not observed: a bound, not a certainty.",
+            unobserved,
+        ) % {
+            "counts": counts,
+            "level": level,
+            "where": _bound_phrase(figures),
+            "unobserved": _count(unobserved),
+        }
+    return _(
+        "The polling stations were chosen at random (%(counts)s); with nothing found in them, "
+        "the data supports only that the opposite occurred in under %(bound)s%% of polling "
+        "stations (%(level)s%% upper bound), not that it never occurred."
+    ) % {"counts": counts, "level": level, "bound": _percent(figures.bound_percent or 0.0)}
+
+
+def _short_observation_reason(figures: Figures) -> str:
+    stay = {"stay": _stay_words(figures)}
+    if figures.long_term_observers is True:
+        return (
+            _(
+                "A judgement on the election as a whole needs observation of all its stages, "
+                "not only election day; %(stay)s."
             )
-        return (
-            f"The polling stations were chosen at random ({counts}); with nothing found in "
-            f"them, the data supports at {level}% confidence that the opposite occurred "
-            f"{where}, but {unobserved} {'was' if unobserved == '1' else 'were'} not observed: "
-            "a bound, not a certainty."
+            % stay
         )
-    bound = format_percent(figures.bound_percent or 0.0, language)
-    if language == "ru":
+    if figures.long_term_observers is False:
         return (
-            f"Участки выбраны случайно ({counts}); когда на них ничего не выявлено, данные "
-            f"позволяют утверждать лишь, что доля участков, где было иначе, меньше {bound}% "
-            f"(верхняя граница с доверительной вероятностью {level}%), но не что таких нет вовсе."
+            _(
+                "A judgement on the election as a whole needs observation of all its stages, "
+                "not only election day; %(stay)s and had no long-term observers."
+            )
+            % stay
         )
     return (
-        f"The polling stations were chosen at random ({counts}); with nothing found in them, "
-        f"the data supports only that the opposite occurred in under {bound}% of polling "
-        f"stations ({level}% upper bound), not that it never occurred."
+        _(
+            "A judgement on the election as a whole needs observation of all its stages, "
+            "not only election day; %(stay)s and no long-term observers are known."
+        )
+        % stay
     )
 
 
-_EN_LONG_TERM = {
-    True: "",
-    False: " and had no long-term observers",
-    None: " and no long-term observers are known",
-}
-_RU_LONG_TERM = {
-    True: "",
-    False: " и долгосрочных наблюдателей не было",
-    None: " и о долгосрочных наблюдателях не известно",
-}
-
-
-def _short_observation_reason(figures: Figures, language: str) -> str:
-    stay = _stay_words(figures, language)
-    if language == "ru":
-        lto = _RU_LONG_TERM[figures.long_term_observers]
-        return (
-            "Оценка выборов в целом требует наблюдения за всеми этапами, а не только "
-            f"за днём голосования; {stay}{lto}."
+def _scoped_reason(figures: Figures) -> str:
+    if figures.tallies != ():
+        return _(
+            "The claim is limited to the polling stations observed; "
+            "the mission's data does not contradict it."
         )
-    lto = _EN_LONG_TERM[figures.long_term_observers]
-    return (
-        "A judgement on the election as a whole needs observation of all its stages, "
-        f"not only election day; {stay}{lto}."
-    )
+    return _("The claim is limited to the polling stations observed; no findings were given.")
 
 
-def _scoped_reason(figures: Figures, language: str) -> str:
-    checked = figures.tallies != ()
-    if language == "ru":
-        tail = "данные миссии ему не противоречат" if checked else "данных о находках нет"
-        return f"Утверждение ограничено наблюдавшимися участками; {tail}."
-    tail = "the mission's data does not contradict it" if checked else "no findings were given"
-    return f"The claim is limited to the polling stations observed; {tail}."
+def _full_coverage_reason(figures: Figures) -> str:
+    return _("Every polling station was observed (%(counts)s).") % {"counts": _of_total(figures)}
 
 
-def _full_coverage_reason(figures: Figures, language: str) -> str:
-    counts = _of_total(figures, language)
-    if language == "ru":
-        return f"Наблюдение велось на всех участках ({counts})."
-    return f"Every polling station was observed ({counts})."
-
-
-def _representative_reason(figures: Figures, language: str) -> str:
-    counts = _of_total(figures, language)
-    stay = _stay_words(figures, language)
-    if language == "ru":
-        return f"Участки выбраны случайно ({counts}); {stay}; данные миссии этому не противоречат."
-    return (
-        f"The polling stations were chosen at random ({counts}); {stay}; "
+def _representative_reason(figures: Figures) -> str:
+    return _(
+        "The polling stations were chosen at random (%(counts)s); %(stay)s; "
         "the mission's data does not contradict it."
-    )
+    ) % {"counts": _of_total(figures), "stay": _stay_words(figures)}
 
 
-_REASONS = {
+_REASONS: dict[str, Callable[[Figures], str]] = {
     "contradicted": _contradicted_reason,
     "no_base": _no_base_reason,
     "not_random": _not_random_reason,

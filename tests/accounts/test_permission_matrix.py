@@ -73,6 +73,7 @@ EXPECTED: dict[str, Rule] = {
     "home": Rule(EVERYONE),
     "login": Rule(VIEWERS, VIEWERS, public=True),
     "logout": Rule(VIEWERS, VIEWERS, public=True, any_get=True),
+    "set_language": Rule(VIEWERS, VIEWERS, public=True, any_get=True),
     "registry:elections": Rule(EVERYONE),
     "registry:election": Rule(EVERYONE),
     "registry:station_upload": Rule(CORE, CORE),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db import DatabaseError
+from django.utils.translation import gettext_lazy
 from lxml import etree
 from pyxform.errors import PyXFormError
 from pyxform.xls2xform import convert
@@ -23,6 +24,7 @@ from pollwatch.forms.languages import language_column
 from pollwatch.forms.models import FormVersion
 from pollwatch.forms.xlsform import xlsform_sheets
 from pollwatch.intake.definitions import definition_for
+from pollwatch.lib.in_language import in_language
 from pollwatch.registry.models import Election
 
 STATION_FIELD = "pollwatch_station"
@@ -31,7 +33,7 @@ END_FIELD = "pollwatch_end"
 XHTML = "http://www.w3.org/1999/xhtml"
 XFORMS = "http://www.w3.org/2002/xforms"
 JAVAROSA = "http://openrosa.org/javarosa"
-STATION_LABEL = {"en": "Polling station code", "ru": "Номер избирательного участка"}
+STATION_LABEL = gettext_lazy("Polling station code")
 
 
 class XFormUnbuildable(Exception):
@@ -98,7 +100,7 @@ def _xform(
         for language in definition.languages
     }
     for language, column in columns.items():
-        station[column] = STATION_LABEL.get(language, STATION_LABEL["en"])
+        station[column] = in_language(STATION_LABEL, language)
     sheets["survey"].insert(0, station)
     sheets["survey"].append({"type": "end", "name": END_FIELD})
     for code, name in stations:
@@ -153,7 +155,7 @@ def imported_xform_for_devices(
 
 def _station_control(ref: str, stations: tuple[tuple[str, str], ...]) -> etree._Element:
     control = etree.Element(f"{{{XFORMS}}}{'select1' if stations else 'input'}", ref=ref)
-    etree.SubElement(control, f"{{{XFORMS}}}label").text = STATION_LABEL["en"]
+    etree.SubElement(control, f"{{{XFORMS}}}label").text = in_language(STATION_LABEL, "en")
     for code, name in stations:
         item = etree.SubElement(control, f"{{{XFORMS}}}item")
         etree.SubElement(item, f"{{{XFORMS}}}label").text = f"{code} {name}"

@@ -5,30 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_lazy, override
+
 from pollwatch.forms.definition import Label
 from pollwatch.intake.channels.sms.syntax import SmsQuestion, SmsSyntax, encode_message
 
 HOW = {
-    "en": {
-        "yes_no": "1 = yes, 2 = no",
-        "integer": "a whole number",
-        "decimal": "a number, e.g. 2.5",
-        "time": "time as HHMM, e.g. 0730",
-        "text": 'text in "quotes", or last without quotes',
-        "several": "numbers of all that apply, e.g. 13",
-        "several_dotted": "numbers of all that apply, separated by dots, e.g. 1.12",
-        "one": "the number of one answer",
-    },
-    "ru": {
-        "yes_no": "1 = да, 2 = нет",
-        "integer": "целое число",
-        "decimal": "число, например 2.5",
-        "time": "время как ЧЧММ, например 0730",
-        "text": 'текст в "кавычках" или в конце без кавычек',
-        "several": "номера всех подходящих, например 13",
-        "several_dotted": "номера всех подходящих через точку, например 1.12",
-        "one": "номер одного ответа",
-    },
+    "yes_no": gettext_lazy("1 = yes, 2 = no"),
+    "integer": gettext_lazy("a whole number"),
+    "decimal": gettext_lazy("a number, e.g. 2.5"),
+    "time": gettext_lazy("time as HHMM, e.g. 0730"),
+    "text": gettext_lazy('text in "quotes", or last without quotes'),
+    "several": gettext_lazy("numbers of all that apply, e.g. 13"),
+    "several_dotted": gettext_lazy("numbers of all that apply, separated by dots, e.g. 1.12"),
+    "one": gettext_lazy("the number of one answer"),
 }
 
 
@@ -57,7 +47,8 @@ def _text(label: Label, language: str) -> str:
 def guide_for(syntax: SmsSyntax, language: str) -> Guide:
     definition = syntax.definition
     language = language if language in definition.languages else definition.languages[0]
-    how = HOW.get(language, HOW["en"])
+    with override(language):
+        how = {kind: str(text) for kind, text in HOW.items()}
     rows = tuple(_row(syntax, item, language, how) for item in syntax.questions)
     return Guide(
         form_sms_code=syntax.form_sms_code,

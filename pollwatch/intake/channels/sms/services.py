@@ -335,7 +335,7 @@ def _answer_problem(problem: Problem, syntax: SmsSyntax, parsed: ParsedSms, lang
     values = {**problem.values, "value": answer, "answer": answer, "message": problem.reason}
     if "figure" in values:
         values["figure"] = replies.render(language, f"figure.{values['figure']}")
-    key = problem.kind if problem.kind in replies.CATALOGUE["en"] else "other"
+    key = problem.kind if problem.kind in replies.MESSAGES else "other"
     if (
         key in ("below_min", "above_max")
         and values.get("min") is None
