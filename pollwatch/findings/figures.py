@@ -55,7 +55,12 @@ from pollwatch.findings.counted_report import latest_per_station
 from pollwatch.findings.newest_forms import NewestForm, NewestForms
 from pollwatch.forms.definition_rules import DEFAULT_COMBINE
 from pollwatch.intake.models import Submission
-from pollwatch.lib.numbers_in_text import format_count, format_percent
+from pollwatch.lib.numbers_in_text import (
+    format_count,
+    format_percent,
+    percent_range,
+    with_percent_sign,
+)
 from pollwatch.missions.models import Mission
 from pollwatch.registry.models import Area, PollingStation
 from pollwatch.stats.proportions import domain_shares
@@ -146,8 +151,10 @@ class ShareFigure:
                 % values
             )
         values["level"] = format_percent(100 * self.confidence, language, 0)
-        values["interval"] = (
-            f"{percent(self.low, language, sign=False)}–{percent(self.high, language)}"
+        values["interval"] = percent_range(
+            percent(self.low, language, sign=False),
+            percent(self.high, language, sign=False),
+            language,
         )
         return (
             ngettext(
@@ -164,7 +171,7 @@ def percent(value: float, language: str = "en", *, sign: bool = True) -> str:
     hundred = 100.0 * value
     decimals = 1 if 0 < hundred < 1 else 0
     text = format_percent(hundred, language, decimals)
-    return f"{text}%" if sign else text
+    return with_percent_sign(text, language) if sign else text
 
 
 @dataclass(frozen=True, slots=True)

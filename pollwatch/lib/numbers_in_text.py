@@ -28,6 +28,21 @@ def format_percent(value: float, language: str, decimals: int = 1) -> str:
     return f"{value:.{decimals}f}".replace(".", _separator("decimal", language))
 
 
+def with_percent_sign(number: str, language: str) -> str:
+    """``4.9%`` in English and Russian, ``%4,9`` in Turkish: ``number`` already formatted."""
+    with writing_in(language):
+        return pgettext("a percentage", "%(number)s%%") % {"number": number}
+
+
+def percent_range(low: str, high: str, language: str) -> str:
+    """``5–10%`` in English and Russian, ``%5–10`` in Turkish: numbers already formatted."""
+    with writing_in(language):
+        return pgettext("a range of percentages", "%(low)s–%(high)s%%") % {
+            "low": low,
+            "high": high,
+        }
+
+
 def russian_plural(count: int, one: str, few: str, many: str) -> str:
     """The Russian noun form after ``count``: 1 день, 2 дня, 5 дней.
 

@@ -20,7 +20,7 @@ from pollwatch.lib.catalogues import (
     writing_in,
 )
 from pollwatch.lib.catalogues import gettext as _
-from pollwatch.lib.numbers_in_text import format_count, format_percent
+from pollwatch.lib.numbers_in_text import format_count, format_percent, with_percent_sign
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +87,9 @@ def _of_total(figures: Figures) -> str:
 
 
 def _share(part: int, whole: int) -> str:
-    return _percent(100.0 * part / whole) + "%" if whole else "–"
+    if not whole:
+        return "–"
+    return with_percent_sign(_percent(100.0 * part / whole), current_language())
 
 
 def _findings(figures: Figures) -> str:

@@ -177,3 +177,31 @@ def test_sentence_wording(figure, language, expected):
 def test_unknown_language_is_refused():
     with pytest.raises(ValueError, match="en, ru"):
         ShareFigure(1, 2, 0.5, None, None, 0.95, False).sentence("fr")
+
+
+@pytest.mark.parametrize(
+    ("base", "expected"),
+    [
+        (1, "из 1 наблюдавшегося участка"),
+        (2, "из 2 наблюдавшихся участков"),
+        (5, "из 5 наблюдавшихся участков"),
+        (21, "из 21 наблюдавшегося участка"),
+    ],
+)
+def test_the_russian_sentence_takes_the_plural_form_of_its_base(base, expected):
+    figure = ShareFigure(1, base, 1 / base, 0.001, 0.9, 0.95, True)
+    assert figure.sentence("ru").endswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("base", "expected"),
+    [(1, "of 1 polling station observed"), (2, "of 2 polling stations observed")],
+)
+def test_the_english_sentence_takes_the_plural_form_of_its_base(base, expected):
+    figure = ShareFigure(1, base, 1 / base, 0.001, 0.9, 0.95, True)
+    assert figure.sentence("en").endswith(expected)
+
+
+def test_the_turkish_sentence_writes_numbers_the_turkish_way():
+    figure = ShareFigure(29, 4120, 0.0704, 0.048, 0.0993, 0.95, True)
+    assert figure.sentence("tr") == "gözlemlenen 4.120 sandığın %7 kadarında (%95 GA %5–10)"
