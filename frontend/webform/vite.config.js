@@ -24,15 +24,15 @@ function submitWithoutInlineHandler() {
 }
 
 /*
- * enketo-transformer's stylesheet writes `style="display:none;"` on a few elements; in the
- * browser the XSLT result document already breaks the policy with them. They are written as
- * data-inline-style instead, which the wrapper applies through the CSSOM.
+ * enketo-transformer's stylesheet hides a few elements with `style="display:none;"`, which
+ * the policy refuses wherever the markup is parsed (the XSLT result, the page, the copies
+ * enketo-core makes of a repeat). The `hidden` attribute hides them without a style.
  */
 function xsltWithoutStyleAttributes() {
   const replacements = [
-    ['style="display:none;"', 'data-inline-style="display:none;"'],
-    ['style="display: none;"', 'data-inline-style="display:none;"'],
-    ['<xsl:attribute name="style">', '<xsl:attribute name="data-inline-style">'],
+    ['style="display:none;"', 'hidden="hidden"'],
+    ['style="display: none;"', 'hidden="hidden"'],
+    ['<xsl:attribute name="style">display:none;</xsl:attribute>', '<xsl:attribute name="hidden">hidden</xsl:attribute>'],
   ];
   return {
     name: 'xslt-without-style-attributes',
@@ -40,7 +40,7 @@ function xsltWithoutStyleAttributes() {
       if (!id.endsWith('enketo-transformer/dist/enketo-transformer/web/transformer.js')) return null;
       let patched = code;
       for (const [from, to] of replacements) patched = patched.replaceAll(from, to);
-      if (/(?<!-inline-)style="|<xsl:attribute name="style">/.test(patched)) this.error('enketo-transformer writes another style attribute: extend this patch');
+      if (/style="|<xsl:attribute name="style">/.test(patched)) this.error('enketo-transformer writes another style attribute: extend this patch');
       if (patched === code) this.error('enketo-transformer changed: no style attribute left to rewrite, drop this patch');
       return patched;
     },

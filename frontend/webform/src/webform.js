@@ -1,7 +1,7 @@
 /*
  * The XForm engine pollwatch serves to browsers: Enketo (enketo-transformer turns the XForm
- * into an HTML form and a model; enketo-core runs it). Wrapped so that it runs under the
- * application's Content-Security-Policy, which allows no inline styles and no inline scripts.
+ * into an HTML form and a model; enketo-core runs it). Built (vite.config.js) so that it runs
+ * under the application's Content-Security-Policy: no inline styles, no inline scripts.
  */
 import { transform } from 'enketo-transformer/web';
 import { Form } from 'enketo-core';
@@ -9,9 +9,14 @@ import './webform.scss';
 
 const XFORMS = 'http://www.w3.org/2002/xforms';
 
-/** The HTML form and XML model of an XForm. Needs the browser's XSLTProcessor. */
-export async function transformXForm(xform) {
-  const { form, model, languageMap } = await transform({ xform, markdown: true });
+/**
+ * The HTML form and XML model of an XForm. Needs the browser's XSLTProcessor.
+ *
+ * media maps the file names of the form's attachments (`jr://images/logo.png` → `logo.png`)
+ * to the URLs they are served from; an attachment left out stays a `jr://` address.
+ */
+export async function transformXForm(xform, media = {}) {
+  const { form, model, languageMap } = await transform({ xform, markdown: true, media });
   return { form, model, languageMap };
 }
 
@@ -66,22 +71,6 @@ function parseCsv(text) {
   return rows.filter((r) => r.some((c) => c !== ''));
 }
 
-/*
- * Style attributes in parsed HTML break a policy without 'unsafe-inline', even in a document
- * made by DOMParser; the same declarations set through the CSSOM are allowed. So they are
- * renamed in the markup and moved to the CSSOM once the form is in place. The transformer
- * escapes "<" and ">" in text and attribute values, so a tag is all that this can match.
- */
-const STYLE_ATTRIBUTE = /(<[a-zA-Z][^<>]*?\s)style="([^"]*)"/g;
-
-function insertWithoutInlineStyles(element, html) {
-  element.innerHTML = html.replace(STYLE_ATTRIBUTE, '$1data-inline-style="$2"');
-  for (const node of element.querySelectorAll('[data-inline-style]')) {
-    node.style.cssText = node.getAttribute('data-inline-style');
-    node.removeAttribute('data-inline-style');
-  }
-}
-
 /**
  * Render a transformed form into `element`.
  *
@@ -89,7 +78,7 @@ function insertWithoutInlineStyles(element, html) {
  * attachments (see externalInstance); options.session: deviceid, username, … for preloads.
  */
 export function renderTransformed(element, { form: formHtml, model }, options = {}) {
-  insertWithoutInlineStyles(element, formHtml);
+  element.innerHTML = formHtml;
   const formElement = element.querySelector('form.or');
   const form = new Form(formElement, {
     modelStr: model,
@@ -115,5 +104,5 @@ export function renderTransformed(element, { form: formHtml, model }, options = 
 
 /** Transform an XForm in the browser and render it into `element`. */
 export async function renderXForm(element, xform, options = {}) {
-  return renderTransformed(element, await transformXForm(xform), options);
+  return renderTransformed(element, await transformXForm(xform, options.media), options);
 }
