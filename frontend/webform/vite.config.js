@@ -47,6 +47,35 @@ function xsltWithoutStyleAttributes() {
   };
 }
 
+/*
+ * Styles that come with a form (a label's `<span style="color:…">`) or a widget (the draw
+ * widget's colour swatches) are written as data-inline-style, which src/webform.js applies
+ * through the CSSOM; as style attributes the policy would refuse them.
+ */
+function contentStylesAsData() {
+  const patches = [
+    {
+      file: 'enketo-transformer/dist/enketo-transformer/web/transformer.js',
+      from: 'let rendered = markdownToHTML(original);',
+      to: 'let rendered = markdownToHTML(original).replace(/(<[a-zA-Z][^<>]*?\\s)style=("[^"]*"|\'[^\']*\')/g, "$1data-inline-style=$2");',
+    },
+    {
+      file: 'enketo-core/src/widget/draw/draw-widget.js',
+      from: 'style="background: ${color};"',
+      to: 'data-inline-style="background: ${color};"',
+    },
+  ];
+  return {
+    name: 'content-styles-as-data',
+    transform(code, id) {
+      const patch = patches.find((candidate) => id.endsWith(candidate.file));
+      if (!patch) return null;
+      if (!code.includes(patch.from)) this.error(`${patch.file} changed: "${patch.from}" is gone, update this patch`);
+      return code.replace(patch.from, patch.to);
+    },
+  };
+}
+
 function packageRoot(file) {
   let dir = dirname(file);
   while (!existsSync(join(dir, 'package.json')) || !JSON.parse(readFileSync(join(dir, 'package.json'))).name) {
@@ -106,7 +135,7 @@ function licences() {
 export default defineConfig({
   base: './',
   publicDir: false,
-  plugins: [submitWithoutInlineHandler(), xsltWithoutStyleAttributes(), licences()],
+  plugins: [submitWithoutInlineHandler(), xsltWithoutStyleAttributes(), contentStylesAsData(), licences()],
   resolve: {
     alias: [
       // enketo-core's stylesheets import a dependency by a path of enketo's own monorepo.

@@ -71,6 +71,31 @@ function parseCsv(text) {
   return rows.filter((r) => r.some((c) => c !== ''));
 }
 
+/*
+ * The build writes the styles that come with a form or a widget as data-inline-style
+ * (see vite.config.js); set through the CSSOM they are allowed. Repeats and widgets add
+ * such elements after the form has started, so the form is watched for them.
+ */
+function applyInlineStyles(root) {
+  const nodes = [...root.querySelectorAll('[data-inline-style]')];
+  if (root.hasAttribute?.('data-inline-style')) nodes.push(root);
+  for (const node of nodes) {
+    node.style.cssText = node.getAttribute('data-inline-style');
+    node.removeAttribute('data-inline-style');
+  }
+}
+
+function keepApplyingInlineStyles(formElement) {
+  applyInlineStyles(formElement);
+  const observer = new MutationObserver((mutations) => {
+    for (const mutation of mutations) {
+      mutation.addedNodes.forEach((node) => node.nodeType === Node.ELEMENT_NODE && applyInlineStyles(node));
+    }
+  });
+  observer.observe(formElement, { childList: true, subtree: true });
+  return observer;
+}
+
 /**
  * Render a transformed form into `element`.
  *
@@ -87,6 +112,7 @@ export function renderTransformed(element, { form: formHtml, model }, options = 
     session: options.session ?? {},
   }, {});
   const loadErrors = form.init();
+  const styles = keepApplyingInlineStyles(formElement);
   return {
     form,
     loadErrors,
@@ -98,7 +124,10 @@ export function renderTransformed(element, { form: formHtml, model }, options = 
     onChange: (callback) => formElement.addEventListener('xforms-value-changed', callback),
     /** Calls back when a question is found invalid. */
     onInvalid: (callback) => formElement.addEventListener('invalidated', callback),
-    destroy: () => element.replaceChildren(),
+    destroy: () => {
+      styles.disconnect();
+      element.replaceChildren();
+    },
   };
 }
 
