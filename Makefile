@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test test-sqlite test-postgres install lint format serve clean bench
+.PHONY: demo test test-sqlite test-postgres install lint format serve clean bench webform-bundle
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ test-postgres: install
 
 bench: install
 	for script in bench/*.py; do $(PY) $$script || exit 1; done
+
+# The browser XForm engine (Enketo) under pollwatch/static/vendor/enketo/, rebuilt from
+# frontend/webform/. Needs Node 20 and npm; the app serves the built files and never runs npm.
+webform-bundle:
+	cd frontend/webform && npm ci && npm run build
 
 clean:
 	rm -rf $(VENV) data

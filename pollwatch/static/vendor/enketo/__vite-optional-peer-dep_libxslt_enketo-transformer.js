@@ -1,0 +1,1 @@
+throw Error(`Could not resolve "libxslt" imported by "enketo-transformer". Is it installed?`);
