@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.template.loader import render_to_string
+from django.utils.translation import override
 
 from pollwatch.lib.downloads import csv_text
 from pollwatch.statements.models import SECTIONS, StatementVersion
@@ -11,8 +12,14 @@ FIGURE_COLUMNS = ("reference", "count", "base", "share", "low", "high", "confide
 
 
 def statement_html(version: StatementVersion, *, for_print: bool = False) -> str:
+    """The statement with its headings in its own language, whatever the reader's page speaks."""
+    with override(version.statement.language):
+        return _statement_html(version, for_print=for_print)
+
+
+def _statement_html(version: StatementVersion, *, for_print: bool) -> str:
     sections = [
-        (key, label, version.rendered.get(key, ""))
+        (key, str(label), version.rendered.get(key, ""))
         for key, label in SECTIONS
         if version.rendered.get(key)
     ]
