@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from pollwatch.accounts.guards import require, signed_in_user
 from pollwatch.lib.downloads import csv_response
@@ -121,7 +122,7 @@ def meeting_list(request, slug):
             log_meeting(
                 mission, attendees=data.pop("attendees"), actor=signed_in_user(request), **data
             )
-            messages.success(request, "Meeting logged.")
+            messages.success(request, _("Meeting logged."))
             return redirect("missions:meetings", slug=mission.slug)
     return render(
         request,

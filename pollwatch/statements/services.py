@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pollwatch.audit.chain import chain_head, seal_events
 from pollwatch.audit.services import log_action
@@ -64,7 +66,7 @@ def create_statement(
 @transaction.atomic
 def save_draft(version: StatementVersion, sections: dict[str, str], *, actor: User | None) -> None:
     if version.status != StatementVersion.Status.DRAFT:
-        raise StatementError("only a draft can be edited; start a new version instead")
+        raise StatementError(_("only a draft can be edited; start a new version instead"))
     problems = []
     for key in SECTION_KEYS:
         try:
@@ -131,20 +133,29 @@ def publish(
     """Freeze the text and the data behind it; flagged claims need an explicit confirmation."""
     version = StatementVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != StatementVersion.Status.DRAFT:
-        raise StatementError("this version is published already")
+        raise StatementError(_("this version is published already"))
     rendered = render_version(version)
     if rendered.problems:
-        raise StatementError("some figures cannot be computed: " + "; ".join(rendered.problems))
+        raise StatementError(
+            _("some figures cannot be computed: %(problems)s")
+            % {"problems": "; ".join(rendered.problems)}
+        )
     coverage, check = rendered.coverage, rendered.check
     if coverage is None or check is None:
         # Only a published version renders without them, and that was refused above.
-        raise StatementError("this version is published already")
+        raise StatementError(_("this version is published already"))
     flagged = check.flagged
     if flagged and not confirm_flags:
         sentences = len({check.claim.sentence.text for check in flagged})
         raise StatementError(
-            f"the claim check flagged {sentences} sentence(s); fix them or "
-            "confirm that you publish them as they are"
+            ngettext(
+                "the claim check flagged %(count)s sentence; fix it or "
+                "confirm that you publish it as it is",
+                "the claim check flagged %(count)s sentences; fix them or "
+                "confirm that you publish them as they are",
+                sentences,
+            )
+            % {"count": sentences}
         )
     data = {
         "figures": rendered.figures,

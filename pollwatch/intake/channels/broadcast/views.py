@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
 
 from pollwatch.accounts.guards import own_membership, signed_in_user
 from pollwatch.intake.channels.broadcast.forms import BroadcastForm
@@ -31,7 +32,12 @@ def broadcasts(request):
         except BroadcastRefused as refused:
             form.add_error(None, str(refused))
         else:
-            messages.success(request, f"Sent to {broadcast.deliveries.count()} observers.")
+            count = broadcast.deliveries.count()
+            # The English wording is the same for one observer as for many.
+            sent_to = ngettext(
+                "Sent to %(count)s observers.", "Sent to %(count)s observers.", count
+            )
+            messages.success(request, sent_to % {"count": count})
             return redirect("channels:broadcasts")
     sent = Broadcast.objects.filter(mission=mission).prefetch_related("deliveries")[:50]
     return render(request, "channels/broadcasts.html", {"form": form, "broadcasts": sent})
