@@ -7,6 +7,10 @@ but not compiled) fails here as well.
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import polib
@@ -76,6 +80,31 @@ def test_the_compiled_catalogue_matches_its_source(language):
                 assert found.msgstr_plural == entry.msgstr_plural, describe(entry)
             else:
                 assert found.msgstr == entry.msgstr, describe(entry)
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="gettext's xgettext is not installed")
+def test_the_catalogues_hold_every_marked_text_and_nothing_else(tmp_path):
+    """``makemessages`` on a copy of the package finds nothing new and nothing gone."""
+    package = LOCALE_DIR.parent
+    copy = tmp_path / package.name
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    subprocess.run(
+        [sys.executable, "-m", package.name, "makemessages", *[f"-l{code}" for code in TRANSLATED]],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    for language in TRANSLATED:
+        for path in catalogue_files(language):
+            fresh = polib.pofile(str(copy / path.relative_to(package)))
+            # msgmerge guesses a translation for a new text near an old one, marking it fuzzy.
+            new = [describe(e) for e in fresh.untranslated_entries() if not e.obsolete]
+            new += [describe(e) for e in fresh.fuzzy_entries()]
+            gone = [describe(e) for e in fresh.obsolete_entries()]
+            assert new == [], f"{path}: texts not in the catalogue; run makemessages"
+            assert gone == [], f"{path}: texts no longer used"
 
 
 def test_the_framework_free_reader_uses_the_plural_rule_of_the_catalogue():
