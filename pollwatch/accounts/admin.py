@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from pollwatch.accounts.models import Profile
 from pollwatch.accounts.roles import is_administrator
 
 
@@ -11,3 +12,10 @@ def _administrators_only(request: HttpRequest) -> bool:
 # One check replaced on the default site, rather than a whole custom AdminSite.
 admin.site.has_permission = _administrators_only  # type: ignore[method-assign]
 admin.site.site_header = "pollwatch administration"
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "language")
+    list_filter = ("language",)
+    search_fields = ("user__username",)
