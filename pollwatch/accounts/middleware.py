@@ -40,7 +40,7 @@ class UserLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            language = preferred_language(user)
+            language = preferred_language(user.pk)
             if language:
                 translation.activate(language)
                 request.LANGUAGE_CODE = language

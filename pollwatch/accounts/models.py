@@ -63,10 +63,10 @@ class Profile(models.Model):
         return f"{self.user}: {self.language or '-'}"
 
 
-def preferred_language(user: User) -> str:
+def preferred_language(user_id: int) -> str:
     """The language the user chose, or ``""`` when they chose none."""
-    profile = Profile.objects.filter(user=user).only("language").first()
-    return profile.language if profile else ""
+    chosen = Profile.objects.filter(user_id=user_id).values_list("language", flat=True).first()
+    return chosen or ""
 
 
 def remember_language(user: User, language: str) -> None:

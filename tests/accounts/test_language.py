@@ -72,7 +72,7 @@ def test_the_switcher_saves_the_choice_of_a_signed_in_user(client, core_team):
     client.force_login(core_team)
     response = client.post(reverse("set_language"), {"language": "tr", "next": "/"})
     assert response.status_code == 302 and response["Location"] == "/"
-    assert preferred_language(core_team) == "tr"
+    assert preferred_language(core_team.pk) == "tr"
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "tr"
 
 
@@ -101,7 +101,7 @@ def test_the_switcher_works_before_login_and_saves_nothing(client, core_team):
 def test_an_unknown_language_is_not_saved(client, core_team):
     client.force_login(core_team)
     client.post(reverse("set_language"), {"language": "xx", "next": "/"})
-    assert preferred_language(core_team) == ""
+    assert preferred_language(core_team.pk) == ""
 
 
 def test_the_observer_form_speaks_the_observers_language(client, observer_north):
