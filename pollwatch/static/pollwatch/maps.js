@@ -130,16 +130,18 @@
       }).addTo(map);
     }
     var areas = areaLayer(data.areas);
-    if (areas) { areas.addTo(map); }
     var stations = container.dataset.kind === "stations";
     var markers = stations ? stationMarkers(data, labels) : pointMarkers(data, labels);
+    // Vector layers need the map's view before they are added.
+    fit(map, markers, areas);
+    if (areas) { areas.addTo(map); }
     if (stations) { toggleRoutes(map, data.routes); }
     markers.forEach(function (m) { m.addTo(map); });
-    fit(map, markers, areas);
     container.dataset.ready = "true";
   }
 
-  function fail(container) {
+  function fail(container, error) {
+    if (window.console) { console.error(error); }
     container.replaceChildren(element("p", container.dataset.labelFailed, "empty"));
   }
 
@@ -150,7 +152,7 @@
         return response.json();
       })
       .then(function (data) { draw(container, data); })
-      .catch(function () { fail(container); });
+      .catch(function (error) { fail(container, error); });
   }
 
   document.querySelectorAll(".map[data-source]").forEach(load);
