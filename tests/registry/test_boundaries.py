@@ -1,4 +1,4 @@
-"""Area outlines from a GeoJSON file: stored on the areas, all or nothing, every problem numbered."""
+"""Area outlines from a GeoJSON file: stored on the areas, all or nothing, problems numbered."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
-"""The station map draws its markers with the bundled Leaflet under the strict policy."""
+"""The maps draw their markers with the bundled Leaflet under the strict policy."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from pollwatch.registry.models import PollingStation
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD, csv_file
 from tests.deployment.conftest import station_rows
+from tests.findings.test_points_map import located_form, located_reports  # noqa: F401
 from tests.intake.test_services import send, submission
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -65,4 +67,27 @@ def test_the_station_map_shows_markers_and_opens_a_popup_without_a_policy_violat
     expect(page.locator("path.map-route")).to_have_count(0)
 
     assert [url for url in requested if not url.startswith(live_server.url)] == []
+    assert complaints == []
+
+
+def test_the_findings_map_shows_each_reported_place_with_a_link_to_its_report(
+    page,
+    live_server,
+    core_team,
+    located_reports,  # noqa: F811
+):
+    complaints: list[str] = []
+    page.on("console", lambda message: complaints.append(message.text))
+    page.on("pageerror", lambda error: complaints.append(str(error)))
+    log_in(page, core_team.username, PASSWORD)
+
+    page.goto("/missions/test-mission/findings/points/?form=station_check")
+
+    expect(page.locator(".map[data-ready='true']")).to_be_visible()
+    expect(page.locator("path.state-point")).to_have_count(2)
+    page.locator("path.state-point").first.click()
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("Where is the station?")
+    link = popup.get_by_role("link", name=re.compile(r"^Report \d+$"))
+    expect(link).to_have_attribute("href", re.compile(r"^/reports/\d+/$"))
     assert complaints == []
