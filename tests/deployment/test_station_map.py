@@ -168,3 +168,25 @@ def test_before_any_sample_or_report_the_page_says_there_is_nothing(client, miss
     client.force_login(administrator)
     page = client.get(reverse("deployment:map", args=[mission.slug])).content.decode()
     assert "No station to show" in page
+
+
+def test_no_tile_server_is_named_unless_the_deployment_sets_one(
+    client, core_user, routed_plan, settings
+):
+    client.force_login(core_user)
+    url = reverse("deployment:map", args=[routed_plan.mission.slug])
+    assert 'data-tiles=""' in client.get(url).content.decode()
+
+    settings.POLLWATCH_MAP_TILES = "https://{s}.tiles.example.org/{z}/{x}/{y}.png"
+    page = client.get(url).content.decode()
+    assert 'data-tiles="https://{s}.tiles.example.org/{z}/{x}/{y}.png"' in page
+
+
+def test_a_tile_template_gives_the_origin_the_policy_allows_for_images():
+    from pollwatch.settings import _tile_origins
+
+    assert _tile_origins("") == []
+    assert _tile_origins("https://{s}.tiles.example.org/{z}/{x}/{y}.png") == [
+        "https://*.tiles.example.org"
+    ]
+    assert _tile_origins("tiles/{z}/{x}/{y}.png") == []
