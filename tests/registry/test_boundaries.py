@@ -6,6 +6,7 @@ import io
 import json
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from pollwatch.audit.models import AuditEvent
@@ -146,3 +147,19 @@ def test_the_election_page_links_the_upload_for_those_who_may_import(
     client.force_login(administrator)
     page = client.get(reverse("registry:election", args=[election.slug])).content.decode()
     assert reverse("registry:boundaries_upload", args=[election.slug]) in page
+
+
+def test_the_command_imports_a_file_and_reports_problems_by_feature(election, tmp_path):
+    good = tmp_path / "areas.geojson"
+    good.write_bytes(geojson_file([feature("N", square(44, 42))]).getvalue())
+    bad = tmp_path / "bad.geojson"
+    features = [feature("N", square(44, 42)), feature("Q", square(1, 1))]
+    bad.write_bytes(geojson_file(features).getvalue())
+    out = io.StringIO()
+
+    call_command("areas", "boundaries", str(good), "--election", election.slug, stdout=out)
+    with pytest.raises(CommandError, match="feature 2: unknown area 'Q'"):
+        call_command("areas", "boundaries", str(bad), "--election", election.slug)
+
+    assert out.getvalue().strip() == "1 area outlines imported"
+    assert outlined(election) == {"N": "Polygon"}
