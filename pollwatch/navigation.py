@@ -91,6 +91,9 @@ MENU = (
                 "deployment:plan", _("Deployment"), "deployment.view_plan", Place.OWN_MISSION
             ),
             MenuEntry(
+                "deployment:map", _("Station map"), "deployment.view_plan", Place.OWN_MISSION
+            ),
+            MenuEntry(
                 "findings:dashboard", _("Findings"), "findings.view_findings", Place.OWN_MISSION
             ),
             MenuEntry("findings:pvt", _("PVT"), "findings.view_pvt", Place.OWN_MISSION),

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,7 @@ from pollwatch.findings.access import areas_for, can_import_results
 from pollwatch.findings.forms import BoundariesForm, FindingsFilterForm, OfficialResultsForm
 from pollwatch.findings.models import AreaBoundaries
 from pollwatch.findings.newest_forms import NewestForms
+from pollwatch.findings.points import geopoint_questions, points_json, reported_points
 from pollwatch.findings.pvt import mismatches, pvt_estimate
 from pollwatch.findings.services import (
     OfficialResultsError,
@@ -27,8 +29,10 @@ from pollwatch.findings.tables import Table, find_table, table_download
 from pollwatch.forms.models import FormVersion
 from pollwatch.intake.models import Submission
 from pollwatch.lib.listing import page_of
+from pollwatch.lib.map_tiles import configured_tiles
 from pollwatch.missions.guards import mission_for
 from pollwatch.missions.models import Mission
+from pollwatch.registry.models import Area
 
 ASSESSED_PHASES = ("opening", "voting", "counting")
 NEGATIVE = ("bad", "very_bad")
@@ -370,6 +374,38 @@ def reports(request, slug):
             == figures.ANY_REPORT,
         },
     )
+
+
+def _points(request, context: Context):
+    questions = geopoint_questions(context.form_code, context.forms, get_language() or "en")
+    return questions, reported_points(request.user, context.scope, context.form_code, questions)
+
+
+def points(request, slug):
+    """The places a form's geopoint answers give, on a map and in a table."""
+    context = _context(request, slug)
+    questions, found = _points(request, context)
+    query = _query_without(request, "page", "export")
+    return render(
+        request,
+        "findings/points.html",
+        {
+            "c": context,
+            "mission": context.mission,
+            "questions": questions,
+            "points": found,
+            "query": query,
+            "source": reverse("findings:points_data", args=[slug]) + (f"?{query}" if query else ""),
+            "tiles": configured_tiles(),
+        },
+    )
+
+
+def points_data(request, slug):
+    context = _context(request, slug)
+    _questions, found = _points(request, context)
+    outlines = Area.objects.filter(election=context.mission.election_id).outlines()
+    return JsonResponse(points_json(found, outlines))
 
 
 def boundaries(request, slug):
