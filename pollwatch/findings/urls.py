@@ -7,7 +7,6 @@ urlpatterns = [
     path("<slug:slug>/findings/", views.dashboard, name="dashboard"),
     path("<slug:slug>/findings/incidents/", views.incidents, name="incidents"),
     path("<slug:slug>/findings/reports/", views.reports, name="reports"),
-    path("<slug:slug>/findings/boundaries/", views.boundaries, name="boundaries"),
     path("<slug:slug>/findings/points/", views.points, name="points"),
     path("<slug:slug>/findings/points.json", views.points_data, name="points_data"),
     path(

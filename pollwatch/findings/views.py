@@ -3,7 +3,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -14,15 +13,13 @@ from django.utils.translation import gettext as _
 from pollwatch.accounts.guards import require, signed_in_user
 from pollwatch.findings import coverage, figures
 from pollwatch.findings.access import areas_for, can_import_results
-from pollwatch.findings.forms import BoundariesForm, FindingsFilterForm, OfficialResultsForm
-from pollwatch.findings.models import AreaBoundaries
+from pollwatch.findings.forms import FindingsFilterForm, OfficialResultsForm
 from pollwatch.findings.newest_forms import NewestForms
 from pollwatch.findings.points import geopoint_questions, points_json, reported_points
 from pollwatch.findings.pvt import mismatches, pvt_estimate
 from pollwatch.findings.services import (
     OfficialResultsError,
     import_official_results,
-    save_area_boundaries,
 )
 from pollwatch.findings.station_page import station_record, station_seen_by
 from pollwatch.findings.tables import Table, find_table, table_download
@@ -194,8 +191,8 @@ def dashboard(request, slug):
         if table is None:
             raise Http404
         return table_download(table, export)
-    boundaries = AreaBoundaries.objects.filter(mission=context.mission).first()
-    shapes = coverage.choropleth(boundaries.geojson, items) if boundaries else []
+    outlines = Area.objects.filter(election=context.mission.election_id).outlines()
+    shapes = coverage.choropleth(outlines, items)
     first = next((v.figure for q in questions for v in q.values), None)
     return render(
         request,
@@ -219,7 +216,6 @@ def dashboard(request, slug):
             "query": _query_without(request, "export", "table"),
             "can_upload": can_import_results(request.user, context.mission),
             "can_pvt": request.user.has_perm("findings.view_pvt", context.mission),
-            "boundaries_form": BoundariesForm(),
         },
     )
 
@@ -406,19 +402,6 @@ def points_data(request, slug):
     _questions, found = _points(request, context)
     outlines = Area.objects.filter(election=context.mission.election_id).outlines()
     return JsonResponse(points_json(found, outlines))
-
-
-def boundaries(request, slug):
-    mission = mission_for(request, slug, "findings.change_results")
-    if request.method != "POST":
-        raise PermissionDenied
-    form = BoundariesForm(request.POST, request.FILES)
-    if form.is_valid():
-        save_area_boundaries(mission, form.cleaned_data["file"], actor=signed_in_user(request))
-        messages.success(request, _("Area boundaries saved; the coverage map uses them."))
-    else:
-        messages.error(request, "; ".join(form.errors.get("file", [])))
-    return redirect("findings:dashboard", slug=slug)
 
 
 def _pvt_tables(result, found_mismatches) -> list[Table]:

@@ -88,7 +88,6 @@ EXPECTED: dict[str, Rule] = {
     "findings:dashboard": Rule(STAFF),
     "findings:incidents": Rule(STAFF),
     "findings:reports": Rule(STAFF, query="?question=overall&form=station_check"),
-    "findings:boundaries": Rule(NOBODY, CORE),
     "findings:points": Rule(STAFF),
     "findings:points_data": Rule(STAFF),
     "findings:question": Rule(STAFF),

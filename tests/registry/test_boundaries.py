@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 from django.urls import reverse
 
 from pollwatch.audit.models import AuditEvent
@@ -163,3 +164,10 @@ def test_the_command_imports_a_file_and_reports_problems_by_feature(election, tm
 
     assert out.getvalue().strip() == "1 area outlines imported"
     assert outlined(election) == {"N": "Polygon"}
+
+
+@override_settings(POLLWATCH_IMPORT_MAX_BYTES=100)
+def test_a_file_over_the_byte_limit_is_refused_naming_the_limit(election):
+    with pytest.raises(BoundariesRejected) as rejected:
+        import_boundaries(election, geojson_file([feature("N", square(44, 42))] * 5))
+    assert "POLLWATCH_IMPORT_MAX_BYTES" in rejected.value.problems[0].reason
