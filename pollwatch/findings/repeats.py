@@ -39,13 +39,12 @@ def repeat_entries(answers: dict, path: Sequence[str]) -> list[dict]:
     """Every entry of the repeat at ``path`` in one report's answers (nested ones flattened)."""
     entries = [answers]
     for code in path:
-        entries = [
-            entry
-            for outer in entries
-            for entry in (outer.get(code) if isinstance(outer.get(code), list) else [])
-            if isinstance(entry, dict)
-        ]
+        entries = [entry for outer in entries for entry in _listed(outer.get(code))]
     return entries
+
+
+def _listed(value: object) -> list[dict]:
+    return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
 
 
 @dataclass(frozen=True, slots=True)

@@ -380,9 +380,7 @@ def dashboard(request, slug):
             "others": others,
             "repeats": repeats,
             "search": search,
-            "is_random": first.is_random
-            if first
-            else context.scope.design() is not None,
+            "is_random": first.is_random if first else context.scope.design() is not None,
             "outside_sample": first.outside_sample if first else 0,
             "rule": figures.SELECTION_RULE,
             "any_report": any(q.combine == figures.ANY_REPORT for q in questions),

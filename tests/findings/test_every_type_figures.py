@@ -92,7 +92,8 @@ def reported(mission, complaints, stations):
     n0, n1, n2, n3, s0, s1 = stations
     answers = [
         (n0, {"queue_length": 10, "visit_day": "2026-05-01",
-              "arrived_at": "2026-05-01T07:30:00+03:00", "opened": "07:05", "remarks": "Calm morning", "seal": "SEAL-1",
+              "arrived_at": "2026-05-01T07:30:00+03:00", "opened": "07:05",
+              "remarks": "Calm morning", "seal": "SEAL-1",
               "location": {"lat": 41.7, "lon": 44.8, "alt": None, "accuracy": None},
               "protocol": "p1.jpg", "score": 3,
               "complaint": [complaint("queue", 4, 2), complaint("pressure", 1)]}),

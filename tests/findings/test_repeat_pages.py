@@ -115,9 +115,7 @@ def test_the_findings_csv_includes_repeats_and_the_new_types(
     numbers = _csv(dashboard(client, mission, export="csv", table="texts"))
     assert {row["text"] for row in numbers} == {"Main Street 1", "Lake Road"}
     places = _csv(dashboard(client, mission, export="csv", table="places"))
-    assert [(row["code"], row["answered"], row["base"]) for row in places] == [
-        ("gps", "1", "2")
-    ]
+    assert [(row["code"], row["answered"], row["base"]) for row in places] == [("gps", "1", "2")]
 
 
 def test_texts_can_be_searched_on_the_page(client, administrator, mission, reported):
