@@ -27,7 +27,8 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -66,6 +67,7 @@ class NumberFigure:
     minimum: float
     median: float
     maximum: float
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,7 @@ class CountsFigure:
     answered: int
     base: int
     bins: tuple[tuple[str, int], ...]
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +92,7 @@ class ListedFigure:
     base: int
     matching: int
     latest: tuple[tuple[int, str], ...]
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +103,7 @@ class PlacesFigure:
     type: str
     answered: int
     base: int
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +122,7 @@ class MediaFigure:
     answered: int
     base: int
     latest: tuple[MediaFile, ...]
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +145,14 @@ def analysed_questions(form: NewestForm) -> list[dict]:
     return [q for q in form.questions if q["type"] in (*ANALYSED_TYPES, *NOT_ANALYSED_TYPES)]
 
 
-def type_figures(counted: CountedAnswers, form: NewestForm, search: str = "") -> TypeFigures:
-    """The figures of every non-choice question of ``form`` over the counted reports."""
+def type_figures(
+    counted: CountedAnswers, form: NewestForm, search: str = "", language: str = "en"
+) -> TypeFigures:
+    """The figures of every non-choice question of ``form`` over the counted reports.
+
+    Each figure carries its question's label in ``language``.
+    """
+    labels = form.labels(language)
     numbers, counts, listed, places, media, skipped = [], [], [], [], [], []
     for question in analysed_questions(form):
         code, kind = question["code"], question["type"]
@@ -162,13 +174,17 @@ def type_figures(counted: CountedAnswers, form: NewestForm, search: str = "") ->
         base=len(counted),
         is_random=counted.is_random,
         outside_sample=counted.outside_sample,
-        numbers=tuple(numbers),
-        counts=tuple(counts),
-        listed=tuple(listed),
-        places=tuple(places),
-        media=_with_attachments(media),
+        numbers=_labelled(numbers, labels),
+        counts=_labelled(counts, labels),
+        listed=_labelled(listed, labels),
+        places=_labelled(places, labels),
+        media=_labelled(_with_attachments(media), labels),
         not_analysed=tuple(skipped),
     )
+
+
+def _labelled(found: Sequence[Any], labels: dict[str, str]) -> tuple[Any, ...]:
+    return tuple(replace(figure, label=labels.get(figure.code, figure.code)) for figure in found)
 
 
 def number_figure(counted: CountedAnswers, code: str) -> NumberFigure | None:

@@ -23,7 +23,7 @@ way, over all its entries in the report.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -75,6 +75,7 @@ class EntryQuestion:
     answered: int
     values: tuple[EntryValue, ...] = ()
     mean: Estimate | None = None
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +115,7 @@ def _repeat_figure(
     with_entries = int((sizes > 0).sum())
     ones = np.ones(base)
     questions = tuple(
-        question
+        replace(question, label=_label(asked, language))
         for asked in repeat.questions
         if (question := _entry_question(counted, per_station, asked, form)) is not None
     )
@@ -129,6 +130,11 @@ def _repeat_figure(
         per_report=_mean(counted, sizes, ones),
         questions=questions,
     )
+
+
+def _label(asked: dict, language: str) -> str:
+    label = asked.get("label") or {}
+    return str(label.get(language) or label.get("en") or asked["code"])
 
 
 def _entry_question(

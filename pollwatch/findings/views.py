@@ -186,7 +186,7 @@ def _other_figures(
         return None, []
     counted = counted_answers(scope, form_code)
     language = (get_language() or "en")[:2]
-    return type_figures(counted, form, search), repeat_figures(counted, form, language)
+    return type_figures(counted, form, search, language), repeat_figures(counted, form, language)
 
 
 def _rounded(value: float | None, digits: int = 2):
