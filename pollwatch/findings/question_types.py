@@ -85,7 +85,7 @@ class CountsFigure:
 @dataclass(frozen=True, slots=True)
 class ListedFigure:
     """A text or barcode question: ``matching`` answers (all, or those the search found),
-    the newest ``latest`` of them as (report id, text)."""
+    the newest of them as (report id, text)."""
 
     code: str
     answered: int
@@ -146,11 +146,16 @@ def analysed_questions(form: NewestForm) -> list[dict]:
 
 
 def type_figures(
-    counted: CountedAnswers, form: NewestForm, search: str = "", language: str = "en"
+    counted: CountedAnswers,
+    form: NewestForm,
+    search: str = "",
+    language: str = "en",
+    latest: int | None = LATEST,
 ) -> TypeFigures:
     """The figures of every non-choice question of ``form`` over the counted reports.
 
-    Each figure carries its question's label in ``language``.
+    Each figure carries its question's label in ``language``; texts and files
+    list the newest ``latest`` answers (all of them with None, for a download).
     """
     labels = form.labels(language)
     numbers, counts, listed, places, media, skipped = [], [], [], [], [], []
@@ -163,11 +168,11 @@ def type_figures(
         elif kind in DATED_TYPES:
             counts.append(counts_figure(counted, code, kind))
         elif kind in LISTED_TYPES:
-            listed.append(listed_figure(counted, code, search))
+            listed.append(listed_figure(counted, code, search, latest))
         elif kind in PLACE_TYPES:
             places.append(PlacesFigure(code, kind, _answered(counted, code), len(counted)))
         elif kind in MEDIA_TYPES:
-            media.append(_media_names(counted, code, kind))
+            media.append(_media_names(counted, code, kind, latest))
         else:
             skipped.append(code)
     return TypeFigures(
@@ -240,7 +245,9 @@ def _bin(value: object, kind: str) -> str | None:
     return None
 
 
-def listed_figure(counted: CountedAnswers, code: str, search: str = "") -> ListedFigure:
+def listed_figure(
+    counted: CountedAnswers, code: str, search: str = "", latest: int | None = LATEST
+) -> ListedFigure:
     """Text answers, newest first, each with its report; ``search`` keeps those containing it."""
     given = [
         (int(report), text)
@@ -249,20 +256,20 @@ def listed_figure(counted: CountedAnswers, code: str, search: str = "") -> Liste
     ]
     wanted = search.casefold().strip()
     found = [pair for pair in given if wanted in pair[1].casefold()] if wanted else given
-    return ListedFigure(code, len(given), len(counted), len(found), tuple(found[:LATEST]))
+    return ListedFigure(code, len(given), len(counted), len(found), tuple(found[:latest]))
 
 
 def _answered(counted: CountedAnswers, code: str) -> int:
     return sum(1 for answers in counted.answers if answers.get(code) not in (None, "", []))
 
 
-def _media_names(counted: CountedAnswers, code: str, kind: str) -> MediaFigure:
+def _media_names(counted: CountedAnswers, code: str, kind: str, latest: int | None) -> MediaFigure:
     named = [
         MediaFile(int(report), name, None)
         for report, answers in zip(counted.ids, counted.answers, strict=True)
         if isinstance(name := answers.get(code), str) and name
     ]
-    return MediaFigure(code, kind, len(named), len(counted), tuple(named[:LATEST]))
+    return MediaFigure(code, kind, len(named), len(counted), tuple(named[:latest]))
 
 
 def _with_attachments(media: Sequence[MediaFigure]) -> tuple[MediaFigure, ...]:

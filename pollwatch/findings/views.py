@@ -19,6 +19,7 @@ from pollwatch.findings.models import AreaBoundaries
 from pollwatch.findings.newest_forms import NewestForms
 from pollwatch.findings.pvt import mismatches, pvt_estimate
 from pollwatch.findings.question_types import (
+    LATEST,
     NOT_ANALYSED_NOTE,
     TypeFigures,
     analysed_questions,
@@ -176,9 +177,12 @@ def _time_table(bins) -> Table:
 
 
 def _other_figures(
-    scope: figures.Scope, form_code: str, forms: NewestForms, search: str
+    scope: figures.Scope, form_code: str, forms: NewestForms, search: str, latest: int | None
 ) -> tuple[TypeFigures | None, list[RepeatFigure]]:
-    """The figures of the form's non-choice questions and repeats; read only when it has any."""
+    """The figures of the form's non-choice questions and repeats; read only when it has any.
+
+    Texts and files list the newest ``latest`` answers; a download lists all (None).
+    """
     if not form_code:
         return None, []
     form = figures.newest_form(form_code, forms)
@@ -186,7 +190,10 @@ def _other_figures(
         return None, []
     counted = counted_answers(scope, form_code)
     language = (get_language() or "en")[:2]
-    return type_figures(counted, form, search, language), repeat_figures(counted, form, language)
+    return (
+        type_figures(counted, form, search, language, latest),
+        repeat_figures(counted, form, language),
+    )
 
 
 def _rounded(value: float | None, digits: int = 2):
@@ -346,7 +353,9 @@ def dashboard(request, slug):
     time_question = figures.newest_form(form_code, forms).time_question() if form_code else None
     bins = coverage.time_distribution(scope, form_code, time_question) if time_question else []
     search = request.GET.get("search", "")
-    others, repeats = _other_figures(scope, form_code, forms, search)
+    export = request.GET.get("export")
+    latest = None if export in ("csv", "xlsx") else LATEST
+    others, repeats = _other_figures(scope, form_code, forms, search, latest)
     tables = [
         _question_table(questions, labels),
         _assessment_table(assessments),
@@ -355,7 +364,6 @@ def dashboard(request, slug):
         *_type_tables(others, labels),
         *_repeat_tables(repeats),
     ]
-    export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         table = find_table(tables, request.GET.get("table", ""))
         if table is None:

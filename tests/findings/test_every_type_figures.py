@@ -176,6 +176,13 @@ def test_texts_are_listed_newest_first_with_their_reports_and_searchable(mission
     assert [report for report, _text in searched.latest] == [reported[5].pk, reported[0].pk]
 
 
+def test_the_list_of_texts_can_hold_every_answer_for_a_download(mission, reported):
+    counted = counted_answers(Scope(mission=mission), "complaints")
+    form = newest_form("complaints")
+    assert len(type_figures(counted, form, latest=1).listed[0].latest) == 1
+    assert len(type_figures(counted, form, latest=None).listed[0].latest) == 3
+
+
 def test_places_are_counted_and_points_given_with_their_reports(mission, reported):
     _counted, found, _repeats = figures_of(mission)
     (location,) = found.places
