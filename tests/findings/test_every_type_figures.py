@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from django.urls import reverse
 from scipy.stats import t
 
 from pollwatch.findings.counted_answers import counted_answers
@@ -261,3 +262,19 @@ def test_a_station_outside_the_plan_is_left_out_and_counted(mission, reported, s
     random_plan(mission, {"N": ([n0, n1, n2, n3], 10.0), "S": ([s0], 50.0)})
     counted = counted_answers(Scope(mission=mission), "complaints")
     assert (len(counted), counted.outside_sample) == (5, 1)
+
+
+def test_entries_that_did_not_answer_are_shown_and_left_out_of_the_shares(
+    client, administrator, mission, complaints, stations
+):
+    entries = [{"kind": "queue"}, {"kind": "pressure"}, {"people": 3}]
+    report(mission, complaints, stations[0], {"complaint": entries})
+    _counted, _found, (complaint_figure, _witnesses) = figures_of(mission)
+    kind = complaint_figure.questions[0]
+    assert (complaint_figure.entries, kind.answered) == (3, 2)
+    assert {v.value: (v.entries, v.base) for v in kind.values}["queue"] == (1, 2)
+    client.force_login(administrator)
+    url = reverse("findings:dashboard", args=[mission.slug])
+    page = client.get(url, {"form": "complaints"}).content.decode()
+    assert "2 of 3 entries answered" in page
+    assert "1 of 2 entries in 1 report (50%)" in page
