@@ -15,6 +15,8 @@ from pollwatch.findings.question_types import located_points, type_figures
 from pollwatch.findings.repeats import repeat_entries, repeat_figures
 from pollwatch.forms.services import publish_form_version
 from pollwatch.intake.models import Attachment
+from pollwatch.stats.means import design_mean
+from pollwatch.stats.stratified import build_design
 from tests.findings.builders import add_stations, random_plan, report
 
 pytestmark = pytest.mark.django_db
@@ -278,3 +280,23 @@ def test_entries_that_did_not_answer_are_shown_and_left_out_of_the_shares(
     page = client.get(url, {"form": "complaints"}).content.decode()
     assert "2 of 3 entries answered" in page
     assert "1 of 2 entries in 1 report (50%)" in page
+
+
+def test_the_pipeline_weights_as_the_statistics_do_with_non_response(mission, complaints, election):
+    # 30 stations drawn in N (1 in 10) and 10 in S (1 in 5); 4 of N never report, so the
+    # 26 that did stand for N's 300 stations: weight 300/26, as build_design gives.
+    rng = np.random.default_rng(3)
+    north = add_stations(election, "N1", 30, "SN")
+    south = add_stations(election, "S1", 10, "SS")
+    random_plan(mission, {"N": (north, 10.0), "S": (south, 5.0)})
+    reporting = north[4:] + south
+    sizes = rng.poisson(2.0, len(reporting))
+    for station, size in zip(reporting, sizes, strict=True):
+        report(mission, complaints, station, {"complaint": [complaint("queue")] * int(size)})
+    _counted, _found, (complaint_figure, _witnesses) = figures_of(mission)
+    strata = ["N"] * 26 + ["S"] * 10
+    design = build_design(36, strata, {"N": 300, "S": 50})
+    expected = design_mean(design, sizes, np.ones(36))
+    assert complaint_figure.per_report.value == pytest.approx(expected.value)
+    assert complaint_figure.per_report.low == pytest.approx(expected.low)
+    assert complaint_figure.per_report.high == pytest.approx(expected.high)

@@ -145,3 +145,15 @@ def test_a_load_costs_the_same_queries_however_many_reports_and_entries(
         text = dashboard(client, mission).content.decode()
     assert "83 entries in 22 of 22 reports" in text
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "table", ["numbers", "dated", "texts", "places", "media", "not_analysed", "repeats",
+              "repeat_answers"],
+)  # fmt: skip
+def test_every_new_table_downloads_as_xlsx(client, administrator, mission, reported, table):
+    client.force_login(administrator)
+    response = dashboard(client, mission, export="xlsx", table=table)
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert body[:2] == b"PK"
