@@ -13,10 +13,19 @@ from django.utils.translation import gettext as _
 from pollwatch.accounts.guards import require, signed_in_user
 from pollwatch.findings import coverage, figures
 from pollwatch.findings.access import areas_for, can_import_results
+from pollwatch.findings.counted_answers import counted_answers
 from pollwatch.findings.forms import FindingsFilterForm, OfficialResultsForm
 from pollwatch.findings.newest_forms import NewestForms
 from pollwatch.findings.points import geopoint_questions, points_json, reported_points
 from pollwatch.findings.pvt import mismatches, pvt_estimate
+from pollwatch.findings.question_types import (
+    LATEST,
+    NOT_ANALYSED_NOTE,
+    TypeFigures,
+    analysed_questions,
+    type_figures,
+)
+from pollwatch.findings.repeats import RepeatFigure, repeat_figures
 from pollwatch.findings.services import (
     OfficialResultsError,
     import_official_results,
@@ -168,6 +177,171 @@ def _time_table(bins) -> Table:
     return Table("times", _("Times"), ("from", "stations", "cumulative_pct"), rows)
 
 
+def _other_figures(
+    scope: figures.Scope, form_code: str, forms: NewestForms, search: str, latest: int | None
+) -> tuple[TypeFigures | None, list[RepeatFigure]]:
+    """The figures of the form's non-choice questions and repeats; read only when it has any.
+
+    Texts and files list the newest ``latest`` answers; a download lists all (None).
+    """
+    if not form_code:
+        return None, []
+    form = figures.newest_form(form_code, forms)
+    if not (analysed_questions(form) or form.repeats):
+        return None, []
+    counted = counted_answers(scope, form_code)
+    language = (get_language() or "en")[:2]
+    return (
+        type_figures(counted, form, search, language, latest),
+        repeat_figures(counted, form, language),
+    )
+
+
+def _rounded(value: float | None, digits: int = 2):
+    return None if value is None else round(value, digits)
+
+
+def _type_tables(found: TypeFigures | None, labels) -> list[Table]:
+    """The downloads of the non-choice questions; each row names the question and its code."""
+    if found is None:
+        found = TypeFigures(base=0, is_random=False, outside_sample=0)
+
+    def named(code: str) -> tuple[str, str]:
+        return labels.get(code, code), code
+
+    numbers = tuple(
+        (*named(n.code), n.answered, n.base, _rounded(n.mean), _rounded(n.low),
+         _rounded(n.high), n.minimum, n.median, n.maximum)
+        for n in found.numbers
+    )  # fmt: skip
+    dated = tuple(
+        (*named(c.code), c.type, key, count, c.answered, c.base)
+        for c in found.counts
+        for key, count in c.bins
+    )
+    texts = tuple(
+        (*named(t.code), report, text, t.answered, t.base)
+        for t in found.listed
+        for report, text in t.latest
+    )
+    places = tuple((*named(p.code), p.type, p.answered, p.base) for p in found.places)
+    media = tuple(
+        (*named(m.code), m.type, f.report_id, f.name, f.attachment_id, m.answered)
+        for m in found.media
+        for f in m.latest
+    )
+    skipped = tuple((*named(code), NOT_ANALYSED_NOTE) for code in found.not_analysed)
+    question = ("question", "code")
+    return [
+        Table(
+            "numbers",
+            _("Numbers"),
+            (
+                *question,
+                "answered",
+                "base",
+                "mean",
+                "ci95_low",
+                "ci95_high",
+                "min_observed",
+                "median_observed",
+                "max_observed",
+            ),
+            numbers,
+        ),  # fmt: skip
+        Table(
+            "dated",
+            _("Dates and times"),
+            (*question, "type", "day_or_hour", "stations", "answered", "base"),
+            dated,
+        ),
+        Table("texts", _("Texts"), (*question, "report_id", "text", "answered", "base"), texts),
+        Table("places", _("Places"), (*question, "type", "answered", "base"), places),
+        Table(
+            "media",
+            _("Files"),
+            (*question, "type", "report_id", "file", "attachment_id", "files"),
+            media,
+        ),
+        Table("not_analysed", _("Not analysed"), (*question, "note"), skipped),
+    ]
+
+
+def _repeat_tables(repeats: list[RepeatFigure]) -> list[Table]:
+    sections = tuple(
+        (
+            r.code,
+            r.label,
+            r.depth,
+            r.with_entries,
+            r.base,
+            _rounded(100 * r.share_with_entries.value, 1),
+            _bound(r.share_with_entries.low),
+            _bound(r.share_with_entries.high),
+            r.entries,
+            _rounded(r.per_report.value),
+            _rounded(r.per_report.low),
+            _rounded(r.per_report.high),
+        )
+        for r in repeats
+    )
+    entry_rows: list[tuple[object, ...]] = []
+    for r in repeats:
+        for q in r.questions:
+            for v in q.values:
+                entry_rows.append(
+                    (r.code, q.code, v.value, v.entries, v.base,
+                     _rounded(100 * v.share.value, 1), _bound(v.share.low),
+                     _bound(v.share.high), None, None, None, r.with_entries)
+                )  # fmt: skip
+            if q.mean is not None:
+                entry_rows.append(
+                    (r.code, q.code, "", None, q.answered, None, None, None,
+                     _rounded(q.mean.value), _rounded(q.mean.low), _rounded(q.mean.high),
+                     r.with_entries)
+                )  # fmt: skip
+    return [
+        Table(
+            "repeats",
+            _("Repeated sections"),
+            (
+                "section",
+                "label",
+                "depth",
+                "reports_with_entries",
+                "base",
+                "share_pct",
+                "ci95_low_pct",
+                "ci95_high_pct",
+                "entries",
+                "entries_per_report",
+                "per_report_ci95_low",
+                "per_report_ci95_high",
+            ),
+            sections,
+        ),
+        Table(
+            "repeat_answers",
+            _("Answers in repeated sections"),
+            (
+                "section",
+                "question",
+                "answer",
+                "entries",
+                "entries_answered",
+                "share_of_entries_pct",
+                "ci95_low_pct",
+                "ci95_high_pct",
+                "mean_per_entry",
+                "mean_ci95_low",
+                "mean_ci95_high",
+                "reports_with_entries",
+            ),
+            tuple(entry_rows),
+        ),
+    ]
+
+
 def dashboard(request, slug):
     context = _context(request, slug)
     scope, form_code, forms = context.scope, context.form_code, context.forms
@@ -179,13 +353,18 @@ def dashboard(request, slug):
     items = coverage.area_coverage(scope, coverage.shown_areas(context.mission, context.area))
     time_question = figures.newest_form(form_code, forms).time_question() if form_code else None
     bins = coverage.time_distribution(scope, form_code, time_question) if time_question else []
+    search = request.GET.get("search", "")
+    export = request.GET.get("export")
+    latest = None if export in ("csv", "xlsx") else LATEST
+    others, repeats = _other_figures(scope, form_code, forms, search, latest)
     tables = [
         _question_table(questions, labels),
         _assessment_table(assessments),
         _coverage_table(items),
         _time_table(bins),
+        *_type_tables(others, labels),
+        *_repeat_tables(repeats),
     ]
-    export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         table = find_table(tables, request.GET.get("table", ""))
         if table is None:
@@ -207,9 +386,10 @@ def dashboard(request, slug):
             "map_size": (coverage.MAP_WIDTH, coverage.MAP_HEIGHT),
             "time_question": labels.get(time_question or "", ""),
             "bins": bins,
-            "is_random": first.is_random
-            if first
-            else figures.current_design(context.mission) is not None,
+            "others": others,
+            "repeats": repeats,
+            "search": search,
+            "is_random": first.is_random if first else context.scope.design() is not None,
             "outside_sample": first.outside_sample if first else 0,
             "rule": figures.SELECTION_RULE,
             "any_report": any(q.combine == figures.ANY_REPORT for q in questions),
