@@ -39,6 +39,10 @@ NOT_MENU_PAGES = {
     "statements:public_mission": "published for the public, linked from outside",
     "statements:download": "published for the public, linked from outside",
     "forensics:json": "not a page: an analysis's figures for programs, beside its report",
+    **{
+        f"findings:mission_dashboard_{panel}": "a panel the mission dashboard reloads itself"
+        for panel in ("reports", "teams", "coverage", "incidents", "pvt")
+    },
 }
 # The API documentation is a page for people, though its table row says machine.
 PEOPLES_PAGES_AMONG_MACHINES = {"api:openapi-view"}
