@@ -326,6 +326,11 @@ def question_by_area(request, slug, form_code, question):
             "question": question,
             "label": labels[question],
             "rows": rows,
+            "chart": charts.shares_chart(
+                "chart-by-area",
+                labels[question],
+                [(f"{area.name}: {value.value}", value.figure) for area, value in rows],
+            ),
             "query": _query_without(request, "export", "table"),
         },
     )
@@ -472,6 +477,7 @@ def pvt(request, slug):
             "mission": mission,
             "estimates": tables[0],
             "result": result,
+            "pvt_chart": charts.pvt_chart(result),
             "mismatches": found,
             "form": form if can_import_results(request.user, mission) else None,
         },

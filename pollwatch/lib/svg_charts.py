@@ -28,6 +28,15 @@ EMPTY_HEIGHT = 48
 SERIES_CLASSES = 6
 
 
+class Markup(str):
+    """Text that is already markup: templates (Django's, Jinja's) insert it unescaped."""
+
+    __slots__ = ()
+
+    def __html__(self) -> str:
+        return self
+
+
 @dataclass(frozen=True, slots=True)
 class Chart:
     """A drawn chart: its markup, and whether it had anything to draw."""
@@ -38,8 +47,9 @@ class Chart:
     def __html__(self) -> str:
         return self.svg
 
-    def __str__(self) -> str:
-        return self.svg
+    def __str__(self) -> Markup:
+        # Templates turn a value into text before escaping it; the markup must survive that.
+        return Markup(self.svg)
 
 
 @dataclass(frozen=True, slots=True)
