@@ -38,7 +38,8 @@ def reports_chart(reports: ReportsOverTime) -> Chart:
 
 
 def coverage_chart(table: CoverageTable | None) -> Chart:
-    phase = table.checked_phase if table is not None else None
+    """Each area's share of planned stations reported in :func:`most_reported_phase`."""
+    phase = most_reported_phase(table) if table is not None else None
     bars = []
     if table is not None and phase is not None:
         index = table.phases.index(phase)
@@ -55,6 +56,15 @@ def coverage_chart(table: CoverageTable | None) -> Chart:
         bars,
         empty_message=_("No planned station has reported yet."),
     )
+
+
+def most_reported_phase(table: CoverageTable) -> str | None:
+    """The phase with the most reports so far; not the latest, whose first few would hide
+    a day of voting reports at night."""
+    counts = [phase.reported for phase in table.total.phases]
+    if not any(counts):
+        return None
+    return table.phases[counts.index(max(counts))]
 
 
 def shares_chart(chart_id: str, title: str, values: Iterable[tuple[str, ShareFigure]]) -> Chart:

@@ -25,6 +25,7 @@ from pollwatch.deployment.coverage import CoverageTable, coverage_by_area
 from pollwatch.deployment.models import DeploymentPlan
 from pollwatch.forms.definition import PHASES
 from pollwatch.intake.models import Submission
+from pollwatch.intake.models.submissions import SubmissionQuerySet
 from pollwatch.missions.models import Mission, Team
 
 SILENCE = datetime.timedelta(hours=1)
@@ -47,7 +48,7 @@ def election_day(mission: Mission) -> tuple[datetime.datetime, datetime.datetime
     return start, start + DAY_RUNS_ON
 
 
-def _days_reports(mission: Mission, user: AnyUser):
+def _days_reports(mission: Mission, user: AnyUser) -> SubmissionQuerySet:
     start, end = election_day(mission)
     return Submission.objects.filter(
         mission=mission, received_at__gte=start, received_at__lt=end

@@ -505,7 +505,11 @@ def _teams_panel(request, mission) -> dict:
 
 def _coverage_panel(request, mission) -> dict:
     table = election_day.area_coverage(mission)
-    return {"coverage": table, "coverage_chart": charts.coverage_chart(table)}
+    return {
+        "coverage": table,
+        "coverage_chart": charts.coverage_chart(table),
+        "coverage_phase": charts.most_reported_phase(table) if table is not None else None,
+    }
 
 
 def _incidents_panel(request, mission) -> dict:
