@@ -130,6 +130,19 @@ def test_teams_checked_in_reporting_and_silent(client, mission, core_team, elect
     assert f'<a href="{sheet}">T3</a>' in panel
 
 
+def test_the_times_of_teams_are_in_the_election_time_zone(client, mission, core_team, election_day):
+    mission.election.time_zone = "Asia/Tbilisi"  # UTC+4
+    mission.election.save()
+    client.force_login(core_team)
+    with mock.patch("django.utils.timezone.now", return_value=NOON + datetime.timedelta(hours=3)):
+        panel = client.get(panel_url(mission, "teams")).content.decode()
+    tbilisi = datetime.timezone(datetime.timedelta(hours=4))
+    last = NOON.astimezone(tbilisi).strftime("%H:%M")
+    now = (NOON + datetime.timedelta(hours=3)).astimezone(tbilisi).strftime("%H:%M")
+    assert f"T1</a>: last report at {last}" in panel
+    assert f"As of {now}" in panel
+
+
 def test_coverage_by_area_is_a_chart_with_its_table(client, mission, core_team, election_day):
     client.force_login(core_team)
     panel = client.get(panel_url(mission, "coverage")).content.decode()
