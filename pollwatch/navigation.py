@@ -82,6 +82,12 @@ MENU = (
         (
             MenuEntry("missions:list", _("Missions")),
             MenuEntry(
+                "findings:mission_dashboard",
+                _("Dashboard"),
+                "findings.view_mission_dashboard",
+                Place.OWN_MISSION,
+            ),
+            MenuEntry(
                 "missions:detail", _("Mission overview"), "missions.view_mission", Place.OWN_MISSION
             ),
             MenuEntry(

@@ -15,5 +15,15 @@ urlpatterns = [
         name="question",
     ),
     path("<slug:slug>/pvt/", views.pvt, name="pvt"),
+    path("<slug:slug>/dashboard/", views.mission_dashboard, name="mission_dashboard"),
+    *(
+        path(
+            f"<slug:slug>/dashboard/{panel}/",
+            views.mission_dashboard_panel,
+            {"panel": panel},
+            name=f"mission_dashboard_{panel}",
+        )
+        for panel in views.DASHBOARD_PANELS
+    ),
     path("<slug:slug>/stations/<str:code>/", views.station, name="station"),
 ]

@@ -7,11 +7,12 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pollwatch.accounts.guards import require, signed_in_user
-from pollwatch.findings import coverage, figures
+from pollwatch.findings import charts, coverage, election_day, figures
 from pollwatch.findings.access import areas_for, can_import_results
 from pollwatch.findings.counted_answers import counted_answers
 from pollwatch.findings.forms import FindingsFilterForm, OfficialResultsForm
@@ -34,6 +35,7 @@ from pollwatch.findings.station_page import station_record, station_seen_by
 from pollwatch.findings.tables import Table, find_table, table_download
 from pollwatch.forms.models import FormVersion
 from pollwatch.intake.models import Submission
+from pollwatch.intake.triage import open_incident_count
 from pollwatch.lib.listing import page_of
 from pollwatch.lib.map_tiles import configured_tiles
 from pollwatch.missions.guards import mission_for
@@ -504,6 +506,11 @@ def question_by_area(request, slug, form_code, question):
             "question": question,
             "label": labels[question],
             "rows": rows,
+            "chart": charts.shares_chart(
+                "chart-by-area",
+                labels[question],
+                [(f"{area.name}: {value.value}", value.figure) for area, value in rows],
+            ),
             "query": _query_without(request, "export", "table"),
         },
     )
@@ -669,6 +676,7 @@ def pvt(request, slug):
             "mission": mission,
             "estimates": tables[0],
             "result": result,
+            "pvt_chart": charts.pvt_chart(result),
             "mismatches": found,
             "form": form if can_import_results(request.user, mission) else None,
         },
@@ -680,3 +688,75 @@ def station(request, slug, code):
     mission = mission_for(request, slug)
     record = station_record(request.user, mission, station_seen_by(request.user, mission, code))
     return render(request, "findings/station.html", {"mission": mission, "record": record})
+
+
+DASHBOARD_PANELS = ("reports", "teams", "coverage", "incidents", "pvt")
+
+
+def _reports_panel(request, mission) -> dict:
+    reports = election_day.reports_over_time(mission, request.user)
+    return {"reports": reports, "reports_chart": charts.reports_chart(reports)}
+
+
+def _teams_panel(request, mission) -> dict:
+    return {"activity": election_day.team_activity(mission, request.user, timezone.now())}
+
+
+def _coverage_panel(request, mission) -> dict:
+    table = election_day.area_coverage(mission)
+    return {
+        "coverage": table,
+        "coverage_chart": charts.coverage_chart(table),
+        "coverage_phase": charts.most_reported_phase(table) if table is not None else None,
+    }
+
+
+def _incidents_panel(request, mission) -> dict:
+    return {"open_incidents": open_incident_count(mission, request.user)}
+
+
+def _pvt_panel(request, mission) -> dict:
+    if not request.user.has_perm("findings.view_pvt", mission):
+        return {}
+    result = pvt_estimate(mission)
+    reported = sum(stratum.reported for stratum in result.completeness)
+    expected = sum(stratum.expected for stratum in result.completeness)
+    return {"pvt": result, "pvt_reported": reported, "pvt_expected": expected}
+
+
+PANEL_CONTEXTS = {
+    "reports": _reports_panel,
+    "teams": _teams_panel,
+    "coverage": _coverage_panel,
+    "incidents": _incidents_panel,
+    "pvt": _pvt_panel,
+}
+
+
+def _dashboard_base(request, mission) -> dict:
+    zone = election_day.election_zone(mission)
+    return {
+        "mission": mission,
+        "zone": zone.key,
+        "updated": timezone.now().astimezone(zone),
+        "can_pvt": request.user.has_perm("findings.view_pvt", mission),
+    }
+
+
+def mission_dashboard(request, slug):
+    """Election day at a glance: each panel reloads itself every few seconds."""
+    mission = mission_for(request, slug, "findings.view_mission_dashboard")
+    context = _dashboard_base(request, mission)
+    for panel in DASHBOARD_PANELS:
+        if panel != "pvt" or context["can_pvt"]:
+            context |= PANEL_CONTEXTS[panel](request, mission)
+    return render(request, "findings/mission_dashboard.html", context)
+
+
+def mission_dashboard_panel(request, slug, panel):
+    """One panel of the dashboard, as its reload asks for it."""
+    mission = mission_for(request, slug, "findings.view_mission_dashboard")
+    if panel == "pvt":
+        require(request.user, "findings.view_pvt", mission)
+    context = _dashboard_base(request, mission) | PANEL_CONTEXTS[panel](request, mission)
+    return render(request, f"findings/_dashboard_{panel}.html", context)
