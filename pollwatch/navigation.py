@@ -82,6 +82,12 @@ MENU = (
         (
             MenuEntry("missions:list", _("Missions")),
             MenuEntry(
+                "findings:mission_dashboard",
+                _("Dashboard"),
+                "findings.view_mission_dashboard",
+                Place.OWN_MISSION,
+            ),
+            MenuEntry(
                 "missions:detail", _("Mission overview"), "missions.view_mission", Place.OWN_MISSION
             ),
             MenuEntry(
@@ -89,6 +95,9 @@ MENU = (
             ),
             MenuEntry(
                 "deployment:plan", _("Deployment"), "deployment.view_plan", Place.OWN_MISSION
+            ),
+            MenuEntry(
+                "deployment:map", _("Station map"), "deployment.view_plan", Place.OWN_MISSION
             ),
             MenuEntry(
                 "findings:dashboard", _("Findings"), "findings.view_findings", Place.OWN_MISSION

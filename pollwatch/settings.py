@@ -14,6 +14,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.functional import SimpleLazyObject
@@ -201,10 +202,24 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# Maps draw uploaded area outlines and need no tile server. A deployment with
+# internet may name one, e.g. https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png,
+# with the attribution its terms ask for; its host is then allowed for images.
+POLLWATCH_MAP_TILES = os.environ.get("POLLWATCH_MAP_TILES", "")
+POLLWATCH_MAP_ATTRIBUTION = os.environ.get("POLLWATCH_MAP_ATTRIBUTION", "")
+
+
+def _tile_origins(template: str) -> list[str]:
+    if not template:
+        return []
+    parts = urlsplit(template.replace("{s}", "*"))
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *_tile_origins(POLLWATCH_MAP_TILES)],
         "style-src": ["'self'"],
         "script-src": ["'self'"],
         "frame-ancestors": ["'none'"],

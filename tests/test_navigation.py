@@ -39,6 +39,12 @@ NOT_MENU_PAGES = {
     "statements:public_mission": "published for the public, linked from outside",
     "statements:download": "published for the public, linked from outside",
     "forensics:json": "not a page: an analysis's figures for programs, beside its report",
+    "deployment:map_data": "not a page: the station map's data, which the map page fetches",
+    "findings:points_data": "not a page: the findings map's data, which the map page fetches",
+    **{
+        f"findings:mission_dashboard_{panel}": "a panel the mission dashboard reloads itself"
+        for panel in ("reports", "teams", "coverage", "incidents", "pvt")
+    },
 }
 # The API documentation is a page for people, though its table row says machine.
 PEOPLES_PAGES_AMONG_MACHINES = {"api:openapi-view"}

@@ -117,6 +117,8 @@ PERMISSIONS = {
     # findings and PVT
     "findings.view_findings": role_in_mission_of(*STAFF),
     "findings.view_pvt": role_in_mission_of(*READERS),
+    # the mission dashboard: those who run election day
+    "findings.view_mission_dashboard": role_in_mission_of(*MANAGERS),
     "findings.change_results": role_in_mission_of(Role.CORE_TEAM),
     # forensics: an analysis is its author's mission's own work
     "forensics.upload_results": observes_election(Role.CORE_TEAM, Role.ANALYST),

@@ -14,6 +14,7 @@ import zoneinfo
 from typing import Any
 
 import numpy as np
+from django.db.models import F
 
 from pollwatch.deployment.assignment import assigned_stations
 from pollwatch.forms.conditions import evaluate
@@ -22,7 +23,7 @@ from pollwatch.forms.library import library_forms
 from pollwatch.forms.models import FormVersion
 from pollwatch.forms.services import publish_form_version
 from pollwatch.intake.definitions import definition_for
-from pollwatch.intake.models import Channel
+from pollwatch.intake.models import Channel, Submission
 from pollwatch.intake.services import receive_submission, store_raw_payload
 from pollwatch.missions.models import Member, Mission
 from pollwatch.registry.models import Election, PollingStation
@@ -93,6 +94,11 @@ def simulate_election_day(mission: Mission, seed: int = 2026) -> int:
                 stored += _send(member, station, versions[code], conduct, rng)
             if rng.random() < 0.04:
                 stored += _send(member, station, versions["incident"], conduct, rng)
+    # A phone sends as it goes: each report arrives at its visit on election day, as the
+    # mission dashboard and the findings' time filters read them, not when the demo runs.
+    Submission.objects.filter(mission=mission, device_time__isnull=False).update(
+        received_at=F("device_time")
+    )
     return stored
 
 

@@ -74,7 +74,10 @@ def coverage_phases(plan: DeploymentPlan) -> tuple[str, ...]:
     """Election-day phases that have a form or a report, in the order of the day."""
     with_forms = set(Form.objects.values_list("phase", flat=True))
     reported = set(
-        Submission.objects.filter(mission=plan.mission_id).values_list("phase", flat=True)
+        Submission.objects.filter(mission=plan.mission_id)
+        .values_list("phase", flat=True)
+        .order_by()
+        .distinct()
     )
     wanted = (with_forms | reported) & set(ELECTION_DAY_PHASES)
     if not wanted:

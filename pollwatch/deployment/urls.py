@@ -10,6 +10,8 @@ urlpatterns = [
     path("missions/<slug:slug>/deployment/routes/", views.rebuild_routes, name="routes"),
     path("missions/<slug:slug>/deployment/sample.csv", views.sample_csv, name="sample_csv"),
     path("missions/<slug:slug>/deployment/coverage/", views.coverage, name="coverage"),
+    path("missions/<slug:slug>/deployment/map/", views.map_page, name="map"),
+    path("missions/<slug:slug>/deployment/map.json", views.map_data, name="map_data"),
     path(
         "missions/<slug:slug>/deployment/teams/<str:code>/sheet/",
         views.team_sheet,

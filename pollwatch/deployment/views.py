@@ -3,7 +3,7 @@ from typing import cast
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Q, Sum
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -22,7 +22,9 @@ from pollwatch.deployment.services import (
     reassign_station,
     replace_from_reserve,
 )
+from pollwatch.deployment.station_map import station_map
 from pollwatch.lib.downloads import csv_response
+from pollwatch.lib.map_tiles import configured_tiles
 from pollwatch.missions.guards import mission_for
 from pollwatch.missions.models import Mission
 from pollwatch.registry.models import Area, PollingStation
@@ -80,6 +82,21 @@ def plan_detail(request, slug):
             )[:50],
         }
     return render(request, "deployment/plan_detail.html", context)
+
+
+def map_page(request, slug):
+    mission, plan = _mission_and_plan(request, slug, required=False)
+    shown = station_map(request.user, mission, plan)
+    return render(
+        request,
+        "deployment/map.html",
+        {"mission": mission, "plan": plan, "map": shown, "tiles": configured_tiles()},
+    )
+
+
+def map_data(request, slug):
+    mission, plan = _mission_and_plan(request, slug, required=False)
+    return JsonResponse(station_map(request.user, mission, plan).as_json())
 
 
 def _unassigned(user, plan: DeploymentPlan):

@@ -257,22 +257,10 @@ def stratum_totals(
     and their stations drawn with certainty (weight 1) form a group of their
     own that adds no variance.
     """
-    keep = encoded.in_sample if stratum_sizes is not None else np.ones(len(encoded.ids), bool)
-    strata = _certainty_groups(encoded.strata[keep], encoded.weights[keep], unequal)
-    labels, where = np.unique(strata, return_inverse=True)
-    size = len(labels)
-    weights = encoded.weights[keep]
-    matrix = encoded.matrix[keep]
-    reported = np.bincount(where, minlength=size).astype(np.float64)
-    frame_sizes = None
-    if stratum_sizes is not None:
-        reported_weight = np.bincount(where, weights=weights, minlength=size)
-        estimated = np.array([stratum_sizes.get(label, 0.0) for label in labels], dtype=float)
-        known = estimated > 0
-        adjust = np.where(known, estimated / np.where(known, reported_weight, 1.0), 1.0)
-        weights = weights * adjust[where]
-        frame_sizes = np.maximum(np.where(known, np.round(estimated), reported), reported)
-        frame_sizes = _with_replacement_sizes(labels, frame_sizes, reported, unequal)
+    stations = weighted_stations(encoded, stratum_sizes, unequal)
+    where, weights, size = stations.where, stations.weights, stations.labels.size
+    matrix = encoded.matrix[stations.keep]
+    reported, frame_sizes = stations.reported, stations.frame_sizes
     sums = {
         position: _position_sums(where, weights, matrix[:, position], size)
         for position in {attribute.position for attribute in found}
@@ -289,6 +277,49 @@ def stratum_totals(
         hits=stacked[0, 0].sum(axis=0).astype(np.int64),
         base=stacked[0, 1].sum(axis=0).astype(np.int64),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class WeightedStations:
+    """The stations a random design's figures are computed from, with adjusted weights.
+
+    ``keep`` selects them among the chosen reports (the in-sample ones with a
+    design, all without); ``labels`` are their strata (certainty groups apart),
+    ``where`` each station's index into ``labels``, ``reported`` the stations
+    per stratum and ``frame_sizes`` the sizes for the finite population
+    correction (None without a design).
+    """
+
+    keep: np.ndarray
+    labels: np.ndarray
+    where: np.ndarray
+    weights: np.ndarray
+    reported: np.ndarray
+    frame_sizes: np.ndarray | None
+
+
+def weighted_stations(
+    encoded: EncodedAnswers,
+    stratum_sizes: dict[str, float] | None,
+    unequal: frozenset[str] = frozenset(),
+) -> WeightedStations:
+    """The weights :func:`stratum_totals` uses: adjusted for non-response within strata."""
+    keep = encoded.in_sample if stratum_sizes is not None else np.ones(len(encoded.ids), bool)
+    strata = _certainty_groups(encoded.strata[keep], encoded.weights[keep], unequal)
+    labels, where = np.unique(strata, return_inverse=True)
+    size = len(labels)
+    weights = encoded.weights[keep]
+    reported = np.bincount(where, minlength=size).astype(np.float64)
+    frame_sizes = None
+    if stratum_sizes is not None:
+        reported_weight = np.bincount(where, weights=weights, minlength=size)
+        estimated = np.array([stratum_sizes.get(label, 0.0) for label in labels], dtype=float)
+        known = estimated > 0
+        adjust = np.where(known, estimated / np.where(known, reported_weight, 1.0), 1.0)
+        weights = weights * adjust[where]
+        frame_sizes = np.maximum(np.where(known, np.round(estimated), reported), reported)
+        frame_sizes = _with_replacement_sizes(labels, frame_sizes, reported, unequal)
+    return WeightedStations(keep, labels, where, weights, reported, frame_sizes)
 
 
 def _certainty_groups(

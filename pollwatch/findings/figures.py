@@ -189,6 +189,14 @@ class Scope:
     team_id: int | None = None
     since: datetime.datetime | None = None
     until: datetime.datetime | None = None
+    # The mission's design, read once by the first figure of a request that asks for it.
+    known: dict[str, Design | None] = field(default_factory=dict, compare=False, repr=False)
+
+    def design(self) -> Design | None:
+        """The design of the mission's current plan (:func:`current_design`), read once."""
+        if "design" not in self.known:
+            self.known["design"] = current_design(self.mission)
+        return self.known["design"]
 
     def submissions(self, form_code: str | None = None) -> QuerySet[Submission]:
         reports = Submission.objects.filter(mission=self.mission).exclude(
@@ -402,7 +410,7 @@ def _figures(
     """Figures keyed by (question, value); a question with given values gets ``__hit__``."""
     if not hits:
         return {}
-    design = current_design(scope.mission)
+    design = scope.design()
     columns = _columns(form, hits)
     encoded = _encoded(scope, form.code, columns, design, _seen_characters(form, columns))
     found = answers.attributes(columns)
@@ -516,7 +524,7 @@ def reports_behind(
     chosen report that answered the question (the base). With a random plan,
     only reports from stations in the plan count, as in the figure.
     """
-    design = current_design(scope.mission)
+    design = scope.design()
     form = newest_form(form_code, forms)
     asked = form.question(question) or {}
     multiple = asked.get("type") == "multiple_choice"

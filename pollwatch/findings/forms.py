@@ -1,4 +1,3 @@
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
@@ -6,7 +5,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pollwatch.forms.definition import PHASES
-from pollwatch.lib.tabular import ImportLimits, TableRejected, read_limited
 from pollwatch.missions.models import Mission
 from pollwatch.registry.models import Area
 
@@ -52,27 +50,3 @@ class OfficialResultsForm(forms.Form):
             "code. National totals: columns figure and value."
         ),
     )
-
-
-class BoundariesForm(forms.Form):
-    file = forms.FileField(
-        label=_("Area boundaries (GeoJSON)"),
-        help_text=_("A FeatureCollection whose features carry the area's code in properties.code."),
-    )
-
-    def clean_file(self) -> dict[str, Any]:
-        try:
-            raw = read_limited(self.cleaned_data["file"], ImportLimits.from_settings())
-        except TableRejected as rejected:
-            raise forms.ValidationError(str(rejected.problems[0].reason)) from None
-        try:
-            data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise forms.ValidationError(
-                _("not a GeoJSON file: %(error)s") % {"error": error}
-            ) from None
-        except RecursionError:
-            raise forms.ValidationError(_("not a GeoJSON file: nested too deeply")) from None
-        if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-            raise forms.ValidationError(_("the file must hold a GeoJSON FeatureCollection"))
-        return data

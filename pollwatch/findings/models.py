@@ -97,16 +97,3 @@ class OfficialStationResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.station_id} in {self.results_id}"
-
-
-class AreaBoundaries(models.Model):
-    """Area outlines a mission uploaded (GeoJSON), matched to areas by ``properties.code``."""
-
-    mission = models.OneToOneField(
-        "missions.Mission", on_delete=models.CASCADE, related_name="area_boundaries"
-    )
-    geojson = models.JSONField()
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"area boundaries of {self.mission}"

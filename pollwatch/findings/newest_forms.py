@@ -32,22 +32,30 @@ class NewestForm:
         list of answers per report, not one, and are left out.
     choice_codes : dict
         Question code → the codes of its choices, in order (``yes``, ``no``
-        for a yes/no question); questions without choices are absent.
+        for a yes/no question); questions without choices are absent. The
+        questions of repeats are included.
+    repeats : tuple of RepeatSection
+        The repeat sections, outer ones before those within them.
     """
 
     code: str
     questions: tuple[dict, ...]
     choice_codes: dict[str, tuple[str, ...]]
+    repeats: tuple[RepeatSection, ...] = ()
 
     @classmethod
     def from_definition(cls, code: str, definition: dict) -> NewestForm:
+        sections = definition.get("sections", [])
         questions = tuple(
             question
-            for section in definition.get("sections", [])
+            for section in sections
             if not (section.get("repeat") or section.get("within"))
             for question in section.get("questions", [])
         )
-        return cls(code, questions, _choice_codes(questions, definition.get("choice_lists", {})))
+        repeats = _repeat_sections(sections)
+        every = questions + tuple(q for repeat in repeats for q in repeat.questions)
+        lists = definition.get("choice_lists", {})
+        return cls(code, questions, _choice_codes(every, lists), repeats)
 
     def question(self, code: str) -> dict | None:
         return next((asked for asked in self.questions if asked["code"] == code), None)
@@ -71,6 +79,47 @@ class NewestForm:
             q["code"]: q["label"].get(language) or q["label"].get("en") or q["code"]
             for q in self.questions
         }
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatSection:
+    """A repeat section: its code, title, the repeats holding it and the questions of an entry.
+
+    ``path`` leads from a report's answers to its entries: the codes of the
+    repeats around it, outermost first, and its own (``("observers",
+    "shifts")``: the shifts listed in each observer entry). ``questions`` are
+    those answered once per entry, including those of groups within it.
+    """
+
+    code: str
+    title: dict
+    path: tuple[str, ...]
+    questions: tuple[dict, ...]
+
+    def label(self, language: str) -> str:
+        return self.title.get(language) or self.title.get("en") or self.code
+
+
+def _repeat_sections(sections: list[dict]) -> tuple[RepeatSection, ...]:
+    within = {s["code"]: s.get("within") for s in sections if s.get("repeat")}
+    found = []
+    for section in sections:
+        if not section.get("repeat"):
+            continue
+        path = [section["code"]]
+        while within.get(path[0]):
+            path.insert(0, str(within[path[0]]))
+        questions = tuple(
+            question
+            for inner in sections
+            if inner is section
+            or (not inner.get("repeat") and inner.get("within") == section["code"])
+            for question in inner.get("questions", [])
+        )
+        found.append(
+            RepeatSection(section["code"], section.get("title") or {}, tuple(path), questions)
+        )
+    return tuple(sorted(found, key=lambda repeat: len(repeat.path)))
 
 
 def _choice_codes(questions: tuple[dict, ...], lists: dict) -> dict[str, tuple[str, ...]]:

@@ -12,7 +12,6 @@ from django.db import transaction
 
 from pollwatch.audit.services import log_action
 from pollwatch.findings.models import (
-    AreaBoundaries,
     OfficialResults,
     OfficialStationResult,
     PVTSample,
@@ -282,20 +281,3 @@ def _import_national(
             data={"kind": results.kind, "source": name},
         )
     return results
-
-
-@transaction.atomic
-def save_area_boundaries(
-    mission: Mission, geojson: dict[str, Any], *, actor: User | None = None
-) -> AreaBoundaries:
-    """Store (or replace) the mission's area outlines for the coverage map."""
-    boundaries, _created = AreaBoundaries.objects.update_or_create(
-        mission=mission, defaults={"geojson": geojson}
-    )
-    log_action(
-        "findings.boundaries_uploaded",
-        actor=actor,
-        target=boundaries,
-        data={"features": len(geojson.get("features", []))},
-    )
-    return boundaries

@@ -4,32 +4,44 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pollwatch.accounts.guards import require, signed_in_user
-from pollwatch.findings import coverage, figures
+from pollwatch.findings import charts, coverage, election_day, figures
 from pollwatch.findings.access import areas_for, can_import_results
-from pollwatch.findings.forms import BoundariesForm, FindingsFilterForm, OfficialResultsForm
-from pollwatch.findings.models import AreaBoundaries
+from pollwatch.findings.counted_answers import counted_answers
+from pollwatch.findings.forms import FindingsFilterForm, OfficialResultsForm
 from pollwatch.findings.newest_forms import NewestForms
+from pollwatch.findings.points import geopoint_questions, points_json, reported_points
 from pollwatch.findings.pvt import mismatches, pvt_estimate
+from pollwatch.findings.question_types import (
+    LATEST,
+    NOT_ANALYSED_NOTE,
+    TypeFigures,
+    analysed_questions,
+    type_figures,
+)
+from pollwatch.findings.repeats import RepeatFigure, repeat_figures
 from pollwatch.findings.services import (
     OfficialResultsError,
     import_official_results,
-    save_area_boundaries,
 )
 from pollwatch.findings.station_page import station_record, station_seen_by
 from pollwatch.findings.tables import Table, find_table, table_download
 from pollwatch.forms.models import FormVersion
 from pollwatch.intake.models import Submission
+from pollwatch.intake.triage import open_incident_count
 from pollwatch.lib.listing import page_of
+from pollwatch.lib.map_tiles import configured_tiles
 from pollwatch.missions.guards import mission_for
 from pollwatch.missions.models import Mission
+from pollwatch.registry.models import Area
 
 ASSESSED_PHASES = ("opening", "voting", "counting")
 NEGATIVE = ("bad", "very_bad")
@@ -168,6 +180,171 @@ def _time_table(bins) -> Table:
     return Table("times", _("Times"), ("from", "stations", "cumulative_pct"), rows)
 
 
+def _other_figures(
+    scope: figures.Scope, form_code: str, forms: NewestForms, search: str, latest: int | None
+) -> tuple[TypeFigures | None, list[RepeatFigure]]:
+    """The figures of the form's non-choice questions and repeats; read only when it has any.
+
+    Texts and files list the newest ``latest`` answers; a download lists all (None).
+    """
+    if not form_code:
+        return None, []
+    form = figures.newest_form(form_code, forms)
+    if not (analysed_questions(form) or form.repeats):
+        return None, []
+    counted = counted_answers(scope, form_code)
+    language = (get_language() or "en")[:2]
+    return (
+        type_figures(counted, form, search, language, latest),
+        repeat_figures(counted, form, language),
+    )
+
+
+def _rounded(value: float | None, digits: int = 2):
+    return None if value is None else round(value, digits)
+
+
+def _type_tables(found: TypeFigures | None, labels) -> list[Table]:
+    """The downloads of the non-choice questions; each row names the question and its code."""
+    if found is None:
+        found = TypeFigures(base=0, is_random=False, outside_sample=0)
+
+    def named(code: str) -> tuple[str, str]:
+        return labels.get(code, code), code
+
+    numbers = tuple(
+        (*named(n.code), n.answered, n.base, _rounded(n.mean), _rounded(n.low),
+         _rounded(n.high), n.minimum, n.median, n.maximum)
+        for n in found.numbers
+    )  # fmt: skip
+    dated = tuple(
+        (*named(c.code), c.type, key, count, c.answered, c.base)
+        for c in found.counts
+        for key, count in c.bins
+    )
+    texts = tuple(
+        (*named(t.code), report, text, t.answered, t.base)
+        for t in found.listed
+        for report, text in t.latest
+    )
+    places = tuple((*named(p.code), p.type, p.answered, p.base) for p in found.places)
+    media = tuple(
+        (*named(m.code), m.type, f.report_id, f.name, f.attachment_id, m.answered)
+        for m in found.media
+        for f in m.latest
+    )
+    skipped = tuple((*named(code), NOT_ANALYSED_NOTE) for code in found.not_analysed)
+    question = ("question", "code")
+    return [
+        Table(
+            "numbers",
+            _("Numbers"),
+            (
+                *question,
+                "answered",
+                "base",
+                "mean",
+                "ci95_low",
+                "ci95_high",
+                "min_observed",
+                "median_observed",
+                "max_observed",
+            ),
+            numbers,
+        ),  # fmt: skip
+        Table(
+            "dated",
+            _("Dates and times"),
+            (*question, "type", "day_or_hour", "stations", "answered", "base"),
+            dated,
+        ),
+        Table("texts", _("Texts"), (*question, "report_id", "text", "answered", "base"), texts),
+        Table("places", _("Places"), (*question, "type", "answered", "base"), places),
+        Table(
+            "media",
+            _("Files"),
+            (*question, "type", "report_id", "file", "attachment_id", "files"),
+            media,
+        ),
+        Table("not_analysed", _("Not analysed"), (*question, "note"), skipped),
+    ]
+
+
+def _repeat_tables(repeats: list[RepeatFigure]) -> list[Table]:
+    sections = tuple(
+        (
+            r.code,
+            r.label,
+            r.depth,
+            r.with_entries,
+            r.base,
+            _rounded(100 * r.share_with_entries.value, 1),
+            _bound(r.share_with_entries.low),
+            _bound(r.share_with_entries.high),
+            r.entries,
+            _rounded(r.per_report.value),
+            _rounded(r.per_report.low),
+            _rounded(r.per_report.high),
+        )
+        for r in repeats
+    )
+    entry_rows: list[tuple[object, ...]] = []
+    for r in repeats:
+        for q in r.questions:
+            for v in q.values:
+                entry_rows.append(
+                    (r.code, q.code, v.value, v.entries, v.base,
+                     _rounded(100 * v.share.value, 1), _bound(v.share.low),
+                     _bound(v.share.high), None, None, None, r.with_entries)
+                )  # fmt: skip
+            if q.mean is not None:
+                entry_rows.append(
+                    (r.code, q.code, "", None, q.answered, None, None, None,
+                     _rounded(q.mean.value), _rounded(q.mean.low), _rounded(q.mean.high),
+                     r.with_entries)
+                )  # fmt: skip
+    return [
+        Table(
+            "repeats",
+            _("Repeated sections"),
+            (
+                "section",
+                "label",
+                "depth",
+                "reports_with_entries",
+                "base",
+                "share_pct",
+                "ci95_low_pct",
+                "ci95_high_pct",
+                "entries",
+                "entries_per_report",
+                "per_report_ci95_low",
+                "per_report_ci95_high",
+            ),
+            sections,
+        ),
+        Table(
+            "repeat_answers",
+            _("Answers in repeated sections"),
+            (
+                "section",
+                "question",
+                "answer",
+                "entries",
+                "entries_answered",
+                "share_of_entries_pct",
+                "ci95_low_pct",
+                "ci95_high_pct",
+                "mean_per_entry",
+                "mean_ci95_low",
+                "mean_ci95_high",
+                "reports_with_entries",
+            ),
+            tuple(entry_rows),
+        ),
+    ]
+
+
 def dashboard(request, slug):
     context = _context(request, slug)
     scope, form_code, forms = context.scope, context.form_code, context.forms
@@ -179,20 +356,25 @@ def dashboard(request, slug):
     items = coverage.area_coverage(scope, coverage.shown_areas(context.mission, context.area))
     time_question = figures.newest_form(form_code, forms).time_question() if form_code else None
     bins = coverage.time_distribution(scope, form_code, time_question) if time_question else []
+    search = request.GET.get("search", "")
+    export = request.GET.get("export")
+    latest = None if export in ("csv", "xlsx") else LATEST
+    others, repeats = _other_figures(scope, form_code, forms, search, latest)
     tables = [
         _question_table(questions, labels),
         _assessment_table(assessments),
         _coverage_table(items),
         _time_table(bins),
+        *_type_tables(others, labels),
+        *_repeat_tables(repeats),
     ]
-    export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         table = find_table(tables, request.GET.get("table", ""))
         if table is None:
             raise Http404
         return table_download(table, export)
-    boundaries = AreaBoundaries.objects.filter(mission=context.mission).first()
-    shapes = coverage.choropleth(boundaries.geojson, items) if boundaries else []
+    outlines = Area.objects.filter(election=context.mission.election_id).outlines()
+    shapes = coverage.choropleth(outlines, items)
     first = next((v.figure for q in questions for v in q.values), None)
     return render(
         request,
@@ -207,16 +389,16 @@ def dashboard(request, slug):
             "map_size": (coverage.MAP_WIDTH, coverage.MAP_HEIGHT),
             "time_question": labels.get(time_question or "", ""),
             "bins": bins,
-            "is_random": first.is_random
-            if first
-            else figures.current_design(context.mission) is not None,
+            "others": others,
+            "repeats": repeats,
+            "search": search,
+            "is_random": first.is_random if first else context.scope.design() is not None,
             "outside_sample": first.outside_sample if first else 0,
             "rule": figures.SELECTION_RULE,
             "any_report": any(q.combine == figures.ANY_REPORT for q in questions),
             "query": _query_without(request, "export", "table"),
             "can_upload": can_import_results(request.user, context.mission),
             "can_pvt": request.user.has_perm("findings.view_pvt", context.mission),
-            "boundaries_form": BoundariesForm(),
         },
     )
 
@@ -325,6 +507,11 @@ def question_by_area(request, slug, form_code, question):
             "question": question,
             "label": labels[question],
             "rows": rows,
+            "chart": charts.shares_chart(
+                "chart-by-area",
+                labels[question],
+                [(f"{area.name}: {value.value}", value.figure) for area, value in rows],
+            ),
             "query": _query_without(request, "export", "table"),
         },
     )
@@ -373,17 +560,36 @@ def reports(request, slug):
     )
 
 
-def boundaries(request, slug):
-    mission = mission_for(request, slug, "findings.change_results")
-    if request.method != "POST":
-        raise PermissionDenied
-    form = BoundariesForm(request.POST, request.FILES)
-    if form.is_valid():
-        save_area_boundaries(mission, form.cleaned_data["file"], actor=signed_in_user(request))
-        messages.success(request, _("Area boundaries saved; the coverage map uses them."))
-    else:
-        messages.error(request, "; ".join(form.errors.get("file", [])))
-    return redirect("findings:dashboard", slug=slug)
+def _points(request, context: Context):
+    questions = geopoint_questions(context.form_code, context.forms, get_language() or "en")
+    return questions, reported_points(request.user, context.scope, context.form_code, questions)
+
+
+def points(request, slug):
+    """The places a form's geopoint answers give, on a map and in a table."""
+    context = _context(request, slug)
+    questions, found = _points(request, context)
+    query = _query_without(request, "page", "export")
+    return render(
+        request,
+        "findings/points.html",
+        {
+            "c": context,
+            "mission": context.mission,
+            "questions": questions,
+            "points": found,
+            "query": query,
+            "source": reverse("findings:points_data", args=[slug]) + (f"?{query}" if query else ""),
+            "tiles": configured_tiles(),
+        },
+    )
+
+
+def points_data(request, slug):
+    context = _context(request, slug)
+    _questions, found = _points(request, context)
+    outlines = Area.objects.filter(election=context.mission.election_id).outlines()
+    return JsonResponse(points_json(found, outlines))
 
 
 def _pvt_tables(result, found_mismatches) -> list[Table]:
@@ -471,6 +677,7 @@ def pvt(request, slug):
             "mission": mission,
             "estimates": tables[0],
             "result": result,
+            "pvt_chart": charts.pvt_chart(result),
             "mismatches": found,
             "form": form if can_import_results(request.user, mission) else None,
         },
@@ -482,3 +689,75 @@ def station(request, slug, code):
     mission = mission_for(request, slug)
     record = station_record(request.user, mission, station_seen_by(request.user, mission, code))
     return render(request, "findings/station.html", {"mission": mission, "record": record})
+
+
+DASHBOARD_PANELS = ("reports", "teams", "coverage", "incidents", "pvt")
+
+
+def _reports_panel(request, mission) -> dict:
+    reports = election_day.reports_over_time(mission, request.user)
+    return {"reports": reports, "reports_chart": charts.reports_chart(reports)}
+
+
+def _teams_panel(request, mission) -> dict:
+    return {"activity": election_day.team_activity(mission, request.user, timezone.now())}
+
+
+def _coverage_panel(request, mission) -> dict:
+    table = election_day.area_coverage(mission)
+    return {
+        "coverage": table,
+        "coverage_chart": charts.coverage_chart(table),
+        "coverage_phase": charts.most_reported_phase(table) if table is not None else None,
+    }
+
+
+def _incidents_panel(request, mission) -> dict:
+    return {"open_incidents": open_incident_count(mission, request.user)}
+
+
+def _pvt_panel(request, mission) -> dict:
+    if not request.user.has_perm("findings.view_pvt", mission):
+        return {}
+    result = pvt_estimate(mission)
+    reported = sum(stratum.reported for stratum in result.completeness)
+    expected = sum(stratum.expected for stratum in result.completeness)
+    return {"pvt": result, "pvt_reported": reported, "pvt_expected": expected}
+
+
+PANEL_CONTEXTS = {
+    "reports": _reports_panel,
+    "teams": _teams_panel,
+    "coverage": _coverage_panel,
+    "incidents": _incidents_panel,
+    "pvt": _pvt_panel,
+}
+
+
+def _dashboard_base(request, mission) -> dict:
+    zone = election_day.election_zone(mission)
+    return {
+        "mission": mission,
+        "zone": zone.key,
+        "updated": timezone.now().astimezone(zone),
+        "can_pvt": request.user.has_perm("findings.view_pvt", mission),
+    }
+
+
+def mission_dashboard(request, slug):
+    """Election day at a glance: each panel reloads itself every few seconds."""
+    mission = mission_for(request, slug, "findings.view_mission_dashboard")
+    context = _dashboard_base(request, mission)
+    for panel in DASHBOARD_PANELS:
+        if panel != "pvt" or context["can_pvt"]:
+            context |= PANEL_CONTEXTS[panel](request, mission)
+    return render(request, "findings/mission_dashboard.html", context)
+
+
+def mission_dashboard_panel(request, slug, panel):
+    """One panel of the dashboard, as its reload asks for it."""
+    mission = mission_for(request, slug, "findings.view_mission_dashboard")
+    if panel == "pvt":
+        require(request.user, "findings.view_pvt", mission)
+    context = _dashboard_base(request, mission) | PANEL_CONTEXTS[panel](request, mission)
+    return render(request, f"findings/_dashboard_{panel}.html", context)

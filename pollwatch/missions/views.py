@@ -21,6 +21,7 @@ def mission_list(request):
 
 
 MISSION_SECTIONS = {
+    "dashboard": "findings.view_mission_dashboard",
     "meetings": "missions.view_meetings",
     "statements": "statements.view_statement",
     "deployment": "deployment.view_plan",

@@ -9,3 +9,14 @@ class StationUploadForm(forms.Form):
         required=False,
         help_text=_("field=Column pairs, e.g. code=UIK,registered_voters=Voters"),
     )
+
+
+class BoundariesUploadForm(forms.Form):
+    file = forms.FileField(label=_("Area boundaries (GeoJSON)"))
+    code_property = forms.CharField(
+        label=_("Property holding the area code"),
+        initial="code",
+        required=False,
+        max_length=100,
+        help_text=_("The name of the feature property that holds the area's code."),
+    )

@@ -96,6 +96,20 @@ class AreaQuerySet(models.QuerySet["Area"]):
             query |= models.Q(path__startswith=area.path)
         return self.filter(query)
 
+    def outlines(self) -> dict[str, Any]:
+        """The areas that have an outline, as a GeoJSON FeatureCollection, parents first."""
+        return {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"code": area.code, "name": area.name, "level": area.level},
+                    "geometry": area.geometry,
+                }
+                for area in self.filter(geometry__isnull=False).order_by("path")
+            ],
+        }
+
 
 class Area(models.Model):
     """A node of an election's administrative hierarchy; ``path`` holds its ancestors' ids."""
@@ -109,6 +123,11 @@ class Area(models.Model):
     level = models.PositiveSmallIntegerField(default=0)
     level_name = models.CharField(max_length=60, blank=True)
     path = models.CharField(max_length=500, db_index=True, editable=False)
+    geometry = models.JSONField(
+        null=True,
+        blank=True,
+        help_text=_("the area's outline: a GeoJSON Polygon or MultiPolygon, lon/lat in degrees"),
+    )
 
     objects = AreaQuerySet.as_manager()
 

@@ -7,7 +7,8 @@ from pollwatch.accounts.guards import require, signed_in_user
 from pollwatch.lib.downloads import csv_response
 from pollwatch.lib.listing import page_of, sorted_by_request
 from pollwatch.lib.tabular import TableRejected
-from pollwatch.registry.forms import StationUploadForm
+from pollwatch.registry.boundaries import BoundariesRejected, import_boundaries
+from pollwatch.registry.forms import BoundariesUploadForm, StationUploadForm
 from pollwatch.registry.importing import import_stations, parse_mapping
 from pollwatch.registry.models import Area, Election
 
@@ -99,4 +100,39 @@ def station_upload(request, slug):
         request,
         "registry/station_upload.html",
         {"election": election, "form": form, "problems": problems, "outcome": outcome},
+    )
+
+
+def boundaries_upload(request, slug):
+    election = get_object_or_404(Election.objects.visible_to(request.user), slug=slug)
+    require(request.user, "registry.import_stations", election)
+    form = BoundariesUploadForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            count = import_boundaries(
+                election,
+                upload,
+                code_property=form.cleaned_data["code_property"],
+                filename=upload.name,
+                actor=signed_in_user(request),
+            )
+        except BoundariesRejected as rejected:
+            problems = rejected.problems
+            messages.error(
+                request,
+                _(
+                    "Nothing was imported: %(count)d problems found. Fix "
+                    "them and upload the file again."
+                )
+                % {"count": len(problems)},
+            )
+        else:
+            messages.success(request, _("%(count)d area outlines saved.") % {"count": count})
+    outlined = election.areas.filter(geometry__isnull=False).count()
+    return render(
+        request,
+        "registry/boundaries_upload.html",
+        {"election": election, "form": form, "problems": problems, "outlined": outlined},
     )

@@ -190,7 +190,7 @@ def design_share(
     if method == "logit":
         low, high = _logit_interval(share, variance, degrees, confidence)
     else:
-        low, high = _korn_graubard_interval(share, variance, flags.size, degrees, confidence)
+        low, high = korn_graubard_interval(share, variance, flags.size, degrees, confidence)
     binomial = share * (1.0 - share) / flags.size
     return DesignShare(
         count=int(flags.sum()),
@@ -216,19 +216,22 @@ def _flags(has_attribute: ArrayLike) -> NDArray[np.bool_]:
     return flags
 
 
-def _t_quantile(confidence: float, degrees: int) -> float:
+def t_quantile(confidence: float, degrees: int) -> float:
     """Two-sided t quantile; the normal one when there are no degrees of freedom."""
     upper = 0.5 + confidence / 2.0
     return float(t.ppf(upper, degrees)) if degrees >= 1 else float(t.ppf(upper, np.inf))
 
 
-def _korn_graubard_interval(
+def korn_graubard_interval(
     share: float, variance: float, stations: int, degrees: int, confidence: float
 ) -> tuple[float, float]:
+    """Korn-Graubard interval of a design-based share: a Clopper-Pearson interval at the
+    effective sample size ``p(1-p)/v`` (t-corrected for ``degrees``), capped at ``stations``,
+    the units the share is of."""
     effective = float(stations)
     if variance > 0.0 and 0.0 < share < 1.0:
         effective = share * (1.0 - share) / variance
-        correction = _t_quantile(confidence, stations - 1) / _t_quantile(confidence, degrees)
+        correction = t_quantile(confidence, stations - 1) / t_quantile(confidence, degrees)
         effective = min(effective * correction**2, float(stations))
     successes = share * effective
     tail = (1.0 - confidence) / 2.0
@@ -245,7 +248,7 @@ def _logit_interval(
             "the logit interval is undefined when no or every station has the attribute; "
             "use method='korn-graubard'"
         )
-    half_width = _t_quantile(confidence, degrees) * np.sqrt(variance) / (share * (1.0 - share))
+    half_width = t_quantile(confidence, degrees) * np.sqrt(variance) / (share * (1.0 - share))
     centre = float(logit(share))
     return float(expit(centre - half_width)), float(expit(centre + half_width))
 
@@ -397,7 +400,7 @@ def _domain_share(
     if base == 0:
         low, high = 0.0, 1.0
     else:
-        low, high = _korn_graubard_interval(share, variance, base, degrees, confidence)
+        low, high = korn_graubard_interval(share, variance, base, degrees, confidence)
     binomial = share * (1.0 - share) / base if base else 0.0
     return DesignShare(
         count=hits,

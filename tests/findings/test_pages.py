@@ -153,8 +153,8 @@ def test_geojson_boundaries_draw_a_choropleth(client, administrator, mission, ob
         '{"type": "Polygon", "coordinates": [[[0,0],[1,0],[1,1],[0,1],[0,0]]]}}]}'
     )
     client.post(
-        reverse("findings:boundaries", args=[mission.slug]),
-        {"file": csv_file(geojson, "areas.geojson")},
+        reverse("registry:boundaries_upload", args=[mission.election.slug]),
+        {"file": csv_file(geojson, "areas.geojson"), "code_property": "code"},
     )
     page = dashboard(client, mission).content.decode()
     assert '<svg id="coverage-map"' in page

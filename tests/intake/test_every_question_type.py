@@ -110,9 +110,11 @@ def test_the_findings_page_of_the_form_renders(client, administrator, mission, s
     assert response.status_code == 200
     page = response.content.decode()
     assert "Queue" in page
-    # Questions of a repeat have no one answer per station: they are not counted.
-    assert "Role" not in page
-    for table in ("questions", "times"):
+    # Questions of a repeat have no one answer per station: they are counted over the
+    # entries of the repeat, never as a share of stations.
+    assert 'id="q-role"' not in page
+    assert "Role = party" in page
+    for table in ("questions", "times", "repeats", "repeat_answers", "numbers", "texts"):
         download = client.get(url, {"form": "every_type", "export": "csv", "table": table})
         assert download.status_code == 200
 
