@@ -82,7 +82,8 @@ def shares_chart(chart_id: str, title: str, values: Iterable[tuple[str, ShareFig
     return interval_chart(
         chart_id,
         title,
-        _("Share of stations giving each answer, with its 95% confidence interval if any."),
+        _("Share of stations giving each answer, with its %(level)s%% confidence interval if any.")
+        % {"level": 95},
         rows,
         bars=True,
         empty_message=_("No answers."),
@@ -110,9 +111,11 @@ def pvt_chart(result: PVTResult) -> Chart:
         "chart-pvt",
         _("PVT estimates with their intervals"),
         _(
-            "Each estimate as a point, its 95% interval as the thick bar and its 99% interval "
-            "as the thin one; a vertical line marks the official result where imported."
-        ),
+            "Each estimate as a point, its %(inner)s%% interval as the thick bar and its "
+            "%(outer)s%% interval as the thin one; a vertical line marks the official result "
+            "where imported."
+        )
+        % {"inner": 95, "outer": 99},
         rows,
         empty_message=_("No estimate yet."),
     )
