@@ -94,7 +94,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "pollwatch.accounts.middleware.UserLanguageMiddleware",
+    "pollwatch.accounts.language.UserLanguageMiddleware",
     "pollwatch.lib.bad_input.RefuseNulInQueryMiddleware",
     "pollwatch.accounts.middleware.LoginRequiredForPagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

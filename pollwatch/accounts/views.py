@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from pollwatch.accounts.models import remember_language
+from pollwatch.accounts.language import choose
 
 
 @login_not_required
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
-    """Set the language cookie; for a signed-in user, also save it as their preference."""
+    """Set the language cookie; for a signed-in user, also save it as their choice."""
     response = django_set_language(request)
-    language = request.POST.get("language", "")
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        remember_language(request.user, language)
+    choose(request, request.POST.get("language", ""))
     return response

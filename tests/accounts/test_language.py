@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pollwatch.accounts.models import Profile, preferred_language
 from pollwatch.forms.services import publish_form_version
 from tests.builders import CHECKLIST
+from tests.conftest import PASSWORD
 from tests.findings.builders import add_stations, report
 
 MENU = {
@@ -110,3 +113,20 @@ def test_the_observer_form_speaks_the_observers_language(client, observer_north)
     page = client.get(reverse("intake:observe")).content.decode()
     assert '"language": "ru"' in page or "&quot;language&quot;: &quot;ru&quot;" in page
     assert "Отправить" in page
+
+
+def test_signing_in_applies_the_users_language(client, core_team):
+    Profile.objects.create(user=core_team, language="tr")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    login = {"username": core_team.username, "password": PASSWORD}
+    assert client.post(reverse("login"), login).status_code == 302
+    page = home(client)
+    assert '<html lang="tr"' in page and "Çıkış yap" in page
+
+
+def test_a_page_costs_no_query_for_the_users_language(client, core_team):
+    Profile.objects.create(user=core_team, language="ru")
+    client.force_login(core_team)
+    with CaptureQueriesContext(connection) as captured:
+        assert "Выйти" in home(client)
+    assert not [q for q in captured.captured_queries if "accounts_profile" in q["sql"]]
