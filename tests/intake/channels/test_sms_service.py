@@ -9,7 +9,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pollwatch.accounts.models import Profile
 from pollwatch.forms.definition_rules import STATION_FIGURES
 from pollwatch.forms.validation import validate_answers
 from pollwatch.intake import definitions
@@ -233,12 +232,6 @@ def test_a_message_off_the_syntax_is_kept_as_an_invalid_raw_payload(sms_observer
     assert payload.channel == "sms"
     assert payload.status == RawPayload.Status.INVALID
     assert payload.problems == [{"field": "AB", "reason": "AB: 7 is not a choice (1-2)"}]
-
-
-def test_the_reply_speaks_the_language_the_observer_chose(sms_observer, sms_code):
-    Profile.objects.create(user=sms_observer.user, language="tr")
-    outcome = sms("SC 001 AA1")
-    assert outcome.reply.startswith("Alınmadı: AB: zorunlu")
 
 
 def test_a_turkish_observer_of_the_mission_gets_turkish_replies(sms_observer, sms_code):

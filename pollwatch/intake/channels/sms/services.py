@@ -18,7 +18,6 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from pollwatch.accounts.models import preferred_language
 from pollwatch.audit.services import log_action
 from pollwatch.intake.channels.sms import replies
 from pollwatch.intake.channels.sms.forms import sms_forms, syntax_for
@@ -172,9 +171,7 @@ def _answer(
     default_language = replies.reply_language(settings.LANGUAGE_CODE)
     if member is None:
         return Status.UNKNOWN_SENDER, replies.render(default_language, "unknown_sender"), None
-    # The language the observer chose for the pages, else the ones the mission recorded.
-    chosen = preferred_language(member.user_id) if member.user_id is not None else ""
-    language = chosen or replies.reply_language(member.languages, default_language)
+    language = replies.reply_language(member.languages, default_language)
     message.member = member
     recent = _recent(message)
     if not replayed and recent.failures >= failure_limit():
