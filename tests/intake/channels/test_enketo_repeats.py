@@ -84,9 +84,7 @@ def test_a_report_with_repeats_and_a_photo_in_an_entry_is_stored_whole(
         assert stored.read() == PHOTO
 
 
-def test_an_edit_with_a_deprecated_id_is_a_revision_of_the_report(
-    client, observer_token, version
-):
+def test_an_edit_with_a_deprecated_id_is_a_revision_of_the_report(client, observer_token, version):
     enketo_post(client, observer_token, instance(version, "uuid:a1", "41"), photo())
     edited = instance(version, "uuid:a2", "42", deprecated="uuid:a1")
     response = enketo_post(client, observer_token, edited, photo())
@@ -97,7 +95,9 @@ def test_an_edit_with_a_deprecated_id_is_a_revision_of_the_report(
     assert [r.answers["gr1"][1]["age"] for r in submission.revisions.order_by("pk")] == [41, 42]
 
 
-def test_the_same_instance_sent_again_is_acknowledged_and_stored_once(client, observer_token, version):
+def test_the_same_instance_sent_again_is_acknowledged_and_stored_once(
+    client, observer_token, version
+):
     xml = instance(version, f"uuid:{uuid.uuid4()}", "41")
     first = enketo_post(client, observer_token, xml, photo())
     again = enketo_post(client, observer_token, xml, photo())
