@@ -172,10 +172,8 @@ def test_a_photo_taken_offline_is_kept_and_sent_with_the_incident(
     expect(page.locator("#webform form.or")).to_be_attached()
     definition = library_forms()["incident"]
     first = {name: choices[0].code for name, choices in definition.choice_lists.items()}
-    # The time widget hides the field it fills; the engine takes the value on "change".
-    field(page, "incident_time").evaluate(
-        "(input) => { input.value = '09:30'; input.dispatchEvent(new Event('change', {bubbles: true})); }"
-    )
+    page.locator('#webform .question:has([name$="/incident_time"]) .timepicker input').fill("09:30")
+    page.keyboard.press("Tab")
     choose(page, "category", first[definition.question("category").choices])
     field(page, "description").fill("Ballot box left unsealed.")
     choose(page, "witnessed", first[definition.question("witnessed").choices])

@@ -9,6 +9,7 @@ page, its service worker, and those endpoints under the observer's login.
 
 from __future__ import annotations
 
+from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -30,6 +31,9 @@ SERVICE_WORKER_VERSION = "2"
 INSTANCE_PART = "xml_submission_file"
 
 
+# A photo taken for a report is shown from the phone's memory (a blob: address) before
+# it is sent; blob: addresses are made by this page's own scripts, never by another origin.
+@csp_update({"img-src": ["blob:"]})
 def observe(request):
     """The observer's mobile page; it keeps working offline once loaded."""
     config = {
