@@ -83,3 +83,43 @@ def test_two_entries_of_a_repeat_are_stored_as_two_entries(page, observer_north,
     ]
     assert details[0]["kids_immunization"] == [{"immunization_info": "measles"}]
     assert policy_refusals == []
+
+
+# Answers every visible empty field as the engine measurement's filler does (text 1234,
+# numbers 1, the first choice; no dates, times, files or places), twice, so that
+# questions made relevant by the first round are answered too.
+GENERIC_FILL = """(form) => {
+  const answer = (input) => {
+    const empty = !input.value;
+    if (input.type === 'radio' || input.type === 'checkbox') {
+      const group = form.querySelectorAll(`input[name="${CSS.escape(input.name)}"]`);
+      if ([...group].some((i) => i.checked) || !input.value) return;
+      input.checked = true;
+    } else if (input.tagName === 'SELECT') {
+      const option = [...input.options].find((o) => o.value);
+      if (!empty || !option) return;
+      input.value = option.value;
+    } else if (input.type === 'number') {
+      if (!empty) return;
+      input.value = '1';
+    } else if (input.type === 'text' || input.tagName === 'TEXTAREA') {
+      if (!empty) return;
+      input.value = '1234';
+    } else {
+      return;
+    }
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  };
+  for (let round = 0; round < 2; round += 1) {
+    form.querySelectorAll('input[name], select[name], textarea[name]').forEach((input) => {
+      if (input.offsetParent !== null && !input.disabled && !input.readOnly) answer(input);
+    });
+  }
+}"""
+
+CORPUS_FORMS = sorted(p for p in CORPUS.iterdir() if p.suffix.lower() in IMPORT_SUFFIXES)
+
+
+def corpus_code(path: Path) -> str:
+    """A code of the file's own, so two corpus forms with one form id do not collide."""
+    return "c_" + path.stem.lower().replace("-", "_").replace(".", "_")[:60]

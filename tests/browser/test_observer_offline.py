@@ -1,4 +1,4 @@
-"""The observer's form (the Enketo engine) online, offline, and when a response is lost on the way back."""
+"""The observer's form (Enketo) online, offline, and when a response is lost on the way back."""
 
 import pytest
 from playwright.sync_api import expect

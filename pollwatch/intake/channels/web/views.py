@@ -47,7 +47,7 @@ def observe(request):
         "scope": reverse("intake:observe"),
         "incidentForm": "incident",
         "text": {
-                "team": _("Team"),
+            "team": _("Team"),
             "fixErrors": _("Some answers are missing or wrong; see the questions marked."),
             "formProblems": _("This form has problems and may not work:"),
             "receipt": _("receipt"),
