@@ -151,8 +151,8 @@
           fillStation(container, station);
           $("form-errors").textContent = handle.loadErrors.length ? config.text.formProblems + " " + handle.loadErrors.join("; ") : "";
           $("checklist").hidden = false;
-          var first = container.querySelector(".question:not(.station-filled) input, .question:not(.station-filled) select, .question:not(.station-filled) textarea");
-          if (first) { first.focus(); }
+          // The form, not its first field: focusing a date or a dropdown would open its picker.
+          $("checklist").focus();
         });
     });
   }
@@ -174,6 +174,12 @@
       var question = fields[0].closest(".question");
       if (question) { question.classList.add("station-filled"); }
     }
+  }
+
+  /* The instance as ODK Collect sends it: questions that do not apply are left out, so a
+     repeat that does not apply is no entry at all rather than an empty one. */
+  function submissionXml(handle) {
+    return handle.form.getDataStr({ irrelevant: false });
   }
 
   function instanceIdOf(xml) {
@@ -230,7 +236,7 @@
     return open.handle.validate().then(function (valid) {
       send.disabled = false;
       if (!valid) { $("form-errors").textContent = config.text.fixErrors; return; }
-      var xml = open.handle.instanceXml();
+      var xml = submissionXml(open.handle);
       var item = {
         key: instanceIdOf(xml), form: open.code, xml: xml,
         attachments: currentFiles($("webform"), xml),
