@@ -172,8 +172,13 @@ def test_a_photo_taken_offline_is_kept_and_sent_with_the_incident(
     expect(page.locator("#webform form.or")).to_be_attached()
     definition = library_forms()["incident"]
     first = {name: choices[0].code for name, choices in definition.choice_lists.items()}
-    page.locator('#webform .question:has([name$="/incident_time"]) .timepicker input').fill("09:30")
+    # The time picker reads keys as they are typed, and shows the time now when it opens.
+    time = page.locator('#webform .question:has([name$="/incident_time"]) .timepicker input')
+    time.click()
+    time.press("Control+a")
+    time.press_sequentially("09:30")
     page.keyboard.press("Tab")
+    page.locator("#webform #form-title").click()  # closes the time picker, as a tap elsewhere does
     choose(page, "category", first[definition.question("category").choices])
     field(page, "description").fill("Ballot box left unsealed.")
     choose(page, "witnessed", first[definition.question("witnessed").choices])
@@ -222,7 +227,7 @@ def test_the_page_reloads_from_the_cache_when_offline(page, observer_north, chec
     log_in(page, observer_north.username, PASSWORD)
     page.goto("/observe/")
     expect(page.locator("#station option")).to_have_count(1)
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.context.set_offline(True)
     page.reload()
     expect(page.locator("#station option")).to_have_count(1)
