@@ -236,3 +236,57 @@ def test_the_page_reloads_from_the_cache_when_offline(page, observer_north, chec
     expect(page.locator("#webform form.or")).to_be_attached()
     fill_checklist(page)
     expect(page.locator("#waiting-count")).to_have_text("1")
+
+
+def test_a_refused_report_stays_visible_with_the_servers_reason(page, observer_north, checklist):
+    log_in(page, observer_north.username, PASSWORD)
+    open_form(page)
+    fill_checklist(page, voters="1300")  # within the form's bound, above the station's figure
+    expect(page.locator("#rejected-count")).to_have_text("1")
+    expect(page.locator("#rejected")).to_contain_text(
+        "1300 is above the 1200 registered voters at station 001"
+    )
+    assert not Submission.objects.exists()
+    assert RawPayload.objects.get().status == RawPayload.Status.INVALID
+    page.reload()
+    expect(page.locator("#rejected-count")).to_have_text("1")
+
+
+# A report as the page kept it before forms were XForms: its JSON body for the JSON API.
+EARLIER_REPORT = """async (body) => {
+  const db = await new Promise((resolve, reject) => {
+    const request = indexedDB.open("pollwatch-observer", 1);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  await new Promise((resolve, reject) => {
+    const transaction = db.transaction("outbox", "readwrite");
+    transaction.objectStore("outbox").put({
+      key: body.key, body, title: "Station check · 001", state: "waiting", attempts: 0,
+      nextAttempt: 0, createdAt: Date.now(), errors: [], receipt: null,
+    });
+    transaction.oncomplete = resolve;
+    transaction.onerror = () => reject(transaction.error);
+  });
+}"""
+
+
+def test_a_report_kept_by_the_earlier_page_is_still_sent(page, observer_north, checklist):
+    log_in(page, observer_north.username, PASSWORD)
+    page.goto("/observe/")
+    expect(page.locator("#station option")).to_have_count(1)
+    key = "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f"
+    body = {
+        "key": key,
+        "form": "station_check",
+        "version": 1,
+        "station": "001",
+        "answers": {"secrecy": "yes", "stuffing": "no", "voters": 9, "overall": "bad"},
+        "device_time": "2026-05-01T09:00:00+00:00",
+    }
+    page.evaluate(EARLIER_REPORT, body)
+    page.get_by_role("button", name="Send now").click()
+    expect(page.locator("#received-count")).to_have_text("1")
+    stored = Submission.objects.get()
+    assert str(stored.key) == key
+    assert stored.answers == body["answers"]
