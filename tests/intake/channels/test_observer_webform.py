@@ -189,3 +189,11 @@ def test_another_missions_observer_gets_nothing_of_ours(
     assert theirs.status_code == 201
     assert theirs.json()["id"] != ours
     assert Submission.objects.get(pk=ours).station.code == "001"
+
+
+def test_the_page_policy_adds_only_blob_images_for_photo_previews(observer_client):
+    policy = observer_client.get("/observe/")["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["img-src"].split() == ["'self'", "data:", "blob:"]
+    assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"
+    assert "unsafe" not in policy
