@@ -154,14 +154,17 @@
           // The form, not its first field: focusing a date or a dropdown would open its picker.
           $("checklist").focus();
         });
+    }).catch(function (error) {
+      $("checklist").hidden = false;
+      $("form-errors").textContent = config.text.formProblems + " " + String(error.message || error);
     });
   }
 
   /* The form's station question takes the station chosen above it, and is not asked again. */
   function fillStation(container, station) {
     var selector = "[name$='/" + STATION_FIELD + "'], [data-name$='/" + STATION_FIELD + "']";
-    var fields = Array.prototype.slice.call(container.querySelectorAll(selector));
-    fields.forEach(function (field) {
+    var filled = null;
+    Array.prototype.forEach.call(container.querySelectorAll(selector), function (field) {
       if (field.type === "radio" || field.type === "checkbox") {
         if (field.value !== station) { return; }
         field.checked = true;
@@ -169,11 +172,12 @@
         field.value = station;
       }
       field.dispatchEvent(new Event("change", { bubbles: true }));
+      filled = field;
     });
-    if (fields.length) {
-      var question = fields[0].closest(".question");
-      if (question) { question.classList.add("station-filled"); }
-    }
+    // A form made before the team's stations changed may not list this one: then the
+    // observer answers the question in the form.
+    var question = filled && filled.closest(".question");
+    if (question) { question.classList.add("station-filled"); }
   }
 
   /* The instance as ODK Collect sends it: questions that do not apply are left out, so a
