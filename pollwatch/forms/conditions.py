@@ -1,8 +1,9 @@
 """The expression language of form conditions, constraints and cross-field checks.
 
-An expression is plain JSON so that the server (this module) and the observer's
-browser (``pollwatch/static/forms/conditions.js``) evaluate the same text the
-same way; ``tests/forms/condition_cases.json`` holds the cases both must agree on.
+An expression is plain JSON so that the server (this module) and a page that checks
+answers in the browser (``pollwatch/static/forms/conditions.js``) evaluate the same
+text the same way; ``tests/forms/condition_cases.json`` holds the cases both must
+agree on. (The observer's web form runs the XForm itself, relevance included.)
 
 Boolean expressions::
 

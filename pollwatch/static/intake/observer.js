@@ -1,8 +1,9 @@
 /*
- * The observer's offline form. Checklists are kept in an IndexedDB outbox
- * under their idempotency key until the server acknowledges them; sending
+ * The observer's offline form. Every form is the XForm a device gets, rendered by the
+ * Enketo engine; a report is its instance XML (and the photos taken), kept in an
+ * IndexedDB outbox under its instanceID until the server acknowledges it. Sending
  * again after a lost response is harmless because the server answers a known
- * key with the first receipt. Nothing is ever dropped from the outbox
+ * instanceID with the first receipt. Nothing is ever dropped from the outbox
  * automatically: rejected reports stay visible for the observer to fix.
  */
 (function () {
@@ -12,7 +13,15 @@
   var lang = config.language || "en";
   var DB_NAME = "pollwatch-observer";
   var MAX_DELAY_MS = 60000;
-  var state = { assignment: null, forms: {}, outbox: [], syncing: false };
+  var STATION_FIELD = "pollwatch_station";
+  var state = { assignment: null, offered: [], forms: {}, outbox: [], syncing: false, open: null };
+  var engine = null;
+
+  function loadEngine() {
+    // The engine is an ES module; loaded once, from the service worker's cache when offline.
+    if (!engine) { engine = import(config.engine); }
+    return engine;
+  }
 
   // ---- IndexedDB -----------------------------------------------------------
   function openDatabase() {
@@ -40,6 +49,7 @@
     });
   }
   function putItem(item) { return store("outbox", "readwrite", function (s) { return s.put(item); }); }
+  function getItem(key) { return store("outbox", "readonly", function (s) { return s.get(key); }); }
   function allItems() { return store("outbox", "readonly", function (s) { return s.getAll(); }); }
   function cachePut(name, value) {
     return store("cache", "readwrite", function (s) { return s.put({ name: name, value: value }); });
@@ -49,19 +59,7 @@
       .then(function (row) { return row ? row.value : null; });
   }
 
-  // ---- small DOM and text functions -----------------------------------------
-  function label(text) {
-    if (!text) { return ""; }
-    return text[lang] || text.en || text[Object.keys(text)[0]] || "";
-  }
-  function newKey() {
-    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
-    var bytes = crypto.getRandomValues(new Uint8Array(16));
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
-    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
-  }
+  // ---- small DOM functions ----------------------------------------------------
   function element(tag, attributes, children) {
     var node = document.createElement(tag);
     Object.keys(attributes || {}).forEach(function (name) {
@@ -83,13 +81,32 @@
       .catch(function () { return cacheGet(url); });
   }
 
+  function formUrl(code) { return config.forms + encodeURIComponent(code) + "/form.xml"; }
+
+  /* The XForm of an offered form: the cached one while its md5 is the listed one. */
+  function loadXForm(offered) {
+    var name = "xform:" + offered.code;
+    return cacheGet(name).then(function (cached) {
+      if (cached && cached.md5 === offered.md5) { return cached.xml; }
+      return fetch(formUrl(offered.code), { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) { throw new Error("HTTP " + response.status); }
+          return response.text();
+        })
+        .then(function (xml) { cachePut(name, { md5: offered.md5, xml: xml }); return xml; })
+        .catch(function () { return cached ? cached.xml : null; });
+    });
+  }
+
   function loadAssignment() {
-    return getJSON(config.api + "assignment").then(function (assignment) {
-      if (!assignment) { $("assignment").textContent = config.text.noAssignment; return; }
+    return Promise.all([getJSON(config.api + "assignment"), getJSON(config.forms)]).then(function (loaded) {
+      var assignment = loaded[0];
+      if (!assignment || !loaded[1]) { $("assignment").textContent = config.text.noAssignment; return; }
       state.assignment = assignment;
-      return Promise.all(assignment.forms.map(function (form) {
-        return getJSON(config.api + "forms/" + form.code + "/" + form.version).then(function (definition) {
-          if (definition) { state.forms[form.code] = definition; }
+      state.offered = loaded[1].forms;
+      return Promise.all(state.offered.map(function (offered) {
+        return loadXForm(offered).then(function (xml) {
+          if (xml) { state.forms[offered.code] = { title: offered.title, xml: xml }; }
         });
       })).then(renderAssignment);
     });
@@ -105,9 +122,9 @@
     });
     var forms = $("form-choice");
     forms.innerHTML = "";
-    assignment.forms.forEach(function (form) {
-      if (state.forms[form.code]) {
-        forms.appendChild(element("option", { value: form.code, text: label(form.title) }));
+    state.offered.forEach(function (offered) {
+      if (state.forms[offered.code]) {
+        forms.appendChild(element("option", { value: offered.code, text: offered.title }));
       }
     });
     $("start").disabled = !assignment.stations.length || !forms.options.length;
@@ -115,155 +132,166 @@
     if (incident) { incident.hidden = !state.forms[config.incidentForm]; }
   }
 
-  // ---- rendering a checklist ------------------------------------------------
+  // ---- the form ---------------------------------------------------------------
+  function closeForm() {
+    if (state.open) { state.open.handle.destroy(); }
+    state.open = null;
+    $("checklist").hidden = true;
+    $("form-errors").textContent = "";
+  }
+
   function renderForm(code) {
-    var definition = state.forms[code];
-    var container = $("checklist");
-    container.innerHTML = "";
-    container.dataset.form = code;
-    container.appendChild(element("h2", { text: label(definition.title) }));
-    definition.sections.forEach(function (section) {
-      var fieldset = element("fieldset", {}, [element("legend", { text: label(section.title) })]);
-      section.questions.forEach(function (question) {
-        fieldset.appendChild(renderQuestion(definition, question));
-      });
-      container.appendChild(fieldset);
+    closeForm();
+    var station = $("station").value;
+    return loadEngine().then(function (webform) {
+      var container = $("webform");
+      return webform.renderXForm(container, state.forms[code].xml, { session: { username: state.assignment.observer } })
+        .then(function (handle) {
+          state.open = { code: code, station: station, handle: handle };
+          fillStation(container, station);
+          $("form-errors").textContent = handle.loadErrors.length ? config.text.formProblems + " " + handle.loadErrors.join("; ") : "";
+          $("checklist").hidden = false;
+          // The form, not its first field: focusing a date or a dropdown would open its picker.
+          $("checklist").focus();
+        });
+    }).catch(function (error) {
+      $("checklist").hidden = false;
+      $("form-errors").textContent = config.text.formProblems + " " + String(error.message || error);
     });
-    container.appendChild(element("p", { "class": "form-errors", id: "form-errors", role: "alert" }));
-    container.appendChild(element("button", { type: "submit", id: "send", text: config.text.send }));
-    container.hidden = false;
-    updateVisibility();
-    var first = container.querySelector("input, select, textarea");
-    if (first) { first.focus(); }
   }
 
-  function renderQuestion(definition, question) {
-    var id = "q-" + question.code;
-    var wrapper = element("div", { "class": "question", "data-code": question.code, id: "wrap-" + question.code });
-    var title = label(question.label) + (question.required ? " *" : "");
-    var choices = question.choices ? definition.choice_lists[question.choices] : null;
-    if (question.type === "yes_no") {
-      choices = [{ code: "yes", label: { en: "Yes", ru: "Да" } }, { code: "no", label: { en: "No", ru: "Нет" } }];
-    }
-    if (choices) {
-      var group = element("fieldset", { "class": "choices" }, [element("legend", { text: title })]);
-      var multiple = question.type === "multiple_choice";
-      choices.forEach(function (choice) {
-        var input = element("input", { type: multiple ? "checkbox" : "radio", name: question.code, value: choice.code });
-        group.appendChild(element("label", {}, [input, document.createTextNode(" " + label(choice.label))]));
-      });
-      wrapper.appendChild(group);
-    } else {
-      var attributes = { id: id, name: question.code };
-      var field;
-      if (question.type === "text") {
-        field = element("textarea", attributes);
-      } else if (question.type === "photo") {
-        attributes.type = "file"; attributes.accept = "image/*"; attributes.capture = "environment";
-        field = element("input", attributes);
+  /* The form's station question takes the station chosen above it, and is not asked again. */
+  function fillStation(container, station) {
+    var selector = "[name$='/" + STATION_FIELD + "'], [data-name$='/" + STATION_FIELD + "']";
+    var filled = null;
+    Array.prototype.forEach.call(container.querySelectorAll(selector), function (field) {
+      if (field.type === "radio" || field.type === "checkbox") {
+        if (field.value !== station) { return; }
+        field.checked = true;
       } else {
-        attributes.type = { integer: "number", decimal: "number", time: "time" }[question.type] || "text";
-        if (question.type === "integer") { attributes.inputmode = "numeric"; attributes.step = "1"; }
-        if (question.type === "decimal") { attributes.step = "any"; }
-        field = element("input", attributes);
+        field.value = station;
       }
-      wrapper.appendChild(element("label", { "for": id, text: title }));
-      wrapper.appendChild(field);
-    }
-    if (question.guidance) { wrapper.appendChild(element("p", { "class": "guidance", text: label(question.guidance) })); }
-    wrapper.appendChild(element("p", { "class": "question-error", id: "error-" + question.code }));
-    return wrapper;
-  }
-
-  function readAnswers(definition, keepPhotos) {
-    var form = $("checklist");
-    var answers = {};
-    definition.sections.forEach(function (section) {
-      section.questions.forEach(function (question) {
-        var code = question.code;
-        if (question.type === "multiple_choice") {
-          var ticked = Array.prototype.map.call(form.querySelectorAll("input[name='" + code + "']:checked"), function (i) { return i.value; });
-          if (ticked.length) { answers[code] = ticked; }
-          return;
-        }
-        var checked = form.querySelector("input[name='" + code + "']:checked");
-        if (checked) { answers[code] = checked.value; return; }
-        var field = form.querySelector("[name='" + code + "']:not([type=radio])");
-        if (!field || question.type === "photo") {
-          if (keepPhotos && field && field.dataset.photo) { answers[code] = field.dataset.photo; }
-          return;
-        }
-        var value = field.value.trim();
-        if (value === "") { return; }
-        answers[code] = (question.type === "integer" || question.type === "decimal") && !isNaN(Number(value)) ? Number(value) : value;
-      });
+      field.dispatchEvent(new Event("change", { bubbles: true }));
+      filled = field;
     });
-    return answers;
+    // A form made before the team's stations changed may not list this one: then the
+    // observer answers the question in the form.
+    var question = filled && filled.closest(".question");
+    if (question) { question.classList.add("station-filled"); }
   }
 
-  function updateVisibility() {
-    var code = $("checklist").dataset.form;
-    var definition = state.forms[code];
-    if (!definition) { return; }
-    var answers = readAnswers(definition, false);
-    definition.sections.forEach(function (section) {
-      section.questions.forEach(function (question) {
-        var shown = !question.relevant || PollwatchConditions.evaluate(question.relevant, answers);
-        $("wrap-" + question.code).hidden = !shown;
-      });
+  /* The instance as ODK Collect sends it: questions that do not apply are left out, so a
+     repeat that does not apply is no entry at all rather than an empty one. */
+  function submissionXml(handle) {
+    return handle.form.getDataStr({ irrelevant: false });
+  }
+
+  function instanceIdOf(xml) {
+    var doc = new DOMParser().parseFromString(xml, "text/xml");
+    var found = Array.prototype.filter.call(doc.getElementsByTagName("*"), function (node) {
+      return node.localName === "instanceID" && node.parentNode && node.parentNode.localName === "meta";
     });
+    return found.length ? found[0].textContent.trim() : "";
   }
 
-  function shrinkPhoto(file) {
-    // Photos travel inside the report: shrink them so a weak network can carry them.
-    return new Promise(function (resolve, reject) {
-      var reader = new FileReader();
-      reader.onload = function () {
-        var image = new Image();
-        image.onload = function () {
-          var scale = Math.min(1, 1280 / Math.max(image.width, image.height));
-          var canvas = document.createElement("canvas");
-          canvas.width = Math.round(image.width * scale);
-          canvas.height = Math.round(image.height * scale);
-          canvas.getContext("2d").drawImage(image, 0, 0, canvas.width, canvas.height);
-          resolve(canvas.toDataURL("image/jpeg", 0.7));
-        };
-        image.onerror = reject;
-        image.src = reader.result;
+  function dataUriToBlob(uri) {
+    var parts = uri.split(",");
+    var type = parts[0].split(":")[1].split(";")[0];
+    var bytes = atob(parts[1]);
+    var buffer = new Uint8Array(bytes.length);
+    for (var i = 0; i < bytes.length; i += 1) { buffer[i] = bytes.charCodeAt(i); }
+    return new Blob([buffer], { type: type });
+  }
+
+  function fileName(file, postfix) {
+    // As the engine names a file in the instance: the postfix goes before the extension.
+    var parts = file.name.split(".");
+    if (parts.length > 1) { parts[parts.length - 2] += postfix || ""; } else { parts[0] += postfix || ""; }
+    return parts.join(".");
+  }
+
+  /* The files the instance names (photos, drawings), as Blobs the outbox can keep offline. */
+  function currentFiles(container, xml) {
+    var files = [];
+    var inputs = container.querySelectorAll("input[type='file']:not(.ignore), input[type='text'][data-drawing='true']");
+    Array.prototype.forEach.call(inputs, function (input) {
+      var file = null;
+      var name = "";
+      if (input.type === "file" && input.files && input.files[0]) {
+        file = input.files[0];
+        name = fileName(file, input.dataset.filenamePostfix);
+        if (input.dataset.resized && input.dataset.resizedDataURI) { file = dataUriToBlob(input.dataset.resizedDataURI); }
+      } else if (input.type === "text" && input.value && input.dataset.cache) {
+        file = dataUriToBlob(input.dataset.cache);
+        name = input.value;
+      }
+      if (file && name && xml.indexOf(">" + name + "<") !== -1) {
+        files.push({ name: name, blob: new Blob([file], { type: file.type }) });
+      }
+    });
+    return files;
+  }
+
+  function onSend() {
+    var open = state.open;
+    if (!open) { return Promise.resolve(); }
+    var send = $("send");
+    send.disabled = true;
+    return open.handle.validate().then(function (valid) {
+      send.disabled = false;
+      if (!valid) { $("form-errors").textContent = config.text.fixErrors; return; }
+      var xml = submissionXml(open.handle);
+      var item = {
+        key: instanceIdOf(xml), form: open.code, xml: xml,
+        attachments: currentFiles($("webform"), xml),
+        title: state.forms[open.code].title + " · " + open.station,
+        state: "waiting", attempts: 0, nextAttempt: 0, createdAt: Date.now(), errors: [], receipt: null
       };
-      reader.onerror = reject;
-      reader.readAsDataURL(file);
+      // Close the form at once: the report is safe in the outbox whatever the network does,
+      // and the observer may start the next one before this one is sent.
+      return getItem(item.key).then(function (known) {
+        // An instanceID is new for every form opened; never overwrite a kept report.
+        if (known) { throw new Error("instanceID " + item.key + " is already in the outbox"); }
+        return putItem(item);
+      }).then(function () {
+        closeForm();
+        $("status").focus();
+        return refreshOutbox();
+      }).then(function () { sync(); }, function (error) { $("form-errors").textContent = String(error.message || error); });
     });
   }
 
   // ---- the outbox and its synchronisation -----------------------------------
-  function queue(code, station, answers) {
-    var definition = state.forms[code];
-    var item = {
-      key: newKey(),
-      body: { form: code, version: definition.version, station: station, answers: answers, device_time: new Date().toISOString() },
-      title: label(definition.title) + " · " + station,
-      state: "waiting", attempts: 0, nextAttempt: 0, createdAt: Date.now(), errors: [], receipt: null
-    };
-    item.body.key = item.key;
-    return putItem(item).then(refreshOutbox).then(function () { sync(); });
-  }
-
   function delayAfter(attempts) {
     var base = Math.min(MAX_DELAY_MS, 1000 * Math.pow(2, attempts));
     return base / 2 + Math.random() * base / 2;
   }
 
-  function sendOne(item) {
-    return fetch(config.api + "submissions", {
+  function post(item) {
+    if (!item.xml) {
+      // Reports kept by the earlier version of this page go the way they were made for.
+      return fetch(config.api + "submissions", {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": config.csrf, Accept: "application/json" },
+        body: JSON.stringify(item.body)
+      });
+    }
+    var body = new FormData();
+    body.append("xml_submission_file", new Blob([item.xml], { type: "text/xml" }), "xml_submission_file");
+    (item.attachments || []).forEach(function (file) { body.append(file.name, file.blob, file.name); });
+    return fetch(config.submission, {
       method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": config.csrf, Accept: "application/json" },
-      body: JSON.stringify(item.body)
-    }).then(function (response) {
+      headers: { "X-CSRFToken": config.csrf, Accept: "application/json" },
+      body: body
+    });
+  }
+
+  function sendOne(item) {
+    return post(item).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
         if (response.status === 200 || response.status === 201) {
           item.state = "received"; item.receipt = data; item.errors = [];
-        } else if (response.status === 422 || response.status === 400) {
+        } else if (response.status === 422 || response.status === 400 || response.status === 409) {
           item.state = "rejected"; item.errors = data.errors || [{ field: "", reason: data.title || "rejected" }];
         } else {
           retryLater(item, response.status === 401 || response.status === 403 ? config.text.loginAgain : "HTTP " + response.status);
@@ -326,65 +354,17 @@
   }
 
   // ---- wiring ----------------------------------------------------------------
-  function showErrors(definition, answers) {
-    var missing = [];
-    definition.sections.forEach(function (section) {
-      section.questions.forEach(function (question) {
-        var shown = !$("wrap-" + question.code).hidden;
-        var error = $("error-" + question.code);
-        error.textContent = "";
-        if (shown && question.required && question.type !== "photo" && answers[question.code] === undefined) {
-          error.textContent = config.text.required;
-          missing.push(question.code);
-        }
-      });
-    });
-    $("form-errors").textContent = missing.length ? config.text.fixErrors : "";
-    return missing.length === 0;
-  }
-
-  function visibleAnswers(definition, answers) {
-    var result = {};
-    Object.keys(answers).forEach(function (code) {
-      var wrap = $("wrap-" + code);
-      if (wrap && !wrap.hidden) { result[code] = answers[code]; }
-    });
-    return result;
-  }
-
-  function onSubmit(event) {
-    event.preventDefault();
-    var form = $("checklist");
-    var code = form.dataset.form;
-    var definition = state.forms[code];
-    var answers = visibleAnswers(definition, readAnswers(definition, true));
-    if (!showErrors(definition, answers)) { return; }
-    // Close the form at once: the report is safe in the outbox whatever the network does,
-    // and the observer may start the next one before this one is sent.
-    form.hidden = true;
-    form.innerHTML = "";
-    $("status").focus();
-    queue(code, $("station").value, answers);
-  }
-
-  function onPhoto(event) {
-    var field = event.target;
-    if (field.type !== "file" || !field.files.length) { return; }
-    shrinkPhoto(field.files[0]).then(function (dataUrl) { field.dataset.photo = dataUrl; });
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
     $("start").addEventListener("click", function () { renderForm($("form-choice").value); });
     var incident = $("incident-button");
     if (incident) { incident.addEventListener("click", function () { renderForm(config.incidentForm); }); }
-    $("checklist").addEventListener("submit", onSubmit);
-    $("checklist").addEventListener("change", function (event) { onPhoto(event); updateVisibility(); });
-    $("checklist").addEventListener("input", updateVisibility);
+    $("send").addEventListener("click", onSend);
     $("sync-now").addEventListener("click", function () { sync(true); });
     window.addEventListener("online", function () { sync(true); });
     window.addEventListener("offline", refreshOutbox);
     setInterval(sync, 3000);
     loadAssignment().then(refreshOutbox).then(sync);
+    loadEngine().catch(function () {});
     if ("serviceWorker" in navigator) {
       navigator.serviceWorker.register(config.serviceWorker, { scope: config.scope }).catch(function () {});
     }

@@ -1,10 +1,17 @@
 """The web form: the observer's mobile page, which keeps working offline once loaded.
 
-The page sends its reports through the JSON API channel, so it has no
-services of its own; here are only the page and its service worker.
+The page renders every form as the XForm a device gets and sends each report as
+OpenRosa instance XML, so it offers the forms by the OpenRosa channel's rule
+(``offered_xforms``) and hands what it sends to the OpenRosa intake service:
+the same storage, instance record and idempotency as ODK Collect. Here are the
+page, its service worker, and those endpoints under the observer's login.
 """
 
-from django.http import HttpResponse
+from __future__ import annotations
+
+from csp.decorators import csp_update
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -13,23 +20,36 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-SERVICE_WORKER_VERSION = "1"
+from pollwatch.intake.channels.openrosa.device_forms import offered_xform, offered_xforms
+from pollwatch.intake.channels.openrosa.services import InstanceConflict, receive_instance
+from pollwatch.intake.channels.openrosa.xforms import XFormUnbuildable
+from pollwatch.intake.rejections import SubmissionRejected
+from pollwatch.intake.services import sending_member
+from pollwatch.missions.models import Member
+
+SERVICE_WORKER_VERSION = "2"
+INSTANCE_PART = "xml_submission_file"
 
 
+# A photo taken for a report is shown from the phone's memory (a blob: address) before
+# it is sent; blob: addresses are made by this page's own scripts, never by another origin.
+@csp_update({"img-src": ["blob:"]})
 def observe(request):
     """The observer's mobile page; it keeps working offline once loaded."""
     config = {
         "api": "/api/v1/",
+        "forms": reverse("intake:observer_forms"),
+        "submission": reverse("intake:observer_submission"),
+        "engine": static("vendor/enketo/webform.js"),
         "csrf": get_token(request),
         "language": (get_language() or "en")[:2],
         "serviceWorker": reverse("intake:service_worker"),
         "scope": reverse("intake:observe"),
         "incidentForm": "incident",
         "text": {
-            "send": _("Send"),
             "team": _("Team"),
-            "required": _("Answer this question."),
-            "fixErrors": _("Some answers are missing; see the questions marked."),
+            "fixErrors": _("Some answers are missing or wrong; see the questions marked."),
+            "formProblems": _("This form has problems and may not work:"),
             "receipt": _("receipt"),
             "online": _("online"),
             "offline": _("offline"),
@@ -44,9 +64,10 @@ def observe(request):
 def service_worker(request):
     shell = [
         reverse("intake:observe"),
-        static("forms/conditions.js"),
         static("intake/observer.js"),
         static("pollwatch/site.css"),
+        static("vendor/enketo/webform.js"),
+        static("vendor/enketo/webform.css"),
     ]
     body = render_to_string(
         "intake/service_worker.js",
@@ -61,3 +82,86 @@ def service_worker(request):
     response["Service-Worker-Allowed"] = reverse("intake:observe")
     response["Cache-Control"] = "no-cache"
     return response
+
+
+# The endpoints below answer a script, not a person: a lapsed login is a 401 the page can
+# show ("log in again"), never a redirect to the login page that a script would take for
+# an answer.
+
+
+def _error(status: int, reason: str, field: str = "") -> JsonResponse:
+    return JsonResponse({"errors": [{"field": field, "reason": reason}]}, status=status)
+
+
+def _observer_member(request: HttpRequest) -> Member | JsonResponse:
+    """The logged-in person's membership, or the answer refusing them."""
+    if not request.user.is_authenticated:
+        return _error(401, "log in to use the observer form")
+    try:
+        return sending_member(request.user)
+    except SubmissionRejected:
+        return _error(403, "this account is not a member of a mission")
+
+
+@login_not_required
+def observer_forms(request: HttpRequest) -> JsonResponse:
+    """The forms the observer's device is offered: code, version, title and md5 of each."""
+    member = _observer_member(request)
+    if isinstance(member, JsonResponse):
+        return member
+    forms = [
+        {"code": x.form_id, "version": x.version, "title": x.title, "md5": x.md5}
+        for x in offered_xforms(member)
+    ]
+    return JsonResponse({"forms": forms})
+
+
+@login_not_required
+def observer_form(request: HttpRequest, code: str) -> HttpResponse:
+    """The XForm of ``code`` as the observer's device gets it."""
+    member = _observer_member(request)
+    if isinstance(member, JsonResponse):
+        return member
+    try:
+        xform = offered_xform(member, code)
+    except XFormUnbuildable:
+        return _error(503, f"the form {code} cannot be served at the moment")
+    if xform is None:
+        return _error(404, f"no form {code}")
+    return HttpResponse(xform.xml, content_type="text/xml; charset=utf-8")
+
+
+@login_not_required
+def observer_submission(request: HttpRequest) -> JsonResponse:
+    """One report as OpenRosa instance XML, with its attachments (multipart).
+
+    The instance's ``meta/instanceID`` is the key: a resend gets the first receipt,
+    the same key with other content is refused as a conflict (409).
+    """
+    member = _observer_member(request)
+    if isinstance(member, JsonResponse):
+        return member
+    if request.method != "POST":
+        return _error(405, "use POST")
+    upload = request.FILES.get(INSTANCE_PART)
+    if upload is None:
+        return _error(400, f"the {INSTANCE_PART} part is missing", INSTANCE_PART)
+    files = [
+        part
+        for name in request.FILES
+        for part in request.FILES.getlist(name)
+        if name != INSTANCE_PART
+    ]
+    try:
+        receipt = receive_instance(upload.read(), files, member=member)
+    except InstanceConflict as conflict:
+        return _error(409, str(conflict), "instanceID")
+    except SubmissionRejected as rejected:
+        return JsonResponse({"errors": [p.as_dict() for p in rejected.problems]}, status=400)
+    body = {
+        "id": receipt.submission_id,
+        "duplicate": receipt.duplicate,
+        "revised": receipt.revised,
+        "attachments": receipt.attachments,
+    }
+    return JsonResponse(body, status=200 if receipt.duplicate else 201)
