@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 
 import pytest
+from django.test.testcases import LiveServerThread
 
 from tests.pg_plugin import skip_or_fail
 
@@ -18,6 +20,41 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+# With SQLite the test database lives in memory and Django gives the live server's
+# threads the test's own connection. One sqlite3 connection used by two threads at
+# once can deadlock (a page whose panels reload themselves sends several requests
+# together), so the live server answers one request at a time, and a test that
+# writes while a page is open takes the same lock.
+DATABASE_IN_USE = threading.RLock()
+
+
+class _OneRequestAtATime:
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        with DATABASE_IN_USE:
+            response = self.app(environ, start_response)
+            try:
+                return list(response)  # streamed bodies too are read under the lock
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
+
+
+_create_server = LiveServerThread._create_server
+
+
+def _server_answering_one_request_at_a_time(self, *args, **kwargs):
+    server = _create_server(self, *args, **kwargs)
+    set_app = server.set_app
+    server.set_app = lambda app: set_app(_OneRequestAtATime(app))
+    return server
+
+
+LiveServerThread._create_server = _server_answering_one_request_at_a_time
 
 
 def chromium_path() -> str | None:

@@ -10,7 +10,7 @@ from pollwatch.accounts.roles import Role
 from pollwatch.demo.country import MISSION_SLUG
 from pollwatch.intake.models import Submission
 from pollwatch.missions.models import Mission
-from tests.browser.conftest import log_in
+from tests.browser.conftest import DATABASE_IN_USE, log_in
 from tests.conftest import PASSWORD, _user_with_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,7 +36,8 @@ def test_the_core_team_starts_on_a_dashboard_that_updates_itself(page, settings,
     if shot := os.environ.get("POLLWATCH_SCREENSHOT"):
         page.screenshot(path=shot, full_page=True)
 
-    quiet = Submission.objects.filter(mission=mission, alerts=[]).first()
-    Submission.objects.filter(pk=quiet.pk).update(alerts=[{"question": "q", "answer": "yes"}])
+    with DATABASE_IN_USE:  # the panels keep reloading while the report changes
+        quiet = Submission.objects.filter(mission=mission, alerts=[]).first()
+        Submission.objects.filter(pk=quiet.pk).update(alerts=[{"question": "q", "answer": "yes"}])
     expect(page.locator("#open-incidents")).to_contain_text(f"{waiting + 1} waiting", timeout=25000)
     assert refused == []
