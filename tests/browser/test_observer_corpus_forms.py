@@ -29,11 +29,17 @@ def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
+def corpus_media(path: Path) -> dict[str, Path]:
+    """The form's attachments, kept in ``corpus/media/<the form file's stem>/``."""
+    folder = CORPUS / "media" / path.stem
+    return {file.name: file for file in sorted(folder.iterdir())} if folder.is_dir() else {}
+
+
 def publish_corpus_form(path: Path, code: str | None = None):
     with warnings.catch_warnings():
         # openpyxl and xlrd warn about styles and properties of some real workbooks
         warnings.simplefilter("ignore")
-        imported = import_form(path.read_bytes(), path.name, code=code)
+        imported = import_form(path.read_bytes(), path.name, code=code, media=corpus_media(path))
     return publish_imported_form(imported)
 
 
@@ -82,6 +88,30 @@ def test_two_entries_of_a_repeat_are_stored_as_two_entries(page, observer_north,
         ("Ben", 4),
     ]
     assert details[0]["kids_immunization"] == [{"immunization_info": "measles"}]
+    assert policy_refusals == []
+
+
+def test_choices_from_a_csv_attachment_are_offered_and_stored(
+    page, observer_north, policy_refusals
+):
+    version = publish_corpus_form(CORPUS / "collect-external-csv-form.xml")
+    code = version.form.code
+    log_in(page, observer_north.username, PASSWORD)
+    page.goto("/observe/")
+    expect(page.locator(f"#form-choice option[value='{code}']")).to_be_attached()
+    open_form(page, code)
+    expect(page.locator("#form-errors")).to_have_text("")
+    form = page.locator("#webform")
+    form.locator('input[name$="/country"][value="usa"]').check()
+    expect(form.locator('input[name$="/city"][value="den"]')).to_have_count(1)
+    expect(form.locator('input[name$="/city"][value="ams"]')).to_have_count(0)
+    form.locator('input[name$="/city"][value="nyc"]').check()
+    form.locator('input[name$="/neighborhood"][value="harlem"]').check()
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(page.locator("#received-count")).to_have_text("1")
+    stored = Submission.objects.get()
+    assert (stored.answers["country"], stored.answers["city"]) == ("usa", "nyc")
+    assert stored.answers["neighborhood"] == "harlem"
     assert policy_refusals == []
 
 

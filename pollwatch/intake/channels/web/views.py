@@ -33,7 +33,7 @@ from pollwatch.intake.rejections import SubmissionRejected
 from pollwatch.intake.services import sending_member
 from pollwatch.missions.models import Member
 
-SERVICE_WORKER_VERSION = "2"
+SERVICE_WORKER_VERSION = "3"
 INSTANCE_PART = "xml_submission_file"
 
 
