@@ -192,13 +192,13 @@ def fill_and_send(page, code: str) -> str:
     return f"refused: {page.locator('#rejected > li').first.text_content()}"
 
 
+# The corpus forms are published with their attachments in corpus/media/<file stem>/.
 # The corpus forms that are not sent, and why: "load error", the engine reports a fault in
 # the form; "not valid", the generic filler leaves a required answer it never gives (dates,
 # places, photos, some choices) or gives one that a constraint refuses. Every other corpus
 # form renders without a load error, is filled, sent through the outbox and stored.
 NOT_SENT = {
     "cht-large-cha.xlsx": ("not valid", "required choices and figures the filler does not meet"),
-    "collect-external-csv-form.xml": ("load error", "CSV attachments; the import keeps none"),
     "enketo-soar-facility-survey.xml": ("not valid", "required dates and choices"),
     "enketo-widgets-on-pages.xml": ("not valid", "a required date and a trigger"),
     "onadata-external-choice-form.xlsx": ("not valid", "external choices, a place, a photo"),
@@ -208,23 +208,22 @@ NOT_SENT = {
         "a required date; a decimal's constraint",
     ),
     "onadata-subdistrict-profiling-tool.xlsx": ("not valid", "a required date"),
-    "osmfw-cemeteries.xls": ("load error", "a GeoJSON attachment; the import keeps none"),
-    "pyxform-pull-data.xlsx": ("load error", "pulldata() from a CSV attachment"),
-    "pyxform-ucl-biomass-plot-form.xlsx": ("load error", "CSV attachments; the import keeps none"),
+    "osmfw-cemeteries.xls": ("load error", "a GeoJSON attachment the corpus lacks"),
+    "pyxform-ucl-biomass-plot-form.xlsx": ("load error", "CSV attachments the corpus lacks"),
     "pyxform-widgets.xls": ("not valid", "a required date"),
     "pyxform-xlsform-spec-test.xlsx": ("load error", "the uri:deviceid preload, an Enketo gap"),
-    "webforms-all-question-types.xlsx": ("load error", "a GeoJSON attachment"),
+    "webforms-all-question-types.xlsx": ("load error", "a GeoJSON attachment, not converted"),
     "webforms-date-and-time.xml": ("not valid", "a required date"),
     "webforms-ifrc-distribution-site-assessment.xml": ("not valid", "a required place and date"),
     "webforms-select-one-from-map-external-files.xml": (
         "load error",
-        "GeoJSON and CSV attachments",
+        "a GeoJSON attachment, not converted",
     ),
     "webforms-socio-economic-survey.xlsx": ("load error", "jr:itext() over a secondary instance"),
     "webforms-whova-form.xlsx": ("not valid", "required answers the filler leaves empty"),
 }
-# Forms whose labels show images, sound or video (jr://images/…): the import keeps no media,
-# so the page's policy refuses those jr:// addresses, and nothing else.
+# Forms whose labels show images, sound or video (jr://images/…): the corpus has none of
+# these files, so the page's policy refuses those jr:// addresses, and nothing else.
 SHOW_MEDIA = {
     "collect-all-widgets.xml",
     "enketo-widgets-on-pages.xml",
