@@ -82,6 +82,17 @@ def test_only_the_newest_versions_media_are_served(client, observer_token, media
     assert served.content == changed
 
 
+def test_a_media_file_named_in_another_script_is_listed_and_served(client, observer_token):
+    media = {path.name: path for path in MEDIA.iterdir()} | {"города (1).csv": b"name\nx\n"}
+    version = publish_imported_form(import_form(FORM.read_bytes(), FORM.name, media=media))
+    code = version.form.code
+    entries = manifest_entries(client.get(f"/odk/{observer_token}/forms/{code}/manifest"))
+    [url] = [url for name, _, url in entries if name == "города (1).csv"]
+    response = client.get(url.removeprefix("http://testserver"))
+    assert response.status_code == 200
+    assert response.content == b"name\nx\n"
+
+
 @pytest.mark.parametrize("name", ["nothing.csv", "..", "external_csv_cities.CSV"])
 def test_an_unknown_media_file_is_not_found(client, observer_token, media_form, name):
     code = media_form.form.code

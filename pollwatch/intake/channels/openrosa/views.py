@@ -166,7 +166,6 @@ def media_response(media: FormMedia) -> HttpResponse:
     response["X-OpenRosa-Version"] = "1.0"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Content-Disposition"] = f'inline; filename="{media.name}"'
     return response
 
 
