@@ -327,15 +327,20 @@ def _constraint_to_dict(constraint: Constraint | None) -> dict[str, Any] | None:
     }
 
 
-def definition_digest(definition: Mapping[str, Any], xform: str = "") -> str:
+def definition_digest(
+    definition: Mapping[str, Any], xform: str = "", media: Mapping[str, str] | None = None
+) -> str:
     """SHA-256 of the canonical JSON of a definition, its version number left out.
 
-    An imported form's XForm counts too: a new XForm is a new version even when
-    the definition read from it is the same.
+    An imported form's XForm counts too, and so do its media files (``media``:
+    name → MD5): a new XForm or a changed CSV is a new version even when the
+    definition read from it is the same.
     """
     content = {key: value for key, value in definition.items() if key != "version"}
     if xform:
         content["xform"] = hashlib.sha256(xform.encode("utf-8")).hexdigest()
+    if media:
+        content["media"] = dict(sorted(media.items()))
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

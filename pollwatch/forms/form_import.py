@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -27,6 +27,7 @@ from pyxform.xls2xform import convert
 from pollwatch.forms.definition import FormDefinition, FormDefinitionError, load_definition
 from pollwatch.forms.definition_rules import COMBINE_RULES, DEFAULT_COMBINE, STATION_FIGURES
 from pollwatch.forms.languages import language_code_and_name
+from pollwatch.forms.media import MediaFile, MediaSource, read_all_media, unnamed_media_warnings
 from pollwatch.forms.xform_reader import XFormError, XFormRead, read_xform
 from pollwatch.forms.xpath import XPathError, parse_xpath, to_expression
 from pollwatch.lib.tabular import ImportLimits, TableRejected, check_unpacked_size, read_limited
@@ -52,12 +53,14 @@ class XLSFormError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class FormImport:
-    """A form ready to publish: its definition, its XForm, its sheets and what was noted."""
+    """A form ready to publish: its definition, its XForm, its sheets, its media files
+    and what was noted."""
 
     definition: FormDefinition
     xform: str
     xlsform: dict[str, Any] | None
     warnings: tuple[str, ...]
+    media: tuple[MediaFile, ...] = ()
 
 
 def import_form(
@@ -66,21 +69,32 @@ def import_form(
     *,
     code: str | None = None,
     phase: str | None = None,
+    media: Mapping[str, MediaSource] | None = None,
 ) -> FormImport:
-    """The form in ``source``, its kind told by ``filename``'s suffix.
+    """The form in ``source``, its kind told by ``filename``'s suffix, with its media
+    files (``media``: each file's name as the form names it → its content).
 
     ``XLSFormError`` lists every problem at once; a construct pollwatch cannot
-    analyse is a warning, never a reason to refuse.
+    analyse is a warning, never a reason to refuse. A media file the form does
+    not refer to is a warning; one with an unsafe name is refused.
     """
     suffix = Path(filename).suffix.lower()
     if suffix not in IMPORT_SUFFIXES:
         raise XLSFormError(
             [f"{filename}: not a form file; give an XLSForm (.xlsx, .xls) or an XForm (.xml)"]
         )
+    files, media_errors = read_all_media(media or {})
+    if media_errors:
+        raise XLSFormError(media_errors)
     content = _content_of(source)
     if suffix in XFORM_SUFFIXES:
-        return _import_xform(content, filename, code, phase)
-    return _import_workbook(content, filename, suffix, code, phase)
+        imported = _import_xform(content, filename, code, phase)
+    else:
+        imported = _import_workbook(content, filename, suffix, code, phase)
+    if not files:
+        return imported
+    notes = unnamed_media_warnings(imported.xform, files)
+    return replace(imported, media=files, warnings=(*imported.warnings, *notes))
 
 
 def _import_xform(content: bytes, filename: str, code: str | None, phase: str | None) -> FormImport:

@@ -66,7 +66,8 @@ class FormVersion(models.Model):
         default=list, blank=True, help_text="What the import noted: parts carried, not analysed."
     )
     digest = models.CharField(
-        max_length=64, help_text="SHA-256 of the canonical definition and the XForm."
+        max_length=64,
+        help_text="SHA-256 of the canonical definition, the XForm and the media files.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -89,7 +90,7 @@ class FormVersion(models.Model):
         return f"{self.form.code} v{self.version}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.digest = definition_digest(self.definition, self.xform)
+        self.digest = definition_digest(self.definition, self.xform, self.media_digests())
         if self.pk is not None:
             stored = (
                 FormVersion.objects.filter(pk=self.pk, locked_at__isnull=False)
@@ -112,3 +113,28 @@ class FormVersion(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.locked_at is not None
+
+    def media_digests(self) -> dict[str, str]:
+        """The MD5 of each of its media files, by name; none before it is first saved."""
+        if self.pk is None:
+            return {}
+        return dict(self.media.values_list("name", "md5"))
+
+
+class FormMedia(models.Model):
+    """A file a version's XForm names: a CSV or XML list, a picture, a sound, a film."""
+
+    version = models.ForeignKey(FormVersion, on_delete=models.CASCADE, related_name="media")
+    name = models.CharField(max_length=255, help_text="The file's name as the form names it.")
+    content = models.BinaryField(help_text="Within the import limits (POLLWATCH_IMPORT_MAX_BYTES).")
+    content_type = models.CharField(max_length=100)
+    md5 = models.CharField(max_length=32)
+
+    class Meta:
+        ordering = ["version", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "name"], name="form_media_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version}: {self.name}"

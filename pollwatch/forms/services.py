@@ -16,7 +16,8 @@ from pollwatch.forms.definition import (
     load_definition,
 )
 from pollwatch.forms.form_import import FormImport
-from pollwatch.forms.models import Form, FormVersion, FormVersionLocked
+from pollwatch.forms.media import MediaFile
+from pollwatch.forms.models import Form, FormMedia, FormVersion, FormVersionLocked
 
 
 class FormServiceError(Exception):
@@ -41,7 +42,8 @@ def publish_form_version(
         raise FormServiceError(error.errors) from error
     canonical = loaded.to_dict()
     xform = imported.xform if imported is not None else ""
-    digest = definition_digest(canonical, xform)
+    media = imported.media if imported is not None else ()
+    digest = definition_digest(canonical, xform, {file.name: file.md5 for file in media})
     with transaction.atomic():
         form, _ = Form.objects.get_or_create(
             code=loaded.code, defaults={"phase": loaded.phase, "title": _title(loaded)}
@@ -64,8 +66,24 @@ def publish_form_version(
             digest=digest,
             created_by=actor if getattr(actor, "pk", None) else None,
         )
+        if media:
+            _store_media(version, media)
         log_action("forms.version_published", actor=actor, target=version, data={"digest": digest})
         return version
+
+
+def _store_media(version: FormVersion, media: tuple[MediaFile, ...]) -> None:
+    FormMedia.objects.bulk_create(
+        FormMedia(
+            version=version,
+            name=file.name,
+            content=file.content,
+            content_type=file.content_type,
+            md5=file.md5,
+        )
+        for file in media
+    )
+    version.save(update_fields=["digest"])  # the digest now covers the media
 
 
 def _title(definition: FormDefinition) -> str:

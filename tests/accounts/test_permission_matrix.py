@@ -24,6 +24,7 @@ from pollwatch.accounts.models import DeviceToken
 from pollwatch.accounts.roles import Role
 from pollwatch.deployment.services import DesignChoices, build_routes, draw_plan
 from pollwatch.forensics.models import ResultsUpload
+from pollwatch.forms.models import FormMedia
 from pollwatch.intake.models import Attachment, Channel, SmsMessage
 from pollwatch.intake.services import (
     Problem,
@@ -104,6 +105,7 @@ EXPECTED: dict[str, Rule] = {
     "intake:service_worker": Rule(EVERYONE),
     "intake:observer_forms": Rule(MEMBERS, machine=True),
     "intake:observer_form": Rule(MEMBERS, machine=True),
+    "intake:observer_media": Rule(MEMBERS, machine=True),
     "intake:observer_submission": Rule(NOBODY, MEMBERS, machine=True, any_get=True),
     "intake:submissions": Rule(EVERYONE),
     "intake:submission": Rule(EVERYONE, MANAGERS),
@@ -145,6 +147,7 @@ EXPECTED: dict[str, Rule] = {
     "channels:odk_form_list": Rule(MEMBERS, machine=True),
     "channels:odk_form": Rule(MEMBERS, machine=True),
     "channels:odk_manifest": Rule(MEMBERS, machine=True),
+    "channels:odk_media": Rule(MEMBERS, machine=True),
     "channels:odk_submission": Rule(MEMBERS, MEMBERS, machine=True, any_get=True),
     "channels:sms_log": Rule(MANAGERS),
     "channels:sms_test": Rule(("core", "coordinator"), ("core", "coordinator")),
@@ -258,6 +261,10 @@ def _mission_objects(mission: Mission, prefix: str, checklist) -> Side:
     )
 
 
+# A media file of the form every side's devices are offered.
+MEDIA_NAME = "stations.csv"
+
+
 @pytest.fixture
 def world(mission, checklist, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
@@ -269,6 +276,9 @@ def world(mission, checklist, settings, tmp_path):
         date=datetime.date(2026, 6, 1),
         kind="presidential",
         options=["Cy"],
+    )
+    FormMedia.objects.create(
+        version=checklist, name=MEDIA_NAME, content=b"name\n", content_type="text/csv", md5="0" * 32
     )
     own = _mission_objects(mission, "a", checklist)
     foreign = _mission_objects(other, "b", checklist)
@@ -320,6 +330,7 @@ FILLERS = {
     },
     "<key>": lambda name, route, values, token: {"key": values["key"]},
     "<str:sms_code>": lambda name, route, values, token: {"sms_code": "SC"},
+    "<str:name>": lambda name, route, values, token: {"name": MEDIA_NAME},
 }
 
 

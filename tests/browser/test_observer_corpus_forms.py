@@ -29,11 +29,17 @@ def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
+def corpus_media(path: Path) -> dict[str, Path]:
+    """The form's attachments, kept in ``corpus/media/<the form file's stem>/``."""
+    folder = CORPUS / "media" / path.stem
+    return {file.name: file for file in sorted(folder.iterdir())} if folder.is_dir() else {}
+
+
 def publish_corpus_form(path: Path, code: str | None = None):
     with warnings.catch_warnings():
         # openpyxl and xlrd warn about styles and properties of some real workbooks
         warnings.simplefilter("ignore")
-        imported = import_form(path.read_bytes(), path.name, code=code)
+        imported = import_form(path.read_bytes(), path.name, code=code, media=corpus_media(path))
     return publish_imported_form(imported)
 
 
@@ -82,6 +88,30 @@ def test_two_entries_of_a_repeat_are_stored_as_two_entries(page, observer_north,
         ("Ben", 4),
     ]
     assert details[0]["kids_immunization"] == [{"immunization_info": "measles"}]
+    assert policy_refusals == []
+
+
+def test_choices_from_a_csv_attachment_are_offered_and_stored(
+    page, observer_north, policy_refusals
+):
+    version = publish_corpus_form(CORPUS / "collect-external-csv-form.xml")
+    code = version.form.code
+    log_in(page, observer_north.username, PASSWORD)
+    page.goto("/observe/")
+    expect(page.locator(f"#form-choice option[value='{code}']")).to_be_attached()
+    open_form(page, code)
+    expect(page.locator("#form-errors")).to_have_text("")
+    form = page.locator("#webform")
+    form.locator('input[name$="/country"][value="usa"]').check()
+    expect(form.locator('input[name$="/city"][value="den"]')).to_have_count(1)
+    expect(form.locator('input[name$="/city"][value="ams"]')).to_have_count(0)
+    form.locator('input[name$="/city"][value="nyc"]').check()
+    form.locator('input[name$="/neighborhood"][value="harlem"]').check()
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(page.locator("#received-count")).to_have_text("1")
+    stored = Submission.objects.get()
+    assert (stored.answers["country"], stored.answers["city"]) == ("usa", "nyc")
+    assert stored.answers["neighborhood"] == "harlem"
     assert policy_refusals == []
 
 
@@ -162,13 +192,13 @@ def fill_and_send(page, code: str) -> str:
     return f"refused: {page.locator('#rejected > li').first.text_content()}"
 
 
+# The corpus forms are published with their attachments in corpus/media/<file stem>/.
 # The corpus forms that are not sent, and why: "load error", the engine reports a fault in
 # the form; "not valid", the generic filler leaves a required answer it never gives (dates,
 # places, photos, some choices) or gives one that a constraint refuses. Every other corpus
 # form renders without a load error, is filled, sent through the outbox and stored.
 NOT_SENT = {
     "cht-large-cha.xlsx": ("not valid", "required choices and figures the filler does not meet"),
-    "collect-external-csv-form.xml": ("load error", "CSV attachments; the import keeps none"),
     "enketo-soar-facility-survey.xml": ("not valid", "required dates and choices"),
     "enketo-widgets-on-pages.xml": ("not valid", "a required date and a trigger"),
     "onadata-external-choice-form.xlsx": ("not valid", "external choices, a place, a photo"),
@@ -178,23 +208,22 @@ NOT_SENT = {
         "a required date; a decimal's constraint",
     ),
     "onadata-subdistrict-profiling-tool.xlsx": ("not valid", "a required date"),
-    "osmfw-cemeteries.xls": ("load error", "a GeoJSON attachment; the import keeps none"),
-    "pyxform-pull-data.xlsx": ("load error", "pulldata() from a CSV attachment"),
-    "pyxform-ucl-biomass-plot-form.xlsx": ("load error", "CSV attachments; the import keeps none"),
+    "osmfw-cemeteries.xls": ("load error", "a GeoJSON attachment the corpus lacks"),
+    "pyxform-ucl-biomass-plot-form.xlsx": ("load error", "CSV attachments the corpus lacks"),
     "pyxform-widgets.xls": ("not valid", "a required date"),
     "pyxform-xlsform-spec-test.xlsx": ("load error", "the uri:deviceid preload, an Enketo gap"),
-    "webforms-all-question-types.xlsx": ("load error", "a GeoJSON attachment"),
+    "webforms-all-question-types.xlsx": ("load error", "a GeoJSON attachment, not converted"),
     "webforms-date-and-time.xml": ("not valid", "a required date"),
     "webforms-ifrc-distribution-site-assessment.xml": ("not valid", "a required place and date"),
     "webforms-select-one-from-map-external-files.xml": (
         "load error",
-        "GeoJSON and CSV attachments",
+        "a GeoJSON attachment, not converted",
     ),
     "webforms-socio-economic-survey.xlsx": ("load error", "jr:itext() over a secondary instance"),
     "webforms-whova-form.xlsx": ("not valid", "required answers the filler leaves empty"),
 }
-# Forms whose labels show images, sound or video (jr://images/…): the import keeps no media,
-# so the page's policy refuses those jr:// addresses, and nothing else.
+# Forms whose labels show images, sound or video (jr://images/…): the corpus has none of
+# these files, so the page's policy refuses those jr:// addresses, and nothing else.
 SHOW_MEDIA = {
     "collect-all-widgets.xml",
     "enketo-widgets-on-pages.xml",

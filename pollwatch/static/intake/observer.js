@@ -98,6 +98,58 @@
     });
   }
 
+  function isDataFile(name) { return /\.(csv|xml)$/i.test(name); }
+
+  /* A form's media files as Blobs: the cached one while its md5 is the listed one, else
+     the server's, else (offline) the one cached before. */
+  function loadMedia(offered) {
+    return Promise.all((offered.media || []).map(function (file) {
+      var name = "media:" + offered.code + ":" + file.name;
+      return cacheGet(name).then(function (cached) {
+        if (cached && cached.md5 === file.md5) { return { name: file.name, url: file.url, blob: cached.blob }; }
+        return fetch(file.url, { credentials: "same-origin" })
+          .then(function (response) {
+            if (!response.ok) { throw new Error("HTTP " + response.status); }
+            return response.blob();
+          })
+          .then(function (blob) {
+            cachePut(name, { md5: file.md5, blob: blob });
+            return { name: file.name, url: file.url, blob: blob };
+          })
+          .catch(function () { return cached ? { name: file.name, url: file.url, blob: cached.blob } : null; });
+      });
+    })).then(function (files) { return files.filter(Boolean); });
+  }
+
+  /* What the engine takes of the media: the CSV and XML lists the form reads as secondary
+     instances, and an address for each other file it shows. Pictures are shown from the
+     phone's memory, so they show offline too. */
+  function engineMedia(webform, xml, files) {
+    var byName = {};
+    files.forEach(function (file) { byName[file.name] = file; });
+    var lists = webform.attachmentNames(xml).filter(function (named) {
+      return byName[named.name] && isDataFile(named.name);
+    });
+    return Promise.all(lists.map(function (named) {
+      return byName[named.name].blob.text().then(function (text) {
+        return webform.externalInstance(named.id, named.name, text);
+      });
+    })).then(function (external) {
+      var media = {};
+      var objectUrls = [];
+      files.forEach(function (file) {
+        if (isDataFile(file.name)) { return; }
+        if (file.blob && /^image\//.test(file.blob.type)) {
+          media[file.name] = URL.createObjectURL(file.blob);
+          objectUrls.push(media[file.name]);
+        } else {
+          media[file.name] = file.url;
+        }
+      });
+      return { external: external, media: media, objectUrls: objectUrls };
+    });
+  }
+
   function loadAssignment() {
     return Promise.all([getJSON(config.api + "assignment"), getJSON(config.forms)]).then(function (loaded) {
       var assignment = loaded[0];
@@ -105,8 +157,8 @@
       state.assignment = assignment;
       state.offered = loaded[1].forms;
       return Promise.all(state.offered.map(function (offered) {
-        return loadXForm(offered).then(function (xml) {
-          if (xml) { state.forms[offered.code] = { title: offered.title, xml: xml }; }
+        return Promise.all([loadXForm(offered), loadMedia(offered)]).then(function (loaded) {
+          if (loaded[0]) { state.forms[offered.code] = { title: offered.title, xml: loaded[0], media: loaded[1] }; }
         });
       })).then(renderAssignment);
     });
@@ -134,7 +186,10 @@
 
   // ---- the form ---------------------------------------------------------------
   function closeForm() {
-    if (state.open) { state.open.handle.destroy(); }
+    if (state.open) {
+      state.open.handle.destroy();
+      state.open.objectUrls.forEach(function (url) { URL.revokeObjectURL(url); });
+    }
     state.open = null;
     $("checklist").hidden = true;
     $("form-errors").textContent = "";
@@ -143,11 +198,18 @@
   function renderForm(code) {
     closeForm();
     var station = $("station").value;
+    var form = state.forms[code];
     return loadEngine().then(function (webform) {
+      return engineMedia(webform, form.xml, form.media || []).then(function (attached) {
+        return { webform: webform, attached: attached };
+      });
+    }).then(function (loaded) {
       var container = $("webform");
-      return webform.renderXForm(container, state.forms[code].xml, { session: { username: state.assignment.observer } })
+      var attached = loaded.attached;
+      var options = { external: attached.external, media: attached.media, session: { username: state.assignment.observer } };
+      return loaded.webform.renderXForm(container, form.xml, options)
         .then(function (handle) {
-          state.open = { code: code, station: station, handle: handle };
+          state.open = { code: code, station: station, handle: handle, objectUrls: attached.objectUrls };
           fillStation(container, station);
           $("form-errors").textContent = handle.loadErrors.length ? config.text.formProblems + " " + handle.loadErrors.join("; ") : "";
           $("checklist").hidden = false;

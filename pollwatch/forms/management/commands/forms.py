@@ -39,6 +39,14 @@ class Command(BaseCommand):
         imported.add_argument(
             "--phase", help="phase (default: the pollwatch_phase setting, else voting)"
         )
+        imported.add_argument(
+            "--media",
+            action="append",
+            default=[],
+            type=Path,
+            metavar="DIR_OR_FILE",
+            help="the form's media files: a folder (every file in it) or one file; repeatable",
+        )
         for name, text in (("export-xlsform", "XLSForm workbook"), ("export-xform", "XForm XML")):
             exported = actions.add_parser(name, help=f"write a published form as {text}")
             exported.add_argument("code")
@@ -59,7 +67,9 @@ class Command(BaseCommand):
         elif action == "validate":
             self.validate(options["file"])
         elif action in ("import", "import-xlsform"):
-            self.import_form(options["file"], options["code"], options["phase"])
+            self.import_form(
+                options["file"], options["code"], options["phase"], media_files(options["media"])
+            )
         else:
             self.export(options, xform=action == "export-xform")
 
@@ -81,10 +91,12 @@ class Command(BaseCommand):
             f" {', '.join(definition.languages)})"
         )
 
-    def import_form(self, path: Path, code: str | None, phase: str | None) -> None:
+    def import_form(
+        self, path: Path, code: str | None, phase: str | None, media: dict[str, Path]
+    ) -> None:
         from pollwatch.forms.services import FormServiceError, publish_imported_form
 
-        result = run_import(path, code, phase)
+        result = run_import(path, code, phase, media)
         for warning in result.warnings:
             self.stderr.write(f"warning: {warning}")
         try:
@@ -94,7 +106,8 @@ class Command(BaseCommand):
         definition = result.definition
         self.stdout.write(
             f"{version.form.code}: version {version.version} ({definition.phase},"
-            f" {sum(1 for _ in definition.questions())} questions, {len(result.warnings)} warnings)"
+            f" {sum(1 for _ in definition.questions())} questions, {len(result.media)} media files,"
+            f" {len(result.warnings)} warnings)"
         )
 
     def published(self, code: str, number: int | None) -> Any:
@@ -143,11 +156,32 @@ def read_form_file(path: Path) -> FormDefinition:
         raise CommandError(f"{path.name}:\n" + "\n".join(error.errors)) from error
 
 
-def run_import(path: Path, code: str | None, phase: str | None) -> FormImport:
+def media_files(paths: list[Path]) -> dict[str, Path]:
+    """Each media file by its name: every file of a folder given, and each file given."""
+    files: dict[str, Path] = {}
+    for path in paths:
+        if path.is_dir():
+            found = sorted(item for item in path.iterdir() if item.is_file())
+        elif path.is_file():
+            found = [path]
+        else:
+            raise CommandError(f"--media {path}: no such file or folder")
+        for item in found:
+            if item.name in files and files[item.name] != item:
+                raise CommandError(
+                    f"--media: two files are named {item.name!r} ({files[item.name]} and {item})"
+                )
+            files[item.name] = item
+    return files
+
+
+def run_import(
+    path: Path, code: str | None, phase: str | None, media: dict[str, Path] | None = None
+) -> FormImport:
     if not path.exists():
         raise CommandError(f"{path}: no such file")
     try:
-        return import_form(path, path.name, code=code, phase=phase)
+        return import_form(path, path.name, code=code, phase=phase, media=media)
     except XLSFormError as error:
         raise CommandError(f"{path.name}:\n" + "\n".join(error.errors)) from error
 

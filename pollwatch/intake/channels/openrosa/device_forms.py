@@ -7,6 +7,8 @@ its own election's options and none of this mission's stations. Only the
 newest version of each form is served; older versions are still accepted when
 a report made with one arrives.
 
+A form's media files go with its newest version, to every device offered the form.
+
 A form whose XForm cannot be built is left out of the list and logged, so one
 broken form never keeps the others from the phones.
 """
@@ -15,7 +17,9 @@ from __future__ import annotations
 
 import logging
 
-from pollwatch.forms.models import FormVersion
+from django.db.models import Q, QuerySet
+
+from pollwatch.forms.models import FormMedia, FormVersion
 from pollwatch.intake.channels.openrosa.xforms import XForm, XFormUnbuildable, xform_for
 from pollwatch.intake.team_stations import assigned_stations
 from pollwatch.missions.models import Member
@@ -78,3 +82,28 @@ def offered_xform(member: Member, form_id: str) -> XForm | None:
     """
     versions = offered_versions(form_id)
     return _device_xform(member, versions[0], _stations_of(member)) if versions else None
+
+
+def offered_media(member: Member, form_id: str) -> QuerySet[FormMedia] | None:
+    """The media files of the form the device downloads as ``form_id``, by name; None
+    when no such form is offered. Raises :class:`XFormUnbuildable` like the download."""
+    xform = offered_xform(member, form_id)
+    if xform is None:
+        return None
+    return FormMedia.objects.filter(
+        version__form__code=form_id, version__version=xform.version
+    ).order_by("name")
+
+
+def media_names(xforms: list[XForm]) -> dict[str, list[tuple[str, str]]]:
+    """The name and MD5 of each media file of each listed XForm's version, by form code."""
+    if not xforms:
+        return {}
+    versions = Q()
+    for xform in xforms:
+        versions |= Q(version__form__code=xform.form_id, version__version=xform.version)
+    found: dict[str, list[tuple[str, str]]] = {xform.form_id: [] for xform in xforms}
+    rows = FormMedia.objects.filter(versions).order_by("name")
+    for code, name, md5 in rows.values_list("version__form__code", "name", "md5"):
+        found[code].append((name, md5))
+    return found

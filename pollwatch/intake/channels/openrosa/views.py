@@ -4,7 +4,8 @@ The server URL to enter in ODK Collect is ``https://<host>/odk/<device token>``:
 the token is an observer's device token (shown once when issued), so each
 phone has its own revocable credential and no password crosses the network.
 Collect then calls ``formList``, ``forms/<id>/form.xml``,
-``forms/<id>/manifest`` and ``submission`` below that URL. The pages that show
+``forms/<id>/manifest`` (which lists the form's media files, each fetched from
+``forms/<id>/media/<name>``) and ``submission`` below that URL. The pages that show
 a report's attachments, and serve each file as a download, are here too.
 """
 
@@ -18,8 +19,13 @@ from django.urls import reverse
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 
+from pollwatch.forms.models import FormMedia
 from pollwatch.intake.channels.openrosa.attachment_types import ALLOWED_TYPES
-from pollwatch.intake.channels.openrosa.device_forms import offered_xform, offered_xforms
+from pollwatch.intake.channels.openrosa.device_forms import (
+    offered_media,
+    offered_xform,
+    offered_xforms,
+)
 from pollwatch.intake.channels.openrosa.services import InstanceConflict, receive_instance
 from pollwatch.intake.channels.openrosa.xforms import XForm, XFormUnbuildable
 from pollwatch.intake.models import Attachment, Submission
@@ -109,21 +115,58 @@ def form_download(request: HttpRequest, token: str, code: str) -> HttpResponse:
 
 
 def manifest(request: HttpRequest, token: str, code: str) -> HttpResponse:
-    """An empty manifest (our forms have no media) for a form the device may download."""
+    """The form's media files, each with its MD5 and where to fetch it, for a form the
+    device may download."""
     member = _device_member(token)
     if member is None:
         return _forbidden()
     try:
-        xform = offered_xform(member, code)
+        media = offered_media(member, code)
     except XFormUnbuildable as error:
         return _unbuildable(error)
-    if xform is None:
+    if media is None:
         return message_response(f"No form {code}.", 404)
+    files = "".join(
+        _manifest_entry(request, token, code, name, md5)
+        for name, md5 in media.values_list("name", "md5")
+    )
     body = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<manifest xmlns="http://openrosa.org/xforms/xformsManifest"></manifest>'
+        f'<manifest xmlns="http://openrosa.org/xforms/xformsManifest">{files}</manifest>'
     )
     return openrosa_response(body)
+
+
+def _manifest_entry(request: HttpRequest, token: str, code: str, name: str, md5: str) -> str:
+    download = request.build_absolute_uri(reverse("channels:odk_media", args=[token, code, name]))
+    return (
+        f"<mediaFile><filename>{escape(name)}</filename><hash>md5:{md5}</hash>"
+        f"<downloadUrl>{escape(download)}</downloadUrl></mediaFile>"
+    )
+
+
+def media_download(request: HttpRequest, token: str, code: str, name: str) -> HttpResponse:
+    """One media file of a form the device may download, by the same rule as the form."""
+    member = _device_member(token)
+    if member is None:
+        return _forbidden()
+    try:
+        media = offered_media(member, code)
+    except XFormUnbuildable as error:
+        return _unbuildable(error)
+    found = media.filter(name=name).first() if media is not None else None
+    if found is None:
+        return message_response(f"No media file {name} for form {code}.", 404)
+    return media_response(found)
+
+
+def media_response(media: FormMedia) -> HttpResponse:
+    """The file's bytes under the type its name tells; never sniffed, never run."""
+    response = HttpResponse(bytes(media.content), content_type=media.content_type)
+    response["X-OpenRosa-Version"] = "1.0"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
 
 
 @csrf_exempt

@@ -20,14 +20,20 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from pollwatch.intake.channels.openrosa.device_forms import offered_xform, offered_xforms
+from pollwatch.intake.channels.openrosa.device_forms import (
+    media_names,
+    offered_media,
+    offered_xform,
+    offered_xforms,
+)
 from pollwatch.intake.channels.openrosa.services import InstanceConflict, receive_instance
+from pollwatch.intake.channels.openrosa.views import media_response
 from pollwatch.intake.channels.openrosa.xforms import XFormUnbuildable
 from pollwatch.intake.rejections import SubmissionRejected
 from pollwatch.intake.services import sending_member
 from pollwatch.missions.models import Member
 
-SERVICE_WORKER_VERSION = "2"
+SERVICE_WORKER_VERSION = "3"
 INSTANCE_PART = "xml_submission_file"
 
 
@@ -105,13 +111,29 @@ def _observer_member(request: HttpRequest) -> Member | JsonResponse:
 
 @login_not_required
 def observer_forms(request: HttpRequest) -> JsonResponse:
-    """The forms the observer's device is offered: code, version, title and md5 of each."""
+    """The forms the observer's device is offered: code, version, title and md5 of each,
+    and the name, md5 and address of each of its media files."""
     member = _observer_member(request)
     if isinstance(member, JsonResponse):
         return member
+    xforms = offered_xforms(member)
+    media = media_names(xforms)
     forms = [
-        {"code": x.form_id, "version": x.version, "title": x.title, "md5": x.md5}
-        for x in offered_xforms(member)
+        {
+            "code": x.form_id,
+            "version": x.version,
+            "title": x.title,
+            "md5": x.md5,
+            "media": [
+                {
+                    "name": name,
+                    "md5": md5,
+                    "url": reverse("intake:observer_media", args=[x.form_id, name]),
+                }
+                for name, md5 in media[x.form_id]
+            ],
+        }
+        for x in xforms
     ]
     return JsonResponse({"forms": forms})
 
@@ -129,6 +151,22 @@ def observer_form(request: HttpRequest, code: str) -> HttpResponse:
     if xform is None:
         return _error(404, f"no form {code}")
     return HttpResponse(xform.xml, content_type="text/xml; charset=utf-8")
+
+
+@login_not_required
+def observer_media(request: HttpRequest, code: str, name: str) -> HttpResponse:
+    """A media file of ``code``, for an observer offered the form."""
+    member = _observer_member(request)
+    if isinstance(member, JsonResponse):
+        return member
+    try:
+        media = offered_media(member, code)
+    except XFormUnbuildable:
+        return _error(503, f"the form {code} cannot be served at the moment")
+    found = media.filter(name=name).first() if media is not None else None
+    if found is None:
+        return _error(404, f"no media file {name} for form {code}")
+    return media_response(found)
 
 
 @login_not_required
