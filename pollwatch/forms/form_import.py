@@ -30,7 +30,12 @@ from pollwatch.forms.languages import language_code_and_name
 from pollwatch.forms.media import MediaFile, MediaSource, read_all_media, unnamed_media_warnings
 from pollwatch.forms.xform_reader import XFormError, XFormRead, read_xform
 from pollwatch.forms.xpath import XPathError, parse_xpath, to_expression
-from pollwatch.lib.tabular import ImportLimits, TableRejected, check_unpacked_size, read_limited
+from pollwatch.lib.tabular import (
+    ImportLimits,
+    TableRejected,
+    check_unpacked_size,
+    read_limited_from,
+)
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 XFORM_SUFFIXES = (".xml",)
@@ -327,13 +332,7 @@ def _content_of(source: str | Path | bytes | BinaryIO) -> bytes:
     """
     limits = ImportLimits.from_settings()
     try:
-        if isinstance(source, bytes):
-            content = read_limited(io.BytesIO(source), limits)
-        elif isinstance(source, str | Path):
-            with Path(source).open("rb") as handle:
-                content = read_limited(handle, limits)
-        else:
-            content = read_limited(source, limits)
+        content = read_limited_from(source, limits)
         try:
             archive = zipfile.ZipFile(io.BytesIO(content))
         except zipfile.BadZipFile:

@@ -12,7 +12,6 @@ import limits (``pollwatch.lib.tabular``).
 from __future__ import annotations
 
 import hashlib
-import io
 import mimetypes
 import re
 from collections.abc import Mapping
@@ -20,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from pollwatch.lib.tabular import ImportLimits, TableRejected, read_limited
+from pollwatch.lib.tabular import ImportLimits, TableRejected, read_limited_from
 
 MAX_NAME_LENGTH = 255
 SAFE_NAME = re.compile(r"\w[\w .()+-]*", re.UNICODE)
@@ -81,13 +80,7 @@ def read_media(name: str, source: MediaSource) -> MediaFile:
     check_media_name(name)
     limits = ImportLimits.from_settings()
     try:
-        if isinstance(source, bytes):
-            content = read_limited(io.BytesIO(source), limits)
-        elif isinstance(source, str | Path):
-            with Path(source).open("rb") as handle:
-                content = read_limited(handle, limits)
-        else:
-            content = read_limited(source, limits)
+        content = read_limited_from(source, limits)
     except TableRejected as rejected:
         reasons = "; ".join(problem.reason for problem in rejected.problems)
         raise MediaFileError(f"media file {name!r}: {reasons}") from None

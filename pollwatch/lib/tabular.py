@@ -165,6 +165,16 @@ def read_limited(source: BinaryIO, limits: ImportLimits) -> bytes:
     return raw
 
 
+def read_limited_from(source: str | Path | bytes | BinaryIO, limits: ImportLimits) -> bytes:
+    """``read_limited`` of a path, bytes already in memory, or an open binary file."""
+    if isinstance(source, bytes):
+        return read_limited(io.BytesIO(source), limits)
+    if isinstance(source, str | Path):
+        with Path(source).open("rb") as handle:
+            return read_limited(handle, limits)
+    return read_limited(source, limits)
+
+
 def check_unpacked_size(archive: zipfile.ZipFile, limits: ImportLimits) -> None:
     """Refuse a zip (an XLSX is one) whose members would unpack to more than the limit.
 
