@@ -95,6 +95,12 @@ def offered_media(member: Member, form_id: str) -> QuerySet[FormMedia] | None:
     ).order_by("name")
 
 
+def offered_media_file(member: Member, form_id: str, name: str) -> FormMedia | None:
+    """One media file of the form the device downloads as ``form_id``, or None."""
+    media = offered_media(member, form_id)
+    return None if media is None else media.filter(name=name).first()
+
+
 def media_names(xforms: list[XForm]) -> dict[str, list[tuple[str, str]]]:
     """The name and MD5 of each media file of each listed XForm's version, by form code."""
     if not xforms:

@@ -23,6 +23,7 @@ from pollwatch.forms.models import FormMedia
 from pollwatch.intake.channels.openrosa.attachment_types import ALLOWED_TYPES
 from pollwatch.intake.channels.openrosa.device_forms import (
     offered_media,
+    offered_media_file,
     offered_xform,
     offered_xforms,
 )
@@ -151,10 +152,9 @@ def media_download(request: HttpRequest, token: str, code: str, name: str) -> Ht
     if member is None:
         return _forbidden()
     try:
-        media = offered_media(member, code)
+        found = offered_media_file(member, code, name)
     except XFormUnbuildable as error:
         return _unbuildable(error)
-    found = media.filter(name=name).first() if media is not None else None
     if found is None:
         return message_response(f"No media file {name} for form {code}.", 404)
     return media_response(found)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from pollwatch.intake.channels.openrosa.device_forms import (
     media_names,
-    offered_media,
+    offered_media_file,
     offered_xform,
     offered_xforms,
 )
@@ -160,10 +160,9 @@ def observer_media(request: HttpRequest, code: str, name: str) -> HttpResponse:
     if isinstance(member, JsonResponse):
         return member
     try:
-        media = offered_media(member, code)
+        found = offered_media_file(member, code, name)
     except XFormUnbuildable:
         return _error(503, f"the form {code} cannot be served at the moment")
-    found = media.filter(name=name).first() if media is not None else None
     if found is None:
         return _error(404, f"no media file {name} for form {code}")
     return media_response(found)
