@@ -169,11 +169,7 @@ def _scope(figures: Figures) -> str:
         return _(
             "the polling stations observed (state how many, of how many, and how they were chosen)"
         )
-    values = {
-        "observed": _count(figures.stations_observed),
-        "total": _count(figures.stations_total or 0),
-        "selection": _selection_words(figures),
-    }
+    values = _scope_values(figures, figures.stations_observed)
     if figures.stations_total is None:
         return (
             ngettext(
@@ -193,6 +189,14 @@ def _scope(figures: Figures) -> str:
     )
 
 
+def _scope_values(figures: Figures, observed: int) -> dict[str, str]:
+    return {
+        "observed": _count(observed),
+        "total": _count(figures.stations_total or 0),
+        "selection": _selection_words(figures),
+    }
+
+
 def _scope_after_each_of(figures: Figures) -> str:
     """The scope as it follows "each of", which some languages word differently."""
     if figures.stations_observed is None:
@@ -200,11 +204,7 @@ def _scope_after_each_of(figures: Figures) -> str:
             "stations after 'each of'",
             "the polling stations observed (state how many, of how many, and how they were chosen)",
         )
-    values = {
-        "observed": _count(figures.stations_observed),
-        "total": _count(figures.stations_total or 0),
-        "selection": _selection_words(figures),
-    }
+    values = _scope_values(figures, figures.stations_observed)
     if figures.stations_total is None:
         return (
             npgettext(
