@@ -197,3 +197,10 @@ def test_the_page_policy_adds_only_blob_images_for_photo_previews(observer_clien
     assert directives["img-src"].split() == ["'self'", "data:", "blob:"]
     assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"
     assert "unsafe" not in policy
+
+
+def test_an_account_of_no_mission_is_told_the_form_is_for_members(client, administrator):
+    client.force_login(administrator)
+    page = client.get("/observe/").content.decode()
+    assert "The observer form is for members of a mission" in page
+    assert "observer.js" not in page

@@ -42,6 +42,10 @@ INSTANCE_PART = "xml_submission_file"
 @csp_update({"img-src": ["blob:"]})
 def observe(request):
     """The observer's mobile page; it keeps working offline once loaded."""
+    if isinstance(_observer_member(request), JsonResponse):
+        # An account with no membership (an administrator, say) has no assignment or
+        # forms to fill: say so rather than offer a form that can only fail.
+        return render(request, "intake/observe_not_member.html")
     config = {
         "api": "/api/v1/",
         "forms": reverse("intake:observer_forms"),
