@@ -14,8 +14,10 @@ exports back to the same XLSForm.
 from __future__ import annotations
 
 import io
+import warnings
 import zipfile
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -85,48 +87,47 @@ def import_form(
     """
     suffix = Path(filename).suffix.lower()
     if suffix not in IMPORT_SUFFIXES:
-        raise XLSFormError(
-            [f"{filename}: not a form file; give an XLSForm (.xlsx, .xls) or an XForm (.xml)"]
-        )
+        raise XLSFormError(["not a form file; give an XLSForm (.xlsx, .xls) or an XForm (.xml)"])
     files, media_errors = read_all_media(media or {})
     if media_errors:
         raise XLSFormError(media_errors)
     content = _content_of(source)
     if suffix in XFORM_SUFFIXES:
-        imported = _import_xform(content, filename, code, phase)
+        imported = _import_xform(content, code, phase)
     else:
-        imported = _import_workbook(content, filename, suffix, code, phase)
+        imported = _import_workbook(content, suffix, code, phase)
     if not files:
         return imported
     notes = unnamed_media_warnings(imported.xform, files)
     return replace(imported, media=files, warnings=(*imported.warnings, *notes))
 
 
-def _import_xform(content: bytes, filename: str, code: str | None, phase: str | None) -> FormImport:
+def _import_xform(content: bytes, code: str | None, phase: str | None) -> FormImport:
     try:
         read = read_xform(content, code=code, phase=phase)
     except XFormError as error:
-        raise XLSFormError([f"{filename}: {problem}" for problem in error.errors]) from None
+        raise XLSFormError(error.errors) from None
     return FormImport(_loaded(read.definition), content.decode("utf-8"), None, read.warnings)
 
 
 def _import_workbook(
-    content: bytes, filename: str, suffix: str, code: str | None, phase: str | None
+    content: bytes, suffix: str, code: str | None, phase: str | None
 ) -> FormImport:
     file_type = ".xlsx" if suffix == ".xlsm" else suffix
-    sheets = _sheets(content, filename, file_type)
+    sheets = _sheets(content, file_type)
     notes: list[str] = []
     try:
-        xform = convert(io.BytesIO(content), warnings=notes, file_type=file_type).xform
+        with _quiet_workbook_reader():
+            xform = convert(io.BytesIO(content), warnings=notes, file_type=file_type).xform
     except PyXFormError as error:
-        raise XLSFormError([f"{filename}: pyxform: {error}"]) from None
+        raise XLSFormError([f"pyxform: {error}"]) from None
     except Exception as error:  # a cell pyxform does not expect, such as a number for a name
-        raise XLSFormError([f"{filename}: pyxform cannot convert it: {error!r}"]) from None
+        raise XLSFormError([f"pyxform cannot convert it: {error!r}"]) from None
     settings = _first_row(sheets, "settings")
     try:
         read = read_xform(xform, code=code, phase=phase or settings.get("pollwatch_phase"))
     except XFormError as error:
-        raise XLSFormError([f"{filename}: {problem}" for problem in error.errors]) from None
+        raise XLSFormError(error.errors) from None
     overlay = _Overlay(sheets, read)
     overlay.apply()
     if overlay.errors:
@@ -142,14 +143,24 @@ def _loaded(data: Mapping[str, Any]) -> FormDefinition:
         raise XLSFormError(error.errors) from None
 
 
-def _sheets(content: bytes, filename: str, file_type: str) -> dict[str, Any]:
+@contextmanager
+def _quiet_workbook_reader() -> Iterator[None]:
+    """openpyxl warns about a workbook's styles and document properties, which say
+    nothing about the form; those warnings would only alarm whoever imports it."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        yield
+
+
+def _sheets(content: bytes, file_type: str) -> dict[str, Any]:
     """The workbook's sheets as pyxform reads them: header order and rows of text."""
     try:
-        data = get_xlsform(io.BytesIO(content), file_type=file_type)
+        with _quiet_workbook_reader():
+            data = get_xlsform(io.BytesIO(content), file_type=file_type)
     except PyXFormError as error:
-        raise XLSFormError([f"{filename}: pyxform: {error}"]) from None
+        raise XLSFormError([f"pyxform: {error}"]) from None
     except Exception as error:  # pyxform reports unreadable workbooks in many ways
-        raise XLSFormError([f"{filename}: not a readable XLSForm workbook: {error}"]) from None
+        raise XLSFormError([f"not a readable XLSForm workbook: {error}"]) from None
     sheets: dict[str, Any] = {}
     for name in SHEETS:
         rows = getattr(data, name) or []

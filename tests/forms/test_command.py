@@ -76,3 +76,13 @@ def test_export_of_pvt_form2_needs_ballot_options(tmp_path):
 def test_export_of_an_unknown_form_is_an_error(tmp_path):
     with pytest.raises(CommandError, match="no published form 'nothing'"):
         call_command("forms", "export-xlsform", "nothing", "--out", str(tmp_path / "x.xlsx"))
+
+
+def test_an_import_error_names_the_file_once(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a form", encoding="utf-8")
+    with pytest.raises(CommandError) as raised:
+        call_command("forms", "import", str(notes))
+    assert str(raised.value) == (
+        "notes.txt: not a form file; give an XLSForm (.xlsx, .xls) or an XForm (.xml)"
+    )

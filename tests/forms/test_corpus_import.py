@@ -60,3 +60,10 @@ def test_the_corpus_holds_repeats_groups_and_many_question_types():
     wanted = {"geopoint", "geotrace", "geoshape", "date", "datetime", "calculate", "note"}
     assert wanted <= types
     assert repeats >= 10 and nested >= 3
+
+
+def test_a_workbook_whose_styles_openpyxl_warns_about_imports_without_a_warning():
+    path = CORPUS / "onadata-multi-lingual-form.xlsx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert import_form(path.read_bytes(), path.name).definition.languages

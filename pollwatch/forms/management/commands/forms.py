@@ -183,7 +183,7 @@ def run_import(
     try:
         return import_form(path, path.name, code=code, phase=phase, media=media)
     except XLSFormError as error:
-        raise CommandError(f"{path.name}:\n" + "\n".join(error.errors)) from error
+        raise CommandError("\n".join(f"{path.name}: {e}" for e in error.errors)) from error
 
 
 def bind_options(definition: FormDefinition, pairs: list[str]) -> FormDefinition:
