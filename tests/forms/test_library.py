@@ -1,6 +1,9 @@
-"""The standard library: every form loads, is short, bilingual and internally consistent."""
+"""The standard library: every form loads, is short, in three languages and internally consistent."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -10,6 +13,7 @@ from pollwatch.forms.library import LIBRARY_CODES, library_files, library_forms
 from pollwatch.forms.validation import StationFacts, validate_answers
 
 FORMS = library_forms()
+LANGUAGES = ("en", "ru", "tr")
 OPTIONS = [
     BallotOption("a", {"en": "Alpha", "ru": "Альфа"}),
     BallotOption("b", {"en": "Beta", "ru": "Бета"}),
@@ -35,8 +39,30 @@ def test_library_holds_the_standard_forms():
 def test_every_library_file_loads_and_its_code_is_its_name(path):
     form = load_definition_file(path)
     assert form.code == path.stem
-    assert form.languages == ("en", "ru")
+    assert form.languages == LANGUAGES
     assert sum(1 for _ in form.questions()) <= 25
+
+
+def texts(node: Any) -> Iterator[dict[str, Any]]:
+    """Every text of a definition's JSON form: the mappings keyed by language."""
+    if isinstance(node, dict):
+        if "en" in node:
+            yield node
+            return
+        for value in node.values():
+            yield from texts(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from texts(item)
+
+
+@pytest.mark.parametrize("code", LIBRARY_CODES)
+def test_every_text_of_every_form_is_given_in_each_language(code):
+    found = list(texts(FORMS[code].to_dict()))
+    assert found
+    for text in found:
+        assert tuple(text) == LANGUAGES, text
+        assert all(isinstance(label, str) and label.strip() for label in text.values()), text
 
 
 @pytest.mark.parametrize("code", LIBRARY_CODES)
