@@ -1,4 +1,4 @@
-"""The standard library: every form loads, is short, in three languages and internally consistent."""
+"""The standard library: every form loads, is short, trilingual and internally consistent."""
 
 from __future__ import annotations
 
