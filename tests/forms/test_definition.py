@@ -232,7 +232,11 @@ def test_binding_ballot_options_expands_votes_and_the_sums():
         [BallotOption("a", {"en": "Alpha", "ru": "Альфа"}), BallotOption("b", {"en": "Beta"})]
     )
     assert not bound.needs_ballot_options
-    assert bound.question("votes_a").label == {"en": "Votes for Alpha", "ru": "Голосов за: Альфа"}
+    assert bound.question("votes_a").label == {
+        "en": "Votes for Alpha",
+        "ru": "Голосов за: Альфа",
+        "tr": "Alpha lehine kullanılan oy sayısı",
+    }
     assert bound.question("votes_b").label["ru"] == "Голосов за: Beta"
     check = next(c for c in bound.checks if c.code == "votes_add_up_to_valid")
     assert check.rule["left"]["args"] == [{"q": "votes_a"}, {"q": "votes_b"}]
