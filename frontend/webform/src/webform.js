@@ -100,7 +100,8 @@ function keepApplyingInlineStyles(formElement) {
  * Render a transformed form into `element`.
  *
  * options.instance: an instance XML to edit (a draft); options.external: instances from
- * attachments (see externalInstance); options.session: deviceid, username, … for preloads.
+ * attachments (see externalInstance); options.session: deviceid, username, … for preloads;
+ * options.language: the reader's language code, shown when the form has labels in it.
  */
 export function renderTransformed(element, { form: formHtml, model }, options = {}) {
   element.innerHTML = formHtml;
@@ -110,7 +111,7 @@ export function renderTransformed(element, { form: formHtml, model }, options = 
     instanceStr: options.instance ?? null,
     external: options.external ?? [],
     session: options.session ?? {},
-  }, {});
+  }, { language: options.language });
   const loadErrors = form.init();
   const styles = keepApplyingInlineStyles(formElement);
   return {

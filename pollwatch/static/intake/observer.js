@@ -206,7 +206,7 @@
     }).then(function (loaded) {
       var container = $("webform");
       var attached = loaded.attached;
-      var options = { external: attached.external, media: attached.media, session: { username: state.assignment.observer } };
+      var options = { external: attached.external, media: attached.media, language: lang, session: { username: state.assignment.observer } };
       return loaded.webform.renderXForm(container, form.xml, options)
         .then(function (handle) {
           state.open = { code: code, station: station, handle: handle, objectUrls: attached.objectUrls };

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from pollwatch.forms.models import FormVersion
 from pollwatch.intake.channels.openrosa.device_forms import (
     media_names,
     offered_media_file,
@@ -113,6 +114,17 @@ def _observer_member(request: HttpRequest) -> Member | JsonResponse:
         return _error(403, "this account is not a member of a mission")
 
 
+def _titles_in_page_language(codes: list[str]) -> dict[str, str]:
+    """Each form's title in the page's language, where the form has one."""
+    language = (get_language() or "en")[:2]
+    definitions = FormVersion.objects.newest_definitions(codes)
+    return {
+        code: title
+        for code, definition in definitions.items()
+        if (title := (definition.get("title") or {}).get(language))
+    }
+
+
 @login_not_required
 def observer_forms(request: HttpRequest) -> JsonResponse:
     """The forms the observer's device is offered: code, version, title and md5 of each,
@@ -122,11 +134,12 @@ def observer_forms(request: HttpRequest) -> JsonResponse:
         return member
     xforms = offered_xforms(member)
     media = media_names(xforms)
+    titles = _titles_in_page_language([x.form_id for x in xforms])
     forms = [
         {
             "code": x.form_id,
             "version": x.version,
-            "title": x.title,
+            "title": titles.get(x.form_id) or x.title,
             "md5": x.md5,
             "media": [
                 {
