@@ -12,12 +12,13 @@ from django.urls import reverse
 from pollwatch.accounts.roles import Role
 from pollwatch.findings.coverage import SHADES
 from pollwatch.findings.share_map import share_classes
+from pollwatch.forms.services import publish_form_version
 from pollwatch.missions.logins import create_user
 from pollwatch.missions.models import Member
 from pollwatch.registry.models import Area
 from tests.conftest import PASSWORD, mission_on
-from tests.findings.builders import random_plan
-from tests.findings.test_pages import observed, voting  # noqa: F401
+from tests.findings.builders import add_stations, random_plan, report
+from tests.findings.test_pages import VOTING
 
 CSS = Path(__file__).resolve().parents[2] / "pollwatch" / "static" / "pollwatch" / "site.css"
 
@@ -28,13 +29,25 @@ def square(west: float, south: float) -> dict:
 
 
 @pytest.fixture
+def observed(mission, election):
+    """Five stations reported on in each region: secrecy breached at two in North, one in South."""
+    voting = publish_form_version(VOTING)
+    north = add_stations(election, "N1", 5, "N")
+    south = add_stations(election, "S1", 5, "S")
+    for stations, breached in ((north, 2), (south, 1)):
+        for index, station in enumerate(stations):
+            report(mission, voting, station, {"secrecy": "no" if index < breached else "yes"})
+    return north, south
+
+
+@pytest.fixture
 def outlined(election):
     Area.objects.filter(election=election, code="N").update(geometry=square(44, 42))
     Area.objects.filter(election=election, code="S").update(geometry=square(44, 40))
 
 
 @pytest.fixture
-def sampled(mission, observed):  # noqa: F811
+def sampled(mission, observed):
     north, south = observed
     return random_plan(mission, {"north": (north, 20.0), "south": (south, 20.0)})
 
@@ -79,7 +92,7 @@ def test_the_first_answer_is_mapped_unless_another_is_asked_for(
     administrator,
     mission,
     observed,
-    outlined,  # noqa: F811
+    outlined,
 ):
     first = by_area(client, administrator, mission)
     assert first.context["answer"] == first.context["answers"][0]
@@ -95,7 +108,7 @@ def test_stations_not_drawn_at_random_give_no_interval(
     administrator,
     mission,
     observed,
-    outlined,  # noqa: F811
+    outlined,
 ):
     shares = embedded(by_area(client, administrator, mission, answer="no"))["shares"]
     assert [(s["low_pct"], s["high_pct"]) for s in shares] == [(None, None), (None, None)]
@@ -105,7 +118,7 @@ def test_without_outlines_there_is_no_map_but_the_table(
     client,
     administrator,
     mission,
-    observed,  # noqa: F811
+    observed,
 ):
     response = by_area(client, administrator, mission)
     assert response.context["share_map"] is None
@@ -118,7 +131,7 @@ def test_a_coordinator_maps_only_their_areas(
     coordinator_north,
     mission,
     observed,
-    outlined,  # noqa: F811
+    outlined,
 ):
     data = embedded(by_area(client, coordinator_north, mission, answer="no"))
     assert [share["code"] for share in data["shares"]] == ["N"]
@@ -129,7 +142,7 @@ def test_someone_of_another_mission_gets_no_map_of_this_one(
     client,
     mission,
     observed,
-    outlined,  # noqa: F811
+    outlined,
 ):
     other = mission_on(mission.election, "other-mission", {"T9": "N1"})
     member = Member.objects.create(mission=other, full_name="Other", role="core_team")
