@@ -93,7 +93,7 @@
     }
     box.appendChild(element("div", labels.labelShare + " " + percent(share.share_pct)));
     box.appendChild(element("div", share.low_pct === null ? labels.labelNoInterval
-      : labels.labelInterval + " " + percent(share.low_pct) + "–" + percent(share.high_pct)));
+      : labels.labelInterval + " " + share.low_pct.toFixed(1) + "–" + percent(share.high_pct)));
     box.appendChild(element("div", labels.labelBase + " " + share.base));
     return box;
   }
@@ -260,5 +260,14 @@
       .catch(function (error) { fail(container, error); });
   }
 
-  document.querySelectorAll(".map[data-source], .map[data-embedded]").forEach(load);
+  function loadAll() {
+    document.querySelectorAll(".map[data-source], .map[data-embedded]").forEach(load);
+  }
+
+  // The page's embedded data may follow the script that draws it.
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", loadAll);
+  } else {
+    loadAll();
+  }
 })();
