@@ -41,6 +41,7 @@ NOT_MENU_PAGES = {
     "forensics:json": "not a page: an analysis's figures for programs, beside its report",
     "deployment:map_data": "not a page: the station map's data, which the map page fetches",
     "findings:points_data": "not a page: the findings map's data, which the map page fetches",
+    "intake:incident_map_data": "not a page: the incident map's data, which the list fetches",
     **{
         f"findings:mission_dashboard_{panel}": "a panel the mission dashboard reloads itself"
         for panel in ("reports", "teams", "coverage", "incidents", "pvt")

@@ -163,7 +163,7 @@ def choropleth(geojson: dict[str, Any], coverage: list[AreaCoverage]) -> list[Ma
                 code=code,
                 name=str(properties.get("name") or (item.area.name if item else code)),
                 path=path,
-                fill=_shade(share),
+                fill=shade(share),
                 share=share,
             )
         )
@@ -200,7 +200,8 @@ def _projection(points: list[Point]) -> Callable[[Point], Point]:
     return project
 
 
-def _shade(share: float | None) -> str:
+def shade(share: float | None) -> str:
+    """The colour of a share's class: five classes of 20 points each, grey for no share."""
     if share is None:
         return "#dddddd"
     return SHADES[min(int(share * len(SHADES)), len(SHADES) - 1)]

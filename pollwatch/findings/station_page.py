@@ -10,6 +10,7 @@ the PVT they are compared with.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -20,7 +21,7 @@ from pollwatch.findings.pvt import FIGURES, PVT_FORM
 from pollwatch.findings.services import option_codes
 from pollwatch.intake.models import Attachment, Submission
 from pollwatch.missions.models import Mission
-from pollwatch.registry.models import PollingStation
+from pollwatch.registry.models import Area, PollingStation
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,3 +104,21 @@ def _tallies(mission: Mission, reports: QuerySet[Submission]) -> list[Tally]:
         Tally(report, tuple((name, report.answers.get(name)) for name in names))
         for report in reports.filter(form_version__form__code=PVT_FORM)
     ]
+
+
+def station_place_map(station: PollingStation) -> dict[str, Any] | None:
+    """The station's place with the outline of its area, or of the nearest outlined area above
+    it; None when the station has no coordinates."""
+    if station.latitude is None or station.longitude is None:
+        return None
+    ancestors = [int(part) for part in station.area.path.strip("/").split("/") if part]
+    nearest = Area.objects.filter(pk__in=ancestors, geometry__isnull=False).order_by("-level")[:1]
+    return {
+        "station": {
+            "code": station.code,
+            "name": station.name,
+            "lat": float(station.latitude),
+            "lon": float(station.longitude),
+        },
+        "areas": Area.objects.filter(pk__in=nearest.values("pk")).outlines(),
+    }

@@ -32,7 +32,14 @@ from pollwatch.findings.services import (
     OfficialResultsError,
     import_official_results,
 )
-from pollwatch.findings.station_page import station_record, station_seen_by
+from pollwatch.findings.share_map import (
+    answers_of,
+    area_shares,
+    mapped_answer,
+    share_classes,
+    share_map_json,
+)
+from pollwatch.findings.station_page import station_place_map, station_record, station_seen_by
 from pollwatch.findings.tables import Table, find_table, table_download
 from pollwatch.forms.models import FormVersion
 from pollwatch.intake.models import Submission
@@ -497,6 +504,8 @@ def question_by_area(request, slug, form_code, question):
     )
     if request.GET.get("export") in ("csv", "xlsx"):
         return table_download(table, request.GET["export"])
+    answer = mapped_answer(rows, request.GET.get("answer"))
+    share_map = share_map_json(area_shares(rows, answer) if answer else [], shown)
     return render(
         request,
         "findings/question.html",
@@ -513,6 +522,12 @@ def question_by_area(request, slug, form_code, question):
                 [(f"{area.name}: {value.value}", value.figure) for area, value in rows],
             ),
             "query": _query_without(request, "export", "table"),
+            "answers": answers_of(rows),
+            "answer": answer,
+            "share_map": share_map if share_map["areas"]["features"] else None,
+            "share_classes": share_classes(),
+            "map_query": _query_without(request, "export", "table", "answer"),
+            "tiles": configured_tiles(),
         },
     )
 
@@ -688,7 +703,13 @@ def station(request, slug, code):
     """One polling station: its reports, incidents, files, official figures and PVT tallies."""
     mission = mission_for(request, slug)
     record = station_record(request.user, mission, station_seen_by(request.user, mission, code))
-    return render(request, "findings/station.html", {"mission": mission, "record": record})
+    context = {
+        "mission": mission,
+        "record": record,
+        "place_map": station_place_map(record.station),
+        "tiles": configured_tiles(),
+    }
+    return render(request, "findings/station.html", context)
 
 
 DASHBOARD_PANELS = ("reports", "teams", "coverage", "incidents", "pvt")

@@ -12,4 +12,9 @@ urlpatterns = [
     path("reports/payloads/<int:pk>/", views.payload_detail, name="payload"),
     path("reports/<int:pk>/triage/", views.incident_triage, name="triage"),
     path("missions/<slug:slug>/incidents/", views.incident_list, name="incidents"),
+    path(
+        "missions/<slug:slug>/incidents/map.json",
+        views.incident_map_data,
+        name="incident_map_data",
+    ),
 ]

@@ -6,7 +6,9 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -19,6 +21,7 @@ from pollwatch.intake.forms import (
     SubmissionFilterForm,
     TriageForm,
 )
+from pollwatch.intake.incident_map import incident_map_json, incident_stations
 from pollwatch.intake.models import (
     OPEN_STATUSES,
     IncidentTriage,
@@ -40,6 +43,7 @@ from pollwatch.intake.triage import (
 )
 from pollwatch.lib.downloads import csv_response
 from pollwatch.lib.listing import page_of, sorted_by_request
+from pollwatch.lib.map_tiles import configured_tiles
 from pollwatch.missions.guards import mission_for
 
 
@@ -278,18 +282,20 @@ INCIDENT_COLUMNS = {
 }
 
 
-def incident_list(request, slug):
-    """The mission's critical incidents the viewer may triage, open ones first."""
+def _incidents(request, slug):
+    """The mission, the list's filters and the incidents they select that the viewer may see."""
     mission = mission_for(request, slug, "intake.triage_incidents")
     filters = IncidentFilterForm(request.GET or None, mission=mission, user=request.user)
-    incidents = (
-        Submission.objects.visible_to(request.user)
-        .filter(mission=mission)
-        .incidents()
-        .select_related("station", "team", "observer", "triage__assignee")
-    )
+    incidents = Submission.objects.visible_to(request.user).filter(mission=mission).incidents()
     if filters.is_valid():
         incidents = _filtered_incidents(incidents, filters.cleaned_data)
+    return mission, filters, incidents
+
+
+def incident_list(request, slug):
+    """The mission's critical incidents the viewer may triage, open ones first, and their map."""
+    mission, filters, incidents = _incidents(request, slug)
+    incidents = incidents.select_related("station", "team", "observer", "triage__assignee")
     incidents = incidents.open_first()
     if request.GET.get("format") == "csv":
         return csv_response(
@@ -306,8 +312,17 @@ def incident_list(request, slug):
             "page": page_of(incidents, request, INCIDENTS_PER_PAGE),
             "query": query.urlencode(),
             "statuses": TriageStatus.choices,
+            "map_source": reverse("intake:incident_map_data", args=[mission.slug])
+            + (f"?{query.urlencode()}" if query else ""),
+            "tiles": configured_tiles(),
         },
     )
+
+
+def incident_map_data(request, slug):
+    """The stations of the incidents the list selects, for its map."""
+    mission, _filters, incidents = _incidents(request, slug)
+    return JsonResponse(incident_map_json(mission, incident_stations(mission, incidents)))
 
 
 def _incident_rows(incidents):

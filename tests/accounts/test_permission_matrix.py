@@ -112,6 +112,7 @@ EXPECTED: dict[str, Rule] = {
     "intake:payloads": Rule(MANAGERS),
     "intake:payload": Rule(MANAGERS, MANAGERS),
     "intake:incidents": Rule(MANAGERS),
+    "intake:incident_map_data": Rule(MANAGERS),
     "intake:triage": Rule(MANAGERS, MANAGERS),
     "statements:list": Rule(READERS, CORE),
     "statements:detail": Rule(READERS, CORE),

@@ -9,12 +9,14 @@ import pytest
 from playwright.sync_api import expect
 
 from pollwatch.deployment.services import DesignChoices, build_routes, draw_plan
+from pollwatch.findings import answer_store
 from pollwatch.registry.importing import import_stations
 from pollwatch.registry.models import PollingStation
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD, csv_file
 from tests.deployment.conftest import station_rows
 from tests.findings.test_points_map import located_form, located_reports  # noqa: F401
+from tests.findings.test_share_map import observed, outlined, sampled  # noqa: F401
 from tests.intake.test_services import send, submission
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -90,4 +92,70 @@ def test_the_findings_map_shows_each_reported_place_with_a_link_to_its_report(
     expect(popup).to_contain_text("Where is the station?")
     link = popup.get_by_role("link", name=re.compile(r"^Report \d+$"))
     expect(link).to_have_attribute("href", re.compile(r"^/reports/\d+/$"))
+    assert complaints == []
+
+
+def test_the_choropleth_shades_the_areas_and_tells_each_share_with_its_interval(
+    page,
+    live_server,
+    administrator,
+    sampled,  # noqa: F811
+    outlined,  # noqa: F811
+):
+    answer_store.forget_all()
+    complaints: list[str] = []
+    page.on("console", lambda message: complaints.append(message.text))
+    page.on("pageerror", lambda error: complaints.append(str(error)))
+    log_in(page, administrator.username, PASSWORD)
+
+    page.goto("/missions/test-mission/findings/voting/secrecy/?answer=no")
+
+    expect(page.locator(".map[data-ready='true']")).to_be_visible()
+    expect(page.locator("path.map-share")).to_have_count(2)
+    answered_no = page.get_by_role("cell", name="no", exact=True)
+    north = page.locator("#by-area tbody tr", has_text="North").filter(has=answered_no)
+    interval = north.locator("td").nth(5).inner_text()
+    page.locator("path.map-share").first.click()
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("North")
+    expect(popup).to_contain_text("Share 40.0%")
+    expect(popup).to_contain_text(f"95% CI {interval}")
+    expect(popup).to_contain_text("Base (stations) 5")
+    expect(page.locator(".leaflet-tooltip")).to_contain_text("95% CI")
+    assert complaints == []
+
+
+def test_the_incident_map_links_each_incident_of_a_station_to_its_triage(
+    page, live_server, administrator, mapped_mission
+):
+    complaints: list[str] = []
+    page.on("console", lambda message: complaints.append(message.text))
+    page.on("pageerror", lambda error: complaints.append(str(error)))
+    log_in(page, administrator.username, PASSWORD)
+
+    page.goto("/missions/test-mission/incidents/")
+
+    expect(page.locator(".map[data-ready='true']")).to_be_visible()
+    expect(page.locator("path.map-marker")).to_have_count(1)
+    page.locator("path.status-new").click()
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text(mapped_mission["code"])
+    report = mapped_mission["report"]
+    link = popup.get_by_role("link", name=f"Incident {report} (new)")
+    expect(link).to_have_attribute("href", f"/reports/{report}/triage/")
+    assert complaints == []
+
+
+def test_a_located_station_s_page_shows_where_it_is(
+    page, live_server, administrator, mapped_mission
+):
+    complaints: list[str] = []
+    page.on("console", lambda message: complaints.append(message.text))
+    page.on("pageerror", lambda error: complaints.append(str(error)))
+    log_in(page, administrator.username, PASSWORD)
+
+    page.goto(f"/missions/test-mission/stations/{mapped_mission['code']}/")
+
+    expect(page.locator(".map[data-ready='true']")).to_be_visible()
+    expect(page.locator("path.state-station")).to_have_count(1)
     assert complaints == []

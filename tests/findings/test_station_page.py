@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
+from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
@@ -181,3 +183,41 @@ def test_report_lists_link_each_station_code_to_its_page(
         reverse("findings:incidents", args=[mission.slug]),
     ):
         assert station_url in client.get(page).content.decode(), page
+
+
+def _embedded_place(page) -> dict:
+    found = re.search(
+        r'<script id="station-map-data" type="application/json">(.*?)</script>',
+        page.content.decode(),
+        re.S,
+    )
+    assert found is not None
+    return json.loads(found.group(1))
+
+
+def test_a_located_station_is_mapped_with_the_nearest_outline_of_its_areas(
+    client, mission, core_team, station_001, election
+):
+    station_001.latitude, station_001.longitude = Decimal("42.5"), Decimal("44.5")
+    station_001.save()
+    ring = [[44, 42], [45, 42], [45, 43], [44, 43], [44, 42]]
+    election.areas.filter(code="N").update(geometry={"type": "Polygon", "coordinates": [ring]})
+    client.force_login(core_team)
+
+    page = _page(client, mission)
+    place = _embedded_place(page)
+
+    assert place["station"] == {"code": "001", "name": "School One", "lat": 42.5, "lon": 44.5}
+    assert [f["properties"]["code"] for f in place["areas"]["features"]] == ["N"]
+    assert b'data-kind="station"' in page.content
+
+    election.areas.filter(code="N1").update(geometry={"type": "Polygon", "coordinates": [ring]})
+    place = _embedded_place(_page(client, mission))
+    assert [f["properties"]["code"] for f in place["areas"]["features"]] == ["N1"]
+
+
+def test_a_station_without_coordinates_has_no_map(client, mission, core_team, station_001):
+    client.force_login(core_team)
+    page = _page(client, mission)
+    assert page.context["place_map"] is None
+    assert b"station-map-data" not in page.content
