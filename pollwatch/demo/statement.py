@@ -15,6 +15,16 @@ from pollwatch.missions.models import Mission
 from pollwatch.statements.models import Statement
 from pollwatch.statements.services import create_statement, save_draft
 
+# Where the mission's own counting reports bear on the tabulation: figures it computes.
+PVT_FIGURES = (
+    "The mission's observers saw figures changed in the count protocol "
+    "{share:closing_counting.figures_changed=yes}."
+)
+OFFICIAL_RESULTS_FIGURES = (
+    "Observers were refused a copy of the count protocol "
+    "{share:closing_counting.copy_given=no}, and the protocol was not posted for public "
+    "view {share:closing_counting.protocol_posted=no}."
+)
 SWEEPING_CLAIM = (
     "Election day proceeded successfully, without a single violation in all "
     "polling stations observed."
@@ -83,9 +93,9 @@ def build_demo_statement(
         f"{SWEEPING_CLAIM} Voting was assessed bad or very bad {{assessment:voting=bad,very_bad}}."
     )
     sections["pre_election"] = pre_election_text(mission)
-    if corps is not None:
-        sections["pvt"] = pvt_text(corps)
-    if forensics is not None:
-        sections["official_results"] = official_results_text(forensics)
+    pvt = pvt_text(corps) if corps is not None else ""
+    sections["pvt"] = f"{pvt} {PVT_FIGURES}".strip()
+    official = official_results_text(forensics) if forensics is not None else ""
+    sections["official_results"] = f"{official} {OFFICIAL_RESULTS_FIGURES}".strip()
     save_draft(draft, sections, actor=None)
     return statement
