@@ -30,12 +30,12 @@ ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "docs" / "screenshots"
 MISSION = "veloria-ieom-2026"
 CORPS = "veloria-civic-watch-2026"
-# (file name, page, who looks at it)
+# (file name, page, who looks at it, what a phone's screen starts at: below the menu)
 PAGES = [
-    ("dashboard", "/", "core"),
-    ("findings", f"/missions/{MISSION}/findings/", "core"),
-    ("pvt", f"/missions/{CORPS}/pvt/", "admin"),
-    ("map", f"/missions/{MISSION}/deployment/map/", "core"),
+    ("dashboard", "/", "core", "#main"),
+    ("findings", f"/missions/{MISSION}/findings/", "core", "h2:has-text('Overall assessment')"),
+    ("pvt", f"/missions/{CORPS}/pvt/", "admin", "#main"),
+    ("map", f"/missions/{MISSION}/deployment/map/", "core", ".map-legend"),
 ]
 # (suffix, viewport width, viewport height)
 WIDTHS = [("desktop", 1280, 900), ("phone", 390, 844)]
@@ -122,7 +122,7 @@ def capture(chromium: str, address: str, logins: dict[str, str]) -> None:
             executable_path=chromium, headless=True, args=CHROMIUM_FLAGS
         )
         for suffix, width, height in WIDTHS:
-            for name, path, username in PAGES:
+            for name, path, username, start in PAGES:
                 context = browser.new_context(
                     base_url=address,
                     locale="en-GB",
@@ -132,6 +132,8 @@ def capture(chromium: str, address: str, logins: dict[str, str]) -> None:
                 log_in(page, username, logins[username])
                 page.goto(path)
                 page.wait_for_load_state("networkidle")
+                if suffix == "phone":
+                    page.locator(start).first.evaluate("element => element.scrollIntoView()")
                 target = OUTPUT / f"{name}-{suffix}.png"
                 page.screenshot(path=str(target), animations="disabled")
                 print(f"{target.relative_to(ROOT)}")
