@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from pollwatch.demo.country import MISSION_SLUG, TIME_ZONE
 from pollwatch.demo.pvt import CORPS_SLUG
+from pollwatch.demo.statement import SWEEPING_CLAIM
 from pollwatch.deployment.models import DeploymentPlan
 from pollwatch.findings.pvt import pvt_estimate
 from pollwatch.forensics.models import ResultsUpload
@@ -131,6 +132,9 @@ def test_the_statement_pvt_and_official_results_sections_are_written_from_the_da
         assert "polling stations observed" in rendered.sections[key]
     quoted = {figure["reference"] for figure in rendered.figures}
     assert "{share:closing_counting.copy_given=no}" in quoted
+    # The claim check still flags the summary's sweeping claim, and nothing the data wrote.
+    flagged = {check.claim.phrase for check in rendered.check.flagged}
+    assert flagged and all(phrase in SWEEPING_CLAIM for phrase in flagged)
 
 
 def test_the_startup_message_counts_what_the_reports_lists_show(demo, client):
