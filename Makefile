@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test test-sqlite test-postgres install lint format serve clean bench webform-bundle
+.PHONY: demo test test-sqlite test-postgres install lint format serve clean bench screenshots webform-bundle
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,14 +31,14 @@ serve: install
 		--workers 2 --blocking-threads 4 --respawn-failed-workers --access-log
 
 lint: install
-	$(VENV)/bin/ruff check pollwatch tests bench
-	$(VENV)/bin/ruff format --check pollwatch tests bench
+	$(VENV)/bin/ruff check pollwatch tests bench scripts
+	$(VENV)/bin/ruff format --check pollwatch tests bench scripts
 	$(VENV)/bin/mypy pollwatch
 	$(VENV)/bin/lint-imports --no-cache
 
 format: install
-	$(VENV)/bin/ruff format pollwatch tests bench
-	$(VENV)/bin/ruff check --fix pollwatch tests bench
+	$(VENV)/bin/ruff format pollwatch tests bench scripts
+	$(VENV)/bin/ruff check --fix pollwatch tests bench scripts
 
 # The whole suite on SQLite and every database test again on a throwaway PostgreSQL,
 # side by side (one core each); each run's report is printed whole when it ends.
@@ -54,6 +54,10 @@ test-postgres: install
 
 bench: install
 	for script in bench/*.py; do $(PY) $$script || exit 1; done
+
+# docs/screenshots/*.png, from a demo built in a temporary database (needs Chromium).
+screenshots: install
+	$(PY) scripts/screenshots.py
 
 # The browser XForm engine (Enketo) under pollwatch/static/vendor/enketo/, rebuilt from
 # frontend/webform/. Needs Node 20 and npm; the app serves the built files and never runs npm.

@@ -47,6 +47,17 @@ def _fast_password_hashing():
         yield
 
 
+@pytest.fixture(scope="session")
+def _media_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _uploaded_files_kept_out_of_the_data_folder(settings, _media_folder):
+    # Building the demo stores its official results and their forensic report.
+    settings.MEDIA_ROOT = _media_folder
+
+
 @pytest.fixture(autouse=True)
 def _forms_and_stations_remembered_by_an_earlier_test_forgotten():
     # Each test's database is rolled back, and SQLite then hands out the same ids again.

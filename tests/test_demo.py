@@ -2,6 +2,7 @@ from collections import Counter
 
 from django.core.management import call_command
 
+from pollwatch.demo.country import MISSION_SLUG
 from pollwatch.intake.models import RawPayload, Submission
 from pollwatch.missions.models import Member, Mission
 from pollwatch.registry.models import Area, Election, PollingStation
@@ -14,7 +15,7 @@ def test_demo_builds_the_fictional_country_and_reuses_it(db, settings, tmp_path)
     assert Area.objects.filter(election=election, level=0).count() == 6
     assert 36 <= Area.objects.filter(election=election, level=1).count() <= 42
     assert 560 <= PollingStation.objects.filter(election=election).count() <= 640
-    mission = Mission.objects.get()
+    mission = Mission.objects.get(slug=MISSION_SLUG)
     observers = mission.members.filter(role=Member.Role.OBSERVER)
     assert observers.count() == 40
     teams = Counter(observers.values_list("team__code", flat=True))

@@ -19,10 +19,12 @@ from pollwatch.missions.models import Member, Mission, Organisation, Team
 from pollwatch.missions.services import log_meeting
 from pollwatch.registry.areas import import_areas
 from pollwatch.registry.importing import import_stations
-from pollwatch.registry.models import Area, Election
+from pollwatch.registry.models import Area, Election, PollingStation
 from pollwatch.registry.services import create_election
 
 ELECTION_SLUG = "veloria-2026"
+# Veloria lies where the Caucasus is; its reports are timed in this zone.
+TIME_ZONE = "Asia/Tbilisi"
 MISSION_SLUG = "veloria-ieom-2026"
 REGIONS = [
     ("R1", "Northern Highlands", 42.5, 44.1),
@@ -153,6 +155,8 @@ def build_country(seed: int = 2026, stations: int = 3000) -> DemoCountry:
         kind=Election.Kind.PRESIDENTIAL,
         options=CANDIDATES,
     )
+    election.time_zone = TIME_ZONE
+    election.save(update_fields=["time_zone"])
     districts = _import_areas(election, rng)
     _import_stations(election, districts, stations, rng)
     mission = _create_mission(election, rng)
@@ -282,9 +286,26 @@ def _assign_areas(mission: Mission, election: Election) -> None:
     regions = list(Area.objects.filter(election=election, level=0).order_by("code"))
     for index, coordinator in enumerate(mission.members.filter(role="coordinator").order_by("id")):
         coordinator.areas.set([regions[index % len(regions)]])
-    districts = list(Area.objects.filter(election=election, level=1).order_by("code"))
-    for index, team in enumerate(Team.objects.filter(mission=mission).order_by("code")):
-        team.areas.set(districts[index * 2 % len(districts) : index * 2 % len(districts) + 2])
+    teams = list(Team.objects.filter(mission=mission).order_by("code"))
+    for team, region in zip(teams, _region_of_each_team(regions, len(teams)), strict=True):
+        team.areas.set([region])
+
+
+def _region_of_each_team(regions: list[Area], teams: int) -> list[Area]:
+    """Teams shared out over the regions in proportion to their stations (largest remainder).
+
+    A random sample falls on the regions in the same proportion, so every team gets
+    about the same number of sampled stations and none is left without a team.
+    """
+    stations = np.array(
+        [PollingStation.objects.filter(area__path__startswith=r.path).count() for r in regions],
+        dtype=float,
+    )
+    quota = teams * stations / stations.sum()
+    counts = np.maximum(np.floor(quota).astype(int), 1)
+    for index in np.argsort(counts - quota)[: max(teams - counts.sum(), 0)]:
+        counts[index] += 1
+    return [region for region, count in zip(regions, counts, strict=True) for _ in range(count)]
 
 
 def _log_meetings(mission: Mission) -> None:

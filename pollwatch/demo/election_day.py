@@ -64,7 +64,12 @@ SOMETIMES_BAD_CHOICES = {
     "closed": ["early", "late"],
     "queue_allowed": ["no"],
 }
-VISIT_HOURS = {"opening": (6.5, 7.9), "voting": (8.5, 19.5), "closing_counting": (20.2, 23.5)}
+VISIT_HOURS = {
+    "opening": (6.5, 7.9),
+    "voting": (8.5, 19.5),
+    "closing_counting": (20.2, 23.5),
+    "pvt_form2": (21.0, 23.9),
+}
 
 
 def install_library_forms() -> dict[str, FormVersion]:
@@ -136,14 +141,14 @@ def _send(
             "form": code,
             "version": version.version,
             "station": station.code,
-            "device_time": _visit_time(election, code, rng).isoformat(),
+            "device_time": visit_time(election, code, rng).isoformat(),
             "answers": _answers(bound.definition, conduct, rng),
         },
     )
     return 1
 
 
-def _visit_time(election: Election, code: str, rng: np.random.Generator) -> datetime.datetime:
+def visit_time(election: Election, code: str, rng: np.random.Generator) -> datetime.datetime:
     start, end = VISIT_HOURS.get(code, (8.0, 19.0))
     hours = rng.uniform(start, end)
     zone = zoneinfo.ZoneInfo(election.time_zone or "UTC")

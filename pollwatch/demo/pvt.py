@@ -1,27 +1,34 @@
-"""A simulated parallel vote tabulation for the demo mission, with a known truth.
+"""A simulated parallel vote tabulation for the demo election, with a known truth.
 
 Every station of the demo country gets a true result (votes per candidate
 drawn around regional shares). A stratified random PVT sample of stations is
-drawn by region (:func:`pollwatch.stats.sampling.draw_stratified_sample`);
-observers at most sampled stations send PVT form 2 through the intake with
-the figures of the true protocol. The official results then published are
-the truth everywhere except in one region, where the leader's votes were
-inflated during tabulation: the PVT comparison flags the leader's official
-share and the station-by-station check lists every inflated protocol.
+drawn by region (:func:`pollwatch.stats.sampling.draw_stratified_sample`)
+by a citizen observer group, a mission of its own: one of its observers
+stays at each sampled station, and most of them send PVT form 2 through the
+intake once the count is over, with the figures of the true protocol. The
+official results then published are the truth everywhere except in one
+region, where the leader's votes were inflated during tabulation: the PVT
+comparison flags the leader's official share and the station-by-station check
+lists every inflated protocol.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import uuid
 from dataclasses import dataclass
 
 import numpy as np
+from django.db.models import F
 
-from pollwatch.demo.election_day import install_library_forms, send_report
+from pollwatch.demo.country import FIRST_NAMES, LAST_NAMES
+from pollwatch.demo.election_day import install_library_forms, send_report, visit_time
 from pollwatch.findings.services import create_pvt_sample, import_official_results, option_codes
-from pollwatch.missions.models import Member, Mission
-from pollwatch.registry.models import PollingStation
+from pollwatch.intake.models import Submission
+from pollwatch.missions.importing import import_members
+from pollwatch.missions.models import Member, Mission, Organisation
+from pollwatch.registry.models import Election, PollingStation
 from pollwatch.stats.sampling import draw_stratified_sample
 
 NATIONAL_SHARES = np.array([0.46, 0.29, 0.13, 0.08, 0.04])
@@ -29,22 +36,29 @@ INFLATED_REGION = "R3"
 INFLATION = 0.18  # of the registered voters, added to the leader's votes
 SAMPLE_SIZE = 300  # or a third of the stations in a small demo country
 REPORTING = 0.92
+CORPS_SLUG = "veloria-civic-watch-2026"
+CORPS_ORGANISATION = "Veloria Civic Watch (fictional)"
 
 
 @dataclass(frozen=True, slots=True)
 class DemoPVT:
+    corps: Mission
     sampled: int
     reports: int
     inflated_region: str
+    official_results: bytes
 
 
-def simulate_pvt(mission: Mission, seed: int = 2026) -> DemoPVT:
-    """Draw the PVT sample, send the observers' form 2 reports and publish official results."""
+def simulate_pvt(election: Election, seed: int = 2026) -> DemoPVT:
+    """The citizen observers' PVT: sample, observers, form 2 reports, then the official results.
+
+    The official results are returned too, as the per-station file the election
+    commission published, for the forensic tests.
+    """
     rng = np.random.default_rng(seed + 29)
+    mission = _citizen_corps(election)
     stations = list(
-        PollingStation.objects.filter(election=mission.election)
-        .select_related("area")
-        .order_by("code")
+        PollingStation.objects.filter(election=election).select_related("area").order_by("code")
     )
     regions = np.array([station.area.code.split("-")[0] for station in stations])
     registered = np.array([station.registered_voters for station in stations])
@@ -60,13 +74,55 @@ def simulate_pvt(mission: Mission, seed: int = 2026) -> DemoPVT:
         description=draw.describe(),
         seed=seed,
     )
-    codes = [code for code, _name in option_codes(mission.election)]
-    reports = _send_reports(mission, stations, draw.selected, truth, codes, rng)
-    official = _inflated(truth, regions)
-    import_official_results(
-        mission, _results_csv(stations, official, codes), filename="official.csv"
+    codes = [code for code, _name in option_codes(election)]
+    observers = _enlist_observers(mission, len(draw.selected), rng)
+    reports = _send_reports(observers, stations, draw.selected, truth, codes, rng)
+    official = _results_csv(stations, _inflated(truth, regions), codes)
+    import_official_results(mission, io.BytesIO(official), filename="official.csv")
+    return DemoPVT(
+        corps=mission,
+        sampled=len(draw.selected),
+        reports=reports,
+        inflated_region=INFLATED_REGION,
+        official_results=official,
     )
-    return DemoPVT(sampled=len(draw.selected), reports=reports, inflated_region=INFLATED_REGION)
+
+
+def _citizen_corps(election: Election) -> Mission:
+    mission = Mission.objects.create(
+        slug=CORPS_SLUG,
+        name="Veloria Civic Watch: citizen observers, 2026",
+        election=election,
+        kind=Mission.Kind.CITIZEN,
+        arrival=election.date,
+        departure=election.date,
+        methodology=(
+            "One citizen observer stays all day at each polling station of a random "
+            "sample and copies the official count protocol: a parallel vote tabulation."
+        ),
+    )
+    mission.organisations.add(Organisation.objects.get_or_create(name=CORPS_ORGANISATION)[0])
+    return mission
+
+
+def _enlist_observers(mission: Mission, count: int, rng: np.random.Generator) -> list[Member]:
+    """One citizen observer for each sampled station, in the order of the sample."""
+    people = [(first, last) for last in LAST_NAMES for first in FIRST_NAMES]
+    order = rng.permutation(len(people))
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(("full_name", "role", "nationality", "email"))
+    for number in range(1, count + 1):
+        first, last = people[order[(number - 1) % len(people)]]
+        email = f"{first}.{last}.{number}@civicwatch.example".lower()
+        writer.writerow((f"{first} {last}", "observer", "Veloria", email))
+    members = io.BytesIO(text.getvalue().encode("utf-8"))
+    import_members(mission, members, filename="observers.csv")
+    return list(
+        Member.objects.filter(mission=mission, role=Member.Role.OBSERVER)
+        .select_related("team", "mission__election")
+        .order_by("id")
+    )
 
 
 def _true_results(
@@ -100,35 +156,34 @@ def _inflated(truth: dict[str, np.ndarray], regions: np.ndarray) -> dict[str, np
 
 
 def _send_reports(
-    mission: Mission,
+    observers: list[Member],
     stations: list[PollingStation],
     selected: np.ndarray,
     truth: dict[str, np.ndarray],
     codes: list[str],
     rng: np.random.Generator,
 ) -> int:
-    observers = list(
-        Member.objects.filter(mission=mission, role=Member.Role.OBSERVER, team__isnull=False)
-        .select_related("team", "mission__election")
-        .order_by("id")
-    )
-    if not observers:
-        return 0
+    """Form 2 from most sampled stations, each timed after the count, as its phone would."""
     version = install_library_forms()["pvt_form2"]
     sent = 0
-    for position, index in enumerate(selected):
+    for observer, index in zip(observers, selected, strict=True):
         if rng.random() > REPORTING:
             continue
-        member = observers[position % len(observers)]
         data = {
             "key": str(uuid.UUID(bytes=rng.bytes(16), version=4)),
             "form": "pvt_form2",
             "version": version.version,
             "station": stations[index].code,
+            "device_time": visit_time(observer.mission.election, "pvt_form2", rng).isoformat(),
             "answers": _form2_answers(truth, index, codes),
         }
-        send_report(member, data)
+        send_report(observer, data)
         sent += 1
+    # Each report arrived when it was sent on election night, not when the demo ran.
+    if observers:
+        Submission.objects.filter(mission=observers[0].mission, device_time__isnull=False).update(
+            received_at=F("device_time")
+        )
     return sent
 
 
@@ -152,7 +207,7 @@ def _form2_answers(truth: dict[str, np.ndarray], index: int, codes: list[str]) -
 
 def _results_csv(
     stations: list[PollingStation], results: dict[str, np.ndarray], codes: list[str]
-) -> io.BytesIO:
+) -> bytes:
     lines = ["station,registered,ballots_issued,valid," + ",".join(codes)]
     valid = results["votes"].sum(axis=1)
     for index, station in enumerate(stations):
@@ -161,6 +216,4 @@ def _results_csv(
             f"{station.code},{int(results['registered'][index])},"
             f"{int(results['issued'][index])},{int(valid[index])},{votes}"
         )
-    buffer = io.BytesIO(("\n".join(lines) + "\n").encode("utf-8"))
-    buffer.name = "official.csv"
-    return buffer
+    return ("\n".join(lines) + "\n").encode("utf-8")

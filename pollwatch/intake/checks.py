@@ -12,12 +12,15 @@ from pollwatch.intake.models import Submission
 from pollwatch.registry.models import Election
 
 # Local hours of the election day (start, end) in which a phase's report is expected;
-# an end before the start runs into the next morning. Missions override them in settings.
+# an end before the start runs into the next morning. A form's code names the hours of
+# a form that comes at other hours than the rest of its phase: PVT form 1 at the opening,
+# form 2 once the count is over. Missions override them in settings.
 DEFAULT_PHASE_HOURS = {
     "opening": ("05:30", "10:00"),
     "voting": ("06:30", "21:30"),
     "counting": ("18:00", "08:00"),
     "pvt": ("05:30", "08:00"),
+    "pvt_form2": ("18:00", "08:00"),
 }
 CLOCK_TOLERANCE = datetime.timedelta(minutes=5)
 
@@ -27,8 +30,11 @@ def phase_hour_flags(
     election: Election,
     received_at: datetime.datetime,
     device_time: datetime.datetime | None,
+    form_code: str = "",
 ) -> list[str]:
     """Flags for a report: ``outside_phase_hours`` and ``device_clock_ahead``.
+
+    The hours are the form's own when the settings name its code, else its phase's.
 
     The server's receipt time orders reports; the phone's time is believed only
     when it is not later than the receipt (an offline report arrives late, never early).
@@ -38,16 +44,17 @@ def phase_hour_flags(
         flags.append("device_clock_ahead")
         device_time = None
     observed = device_time or received_at
-    window = _phase_window(phase, election)
+    window = _phase_window(form_code, phase, election)
     if window is not None and not window[0] <= observed <= window[1]:
         flags.append("outside_phase_hours")
     return flags
 
 
 def _phase_window(
-    phase: str, election: Election
+    form_code: str, phase: str, election: Election
 ) -> tuple[datetime.datetime, datetime.datetime] | None:
-    hours = getattr(settings, "POLLWATCH_PHASE_HOURS", DEFAULT_PHASE_HOURS).get(phase)
+    expected = getattr(settings, "POLLWATCH_PHASE_HOURS", DEFAULT_PHASE_HOURS)
+    hours = expected.get(form_code) or expected.get(phase)
     if hours is None:
         return None
     zone = zoneinfo.ZoneInfo(getattr(election, "time_zone", "") or settings.TIME_ZONE)

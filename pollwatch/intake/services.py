@@ -660,7 +660,11 @@ def _new_submission(
         answers=result.answers,
         alerts=[{"question": a.question, "answer": a.answer} for a in result.alerts],
         flags=phase_hour_flags(
-            version.form.phase, member.mission.election, now, candidate.device_time
+            version.form.phase,
+            member.mission.election,
+            now,
+            candidate.device_time,
+            form_code=version.form.code,
         ),
     )
 

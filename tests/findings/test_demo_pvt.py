@@ -2,7 +2,7 @@
 
 from django.core.management import call_command
 
-from pollwatch.demo.pvt import INFLATED_REGION
+from pollwatch.demo.pvt import CORPS_SLUG, INFLATED_REGION
 from pollwatch.findings.pvt import mismatches, pvt_estimate
 from pollwatch.missions.models import Mission
 from pollwatch.registry.models import PollingStation
@@ -11,7 +11,7 @@ from pollwatch.registry.models import PollingStation
 def test_demo_pvt_flags_the_leader_and_lists_the_inflated_stations(db, settings, tmp_path):
     settings.DATA_DIR = tmp_path
     call_command("demo", stations=600)
-    mission = Mission.objects.get()
+    mission = Mission.objects.get(slug=CORPS_SLUG)
     result = pvt_estimate(mission)
     assert result.design_source == "pvt"
     sampled = sum(c.expected for c in result.completeness)
