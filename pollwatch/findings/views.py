@@ -743,7 +743,15 @@ def _pvt_panel(request, mission) -> dict:
     result = pvt_estimate(mission)
     reported = sum(stratum.reported for stratum in result.completeness)
     expected = sum(stratum.expected for stratum in result.completeness)
-    return {"pvt": result, "pvt_reported": reported, "pvt_expected": expected}
+    # A random deployment plan can weigh PVT reports, but without a PVT sample or any
+    # PVT report the mission runs no PVT, and "0 of N" would read as N missing reports.
+    runs_pvt = result.design_source == "pvt" or result.reports > 0
+    return {
+        "pvt": result,
+        "pvt_reported": reported,
+        "pvt_expected": expected,
+        "runs_pvt": runs_pvt,
+    }
 
 
 PANEL_CONTEXTS = {

@@ -253,3 +253,14 @@ def test_a_dashboard_load_costs_the_same_queries_however_many_reports(
     assert client.get(url).status_code == 200
     with django_assert_num_queries(DASHBOARD_QUERIES):
         assert client.get(url).status_code == 200
+
+
+def test_a_mission_that_runs_no_pvt_is_not_shown_as_missing_every_pvt_report(
+    client, mission, core_team, election_day
+):
+    """A random deployment plan alone is no PVT: with no PVT sample and no PVT report,
+    the panel says so instead of "0 of N sampled stations"."""
+    client.force_login(core_team)
+    panel = client.get(panel_url(mission, "pvt")).content.decode()
+    assert "sampled stations" not in panel
+    assert "The mission runs no parallel vote tabulation" in panel
