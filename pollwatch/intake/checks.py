@@ -38,16 +38,21 @@ def phase_hour_flags(
         flags.append("device_clock_ahead")
         device_time = None
     observed = device_time or received_at
-    window = _phase_window(phase, election)
+    window = phase_window(phase, election)
     if window is not None and not window[0] <= observed <= window[1]:
         flags.append("outside_phase_hours")
     return flags
 
 
-def _phase_window(
+def phase_hours() -> dict[str, tuple[str, str]]:
+    return getattr(settings, "POLLWATCH_PHASE_HOURS", DEFAULT_PHASE_HOURS)
+
+
+def phase_window(
     phase: str, election: Election
 ) -> tuple[datetime.datetime, datetime.datetime] | None:
-    hours = getattr(settings, "POLLWATCH_PHASE_HOURS", DEFAULT_PHASE_HOURS).get(phase)
+    """When on election day, in the election's time zone, a report of ``phase`` is expected."""
+    hours = phase_hours().get(phase)
     if hours is None:
         return None
     zone = zoneinfo.ZoneInfo(getattr(election, "time_zone", "") or settings.TIME_ZONE)
