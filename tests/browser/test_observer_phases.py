@@ -84,7 +84,7 @@ def test_the_stations_already_reported_are_marked(
 
     fill_voting(page, voting_answers())
     expect(page.locator("#received-count")).to_have_text("1")
-    expect(station).to_have_text("1. 001 School One ✓ reported: voting")
+    expect(station).to_have_text("✓ 1. 001 School One — reported: voting")
     assert Submission.objects.get().phase == "voting"
 
     # The team's other phone learns it from the server.
@@ -96,7 +96,7 @@ def test_the_stations_already_reported_are_marked(
         other_page.goto("/observe/")
         expect(other_page.locator("#received-count")).to_have_text("0")
         expect(other_page.locator("#station option").first).to_have_text(
-            "1. 001 School One ✓ reported: voting"
+            "✓ 1. 001 School One — reported: voting"
         )
     finally:
         other.close()

@@ -234,7 +234,10 @@
     Array.prototype.forEach.call($("station").options, function (option) {
       var phases = reported[option.value] || [];
       var names = phases.map(function (phase) { return config.text.phases[phase] || phase; });
-      option.textContent = option.getAttribute("data-label") + (phases.length ? " ✓ " + config.text.reported + " " + names.join(", ") : "");
+      // The mark leads, where a narrow menu does not cut it off.
+      option.textContent = phases.length
+        ? "✓ " + option.getAttribute("data-label") + " — " + config.text.reported + " " + names.join(", ")
+        : option.getAttribute("data-label");
       option.classList.toggle("reported", phases.length > 0);
     });
   }
