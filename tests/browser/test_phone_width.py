@@ -45,7 +45,8 @@ NOT_PAGES = {
     "channels:attachment",
 }
 PEOPLES_PAGES_AMONG_MACHINES = {"api:openapi-view"}
-LONG_NAME = "Pribrezhno-Verkhnekamskaya-Sredneobrazovatelnaya-Shkola-Imeni-Geroev-Nomer-1847"
+# A name with no place to break a line, like a long code or address.
+LONG_NAME = "PribrezhnoVerkhnekamskayaSredneobrazovatelnayaShkolaImeniGeroevNomer1847"
 
 # The outermost elements that stick out of the window, to say why a page is too wide.
 # A box that clips or scrolls its content keeps its children from widening the page.
@@ -142,7 +143,8 @@ def _crawl(page, visited_kinds: set[str]) -> list[str]:
 
 @pytest.fixture
 def demo(settings, tmp_path) -> dict[str, str]:
-    """The demo mission, with a station whose name has no place to break; its logins."""
+    """The demo mission, its recent reports' and first stops' stations named ``LONG_NAME``;
+    its logins."""
     settings.DATA_DIR = tmp_path
     call_command("demo", stations=300)
     mission = Mission.objects.get(slug=MISSION_SLUG)
