@@ -44,17 +44,23 @@ def phase_hour_flags(
         flags.append("device_clock_ahead")
         device_time = None
     observed = device_time or received_at
-    window = _phase_window(form_code, phase, election)
+    window = phase_window(form_code if form_code in phase_hours() else phase, election)
     if window is not None and not window[0] <= observed <= window[1]:
         flags.append("outside_phase_hours")
     return flags
 
 
-def _phase_window(
-    form_code: str, phase: str, election: Election
+def phase_hours() -> dict[str, tuple[str, str]]:
+    """The expected hours by phase, and by the code of a form with hours of its own."""
+    return getattr(settings, "POLLWATCH_PHASE_HOURS", DEFAULT_PHASE_HOURS)
+
+
+def phase_window(
+    phase_or_form: str, election: Election
 ) -> tuple[datetime.datetime, datetime.datetime] | None:
-    expected = getattr(settings, "POLLWATCH_PHASE_HOURS", DEFAULT_PHASE_HOURS)
-    hours = expected.get(form_code) or expected.get(phase)
+    """When on election day, in the election's time zone, a report of a phase (or of a
+    form with hours of its own) is expected."""
+    hours = phase_hours().get(phase_or_form)
     if hours is None:
         return None
     zone = zoneinfo.ZoneInfo(getattr(election, "time_zone", "") or settings.TIME_ZONE)

@@ -216,3 +216,25 @@ def test_a_batch_marks_a_changed_resend_as_a_conflict(client, checklist, observe
         client, "/submissions/batch", {"submissions": [changed, item(checklist)]}, observer_token
     ).json()["results"]
     assert [r["result"] for r in results] == ["conflict", "created"]
+
+
+def test_the_assignment_marks_the_phases_the_team_has_reported_at_each_station(
+    client, checklist, observer_token, observer_north
+):
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {observer_token}"}
+
+    def reported():
+        stations = client.get("/api/v1/assignment", **auth).json()["stations"]
+        return {station["code"]: station["reported"] for station in stations}
+
+    assert reported() == {"001": []}
+    assert post(client, "/submissions", item(checklist), observer_token).status_code == 201
+    assert reported() == {"001": [checklist.form.phase]}
+
+    sent = Submission.objects.filter(station__code="001")
+    sent.update(status=Submission.Status.REJECTED)
+    assert reported() == {"001": []}, "a refused report leaves the station to be reported"
+    sent.update(
+        status=Submission.Status.ACCEPTED, team=observer_north.member.mission.teams.get(code="T2")
+    )
+    assert reported() == {"001": []}, "another team's report is theirs"

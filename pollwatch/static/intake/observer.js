@@ -170,18 +170,79 @@
     var stations = $("station");
     stations.innerHTML = "";
     assignment.stations.forEach(function (station, index) {
-      stations.appendChild(element("option", { value: station.code, text: (index + 1) + ". " + station.code + " " + station.name }));
+      stations.appendChild(element("option", { value: station.code, "data-label": (index + 1) + ". " + station.code + " " + station.name }));
     });
-    var forms = $("form-choice");
-    forms.innerHTML = "";
-    state.offered.forEach(function (offered) {
-      if (state.forms[offered.code]) {
-        forms.appendChild(element("option", { value: offered.code, text: offered.title }));
-      }
-    });
-    $("start").disabled = !assignment.stations.length || !forms.options.length;
+    markReportedStations();
+    renderFormChoice();
+    $("start").disabled = !assignment.stations.length || !$("form-choice").options.length;
     var incident = $("incident-button");
     if (incident) { incident.hidden = !state.forms[config.incidentForm]; }
+  }
+
+  function phaseOf(code) {
+    var known = (state.assignment && state.assignment.forms || []).filter(function (form) { return form.code === code; });
+    return known.length ? known[0].phase : null;
+  }
+
+  /* The phases (and forms with hours of their own) whose reports are expected now, by the
+     phone's clock: the one whose hours end soonest first (at 07:00 the opening comes
+     before the voting). */
+  function currentPhases() {
+    var now = Date.now();
+    var hours = config.phaseHours || {};
+    return Object.keys(hours).filter(function (phase) {
+      return Date.parse(hours[phase][0]) <= now && now <= Date.parse(hours[phase][1]);
+    }).sort(function (a, b) { return Date.parse(hours[a][1]) - Date.parse(hours[b][1]); });
+  }
+
+  /* The checklists of the current phase first, under their own heading, and chosen. */
+  function renderFormChoice() {
+    var forms = $("form-choice");
+    forms.innerHTML = "";
+    var offered = state.offered.filter(function (form) { return state.forms[form.code]; });
+    var now = currentPhases();
+    var hours = config.phaseHours || {};
+    // A form with hours of its own (PVT form 2, after the count) goes by them, not its phase's.
+    var rank = function (form) {
+      var index = now.indexOf(hours[form.code] ? form.code : phaseOf(form.code));
+      return index === -1 ? now.length : index;
+    };
+    var current = offered.filter(function (form) { return rank(form) < now.length; })
+      .sort(function (a, b) { return rank(a) - rank(b); });
+    var others = offered.filter(function (form) { return rank(form) === now.length; });
+    var option = function (form) { return element("option", { value: form.code, text: form.title }); };
+    if (!current.length) {
+      others.forEach(function (form) { forms.appendChild(option(form)); });
+      return;
+    }
+    forms.appendChild(element("optgroup", { label: config.text.formsNow }, current.map(option)));
+    if (others.length) {
+      forms.appendChild(element("optgroup", { label: config.text.formsOther }, others.map(option)));
+    }
+    forms.selectedIndex = 0;
+  }
+
+  /* Each station says which phases are reported there: by the team, as the server knew
+     when the assignment was loaded, and from this phone since (sent or waiting to be). */
+  function markReportedStations() {
+    if (!state.assignment) { return; }
+    var reported = {};
+    state.assignment.stations.forEach(function (station) { reported[station.code] = (station.reported || []).slice(); });
+    state.outbox.forEach(function (item) {
+      var phase = phaseOf(item.form);
+      if (item.state !== "rejected" && item.station && phase && reported[item.station] && reported[item.station].indexOf(phase) === -1) {
+        reported[item.station].push(phase);
+      }
+    });
+    Array.prototype.forEach.call($("station").options, function (option) {
+      var phases = reported[option.value] || [];
+      var names = phases.map(function (phase) { return config.text.phases[phase] || phase; });
+      // The mark leads, where a narrow menu does not cut it off.
+      option.textContent = phases.length
+        ? "✓ " + option.getAttribute("data-label") + " — " + config.text.reported + " " + names.join(", ")
+        : option.getAttribute("data-label");
+      option.classList.toggle("reported", phases.length > 0);
+    });
   }
 
   // ---- the form ---------------------------------------------------------------
@@ -304,7 +365,7 @@
       if (!valid) { $("form-errors").textContent = config.text.fixErrors; return; }
       var xml = submissionXml(open.handle);
       var item = {
-        key: instanceIdOf(xml), form: open.code, xml: xml,
+        key: instanceIdOf(xml), form: open.code, station: open.station, xml: xml,
         attachments: currentFiles($("webform"), xml),
         title: state.forms[open.code].title + " · " + open.station,
         state: "waiting", attempts: 0, nextAttempt: 0, createdAt: Date.now(), errors: [], receipt: null
@@ -412,6 +473,7 @@
       $("rejected-count").textContent = String(items.filter(function (i) { return i.state === "rejected"; }).length);
       $("network").textContent = navigator.onLine ? config.text.online : config.text.offline;
       $("network").className = navigator.onLine ? "online" : "offline";
+      markReportedStations();
     });
   }
 

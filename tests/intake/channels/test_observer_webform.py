@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from xml.etree import ElementTree
 
@@ -204,3 +205,26 @@ def test_an_account_of_no_mission_is_told_the_form_is_for_members(client, admini
     page = client.get("/observe/").content.decode()
     assert "The observer form is for members of a mission" in page
     assert "observer.js" not in page
+
+
+def test_the_page_knows_when_each_phase_is_under_way_in_the_elections_time_zone(
+    observer_north, checklist
+):
+    election = observer_north.member.mission.election
+    election.time_zone = "Asia/Tbilisi"
+    election.save(update_fields=["time_zone"])
+    client = Client()
+    client.force_login(observer_north)
+    page = client.get("/observe/").content.decode()
+    config = json.loads(
+        page.split('id="observer-config" type="application/json">')[1].split("<")[0]
+    )
+
+    assert config["phaseHours"]["opening"] == [
+        "2026-05-01T05:30:00+04:00",
+        "2026-05-01T10:00:00+04:00",
+    ]
+    assert config["phaseHours"]["counting"] == [
+        "2026-05-01T18:00:00+04:00",
+        "2026-05-02T08:00:00+04:00",
+    ]

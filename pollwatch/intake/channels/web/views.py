@@ -30,11 +30,13 @@ from pollwatch.intake.channels.openrosa.device_forms import (
 from pollwatch.intake.channels.openrosa.services import InstanceConflict, receive_instance
 from pollwatch.intake.channels.openrosa.views import media_response
 from pollwatch.intake.channels.openrosa.xforms import XFormUnbuildable
+from pollwatch.intake.checks import phase_hours, phase_window
 from pollwatch.intake.rejections import SubmissionRejected
 from pollwatch.intake.services import sending_member
 from pollwatch.missions.models import Member
+from pollwatch.registry.models import Election
 
-SERVICE_WORKER_VERSION = "3"
+SERVICE_WORKER_VERSION = "4"
 INSTANCE_PART = "xml_submission_file"
 
 
@@ -43,7 +45,8 @@ INSTANCE_PART = "xml_submission_file"
 @csp_update({"img-src": ["blob:"]})
 def observe(request):
     """The observer's mobile page; it keeps working offline once loaded."""
-    if isinstance(_observer_member(request), JsonResponse):
+    member = _observer_member(request)
+    if isinstance(member, JsonResponse):
         # An account with no membership (an administrator, say) has no assignment or
         # forms to fill: say so rather than offer a form that can only fail.
         return render(request, "intake/observe_not_member.html")
@@ -57,6 +60,7 @@ def observe(request):
         "serviceWorker": reverse("intake:service_worker"),
         "scope": reverse("intake:observe"),
         "incidentForm": "incident",
+        "phaseHours": _phase_hours(member.mission.election),
         "text": {
             "team": _("Team"),
             "fixErrors": _("Some answers are missing or wrong; see the questions marked."),
@@ -67,9 +71,37 @@ def observe(request):
             "noNetwork": _("no network, will retry"),
             "loginAgain": _("log in again to send"),
             "noAssignment": _("Your assignment could not be loaded; connect once to get it."),
+            "formsNow": _("Checklists for now"),
+            "formsOther": _("Other checklists"),
+            "reported": _("reported:"),
+            "phases": _phase_names(),
         },
     }
     return render(request, "intake/observe.html", {"config": config})
+
+
+def _phase_names() -> dict[str, str]:
+    """Each phase as the station list names it when the team has reported it there."""
+    return {
+        "opening": _("opening"),
+        "voting": _("voting"),
+        "counting": _("counting"),
+        "tabulation": _("tabulation"),
+        "incident": _("incident"),
+        "pvt": _("PVT"),
+        "long_term": _("long-term"),
+    }
+
+
+def _phase_hours(election: Election) -> dict[str, tuple[str, str]]:
+    """When each phase's reports are expected, for the page to put the current phase's
+    checklists first by the phone's clock, offline too."""
+    windows = {phase: phase_window(phase, election) for phase in phase_hours()}
+    return {
+        phase: (window[0].isoformat(), window[1].isoformat())
+        for phase, window in windows.items()
+        if window is not None
+    }
 
 
 def service_worker(request):
