@@ -451,7 +451,8 @@ padding:.5em 1em;margin:1em 0}.anomalous{border-left-color:#c0392b}.clean{border
 font:12px system-ui,sans-serif;margin:.5em 0}.chart-label,.chart-tick,.chart-value{fill:#1b1b1b}
 .chart-empty{fill:#666;font-style:italic}.chart-grid{stroke:#ddd;stroke-width:1}
 .chart-area{stroke:none}.chart-series-0{fill:#1f5fbf}.chart-interval-95,.chart-cap{fill:#1b1b1b}
-.chart-interval-99,.chart-interval-expected{fill:#b8c2d1}.chart-title{font-weight:600;margin:1em 0 0}
+.chart-interval-99,.chart-interval-expected{fill:#b8c2d1}
+.chart-title{font-weight:600;margin:1em 0 0}
 .chart-estimate{fill:#fff;stroke:#1b1b1b;stroke-width:2}
 .chart-estimate.chart-highlight{fill:#c0392b;stroke:#c0392b}
 .chart-reference{stroke:#7a7a7a;stroke-width:3}.chart-density-0{fill:#c6dbef}
