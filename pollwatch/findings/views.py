@@ -34,6 +34,7 @@ from pollwatch.findings.services import (
 )
 from pollwatch.findings.station_page import station_record, station_seen_by
 from pollwatch.findings.tables import Table, find_table, table_download
+from pollwatch.forms.labels import answer_label
 from pollwatch.forms.models import FormVersion
 from pollwatch.intake.models import Submission
 from pollwatch.intake.triage import open_incident_count
@@ -83,7 +84,15 @@ def _context(request, slug) -> Context:
 
 
 def _labels(form_code: str, forms: NewestForms) -> dict[str, str]:
-    return figures.newest_form(form_code, forms).labels((get_language() or "en")[:2])
+    return figures.newest_form(form_code, forms).labels(_language())
+
+
+def _answer_labels(form_code: str, forms: NewestForms) -> dict[str, dict[str, str]]:
+    return figures.newest_form(form_code, forms).answer_labels(_language())
+
+
+def _language() -> str:
+    return (get_language() or "en")[:2]
 
 
 def _question_table(questions, labels) -> Table:
@@ -352,6 +361,7 @@ def dashboard(request, slug):
     forms.read([form_code, *(figures.PHASE_FORMS[phase] for phase in ASSESSED_PHASES)])
     questions = figures.form_figures(scope, form_code, forms=forms) if form_code else []
     labels = _labels(form_code, forms) if form_code else {}
+    answers = _answer_labels(form_code, forms) if form_code else {}
     assessments = _assessments(scope, forms)
     items = coverage.area_coverage(scope, coverage.shown_areas(context.mission, context.area))
     time_question = figures.newest_form(form_code, forms).time_question() if form_code else None
@@ -383,6 +393,7 @@ def dashboard(request, slug):
             "c": context,
             "mission": context.mission,
             "questions": [(q, labels.get(q.code, q.code)) for q in questions],
+            "answer_labels": answers,
             "assessments": assessments,
             "coverage": items,
             "shapes": shapes,
@@ -451,6 +462,7 @@ def question_by_area(request, slug, form_code, question):
         raise Http404 from unknown
     if question not in labels:
         raise Http404
+    answers = _answer_labels(form_code, context.forms).get(question)
     rows = []
     shown = (
         list(context.scope.areas)
@@ -506,11 +518,15 @@ def question_by_area(request, slug, form_code, question):
             "form_code": form_code,
             "question": question,
             "label": labels[question],
+            "answer_labels": {question: answers or {}},
             "rows": rows,
             "chart": charts.shares_chart(
                 "chart-by-area",
                 labels[question],
-                [(f"{area.name}: {value.value}", value.figure) for area, value in rows],
+                [
+                    (f"{area.name}: {answer_label(value.value, answers)}", value.figure)
+                    for area, value in rows
+                ],
             ),
             "query": _query_without(request, "export", "table"),
         },
@@ -541,14 +557,15 @@ def reports(request, slug):
         )
         header = ("report_id", "station", "received_at", "team", "status")
         return table_download(Table("reports", _("Reports"), header, rows), export)
+    answers = _answer_labels(context.form_code, context.forms).get(question, {})
     return render(
         request,
         "findings/reports.html",
         {
             "c": context,
             "mission": context.mission,
-            "question": question,
-            "values": values,
+            "question": _labels(context.form_code, context.forms).get(question, question),
+            "values": [answer_label(value, answers) for value in values],
             "count": len(ids),
             "page": page_of(submissions, request),
             "query": _query_without(request, "page", "export"),
