@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from pollwatch.deployment.coverage import CoverageTable
 from pollwatch.findings.election_day import ReportsOverTime
 from pollwatch.findings.figures import ShareFigure
-from pollwatch.findings.pvt import PVTResult
+from pollwatch.findings.pvt import PVTNames, PVTResult
 from pollwatch.lib.svg_charts import (
     Bar,
     Chart,
@@ -90,13 +90,14 @@ def shares_chart(chart_id: str, title: str, values: Iterable[tuple[str, ShareFig
     )
 
 
-def pvt_chart(result: PVTResult) -> Chart:
-    """Each estimate with its 95% and 99% intervals and, when imported, the official result."""
+def pvt_chart(result: PVTResult, names: PVTNames | None = None) -> Chart:
+    """Each estimate, by its name in ``names``, with its 95% and 99% intervals and, when
+    imported, the official result."""
     official = {c.estimate.name: c.official for c in result.comparison}
     estimates = (*result.estimate.shares, result.turnout) if result.estimate is not None else ()
     rows = [
         IntervalRow(
-            estimate.name,
+            names.figure(estimate.name) if names is not None else estimate.name,
             estimate.value,
             (
                 Interval(*estimate.interval(0.99), "99"),

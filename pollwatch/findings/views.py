@@ -19,7 +19,7 @@ from pollwatch.findings.counted_answers import counted_answers
 from pollwatch.findings.forms import FindingsFilterForm, OfficialResultsForm
 from pollwatch.findings.newest_forms import NewestForms
 from pollwatch.findings.points import geopoint_questions, points_json, reported_points
-from pollwatch.findings.pvt import mismatches, pvt_estimate
+from pollwatch.findings.pvt import mismatches, pvt_estimate, pvt_names
 from pollwatch.findings.question_types import (
     LATEST,
     NOT_ANALYSED_NOTE,
@@ -687,15 +687,22 @@ def pvt(request, slug):
             raise Http404
         return table_download(table, request.GET["export"])
     template = "findings/_pvt_estimates.html" if request.htmx else "findings/pvt.html"
+    names = pvt_names(mission, result)
+    estimates = (*result.estimate.shares, result.turnout) if result.estimate is not None else ()
     return render(
         request,
         template,
         {
             "mission": mission,
-            "estimates": tables[0],
+            "estimates": [
+                (names.figure(e.name), e.value, e.interval(0.95), e.interval(0.99))
+                for e in estimates
+                if e is not None
+            ],
             "result": result,
-            "pvt_chart": charts.pvt_chart(result),
-            "mismatches": found,
+            "completeness": [(names.stratum(s.stratum), s) for s in result.completeness],
+            "pvt_chart": charts.pvt_chart(result, names),
+            "mismatches": [(names.figure(m.figure), m) for m in found],
             "form": form if can_import_results(request.user, mission) else None,
         },
     )
@@ -739,7 +746,13 @@ def _pvt_panel(request, mission) -> dict:
     result = pvt_estimate(mission)
     reported = sum(stratum.reported for stratum in result.completeness)
     expected = sum(stratum.expected for stratum in result.completeness)
-    return {"pvt": result, "pvt_reported": reported, "pvt_expected": expected}
+    names = pvt_names(mission, result)
+    return {
+        "pvt": result,
+        "pvt_reported": reported,
+        "pvt_expected": expected,
+        "pvt_strata": [(names.stratum(s.stratum), s) for s in result.completeness],
+    }
 
 
 PANEL_CONTEXTS = {

@@ -1,7 +1,9 @@
 """Figures written one way on every page: ``{{ share|as_percent }}`` ("12.3%"),
-``{{ low|percent_range:high }}`` ("10.2–14.5%"), ``{{ stations|as_count }}`` ("1,234")."""
+``{{ figure|percent_range }}`` ("10.2–14.5%"), ``{{ stations|as_count }}`` ("1,234")."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django import template
 from django.utils.formats import number_format
@@ -20,11 +22,22 @@ def as_percent(share: float | None, digits: int = 1) -> str:
 
 
 @register.filter
-def percent_range(low: float | None, high: float | None) -> str:
-    """An interval of shares in the same unit as :func:`as_percent`: "10.2–14.5%"."""
-    if low is None or high is None or low == "" or high == "":
+def percent_range(interval: Any, digits: int = 1) -> str:
+    """An interval of shares in the same unit as :func:`as_percent`: "10.2–14.5%".
+
+    ``interval`` is a ``(low, high)`` pair or has ``low`` and ``high``; a dash
+    when either bound is unknown.
+    """
+    low, high = _bounds(interval)
+    if low is None or high is None:
         return DASH
-    return f"{_percentage(float(low), 1)}–{_percentage(float(high), 1)}%"
+    return f"{_percentage(float(low), int(digits))}–{_percentage(float(high), int(digits))}%"
+
+
+def _bounds(interval: Any) -> tuple[Any, Any]:
+    if isinstance(interval, tuple | list) and len(interval) == 2:
+        return interval[0], interval[1]
+    return getattr(interval, "low", None), getattr(interval, "high", None)
 
 
 @register.filter
@@ -32,6 +45,8 @@ def as_count(value: int | float | None) -> str:
     """A count with the language's digit grouping ("1,234"), or a dash when unknown."""
     if value is None or value == "":
         return DASH
+    if not isinstance(value, int | float):
+        return str(value)
     return number_format(value, 0, force_grouping=True)
 
 
