@@ -17,6 +17,7 @@ with-replacement variance.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -356,16 +357,22 @@ class PVTNames:
 
 def pvt_names(mission: Mission, result: PVTResult) -> PVTNames:
     """The names of ``result``'s options, protocol figures and strata (those that are areas)."""
-    figures = {
+    codes = {stratum.stratum for stratum in result.completeness}
+    areas = Area.objects.filter(election=mission.election_id, code__in=codes)
+    return PVTNames(figure_names(result.options), dict(areas.values_list("code", "name")))
+
+
+def figure_names(options: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Code → name of the protocol's figures and of the ballot options (code, name), their
+    votes (``votes_<code>``) included."""
+    names = {
         "turnout": _("Turnout"),
         "registered": _("Registered voters"),
         "ballots_issued": _("Ballots issued"),
         "valid": _("Valid votes"),
         "invalid": _("Invalid ballots"),
     }
-    for code, name in result.options:
-        figures[code] = name
-        figures[f"votes_{code}"] = _("Votes for %(name)s") % {"name": name}
-    codes = {stratum.stratum for stratum in result.completeness}
-    areas = Area.objects.filter(election=mission.election_id, code__in=codes)
-    return PVTNames(figures, dict(areas.values_list("code", "name")))
+    for code, name in options:
+        names[code] = name
+        names[f"votes_{code}"] = _("Votes for %(name)s") % {"name": name}
+    return names

@@ -19,7 +19,7 @@ from pollwatch.findings.counted_answers import counted_answers
 from pollwatch.findings.forms import FindingsFilterForm, OfficialResultsForm
 from pollwatch.findings.newest_forms import NewestForms
 from pollwatch.findings.points import geopoint_questions, points_json, reported_points
-from pollwatch.findings.pvt import mismatches, pvt_estimate, pvt_names
+from pollwatch.findings.pvt import figure_names, mismatches, pvt_estimate, pvt_names
 from pollwatch.findings.question_types import (
     LATEST,
     NOT_ANALYSED_NOTE,
@@ -31,6 +31,7 @@ from pollwatch.findings.repeats import RepeatFigure, repeat_figures
 from pollwatch.findings.services import (
     OfficialResultsError,
     import_official_results,
+    option_codes,
 )
 from pollwatch.findings.station_page import station_record, station_seen_by
 from pollwatch.findings.tables import Table, find_table, table_download
@@ -712,7 +713,14 @@ def station(request, slug, code):
     """One polling station: its reports, incidents, files, official figures and PVT tallies."""
     mission = mission_for(request, slug)
     record = station_record(request.user, mission, station_seen_by(request.user, mission, code))
-    return render(request, "findings/station.html", {"mission": mission, "record": record})
+    names = (
+        figure_names(option_codes(mission.election)) if record.tallies or record.official else {}
+    )
+    return render(
+        request,
+        "findings/station.html",
+        {"mission": mission, "record": record, "figure_names": names},
+    )
 
 
 DASHBOARD_PANELS = ("reports", "teams", "coverage", "incidents", "pvt")

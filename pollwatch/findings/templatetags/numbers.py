@@ -1,5 +1,5 @@
-"""Figures written one way on every page: ``{{ share|as_percent }}`` ("12.3%"),
-``{{ figure|percent_range }}`` ("10.2–14.5%"), ``{{ stations|as_count }}`` ("1,234")."""
+"""Shares written one way on every page: ``{{ share|as_percent }}`` ("12.3%") and
+``{{ figure|percent_range }}`` ("10.2–14.5%"). Counts use humanize's ``intcomma``."""
 
 from __future__ import annotations
 
@@ -38,16 +38,6 @@ def _bounds(interval: Any) -> tuple[Any, Any]:
     if isinstance(interval, tuple | list) and len(interval) == 2:
         return interval[0], interval[1]
     return getattr(interval, "low", None), getattr(interval, "high", None)
-
-
-@register.filter
-def as_count(value: int | float | None) -> str:
-    """A count with the language's digit grouping ("1,234"), or a dash when unknown."""
-    if value is None or value == "":
-        return DASH
-    if not isinstance(value, int | float):
-        return str(value)
-    return number_format(value, 0, force_grouping=True)
 
 
 def _percentage(share: float, digits: int) -> str:

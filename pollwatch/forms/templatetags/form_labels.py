@@ -1,5 +1,6 @@
 """Labels instead of codes: ``{% answer_label labels question value %}``,
-``{{ code|phase_label }}``, ``{{ report|alerts_in_words }}``."""
+``{{ code|phase_label }}``, ``{{ report|alerts_in_words }}``, and ``{{ code|label_from:names }}``
+for any other code a view names (ballot options, protocol figures)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,12 @@ register = template.Library()
 def answer_label(labels: Mapping[str, Mapping[str, str]] | None, question: str, value: Any) -> str:
     """An answer to ``question`` in words, from ``labels`` (question → answer code → label)."""
     return form_labels.answer_label(value, (labels or {}).get(question))
+
+
+@register.filter
+def label_from(code: Any, names: Mapping[str, str] | None) -> str:
+    """``code``'s name in ``names``, or the code itself when it has none."""
+    return str((names or {}).get(str(code), code))
 
 
 @register.filter

@@ -1,4 +1,5 @@
-"""``{{ instant|election_time:election }}``: a moment as the election's clocks showed it."""
+"""``{{ instant|election_time:election }}``: a moment as the election's clocks showed it;
+``{{ instant|election_clock:election }}`` the hour alone, for what happened today."""
 
 from __future__ import annotations
 
@@ -20,11 +21,22 @@ def election_time(value: dt.datetime | None, election: Any) -> str:
     Reports arrive stamped in UTC; observers, statements and the law count hours
     by the clock where the stations are.
     """
+    return _on_clock(value, election, "%Y-%m-%d %H:%M")
+
+
+@register.filter
+def election_clock(value: dt.datetime | None, election: Any) -> str:
+    """The hour of ``value`` in the election's time zone, with the zone named: "14:03
+    (Asia/Tbilisi)"."""
+    return _on_clock(value, election, "%H:%M")
+
+
+def _on_clock(value: dt.datetime | None, election: Any, shape: str) -> str:
     if not isinstance(value, dt.datetime):
         return "" if value is None else str(value)
     zone = election_zone(election)
     moment = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})"
+    return f"{moment.astimezone(zone).strftime(shape)} ({zone.key})"
 
 
 def election_zone(election: Any) -> zoneinfo.ZoneInfo:
