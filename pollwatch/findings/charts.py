@@ -13,6 +13,7 @@ from pollwatch.deployment.coverage import CoverageTable
 from pollwatch.findings.election_day import ReportsOverTime
 from pollwatch.findings.figures import ShareFigure
 from pollwatch.findings.pvt import PVTNames, PVTResult
+from pollwatch.forms.labels import phase_label
 from pollwatch.lib.svg_charts import (
     Bar,
     Chart,
@@ -32,7 +33,7 @@ def reports_chart(reports: ReportsOverTime) -> Chart:
         _("Reports received in each hour of election day, one line per phase; %(total)s in all.")
         % {"total": reports.total},
         reports.hours,
-        [Series(phase, reports.counts[phase]) for phase in reports.phases],
+        [Series(phase_label(phase), reports.counts[phase]) for phase in reports.phases],
         empty_message=_("No reports received on election day yet."),
     )
 
@@ -52,7 +53,7 @@ def coverage_chart(table: CoverageTable | None) -> Chart:
         "chart-coverage",
         _("Planned stations reported, by area"),
         _("Share of each area's planned stations with a %(phase)s report.")
-        % {"phase": phase or ""},
+        % {"phase": phase_label(phase).lower() if phase else ""},
         bars,
         empty_message=_("No planned station has reported yet."),
     )

@@ -55,6 +55,7 @@ class Context:
     filters: FindingsFilterForm
     scope: figures.Scope
     form_code: str
+    form_title: str
     area: object
     restricted: bool
     forms: NewestForms
@@ -63,10 +64,13 @@ class Context:
 def _context(request, slug) -> Context:
     mission = mission_for(request, slug, "findings.view_findings")
     reported = Submission.objects.filter(mission=mission, form_version=OuterRef("pk"))
-    codes = sorted(
-        set(FormVersion.objects.filter(Exists(reported)).values_list("form__code", flat=True))
+    titles = dict(
+        FormVersion.objects.filter(Exists(reported)).values_list("form__code", "form__title")
     )
-    filters = FindingsFilterForm(request.GET or None, mission=mission, form_codes=codes)
+    codes = sorted(titles)
+    filters = FindingsFilterForm(
+        request.GET or None, mission=mission, form_codes=codes, form_titles=titles
+    )
     data = filters.cleaned_data if filters.is_valid() else {}
     area = data.get("area")
     areas = areas_for(request.user, mission, area)
@@ -81,7 +85,16 @@ def _context(request, slug) -> Context:
     default = "voting" if "voting" in codes else (codes[0] if codes else "")
     form_code = data.get("form") or default
     restricted = bool(areas) and area is None
-    return Context(mission, filters, scope, form_code, area, restricted, NewestForms())
+    return Context(
+        mission,
+        filters,
+        scope,
+        form_code,
+        titles.get(form_code, form_code),
+        area,
+        restricted,
+        NewestForms(),
+    )
 
 
 def _labels(form_code: str, forms: NewestForms) -> dict[str, str]:
