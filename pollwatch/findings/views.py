@@ -37,7 +37,7 @@ from pollwatch.findings.station_page import station_record, station_seen_by
 from pollwatch.findings.tables import Table, find_table, table_download
 from pollwatch.forms.labels import answer_label
 from pollwatch.forms.models import FormVersion
-from pollwatch.intake.models import Submission
+from pollwatch.intake.models import Submission, TriageStatus
 from pollwatch.intake.triage import open_incident_count
 from pollwatch.lib.listing import page_of
 from pollwatch.lib.map_tiles import configured_tiles
@@ -732,7 +732,12 @@ def station(request, slug, code):
     return render(
         request,
         "findings/station.html",
-        {"mission": mission, "record": record, "figure_names": names},
+        {
+            "mission": mission,
+            "record": record,
+            "figure_names": names,
+            "status_labels": dict(TriageStatus.choices),
+        },
     )
 
 

@@ -376,5 +376,6 @@ def incident_triage(request, pk):
             "triage": triage,
             "form": form,
             "history": triage.history() if triage else [],
+            "status_labels": dict(TriageStatus.choices),
         },
     )
