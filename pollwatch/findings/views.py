@@ -19,7 +19,7 @@ from pollwatch.findings.counted_answers import counted_answers
 from pollwatch.findings.forms import FindingsFilterForm, OfficialResultsForm
 from pollwatch.findings.newest_forms import NewestForms
 from pollwatch.findings.points import geopoint_questions, points_json, reported_points
-from pollwatch.findings.pvt import figure_names, mismatches, pvt_estimate, pvt_names
+from pollwatch.findings.pvt import PVTNames, figure_names, mismatches, pvt_estimate, pvt_names
 from pollwatch.findings.question_types import (
     LATEST,
     NOT_ANALYSED_NOTE,
@@ -109,7 +109,8 @@ def _language() -> str:
     return (get_language() or "en")[:2]
 
 
-def _question_table(questions, labels) -> Table:
+def _question_table(questions, labels, answers) -> Table:
+    """Downloads keep each answer's code and add its label, last."""
     rows = tuple(
         (
             labels.get(q.code, q.code),
@@ -119,6 +120,7 @@ def _question_table(questions, labels) -> Table:
             round(100 * v.figure.share, 1),
             _bound(v.figure.low),
             _bound(v.figure.high),
+            answer_label(v.value, answers.get(q.code)),
         )
         for q in questions
         for v in q.values
@@ -131,6 +133,7 @@ def _question_table(questions, labels) -> Table:
         "share_pct",
         "ci95_low_pct",
         "ci95_high_pct",
+        "answer_label",
     )
     return Table("questions", _("Answers by question"), header, rows)
 
@@ -385,7 +388,7 @@ def dashboard(request, slug):
     latest = None if export in ("csv", "xlsx") else LATEST
     others, repeats = _other_figures(scope, form_code, forms, search, latest)
     tables = [
-        _question_table(questions, labels),
+        _question_table(questions, labels, answers),
         _assessment_table(assessments),
         _coverage_table(items),
         _time_table(bins),
@@ -506,6 +509,7 @@ def question_by_area(request, slug, form_code, question):
             "share_pct",
             "ci95_low_pct",
             "ci95_high_pct",
+            "answer_label",
         ),
         tuple(
             (
@@ -517,6 +521,7 @@ def question_by_area(request, slug, form_code, question):
                 round(100 * v.figure.share, 1),
                 _bound(v.figure.low),
                 _bound(v.figure.high),
+                answer_label(v.value, answers),
             )
             for a, v in rows
         ),
@@ -623,7 +628,8 @@ def points_data(request, slug):
     return JsonResponse(points_json(found, outlines))
 
 
-def _pvt_tables(result, found_mismatches) -> list[Table]:
+def _pvt_tables(result, found_mismatches, names: PVTNames) -> list[Table]:
+    """Downloads keep the codes of figures and strata and add their names, last."""
     estimates: tuple[tuple[object, ...], ...] = ()
     if result.estimate is not None:
         estimates = tuple(
@@ -632,19 +638,29 @@ def _pvt_tables(result, found_mismatches) -> list[Table]:
                 round(100 * e.value, 2),
                 round(100 * e.margin_95, 2),
                 round(100 * e.margin_99, 2),
+                names.figure(e.name),
             )
             for e in (*result.estimate.shares, result.turnout)
         )
     return [
         Table(
-            "pvt_estimates", _("Estimates"), ("figure", "pct", "moe95_pct", "moe99_pct"), estimates
+            "pvt_estimates",
+            _("Estimates"),
+            ("figure", "pct", "moe95_pct", "moe99_pct", "figure_name"),
+            estimates,
         ),
         Table(
             "pvt_completeness",
             _("Completeness per stratum"),
-            ("stratum", "reported", "expected", "pct"),
+            ("stratum", "reported", "expected", "pct", "stratum_name"),
             tuple(
-                (c.stratum, c.reported, c.expected, round(100 * c.fraction, 1))
+                (
+                    c.stratum,
+                    c.reported,
+                    c.expected,
+                    round(100 * c.fraction, 1),
+                    names.stratum(c.stratum),
+                )
                 for c in result.completeness
             ),
         ),
@@ -666,9 +682,16 @@ def _pvt_tables(result, found_mismatches) -> list[Table]:
         Table(
             "pvt_mismatches",
             _("Official per-station figures that differ from the observers' copy"),
-            ("station", "figure", "official", "observed", "report_id"),
+            ("station", "figure", "official", "observed", "report_id", "figure_name"),
             tuple(
-                (m.station_code, m.figure, m.official, m.observed, m.submission_id)
+                (
+                    m.station_code,
+                    m.figure,
+                    m.official,
+                    m.observed,
+                    m.submission_id,
+                    names.figure(m.figure),
+                )
                 for m in found_mismatches
             ),
         ),
@@ -694,14 +717,14 @@ def pvt(request, slug):
             return redirect("findings:pvt", slug=slug)
     result = pvt_estimate(mission)
     found = mismatches(mission, result.official)
-    tables = _pvt_tables(result, found)
+    names = pvt_names(mission, result)
+    tables = _pvt_tables(result, found, names)
     if request.GET.get("export") in ("csv", "xlsx"):
         table = find_table(tables, request.GET.get("table", ""))
         if table is None:
             raise Http404
         return table_download(table, request.GET["export"])
     template = "findings/_pvt_estimates.html" if request.htmx else "findings/pvt.html"
-    names = pvt_names(mission, result)
     estimates = (*result.estimate.shares, result.turnout) if result.estimate is not None else ()
     return render(
         request,

@@ -90,3 +90,21 @@ def test_times_are_on_the_elections_clock_with_the_zone_named(
         assert "16:00 (Asia/Tbilisi)" in page, url
         assert "12:00" not in page, url
         assert "Ballot stuffing seen?: Yes" in page and "stuffing = yes" not in page, url
+
+
+def test_downloads_keep_the_codes_and_add_the_labels(client, administrator, mission, sampled):
+    client.force_login(administrator)
+    download = client.get(
+        reverse("findings:dashboard", args=[mission.slug]),
+        {"export": "csv", "table": "questions"},
+    )
+    lines = b"".join(download.streaming_content).decode().splitlines()
+    assert lines[0].endswith(",answer_label")
+    assert any(line.startswith("Overall,bad,") and line.endswith(",Bad") for line in lines)
+    pvt = client.get(
+        reverse("findings:pvt", args=[mission.slug]),
+        {"export": "csv", "table": "pvt_completeness"},
+    )
+    rows = b"".join(pvt.streaming_content).decode().splitlines()
+    assert rows[0] == "stratum,reported,expected,pct,stratum_name"
+    assert rows[1].startswith("N,") and rows[1].endswith(",North")
