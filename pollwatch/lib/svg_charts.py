@@ -3,9 +3,14 @@
 One way of drawing charts for the whole application: no script library, no
 inline ``style`` attribute (the content security policy forbids both), so the
 pages print and work offline. Shapes carry classes (``chart-series-0``,
-``chart-interval-95``...) that the site's stylesheet colours. Every chart
+``chart-interval-95``, ``chart-density-3``...) that the site's stylesheet colours,
+or the forensic report's own for its charts. Every chart
 opens with a ``<title>`` and a ``<desc>`` that the ``<svg>`` is labelled by,
 for screen readers; pages show the same numbers as a table beside the chart.
+
+The charts: lines of counts over time, bars of shares, estimates with their
+intervals and a value to compare with, a histogram of fine bins, and counts
+shaded on a square grid (a two-dimensional density).
 
 A :class:`Chart` renders itself in a Django template unescaped (it has
 ``__html__``); the module itself needs no framework. Every text it writes is
