@@ -6,6 +6,7 @@ from django.db.models import Avg, Count, Q, Sum
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -277,6 +278,7 @@ def coverage(request, slug):
         "level": level,
         "levels": dict(levels),
         "max_loss_percent": round(max_loss * 100),
+        "updated": timezone.now(),
     }
     template = "deployment/_coverage_table.html" if request.htmx else "deployment/coverage.html"
     return render(request, template, context)

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from pollwatch.deployment.coverage import CoverageTable
 from pollwatch.findings.election_day import ReportsOverTime
 from pollwatch.findings.figures import ShareFigure
-from pollwatch.findings.pvt import PVTResult
+from pollwatch.findings.pvt import PVTNames, PVTResult
+from pollwatch.forms.labels import phase_label
 from pollwatch.lib.svg_charts import (
     Bar,
     Chart,
@@ -32,7 +33,7 @@ def reports_chart(reports: ReportsOverTime) -> Chart:
         _("Reports received in each hour of election day, one line per phase; %(total)s in all.")
         % {"total": reports.total},
         reports.hours,
-        [Series(phase, reports.counts[phase]) for phase in reports.phases],
+        [Series(phase_label(phase), reports.counts[phase]) for phase in reports.phases],
         empty_message=_("No reports received on election day yet."),
     )
 
@@ -52,7 +53,7 @@ def coverage_chart(table: CoverageTable | None) -> Chart:
         "chart-coverage",
         _("Planned stations reported, by area"),
         _("Share of each area's planned stations with a %(phase)s report.")
-        % {"phase": phase or ""},
+        % {"phase": phase_label(phase).lower() if phase else ""},
         bars,
         empty_message=_("No planned station has reported yet."),
     )
@@ -90,13 +91,14 @@ def shares_chart(chart_id: str, title: str, values: Iterable[tuple[str, ShareFig
     )
 
 
-def pvt_chart(result: PVTResult) -> Chart:
-    """Each estimate with its 95% and 99% intervals and, when imported, the official result."""
+def pvt_chart(result: PVTResult, names: PVTNames | None = None) -> Chart:
+    """Each estimate, by its name in ``names``, with its 95% and 99% intervals and, when
+    imported, the official result."""
     official = {c.estimate.name: c.official for c in result.comparison}
     estimates = (*result.estimate.shares, result.turnout) if result.estimate is not None else ()
     rows = [
         IntervalRow(
-            estimate.name,
+            names.figure(estimate.name) if names is not None else estimate.name,
             estimate.value,
             (
                 Interval(*estimate.interval(0.99), "99"),

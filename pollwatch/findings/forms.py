@@ -4,7 +4,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pollwatch.forms.definition import PHASES
+from pollwatch.forms.labels import PHASE_LABELS
 from pollwatch.missions.models import Mission
 from pollwatch.registry.models import Area
 
@@ -13,7 +13,7 @@ class FindingsFilterForm(forms.Form):
     form = forms.ChoiceField(required=False, label=_("Form"))
     area = forms.ModelChoiceField(queryset=Area.objects.none(), required=False, label=_("Area"))
     phase = forms.ChoiceField(
-        choices=[("", _("any"))] + [(p, p) for p in PHASES], required=False, label=_("Phase")
+        choices=[("", _("any")), *PHASE_LABELS.items()], required=False, label=_("Phase")
     )
     team = forms.ChoiceField(required=False, label=_("Team"))
     since = forms.DateTimeField(
@@ -28,14 +28,20 @@ class FindingsFilterForm(forms.Form):
     )
 
     def __init__(
-        self, data: Mapping[str, Any] | None, *, mission: Mission, form_codes: Sequence[str]
+        self,
+        data: Mapping[str, Any] | None,
+        *,
+        mission: Mission,
+        form_codes: Sequence[str],
+        form_titles: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(data)
         # The bound copies in self.fields, not the class's declarations, get the choices.
         form = cast(forms.ChoiceField, self.fields["form"])
         area = cast("forms.ModelChoiceField[Area]", self.fields["area"])
         team = cast(forms.ChoiceField, self.fields["team"])
-        form.choices = [(code, code) for code in form_codes]
+        titles = form_titles or {}
+        form.choices = [(code, titles.get(code) or code) for code in form_codes]
         area.queryset = Area.objects.filter(election=mission.election, level__lte=1)
         team.choices = [("", _("any"))] + [
             (str(team.pk), team.code) for team in mission.teams.all()

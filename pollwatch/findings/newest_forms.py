@@ -12,9 +12,10 @@ the next one.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pollwatch.forms.definition_rules import DEFAULT_COMBINE
+from pollwatch.forms.labels import answer_labels_of
 from pollwatch.forms.models import FormVersion
 
 
@@ -36,12 +37,15 @@ class NewestForm:
         questions of repeats are included.
     repeats : tuple of RepeatSection
         The repeat sections, outer ones before those within them.
+    choice_lists : dict
+        The definition's choice lists, by name, with their labels.
     """
 
     code: str
     questions: tuple[dict, ...]
     choice_codes: dict[str, tuple[str, ...]]
     repeats: tuple[RepeatSection, ...] = ()
+    choice_lists: dict[str, list[dict]] = field(default_factory=dict)
 
     @classmethod
     def from_definition(cls, code: str, definition: dict) -> NewestForm:
@@ -55,7 +59,7 @@ class NewestForm:
         repeats = _repeat_sections(sections)
         every = questions + tuple(q for repeat in repeats for q in repeat.questions)
         lists = definition.get("choice_lists", {})
-        return cls(code, questions, _choice_codes(every, lists), repeats)
+        return cls(code, questions, _choice_codes(every, lists), repeats, lists)
 
     def question(self, code: str) -> dict | None:
         return next((asked for asked in self.questions if asked["code"] == code), None)
@@ -79,6 +83,11 @@ class NewestForm:
             q["code"]: q["label"].get(language) or q["label"].get("en") or q["code"]
             for q in self.questions
         }
+
+    def answer_labels(self, language: str) -> dict[str, dict[str, str]]:
+        """Question code → {answer code → its label in ``language``}, for choice questions."""
+        every = self.questions + tuple(q for repeat in self.repeats for q in repeat.questions)
+        return answer_labels_of(every, self.choice_lists, language)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ with-replacement variance.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ import numpy as np
 from django.db.models import IntegerField, QuerySet, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
+from django.utils.translation import gettext as _
 
 from pollwatch.deployment.models import DeploymentPlan, SampledStation
 from pollwatch.findings.counted_report import counted_rows
@@ -31,6 +33,7 @@ from pollwatch.findings.figures import Scope
 from pollwatch.findings.models import OfficialResults, OfficialStationResult, PVTSample, PVTStation
 from pollwatch.findings.services import option_codes
 from pollwatch.missions.models import Mission
+from pollwatch.registry.models import Area
 from pollwatch.stats.pvt import (
     PVTEstimate,
     RatioEstimate,
@@ -331,3 +334,45 @@ def _official_arrays(results: OfficialResults, codes: list[str]) -> dict[str, np
     )
     data = np.array(list(rows), dtype=np.int64).reshape(-1, 1 + len(FIGURES) + len(codes))
     return {"station": data[:, 0], "values": data[:, 1:]}
+
+
+@dataclass(frozen=True, slots=True)
+class PVTNames:
+    """What the PVT pages show for the codes of their figures and strata.
+
+    Estimates, tallies and strata are kept by code (``alina_voss``,
+    ``votes_alina_voss``, an area's code); readers see the option's name, the
+    figure's name and the area's name. Downloads keep the codes.
+    """
+
+    figures: dict[str, str]
+    strata: dict[str, str]
+
+    def figure(self, code: str) -> str:
+        return self.figures.get(code, code)
+
+    def stratum(self, code: str) -> str:
+        return self.strata.get(code, code)
+
+
+def pvt_names(mission: Mission, result: PVTResult) -> PVTNames:
+    """The names of ``result``'s options, protocol figures and strata (those that are areas)."""
+    codes = {stratum.stratum for stratum in result.completeness}
+    areas = Area.objects.filter(election=mission.election_id, code__in=codes)
+    return PVTNames(figure_names(result.options), dict(areas.values_list("code", "name")))
+
+
+def figure_names(options: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Code → name of the protocol's figures and of the ballot options (code, name), their
+    votes (``votes_<code>``) included."""
+    names = {
+        "turnout": _("Turnout"),
+        "registered": _("Registered voters"),
+        "ballots_issued": _("Ballots issued"),
+        "valid": _("Valid votes"),
+        "invalid": _("Invalid ballots"),
+    }
+    for code, name in options:
+        names[code] = name
+        names[f"votes_{code}"] = _("Votes for %(name)s") % {"name": name}
+    return names

@@ -19,7 +19,7 @@ from pollwatch.findings.counted_answers import counted_answers
 from pollwatch.findings.forms import FindingsFilterForm, OfficialResultsForm
 from pollwatch.findings.newest_forms import NewestForms
 from pollwatch.findings.points import geopoint_questions, points_json, reported_points
-from pollwatch.findings.pvt import mismatches, pvt_estimate
+from pollwatch.findings.pvt import PVTNames, figure_names, mismatches, pvt_estimate, pvt_names
 from pollwatch.findings.question_types import (
     LATEST,
     NOT_ANALYSED_NOTE,
@@ -31,6 +31,7 @@ from pollwatch.findings.repeats import RepeatFigure, repeat_figures
 from pollwatch.findings.services import (
     OfficialResultsError,
     import_official_results,
+    option_codes,
 )
 from pollwatch.findings.share_map import (
     answers_of,
@@ -41,8 +42,9 @@ from pollwatch.findings.share_map import (
 )
 from pollwatch.findings.station_page import station_place_map, station_record, station_seen_by
 from pollwatch.findings.tables import Table, find_table, table_download
+from pollwatch.forms.labels import answer_label
 from pollwatch.forms.models import FormVersion
-from pollwatch.intake.models import Submission
+from pollwatch.intake.models import Submission, TriageStatus
 from pollwatch.intake.triage import open_incident_count
 from pollwatch.lib.listing import page_of
 from pollwatch.lib.map_tiles import configured_tiles
@@ -60,6 +62,7 @@ class Context:
     filters: FindingsFilterForm
     scope: figures.Scope
     form_code: str
+    form_title: str
     area: object
     restricted: bool
     forms: NewestForms
@@ -68,10 +71,13 @@ class Context:
 def _context(request, slug) -> Context:
     mission = mission_for(request, slug, "findings.view_findings")
     reported = Submission.objects.filter(mission=mission, form_version=OuterRef("pk"))
-    codes = sorted(
-        set(FormVersion.objects.filter(Exists(reported)).values_list("form__code", flat=True))
+    titles = dict(
+        FormVersion.objects.filter(Exists(reported)).values_list("form__code", "form__title")
     )
-    filters = FindingsFilterForm(request.GET or None, mission=mission, form_codes=codes)
+    codes = sorted(titles)
+    filters = FindingsFilterForm(
+        request.GET or None, mission=mission, form_codes=codes, form_titles=titles
+    )
     data = filters.cleaned_data if filters.is_valid() else {}
     area = data.get("area")
     areas = areas_for(request.user, mission, area)
@@ -86,14 +92,32 @@ def _context(request, slug) -> Context:
     default = "voting" if "voting" in codes else (codes[0] if codes else "")
     form_code = data.get("form") or default
     restricted = bool(areas) and area is None
-    return Context(mission, filters, scope, form_code, area, restricted, NewestForms())
+    return Context(
+        mission,
+        filters,
+        scope,
+        form_code,
+        titles.get(form_code, form_code),
+        area,
+        restricted,
+        NewestForms(),
+    )
 
 
 def _labels(form_code: str, forms: NewestForms) -> dict[str, str]:
-    return figures.newest_form(form_code, forms).labels((get_language() or "en")[:2])
+    return figures.newest_form(form_code, forms).labels(_language())
 
 
-def _question_table(questions, labels) -> Table:
+def _answer_labels(form_code: str, forms: NewestForms) -> dict[str, dict[str, str]]:
+    return figures.newest_form(form_code, forms).answer_labels(_language())
+
+
+def _language() -> str:
+    return (get_language() or "en")[:2]
+
+
+def _question_table(questions, labels, answers) -> Table:
+    """Downloads keep each answer's code and add its label, last."""
     rows = tuple(
         (
             labels.get(q.code, q.code),
@@ -103,6 +127,7 @@ def _question_table(questions, labels) -> Table:
             round(100 * v.figure.share, 1),
             _bound(v.figure.low),
             _bound(v.figure.high),
+            answer_label(v.value, answers.get(q.code)),
         )
         for q in questions
         for v in q.values
@@ -115,6 +140,7 @@ def _question_table(questions, labels) -> Table:
         "share_pct",
         "ci95_low_pct",
         "ci95_high_pct",
+        "answer_label",
     )
     return Table("questions", _("Answers by question"), header, rows)
 
@@ -359,6 +385,7 @@ def dashboard(request, slug):
     forms.read([form_code, *(figures.PHASE_FORMS[phase] for phase in ASSESSED_PHASES)])
     questions = figures.form_figures(scope, form_code, forms=forms) if form_code else []
     labels = _labels(form_code, forms) if form_code else {}
+    answers = _answer_labels(form_code, forms) if form_code else {}
     assessments = _assessments(scope, forms)
     items = coverage.area_coverage(scope, coverage.shown_areas(context.mission, context.area))
     time_question = figures.newest_form(form_code, forms).time_question() if form_code else None
@@ -368,7 +395,7 @@ def dashboard(request, slug):
     latest = None if export in ("csv", "xlsx") else LATEST
     others, repeats = _other_figures(scope, form_code, forms, search, latest)
     tables = [
-        _question_table(questions, labels),
+        _question_table(questions, labels, answers),
         _assessment_table(assessments),
         _coverage_table(items),
         _time_table(bins),
@@ -390,6 +417,7 @@ def dashboard(request, slug):
             "c": context,
             "mission": context.mission,
             "questions": [(q, labels.get(q.code, q.code)) for q in questions],
+            "answer_labels": answers,
             "assessments": assessments,
             "coverage": items,
             "shapes": shapes,
@@ -458,6 +486,7 @@ def question_by_area(request, slug, form_code, question):
         raise Http404 from unknown
     if question not in labels:
         raise Http404
+    answers = _answer_labels(form_code, context.forms).get(question)
     rows = []
     shown = (
         list(context.scope.areas)
@@ -487,6 +516,7 @@ def question_by_area(request, slug, form_code, question):
             "share_pct",
             "ci95_low_pct",
             "ci95_high_pct",
+            "answer_label",
         ),
         tuple(
             (
@@ -498,6 +528,7 @@ def question_by_area(request, slug, form_code, question):
                 round(100 * v.figure.share, 1),
                 _bound(v.figure.low),
                 _bound(v.figure.high),
+                answer_label(v.value, answers),
             )
             for a, v in rows
         ),
@@ -515,11 +546,15 @@ def question_by_area(request, slug, form_code, question):
             "form_code": form_code,
             "question": question,
             "label": labels[question],
+            "answer_labels": {question: answers or {}},
             "rows": rows,
             "chart": charts.shares_chart(
                 "chart-by-area",
                 labels[question],
-                [(f"{area.name}: {value.value}", value.figure) for area, value in rows],
+                [
+                    (f"{area.name}: {answer_label(value.value, answers)}", value.figure)
+                    for area, value in rows
+                ],
             ),
             "query": _query_without(request, "export", "table"),
             "answers": answers_of(rows),
@@ -556,14 +591,15 @@ def reports(request, slug):
         )
         header = ("report_id", "station", "received_at", "team", "status")
         return table_download(Table("reports", _("Reports"), header, rows), export)
+    answers = _answer_labels(context.form_code, context.forms).get(question, {})
     return render(
         request,
         "findings/reports.html",
         {
             "c": context,
             "mission": context.mission,
-            "question": question,
-            "values": values,
+            "question": _labels(context.form_code, context.forms).get(question, question),
+            "values": [answer_label(value, answers) for value in values],
             "count": len(ids),
             "page": page_of(submissions, request),
             "query": _query_without(request, "page", "export"),
@@ -607,7 +643,8 @@ def points_data(request, slug):
     return JsonResponse(points_json(found, outlines))
 
 
-def _pvt_tables(result, found_mismatches) -> list[Table]:
+def _pvt_tables(result, found_mismatches, names: PVTNames) -> list[Table]:
+    """Downloads keep the codes of figures and strata and add their names, last."""
     estimates: tuple[tuple[object, ...], ...] = ()
     if result.estimate is not None:
         estimates = tuple(
@@ -616,19 +653,29 @@ def _pvt_tables(result, found_mismatches) -> list[Table]:
                 round(100 * e.value, 2),
                 round(100 * e.margin_95, 2),
                 round(100 * e.margin_99, 2),
+                names.figure(e.name),
             )
             for e in (*result.estimate.shares, result.turnout)
         )
     return [
         Table(
-            "pvt_estimates", _("Estimates"), ("figure", "pct", "moe95_pct", "moe99_pct"), estimates
+            "pvt_estimates",
+            _("Estimates"),
+            ("figure", "pct", "moe95_pct", "moe99_pct", "figure_name"),
+            estimates,
         ),
         Table(
             "pvt_completeness",
             _("Completeness per stratum"),
-            ("stratum", "reported", "expected", "pct"),
+            ("stratum", "reported", "expected", "pct", "stratum_name"),
             tuple(
-                (c.stratum, c.reported, c.expected, round(100 * c.fraction, 1))
+                (
+                    c.stratum,
+                    c.reported,
+                    c.expected,
+                    round(100 * c.fraction, 1),
+                    names.stratum(c.stratum),
+                )
                 for c in result.completeness
             ),
         ),
@@ -650,9 +697,16 @@ def _pvt_tables(result, found_mismatches) -> list[Table]:
         Table(
             "pvt_mismatches",
             _("Official per-station figures that differ from the observers' copy"),
-            ("station", "figure", "official", "observed", "report_id"),
+            ("station", "figure", "official", "observed", "report_id", "figure_name"),
             tuple(
-                (m.station_code, m.figure, m.official, m.observed, m.submission_id)
+                (
+                    m.station_code,
+                    m.figure,
+                    m.official,
+                    m.observed,
+                    m.submission_id,
+                    names.figure(m.figure),
+                )
                 for m in found_mismatches
             ),
         ),
@@ -678,22 +732,29 @@ def pvt(request, slug):
             return redirect("findings:pvt", slug=slug)
     result = pvt_estimate(mission)
     found = mismatches(mission, result.official)
-    tables = _pvt_tables(result, found)
+    names = pvt_names(mission, result)
+    tables = _pvt_tables(result, found, names)
     if request.GET.get("export") in ("csv", "xlsx"):
         table = find_table(tables, request.GET.get("table", ""))
         if table is None:
             raise Http404
         return table_download(table, request.GET["export"])
     template = "findings/_pvt_estimates.html" if request.htmx else "findings/pvt.html"
+    estimates = (*result.estimate.shares, result.turnout) if result.estimate is not None else ()
     return render(
         request,
         template,
         {
             "mission": mission,
-            "estimates": tables[0],
+            "estimates": [
+                (names.figure(e.name), e.value, e.interval(0.95), e.interval(0.99))
+                for e in estimates
+                if e is not None
+            ],
             "result": result,
-            "pvt_chart": charts.pvt_chart(result),
-            "mismatches": found,
+            "completeness": [(names.stratum(s.stratum), s) for s in result.completeness],
+            "pvt_chart": charts.pvt_chart(result, names),
+            "mismatches": [(names.figure(m.figure), m) for m in found],
             "form": form if can_import_results(request.user, mission) else None,
         },
     )
@@ -703,13 +764,21 @@ def station(request, slug, code):
     """One polling station: its reports, incidents, files, official figures and PVT tallies."""
     mission = mission_for(request, slug)
     record = station_record(request.user, mission, station_seen_by(request.user, mission, code))
-    context = {
-        "mission": mission,
-        "record": record,
-        "place_map": station_place_map(record.station),
-        "tiles": configured_tiles(),
-    }
-    return render(request, "findings/station.html", context)
+    names = (
+        figure_names(option_codes(mission.election)) if record.tallies or record.official else {}
+    )
+    return render(
+        request,
+        "findings/station.html",
+        {
+            "mission": mission,
+            "record": record,
+            "figure_names": names,
+            "status_labels": dict(TriageStatus.choices),
+            "place_map": station_place_map(record.station),
+            "tiles": configured_tiles(),
+        },
+    )
 
 
 DASHBOARD_PANELS = ("reports", "teams", "coverage", "incidents", "pvt")
@@ -743,6 +812,7 @@ def _pvt_panel(request, mission) -> dict:
     result = pvt_estimate(mission)
     reported = sum(stratum.reported for stratum in result.completeness)
     expected = sum(stratum.expected for stratum in result.completeness)
+    names = pvt_names(mission, result)
     # A random deployment plan can weigh PVT reports, but without a PVT sample or any
     # PVT report the mission runs no PVT, and "0 of N" would read as N missing reports.
     runs_pvt = result.design_source == "pvt" or result.reports > 0
@@ -751,6 +821,7 @@ def _pvt_panel(request, mission) -> dict:
         "pvt_reported": reported,
         "pvt_expected": expected,
         "runs_pvt": runs_pvt,
+        "pvt_strata": [(names.stratum(s.stratum), s) for s in result.completeness],
     }
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from pollwatch.forensics import plots
+from pollwatch.forensics import charts
 from pollwatch.forensics.analysis import (
     ForensicsAnalysis,
     OptionDigits,
@@ -41,11 +41,12 @@ from pollwatch.forensics.results_file import (
     StationResults,
     load_results,
 )
+from pollwatch.lib.svg_charts import Chart
 from pollwatch.stats.areas import AREA_MEASURES
 from pollwatch.stats.distribution import Moments
 from pollwatch.stats.integer_percentages import IntegerCount
 
-REPORT_STEPS = ("loading results", "running tests", "drawing plots", "writing report")
+REPORT_STEPS = ("loading results", "running tests", "drawing charts", "writing report")
 #: Bad rows listed in the report (all are counted; the JSON holds them all).
 BAD_ROWS_SHOWN = 200
 #: Bad rows carried in the summary.
@@ -179,9 +180,9 @@ def write_report(
     tell(REPORT_STEPS[1], 1, total)
     analysis = analyse_results(results, area_level=area_level)
     tell(REPORT_STEPS[2], 2, total)
-    figures = draw_figures(analysis)
-    tell(REPORT_STEPS[3], 3, total)
     found = headline(analysis)
+    figures = draw_figures(analysis, found)
+    tell(REPORT_STEPS[3], 3, total)
     readings = all_readings(analysis, found)
     directory = Path(out_dir)
     directory.mkdir(parents=True, exist_ok=True)
@@ -223,14 +224,23 @@ def _check_usable(results: StationResults, area_level: int) -> None:
         )
 
 
-def draw_figures(analysis: ForensicsAnalysis) -> dict[str, str]:
-    """Every plot of the report, as PNG data URIs by name."""
+def draw_figures(analysis: ForensicsAnalysis, found: Headline | None = None) -> dict[str, str]:
+    """Every figure of the report by name: its SVG charts with their numbers as a table."""
+    found = headline(analysis) if found is None else found
     return {
-        "fingerprint": plots.fingerprint_plot(analysis),
-        "histograms": plots.histograms_plot(analysis),
-        "integer": plots.integer_plot(analysis),
-        "digits": plots.digits_plot(analysis),
+        "fingerprint": _figure(charts.fingerprint_charts(analysis), _fingerprint_table(analysis)),
+        "histograms": _figure(charts.histogram_charts(analysis), _histogram_table(analysis)),
+        "integer": _figure([charts.integer_chart(analysis)], _integer_table(analysis)),
+        "digits": _figure(charts.digit_charts(analysis), _digits_table(analysis, found)),
     }
+
+
+def _figure(drawn: Sequence[Chart], table: str) -> str:
+    shown = "".join(
+        f'<p class="chart-title" aria-hidden="true">{escape(chart.title)}</p>{chart}'
+        for chart in drawn
+    )
+    return f'<figure class="chart-figure">{shown}{table}</figure>'
 
 
 # results.json ----------------------------------------------------------------
@@ -434,9 +444,21 @@ padding:0 1em;color:#1b1b1b;line-height:1.45}
 h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}
 table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #ddd;padding:.25em .6em;
 text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
-img{max-width:100%;height:auto}.reading{background:#f7f7f2;border-left:4px solid #999;
+.reading{background:#f7f7f2;border-left:4px solid #999;
 padding:.5em 1em;margin:1em 0}.anomalous{border-left-color:#c0392b}.clean{border-left-color:#27ae60}
-.limits{color:#555}small{color:#666}details{margin:1em 0}
+.limits{color:#555}small{color:#666}details{margin:1em 0}caption{text-align:left;color:#555}
+.chart-figure{margin:1em 0}svg.chart{max-width:100%;height:auto;display:block;
+font:12px system-ui,sans-serif;margin:.5em 0}.chart-label,.chart-tick,.chart-value{fill:#1b1b1b}
+.chart-empty{fill:#666;font-style:italic}.chart-grid{stroke:#ddd;stroke-width:1}
+.chart-area{stroke:none}.chart-series-0{fill:#1f5fbf}.chart-interval-95,.chart-cap{fill:#1b1b1b}
+.chart-interval-99,.chart-interval-expected{fill:#b8c2d1}
+.chart-title{font-weight:600;margin:1em 0 0}
+.chart-estimate{fill:#fff;stroke:#1b1b1b;stroke-width:2}
+.chart-estimate.chart-highlight{fill:#c0392b;stroke:#c0392b}
+.chart-reference{stroke:#7a7a7a;stroke-width:3}.chart-density-0{fill:#c6dbef}
+.chart-density-1{fill:#9ecae1}.chart-density-2{fill:#6baed6}.chart-density-3{fill:#4292c6}
+.chart-density-4{fill:#2171b5}.chart-density-5{fill:#08306b}
+.chart-density{shape-rendering:crispEdges}
 """
 
 
@@ -446,7 +468,7 @@ def render_html(
     figures: dict[str, str],
     found: Headline | None = None,
 ) -> str:
-    """The self-contained report page (plots embedded, no external resources)."""
+    """The self-contained report page (charts inline, no external resources)."""
     found = headline(analysis) if found is None else found
     by_test = {r.test: r for r in readings}
     parts = [
@@ -454,8 +476,8 @@ def render_html(
         _headline_section(found, readings),
         _section("Turnout and leader share", figures["fingerprint"], by_test),
         _section("Shape of the turnout distribution", figures["histograms"], by_test),
-        _section("Integer percentages", figures["integer"], by_test, _integer_table(analysis)),
-        _section("Digit tests", figures["digits"], by_test, _digits_table(analysis, found)),
+        _section("Integer percentages", figures["integer"], by_test),
+        _section("Digit tests", figures["digits"], by_test),
         _section("Identical protocols", None, by_test, _identical_table(analysis)),
         _areas_section(analysis, by_test),
         _bad_rows_section(analysis),
@@ -495,8 +517,7 @@ def _header(analysis: ForensicsAnalysis) -> str:
 
 def _section(test: str, figure: str | None, by_test: dict[str, Reading], extra: str = "") -> str:
     reading = by_test[test]
-    image = f'<img alt="{escape(test)}" src="{figure}">' if figure else ""
-    return f"<h2>{escape(test)}</h2>{image}{extra}{_reading(reading)}"
+    return f"<h2>{escape(test)}</h2>{figure or ''}{extra}{_reading(reading)}"
 
 
 def _headline_section(found: Headline, readings: tuple[Reading, ...]) -> str:
@@ -527,6 +548,7 @@ def _digits_table(analysis: ForensicsAnalysis, found: Headline) -> str:
                     escape(label),
                     f"{t.counts_used:,}",
                     f"{t.statistic:.3f}" if t.counts_used else "–",
+                    _interval_text(t.ci_low, t.ci_high),
                     f"{t.expected:.3f}" if np.isfinite(t.expected) else "–",
                     f"{t.p_value:.2g}" if t.tested else "not tested",
                     f"{q:.2g}" if q is not None else "–",
@@ -537,8 +559,22 @@ def _digits_table(analysis: ForensicsAnalysis, found: Headline) -> str:
         "neighbours (not 4.5 and 0.2 for every count); the second digit is compared with "
         "Benford's law as a description only.</small></p>"
     )
-    head = ("Option (test)", "Counts", "Observed", "Expected", "p", "Holm-adjusted p")
+    head = (
+        "Option (test)",
+        "Counts",
+        "Observed",
+        "Bootstrap interval",
+        "Expected",
+        "p",
+        "Holm-adjusted p",
+    )
     return _table(head, rows) + note
+
+
+def _interval_text(low: float, high: float) -> str:
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return "–"
+    return f"{low:.3f}–{high:.3f}"
 
 
 def _reading(reading: Reading) -> str:
@@ -558,10 +594,49 @@ def _reading(reading: Reading) -> str:
     )
 
 
-def _table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+def _table(head: Sequence[str], rows: Sequence[Sequence[str]], caption: str = "") -> str:
     header = "".join(f"<th>{escape(h)}</th>" for h in head)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
+    title = f"<caption>{escape(caption)}</caption>" if caption else ""
+    return f"<table>{title}<thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _band_labels(bands: int, width: int = 10) -> list[str]:
+    return [f"{width * i}–{width * (i + 1)}%" for i in range(bands)]
+
+
+def _fingerprint_table(analysis: ForensicsAnalysis) -> str:
+    """The fingerprint's stations in bands of ten points, the chart's numbers coarsened
+    so that a table of them can be read."""
+    bands = charts.fingerprint_bands(analysis.fingerprint.stations)
+    labels = _band_labels(len(bands))
+    rows = [
+        (label, *(f"{count:,}" for count in counts))
+        for label, counts in zip(labels, bands, strict=True)
+        if any(counts)
+    ]
+    table = _table(
+        ("Turnout \\ leader share", *labels),
+        rows,
+        f"Stations by turnout (rows) and {analysis.leader}'s share (columns), "
+        f"{analysis.fingerprint.stations_used:,} stations with 100 or more registered voters",
+    )
+    return f"<details><summary>The numbers, in bands of ten points</summary>{table}</details>"
+
+
+def _histogram_table(analysis: ForensicsAnalysis) -> str:
+    turnout = charts.percent_bands(analysis.turnout_histogram)
+    share = charts.percent_bands(analysis.share_histogram)
+    labels = _band_labels(len(turnout))
+    labels[-1] += " (with 100%)"
+    rows = [(label, f"{t:,}", f"{s:,}") for label, t, s in zip(labels, turnout, share, strict=True)]
+    table = _table(
+        ("Band", "Stations by turnout", "Stations by leader share"),
+        rows,
+        f"Stations in bands of ten points, of the {sum(turnout):,} stations with 100 or more "
+        "registered voters",
+    )
+    return f"<details><summary>The numbers, in bands of ten points</summary>{table}</details>"
 
 
 def _integer_table(analysis: ForensicsAnalysis) -> str:
@@ -575,11 +650,7 @@ def _integer_table(analysis: ForensicsAnalysis) -> str:
             f"{c.sd:,.1f}",
             f"{c.z:+.1f}",
         )
-        for label, c in (
-            ("Turnout or leader share", integer.any),
-            ("Leader share", integer.leader),
-            ("Turnout", integer.turnout),
-        )
+        for label, c in charts.integer_counts(analysis)
     ]
     note = (
         f"<p><small>{integer.stations_included:,} stations pass the filter (received ballots "

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pollwatch.accounts.guards import require, signed_in_user
+from pollwatch.forms.labels import FormLabels
 from pollwatch.intake.forms import (
     CorrectionForm,
     IncidentFilterForm,
@@ -50,7 +51,7 @@ from pollwatch.missions.guards import mission_for
 def submission_list(request):
     filters = SubmissionFilterForm(request.GET or None)
     submissions = Submission.objects.select_related(
-        "station", "team", "mission", "form_version__form"
+        "station__election", "team", "mission", "form_version__form"
     ).visible_to(request.user)
     if filters.is_valid():
         submissions = _filtered(submissions, filters.cleaned_data)
@@ -117,7 +118,7 @@ def _filtered(submissions, data):
 def submission_detail(request, pk):
     submission = get_object_or_404(
         Submission.objects.visible_to(request.user).select_related(
-            "station", "team", "observer", "mission", "form_version__form"
+            "station__election", "team", "observer", "mission", "form_version__form"
         ),
         pk=pk,
     )
@@ -155,23 +156,24 @@ def submission_detail(request, pk):
 
 
 def _labelled_answers(submission) -> list[tuple[str, str, object]]:
-    definition = submission.form_version.definition
-    labels = {
-        q["code"]: q["label"]
-        for s in definition.get("sections", [])
-        for q in s.get("questions", [])
-    }
-    # A repeat section's entries are answered under its code.
-    labels |= {s["code"]: s["title"] for s in definition.get("sections", []) if s.get("repeat")}
-    language = (get_language() or "en")[:2]
+    """Each answer with its question's label, and a choice by its label, in the reader's
+    language; a repeat section's entries are answered under its code."""
+    labels = FormLabels.of(submission.form_version.definition, (get_language() or "en")[:2])
     return [
         (
             code,
-            (labels.get(code) or {}).get(language) or (labels.get(code) or {}).get("en") or code,
-            _json_text(value) if isinstance(value, dict | list) else value,
+            labels.question(code),
+            _json_text(value) if _is_structured(value) else labels.answer(code, value),
         )
         for code, value in submission.answers.items()
     ]
+
+
+def _is_structured(value) -> bool:
+    """An answer of entries or parts (a repeat, a place), shown as it was sent."""
+    if isinstance(value, list):
+        return any(isinstance(item, dict | list) for item in value)
+    return isinstance(value, dict)
 
 
 # Payloads that did not become a report and wait for a person.
@@ -295,7 +297,9 @@ def _incidents(request, slug):
 def incident_list(request, slug):
     """The mission's critical incidents the viewer may triage, open ones first, and their map."""
     mission, filters, incidents = _incidents(request, slug)
-    incidents = incidents.select_related("station", "team", "observer", "triage__assignee")
+    incidents = incidents.select_related(
+        "station", "team", "observer", "triage__assignee", "form_version"
+    )
     incidents = incidents.open_first()
     if request.GET.get("format") == "csv":
         return csv_response(
@@ -359,7 +363,7 @@ def incident_triage(request, pk):
     submission = get_object_or_404(
         Submission.objects.visible_to(request.user)
         .exclude(alerts=[])
-        .select_related("station", "team", "observer", "mission"),
+        .select_related("station__election", "team", "observer", "mission", "form_version"),
         pk=pk,
     )
     require(request.user, "intake.triage_incident", submission)
@@ -389,5 +393,6 @@ def incident_triage(request, pk):
             "triage": triage,
             "form": form,
             "history": triage.history() if triage else [],
+            "status_labels": dict(TriageStatus.choices),
         },
     )

@@ -3,9 +3,14 @@
 One way of drawing charts for the whole application: no script library, no
 inline ``style`` attribute (the content security policy forbids both), so the
 pages print and work offline. Shapes carry classes (``chart-series-0``,
-``chart-interval-95``...) that the site's stylesheet colours. Every chart
+``chart-interval-95``, ``chart-density-3``...) that the site's stylesheet colours,
+or the forensic report's own for its charts. Every chart
 opens with a ``<title>`` and a ``<desc>`` that the ``<svg>`` is labelled by,
 for screen readers; pages show the same numbers as a table beside the chart.
+
+The charts: lines of counts over time, bars of shares, estimates with their
+intervals and a value to compare with, a histogram of fine bins, and counts
+shaded on a square grid (a two-dimensional density).
 
 A :class:`Chart` renders itself in a Django template unescaped (it has
 ``__html__``); the module itself needs no framework. Every text it writes is
@@ -14,6 +19,7 @@ escaped here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -25,6 +31,8 @@ MARGIN = 12
 AXIS_HEIGHT = 24
 PLOT_HEIGHT = 200
 EMPTY_HEIGHT = 48
+#: Room above a plot for the title of its vertical axis.
+AXIS_TITLE_HEIGHT = 16
 SERIES_CLASSES = 6
 
 
@@ -39,10 +47,11 @@ class Markup(str):
 
 @dataclass(frozen=True, slots=True)
 class Chart:
-    """A drawn chart: its markup, and whether it had anything to draw."""
+    """A drawn chart: its markup, whether it had anything to draw, and its title."""
 
     svg: str
     is_empty: bool = False
+    title: str = ""
 
     def __html__(self) -> str:
         return self.svg
@@ -103,6 +112,15 @@ class IntervalRow:
     value: float
     intervals: tuple[Interval, ...] = ()
     reference: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """Counts on a square grid of cells: ``cells[i][j]`` lies between ``edges[i]`` and
+    ``edges[i + 1]`` along x and between ``edges[j]`` and ``edges[j + 1]`` along y."""
+
+    edges: Sequence[float]
+    cells: Sequence[Sequence[float]]
 
 
 Formatter = Callable[[float], str]
@@ -186,6 +204,7 @@ def interval_chart(
     bars: bool = False,
     formatter: Formatter = percent,
     empty_message: str = "No data to show.",
+    highlighted: Sequence[str] = (),
 ) -> Chart:
     """Estimates with their intervals, one row each, on one axis from ``low`` to ``high``.
 
@@ -193,7 +212,9 @@ def interval_chart(
     error bar (a share and its confidence interval); without, a point with
     its intervals drawn widest first, so the narrower one lies on top (a PVT
     estimate with its 95% and 99% intervals). A row's ``reference`` (an
-    official result) is marked on the same axis.
+    official result) is marked on the same axis. Rows whose label is in
+    ``highlighted`` draw their estimate with the ``chart-highlight`` class
+    (a result that departs from what is expected).
     """
     if not rows:
         return _empty(chart_id, title, description, empty_message)
@@ -203,11 +224,173 @@ def interval_chart(
     for index, row in enumerate(rows):
         y = MARGIN + index * ROW_HEIGHT
         parts.append(_row_label(row.label, y))
-        parts += _interval_row(row, axis, y, bars)
+        parts += _interval_row(row, axis, y, bars, row.label in highlighted)
     return _svg(chart_id, title, description, height, parts)
 
 
-def _interval_row(row: IntervalRow, axis: Axis, y: float, bars: bool) -> list[str]:
+def histogram_chart(
+    chart_id: str,
+    title: str,
+    description: str,
+    edges: Sequence[float],
+    counts: Sequence[float],
+    *,
+    x_title: str,
+    y_title: str,
+    ticks: Sequence[float],
+    top: float | None = None,
+    note: str = "",
+    empty_message: str = "No data to show.",
+) -> Chart:
+    """Counts per bin between ``edges``, as one filled outline from zero up.
+
+    Drawn as a single path, so a thousand narrow bins stay light. ``top``
+    caps the count axis: a bin above it is cut off at the top, and ``note``
+    (e.g. how many it holds) is written in the corner.
+    """
+    highest = max(counts, default=0)
+    if len(edges) != len(counts) + 1 or highest <= 0:
+        return _empty(chart_id, title, description, empty_message)
+    bottom = MARGIN + AXIS_TITLE_HEIGHT + PLOT_HEIGHT
+    height = bottom + 2 * AXIS_HEIGHT
+    x_axis = Axis(edges[0], edges[-1], LABEL_WIDTH / 3, WIDTH - LABEL_WIDTH / 3 - MARGIN)
+    y_axis = Axis(0, _round_up(top or highest), bottom, -PLOT_HEIGHT)
+    parts = [_gridlines_y(y_axis, x_axis, number)]
+    parts += _x_ticks(ticks, x_axis, bottom)
+    parts.append(_histogram_path(edges, counts, x_axis, y_axis))
+    parts.append(_axis_titles(x_title, y_title, x_axis, bottom + AXIS_HEIGHT + 14))
+    if note:
+        parts.append(
+            f'<text class="chart-label" x="{_f(x_axis.start + x_axis.length)}" '
+            f'y="{MARGIN + AXIS_TITLE_HEIGHT + 12}" text-anchor="end">{escape(note)}</text>'
+        )
+    return _svg(chart_id, title, description, height, parts)
+
+
+def _histogram_path(
+    edges: Sequence[float], counts: Sequence[float], x_axis: Axis, y_axis: Axis
+) -> str:
+    def level(count: float) -> str:
+        return _f(y_axis.position(min(count, y_axis.high)))
+
+    steps = [f"M{_f(x_axis.position(edges[0]))},{_f(y_axis.start)}"]
+    for index, count in enumerate(counts):
+        steps.append(f"V{level(count)}H{_f(x_axis.position(edges[index + 1]))}")
+    steps.append(f"V{_f(y_axis.start)}Z")
+    return f'<path class="chart-area chart-series-0" d="{"".join(steps)}"/>'
+
+
+def density_chart(
+    chart_id: str,
+    title: str,
+    description: str,
+    grid: Grid,
+    *,
+    x_title: str,
+    y_title: str,
+    ticks: Sequence[float],
+    levels: int = 6,
+    formatter: Formatter = number,
+    empty_message: str = "No data to show.",
+) -> Chart:
+    """Counts on a square grid as shaded cells, darker for more, on a logarithmic scale.
+
+    Each occupied cell falls in one of ``levels`` classes (``chart-density-0``
+    for the fewest); a key beside the grid gives each class's range. Empty
+    cells are not drawn.
+    """
+    highest = max((value for column in grid.cells for value in column), default=0)
+    if highest < 1:
+        return _empty(chart_id, title, description, empty_message)
+    side = PLOT_HEIGHT * 1.5
+    bottom = MARGIN + AXIS_TITLE_HEIGHT + side
+    height = bottom + 2 * AXIS_HEIGHT
+    x_axis = Axis(grid.edges[0], grid.edges[-1], LABEL_WIDTH / 3, side)
+    y_axis = Axis(grid.edges[0], grid.edges[-1], bottom, -side)
+    bounds = _log_bounds(highest, max(1, min(levels, int(highest))))
+    parts = _x_ticks(ticks, x_axis, bottom)
+    parts += _y_ticks(ticks, x_axis, y_axis)
+    parts += _density_cells(grid, x_axis, y_axis, bounds)
+    parts.append(_axis_titles(x_title, y_title, x_axis, bottom + AXIS_HEIGHT + 14))
+    parts.append(_density_key(bounds, x_axis.start + side + 3 * MARGIN, formatter))
+    return _svg(chart_id, title, description, height, parts)
+
+
+def _log_bounds(highest: float, levels: int) -> list[float]:
+    """``levels + 1`` bounds from 1 to ``highest``, evenly spaced on a log scale."""
+    return [highest ** (index / levels) for index in range(levels + 1)]
+
+
+def _density_level(value: float, bounds: Sequence[float]) -> int:
+    for index, upper in enumerate(bounds[1:]):
+        if value <= upper:
+            return index
+    return len(bounds) - 2
+
+
+def _density_cells(grid: Grid, x_axis: Axis, y_axis: Axis, bounds: Sequence[float]) -> list[str]:
+    edges = grid.edges
+    cells = []
+    for i, column in enumerate(grid.cells):
+        for j, value in enumerate(column):
+            if value <= 0:
+                continue
+            x, y = x_axis.position(edges[i]), y_axis.position(edges[j + 1])
+            cells.append(
+                f'<rect class="chart-density chart-density-{_density_level(value, bounds)}" '
+                f'x="{_f(x)}" y="{_f(y)}" width="{_f(x_axis.position(edges[i + 1]) - x)}" '
+                f'height="{_f(y_axis.position(edges[j]) - y)}"/>'
+            )
+    return cells
+
+
+def _density_key(bounds: Sequence[float], x: float, formatter: Formatter) -> str:
+    items = []
+    for index in range(len(bounds) - 1):
+        y = MARGIN + AXIS_TITLE_HEIGHT + index * ROW_HEIGHT
+        # Counts are whole: a class holds the counts above the previous bound.
+        low = formatter(bounds[index] if index == 0 else math.floor(bounds[index]) + 1)
+        high = formatter(math.floor(bounds[index + 1]))
+        label = low if low == high else f"{low}–{high}"
+        items.append(
+            f'<rect class="chart-key chart-density chart-density-{index}" x="{_f(x)}" '
+            f'y="{_f(y)}" width="14" height="14"/>'
+            f'<text class="chart-label" x="{_f(x + 20)}" y="{_f(y + 11)}">{escape(label)}</text>'
+        )
+    return "".join(items)
+
+
+def _x_ticks(ticks: Sequence[float], axis: Axis, bottom: float) -> list[str]:
+    return [
+        f'<line class="chart-grid" x1="{_f(axis.position(tick))}" '
+        f'x2="{_f(axis.position(tick))}" y1="{_f(bottom)}" y2="{_f(bottom + 4)}"/>'
+        f'<text class="chart-tick" x="{_f(axis.position(tick))}" y="{_f(bottom + 16)}" '
+        f'text-anchor="middle">{escape(number(tick))}</text>'
+        for tick in ticks
+    ]
+
+
+def _y_ticks(ticks: Sequence[float], x_axis: Axis, y_axis: Axis) -> list[str]:
+    return [
+        f'<text class="chart-tick" x="{_f(x_axis.start - 6)}" '
+        f'y="{_f(y_axis.position(tick) + 4)}" text-anchor="end">{escape(number(tick))}</text>'
+        for tick in ticks
+    ]
+
+
+def _axis_titles(x_title: str, y_title: str, x_axis: Axis, y: float) -> str:
+    return (
+        f'<text class="chart-label chart-axis-title" x="{_f(x_axis.start + x_axis.length / 2)}" '
+        f'y="{_f(y)}" text-anchor="middle">{escape(x_title)}</text>'
+        f'<text class="chart-label chart-axis-title" x="{_f(x_axis.start)}" '
+        f'y="{MARGIN + AXIS_TITLE_HEIGHT - 6}">'
+        f"{escape(y_title)}</text>"
+    )
+
+
+def _interval_row(
+    row: IntervalRow, axis: Axis, y: float, bars: bool, highlighted: bool
+) -> list[str]:
     middle = y + ROW_HEIGHT / 2
     parts = []
     if bars:
@@ -231,7 +414,8 @@ def _interval_row(row: IntervalRow, axis: Axis, y: float, bars: bool) -> list[st
             parts.append(_cap(start, middle) + _cap(end, middle))
     if not bars:
         x = _f(axis.position(row.value))
-        parts.append(f'<circle class="chart-estimate" cx="{x}" cy="{_f(middle)}" r="4"/>')
+        marked = " chart-highlight" if highlighted else ""
+        parts.append(f'<circle class="chart-estimate{marked}" cx="{x}" cy="{_f(middle)}" r="4"/>')
     if row.reference is not None:
         x = _f(axis.position(row.reference))
         parts.append(
@@ -324,7 +508,9 @@ def _empty(chart_id: str, title: str, description: str, message: str) -> Chart:
         f'<text class="chart-empty" x="{WIDTH / 2:g}" y="{EMPTY_HEIGHT / 2 + 5:g}" '
         f'text-anchor="middle">{escape(message)}</text>'
     )
-    return Chart(_svg(chart_id, title, description, EMPTY_HEIGHT, [text]).svg, is_empty=True)
+    return Chart(
+        _svg(chart_id, title, description, EMPTY_HEIGHT, [text]).svg, is_empty=True, title=title
+    )
 
 
 def _svg(chart_id: str, title: str, description: str, height: float, parts: list[str]) -> Chart:
@@ -334,7 +520,8 @@ def _svg(chart_id: str, title: str, description: str, height: float, parts: list
         f'width="{WIDTH}" height="{_f(height)}" xmlns="http://www.w3.org/2000/svg" '
         f'aria-labelledby="{ident}-title {ident}-desc">'
         f'<title id="{ident}-title">{escape(title)}</title>'
-        f'<desc id="{ident}-desc">{escape(description)}</desc>' + "".join(parts) + "</svg>"
+        f'<desc id="{ident}-desc">{escape(description)}</desc>' + "".join(parts) + "</svg>",
+        title=title,
     )
 
 

@@ -61,7 +61,7 @@ def test_a_question_by_area_is_charted_beside_its_table(
     url = reverse("findings:question", args=[mission.slug, "voting", "secrecy"])
     page = client.get(url).content.decode()
     drawn = chart(page, "chart-by-area")
-    assert ">North: no</text>" in drawn and ">South: yes</text>" in drawn
+    assert ">North: No</text>" in drawn and ">South: Yes</text>" in drawn
     assert '<table id="by-area">' in page
 
 

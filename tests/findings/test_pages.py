@@ -127,7 +127,7 @@ def test_incident_feed_lists_critical_alerts(client, administrator, mission, vot
     submission.save()
     client.force_login(administrator)
     page = client.get(reverse("findings:incidents", args=[mission.slug])).content.decode()
-    assert "X000" in page and "stuffing = yes" in page
+    assert "X000" in page and "Ballot stuffing seen?: Yes" in page
 
 
 def test_incident_feed_downloads_as_csv(client, administrator, mission, voting, election):

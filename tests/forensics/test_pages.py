@@ -40,7 +40,7 @@ def test_analyst_uploads_results_and_reads_the_report(
     assert "Read the report" in page.content.decode()
     report = client.get(reverse("forensics:report", args=[election.slug, done.pk]))
     html = b"".join(report.streaming_content).decode()
-    assert "<img" in html and "integer" in html.lower()
+    assert "<svg" in html and "integer" in html.lower()
     assert "'unsafe-inline'" in report["Content-Security-Policy"]
     figures = client.get(reverse("forensics:json", args=[election.slug, done.pk]))
     data = json.loads(b"".join(figures.streaming_content))

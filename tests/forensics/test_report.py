@@ -64,7 +64,9 @@ def test_results_json_agrees_with_the_test_run_directly(report_2018):
 def test_report_page_is_self_contained_with_every_plot(report_2018):
     summary, _, _ = report_2018
     page = summary.html_path.read_text("utf-8")
-    assert len(re.findall(r'<img alt="[^"]+" src="data:image/png;base64,', page)) == 4
+    figures = re.findall(r'<figure class="chart-figure">.*?</figure>', page)
+    assert len(figures) == 4
+    assert all('<svg class="chart"' in figure and "<table>" in figure for figure in figures)
     assert not re.search(r'(src|href)="(https?:)?//', page)
     for heading in (
         "Turnout and leader share",
@@ -132,4 +134,30 @@ def test_tiny_files_still_give_a_report(tmp_path):
     assert all("honest counting produces" not in r["meaning"] for r in data["readings"])
     assert data["headline"]["tests"] == [] and summary.anomalous_tests == ()
     assert len(summary.not_run) == 3
-    assert summary.html_path.read_text("utf-8").count("data:image/png;base64,") == 4
+    assert summary.html_path.read_text("utf-8").count('<figure class="chart-figure">') == 4
+
+
+def test_every_chart_is_inline_svg_named_and_shown_with_its_numbers(report_2018):
+    summary, _, data = report_2018
+    page = summary.html_path.read_text("utf-8")
+    assert "<img" not in page
+    titles = re.findall(r'<svg class="chart" id="([^"]+)"[^>]*><title id="[^"]+">([^<]+)<', page)
+    assert [chart_id for chart_id, _ in titles] == [
+        "chart-fingerprint-stations",
+        "chart-fingerprint-voters",
+        "chart-turnout",
+        "chart-leader-share",
+        "chart-integer",
+        "chart-digits-second-digit-mean",
+        "chart-digits-last-digit-mean",
+        "chart-digits-zero-five-share",
+    ]
+    for _, title in titles:
+        assert f'<p class="chart-title" aria-hidden="true">{title}</p>' in page
+    # The histogram's table adds up to the stations it draws, as the chart does.
+    bands = re.search(r"<caption>Stations in bands of ten points.*?</table>", page)
+    turnout = [
+        int(n.replace(",", ""))
+        for n in re.findall(r"<tr><td>[^<]+</td><td>([\d,]+)</td>", bands.group())
+    ]
+    assert sum(turnout) == data["turnout_moments"]["stations"] > 200

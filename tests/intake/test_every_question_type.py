@@ -113,7 +113,7 @@ def test_the_findings_page_of_the_form_renders(client, administrator, mission, s
     # Questions of a repeat have no one answer per station: they are counted over the
     # entries of the repeat, never as a share of stations.
     assert 'id="q-role"' not in page
-    assert "Role = party" in page
+    assert "Role = Party agent" in page
     for table in ("questions", "times", "repeats", "repeat_answers", "numbers", "texts"):
         download = client.get(url, {"form": "every_type", "export": "csv", "table": table})
         assert download.status_code == 200

@@ -10,10 +10,13 @@ import pytest
 from pollwatch.lib.svg_charts import (
     Axis,
     Bar,
+    Grid,
     Interval,
     IntervalRow,
     Series,
     bar_chart,
+    density_chart,
+    histogram_chart,
     interval_chart,
     line_chart,
 )
@@ -166,6 +169,27 @@ def test_line_chart_draws_a_line_per_series_with_a_legend():
         ),
         bar_chart("e", "Coverage", "Share", [], empty_message="No reports yet."),
         interval_chart("e", "PVT", "Estimates", [], empty_message="No reports yet."),
+        histogram_chart(
+            "e",
+            "T",
+            "D",
+            [0, 1, 2],
+            [0, 0],
+            x_title="x",
+            y_title="y",
+            ticks=[0, 2],
+            empty_message="No reports yet.",
+        ),
+        density_chart(
+            "e",
+            "T",
+            "D",
+            Grid([0, 1, 2], [[0, 0], [0, 0]]),
+            x_title="x",
+            y_title="y",
+            ticks=[0, 2],
+            empty_message="No reports yet.",
+        ),
     ],
 )
 def test_empty_data_gives_an_empty_state_message(chart):
@@ -188,3 +212,63 @@ def test_a_chart_renders_unescaped_in_a_template():
 
     chart = bar_chart("c", "Coverage", "Share", [Bar("North", 0.5)])
     assert Template("{{ chart }}").render(Context({"chart": chart})) == str(chart)
+
+
+def test_an_estimate_named_highlighted_is_marked():
+    chart = interval_chart("pvt", "Estimates", "With intervals", PVT_ROWS, highlighted=["Bob"])
+    estimates = shapes(chart, "chart-estimate")
+    assert ["chart-highlight" in e.get("class") for e in estimates] == [False, True]
+
+
+def test_histogram_outlines_each_bin_at_its_count():
+    chart = histogram_chart(
+        "h",
+        "Turnout",
+        "Per bin",
+        [0, 10, 20, 30],
+        [2, 4, 0],
+        x_title="Turnout, %",
+        y_title="Stations",
+        ticks=[0, 10, 20, 30],
+    )
+    (area,) = shapes(chart, "chart-area")
+    steps = re.findall(r"V([\d.]+)H([\d.]+)", area.get("d"))
+    bottom = re.match(r"M([\d.]+),([\d.]+)", area.get("d")).group(2)
+    heights = [float(bottom) - float(level) for level, _ in steps]
+    # The axis rises to 4 (a round number): the second bin reaches the top, the first half-way.
+    assert heights[1] == pytest.approx(2 * heights[0]) and heights[2] == 0
+    assert {"Turnout, %", "Stations", "0", "30"} <= set(texts(chart))
+
+
+def test_histogram_cuts_a_bin_above_its_top_and_says_so():
+    chart = histogram_chart(
+        "h",
+        "Turnout",
+        "Per bin",
+        [0, 1, 2, 3],
+        [1, 2, 500],
+        x_title="x",
+        y_title="y",
+        ticks=[0, 3],
+        top=2,
+        note="500 at 100%",
+    )
+    (area,) = shapes(chart, "chart-area")
+    levels = [float(level) for level, _ in re.findall(r"V([\d.]+)H([\d.]+)", area.get("d"))]
+    assert levels[2] >= min(levels)  # drawn no higher than the axis' top
+    assert "500 at 100%" in texts(chart)
+
+
+def test_density_shades_occupied_cells_only_darker_for_more():
+    grid = Grid([0, 50, 100], [[1, 0], [0, 1000]])
+    chart = density_chart(
+        "d", "Stations", "Per cell", grid, x_title="Turnout", y_title="Share", ticks=[0, 100]
+    )
+    cells = [c for c in shapes(chart, "chart-density") if "chart-key" not in c.get("class")]
+    assert len(cells) == 2
+    levels = [int(c.get("class").rsplit("-", 1)[1]) for c in cells]
+    assert levels[0] == 0 and levels[1] == 5
+    # Cell [1][1] (right, top) sits right of and above cell [0][0].
+    assert float(cells[1].get("x")) > float(cells[0].get("x"))
+    assert float(cells[1].get("y")) < float(cells[0].get("y"))
+    assert len(shapes(chart, "chart-key")) == 6 and "1,000" in " ".join(texts(chart))
