@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from pollwatch.accounts.guards import require, signed_in_user
@@ -130,7 +129,11 @@ def boundaries_upload(request, slug):
                 nothing_imported(len(problems)),
             )
         else:
-            messages.success(request, _("%(count)d area outlines saved.") % {"count": count})
+            messages.success(
+                request,
+                ngettext("%(count)d area outline saved.", "%(count)d area outlines saved.", count)
+                % {"count": count},
+            )
     outlined = election.areas.filter(geometry__isnull=False).count()
     return render(
         request,
