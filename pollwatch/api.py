@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -41,39 +42,43 @@ def on_validation_error(request: HttpRequest, error: NinjaValidationError) -> Ht
     errors = [
         {
             "field": ".".join(str(part) for part in item.get("loc", ())[1:]) or "body",
-            "reason": item.get("msg", "is invalid"),
+            "reason": item.get("msg") or _("is invalid"),
         }
         for item in error.errors
     ]
-    return problem(api, request, 422, "The request is not valid", errors=errors)
+    return problem(api, request, 422, _("The request is not valid"), errors=errors)
 
 
 @api.exception_handler(SubmissionRejected)
 def on_submission_rejected(request: HttpRequest, error: SubmissionRejected) -> HttpResponse:
-    stored = f" It is stored as payload {error.payload.pk} for review." if error.payload else ""
+    detail = _("Correct the fields listed and send it again.")
+    if error.payload:
+        detail += " " + _("It is stored as payload %(payload)s for review.") % {
+            "payload": error.payload.pk
+        }
     return problem(
         api,
         request,
         422,
-        "The submission was not accepted",
-        detail="Correct the fields listed and send it again." + stored,
+        _("The submission was not accepted"),
+        detail=detail,
         errors=[p.as_dict() for p in error.problems],
     )
 
 
 @api.exception_handler(ResendConflict)
 def on_resend_conflict(request: HttpRequest, error: ResendConflict) -> HttpResponse:
-    stored = (
-        f" The payload is stored as payload {error.payload.pk} for a coordinator to review."
-        if error.payload
-        else ""
-    )
+    detail = _("Nothing was changed.")
+    if error.payload:
+        detail += " " + _(
+            "The payload is stored as payload %(payload)s for a coordinator to review."
+        ) % {"payload": error.payload.pk}
     return problem(
         api,
         request,
         409,
-        "The key is already used by another report",
-        detail="Nothing was changed." + stored,
+        _("The key is already used by another report"),
+        detail=detail,
         errors=[p.as_dict() for p in error.problems],
     )
 
@@ -84,8 +89,8 @@ def on_authentication_error(request: HttpRequest, error: AuthenticationError) ->
         api,
         request,
         401,
-        "Authentication required",
-        detail="Send 'Authorization: Bearer <device token>' or log in.",
+        _("Authentication required"),
+        detail=_("Send 'Authorization: Bearer <device token>' or log in."),
     )
 
 

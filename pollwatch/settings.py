@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "pollwatch.accounts.language.UserLanguageMiddleware",
+    "pollwatch.accounts.language.PlainCataloguesMiddleware",
     "pollwatch.lib.bad_input.RefuseNulInQueryMiddleware",
     "pollwatch.accounts.middleware.LoginRequiredForPagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

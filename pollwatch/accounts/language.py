@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils import translation
 
 from pollwatch.accounts.models import preferred_language, remember_language
+from pollwatch.lib.catalogues import writing_in
 
 SESSION_KEY = "pollwatch_language"
 
@@ -60,3 +61,19 @@ class UserLanguageMiddleware:
                 translation.activate(language)
                 request.LANGUAGE_CODE = language
         return self.get_response(request)
+
+
+class PlainCataloguesMiddleware:
+    """The texts of framework-free modules speak the language the page speaks.
+
+    Answer checks and file imports (``forms.validation``, ``lib.tabular``) say
+    their problems through ``pollwatch.lib.catalogues``, which knows nothing of
+    the request; this runs after every middleware that picks the language.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        with writing_in(translation.get_language() or settings.LANGUAGE_CODE):
+            return self.get_response(request)

@@ -19,6 +19,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pollwatch.accounts.scoping import can_manage_station
 from pollwatch.audit.services import log_action
@@ -103,12 +104,16 @@ class RouteOutcome:
     unassigned: tuple[routing.UnassignedStation, ...]
 
     def summary(self) -> str:
-        text = _("%(assigned)d stations on the routes of %(teams)d teams.") % {
-            "assigned": self.assigned,
-            "teams": self.teams_with_stations,
-        }
+        text = ngettext(
+            "%(assigned)d station on the routes of %(teams)d teams.",
+            "%(assigned)d stations on the routes of %(teams)d teams.",
+            self.assigned,
+        ) % {"assigned": self.assigned, "teams": self.teams_with_stations}
         if self.unassigned:
-            text += " " + _("%(count)d stations have no team.") % {"count": len(self.unassigned)}
+            count = len(self.unassigned)
+            text += " " + ngettext(
+                "%(count)d station has no team.", "%(count)d stations have no team.", count
+            ) % {"count": count}
         return text
 
 

@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db.models import Count, F, Max, Min, QuerySet, Sum
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
 from pollwatch.deployment.models import DeploymentPlan, SampledStation
@@ -342,7 +343,9 @@ def assessment_figure(
     """
     code = form_code or PHASE_FORMS.get(phase)
     if code is None:
-        raise FindingsError(f"no checklist is known for phase {phase!r}; name the form")
+        raise FindingsError(
+            _("no checklist is known for phase %(phase)s; name the form") % {"phase": repr(phase)}
+        )
     forms = forms if forms is not None else NewestForms()
     question = assessment_question(code, forms)
     return question_share(
@@ -354,7 +357,7 @@ def newest_form(form_code: str, forms: NewestForms | None = None) -> NewestForm:
     """The newest version of a form, from ``forms`` when given (read there once)."""
     form = (forms if forms is not None else NewestForms()).get(form_code)
     if form is None:
-        raise FindingsError(f"no form {form_code!r}")
+        raise FindingsError(_("no form %(form)s") % {"form": repr(form_code)})
     return form
 
 
@@ -371,7 +374,9 @@ def question_combine(form_code: str, question: str, forms: NewestForms | None = 
 def assessment_question(form_code: str, forms: NewestForms | None = None) -> str:
     question = newest_form(form_code, forms).assessment_question()
     if question is None:
-        raise FindingsError(f"form {form_code!r} has no overall assessment question")
+        raise FindingsError(
+            _("form %(form)s has no overall assessment question") % {"form": repr(form_code)}
+        )
     return question
 
 
@@ -564,7 +569,10 @@ def form_figures_for(
     form = newest_form(form_code, forms)
     asked = form.question(question)
     if asked is None:
-        raise FindingsError(f"form {form_code!r} has no question {question!r}")
+        raise FindingsError(
+            _("form %(form)s has no question %(question)s")
+            % {"form": repr(form_code), "question": repr(question)}
+        )
     found = _figures(scope, form, {question: None}, confidence)
     values = [ValueFigure(value, figure) for (_code, value), figure in found.items()]
     return QuestionFigures(

@@ -9,6 +9,7 @@ from typing import Any, BinaryIO, cast
 import numpy as np
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from pollwatch.audit.services import log_action
 from pollwatch.findings.models import (
@@ -118,7 +119,12 @@ def import_official_results(
     if figure_at is not None and value_at is not None:
         return _import_national(mission, table, (figure_at, value_at), codes, name, actor)
     raise OfficialResultsError(
-        [RowProblem(1, "expected a 'station' column (per station) or 'figure' and 'value' columns")]
+        [
+            RowProblem(
+                1,
+                _("expected a 'station' column (per station) or 'figure' and 'value' columns"),
+            )
+        ]
     )
 
 
@@ -133,7 +139,9 @@ def _column_positions(table: Table, codes: Sequence[str]) -> list[int]:
             missing.append(name)
         positions.append(position if position is not None else -1)
     if missing:
-        raise OfficialResultsError([RowProblem(1, f"missing columns: {', '.join(missing)}")])
+        raise OfficialResultsError(
+            [RowProblem(1, _("missing columns: %(columns)s") % {"columns": ", ".join(missing)})]
+        )
     return positions
 
 
@@ -163,7 +171,7 @@ def _import_stations(
     if problems:
         raise OfficialResultsError(problems)
     if not rows:
-        raise OfficialResultsError([RowProblem(1, "the file has no stations")])
+        raise OfficialResultsError([RowProblem(1, _("the file has no stations"))])
     table_of_figures = np.array([row[1] for row in rows], dtype=np.int64)
     totals = _totals_dict(table_of_figures.sum(axis=0), codes)
     with transaction.atomic():
@@ -214,19 +222,21 @@ def _row_problem(
     header: list[str],
 ) -> str:
     if not code:
-        return "no station code"
+        return _("no station code")
     if code not in known:
-        return f"no polling station with code {code!r} in this election"
+        return _("no polling station with code %(code)s in this election") % {"code": repr(code)}
     if code in seen:
-        return f"station {code!r} appears twice"
+        return _("station %(code)s appears twice") % {"code": repr(code)}
     bad = [header[p] for p, value in zip(positions, figures, strict=True) if value is None]
     if bad:
-        return f"not a whole number: {', '.join(bad)}"
+        return _("not a whole number: %(columns)s") % {"columns": ", ".join(bad)}
     registered, issued, valid, *votes = cast(list[int], figures)
     if sum(votes) != valid:
-        return f"votes for the options add up to {sum(votes)}, not to the valid ballots ({valid})"
+        return _(
+            "votes for the options add up to %(sum)s, not to the valid ballots (%(valid)s)"
+        ) % {"sum": sum(votes), "valid": valid}
     if valid > issued or issued > registered:
-        return "valid ballots, ballots issued and registered voters are not in order"
+        return _("valid ballots, ballots issued and registered voters are not in order")
     return ""
 
 
@@ -255,14 +265,20 @@ def _import_national(
         figure = cells[figure_at].replace("-", "_") if figure_at < len(cells) else ""
         text = cells[value_at].replace(" ", "") if value_at < len(cells) else ""
         if figure not in (*STATION_FIGURES, *codes):
-            problems.append(RowProblem(line, f"unknown figure {figure!r}"))
+            problems.append(
+                RowProblem(line, _("unknown figure %(figure)s") % {"figure": repr(figure)})
+            )
         elif not text.isdigit():
-            problems.append(RowProblem(line, f"{figure}: not a whole number"))
+            problems.append(
+                RowProblem(line, _("%(figure)s: not a whole number") % {"figure": figure})
+            )
         else:
             found[figure] = int(text)
     missing = [figure for figure in (*STATION_FIGURES, *codes) if figure not in found]
     if missing:
-        problems.append(RowProblem(1, f"missing figures: {', '.join(missing)}"))
+        problems.append(
+            RowProblem(1, _("missing figures: %(figures)s") % {"figures": ", ".join(missing)})
+        )
     if problems:
         raise OfficialResultsError(problems)
     totals = _totals_dict([found[figure] for figure in (*STATION_FIGURES, *codes)], codes)

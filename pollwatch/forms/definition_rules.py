@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pollwatch.forms.conditions import COMPARISON_OPS, references
+from pollwatch.lib.catalogues import gettext as _
 
 YES_NO = ("yes", "no")
 ASSESSMENT_SCALE = ("very_good", "good", "bad", "very_bad")
@@ -54,7 +55,10 @@ def _repeat_errors(data: Data) -> Iterator[str]:
     for s, section in enumerate(data["sections"]):
         within = section.get("within")
         if within is not None and within not in repeats:
-            yield f"sections[{s}].within: {within!r} is not a repeat section before it"
+            yield _("%(path)s.within: %(within)s is not a repeat section before it") % {
+                "path": f"sections[{s}]",
+                "within": repr(within),
+            }
         if section.get("repeat"):
             repeats.add(section["code"])
 
@@ -79,13 +83,20 @@ def _duplicate_codes(data: Data) -> Iterator[str]:
         for path, item in items:
             code = item["code"]
             if code in first:
-                yield f"{path}.code: {code!r} is already used by {first[code]}"
+                yield _("%(path)s.code: %(code)s is already used by %(first)s") % {
+                    "path": path,
+                    "code": repr(code),
+                    "first": first[code],
+                }
             else:
                 first[code] = path
     seen_checks: set[str] = set()
     for c, check in enumerate(data.get("checks", ())):
         if check["code"] in seen_checks:
-            yield f"checks[{c}].code: {check['code']!r} is already used by another check"
+            yield _("%(path)s.code: %(code)s is already used by another check") % {
+                "path": f"checks[{c}]",
+                "code": repr(check["code"]),
+            }
         seen_checks.add(check["code"])
 
 
@@ -115,25 +126,36 @@ def _label_language_errors(data: Data) -> Iterator[str]:
         missing = [language for language in languages if language not in label]
         extra = [language for language in label if language not in languages]
         if missing:
-            yield f"{path}: has no text in {', '.join(missing)}"
+            yield _("%(path)s: has no text in %(languages)s") % {
+                "path": path,
+                "languages": ", ".join(missing),
+            }
         if extra:
-            yield f"{path}: has text in {', '.join(extra)}, not a language of the form"
+            yield _("%(path)s: has text in %(languages)s, not a language of the form") % {
+                "path": path,
+                "languages": ", ".join(extra),
+            }
 
 
 def _choice_list_errors(data: Data) -> Iterator[str]:
     for name, choices in data.get("choice_lists", {}).items():
         if name in RESERVED_LIST_NAMES:
-            yield f"choice_lists.{name}: the name is reserved for yes_no questions"
+            yield _("%(path)s: the name is reserved for yes_no questions") % {
+                "path": f"choice_lists.{name}"
+            }
         codes = [choice["code"] for choice in choices]
         for c, code in enumerate(codes):
             if code in codes[:c]:
-                yield f"choice_lists.{name}[{c}].code: {code!r} is repeated"
+                yield _("%(path)s.code: %(code)s is repeated") % {
+                    "path": f"choice_lists.{name}[{c}]",
+                    "code": repr(code),
+                }
 
 
 def _question_errors(data: Data, questions: Mapping[str, tuple[str, Data, int]]) -> Iterator[str]:
     lists = data.get("choice_lists", {})
     assessments = []
-    for path, question, _ in questions.values():
+    for path, question, _position in questions.values():
         yield from _choices_of_question(path, question, lists)
         yield from _constraint_errors(path, question)
         yield from _per_option_errors(path, question)
@@ -142,7 +164,10 @@ def _question_errors(data: Data, questions: Mapping[str, tuple[str, Data, int]])
             assessments.append(path)
             yield from _assessment_errors(path, question, lists)
     for path in assessments[1:]:
-        yield f"{path}.assessment: the form already has its overall assessment at {assessments[0]}"
+        yield _("%(path)s.assessment: the form already has its overall assessment at %(first)s") % {
+            "path": path,
+            "first": assessments[0],
+        }
 
 
 def _choices_of_question(path: str, question: Data, lists: Data) -> Iterator[str]:
@@ -151,11 +176,20 @@ def _choices_of_question(path: str, question: Data, lists: Data) -> Iterator[str
         if name is None and question.get("open_choices"):
             return
         if name is None:
-            yield f"{path}.choices: is required for a {question['type']} question"
+            yield _("%(path)s.choices: is required for a %(type)s question") % {
+                "path": path,
+                "type": question["type"],
+            }
         elif name not in lists:
-            yield f"{path}.choices: no choice list named {name!r}"
+            yield _("%(path)s.choices: no choice list named %(name)s") % {
+                "path": path,
+                "name": repr(name),
+            }
     elif name is not None:
-        yield f"{path}.choices: not allowed for a {question['type']} question"
+        yield _("%(path)s.choices: not allowed for a %(type)s question") % {
+            "path": path,
+            "type": question["type"],
+        }
 
 
 def _constraint_errors(path: str, question: Data) -> Iterator[str]:
@@ -165,47 +199,59 @@ def _constraint_errors(path: str, question: Data) -> Iterator[str]:
     allowed = CONSTRAINT_KEYS.get(question["type"], set()) | {"message"}
     for key in constraint:
         if key not in allowed:
-            yield f"{path}.constraint.{key}: not allowed for a {question['type']} question"
+            yield _("%(path)s: not allowed for a %(type)s question") % {
+                "path": f"{path}.constraint.{key}",
+                "type": question["type"],
+            }
     for low, high in (("min", "max"), ("min_choices", "max_choices")):
         if low in constraint and high in constraint and constraint[low] > constraint[high]:
-            yield f"{path}.constraint.{low}: must not exceed {high} ({constraint[high]})"
+            yield _("%(path)s: must not exceed %(high)s (%(value)s)") % {
+                "path": f"{path}.constraint.{low}",
+                "high": high,
+                "value": constraint[high],
+            }
     figure = constraint.get("max_station")
     if figure is not None and figure not in STATION_FIGURES:
-        yield (
-            f"{path}.constraint.max_station: {figure!r} is not a figure of a polling station;"
-            f" use one of {', '.join(STATION_FIGURES)}"
-        )
+        yield _(
+            "%(path)s.constraint.max_station: %(figure)s is not a figure of a polling station;"
+            " use one of %(figures)s"
+        ) % {"path": path, "figure": repr(figure), "figures": ", ".join(STATION_FIGURES)}
 
 
 def _combine_errors(path: str, question: Data) -> Iterator[str]:
     if question.get("combine", DEFAULT_COMBINE) == "any" and (
         question["type"] not in ANY_REPORT_TYPES
     ):
-        yield (
-            f"{path}.combine: 'any' needs a question whose answer says something was seen"
-            f" ({' or '.join(ANY_REPORT_TYPES)}), not {question['type']}"
-        )
+        yield _(
+            "%(path)s.combine: 'any' needs a question whose answer says something was seen"
+            " (%(types)s), not %(type)s"
+        ) % {"path": path, "types": _(" or ").join(ANY_REPORT_TYPES), "type": question["type"]}
 
 
 def _per_option_errors(path: str, question: Data) -> Iterator[str]:
     if not question.get("per_ballot_option"):
         return
     if question["type"] != "integer":
-        yield f"{path}.per_ballot_option: only integer questions can repeat per ballot option"
+        yield _(
+            "%(path)s.per_ballot_option: only integer questions can repeat per ballot option"
+        ) % {"path": path}
     if "critical_when" in question:
-        yield f"{path}.critical_when: not allowed on a per-ballot-option question"
+        yield _("%(path)s.critical_when: not allowed on a per-ballot-option question") % {
+            "path": path
+        }
 
 
 def _assessment_errors(path: str, question: Data, lists: Data) -> Iterator[str]:
     if question["type"] != "single_choice":
-        yield f"{path}.assessment: the overall assessment must be a single_choice question"
+        yield _("%(path)s.assessment: the overall assessment must be a single_choice question") % {
+            "path": path
+        }
         return
     codes = tuple(choice["code"] for choice in lists.get(question.get("choices", ""), ()))
     if codes != ASSESSMENT_SCALE:
-        yield (
-            f"{path}.assessment: the choices must be the four-point scale "
-            f"{', '.join(ASSESSMENT_SCALE)} in this order"
-        )
+        yield _(
+            "%(path)s.assessment: the choices must be the four-point scale %(scale)s in this order"
+        ) % {"path": path, "scale": ", ".join(ASSESSMENT_SCALE)}
 
 
 # Expressions -------------------------------------------------------------------------
@@ -239,7 +285,10 @@ def _expression_errors(data: Data, questions: Mapping[str, tuple[str, Data, int]
 def _check_errors(data: Data, questions: Mapping[str, tuple[str, Data, int]]) -> Iterator[str]:
     for c, check in enumerate(data.get("checks", ())):
         if check["question"] not in questions:
-            yield f"checks[{c}].question: no question with code {check['question']!r}"
+            yield _("%(path)s.question: no question with code %(code)s") % {
+                "path": f"checks[{c}]",
+                "code": repr(check["question"]),
+            }
         yield from _expression_reference_errors(
             f"checks[{c}].rule", check["rule"], questions, data, None
         )
@@ -255,16 +304,24 @@ def _expression_reference_errors(
     """Unknown or later questions, per-option questions outside sums, impossible values."""
     for code in references(expr):
         if code not in questions:
-            yield f"{path}: refers to {code!r}, which is not a question of the form"
+            yield _("%(path)s: refers to %(code)s, which is not a question of the form") % {
+                "path": path,
+                "code": repr(code),
+            }
         elif before is not None and questions[code][2] >= before:
-            yield f"{path}: refers to {code!r}, which does not come before it"
+            yield _("%(path)s: refers to %(code)s, which does not come before it") % {
+                "path": path,
+                "code": repr(code),
+            }
     for node, in_sum in _nodes(expr, in_sum=False):
         if node.get("q") not in questions:
             continue
         code = node["q"]
         question = questions[code][1]
         if question.get("per_ballot_option") and not in_sum:
-            yield f"{path}: per-ballot-option question {code!r} can only be an argument of sum"
+            yield _(
+                "%(path)s: per-ballot-option question %(code)s can only be an argument of sum"
+            ) % {"path": path, "code": repr(code)}
         yield from _literal_errors(path, node, question, data)
 
 
@@ -290,13 +347,16 @@ def _literal_errors(path: str, node: Data, question: Data, data: Data) -> Iterat
 def _impossible_answer(value: Any, question: Data, data: Data) -> str | None:
     kind, code = question["type"], question["code"]
     if kind == "yes_no" and value not in YES_NO:
-        return f"is not an answer to yes_no question {code!r} (yes or no)"
+        return _("is not an answer to yes_no question %(code)s (yes or no)") % {"code": repr(code)}
     if kind in ("single_choice", "multiple_choice"):
         choices = data.get("choice_lists", {}).get(question.get("choices"), ())
         if value not in {choice["code"] for choice in choices}:
-            return f"is not a choice of question {code!r}"
+            return _("is not a choice of question %(code)s") % {"code": repr(code)}
     if kind in ("integer", "decimal") and not isinstance(value, int | float):
-        return f"is not a number, but {code!r} is a {kind} question"
+        return _("is not a number, but %(code)s is a %(type)s question") % {
+            "code": repr(code),
+            "type": kind,
+        }
     if kind == "time" and not (isinstance(value, str) and TIME.fullmatch(value)):
-        return f"is not a time HH:MM, but {code!r} is a time question"
+        return _("is not a time HH:MM, but %(code)s is a time question") % {"code": repr(code)}
     return None

@@ -32,6 +32,7 @@ from pollwatch.forms.languages import language_code_and_name
 from pollwatch.forms.media import MediaFile, MediaSource, read_all_media, unnamed_media_warnings
 from pollwatch.forms.xform_reader import XFormError, XFormRead, read_xform
 from pollwatch.forms.xpath import XPathError, parse_xpath, to_expression
+from pollwatch.lib.catalogues import gettext as _
 from pollwatch.lib.tabular import (
     ImportLimits,
     TableRejected,
@@ -87,7 +88,7 @@ def import_form(
     """
     suffix = Path(filename).suffix.lower()
     if suffix not in IMPORT_SUFFIXES:
-        raise XLSFormError(["not a form file; give an XLSForm (.xlsx, .xls) or an XForm (.xml)"])
+        raise XLSFormError([_("not a form file; give an XLSForm (.xlsx, .xls) or an XForm (.xml)")])
     files, media_errors = read_all_media(media or {})
     if media_errors:
         raise XLSFormError(media_errors)
@@ -122,7 +123,9 @@ def _import_workbook(
     except PyXFormError as error:
         raise XLSFormError([f"pyxform: {error}"]) from None
     except Exception as error:  # a cell pyxform does not expect, such as a number for a name
-        raise XLSFormError([f"pyxform cannot convert it: {error!r}"]) from None
+        raise XLSFormError(
+            [_("pyxform cannot convert it: %(error)s") % {"error": repr(error)}]
+        ) from None
     settings = _first_row(sheets, "settings")
     try:
         read = read_xform(xform, code=code, phase=phase or settings.get("pollwatch_phase"))
@@ -160,7 +163,9 @@ def _sheets(content: bytes, file_type: str) -> dict[str, Any]:
     except PyXFormError as error:
         raise XLSFormError([f"pyxform: {error}"]) from None
     except Exception as error:  # pyxform reports unreadable workbooks in many ways
-        raise XLSFormError([f"not a readable XLSForm workbook: {error}"]) from None
+        raise XLSFormError(
+            [_("not a readable XLSForm workbook: %(error)s") % {"error": error}]
+        ) from None
     sheets: dict[str, Any] = {}
     for name in SHEETS:
         rows = getattr(data, name) or []

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from pollwatch.lib.catalogues import gettext as _
 from pollwatch.lib.tabular import ImportLimits, TableRejected, read_limited_from
 
 MAX_NAME_LENGTH = 255
@@ -67,11 +68,17 @@ def content_type_of(name: str) -> str:
 def check_media_name(name: str) -> None:
     """Refuse a name a device could not store as one file of the form's media folder."""
     if "/" in name or "\\" in name:
-        raise MediaFileError(f"media file {name!r}: give the file's name alone, without a folder")
+        raise MediaFileError(
+            _("media file %(name)s: give the file's name alone, without a folder")
+            % {"name": repr(name)}
+        )
     if len(name) > MAX_NAME_LENGTH or not SAFE_NAME.fullmatch(name):
         raise MediaFileError(
-            f"media file {name!r}: use letters, digits, spaces and . _ - ( ) + only,"
-            " starting with a letter or digit"
+            _(
+                "media file %(name)s: use letters, digits, spaces and . _ - ( ) + only,"
+                " starting with a letter or digit"
+            )
+            % {"name": repr(name)}
         )
 
 
@@ -83,7 +90,9 @@ def read_media(name: str, source: MediaSource) -> MediaFile:
         content = read_limited_from(source, limits)
     except TableRejected as rejected:
         reasons = "; ".join(problem.reason for problem in rejected.problems)
-        raise MediaFileError(f"media file {name!r}: {reasons}") from None
+        raise MediaFileError(
+            _("media file %(name)s: %(problems)s") % {"name": repr(name), "problems": reasons}
+        ) from None
     return MediaFile(name, content)
 
 
@@ -110,7 +119,8 @@ def named_media(xform: str) -> set[str]:
 def unnamed_media_warnings(xform: str, files: tuple[MediaFile, ...]) -> list[str]:
     named = named_media(xform)
     return [
-        f"media file {file.name!r}: the form does not refer to it; devices get it all the same"
+        _("media file %(name)s: the form does not refer to it; devices get it all the same")
+        % {"name": repr(file.name)}
         for file in files
         if file.name not in named
     ]

@@ -30,6 +30,8 @@ from typing import Any
 from pollwatch.forms.conditions import MISSING, Expression, evaluate, is_missing, references
 from pollwatch.forms.definition import Constraint, FormDefinition, Label, Question, Section
 from pollwatch.forms.definition_rules import STATION_FIGURES
+from pollwatch.lib.catalogues import current_language, ngettext
+from pollwatch.lib.catalogues import gettext as _
 
 _ZONE = r"(?P<zone>Z|(?P<zone_sign>[+-])(?P<zone_hours>\d{2}):?(?P<zone_minutes>\d{2}))"
 # ODK writes a time as 07:30:00.000+03:00; the web form sends 07:30.
@@ -54,7 +56,8 @@ class AnswerError:
     """One problem with one answer.
 
     ``reason`` is a stable code (``required``, ``not_a_choice``, ...) for programs
-    and translations; ``message`` says it in plain English.
+    and translations; ``message`` says it in the language of the catalogues
+    (``pollwatch.lib.catalogues``: the page's, in a request).
     """
 
     question: str
@@ -104,6 +107,31 @@ class _Invalid(Exception):
     def __init__(self, reason: str, message: str):
         self.reason = reason
         self.message = message
+
+
+def _said(message: str, value: Any) -> str:
+    """``message``, translated, about the value as it was sent, quoted."""
+    return message % {"value": repr(value)}
+
+
+def _not_one_of(value: Any, codes: Iterable[str]) -> str:
+    return _("%(value)s is not one of %(codes)s") % {
+        "value": repr(value),
+        "codes": ", ".join(codes),
+    }
+
+
+def _belongs_elsewhere(repeat: str | None) -> str:
+    if repeat:
+        return _("is not answered here: it belongs in the entries of %(repeat)s") % {
+            "repeat": repr(repeat)
+        }
+    return _("is not answered here: it belongs in the top of the form")
+
+
+def _in_form_language(message: Mapping[str, str], otherwise: str) -> str:
+    """A message the form's author wrote: in the reader's language if the form has it."""
+    return message.get(current_language()) or message.get("en") or otherwise
 
 
 def validate_answers(
@@ -218,10 +246,9 @@ def _unknown_codes(scope: _Scope, raw: Mapping[str, Any], known: set[str]) -> li
     errors = []
     for code in unknown:
         if code in homes:
-            where = f"the entries of {homes[code]!r}" if homes[code] else "the top of the form"
-            message = f"is not answered here: it belongs in {where}"
+            message = _belongs_elsewhere(homes[code])
         else:
-            message = "is not a question of this form"
+            message = _("is not a question of this form")
         errors.append(AnswerError(f"{scope.path}{code}", "unknown_question", message))
     return errors
 
@@ -344,7 +371,7 @@ def _visibility_errors(
                 AnswerError(
                     scope.path + code,
                     "must_be_empty",
-                    "must be empty: its condition does not hold",
+                    _("must be empty: its condition does not hold"),
                 )
             )
         elif (
@@ -353,7 +380,7 @@ def _visibility_errors(
             and parsed[code] is MISSING
             and code not in unparsable
         ):
-            errors.append(AnswerError(scope.path + code, "required", "is required"))
+            errors.append(AnswerError(scope.path + code, "required", _("is required")))
     return errors
 
 
@@ -374,17 +401,17 @@ def _check_repeat(
     if is_missing(value):
         return None
     if states[repeat.code] is _Shown.NO:
-        message = "must be empty: its condition does not hold"
+        message = _("must be empty: its condition does not hold")
         report.errors.append(AnswerError(path, "must_be_empty", message))
         return None
     if not isinstance(value, list):
-        message = "must be a list of entries, each an object of question code to answer"
+        message = _("must be a list of entries, each an object of question code to answer")
         report.errors.append(AnswerError(path, "wrong_type", message))
         return None
     entries = []
     for number, item in enumerate(value, start=1):
         if not isinstance(item, Mapping):
-            message = "must be an object of question code to answer"
+            message = _("must be an object of question code to answer")
             report.errors.append(AnswerError(f"{path}[{number}]", "wrong_type", message))
             continue
         entry = scope.entry(repeat, number, states[repeat.code])
@@ -403,7 +430,7 @@ def _check_failures(definition: FormDefinition, answers: Mapping[str, Any]) -> l
         if any(answers.get(code, MISSING) is MISSING for code in codes):
             continue
         if not evaluate(check.rule, answers):
-            message = check.message.get("en") or next(iter(check.message.values()))
+            message = _in_form_language(check.message, next(iter(check.message.values())))
             errors.append(AnswerError(check.question, f"check_failed:{check.code}", message))
     return errors
 
@@ -441,7 +468,7 @@ def parse_answer(definition: FormDefinition, question: Question, value: Any) -> 
             _check_constraint(question.constraint, parsed)
         except _Invalid as invalid:
             if question.constraint.message:
-                invalid.message = question.constraint.message.get("en", invalid.message)
+                invalid.message = _in_form_language(question.constraint.message, invalid.message)
             raise
     return parsed
 
@@ -453,8 +480,8 @@ def _accepts_any_code(question: Question) -> bool:
 
 def _choices_said(definition: FormDefinition, question: Question) -> str:
     if _accepts_any_code(question):
-        return "a choice code without spaces"
-    return f"one of {', '.join(definition.choice_codes(question))}"
+        return _("a choice code without spaces")
+    return _("one of %(codes)s") % {"codes": ", ".join(definition.choice_codes(question))}
 
 
 def _parse_choice(definition: FormDefinition, question: Question, value: Any) -> str:
@@ -463,15 +490,20 @@ def _parse_choice(definition: FormDefinition, question: Question, value: Any) ->
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        raise _Invalid("wrong_type", f"must be {_choices_said(definition, question)}")
+        raise _Invalid(
+            "wrong_type", _("must be %(said)s") % {"said": _choices_said(definition, question)}
+        )
     code = value.strip()
     if _accepts_any_code(question):
         if not _is_choice_code(code):
-            raise _Invalid("wrong_type", f"{value!r} is not {_choices_said(definition, question)}")
+            said = _choices_said(definition, question)
+            raise _Invalid(
+                "wrong_type", _("%(value)s is not %(said)s") % {"value": repr(value), "said": said}
+            )
         return code
     codes = definition.choice_codes(question)
     if code not in codes:
-        raise _Invalid("not_a_choice", f"{value!r} is not one of {', '.join(codes)}")
+        raise _Invalid("not_a_choice", _not_one_of(value, codes))
     return code
 
 
@@ -482,25 +514,25 @@ def _is_choice_code(code: str) -> bool:
 def _parse_choices(definition: FormDefinition, question: Question, value: Any) -> list[str]:
     items = value.split() if isinstance(value, str) else value
     if not isinstance(items, list) or not all(isinstance(item, str | int) for item in items):
-        raise _Invalid("wrong_type", "must be a list of choices")
+        raise _Invalid("wrong_type", _("must be a list of choices"))
     items = [str(item) for item in items if not isinstance(item, bool)]
     if _accepts_any_code(question):
         if not all(_is_choice_code(item) for item in items):
-            raise _Invalid("wrong_type", "must be a list of choice codes without spaces")
+            raise _Invalid("wrong_type", _("must be a list of choice codes without spaces"))
     else:
         codes = definition.choice_codes(question)
         for item in items:
             if item not in codes:
-                raise _Invalid("not_a_choice", f"{item!r} is not one of {', '.join(codes)}")
+                raise _Invalid("not_a_choice", _not_one_of(item, codes))
     if len(set(items)) != len(items):
-        raise _Invalid("repeated_choice", "names a choice more than once")
+        raise _Invalid("repeated_choice", _("names a choice more than once"))
     return items
 
 
 def _parse_integer(definition: FormDefinition, question: Question, value: Any) -> int:
     number = _parse_number(value)
     if number != number.to_integral_value():
-        raise _Invalid("wrong_type", f"{value!r} is not a whole number")
+        raise _Invalid("wrong_type", _said(_("%(value)s is not a whole number"), value))
     return int(number)
 
 
@@ -511,15 +543,15 @@ def _parse_decimal(definition: FormDefinition, question: Question, value: Any) -
 
 def _parse_number(value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise _Invalid("wrong_type", f"{value!r} is not a number")
+        raise _Invalid("wrong_type", _said(_("%(value)s is not a number"), value))
     if isinstance(value, float) and not math.isfinite(value):
-        raise _Invalid("wrong_type", f"{value!r} is not a number")
+        raise _Invalid("wrong_type", _said(_("%(value)s is not a number"), value))
     try:
         number = Decimal(value.strip().replace(",", ".") if isinstance(value, str) else value)
     except InvalidOperation:
-        raise _Invalid("wrong_type", f"{value!r} is not a number") from None
+        raise _Invalid("wrong_type", _said(_("%(value)s is not a number"), value)) from None
     if not number.is_finite() or abs(number) > Decimal(10) ** 15:
-        raise _Invalid("wrong_type", f"{value!r} is not a usable number")
+        raise _Invalid("wrong_type", _said(_("%(value)s is not a usable number"), value))
     return number
 
 
@@ -527,7 +559,7 @@ def _parse_time(definition: FormDefinition, question: Question, value: Any) -> s
     """The clock time the observer saw, ``HH:MM``: ODK's seconds and zone are dropped."""
     match = TIME.fullmatch(value.strip()) if isinstance(value, str) else None
     if match is None:
-        raise _Invalid("wrong_type", f"{value!r} is not a time of day HH:MM")
+        raise _Invalid("wrong_type", _said(_("%(value)s is not a time of day HH:MM"), value))
     return f"{int(match['hour']):02d}:{match['minute']}"
 
 
@@ -538,7 +570,9 @@ def _parse_date(definition: FormDefinition, question: Question, value: Any) -> s
             raise ValueError
         day = date(int(match["year"]), int(match["month"]), int(match["day"]))
     except ValueError:
-        raise _Invalid("wrong_type", f"{value!r} is not a date YYYY-MM-DD") from None
+        raise _Invalid(
+            "wrong_type", _said(_("%(value)s is not a date YYYY-MM-DD"), value)
+        ) from None
     return day.isoformat()
 
 
@@ -553,7 +587,9 @@ def _parse_datetime(definition: FormDefinition, question: Question, value: Any) 
     except ValueError:
         raise _Invalid(
             "wrong_type",
-            f"{value!r} is not a date and time such as 2026-12-05T07:30:00.000+03:00",
+            _said(
+                _("%(value)s is not a date and time such as 2026-12-05T07:30:00.000+03:00"), value
+            ),
         ) from None
     return moment.isoformat(timespec=_timespec(moment.microsecond))
 
@@ -600,7 +636,7 @@ def _parse_geotrace(
 ) -> list[dict[str, float | None]]:
     points = _points(value)
     if len(points) < 2:
-        raise _Invalid("wrong_type", "a line needs at least 2 points")
+        raise _Invalid("wrong_type", _("a line needs at least 2 points"))
     return points
 
 
@@ -609,9 +645,9 @@ def _parse_geoshape(
 ) -> list[dict[str, float | None]]:
     points = _points(value)
     if len(points) < 4:
-        raise _Invalid("wrong_type", "a shape needs at least 4 points, the last one the first")
+        raise _Invalid("wrong_type", _("a shape needs at least 4 points, the last one the first"))
     if (points[0]["lat"], points[0]["lon"]) != (points[-1]["lat"], points[-1]["lon"]):
-        raise _Invalid("wrong_type", "a shape must end at the point it starts from")
+        raise _Invalid("wrong_type", _("a shape must end at the point it starts from"))
     return points
 
 
@@ -624,13 +660,17 @@ def _points(value: Any) -> list[dict[str, float | None]]:
     else:
         items = value
     if not isinstance(items, list):
-        raise _Invalid("wrong_type", f"{value!r} is not points separated by ;")
+        raise _Invalid("wrong_type", _said(_("%(value)s is not points separated by ;"), value))
     points = []
     for number, item in enumerate(items, start=1):
         try:
             points.append(_point(item))
         except _Invalid as invalid:
-            raise _Invalid(invalid.reason, f"point {number}: {invalid.message}") from None
+            message = _("point %(number)s: %(problem)s") % {
+                "number": number,
+                "problem": invalid.message,
+            }
+            raise _Invalid(invalid.reason, message) from None
     return points
 
 
@@ -638,11 +678,13 @@ def _point(value: Any) -> dict[str, float | None]:
     """A geopoint: ODK's ``lat lon [alt [accuracy]]`` or the object pollwatch stores."""
     lat, lon, alt, accuracy = _point_parts(value)
     if not -90 <= lat <= 90:
-        raise _Invalid("wrong_type", f"latitude {lat} is not between -90 and 90")
+        raise _Invalid("wrong_type", _("latitude %(lat)s is not between -90 and 90") % {"lat": lat})
     if not -180 <= lon <= 180:
-        raise _Invalid("wrong_type", f"longitude {lon} is not between -180 and 180")
+        raise _Invalid(
+            "wrong_type", _("longitude %(lon)s is not between -180 and 180") % {"lon": lon}
+        )
     if accuracy is not None and accuracy < 0:
-        raise _Invalid("wrong_type", f"accuracy {accuracy} is below 0")
+        raise _Invalid("wrong_type", _("accuracy %(accuracy)s is below 0") % {"accuracy": accuracy})
     return {"lat": lat, "lon": lon, "alt": alt, "accuracy": accuracy}
 
 
@@ -660,8 +702,13 @@ def _point_parts(value: Any) -> tuple[float, float, float | None, float | None]:
     if numbers is None or numbers[0] is None or numbers[1] is None:
         raise _Invalid(
             "wrong_type",
-            f"{value!r} is not a point: latitude and longitude, then altitude and accuracy"
-            " if known, separated by spaces",
+            _said(
+                _(
+                    "%(value)s is not a point: latitude and longitude, then altitude and accuracy"
+                    " if known, separated by spaces"
+                ),
+                value,
+            ),
         )
     return numbers[0], numbers[1], numbers[2], numbers[3]
 
@@ -678,13 +725,13 @@ def _finite(part: Any) -> float | None:
     except OverflowError:
         number = math.inf
     if not math.isfinite(number):
-        raise _Invalid("wrong_type", f"{part!r} is not a usable number")
+        raise _Invalid("wrong_type", _said(_("%(value)s is not a usable number"), part))
     return number
 
 
 def _parse_text(definition: FormDefinition, question: Question, value: Any) -> str:
     if not isinstance(value, str):
-        raise _Invalid("wrong_type", "must be text")
+        raise _Invalid("wrong_type", _("must be text"))
     if not value.strip():
         return MISSING
     return value
@@ -698,7 +745,7 @@ def _parse_as_sent(
         return value if value.strip() else MISSING
     if isinstance(value, bool | int) or (isinstance(value, float) and math.isfinite(value)):
         return value
-    raise _Invalid("wrong_type", "must be text, a number or true/false")
+    raise _Invalid("wrong_type", _("must be text, a number or true/false"))
 
 
 PARSERS = {
@@ -728,15 +775,29 @@ def _check_constraint(constraint: Constraint, value: Any) -> None:
     if value is MISSING:
         return
     if constraint.min is not None and value < constraint.min:
-        raise _Invalid("below_min", f"{value} is below the minimum {constraint.min}")
+        message = _("%(value)s is below the minimum %(min)s")
+        raise _Invalid("below_min", message % {"value": value, "min": constraint.min})
     if constraint.max is not None and value > constraint.max:
-        raise _Invalid("above_max", f"{value} is above the maximum {constraint.max}")
+        message = _("%(value)s is above the maximum %(max)s")
+        raise _Invalid("above_max", message % {"value": value, "max": constraint.max})
     if constraint.max_length is not None and len(value) > constraint.max_length:
-        raise _Invalid("too_long", f"is longer than {constraint.max_length} characters")
+        count = constraint.max_length
+        message = ngettext(
+            "is longer than %(count)s character", "is longer than %(count)s characters", count
+        )
+        raise _Invalid("too_long", message % {"count": count})
     if constraint.min_choices is not None and len(value) < constraint.min_choices:
-        raise _Invalid("too_few_choices", f"needs at least {constraint.min_choices} choices")
+        count = constraint.min_choices
+        message = ngettext(
+            "needs at least %(count)s choice", "needs at least %(count)s choices", count
+        )
+        raise _Invalid("too_few_choices", message % {"count": count})
     if constraint.max_choices is not None and len(value) > constraint.max_choices:
-        raise _Invalid("too_many_choices", f"allows at most {constraint.max_choices} choices")
+        count = constraint.max_choices
+        message = ngettext(
+            "allows at most %(count)s choice", "allows at most %(count)s choices", count
+        )
+        raise _Invalid("too_many_choices", message % {"count": count})
 
 
 def _check_station_bound(question: Question, value: Any, station: StationFacts | None) -> None:
@@ -747,5 +808,11 @@ def _check_station_bound(question: Question, value: Any, station: StationFacts |
     if value > limit:
         raise _Invalid(
             "above_station_max",
-            f"{value} is above the {limit} {STATION_FIGURES[figure]} at station {station.code}",
+            _("%(value)s is above the %(limit)s %(figure)s at station %(station)s")
+            % {
+                "value": value,
+                "limit": limit,
+                "figure": STATION_FIGURES[figure],
+                "station": station.code,
+            },
         )

@@ -23,6 +23,7 @@ from pollwatch.forms.definition import PHASES, FormDefinitionError, load_definit
 from pollwatch.forms.definition_rules import YES_NO, rule_errors
 from pollwatch.forms.languages import language_code_and_name, language_name
 from pollwatch.forms.xpath import XPathError, conjuncts, parse_xpath, read_bound, to_expression
+from pollwatch.lib.catalogues import gettext as _
 
 XFORMS = "http://www.w3.org/2002/xforms"
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -47,6 +48,10 @@ DEFAULT_PHASE = "voting"
 DEFAULT_LANGUAGE = "en"
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 ITEXT = re.compile(r"""jr:itext\(\s*['"]([^'"]+)['"]\s*\)""")
+
+
+def _cannot_derive(problem: str) -> str:
+    return _("cannot derive a definition: %(problem)s") % {"problem": problem}
 
 
 class XFormError(ValueError):
@@ -84,9 +89,9 @@ def _parse(xml: str | bytes) -> Element:
     try:
         root = ElementTree.fromstring(xml)
     except (ElementTree.ParseError, DefusedXmlException) as error:
-        raise XFormError([f"not well-formed XML ({error})"]) from None
+        raise XFormError([_("not well-formed XML (%(error)s)") % {"error": error}]) from None
     if root.tag != f"{{{XHTML}}}html":
-        raise XFormError(["the root element is not h:html in the XHTML namespace"])
+        raise XFormError([_("the root element is not h:html in the XHTML namespace")])
     return root
 
 
@@ -111,11 +116,11 @@ class _Reader:
         body = root.find(f"{{{XHTML}}}body")
         model = head.find(f"{{{XFORMS}}}model") if head is not None else None
         if head is None or body is None or model is None:
-            raise XFormError(["an XForm needs h:head with an XForms model, and h:body"])
+            raise XFormError([_("an XForm needs h:head with an XForms model, and h:body")])
         instances = model.findall(f"{{{XFORMS}}}instance")
         primary = next((i for i in instances if i.get("id") is None), None)
         if primary is None or len(primary) == 0:
-            raise XFormError(["the model has no primary instance with a root element"])
+            raise XFormError([_("the model has no primary instance with a root element")])
         self.body = body
         self.data = primary[0]
         self.root_path = "/" + _local(self.data.tag)
@@ -173,8 +178,11 @@ class _Reader:
 
     def missing_translation(self, language: str, text_id: str) -> None:
         self.warnings.append(
-            f"text {text_id!r} has no {self.language_names.get(language, language)} translation;"
-            f" the form's first language is shown instead"
+            _(
+                "text %(text)s has no %(language)s translation; the form's first language is"
+                " shown instead"
+            )
+            % {"text": repr(text_id), "language": self.language_names.get(language, language)}
         )
 
     # Paths and codes -----------------------------------------------------------------
@@ -377,8 +385,11 @@ class _Reader:
                 continue
             if bind.get(f"{{{JAVAROSA}}}preload") is not None:
                 self.warnings.append(
-                    f"metadata {path.rsplit('/', 1)[-1]!r} skipped: the device fills it in"
-                    " and the report does not keep it as an answer"
+                    _(
+                        "metadata %(name)s skipped: the device fills it in and the report does"
+                        " not keep it as an answer"
+                    )
+                    % {"name": repr(path.rsplit("/", 1)[-1])}
                 )
                 continue
             parent = self.section_of_path(path, main)
@@ -642,11 +653,11 @@ class _Reader:
         while errors and self.carry_refused(data, errors[0]):
             errors = rule_errors(data)
         if errors:
-            raise XFormError([f"cannot derive a definition: {error}" for error in errors])
+            raise XFormError([_cannot_derive(error) for error in errors])
         try:
             load_definition(data)
         except FormDefinitionError as error:
-            raise XFormError([f"cannot derive a definition: {e}" for e in error.errors]) from None
+            raise XFormError([_cannot_derive(e) for e in error.errors]) from None
         self.warn_carried(data)
         return data
 
@@ -674,16 +685,23 @@ class _Reader:
     def warn_carried(self, data: dict[str, Any]) -> None:
         for section in data["sections"]:
             for part in section.get("carried", ()):
-                self.warnings.append(f"group {section['code']}: its {part} is kept for devices")
+                self.warnings.append(
+                    _("group %(code)s: its %(part)s is kept for devices")
+                    % {"code": section["code"], "part": part}
+                )
             for question in section["questions"]:
                 for part in question.get("carried", ()):
                     self.warnings.append(
-                        f"question {question['code']}: its {part} is kept for devices,"
-                        " not checked by the server"
+                        _(
+                            "question %(code)s: its %(part)s is kept for devices, not checked"
+                            " by the server"
+                        )
+                        % {"code": question["code"], "part": part}
                     )
                 if question["type"] == "carried":
                     self.warnings.append(
-                        f"question {question['code']}: stored as text, not analysed"
+                        _("question %(code)s: stored as text, not analysed")
+                        % {"code": question["code"]}
                     )
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from pollwatch.forms.definition import BallotOption, FormDefinition, load_definition
 from pollwatch.forms.models import FormVersion
 from pollwatch.forms.services import lock_form_version
@@ -35,7 +37,15 @@ def definition_for(code: str, version: int, election: Election) -> tuple[FormVer
     # A code holding NUL cannot be a form's, and PostgreSQL refuses it as a query parameter.
     form_version = None if "\x00" in code else _form_version(code, version)
     if form_version is None:
-        raise SubmissionRejected([Problem("form", f"no form {code!r} version {version}")])
+        raise SubmissionRejected(
+            [
+                Problem(
+                    "form",
+                    _("no form %(code)s version %(version)s")
+                    % {"code": repr(code), "version": version},
+                )
+            ]
+        )
     return form_version, _bound(form_version.pk, form_version.digest, election.pk)
 
 

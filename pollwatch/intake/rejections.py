@@ -20,7 +20,8 @@ from pollwatch.intake.models import RawPayload
 class Problem:
     """One reason a payload was refused; ``field`` is a path such as ``answers.AC``.
 
-    ``reason`` says it in plain English. ``kind`` is a stable code for programs and
+    ``reason`` says it in the language of the request that was refused (from the
+    catalogues; English outside a request). ``kind`` is a stable code for programs and
     translations (an answer's ``AnswerError.reason`` such as ``above_max``, or
     ``unknown_station``); ``values`` holds what a reply in another language needs to
     say it again: the question's bounds and, for a bound on a station's figure, the

@@ -20,6 +20,8 @@ from django.contrib.auth.models import User
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pollwatch.audit.chain import json_digest
 from pollwatch.audit.services import audit_values, log_action
@@ -86,13 +88,13 @@ def _bound_values(
 def unknown_station(code: str) -> Problem:
     return Problem(
         "station",
-        f"no polling station with code {code!r} in this election",
+        _("no polling station with code %(code)s in this election") % {"code": repr(code)},
         "unknown_station",
         {"station": code},
     )
 
 
-KEY_IN_USE = (
+KEY_IN_USE = gettext_lazy(
     "this key was already used for a report with other content; a changed report needs a "
     "new key, and the payload is kept for a coordinator to review"
 )
@@ -260,7 +262,7 @@ def receive_submissions(
     outcomes: dict[int, Outcome] = {}
     candidates = _parsed(sent, outcomes)
     call = _Call(sent, user, member)
-    for _ in range(STATION_READS):
+    for _read in range(STATION_READS):
         remember_stations(call.election_id, {c.station for c in candidates.values()})
         ready = call.validated(candidates, outcomes)
         candidates = call.stored(ready, candidates, outcomes)
@@ -386,7 +388,7 @@ def _refused(
 ) -> SubmissionRejected:
     """Record the refusal on the payload; a refused report whose key is taken is a conflict."""
     if key_taken:
-        rejected = ResendConflict([Problem("key", KEY_IN_USE)])
+        rejected = ResendConflict([Problem("key", str(KEY_IN_USE))])
     status = (
         RawPayload.Status.CONFLICT
         if isinstance(rejected, ResendConflict)
@@ -414,7 +416,7 @@ def _resend_outcome(submission: Submission, receipt: Receipt, sent: Sent) -> Out
     )
     if _is_resend(sent, receipt, sent_as):
         return receipt
-    return _refused(sent.payload, ResendConflict([Problem("key", KEY_IN_USE)]))
+    return _refused(sent.payload, ResendConflict([Problem("key", str(KEY_IN_USE))]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -461,15 +463,15 @@ def _is_resend(sent: Sent, stored: Receipt, report: _Report) -> bool:
 
 def parse_candidate(data: Any) -> Candidate:
     if not isinstance(data, dict):
-        raise SubmissionRejected([Problem("", "the submission must be a JSON object")])
+        raise SubmissionRejected([Problem("", _("the submission must be a JSON object"))])
     # JSON escapes NUL as \u0000, so one C-speed encode rules it out for almost every payload.
     with_nul = paths_with_nul(data) if "\\u0000" in json.dumps(data, default=str) else []
     if with_nul:
         raise SubmissionRejected(
-            [Problem(path, "must not contain the NUL character (\\u0000)") for path in with_nul]
+            [Problem(path, _("must not contain the NUL character (\\u0000)")) for path in with_nul]
         )
     problems = [
-        Problem(name, "is required")
+        Problem(name, _("is required"))
         for name in ("key", "form", "version", "station", "answers")
         if name not in data
     ]
@@ -477,11 +479,11 @@ def parse_candidate(data: Any) -> Candidate:
     version = _parse_version(data["version"], problems) if "version" in data else None
     answers = data.get("answers", {})
     if not isinstance(answers, dict):
-        problems.append(Problem("answers", "must be an object of question code to answer"))
+        problems.append(Problem("answers", _("must be an object of question code to answer")))
     device_time = _parse_device_time(data.get("device_time"), problems)
     for name in ("form", "station"):
         if name in data and (not isinstance(data[name], str) or not data[name].strip()):
-            problems.append(Problem(name, "must be a non-empty text"))
+            problems.append(Problem(name, _("must be a non-empty text")))
     if problems or key is None or version is None:
         raise SubmissionRejected(problems)
     return Candidate(
@@ -513,18 +515,20 @@ def paths_with_nul(value: Any, path: str = "") -> list[str]:
 
 def _parse_key(value: Any, problems: list[Problem]) -> uuid.UUID | None:
     if value is None:
-        problems.append(Problem("key", "must be a UUID"))
+        problems.append(Problem("key", _("must be a UUID")))
         return None
     try:
         return uuid.UUID(str(value))
     except ValueError:
-        problems.append(Problem("key", f"{str(value)[:60]!r} is not a UUID"))
+        problems.append(
+            Problem("key", _("%(value)s is not a UUID") % {"value": repr(str(value)[:60])})
+        )
         return None
 
 
 def _parse_version(value: Any, problems: list[Problem]) -> int | None:
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        problems.append(Problem("version", "must be a positive whole number"))
+        problems.append(Problem("version", _("must be a positive whole number")))
         return None
     return value
 
@@ -537,13 +541,13 @@ def _parse_device_time(value: Any, problems: list[Problem]) -> datetime.datetime
     except ValueError:  # well formed but impossible, such as minute 61
         parsed = None
     if parsed is None or timezone.is_naive(parsed):
-        problems.append(Problem("device_time", "must be an ISO 8601 time with its UTC offset"))
+        problems.append(Problem("device_time", _("must be an ISO 8601 time with its UTC offset")))
         return None
     try:
         # Near year 1 or 9999 an offset can carry the time outside what a datetime holds.
         parsed.astimezone(datetime.UTC)
     except OverflowError:
-        problems.append(Problem("device_time", "must be between the years 1 and 9999 in UTC"))
+        problems.append(Problem("device_time", _("must be between the years 1 and 9999 in UTC")))
         return None
     return parsed
 
@@ -623,7 +627,7 @@ def sending_member(user: User | None) -> Member:
             Member.objects.filter(user=user).select_related("mission__election", "team").first()
         )
     if member is None:
-        raise SubmissionRejected([Problem("", "this account is not a member of a mission")])
+        raise SubmissionRejected([Problem("", _("this account is not a member of a mission"))])
     return member
 
 
@@ -928,7 +932,7 @@ def review_submission(
             f"unknown decision {decision!r}; use one of {', '.join(Review.Decision.values)}"
         )
     if decision == Review.Decision.REJECT and not reason.strip():
-        raise SubmissionRejected([Problem("reason", "give a reason for rejecting a report")])
+        raise SubmissionRejected([Problem("reason", _("give a reason for rejecting a report"))])
     review = Review.objects.create(
         submission=submission, decision=decision, reason=reason, reviewer=reviewer
     )
@@ -985,7 +989,7 @@ def apply_payload_as_revision(
         data = None
     answers = data.get("answers") if isinstance(data, dict) else None
     if not isinstance(answers, dict):
-        raise SubmissionRejected([Problem("answers", "this payload holds no answers to apply")])
+        raise SubmissionRejected([Problem("answers", _("this payload holds no answers to apply"))])
     revision = revise_submission(submission, answers, actor=actor, reason=reason)
     _mark_payload(payload, RawPayload.Status.CORRECTED, submission_id=submission.pk)
     return revision

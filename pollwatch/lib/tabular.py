@@ -27,6 +27,10 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import BinaryIO
 
+from pollwatch.lib.catalogues import current_language
+from pollwatch.lib.catalogues import gettext as _
+from pollwatch.lib.numbers_in_text import format_count
+
 DELIMITERS = (",", ";", "\t")
 # Lines read to choose the delimiter: enough for a quoted field to show its columns.
 SNIFF_LINES = 50
@@ -36,13 +40,17 @@ DEFAULT_MAX_ROWS = 2_000_000
 DEFAULT_MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
 
 
+def _count(value: int) -> str:
+    return format_count(value, current_language())
+
+
 @dataclass(frozen=True, slots=True)
 class RowProblem:
     line: int
     reason: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.reason}"
+        return _("line %(line)s: %(problem)s") % {"line": self.line, "problem": self.reason}
 
 
 class TableRejected(Exception):
@@ -80,8 +88,11 @@ class ImportLimits:
             [
                 RowProblem(
                     line,
-                    f"the file is larger than the import limit of {self.max_bytes:,} bytes "
-                    "(POLLWATCH_IMPORT_MAX_BYTES)",
+                    _(
+                        "the file is larger than the import limit of %(limit)s bytes "
+                        "(POLLWATCH_IMPORT_MAX_BYTES)"
+                    )
+                    % {"limit": _count(self.max_bytes)},
                 )
             ]
         )
@@ -91,8 +102,11 @@ class ImportLimits:
             [
                 RowProblem(
                     line,
-                    f"the file has more than the import limit of {self.max_rows:,} rows "
-                    "(POLLWATCH_IMPORT_MAX_ROWS)",
+                    _(
+                        "the file has more than the import limit of %(limit)s rows "
+                        "(POLLWATCH_IMPORT_MAX_ROWS)"
+                    )
+                    % {"limit": _count(self.max_rows)},
                 )
             ]
         )
@@ -123,9 +137,9 @@ def read_table(
     if name.lower().endswith((".xlsx", ".xlsm")):
         return _table_of(
             ((line, [_cell_text(v) for v in values]) for line, values in xlsx_rows(source, limits)),
-            empty="the first sheet is empty",
+            empty=_("the first sheet is empty"),
         )
-    return _table_of(csv_rows(decoded_lines(source, limits), limits), empty="the file is empty")
+    return _table_of(csv_rows(decoded_lines(source, limits), limits), empty=_("the file is empty"))
 
 
 def _table_of(rows: Iterator[tuple[int, list[str]]], *, empty: str) -> Table:
@@ -188,8 +202,11 @@ def check_unpacked_size(archive: zipfile.ZipFile, limits: ImportLimits) -> None:
             [
                 RowProblem(
                     1,
-                    f"the file unpacks to {unpacked:,} bytes, more than the import limit of "
-                    f"{limits.max_unpacked_bytes:,} (POLLWATCH_IMPORT_MAX_UNPACKED_BYTES)",
+                    _(
+                        "the file unpacks to %(size)s bytes, more than the import limit of "
+                        "%(limit)s (POLLWATCH_IMPORT_MAX_UNPACKED_BYTES)"
+                    )
+                    % {"size": _count(unpacked), "limit": _count(limits.max_unpacked_bytes)},
                 )
             ]
         )
@@ -200,7 +217,9 @@ def open_archive(source: BinaryIO, limits: ImportLimits) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError) as error:
-        raise TableRejected([RowProblem(1, f"not a readable zip or XLSX file ({error})")]) from None
+        raise TableRejected(
+            [RowProblem(1, _("not a readable zip or XLSX file (%(error)s)") % {"error": error})]
+        ) from None
     check_unpacked_size(archive, limits)
     return archive
 
@@ -232,8 +251,15 @@ def decoded_lines(
             problems.append(
                 RowProblem(
                     number,
-                    f"not valid {_encoding_names(encodings)} (byte 0x{raw[error.start]:02x} at "
-                    f"position {error.start + 1}); save the file as UTF-8",
+                    _(
+                        "not valid %(encoding)s (byte 0x%(byte)s at position %(position)s); "
+                        "save the file as UTF-8"
+                    )
+                    % {
+                        "encoding": _encoding_names(encodings),
+                        "byte": f"{raw[error.start]:02x}",
+                        "position": error.start + 1,
+                    },
                 )
             )
             yield from _universal_lines(raw.decode(chosen or "ascii", errors="replace"))
@@ -277,7 +303,9 @@ def csv_rows(lines: Iterable[str], limits: ImportLimits) -> Iterator[tuple[int, 
             yield line, cells
             line = reader.line_num + 1
     except csv.Error as error:
-        raise TableRejected([RowProblem(reader.line_num, f"not valid CSV ({error})")]) from None
+        raise TableRejected(
+            [RowProblem(reader.line_num, _("not valid CSV (%(error)s)") % {"error": error})]
+        ) from None
 
 
 def choose_delimiter(sample_lines: list[str]) -> str:
@@ -314,7 +342,9 @@ def xlsx_rows(source: BinaryIO, limits: ImportLimits) -> Iterator[tuple[int, lis
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise TableRejected([RowProblem(1, f"not a readable XLSX workbook ({error})")]) from error
+        raise TableRejected(
+            [RowProblem(1, _("not a readable XLSX workbook (%(error)s)") % {"error": error})]
+        ) from error
     try:
         sheet = workbook.worksheets[0]
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):

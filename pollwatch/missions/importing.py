@@ -11,6 +11,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pollwatch.audit.services import log_action
 from pollwatch.lib.tabular import RowProblem, TableRejected, read_table
@@ -38,10 +40,11 @@ class MemberImportOutcome:
     teams_created: int
 
     def summary(self) -> str:
-        return (
-            f"{self.created} members created, {self.updated} updated, "
-            f"{self.teams_created} teams created"
-        )
+        return ngettext(
+            "%(created)s member created, %(updated)s updated, %(teams)s teams created",
+            "%(created)s members created, %(updated)s updated, %(teams)s teams created",
+            self.created,
+        ) % {"created": self.created, "updated": self.updated, "teams": self.teams_created}
 
 
 def normalise_phone(text: str) -> str:
@@ -50,10 +53,14 @@ def normalise_phone(text: str) -> str:
         number = phonenumbers.parse(text, None)
     except phonenumbers.NumberParseException as error:
         raise ValueError(
-            f"phone {text!r} is not an international number (start it with + and the country code)"
+            _(
+                "phone %(phone)s is not an international number (start it with + and the "
+                "country code)"
+            )
+            % {"phone": repr(text)}
         ) from error
     if not phonenumbers.is_valid_number(number):
-        raise ValueError(f"phone {text!r} is not a valid number")
+        raise ValueError(_("phone %(phone)s is not a valid number") % {"phone": repr(text)})
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -68,7 +75,8 @@ def import_members(
     table = read_table(source, filename)
     for required in ("full_name", "role"):
         if table.column_index(required) is None:
-            raise TableRejected([RowProblem(1, f"missing required column {required!r}")])
+            missing = _("missing required column %(column)s") % {"column": repr(required)}
+            raise TableRejected([RowProblem(1, missing)])
     positions = {name: table.column_index(name) for name in MEMBER_COLUMNS}
     records: list[tuple[int, dict[str, object]]] = []
     problems: list[RowProblem] = []
@@ -99,16 +107,22 @@ def _clean_member(values: dict[str, str]) -> dict[str, object]:
     reasons: list[str] = []
     cleaned: dict[str, object] = dict(values)
     if not values["full_name"]:
-        reasons.append("full_name is empty")
+        reasons.append(_("%(column)s is empty") % {"column": "full_name"})
     role = values["role"].strip().lower().replace(" ", "_")
     if role not in Member.Role.values:
-        reasons.append(f"role {values['role']!r} is not one of {', '.join(Member.Role.values)}")
+        reasons.append(
+            _("role %(role)s is not one of %(roles)s")
+            % {"role": repr(values["role"]), "roles": ", ".join(Member.Role.values)}
+        )
     cleaned["role"] = role
     status = (values["accreditation_status"] or Member.Accreditation.NOT_REQUESTED).lower()
     if status not in Member.Accreditation.values:
         reasons.append(
-            f"accreditation_status {values['accreditation_status']!r} is not one of "
-            f"{', '.join(Member.Accreditation.values)}"
+            _("accreditation_status %(status)s is not one of %(statuses)s")
+            % {
+                "status": repr(values["accreditation_status"]),
+                "statuses": ", ".join(Member.Accreditation.values),
+            }
         )
     cleaned["accreditation_status"] = status
     for check in (_clean_email, _clean_phone, _clean_valid_until):
@@ -126,7 +140,9 @@ def _clean_email(values: dict[str, str], cleaned: dict[str, object]) -> None:
         try:
             validate_email(values["email"])
         except ValidationError:
-            raise ValueError(f"email {values['email']!r} is not an e-mail address") from None
+            raise ValueError(
+                _("email %(email)s is not an e-mail address") % {"email": repr(values["email"])}
+            ) from None
         cleaned["email"] = values["email"].lower()
 
 
@@ -143,7 +159,10 @@ def _clean_valid_until(values: dict[str, str], cleaned: dict[str, object]) -> No
     try:
         cleaned["accreditation_valid_until"] = datetime.date.fromisoformat(text[:10])
     except ValueError:
-        raise ValueError(f"accreditation_valid_until {text!r} is not a date (YYYY-MM-DD)") from None
+        raise ValueError(
+            _("accreditation_valid_until %(value)s is not a date (YYYY-MM-DD)")
+            % {"value": repr(text)}
+        ) from None
 
 
 def _duplicates(records: list[tuple[int, dict[str, object]]]) -> list[RowProblem]:
@@ -155,7 +174,9 @@ def _duplicates(records: list[tuple[int, dict[str, object]]]) -> list[RowProblem
             if value and (key, value) in seen:
                 problems.append(
                     RowProblem(
-                        line, f"duplicate {key} {value!r} (first on line {seen[(key, value)]})"
+                        line,
+                        _("duplicate %(column)s %(value)s (first on line %(line)s)")
+                        % {"column": key, "value": repr(value), "line": seen[(key, value)]},
                     )
                 )
             seen.setdefault((key, value), line)

@@ -6,6 +6,7 @@ from typing import BinaryIO
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from pollwatch.audit.services import log_action
 from pollwatch.lib.tabular import RowProblem, TableRejected, read_table
@@ -28,7 +29,10 @@ def import_areas(
     missing = [name for name in ("code", "name") if table.column_index(name) is None]
     if missing:
         raise TableRejected(
-            [RowProblem(1, f"missing required column {name!r}") for name in missing]
+            [
+                RowProblem(1, _("missing required column %(column)s") % {"column": repr(name)})
+                for name in missing
+            ]
         )
     positions = {name: table.column_index(name) for name in AREA_COLUMNS}
     records = [
@@ -60,20 +64,22 @@ def _check_areas(election: Election, records: list[_AreaRecord]) -> None:
     for line, values in records:
         for name in ("code", "name"):
             if not values[name]:
-                problems.append(RowProblem(line, f"{name} is empty"))
+                problems.append(RowProblem(line, _("%(column)s is empty") % {"column": name}))
         if values["code"] in in_file:
             problems.append(
                 RowProblem(
                     line,
-                    f"duplicate area code {values['code']!r} "
-                    f"(first on line {in_file[values['code']]})",
+                    _("duplicate area code %(code)s (first on line %(line)s)")
+                    % {"code": repr(values["code"]), "line": in_file[values["code"]]},
                 )
             )
         in_file.setdefault(values["code"], line)
     for line, values in records:
         parent = values["parent_code"]
         if parent and parent not in in_file and parent not in known:
-            problems.append(RowProblem(line, f"unknown parent area {parent!r}"))
+            problems.append(
+                RowProblem(line, _("unknown parent area %(area)s") % {"area": repr(parent)})
+            )
     if problems:
         raise TableRejected(problems)
 
@@ -84,7 +90,7 @@ def _create_in_order(election: Election, records: list[_AreaRecord]) -> int:
     while pending:
         ready = [v for v in pending if not v["parent_code"] or v["parent_code"] in by_code]
         if not ready:
-            raise TableRejected([RowProblem(1, "the parent codes form a cycle")])
+            raise TableRejected([RowProblem(1, _("the parent codes form a cycle"))])
         for values in ready:
             area = by_code.get(values["code"]) or Area(election=election, code=values["code"])
             area.name = values["name"]

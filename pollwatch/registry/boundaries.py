@@ -16,6 +16,7 @@ from typing import Any, BinaryIO
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from pollwatch.audit.services import log_action
 from pollwatch.lib.tabular import ImportLimits, TableRejected, read_limited
@@ -36,10 +37,10 @@ class BoundaryProblem:
     @property
     def place(self) -> str:
         if self.feature is not None:
-            return f"feature {self.feature}"
+            return _("feature %(number)s") % {"number": self.feature}
         if self.line is not None:
-            return f"line {self.line}"
-        return "file"
+            return _("line %(line)s") % {"line": self.line}
+        return _("file")
 
     def __str__(self) -> str:
         return f"{self.place}: {self.reason}"
@@ -87,21 +88,26 @@ def _parsed(source: BinaryIO) -> Any:
     try:
         return json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise BoundariesRejected([BoundaryProblem("the file is not UTF-8 text")]) from None
+        raise BoundariesRejected([BoundaryProblem(_("the file is not UTF-8 text"))]) from None
     except json.JSONDecodeError as error:
-        reason = f"not valid JSON: {error.msg} (column {error.colno})"
+        reason = _("not valid JSON: %(error)s (column %(column)s)") % {
+            "error": error.msg,
+            "column": error.colno,
+        }
         raise BoundariesRejected([BoundaryProblem(reason, line=error.lineno)]) from None
     except RecursionError:
-        raise BoundariesRejected([BoundaryProblem("not valid JSON: nested too deeply")]) from None
+        raise BoundariesRejected(
+            [BoundaryProblem(_("not valid JSON: nested too deeply"))]
+        ) from None
 
 
 def _features_of(data: Any) -> list[Any]:
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        reason = "the file must hold a GeoJSON FeatureCollection"
+        reason = _("the file must hold a GeoJSON FeatureCollection")
         raise BoundariesRejected([BoundaryProblem(reason)])
     features = data.get("features")
     if not isinstance(features, list) or not features:
-        raise BoundariesRejected([BoundaryProblem("the FeatureCollection has no features")])
+        raise BoundariesRejected([BoundaryProblem(_("the FeatureCollection has no features"))])
     return features
 
 
@@ -114,7 +120,10 @@ def _checked_outlines(
     for number, feature in enumerate(features, start=1):
         reasons, code = _feature_problems(feature, areas, code_property)
         if code is not None and code in first_of:
-            reasons.append(f"area {code!r} again (first in feature {first_of[code]})")
+            reasons.append(
+                _("area %(area)s again (first in feature %(number)s)")
+                % {"area": repr(code), "number": first_of[code]}
+            )
         problems.extend(BoundaryProblem(reason, feature=number) for reason in reasons)
         if code is not None:
             first_of.setdefault(code, number)
@@ -133,29 +142,29 @@ def _feature_problems(
 ) -> tuple[list[str], str | None]:
     """The feature's problems, and the area code it names (None when it names none)."""
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
-        return ["not a GeoJSON Feature"], None
+        return [_("not a GeoJSON Feature")], None
     properties = feature.get("properties")
     value = properties.get(code_property) if isinstance(properties, dict) else None
     code = str(value).strip() if isinstance(value, str | int) else ""
     reasons = []
     if not code:
-        reasons.append(f"no area code in properties.{code_property}")
+        reasons.append(_("no area code in properties.%(property)s") % {"property": code_property})
     elif code not in areas:
-        reasons.append(f"unknown area {code!r}")
+        reasons.append(_("unknown area %(area)s") % {"area": repr(code)})
     reasons.extend(_geometry_problems(feature.get("geometry")))
     return reasons, code or None
 
 
 def _geometry_problems(geometry: Any) -> list[str]:
     if not isinstance(geometry, dict) or geometry.get("type") not in SHAPES:
-        return ["the geometry must be a Polygon or a MultiPolygon"]
+        return [_("the geometry must be a Polygon or a MultiPolygon")]
     coordinates = geometry.get("coordinates")
     polygons = [coordinates] if geometry["type"] == "Polygon" else coordinates
     if not isinstance(polygons, list) or not polygons:
-        return ["the geometry has no coordinates"]
+        return [_("the geometry has no coordinates")]
     for polygon in polygons:
         if not isinstance(polygon, list) or not polygon:
-            return ["a polygon has no rings"]
+            return [_("a polygon has no rings")]
         for ring in polygon:
             reason = _ring_problem(ring)
             if reason:
@@ -165,11 +174,11 @@ def _geometry_problems(geometry: Any) -> list[str]:
 
 def _ring_problem(ring: Any) -> str | None:
     if not isinstance(ring, list) or len(ring) < 4:
-        return "a ring needs at least 4 positions"
+        return _("a ring needs at least 4 positions")
     if not all(_is_position(position) for position in ring):
-        return "a position is not [longitude, latitude] in degrees"
+        return _("a position is not [longitude, latitude] in degrees")
     if ring[0][:2] != ring[-1][:2]:
-        return "a ring must end at the position it starts from"
+        return _("a ring must end at the position it starts from")
     return None
 
 

@@ -16,6 +16,8 @@ from typing import BinaryIO
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pollwatch.audit.services import log_action
 from pollwatch.lib.tabular import RowProblem, Table, TableRejected, read_table
@@ -60,10 +62,12 @@ class ImportOutcome:
         return bool(self.created or self.updated)
 
     def summary(self) -> str:
-        return (
-            f"{len(self.created)} stations created, {len(self.updated)} updated, "
-            f"{self.unchanged} unchanged"
-        )
+        created = len(self.created)
+        return ngettext(
+            "%(created)s station created, %(updated)s updated, %(unchanged)s unchanged",
+            "%(created)s stations created, %(updated)s updated, %(unchanged)s unchanged",
+            created,
+        ) % {"created": created, "updated": len(self.updated), "unchanged": self.unchanged}
 
 
 def parse_mapping(text: str | None) -> dict[str, str]:
@@ -73,7 +77,10 @@ def parse_mapping(text: str | None) -> dict[str, str]:
         target, sep, column = pair.partition("=")
         if not sep or target.strip() not in REQUIRED_FIELDS + OPTIONAL_FIELDS:
             valid = ", ".join(REQUIRED_FIELDS + OPTIONAL_FIELDS)
-            raise ValueError(f"bad mapping {pair!r}: use field=Column with a field among {valid}")
+            raise ValueError(
+                _("bad mapping %(pair)s: use field=Column with a field among %(fields)s")
+                % {"pair": repr(pair), "fields": valid}
+            )
         mapping[target.strip()] = column.strip()
     return mapping
 
@@ -104,10 +111,13 @@ class AreaResolver:
             return matches[0]
         if matches:
             raise ValueError(
-                f"area {text!r} is ambiguous: {len(matches)} areas have this "
-                "name; give the area code or its path, e.g. 'Region / District'"
+                _(
+                    "area %(area)s is ambiguous: %(count)s areas have this name; give the "
+                    "area code or its path, e.g. 'Region / District'"
+                )
+                % {"area": repr(text), "count": len(matches)}
             )
-        raise ValueError(f"unknown area {text!r}")
+        raise ValueError(_("unknown area %(area)s") % {"area": repr(text)})
 
 
 def import_stations(
@@ -172,17 +182,29 @@ def _locate_columns(table: Table, mapping: dict[str, str]) -> dict[str, int]:
         header = mapping.get(name, name)
         position = table.column_index(header)
         if position is None and name in REQUIRED_FIELDS:
-            missing.append(
-                f"missing required column {header!r}" + (f" (for {name})" if header != name else "")
-            )
+            missing.append(_missing_column(header, name))
         elif position is not None:
             columns[name] = position
     if missing:
         found = ", ".join(repr(h) for h in table.header)
         raise TableRejected(
-            [RowProblem(1, f"{reason}; the header has {found}") for reason in missing]
+            [
+                RowProblem(
+                    1, _("%(problem)s; the header has %(found)s") % {"problem": r, "found": found}
+                )
+                for r in missing
+            ]
         )
     return columns
+
+
+def _missing_column(header: str, name: str) -> str:
+    if header == name:
+        return _("missing required column %(column)s") % {"column": repr(header)}
+    return _("missing required column %(column)s (for %(field)s)") % {
+        "column": repr(header),
+        "field": name,
+    }
 
 
 def _check_row(
@@ -191,13 +213,14 @@ def _check_row(
     resolver: AreaResolver,
     first_line_of_code: dict[str, int],
 ) -> list[RowProblem]:
-    reasons = [f"{name} is empty" for name in REQUIRED_FIELDS if not values[name]]
+    reasons = [_("%(column)s is empty") % {"column": n} for n in REQUIRED_FIELDS if not values[n]]
     code = values["code"]
     if code:
         key = code.casefold()
         if key in first_line_of_code:
             reasons.append(
-                f"duplicate station code {code!r} (first on line {first_line_of_code[key]})"
+                _("duplicate station code %(code)s (first on line %(line)s)")
+                % {"code": repr(code), "line": first_line_of_code[key]}
             )
         else:
             first_line_of_code[key] = line
@@ -210,7 +233,10 @@ def _check_row(
     reasons += _check_coordinates(values)
     kind = values.get("kind", "")
     if kind and kind.lower() not in PollingStation.Kind.values:
-        reasons.append(f"kind {kind!r} is not one of {', '.join(PollingStation.Kind.values)}")
+        reasons.append(
+            _("kind %(kind)s is not one of %(kinds)s")
+            % {"kind": repr(kind), "kinds": ", ".join(PollingStation.Kind.values)}
+        )
     return [RowProblem(line, reason) for reason in reasons]
 
 
@@ -220,8 +246,10 @@ def _check_number(text: str) -> list[str]:
     try:
         number = int(text)
     except ValueError:
-        return [f"registered_voters {text!r} is not a whole number"]
-    return [f"registered_voters {number} is negative"] if number < 0 else []
+        return [_("registered_voters %(value)s is not a whole number") % {"value": repr(text)}]
+    if number < 0:
+        return [_("registered_voters %(value)s is negative") % {"value": number}]
+    return []
 
 
 def _check_coordinates(values: dict[str, str]) -> list[str]:
@@ -233,12 +261,17 @@ def _check_coordinates(values: dict[str, str]) -> list[str]:
         try:
             number = Decimal(text)
         except InvalidOperation:
-            reasons.append(f"{name} {text!r} is not a number")
+            reasons.append(
+                _("%(column)s %(value)s is not a number") % {"column": name, "value": repr(text)}
+            )
             continue
         if not -limit <= number <= limit:
-            reasons.append(f"{name} {text} is outside -{limit}..{limit}")
+            reasons.append(
+                _("%(column)s %(value)s is outside -%(limit)s..%(limit)s")
+                % {"column": name, "value": text, "limit": limit}
+            )
     if bool(values.get("latitude")) != bool(values.get("longitude")):
-        reasons.append("give both latitude and longitude, or neither")
+        reasons.append(_("give both latitude and longitude, or neither"))
     return reasons
 
 

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pollwatch.accounts.guards import require, signed_in_user
 from pollwatch.lib.downloads import csv_response
@@ -24,6 +24,14 @@ STATION_COLUMNS = (
     "longitude",
     "kind",
 )
+
+
+def nothing_imported(count: int) -> str:
+    return ngettext(
+        "Nothing was imported: %(count)d problem found. Fix it and upload the file again.",
+        "Nothing was imported: %(count)d problems found. Fix them and upload the file again.",
+        count,
+    ) % {"count": count}
 
 
 def election_list(request):
@@ -86,11 +94,7 @@ def station_upload(request, slug):
             problems = rejected.problems
             messages.error(
                 request,
-                _(
-                    "Nothing was imported: %(count)d problems found. Fix "
-                    "them and upload the file again."
-                )
-                % {"count": len(problems)},
+                nothing_imported(len(problems)),
             )
         except ValueError as error:
             form.add_error("mapping", str(error))
@@ -122,14 +126,14 @@ def boundaries_upload(request, slug):
             problems = rejected.problems
             messages.error(
                 request,
-                _(
-                    "Nothing was imported: %(count)d problems found. Fix "
-                    "them and upload the file again."
-                )
-                % {"count": len(problems)},
+                nothing_imported(len(problems)),
             )
         else:
-            messages.success(request, _("%(count)d area outlines saved.") % {"count": count})
+            messages.success(
+                request,
+                ngettext("%(count)d area outline saved.", "%(count)d area outlines saved.", count)
+                % {"count": count},
+            )
     outlined = election.areas.filter(geometry__isnull=False).count()
     return render(
         request,

@@ -487,6 +487,13 @@ EXISTENCE = _words(r"было", r"имелось", r"отмечено", r"выя
 TURKISH_NEGATED_VERB = re.compile(
     r"\w+(?:ma|me)(?:mış|miş|dı|di|dık|dik|yan|yen|sa|se|z)\w*|yok|değil", re.IGNORECASE
 )
+# Turkish says what will happen with a suffix too: geçeceğini (that it will pass),
+# karşılaşılmayacağını (that none will be met). A prediction is not a finding.
+TURKISH_FUTURE_VERB = re.compile(r"\w+(?:acak|ecek|acağ|eceğ)\w*", re.IGNORECASE)
+# ... and what should happen with a verbal noun and a verb of wishing or advice:
+# "yapılmasını tavsiye etmektedir", "olmasını diledi", "yapılması gerekir".
+TURKISH_VERBAL_NOUN = re.compile(r"\w+(?:ma|me)(?:sı|si)(?:nı|ni|na|ne)?", re.IGNORECASE)
+TURKISH_WISH = ("tavsiye", "öner", "rica", "bekle", "dile", "temenni", "iste", "gerek", "çağır")
 AFFECT = _words(
     r"affect\w*",
     r"influenc\w*",
@@ -675,6 +682,11 @@ def segment_spans(text: str) -> list[tuple[int, int]]:
     return [(tokens[start].start, tokens[end - 1].end) for start, end in segments(tokens)]
 
 
+def looks_turkish(text: str) -> bool:
+    """Whether ``text`` reads as Turkish rather than English (see :func:`_looks_turkish`)."""
+    return _looks_turkish(tokenize(text))
+
+
 def _looks_turkish(tokens: list[Token]) -> bool:
     """Turkish letters in several words: "Türkiye" alone does not make English Turkish."""
     marked = sum(1 for token in tokens if _TURKISH_LETTERS.search(token.text))
@@ -695,7 +707,7 @@ def _segment_structures(
     tokens: list[Token], start: int, end: int, turkish: bool
 ) -> Iterator[Structure]:
     yield from _negated_perception(tokens, start, end, turkish)
-    yield from _absence(tokens, start, end)
+    yield from _absence(tokens, start, end, turkish)
     yield from _materiality(tokens, start, end)
     yield from _predicates(tokens, start, end, turkish)
     yield from _equal_conditions(tokens, start, end, turkish)
@@ -791,11 +803,29 @@ def _turkish_negated_verb_after(tokens: list[Token], start: int, end: int) -> in
     return None
 
 
+def _turkish_prediction_after(tokens: list[Token], start: int, end: int) -> bool:
+    """A future verb closes the clause ("demokratik bir ortamda geçeceğini söyledi"), or a
+    verbal noun with a verb of wishing or advice ("yapılmasını tavsiye etmektedir")."""
+    for index in range(start, min(end, start + PERCEPTION_WINDOW)):
+        text = tokens[index].text
+        if not text.isalpha():
+            return False
+        if TURKISH_FUTURE_VERB.fullmatch(text):
+            return True
+        if (
+            TURKISH_VERBAL_NOUN.fullmatch(text)
+            and index + 1 < end
+            and tokens[index + 1].text.startswith(TURKISH_WISH)
+        ):
+            return True
+    return False
+
+
 def _is_cyrillic(token: Token) -> bool:
     return any("а" <= char <= "я" or char == "ё" for char in token.text)
 
 
-def _absence(tokens: list[Token], start: int, end: int) -> Iterator[Structure]:
+def _absence(tokens: list[Token], start: int, end: int, turkish: bool) -> Iterator[Structure]:
     for index in range(start, end):
         token = tokens[index]
         if (
@@ -804,6 +834,12 @@ def _absence(tokens: list[Token], start: int, end: int) -> Iterator[Structure]:
             or _negated_quantifier(tokens, index, end)
         ):
             problem = _first_in(tokens, PROBLEM, index + 1, min(end, index + 4))
+            if (
+                problem is not None
+                and turkish
+                and _turkish_prediction_after(tokens, problem + 1, end)
+            ):
+                continue
             if problem is not None and not _is(AFFECT, tokens[index + 1]):
                 yield _span(tokens, index, problem, _problem_kind(tokens[problem]), "absence")
                 return
@@ -881,7 +917,10 @@ def _predicates(tokens: list[Token], start: int, end: int, turkish: bool) -> Ite
             continue
         first, last, kinds = _coordination(tokens, index, start, end)
         index = last + 1
-        if turkish and _turkish_negated_verb_after(tokens, last + 1, end) is not None:
+        if turkish and (
+            _turkish_negated_verb_after(tokens, last + 1, end) is not None
+            or _turkish_prediction_after(tokens, last + 1, end)
+        ):
             continue
         role = _role(tokens, first, last, end)
         has_subject = subject is not None and first - subject <= SUBJECT_WINDOW
@@ -1035,10 +1074,19 @@ def _equal_conditions(
         if _is(EQUAL, tokens[index]):
             conditions = _first_in(tokens, CONDITIONS, index + 1, min(end, index + 4))
             if conditions is not None and not (
-                turkish and _turkish_negated_verb_after(tokens, conditions + 1, end) is not None
+                turkish
+                and (
+                    _turkish_negated_verb_after(tokens, conditions + 1, end) is not None
+                    or _negated_between(tokens, index + 1, conditions)
+                )
             ):
                 yield _span(tokens, index, conditions, "free_and_fair", "equal_conditions")
                 return
+
+
+def _negated_between(tokens: list[Token], first: int, last: int) -> bool:
+    """ "eşit olmayan şartlarda": the negated participle between adjective and noun."""
+    return any(TURKISH_NEGATED_VERB.fullmatch(tokens[i].text) for i in range(first, last))
 
 
 def _provision(tokens: list[Token], start: int, end: int, turkish: bool) -> Iterator[Structure]:
@@ -1051,6 +1099,25 @@ def _provision(tokens: list[Token], start: int, end: int, turkish: bool) -> Iter
             ):
                 yield _span(tokens, index, provided, "free_and_fair", "provision")
                 return
+        if turkish and tokens[index].text.startswith("irade"):
+            ensured = _voters_will_ensured(tokens, index + 1, end)
+            if ensured is not None:
+                yield _span(tokens, index, ensured, "free_and_fair", "provision")
+                return
+
+
+# "vatandaşlarının iradesinin seçimde tam şekilde temin edildiği": the voters'
+# will ensured or reflected.
+_ENSURED = ("temin", "sağlan", "yansı")
+
+
+def _voters_will_ensured(tokens: list[Token], start: int, end: int) -> int | None:
+    for index in range(start, min(end, start + 5)):
+        if tokens[index].text.startswith(_ENSURED):
+            negated = _turkish_negated_verb_after(tokens, index + 1, min(end, index + 2))
+            denied = TURKISH_NEGATED_VERB.fullmatch(tokens[index].text) is not None
+            return None if negated is not None or denied else index
+    return None
 
 
 # --- conformity ----------------------------------------------------------------------------
@@ -1075,7 +1142,11 @@ def _conformity(tokens: list[Token], start: int, end: int) -> Iterator[Structure
                 ),
                 None,
             )
-            if after is not None and not _own_work(tokens, start, index):
+            if (
+                after is not None
+                and not _own_work(tokens, start, index)
+                and not _denied_right_after(tokens, after, end)
+            ):
                 structure = _span(tokens, index, after, "international_standards", "conformity")
                 yield Structure(
                     structure.kind,
@@ -1085,6 +1156,15 @@ def _conformity(tokens: list[Token], start: int, end: int) -> Iterator[Structure
                     tokens[after].start,
                 )
                 return
+
+
+def _denied_right_after(tokens: list[Token], index: int, end: int) -> bool:
+    """ "standartlara uygun olmadığı", "uygun değildi": the conformity itself denied."""
+    following = index + 1
+    return following < end and (
+        tokens[following].text.startswith("değil")
+        or TURKISH_NEGATED_VERB.fullmatch(tokens[following].text) is not None
+    )
 
 
 def _conformity_predicate(tokens: list[Token], index: int, end: int) -> int | None:

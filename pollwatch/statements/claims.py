@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from pollwatch.statements.claim_grammar import find_structures, segment_spans
+from pollwatch.statements.claim_grammar import find_structures, looks_turkish, segment_spans
 from pollwatch.statements.coverage import PHASES, CoverageFacts
 from pollwatch.statements.sentences import Sentence, split_sentences
 from pollwatch.statements.wording import (
@@ -129,7 +129,7 @@ _HEDGE_IN_CLAUSE = re.compile(
     r"promote|achieve|guarantee|uphold|demonstrate)|"
     r"надеж\w*|надеем\w*|будет|будут|чтобы|для\s+(?:оценки|проверки|обеспечения)|"
     r"на\s+предмет|с\s+целью|стремлени\w*|"
-    r"tavsiye\w*|umuyor\w*|umarız|"
+    r"tavsiye\w*|umuyor\w*|umarız|beklenti\w*|temenni\w*|"
     r"cannot|can\s+not|unable|impossible|not\s+possible|not\s+true|premature|too\s+early|"
     r"doubt\w*|false|следует|необходимо|должн\w*|рекоменд\w*|призыва\w*|нельзя|"
     r"невозможно|не\s+мож\w*|не\s+означа\w*|неправд\w*|сомн\w*|преждевременн\w*|рано|ли)\b|"
@@ -170,6 +170,10 @@ _QUALIFIER = re.compile(
 )
 _CYRILLIC = re.compile(r"[а-яё]", _FLAGS)
 _LATIN = re.compile(r"[a-z]", _FLAGS)
+# A short Turkish sentence may mark one word only ("Hiçbir ihlal tespit edilmedi"):
+# then it is Turkish unless English words say otherwise.
+_TURKISH_LETTER = re.compile(r"[çğışöü]", _FLAGS)
+_ENGLISH_WORD = re.compile(r"\b(?:the|of|and|in|was|were|is|are|to|with|by|no|not)\b", _FLAGS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +188,7 @@ class Claim:
     phrase : str
         The words that make it a claim.
     language : str
-        ``"en"`` or ``"ru"``, from the sentence's script.
+        ``"en"``, ``"ru"`` or ``"tr"``, from the sentence's letters.
     scoped : bool
         Whether the sentence limits it to the stations observed.
     qualified : bool
@@ -240,8 +244,13 @@ class ClaimCheck:
 
 
 def sentence_language(text: str) -> str:
-    """``"ru"`` when Cyrillic letters outnumber Latin ones, else ``"en"``."""
-    return "ru" if len(_CYRILLIC.findall(text)) > len(_LATIN.findall(text)) else "en"
+    """``"ru"`` when Cyrillic letters outnumber Latin ones, ``"tr"`` when Turkish letters
+    mark several words, else ``"en"``: the language its reason and wording are written in."""
+    if len(_CYRILLIC.findall(text)) > len(_LATIN.findall(text)):
+        return "ru"
+    if looks_turkish(text) or (_TURKISH_LETTER.search(text) and not _ENGLISH_WORD.search(text)):
+        return "tr"
+    return "en"
 
 
 def find_claims(text: str) -> list[Claim]:

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from pollwatch.statements.models import SECTIONS, Statement
@@ -9,9 +10,8 @@ from pollwatch.statements.models import SECTIONS, Statement
 class NewStatementForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     kind = forms.ChoiceField(choices=Statement.Kind.choices, label=_("Kind"))
-    language = forms.ChoiceField(
-        choices=[("en", "English"), ("ru", "Русский")], label=_("Language")
-    )
+    # A statement may be written in any language the catalogues speak.
+    language = forms.ChoiceField(choices=settings.LANGUAGES, label=_("Language"))
 
 
 class DraftForm(forms.Form):

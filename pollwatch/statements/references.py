@@ -17,6 +17,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pollwatch.lib.catalogues import gettext as _
+
 REFERENCE = re.compile(r"\{(?P<kind>[a-z]+)(?::(?P<body>[^{}]*))?\}")
 KINDS = ("share", "assessment", "method")
 SHARE_BODY = re.compile(r"^(?P<form>[A-Za-z_]\w*)\.(?P<question>[A-Za-z_]\w*)=(?P<values>[\w,]+)$")
@@ -40,13 +42,18 @@ class Reference:
 def parse_reference(match: re.Match[str]) -> Reference:
     kind, body, raw = match["kind"], (match["body"] or "").strip(), match[0]
     if kind not in KINDS:
-        raise ReferenceError(f"{raw}: unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+        raise ReferenceError(
+            _("%(reference)s: unknown kind %(kind)s; use one of %(kinds)s")
+            % {"reference": raw, "kind": repr(kind), "kinds": ", ".join(KINDS)}
+        )
     if kind == "method":
         return Reference(raw=raw, kind=kind)
     if kind == "share":
         parsed = SHARE_BODY.match(body)
         if parsed is None:
-            raise ReferenceError(f"{raw}: write it as {{share:form.question=answer}}")
+            raise ReferenceError(
+                _("%(reference)s: write it as {share:form.question=answer}") % {"reference": raw}
+            )
         return Reference(
             raw=raw,
             kind=kind,
@@ -56,7 +63,9 @@ def parse_reference(match: re.Match[str]) -> Reference:
         )
     parsed = ASSESSMENT_BODY.match(body)
     if parsed is None:
-        raise ReferenceError(f"{raw}: write it as {{assessment:phase=bad,very_bad}}")
+        raise ReferenceError(
+            _("%(reference)s: write it as {assessment:phase=bad,very_bad}") % {"reference": raw}
+        )
     return Reference(
         raw=raw,
         kind=kind,

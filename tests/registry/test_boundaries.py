@@ -138,7 +138,7 @@ def test_the_upload_page_saves_a_good_file(client, administrator, election):
 
     response = client.post(url, {"file": geojson_file([feature("N", square(44, 42))])}, follow=True)
 
-    assert "1 area outlines saved." in response.content.decode()
+    assert "1 area outline saved." in response.content.decode()
     assert outlined(election) == {"N": "Polygon"}
 
 

@@ -1,5 +1,7 @@
 from django.urls import reverse
+from django.utils import translation
 
+from pollwatch.accounts.models import remember_language
 from pollwatch.registry.models import PollingStation
 from tests.conftest import csv_file
 
@@ -63,3 +65,18 @@ def test_only_registry_managers_may_upload(client, coordinator_north, election):
     client.force_login(coordinator_north)
     response = client.get(reverse("registry:station_upload", args=[election.slug]))
     assert response.status_code == 403
+
+
+def test_a_station_import_is_refused_in_the_importers_language(client, administrator, election):
+    remember_language(administrator, "ru")
+    client.force_login(administrator)
+    upload = csv_file("code,name,area,registered_voters\n500,,N1,12\n", "bad.csv")
+    response = client.post(
+        reverse("registry:station_upload", args=[election.slug]), {"file": upload}
+    )
+    with translation.override("ru"):
+        empty = translation.gettext("%(column)s is empty")
+    assert empty != "%(column)s is empty", "the Russian catalogue lacks the text"
+    problems = [(p.line, p.reason) for p in response.context["problems"]]
+    assert problems == [(2, empty % {"column": "name"})]
+    assert empty % {"column": "name"} in response.content.decode()

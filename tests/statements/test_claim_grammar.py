@@ -100,6 +100,13 @@ def test_each_structure_is_recognised(sentence, kind, structure):
         "Observers could not record violations because they were denied access.",
         # Turkish negates the verb after the predicate
         "Seçimler adil koşullarda geçmedi.",
+        # ... or the participle inside the phrase, or the conformity right after "uygun"
+        "Heyet, referandumun eşit olmayan şartlarda gerçekleştiği sonucuna vardı.",
+        "Heyet, oylamanın yasal standartlara uygun olmadığı kuşkusunu taşıyor.",
+        # a prediction before the vote is no finding
+        "Temsilciler, seçimlerin demokratik bir ortamda geçeceğini söyledi.",
+        "Nikolayeviç, seçimlerde herhangi bir sorunla karşılaşılmayacağını dile getirdi.",
+        "Seçimlerde halkın iradesinin sandığa yansımadığı görüldü.",
         # numbers with bases and criticism
         "In 12 of 150 polling stations observed, the secrecy of the vote was not ensured.",
         "The tabulation process lacked transparency.",

@@ -76,6 +76,18 @@ CLAIMS_BY_KIND = [
     ("Выборы прошли успешно.", ClaimKind.PROCEEDED_SUCCESSFULLY),
     ("Голосование прошло спокойно и организованно.", ClaimKind.PROCEEDED_SUCCESSFULLY),
     ("День голосования прошёл без происшествий.", ClaimKind.PROCEEDED_SUCCESSFULLY),
+    # Turkish, with its suffixes
+    ("Misyon herhangi bir usulsüzlüğe rastlamamıştır.", ClaimKind.NO_VIOLATIONS),
+    ("Hiçbir ihlal tespit edilmedi.", ClaimKind.NO_VIOLATIONS),
+    ("Tüm sandıklarda oy verme işlemi zamanında başladı.", ClaimKind.ALL_STATIONS),
+    ("Oy verme günü ülke genelinde huzurlu bir ortamda gerçekleşmiştir.", ClaimKind.WHOLE_COUNTRY),
+    ("Seçimler şeffaf bir şekilde gerçekleştirildi.", ClaimKind.TRANSPARENT),
+    ("Seçimler özgür ve adil bir ortamda yapıldı.", ClaimKind.FREE_AND_FAIR),
+    (
+        "Seçimler ulusal mevzuata ve uluslararası standartlara uygun olarak yapılmıştır.",
+        ClaimKind.INTERNATIONAL_STANDARDS,
+    ),
+    ("Seçimler sakin bir ortamda geçti.", ClaimKind.PROCEEDED_SUCCESSFULLY),
 ]
 
 NOT_CLAIMS = [
@@ -97,18 +109,26 @@ NOT_CLAIMS = [
     "It is not possible to conclude that the elections were free and fair.",
     "Миссия рекомендует обеспечить доступность всех избирательных участков.",
     "Было ли голосование прозрачным, сказать нельзя.",
+    "Seçimler şeffaf değildi.",
+    "Seçim Kurulu'nun çalışmaları şeffaf değildi.",
+    "Referandum eşit olmayan şartlarda gerçekleşti.",
+    "Referandum uluslararası standartlara uygun değildi.",
+    "Gözlemciler 14 usulsüzlük bildirdi.",
+    "Heyet, seçimlerin demokratik bir ortamda geçeceğini söyledi.",
+    'Başkan, "Beklentimiz seçimin adil ve demokratik olarak sonuçlanmasıdır." dedi.',
+    "Heyet, seçimlerin özgür ve adil bir ortamda yapılmasını tavsiye etmektedir.",
 ]
 
 
 @pytest.mark.parametrize(("sentence", "kind"), CLAIMS_BY_KIND)
-def test_every_claim_kind_is_found_in_both_languages(sentence, kind):
+def test_every_claim_kind_is_found_in_each_language(sentence, kind):
     assert kind in {claim.kind for claim in find_claims(sentence)}
 
 
-def test_the_table_covers_every_kind_in_both_languages():
+def test_the_table_covers_every_kind_in_each_language():
     languages = {(kind, sentence_language(sentence)) for sentence, kind in CLAIMS_BY_KIND}
 
-    assert languages == {(kind, language) for kind in ClaimKind for language in ("en", "ru")}
+    assert languages == {(kind, language) for kind in ClaimKind for language in ("en", "ru", "tr")}
 
 
 @pytest.mark.parametrize("sentence", NOT_CLAIMS)
@@ -233,6 +253,16 @@ def test_russian_bound_is_worded_in_russian_with_a_decimal_comma():
     assert "меньше 5,0%" in check.reason
     assert "доля участков с нарушениями меньше 5,0%" in check.suggestion
     assert "59 из 5\u00a0273" in check.suggestion
+
+
+def test_turkish_claims_get_their_reason_and_wording_in_turkish():
+    bound = only_check("Hiçbir ihlal tespit edilmedi.", RANDOM_SHORT)
+    not_random = only_check("Seçimler özgür ve adil bir ortamda yapıldı.", NON_RANDOM)
+
+    assert bound.claim.language == not_random.claim.language == "tr"
+    assert "%5,0" in bound.reason and "5.273" in bound.suggestion
+    assert "rastgele seçilmedi" in not_random.reason
+    assert not_random.suggestion.startswith("Gözlemciler gözlemlenen 59 sandıkta")
 
 
 def test_the_bound_follows_the_number_of_stations():

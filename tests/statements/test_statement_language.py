@@ -6,6 +6,7 @@ import pytest
 from django.utils import translation
 
 from pollwatch.statements.exports import statement_html
+from pollwatch.statements.forms import NewStatementForm
 from pollwatch.statements.services import create_statement, publish, save_draft
 from pollwatch.statements.templates import starting_sections
 
@@ -35,3 +36,12 @@ def test_the_printed_statement_has_headings_in_its_language_not_the_readers(miss
         page = statement_html(published, for_print=True)
     assert "Основные выводы" in page
     assert "Sonuçların özeti" not in page
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "tr"])
+def test_a_new_statement_may_be_written_in_any_language_of_the_catalogues(language):
+    form = NewStatementForm(
+        data={"title": "Statement", "kind": "preliminary", "language": language}
+    )
+
+    assert form.is_valid(), form.errors

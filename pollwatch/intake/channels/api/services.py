@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
@@ -39,7 +40,7 @@ def requesting_member(request: HttpRequest) -> Member:
     try:
         return sending_member(authenticated_user(request))
     except SubmissionRejected:
-        raise HttpError(403, "this account is not a member of a mission") from None
+        raise HttpError(403, _("this account is not a member of a mission")) from None
 
 
 def json_body(request: HttpRequest) -> tuple[Any, str]:
@@ -48,13 +49,17 @@ def json_body(request: HttpRequest) -> tuple[Any, str]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        reason = f"not valid JSON ({error.msg} at line {error.lineno} column {error.colno})"
+        reason = _("not valid JSON (%(error)s at line %(line)s column %(column)s)") % {
+            "error": error.msg,
+            "line": error.lineno,
+            "column": error.colno,
+        }
     except RecursionError:
-        reason = f"nested deeper than {MAX_JSON_DEPTH} levels"
+        reason = _nested_too_deeply()
     else:
         if json_depth(data) <= MAX_JSON_DEPTH:
             return data, text
-        reason = f"nested deeper than {MAX_JSON_DEPTH} levels"
+        reason = _nested_too_deeply()
     payload = store_refused_payload(
         text,
         [Problem("body", reason)],
@@ -63,3 +68,7 @@ def json_body(request: HttpRequest) -> tuple[Any, str]:
         content_type=request.content_type or "",
     )
     raise SubmissionRejected([Problem("body", reason)], payload)
+
+
+def _nested_too_deeply() -> str:
+    return _("nested deeper than %(levels)s levels") % {"levels": MAX_JSON_DEPTH}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
@@ -144,13 +145,14 @@ def submit_batch(request):
     data, text = json_body(request)
     items = data.get("submissions") if isinstance(data, dict) else None
     if not isinstance(items, list):
-        raise SubmissionRejected([Problem("submissions", "must be a list of submissions")])
+        raise SubmissionRejected([Problem("submissions", _("must be a list of submissions"))])
     if len(items) > batch.MAX_BATCH:
         raise SubmissionRejected(
             [
                 Problem(
                     "submissions",
-                    f"at most {batch.MAX_BATCH} submissions per batch, got {len(items)}",
+                    _("at most %(most)s submissions per batch, got %(count)s")
+                    % {"most": batch.MAX_BATCH, "count": len(items)},
                 )
             ]
         )
@@ -168,7 +170,9 @@ def submission_status(request, key: str):
         Submission.objects.filter(key=parsed, submitted_by=request.auth).first() if parsed else None
     )
     if submission is None:
-        raise HttpError(404, f"no submission with key {key!r} from this account")
+        raise HttpError(
+            404, _("no submission with key %(key)s from this account") % {"key": repr(key)}
+        )
     return {
         "key": str(submission.key),
         "status": submission.status,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from pollwatch.audit.services import log_action
 from pollwatch.intake.channels.sms.gateways.outbound import (
@@ -34,11 +35,11 @@ def recipients(
     members = mission.members.filter(role=Member.Role.OBSERVER).exclude(phone="")
     if audience == Broadcast.Audience.TEAM:
         if team is None:
-            raise BroadcastRefused("choose the team to send to")
+            raise BroadcastRefused(_("choose the team to send to"))
         return members.filter(team=team)
     if audience == Broadcast.Audience.AREA:
         if area is None:
-            raise BroadcastRefused("choose the area to send to")
+            raise BroadcastRefused(_("choose the area to send to"))
         teams = Area.objects.within([area]).values("teams")
         return members.filter(team__in=teams).distinct()
     return members
@@ -56,9 +57,11 @@ def send_broadcast(
     """Record the broadcast and its deliveries, then hand each message to the gateway."""
     text = text.strip()
     if not text:
-        raise BroadcastRefused("the message is empty")
+        raise BroadcastRefused(_("the message is empty"))
     if len(text) > MAX_TEXT:
-        raise BroadcastRefused(f"the message is longer than {MAX_TEXT} characters")
+        raise BroadcastRefused(
+            _("the message is longer than %(count)s characters") % {"count": MAX_TEXT}
+        )
     try:
         gateway = outbound_gateway()
     except GatewayUnavailable as error:

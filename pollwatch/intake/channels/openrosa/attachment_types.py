@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 
 import filetype
+from django.utils.translation import gettext as _
 
 # MIME type found in the bytes → the extension the stored file gets.
 ALLOWED_TYPES = {
@@ -58,8 +59,9 @@ def attachment_type(head: bytes, name: str = "") -> AttachmentType:
     """The type of a file from its first bytes; refused unless it is on the allow-list."""
     kind = filetype.guess(head[:HEAD_BYTES])
     if kind is None or kind.mime not in ALLOWED_TYPES:
-        found = kind.mime if kind is not None else "not a recognised photo, sound, video or PDF"
+        found = kind.mime if kind is not None else _("not a recognised photo, sound, video or PDF")
         raise AttachmentRefused(
-            f"{name or 'the file'}: only photos, sound, video and PDF files are accepted ({found})"
+            _("%(file)s: only photos, sound, video and PDF files are accepted (%(found)s)")
+            % {"file": name or _("the file"), "found": found}
         )
     return AttachmentType(kind.mime, ALLOWED_TYPES[kind.mime])

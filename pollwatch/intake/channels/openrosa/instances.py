@@ -17,6 +17,7 @@ from xml.etree.ElementTree import Element
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from pollwatch.forms.definition import FormDefinition
 from pollwatch.intake.channels.openrosa.xforms import END_FIELD, STATION_FIELD
@@ -129,15 +130,17 @@ def read_instance(xml: bytes, *, header_instance_id: str = "") -> Instance:
     try:
         root = ElementTree.fromstring(xml)
     except (ElementTree.ParseError, DefusedXmlException) as error:
-        raise InstanceUnreadable(f"the submission is not well-formed XML ({error})") from None
+        raise InstanceUnreadable(
+            _("the submission is not well-formed XML (%(error)s)") % {"error": error}
+        ) from None
     form_id = root.get("id", "")
     if not form_id:
-        raise InstanceUnreadable("the instance has no form id attribute on its root element")
+        raise InstanceUnreadable(_("the instance has no form id attribute on its root element"))
     version = root.get("version", "")
     values = _leaf_values(root)
     instance_id = values.get("instanceID", "") or header_instance_id
     if not instance_id:
-        raise InstanceUnreadable("the instance has no meta/instanceID")
+        raise InstanceUnreadable(_("the instance has no meta/instanceID"))
     return Instance(
         form_id=form_id,
         version=int(version) if version.isdigit() else None,

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from pollwatch.forms.definition import FormDefinition
 from pollwatch.forms.models import FormVersion
@@ -91,7 +92,9 @@ def _checked_instance_id(value: str, field: str) -> list[Problem]:
         return []
     return [
         Problem(
-            field, f"{value[:60]!r} is not an instance id: at most 100 letters, digits and : _ - ."
+            field,
+            _("%(value)s is not an instance id: at most 100 letters, digits and : _ - .")
+            % {"value": repr(value[:60])},
         )
     ]
 
@@ -196,10 +199,10 @@ def _first(
 
 
 def _conflict_message(record: InstanceRecord) -> str:
-    return (
-        f"instance {record.instance_id} was already received with different content; "
+    return _(
+        "instance %(instance)s was already received with different content; "
         "edit the form on the device to send a correction"
-    )
+    ) % {"instance": record.instance_id}
 
 
 def _repeat(
@@ -209,7 +212,7 @@ def _repeat(
     payload: RawPayload,
 ) -> InstanceReceipt:
     if known.sha256 != record.sha256:
-        problems = [Problem("instanceID", "already received with other content")]
+        problems = [Problem("instanceID", _("already received with other content"))]
         record_payload(payload, RawPayload.Status.CONFLICT, problems=problems)
         raise InstanceConflict(_conflict_message(record))
     record_payload(payload, RawPayload.Status.DUPLICATE, submission_id=known.submission_id)

@@ -139,11 +139,11 @@ def _error(status: int, reason: str, field: str = "") -> JsonResponse:
 def _observer_member(request: HttpRequest) -> Member | JsonResponse:
     """The logged-in person's membership, or the answer refusing them."""
     if not request.user.is_authenticated:
-        return _error(401, "log in to use the observer form")
+        return _error(401, _("log in to use the observer form"))
     try:
         return sending_member(request.user)
     except SubmissionRejected:
-        return _error(403, "this account is not a member of a mission")
+        return _error(403, _("this account is not a member of a mission"))
 
 
 def _titles_in_page_language(codes: list[str]) -> dict[str, str]:
@@ -196,9 +196,9 @@ def observer_form(request: HttpRequest, code: str) -> HttpResponse:
     try:
         xform = offered_xform(member, code)
     except XFormUnbuildable:
-        return _error(503, f"the form {code} cannot be served at the moment")
+        return _error(503, _("the form %(form)s cannot be served at the moment") % {"form": code})
     if xform is None:
-        return _error(404, f"no form {code}")
+        return _error(404, _("no form %(form)s") % {"form": code})
     return HttpResponse(xform.xml, content_type="text/xml; charset=utf-8")
 
 
@@ -211,9 +211,11 @@ def observer_media(request: HttpRequest, code: str, name: str) -> HttpResponse:
     try:
         found = offered_media_file(member, code, name)
     except XFormUnbuildable:
-        return _error(503, f"the form {code} cannot be served at the moment")
+        return _error(503, _("the form %(form)s cannot be served at the moment") % {"form": code})
     if found is None:
-        return _error(404, f"no media file {name} for form {code}")
+        return _error(
+            404, _("no media file %(file)s for form %(form)s") % {"file": name, "form": code}
+        )
     return media_response(found)
 
 
@@ -228,10 +230,12 @@ def observer_submission(request: HttpRequest) -> JsonResponse:
     if isinstance(member, JsonResponse):
         return member
     if request.method != "POST":
-        return _error(405, "use POST")
+        return _error(405, _("use POST"))
     upload = request.FILES.get(INSTANCE_PART)
     if upload is None:
-        return _error(400, f"the {INSTANCE_PART} part is missing", INSTANCE_PART)
+        return _error(
+            400, _("the %(part)s part is missing") % {"part": INSTANCE_PART}, INSTANCE_PART
+        )
     files = [
         part
         for name in request.FILES
