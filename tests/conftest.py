@@ -8,6 +8,7 @@ import io
 import pytest
 from django.contrib.auth.models import User
 from django.test import override_settings
+from django.utils import translation
 from hypothesis import settings
 
 from pollwatch.accounts.models import DeviceToken
@@ -56,6 +57,15 @@ def _media_folder(tmp_path_factory):
 def _uploaded_files_kept_out_of_the_data_folder(settings, _media_folder):
     # Building the demo stores its official results and their forensic report.
     settings.MEDIA_ROOT = _media_folder
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_english():
+    # A request activates its language in the thread and Django leaves it active
+    # afterwards, so a Russian page in one test would make the next one speak Russian.
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture(autouse=True)
