@@ -7,7 +7,11 @@ it through the outbox to the OpenRosa intake.
 
 from __future__ import annotations
 
+import io
+import struct
 import warnings
+import wave
+import zlib
 from pathlib import Path
 
 import pytest
@@ -115,45 +119,117 @@ def test_choices_from_a_csv_attachment_are_offered_and_stored(
     assert policy_refusals == []
 
 
-# Answers every visible empty field as the engine measurement's filler does (text 1234,
-# numbers 1, the first choice; no dates, times, files or places), four times, so that
-# questions made relevant by the first round are answered too.
-GENERIC_FILL = """(form) => {
-  const unanswered = ['date', 'time', 'dateTime', 'geopoint', 'geotrace', 'geoshape', 'binary'];
-  const answer = (input) => {
-    if (!input.name.startsWith('/') || unanswered.includes(input.dataset.typeXml)) return;
-    if (input.hasAttribute('list')) return;  // a search among choices, not free text
-    const empty = !input.value;
+# Answers every shown question that is still empty as a person would, in each widget
+# Enketo draws: text 1234; a number inside the bounds of a simple constraint (". >= 35
+# and . <= 42"), else 1; the first choice (of a list, a dropdown or a search among
+# choices); a date and a time typed into the date and time widgets; a place typed into
+# the map widget's latitude and longitude, a line or a shape pasted as KML; the OK of an
+# acknowledgement. Files are attached apart (attach_files). Rounds repeat so that questions
+# made relevant by earlier answers are answered too. `answers` holds a form's own answers
+# (name of the question → value) for what no generic answer meets.
+GENERIC_FILL = r"""async (form, answers) => {
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+  const type = (field, value) => {
+    field.value = value;
+    field.dispatchEvent(new Event('change', { bubbles: true }));
+  };
+  const typeInto = (question, selector, value) => {
+    const field = question.querySelector(selector);
+    if (field) type(field, value);
+  };
+  const dateLike = (field) => field.placeholder.replace('yyyy', '2024').replace('mm', '05')
+    .replace('dd', '01');
+  const widgets = {
+    date: (question) => {
+      const field = question.querySelector('.widget.date input');
+      if (field) type(field, dateLike(field));
+    },
+    time: (question) => typeInto(question, '.widget.timepicker input', '10:30'),
+    dateTime: (question) => {
+      const day = question.querySelector('.datetimepicker .date input');
+      if (day) type(day, dateLike(day));
+      typeInto(question, '.datetimepicker .timepicker input', '10:30');
+    },
+    geopoint: (question) => {
+      typeInto(question, '.geo-inputs input[name="lat"]', '-1.2921');
+      typeInto(question, '.geo-inputs input[name="long"]', '36.8219');
+    },
+    geotrace: (question) => typeInto(question, 'textarea[name="kml"]',
+      '36.8219,-1.2921,0 36.8300,-1.2950,0'),
+    geoshape: (question) => typeInto(question, 'textarea[name="kml"]',
+      '36.8219,-1.2921,0 36.8300,-1.2950,0 36.8250,-1.3000,0 36.8219,-1.2921,0'),
+  };
+  // The bounds of a constraint made of comparisons of the answer with figures.
+  const withinConstraint = (input) => {
+    const rule = (input.dataset.constraint || '').split(input.name).join('.');
+    const integer = input.dataset.typeXml === 'int';
+    let low = -Infinity;
+    let high = Infinity;
+    for (const [, sign, figure] of rule.matchAll(/\.\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)/g)) {
+      const value = Number(figure);
+      const step = sign.length === 1 ? (integer ? 1 : 0.5) : 0;
+      if (sign.startsWith('>')) low = Math.max(low, value + step);
+      else high = Math.min(high, value - step);
+    }
+    if (low > -Infinity) return String(low <= high ? low : (low + high) / 2);
+    return String(Math.min(1, high));
+  };
+  const firstChoice = (input) => {
+    const list = input.list || document.getElementById(input.getAttribute('list'));
+    const option = list && [...list.options].find((o) => o.value);
+    return option ? option.value : '';
+  };
+  const answer = (input, question) => {
+    const own = answers[input.name];
     if (input.type === 'radio' || input.type === 'checkbox') {
       const group = form.querySelectorAll(`input[name="${CSS.escape(input.name)}"]`);
       if ([...group].some((i) => i.checked) || !input.value) return;
+      if (own !== undefined && input.value !== own) return;
       input.checked = true;
-    } else if (input.tagName === 'SELECT') {
-      const option = [...input.options].find((o) => o.value);
-      if (!empty || !option) return;
-      input.value = option.value;
-    } else if (input.type === 'number') {
-      if (!empty) return;
-      input.value = '1';
-    } else if (input.type === 'text' || input.tagName === 'TEXTAREA') {
-      if (!empty) return;
-      input.value = '1234';
-    } else {
+      input.dispatchEvent(new Event('change', { bubbles: true }));
       return;
     }
-    input.dispatchEvent(new Event('change', { bubbles: true }));
+    if (input.value) return;
+    if (own !== undefined) type(input, own);
+    else if (widgets[input.dataset.typeXml]) widgets[input.dataset.typeXml](question);
+    else if (input.dataset.typeXml === 'binary') return;  // attached apart
+    else if (input.tagName === 'SELECT') {
+      const option = [...input.options].find((o) => o.value);
+      if (option) type(input, option.value);
+    } else if (input.hasAttribute('list')) type(input, firstChoice(input));
+    else if (input.type === 'number') type(input, withinConstraint(input));
+    else if (input.type === 'text' || input.tagName === 'TEXTAREA') type(input, '1234');
   };
   for (let round = 0; round < 4; round += 1) {
-    form.querySelectorAll('input[name], select[name], textarea[name]').forEach((input) => {
-      // Widgets hide the field they fill (and the theme draws its own radio buttons):
-      // what counts is whether the question is shown.
-      const question = input.closest('.question');
-      const shown = question ? question.offsetParent !== null : input.offsetParent !== null;
-      const fillable = !input.disabled && !input.readOnly && !input.classList.contains('ignore');
-      if (shown && fillable) answer(input);
-    });
+    form.querySelectorAll('input[name^="/"], select[name^="/"], textarea[name^="/"]')
+      .forEach((input) => {
+        // Widgets hide the field they fill (and the theme draws its own radio buttons):
+        // what counts is whether the question is shown.
+        const question = input.closest('.question');
+        const shown = question ? question.offsetParent !== null : input.offsetParent !== null;
+        const fillable = !input.matches(':disabled') && !input.readOnly
+          && !input.classList.contains('ignore') && !question?.classList.contains('readonly');
+        if (shown && fillable) answer(input, question || input);
+      });
+    await settle();
   }
 }"""
+
+# A small file of each kind a file question takes, by the start of its accept attribute.
+ATTACHMENTS = {
+    "image/": ("photo.png", "image/png"),
+    "audio/": ("sound.wav", "audio/x-wav"),
+    "video/": ("film.mp4", "video/mp4"),
+    "": ("paper.pdf", "application/pdf"),
+}
+# Each shown, empty file question in the form, by its input's name and accept attribute.
+EMPTY_FILE_QUESTIONS = """(form) => [...form.querySelectorAll('input[type="file"][name^="/"]')]
+  .filter((input) => !input.files.length && input.closest('.question')?.offsetParent !== null
+    && !input.matches(':disabled'))
+  .map((input) => [input.name, input.accept || ''])"""
+
+# The answers a form needs that no generic answer meets: form file → question → value.
+OWN_ANSWERS: dict[str, dict[str, str]] = {}
 
 CORPUS_FORMS = sorted(p for p in CORPUS.iterdir() if p.suffix.lower() in IMPORT_SUFFIXES)
 
@@ -168,7 +244,50 @@ SENT_OR_REFUSED = f"""() => document.getElementById('checklist').hidden
   || document.getElementById('form-errors').textContent.startsWith('{FIX_ERRORS}')"""
 
 
-def fill_and_send(page, code: str) -> str:
+def small_files(folder: Path) -> dict[str, Path]:
+    """One small, well-formed file of each kind in ATTACHMENTS, by accept prefix."""
+    folder.mkdir(exist_ok=True)
+    sound = io.BytesIO()
+    with wave.open(sound, "wb") as recording:
+        recording.setnchannels(1)
+        recording.setsampwidth(2)
+        recording.setframerate(8000)
+        recording.writeframes(b"\0\0" * 800)
+    contents = {
+        "photo.png": png_pixel(),
+        "sound.wav": sound.getvalue(),
+        "film.mp4": struct.pack(">I", 24) + b"ftypisom" + struct.pack(">I", 512) + b"isommp41",
+        "paper.pdf": b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n",
+    }
+    paths = {}
+    for prefix, (name, _type) in ATTACHMENTS.items():
+        paths[prefix] = folder / name
+        paths[prefix].write_bytes(contents[name])
+    return paths
+
+
+def png_pixel() -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\0\xff\x00\x00")
+    chunks = chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + chunks
+
+
+def attach_files(page, files: dict[str, Path]) -> None:
+    """Gives each shown, empty file question a file of the kind it accepts."""
+    form = page.locator("#webform form.or")
+    for name, accept in form.evaluate(EMPTY_FILE_QUESTIONS):
+        prefix = next(p for p in ATTACHMENTS if accept.startswith(p))
+        form.locator(f'input[type="file"][name="{name}"]').first.set_input_files(files[prefix])
+        question = form.locator(f'.question:has(input[type="file"][name="{name}"])').first
+        expect(question.locator(".fake-file-input")).not_to_have_value("")
+
+
+def fill_and_send(page, code: str, files: dict[str, Path], answers: dict[str, str]) -> str:
     """What became of the form: stored, or why not."""
     open_form(page, code)
     problems = page.locator("#form-errors").text_content() or ""
@@ -176,12 +295,15 @@ def fill_and_send(page, code: str) -> str:
         return f"load error: {problems}"
     answered = page.locator("#received > li, #rejected > li")
     before = answered.count()
-    page.locator("#webform form.or").evaluate(GENERIC_FILL)
+    form = page.locator("#webform form.or")
+    for _round in range(2):
+        form.evaluate(GENERIC_FILL, answers)
+        attach_files(page, files)
     page.get_by_role("button", name="Send", exact=True).click()
     page.wait_for_function(SENT_OR_REFUSED)
     if not page.locator("#checklist").is_hidden():
         invalid = page.locator(
-            "#webform .invalid-required [name], #webform .invalid-constraint [name]"
+            "#webform .invalid-required [name^='/'], #webform .invalid-constraint [name^='/']"
         ).evaluate_all(
             "(fs) => [...new Set(fs.map((f) => `${f.name}:${f.dataset.typeXml || f.type}`))]"
         )
@@ -237,11 +359,12 @@ SHOW_MEDIA = {
 
 
 def test_every_corpus_form_renders_and_those_the_filler_completes_are_stored(
-    page, observer_north, policy_refusals
+    page, observer_north, policy_refusals, tmp_path
 ):
     codes = {
         path.name: publish_corpus_form(path, corpus_code(path)).form.code for path in CORPUS_FORMS
     }
+    files = small_files(tmp_path / "to-attach")
     log_in(page, observer_north.username, PASSWORD)
     page.goto("/observe/")
     expect(page.locator("#form-choice option")).to_have_count(len(codes))
@@ -249,7 +372,7 @@ def test_every_corpus_form_renders_and_those_the_filler_completes_are_stored(
     refused_media = set()
     for name, code in codes.items():
         seen = len(policy_refusals)
-        outcomes[name] = fill_and_send(page, code)
+        outcomes[name] = fill_and_send(page, code, files, OWN_ANSWERS.get(name, {}))
         if len(policy_refusals) > seen:
             refused_media.add(name)
     not_sent = {name: outcome for name, outcome in outcomes.items() if outcome != "stored"}
