@@ -452,9 +452,18 @@ def _accepts_any_code(question: Question) -> bool:
 
 
 def _choices_said(definition: FormDefinition, question: Question) -> str:
+    if _takes_a_value_with_spaces(question):
+        return "a choice value"
     if _accepts_any_code(question):
         return "a choice code without spaces"
     return f"one of {', '.join(definition.choice_codes(question))}"
+
+
+def _takes_a_value_with_spaces(question: Question) -> bool:
+    """An XForm's single choice whose list only the device holds: its value is sent
+    whole and may hold spaces (a select1 may list "Township 01"); pollwatch's own
+    choice codes never do, nor can those of a multiple choice, sent apart at spaces."""
+    return question.type == "single_choice" and "choices" in question.carried
 
 
 def _parse_choice(definition: FormDefinition, question: Question, value: Any) -> str:
@@ -466,7 +475,7 @@ def _parse_choice(definition: FormDefinition, question: Question, value: Any) ->
         raise _Invalid("wrong_type", f"must be {_choices_said(definition, question)}")
     code = value.strip()
     if _accepts_any_code(question):
-        if not _is_choice_code(code):
+        if not (code if _takes_a_value_with_spaces(question) else _is_choice_code(code)):
             raise _Invalid("wrong_type", f"{value!r} is not {_choices_said(definition, question)}")
         return code
     codes = definition.choice_codes(question)

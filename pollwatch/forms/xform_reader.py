@@ -461,7 +461,12 @@ class _Reader:
     ) -> None:
         usable = [c for c in choices if c["code"] and not re.search(r"\s", c["code"])]
         codes = [c["code"] for c in usable]
-        if not usable or len(set(codes)) != len(codes):
+        # A single choice's value is sent whole and may hold spaces, which no code of a
+        # pollwatch list does: such a list stays with the device, as an external one does.
+        spaced = question["type"] == "single_choice" and len(usable) < len(
+            [c for c in choices if c["code"]]
+        )
+        if not usable or spaced or len(set(codes)) != len(codes):
             question["open_choices"] = True
             self.carry(question, "choices")
             return

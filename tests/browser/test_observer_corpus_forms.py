@@ -137,17 +137,20 @@ GENERIC_FILL = r"""async (form, answers) => {
     const field = question.querySelector(selector);
     if (field) type(field, value);
   };
-  const dateLike = (field) => field.placeholder.replace('yyyy', '2024').replace('mm', '05')
-    .replace('dd', '01');
+  // A date in the past, or in the future when the constraint wants one after something
+  // (". >= today()", ". > ${start}"), in the format the widget shows.
+  const dateLike = (field, input) => field.placeholder
+    .replace('yyyy', /\.\s*>/.test(input.dataset.constraint || '') ? '2099' : '2024')
+    .replace('mm', '05').replace('dd', '01');
   const widgets = {
-    date: (question) => {
+    date: (question, input) => {
       const field = question.querySelector('.widget.date input');
-      if (field) type(field, dateLike(field));
+      if (field) type(field, dateLike(field, input));
     },
     time: (question) => typeInto(question, '.widget.timepicker input', '10:30'),
-    dateTime: (question) => {
+    dateTime: (question, input) => {
       const day = question.querySelector('.datetimepicker .date input');
-      if (day) type(day, dateLike(day));
+      if (day) type(day, dateLike(day, input));
       typeInto(question, '.datetimepicker .timepicker input', '10:30');
     },
     geopoint: (question) => {
@@ -174,10 +177,14 @@ GENERIC_FILL = r"""async (form, answers) => {
     if (low > -Infinity) return String(low <= high ? low : (low + high) / 2);
     return String(Math.min(1, high));
   };
-  const firstChoice = (input) => {
-    const list = input.list || document.getElementById(input.getAttribute('list'));
+  // A search among choices: the first choice's label typed into the search field.
+  const searchChoice = (input, question) => {
+    const list = document.getElementById(input.getAttribute('list'));
     const option = list && [...list.options].find((o) => o.value);
-    return option ? option.value : '';
+    const search = question.querySelector('input.autocomplete');
+    if (!option || !search) return;
+    search.value = option.value;
+    search.dispatchEvent(new Event('input', { bubbles: true }));
   };
   const answer = (input, question) => {
     const own = answers[input.name];
@@ -191,12 +198,12 @@ GENERIC_FILL = r"""async (form, answers) => {
     }
     if (input.value) return;
     if (own !== undefined) type(input, own);
-    else if (widgets[input.dataset.typeXml]) widgets[input.dataset.typeXml](question);
+    else if (widgets[input.dataset.typeXml]) widgets[input.dataset.typeXml](question, input);
     else if (input.dataset.typeXml === 'binary') return;  // attached apart
     else if (input.tagName === 'SELECT') {
       const option = [...input.options].find((o) => o.value);
       if (option) type(input, option.value);
-    } else if (input.hasAttribute('list')) type(input, firstChoice(input));
+    } else if (input.hasAttribute('list')) searchChoice(input, question);
     else if (input.type === 'number') type(input, withinConstraint(input));
     else if (input.type === 'text' || input.tagName === 'TEXTAREA') type(input, '1234');
   };
@@ -229,7 +236,26 @@ EMPTY_FILE_QUESTIONS = """(form) => [...form.querySelectorAll('input[type="file"
   .map((input) => [input.name, input.accept || ''])"""
 
 # The answers a form needs that no generic answer meets: form file → question → value.
-OWN_ANSWERS: dict[str, dict[str, str]] = {}
+OWN_ANSWERS: dict[str, dict[str, str]] = {
+    # Phone numbers: regex(., '^[0]{1}[0-9]{9}$').
+    "enketo-soar-facility-survey.xml": {"/data/S0Q5": "0712345678", "/data/S0Q7_7": "0712345678"},
+    # Names: regex(., '[A-Za-z ]{1,100}').
+    "onadata-external-choice-form.xlsx": {
+        "/data/group_surveyor/organisasi": "Palang Merah",
+        "/data/group_surveyor/surveyor": "Ana",
+    },
+    # Codes of eleven and seven letters or digits.
+    "onadata-mali-health.xlsx": {
+        "/data/Pcode": "ML010101001",
+        "/data/Code_CSREF": "CSREF01",
+        "/data/PCODE2": "ML01010",
+    },
+    # Shares of the cash that add up to 100.
+    "onadata-select-one-choices-test.xlsx": {"/data/cashUtil/c32c1": "100"}
+    | {f"/data/cashUtil/c32c{n}": "0" for n in range(2, 16)},
+    # Not skipping to the end: the whole form, its uri:deviceid preload included.
+    "pyxform-xlsform-spec-test.xlsx": {"/data/skip_to_end": "no"},
+}
 
 CORPUS_FORMS = sorted(p for p in CORPUS.iterdir() if p.suffix.lower() in IMPORT_SUFFIXES)
 
