@@ -501,6 +501,9 @@ class _Reader:
             self.carry(question, "required")
         if bind.get("calculate") is not None and question["type"] != "calculate":
             self.carry(question, "calculate")
+            if question["type"] in ("single_choice", "multiple_choice"):
+                # The device computes the choice, and nothing keeps it within the list.
+                self.carry(question, "choices")
         relevant = (bind.get("relevant") or "").strip()
         if relevant:
             question["relevant_xpath"] = relevant
@@ -557,7 +560,11 @@ class _Reader:
                 question["relevant"] = expression
         constraint = question.pop("constraint_xpath", "")
         message = question.pop("constraint_message", None)
-        if constraint:
+        if constraint and question["type"] == "calculate":
+            # The device computes the value and checks it ("10" <= 25 reads as numbers
+            # there); the server keeps a calculation as sent, its type unknown.
+            self.carry(question, "constraint")
+        elif constraint:
             checks = self.translate_constraint(question, constraint, message)
         return checks
 
