@@ -374,8 +374,9 @@ def _check_repeat(
     if is_missing(value):
         return None
     if states[repeat.code] is _Shown.NO:
-        message = "must be empty: its condition does not hold"
-        report.errors.append(AnswerError(path, "must_be_empty", message))
+        if _holds_a_persons_answer(repeat, value):
+            message = "must be empty: its condition does not hold"
+            report.errors.append(AnswerError(path, "must_be_empty", message))
         return None
     if not isinstance(value, list):
         message = "must be a list of entries, each an object of question code to answer"
@@ -390,6 +391,22 @@ def _check_repeat(
         entry = scope.entry(repeat, number, states[repeat.code])
         entries.append(_check_scope(entry, item, outer, report))
     return entries
+
+
+def _holds_a_persons_answer(repeat: Section, value: Any) -> bool:
+    """Whether entries sent for a hidden repeat answer anything a person gives.
+
+    What the device computes (calculations, notes) is dropped, as for a hidden
+    calculation: Enketo sends the entries of a repeat counted by ``jr:count`` with their
+    calculations even when the repeat does not apply.
+    """
+    computed = {q.code for q in repeat.questions if q.type in DEVICE_ANSWERED}
+    entries = value if isinstance(value, list) else [value]
+    return any(
+        not isinstance(entry, Mapping)
+        or any(code not in computed and not is_missing(answer) for code, answer in entry.items())
+        for entry in entries
+    )
 
 
 def _check_failures(definition: FormDefinition, answers: Mapping[str, Any]) -> list[AnswerError]:
