@@ -1,4 +1,4 @@
-"""A form's media files: the CSV and XML lists and the pictures, sounds and films it names.
+"""A form's media files: the CSV, GeoJSON and XML lists and the pictures, sounds and films it names.
 
 An XForm names a file by ``jr://`` address: ``jr://file-csv/x.csv`` or
 ``jr://file/x.xml`` for a secondary instance (``select_one_from_file``, external
@@ -29,7 +29,7 @@ NAMED_FILE = re.compile(r"jr://(?:file|file-csv|images|audio|video|file-geojson)
 EXTERNAL_ITEMSETS = "itemsets.csv"
 EXTERNAL_QUERY = re.compile(r"<(?:\w+:)?input\b[^>]*\squery=")
 # Secondary instances the web form engine reads as data rather than shows.
-DATA_SUFFIXES = (".csv", ".xml")
+DATA_SUFFIXES = (".csv", ".geojson", ".xml")
 TYPES = {
     ".csv": "text/csv",
     ".xml": "text/xml",

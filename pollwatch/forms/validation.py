@@ -401,8 +401,9 @@ def _check_repeat(
     if is_missing(value):
         return None
     if states[repeat.code] is _Shown.NO:
-        message = _("must be empty: its condition does not hold")
-        report.errors.append(AnswerError(path, "must_be_empty", message))
+        if _holds_a_persons_answer(repeat, value):
+            message = _("must be empty: its condition does not hold")
+            report.errors.append(AnswerError(path, "must_be_empty", message))
         return None
     if not isinstance(value, list):
         message = _("must be a list of entries, each an object of question code to answer")
@@ -417,6 +418,22 @@ def _check_repeat(
         entry = scope.entry(repeat, number, states[repeat.code])
         entries.append(_check_scope(entry, item, outer, report))
     return entries
+
+
+def _holds_a_persons_answer(repeat: Section, value: Any) -> bool:
+    """Whether entries sent for a hidden repeat answer anything a person gives.
+
+    What the device computes (calculations, notes) is dropped, as for a hidden
+    calculation: Enketo sends the entries of a repeat counted by ``jr:count`` with their
+    calculations even when the repeat does not apply.
+    """
+    computed = {q.code for q in repeat.questions if q.type in DEVICE_ANSWERED}
+    entries = value if isinstance(value, list) else [value]
+    return any(
+        not isinstance(entry, Mapping)
+        or any(code not in computed and not is_missing(answer) for code, answer in entry.items())
+        for entry in entries
+    )
 
 
 def _check_failures(definition: FormDefinition, answers: Mapping[str, Any]) -> list[AnswerError]:
@@ -479,9 +496,18 @@ def _accepts_any_code(question: Question) -> bool:
 
 
 def _choices_said(definition: FormDefinition, question: Question) -> str:
+    if _takes_a_value_with_spaces(question):
+        return _("a choice value")
     if _accepts_any_code(question):
         return _("a choice code without spaces")
     return _("one of %(codes)s") % {"codes": ", ".join(definition.choice_codes(question))}
+
+
+def _takes_a_value_with_spaces(question: Question) -> bool:
+    """An XForm's single choice whose list only the device holds: its value is sent
+    whole and may hold spaces (a select1 may list "Township 01"); pollwatch's own
+    choice codes never do, nor can those of a multiple choice, sent apart at spaces."""
+    return question.type == "single_choice" and "choices" in question.carried
 
 
 def _parse_choice(definition: FormDefinition, question: Question, value: Any) -> str:
@@ -495,7 +521,7 @@ def _parse_choice(definition: FormDefinition, question: Question, value: Any) ->
         )
     code = value.strip()
     if _accepts_any_code(question):
-        if not _is_choice_code(code):
+        if not (code if _takes_a_value_with_spaces(question) else _is_choice_code(code)):
             said = _choices_said(definition, question)
             raise _Invalid(
                 "wrong_type", _("%(value)s is not %(said)s") % {"value": repr(value), "said": said}

@@ -472,7 +472,12 @@ class _Reader:
     ) -> None:
         usable = [c for c in choices if c["code"] and not re.search(r"\s", c["code"])]
         codes = [c["code"] for c in usable]
-        if not usable or len(set(codes)) != len(codes):
+        # A single choice's value is sent whole and may hold spaces, which no code of a
+        # pollwatch list does: such a list stays with the device, as an external one does.
+        spaced = question["type"] == "single_choice" and len(usable) < len(
+            [c for c in choices if c["code"]]
+        )
+        if not usable or spaced or len(set(codes)) != len(codes):
             question["open_choices"] = True
             self.carry(question, "choices")
             return
@@ -507,6 +512,9 @@ class _Reader:
             self.carry(question, "required")
         if bind.get("calculate") is not None and question["type"] != "calculate":
             self.carry(question, "calculate")
+            if question["type"] in ("single_choice", "multiple_choice"):
+                # The device computes the choice, and nothing keeps it within the list.
+                self.carry(question, "choices")
         relevant = (bind.get("relevant") or "").strip()
         if relevant:
             question["relevant_xpath"] = relevant
@@ -563,7 +571,11 @@ class _Reader:
                 question["relevant"] = expression
         constraint = question.pop("constraint_xpath", "")
         message = question.pop("constraint_message", None)
-        if constraint:
+        if constraint and question["type"] == "calculate":
+            # The device computes the value and checks it ("10" <= 25 reads as numbers
+            # there); the server keeps a calculation as sent, its type unknown.
+            self.carry(question, "constraint")
+        elif constraint:
             checks = self.translate_constraint(question, constraint, message)
         return checks
 

@@ -105,3 +105,89 @@ def test_the_vendored_engine_fills_a_repeat_under_the_app_csp(page, live_server,
     assert page.evaluate("window.webformTest.violations") == []
     assert errors == []
     assert elsewhere == []
+
+
+def ready_test_page(page, live_server, client, xform: str = "") -> None:
+    csp = client.get("/login/")["Content-Security-Policy"]
+    serve_test_page(page, live_server.url, csp, xform or engine_check_xform())
+    page.goto("/webform-test/page.html")
+    expect(page.locator("body[data-state=ready]")).to_be_attached()
+
+
+GEOJSON = """{"type": "FeatureCollection", "features": [
+  {"type": "Feature", "id": 7,
+   "properties": {"id": "ignored", "title": "Main hall", "voters": 1200, "note": null},
+   "geometry": {"type": "Point", "coordinates": [36.82, -1.29, 1650]}},
+  {"type": "Feature", "properties": {"id": "road", "open": true},
+   "geometry": {"type": "LineString", "coordinates": [[36.8, -1.2], [36.9, -1.3]]}},
+  {"type": "Feature", "properties": {"id": "yard"},
+   "geometry": {"type": "Polygon", "coordinates": [
+     [[36.8, -1.2], [36.9, -1.2], [36.9, -1.3], [36.8, -1.2]], [[1, 1], [2, 2], [1, 1]]]}}
+]}"""
+
+
+def test_a_geojson_attachment_becomes_items_as_the_odk_specification_reads_it(
+    page, live_server, client
+):
+    ready_test_page(page, live_server, client)
+    xml = page.evaluate(
+        """async (text) => {
+          const webform = await import('/static/vendor/enketo/webform.js');
+          const { id, xml } = webform.externalInstance('places', 'places.geojson', text);
+          return [id, new XMLSerializer().serializeToString(xml)];
+        }""",
+        GEOJSON,
+    )
+    assert xml == [
+        "places",
+        "<root>"
+        "<item><title>Main hall</title><voters>1200</voters><id>7</id>"
+        "<geometry>-1.29 36.82 1650 0</geometry></item>"
+        "<item><id>road</id><open>true</open>"
+        "<geometry>-1.2 36.8 0 0; -1.3 36.9 0 0</geometry></item>"
+        "<item><id>yard</id>"
+        "<geometry>-1.2 36.8 0 0; -1.2 36.9 0 0; -1.3 36.9 0 0; -1.2 36.8 0 0</geometry></item>"
+        "</root>",
+    ]
+
+
+PRELOADS = """
+| survey |
+| | type | name | label |
+| | deviceid | device | |
+| | uri:deviceid | device_uri | |
+| | username | user | |
+| | uri:username | user_uri | |
+| | uri:email | email_uri | |
+| | text | remark | Remark |
+| settings |
+| | form_id | form_title |
+| | preloads | Preloads |
+"""
+
+
+def test_uri_property_preloads_take_the_session_values_written_as_uris(page, live_server, client):
+    xform = convert(xlsform=PRELOADS, warnings=[], file_type=".md").xform
+    assert 'jr:preloadParams="uri:deviceid"' in xform
+    ready_test_page(page, live_server, client, xform)
+    # The page rendered the form without a session; render it again with one.
+    result = page.evaluate(
+        """async (xform) => {
+          const webform = await import('/static/vendor/enketo/webform.js');
+          const element = document.createElement('div');
+          document.body.appendChild(element);
+          const session = { deviceid: 'example.org:AbCd1234EfGh5678', username: 'ana' };
+          const handle = await webform.renderXForm(element, xform, { session });
+          return [handle.loadErrors, handle.instanceXml()];
+        }""",
+        xform,
+    )
+    load_errors, instance_xml = result
+    assert load_errors == []
+    instance = ET.fromstring(instance_xml)
+    assert instance.findtext("device") == "example.org:AbCd1234EfGh5678"
+    assert instance.findtext("device_uri") == "example.org:AbCd1234EfGh5678"
+    assert instance.findtext("user") == "ana"
+    assert instance.findtext("user_uri") == "username:ana"
+    # No e-mail address in the session: left empty rather than made up.
+    assert instance.findtext("email_uri") == ""

@@ -135,6 +135,23 @@ def test_a_hidden_repeat_must_have_no_entries():
     assert "observers" in result.hidden
 
 
+def test_entries_of_a_hidden_repeat_holding_only_what_the_device_computes_are_dropped():
+    # Enketo sends the entries of a repeat counted by jr:count with their calculations
+    # even when the repeat does not apply: nothing in them was answered by a person.
+    data = every_type_form()
+    data["sections"][1]["relevant"] = {"op": "eq", "q": "queue", "value": "yes"}
+    data["sections"][1]["questions"].append(
+        {"code": "row", "type": "calculate", "label": {"en": "Row", "ru": "Row"}}
+    )
+    form = load_definition(data)
+    computed = [{"row": "1", "name": ""}, {"row": "2"}]
+    result = validate_answers(form, answers(queue="no", observers=computed))
+    assert result.is_valid, result.errors
+    assert "observers" not in result.answers
+    answered = validate_answers(form, answers(queue="no", observers=[{"row": "1", "name": "Ana"}]))
+    assert reasons(answered) == [("observers", "must_be_empty")]
+
+
 def test_with_the_relevance_of_a_repeat_carried_its_entries_need_no_answers():
     data = every_type_form()
     data["sections"][1]["carried"] = ["relevant"]

@@ -28,10 +28,23 @@ export function attachmentNames(xform) {
     .map((instance) => ({ id: instance.getAttribute('id'), name: instance.getAttribute('src').split('/').pop() }));
 }
 
-/** Enketo's external instance from an attachment's text: CSV becomes `<root><item>…`. */
+/**
+ * Enketo's external instance from an attachment's text: CSV and GeoJSON become
+ * `<root><item>…` as the ODK XForms specification has them read; XML is taken as it is.
+ */
 export function externalInstance(id, name, text) {
-  const xml = name.toLowerCase().endsWith('.csv') ? csvDocument(text) : new DOMParser().parseFromString(text, 'text/xml');
+  const lower = name.toLowerCase();
+  let xml;
+  if (lower.endsWith('.csv')) xml = csvDocument(text);
+  else if (lower.endsWith('.geojson')) xml = geojsonDocument(text);
+  else xml = new DOMParser().parseFromString(text, 'text/xml');
   return { id, xml };
+}
+
+function appendChildText(parent, name, text) {
+  const child = parent.ownerDocument.createElement(name);
+  child.textContent = text;
+  parent.appendChild(child);
 }
 
 function csvDocument(text) {
@@ -39,14 +52,42 @@ function csvDocument(text) {
   const doc = document.implementation.createDocument(null, 'root');
   for (const row of rows) {
     const item = doc.createElement('item');
-    header.forEach((column, index) => {
-      const cell = doc.createElement(column.trim());
-      cell.textContent = row[index] ?? '';
-      item.appendChild(cell);
-    });
+    header.forEach((column, index) => appendChildText(item, column.trim(), row[index] ?? ''));
     doc.documentElement.appendChild(item);
   }
   return doc;
+}
+
+/*
+ * A GeoJSON FeatureCollection as the ODK XForms specification reads it: an item per
+ * feature, a child per property that is not null, the feature's own id (which wins over
+ * an id property) as `id`, and its geometry in ODK's notation as `geometry`.
+ */
+function geojsonDocument(text) {
+  const collection = JSON.parse(text);
+  const doc = document.implementation.createDocument(null, 'root');
+  for (const feature of collection.features ?? []) {
+    const item = doc.createElement('item');
+    const ownId = feature.id ?? null;
+    for (const [name, value] of Object.entries(feature.properties ?? {})) {
+      if (value !== null && !(name === 'id' && ownId !== null)) appendChildText(item, name, String(value));
+    }
+    if (ownId !== null) appendChildText(item, 'id', String(ownId));
+    appendChildText(item, 'geometry', odkGeometry(feature.geometry));
+    doc.documentElement.appendChild(item);
+  }
+  return doc;
+}
+
+/** A Point as a geopoint, a LineString as a geotrace, a Polygon's outer ring as a geoshape. */
+function odkGeometry(geometry) {
+  const point = ([longitude, latitude, altitude = 0]) => `${latitude} ${longitude} ${altitude} 0`;
+  switch (geometry?.type) {
+    case 'Point': return point(geometry.coordinates);
+    case 'LineString': return geometry.coordinates.map(point).join('; ');
+    case 'Polygon': return (geometry.coordinates[0] ?? []).map(point).join('; ');
+    default: return '';
+  }
 }
 
 function parseCsv(text) {
@@ -96,23 +137,69 @@ function keepApplyingInlineStyles(formElement) {
   return observer;
 }
 
+/*
+ * ODK's `uri:` properties (`uri:deviceid`, `uri:username`, …) are the session's values
+ * written as URIs, as ODK Collect gives them. Enketo reads a property preload as a path
+ * into its session instance, where `uri:` is a namespace prefix it cannot resolve, and
+ * the form stops starting; these preloads are taken from Enketo and filled here.
+ * The device id is already of the form `host:random`, as Enketo Express makes it.
+ */
+const URI_PREFIXES = {
+  deviceid: '',
+  username: 'username:',
+  email: 'mailto:',
+  phonenumber: 'tel:',
+  simserial: 'simserial:',
+  subscriberid: 'imsi:',
+};
+
+function takeUriPreloads(formElement) {
+  const taken = [];
+  for (const control of formElement.querySelectorAll('[data-preload="property" i][data-preload-params]')) {
+    const property = /^uri:(\w+)$/i.exec(control.dataset.preloadParams.trim())?.[1].toLowerCase();
+    if (property === undefined) continue;
+    control.removeAttribute('data-preload');
+    taken.push({ control, property });
+  }
+  return taken;
+}
+
+function fillUriPreloads(form, taken, session) {
+  for (const { control, property } of taken) {
+    const value = session[property];
+    if (!value || !(property in URI_PREFIXES)) continue;
+    const node = form.model.node(form.input.getName(control), 0);
+    // A draft keeps the value it was saved with.
+    if (node.getElements().length && node.getVal() === '') {
+      node.setVal(URI_PREFIXES[property] + value, form.input.getXmlType(control));
+    }
+  }
+}
+
 /**
  * Render a transformed form into `element`.
  *
  * options.instance: an instance XML to edit (a draft); options.external: instances from
- * attachments (see externalInstance); options.session: deviceid, username, … for preloads;
- * options.language: the reader's language code, shown when the form has labels in it.
+ * attachments (see externalInstance); options.session: deviceid, username, … for preloads
+ * (the `uri:` forms of these too); options.language: the reader's language code, shown
+ * when the form has labels in it.
  */
 export function renderTransformed(element, { form: formHtml, model }, options = {}) {
   element.innerHTML = formHtml;
   const formElement = element.querySelector('form.or');
+  // A form styled as pages is shown as one list: Enketo's pages need navigation
+  // controls around the form, and a question on an unseen page is easily missed.
+  formElement.classList.remove('pages');
+  const session = options.session ?? {};
+  const uriPreloads = takeUriPreloads(formElement);
   const form = new Form(formElement, {
     modelStr: model,
     instanceStr: options.instance ?? null,
     external: options.external ?? [],
-    session: options.session ?? {},
+    session: { ...session },
   }, { language: options.language });
   const loadErrors = form.init();
+  fillUriPreloads(form, uriPreloads, session);
   const styles = keepApplyingInlineStyles(formElement);
   return {
     form,

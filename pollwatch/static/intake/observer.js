@@ -98,7 +98,7 @@
     });
   }
 
-  function isDataFile(name) { return /\.(csv|xml)$/i.test(name); }
+  function isDataFile(name) { return /\.(csv|xml|geojson)$/i.test(name); }
 
   /* A form's media files as Blobs: the cached one while its md5 is the listed one, else
      the server's, else (offline) the one cached before. */
@@ -121,7 +121,7 @@
     })).then(function (files) { return files.filter(Boolean); });
   }
 
-  /* What the engine takes of the media: the CSV and XML lists the form reads as secondary
+  /* What the engine takes of the media: the CSV, GeoJSON and XML lists the form reads as secondary
      instances, and an address for each other file it shows. Pictures are shown from the
      phone's memory, so they show offline too. */
   function engineMedia(webform, xml, files) {
@@ -147,6 +147,20 @@
         }
       });
       return { external: external, media: media, objectUrls: objectUrls };
+    });
+  }
+
+  /* This browser's device id for the forms' deviceid preloads, made once and kept, in the
+     form Enketo Express gives it: the host's name, a colon, 16 random letters and digits. */
+  function loadDeviceId() {
+    return cacheGet("deviceid").then(function (known) {
+      if (known) { return known; }
+      var letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+      var random = Array.prototype.map.call(crypto.getRandomValues(new Uint8Array(16)), function (byte) {
+        return letters.charAt(byte % letters.length);
+      }).join("");
+      var made = location.hostname + ":" + random;
+      return cachePut("deviceid", made).then(function () { return made; });
     });
   }
 
@@ -260,14 +274,16 @@
     closeForm();
     var station = $("station").value;
     var form = state.forms[code];
-    return loadEngine().then(function (webform) {
+    return Promise.all([loadEngine(), loadDeviceId()]).then(function (started) {
+      var webform = started[0];
       return engineMedia(webform, form.xml, form.media || []).then(function (attached) {
-        return { webform: webform, attached: attached };
+        return { webform: webform, attached: attached, deviceid: started[1] };
       });
     }).then(function (loaded) {
       var container = $("webform");
       var attached = loaded.attached;
-      var options = { external: attached.external, media: attached.media, language: lang, session: { username: state.assignment.observer } };
+      var session = { username: state.assignment.observer, deviceid: loaded.deviceid };
+      var options = { external: attached.external, media: attached.media, language: lang, session: session };
       return loaded.webform.renderXForm(container, form.xml, options)
         .then(function (handle) {
           state.open = { code: code, station: station, handle: handle, objectUrls: attached.objectUrls };

@@ -192,10 +192,12 @@ def test_another_missions_observer_gets_nothing_of_ours(
     assert Submission.objects.get(pk=ours).station.code == "001"
 
 
-def test_the_page_policy_adds_only_blob_images_for_photo_previews(observer_client):
+def test_the_page_policy_adds_only_blob_pictures_sounds_and_films_for_previews(observer_client):
     policy = observer_client.get("/observe/")["Content-Security-Policy"]
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
     assert directives["img-src"].split() == ["'self'", "data:", "blob:"]
+    # The sound or film recorded for a question is played back from the phone's memory.
+    assert directives["media-src"].split() == ["'self'", "blob:"]
     assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"
     assert "unsafe" not in policy
 

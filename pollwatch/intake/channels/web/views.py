@@ -40,9 +40,10 @@ SERVICE_WORKER_VERSION = "4"
 INSTANCE_PART = "xml_submission_file"
 
 
-# A photo taken for a report is shown from the phone's memory (a blob: address) before
-# it is sent; blob: addresses are made by this page's own scripts, never by another origin.
-@csp_update({"img-src": ["blob:"]})
+# A photo, sound or film taken for a report is shown or played from the phone's memory (a
+# blob: address) before it is sent; blob: addresses are made by this page's own scripts,
+# never by another origin. Media files of the form itself come from this origin.
+@csp_update({"img-src": ["blob:"], "media-src": ["'self'", "blob:"]})
 def observe(request):
     """The observer's mobile page; it keeps working offline once loaded."""
     member = _observer_member(request)
