@@ -253,6 +253,10 @@ POLLWATCH_INTAKE_STORED_GRACE_SECONDS = float(
     os.environ.get("POLLWATCH_INTAKE_STORED_GRACE_SECONDS", 300)
 )
 POLLWATCH_INTAKE_RECOVERY_SECONDS = float(os.environ.get("POLLWATCH_INTAKE_RECOVERY_SECONDS", 60))
+# Concurrent requests of one worker process store their reports in one database call
+# (one commit), at most this many reports a call; "0" stores each request on its own.
+POLLWATCH_INTAKE_GATHER = os.environ.get("POLLWATCH_INTAKE_GATHER", "1") != "0"
+POLLWATCH_INTAKE_GATHER_MOST = int(os.environ.get("POLLWATCH_INTAKE_GATHER_MOST", 500))
 POLLWATCH_WORKER_MAX_BACKOFF_SECONDS = float(
     os.environ.get("POLLWATCH_WORKER_MAX_BACKOFF_SECONDS", 30)
 )
