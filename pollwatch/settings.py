@@ -104,6 +104,19 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# A submission to a machine endpoint (POST under /api/, /odk/, /hooks/) authenticates
+# itself and is no page: it skips what only pages need (pollwatch/wsgi.py).
+PAGE_ONLY_MIDDLEWARE = {
+    "pollwatch.lib.static_files.StaticFilesMiddleware",
+    "pollwatch.accounts.middleware.LoginRequiredForPagesMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+}
+MACHINE_MIDDLEWARE = [name for name in MIDDLEWARE if name not in PAGE_ONLY_MIDDLEWARE]
+
 ROOT_URLCONF = "pollwatch.urls"
 WSGI_APPLICATION = "pollwatch.wsgi.application"
 
