@@ -3,8 +3,10 @@
 Run from the repository root: ``python bench/request_path.py [--requests N] [--profile]``.
 In-process: a throwaway PostgreSQL is seeded as ``bench/intake.py`` seeds it, then
 JSON single sends are handed to the WSGI application as a WSGI server hands them
-(the whole middleware chain, the view, the store call), one after the other. It
-prints the CPU time of this process and of its database backend per request;
+(the middleware chain, the view, the store call), one after the other, in rounds
+that alternate Django's whole middleware chain and the application's chain for
+submissions (``pollwatch.wsgi``). It prints the CPU time of this process and of
+the database cluster per request for each;
 ``--profile`` adds the functions that took the most of it (cProfile), to find
 what the request path spends outside the intake itself.
 """
@@ -53,9 +55,34 @@ def wsgi_post(path: str, body: bytes, token: str) -> dict:
     }
 
 
+def send(application, config: dict, count: int, statuses: dict[str, int]) -> None:
+    """``count`` JSON single sends, each from the next observer's device."""
+    for index in range(count):
+        device = config["devices"][index % len(config["devices"])]
+        body = json.dumps(
+            {
+                "key": str(uuid.uuid4()),
+                "form": config["form"],
+                "version": config["version"],
+                "station": device["stations"][index % len(device["stations"])],
+                "answers": config["answers"] | {"turned_away": index % 30},
+            }
+        ).encode()
+
+        def start_response(status, headers, exc_info=None):
+            statuses[status] = statuses.get(status, 0) + 1
+
+        response = application(
+            wsgi_post("/api/v1/submissions", body, device["token"]), start_response
+        )
+        b"".join(response)
+        response.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--profile", action="store_true")
     options = parser.parse_args()
     cluster = start_throwaway_postgres(store_path.DURABLE)
@@ -77,59 +104,47 @@ def main() -> int:
         config = intake_bench.seed(
             _argparse.Namespace(observers=100, resend_share=0.0, sms_invalid_share=0.0), ROOT
         )
-        application = get_wsgi_application()
+        from pollwatch.wsgi import application as split_application
+
+        chains = {"whole chain": get_wsgi_application(), "submission chain": split_application}
         database = intake_bench.CpuMeter(cluster.root / "data")
         statuses: dict[str, int] = {}
 
-        def send(count: int) -> None:
-            for index in range(count):
-                device = config["devices"][index % len(config["devices"])]
-                body = json.dumps(
-                    {
-                        "key": str(uuid.uuid4()),
-                        "form": config["form"],
-                        "version": config["version"],
-                        "station": device["stations"][index % len(device["stations"])],
-                        "answers": config["answers"] | {"turned_away": index % 30},
-                    }
-                ).encode()
-
-                def start_response(status, headers, exc_info=None):
-                    statuses[status] = statuses.get(status, 0) + 1
-
-                response = application(
-                    wsgi_post("/api/v1/submissions", body, device["token"]), start_response
-                )
-                b"".join(response)
-                response.close()
-
-        send(300)  # the process's memory of stations and forms, the planner's statistics
+        for application in chains.values():
+            send(
+                application, config, 150, statuses
+            )  # memory of stations and forms, the planner's statistics
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         statuses.clear()
+        spent = {name: [0.0, 0.0, 0.0] for name in chains}
         profiler = cProfile.Profile(time.process_time) if options.profile else None
-        started = (time.perf_counter(), time.process_time(), database.lap("before")["before"])
-        if profiler:
-            profiler.enable()
-        send(options.requests)
-        if profiler:
-            profiler.disable()
-        ended = (time.perf_counter(), time.process_time(), database.lap("sends")["sends"])
+        # The two chains alternate in rounds, so that the machine's other work falls on both.
+        for _ in range(options.rounds):
+            for name, application in chains.items():
+                database.lap("other")
+                started = (time.perf_counter(), time.process_time())
+                if profiler and name == "submission chain":
+                    profiler.enable()
+                send(application, config, options.requests // options.rounds, statuses)
+                if profiler:
+                    profiler.disable()
+                wall, cpu = time.perf_counter() - started[0], time.process_time() - started[1]
+                for part, value in enumerate((wall, cpu, database.lap("sends")["sends"])):
+                    spent[name][part] += value
     finally:
         from django.db import connections
 
         connections.close_all()
         cluster.stop()
-    wall, application_cpu = (
-        1000 * (end - start) / options.requests
-        for start, end in zip(started[:2], ended[:2], strict=True)
-    )
-    database_cpu = 1000 * ended[2] / options.requests
+    count = options.rounds * (options.requests // options.rounds)
     print(f"JSON single sends through the WSGI application: {statuses}")
-    print(
-        f"ms per request: wall {wall:.3f}, application {application_cpu:.3f},"
-        f" database {database_cpu:.3f}"
-    )
+    print("ms per request     wall  application  database")
+    for name, (wall, application_cpu, database_cpu) in spent.items():
+        print(
+            f"{name:<16}{1000 * wall / count:>7.3f}{1000 * application_cpu / count:>13.3f}"
+            f"{1000 * database_cpu / count:>10.3f}"
+        )
     if profiler:
         stats = pstats.Stats(profiler)
         stats.sort_stats("cumulative").print_stats(70)
