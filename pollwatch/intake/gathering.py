@@ -75,7 +75,8 @@ class StoreGathering(Generic[Item, Answer]):
 
     def _take_waiting(self) -> list[_Request[Item, Answer]]:
         """The waiting requests, first come first, up to the limit (at least the first)."""
-        taken, count = [], 0
+        taken: list[_Request[Item, Answer]] = []
+        count = 0
         for request in self._waiting:
             if taken and count + len(request.items) > self._most_items:
                 break
