@@ -190,7 +190,7 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument(
         "--threads",
         type=int,
-        default=4,
+        default=16,
         help="threads per worker (granian --blocking-threads, gunicorn --threads)",
     )
     parser.add_argument(
