@@ -28,7 +28,7 @@ serve: install
 	$(PY) -m pollwatch audit seal --every 10 & sealer=$$!; \
 	trap 'kill $$worker $$sealer 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/granian --interface wsgi pollwatch.wsgi:application --host $(HOST) --port $(PORT) \
-		--workers 2 --blocking-threads 4 --respawn-failed-workers --access-log
+		--workers 2 --blocking-threads 16 --respawn-failed-workers --access-log
 
 lint: install
 	$(VENV)/bin/ruff check pollwatch tests bench scripts

@@ -34,7 +34,9 @@ drives it with locust in headless mode:
 PostgreSQL runs durable by default (its own fsync, synchronous_commit and
 full_page_writes, all on); ``--durability off`` turns them off for a
 labelled comparison, and ``--commit-delay`` sets up group commit. The
-settings the server reports are printed with the results.
+settings the server reports are printed with the results. The server
+inherits the environment: ``POLLWATCH_INTAKE_GATHER=0`` measures it with
+every request storing its reports alone (docs/intake.md).
 
 After every run it counts what the clients saw acknowledged against what the
 database holds: every acknowledged key stored exactly once, nothing stored
@@ -188,7 +190,7 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument(
         "--threads",
         type=int,
-        default=4,
+        default=16,
         help="threads per worker (granian --blocking-threads, gunicorn --threads)",
     )
     parser.add_argument(
@@ -1030,9 +1032,21 @@ def report(results: list[RunResult], args) -> int:
 
 
 def serving_model(args) -> str:
+    # The server inherits this environment: POLLWATCH_INTAKE_GATHER=0 measures without.
+    gathering = (
+        "concurrent requests stored together"
+        if os.environ.get("POLLWATCH_INTAKE_GATHER", "1") != "0"
+        else "each request stored alone"
+    )
     if args.server == "granian":
-        return f"granian {args.workers} WSGI workers ({args.threads} blocking threads each)"
-    return f"gunicorn {args.workers} {args.worker_class} workers ({args.threads} thread each)"
+        return (
+            f"granian {args.workers} WSGI workers ({args.threads} blocking threads each,"
+            f" {gathering})"
+        )
+    return (
+        f"gunicorn {args.workers} {args.worker_class} workers ({args.threads} thread each,"
+        f" {gathering})"
+    )
 
 
 def print_database_settings(results: list[RunResult], args) -> None:

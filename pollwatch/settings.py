@@ -105,6 +105,19 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# A submission to a machine endpoint (POST under /api/, /odk/, /hooks/) authenticates
+# itself and is no page: it skips what only pages need (pollwatch/wsgi.py).
+PAGE_ONLY_MIDDLEWARE = {
+    "pollwatch.lib.static_files.StaticFilesMiddleware",
+    "pollwatch.accounts.middleware.LoginRequiredForPagesMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+}
+MACHINE_MIDDLEWARE = [name for name in MIDDLEWARE if name not in PAGE_ONLY_MIDDLEWARE]
+
 ROOT_URLCONF = "pollwatch.urls"
 WSGI_APPLICATION = "pollwatch.wsgi.application"
 
@@ -254,6 +267,10 @@ POLLWATCH_INTAKE_STORED_GRACE_SECONDS = float(
     os.environ.get("POLLWATCH_INTAKE_STORED_GRACE_SECONDS", 300)
 )
 POLLWATCH_INTAKE_RECOVERY_SECONDS = float(os.environ.get("POLLWATCH_INTAKE_RECOVERY_SECONDS", 60))
+# Concurrent requests of one worker process store their reports in one database call
+# (one commit), at most this many reports a call; "0" stores each request on its own.
+POLLWATCH_INTAKE_GATHER = os.environ.get("POLLWATCH_INTAKE_GATHER", "1") != "0"
+POLLWATCH_INTAKE_GATHER_MOST = int(os.environ.get("POLLWATCH_INTAKE_GATHER_MOST", 500))
 POLLWATCH_WORKER_MAX_BACKOFF_SECONDS = float(
     os.environ.get("POLLWATCH_WORKER_MAX_BACKOFF_SECONDS", 30)
 )

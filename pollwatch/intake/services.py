@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import DatabaseError, IntegrityError, connection, transaction
@@ -31,6 +32,7 @@ from pollwatch.forms.models import FormVersion
 from pollwatch.forms.validation import AnswerError, StationFacts, ValidationResult
 from pollwatch.intake.checks import conflicting_submissions, phase_hour_flags
 from pollwatch.intake.definitions import BoundForm, definition_for, lock_once, station_facts
+from pollwatch.intake.gathering import StoreGathering
 from pollwatch.intake.models import (
     OpenRosaInstance,
     RawPayload,
@@ -564,11 +566,27 @@ def _store_validated(sent: list[tuple[Submission, Sent]]) -> list[Receipt | None
         return []
     try:
         if connection.vendor == "postgresql":
-            return _store_in_one_call(sent)
+            return _store_gathered(sent)
         return [_store_through_the_orm(submission, item) for submission, item in sent]
     except DatabaseError:
         _keep_unstored_payloads([item.payload for _, item in sent])
         raise
+
+
+def _store_gathered(sent: list[tuple[Submission, Sent]]) -> list[Receipt | None]:
+    """Stored in one call with what concurrent requests of this process are storing.
+
+    Only outside a transaction: a caller's own transaction must hold its store.
+    """
+    if connection.in_atomic_block or not settings.POLLWATCH_INTAKE_GATHER:
+        return _store_in_one_call(sent)
+    return _GATHERING.store(sent)
+
+
+_GATHERING: StoreGathering[tuple[Submission, Sent], Receipt | None] = StoreGathering(
+    lambda sent: _store_in_one_call(sent),
+    most_items=settings.POLLWATCH_INTAKE_GATHER_MOST,
+)
 
 
 def _keep_unstored_payloads(payloads: list[RawPayload]) -> None:
