@@ -459,6 +459,8 @@ font:12px system-ui,sans-serif;margin:.5em 0}.chart-label,.chart-tick,.chart-val
 .chart-density-1{fill:#9ecae1}.chart-density-2{fill:#6baed6}.chart-density-3{fill:#4292c6}
 .chart-density-4{fill:#2171b5}.chart-density-5{fill:#08306b}
 .chart-density{shape-rendering:crispEdges}
+@media screen and (max-width:48rem){body{margin:1em auto;overflow-wrap:break-word}
+table{display:block;overflow-x:auto}}
 """
 
 
@@ -488,7 +490,9 @@ def render_html(
     ]
     title = f"Forensics of {escape(analysis.results.source_name)}"
     return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{title}</title>"
         f"<style>{STYLE}</style></head><body>{''.join(parts)}</body></html>"
     )
 

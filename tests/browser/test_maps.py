@@ -112,7 +112,7 @@ def test_the_choropleth_shades_the_areas_and_tells_each_share_with_its_interval(
 
     expect(page.locator(".map[data-ready='true']")).to_be_visible()
     expect(page.locator("path.map-share")).to_have_count(2)
-    answered_no = page.get_by_role("cell", name="no", exact=True)
+    answered_no = page.get_by_role("cell", name="No", exact=True)
     north = page.locator("#by-area tbody tr", has_text="North").filter(has=answered_no)
     interval = north.locator("td").nth(5).inner_text()
     page.locator("path.map-share").first.click()
