@@ -52,8 +52,47 @@ def to_xpath(expr: Mapping[str, Any]) -> str:
         parts = [f"selected(${{{expr['q']}}}, {literal(value)})" for value in expr["values"]]
         return parts[0] if len(parts) == 1 else "(" + " or ".join(parts) + ")"
     if "q" in expr:
-        return f"${{{expr['q']}}} {OPERATORS[op]} {literal(expr['value'])}"
-    return f"{term_to_xpath(expr['left'])} {OPERATORS[op]} {term_to_xpath(expr['right'])}"
+        text = f"${{{expr['q']}}} {OPERATORS[op]} {literal(expr['value'])}"
+    else:
+        text = f"{term_to_xpath(expr['left'])} {OPERATORS[op]} {term_to_xpath(expr['right'])}"
+    if not _true_when_unanswered(expr):
+        return text
+    guards = "".join(f" and ${{{code}}} != ''" for code in _questions_compared(expr))
+    return f"({text}{guards})"
+
+
+# On a device an unanswered question is the empty string, and XPath compares it
+# like any other value: ``${A} != 'yes'`` holds when A is unanswered, and so does
+# ``${A} = ${B}`` when neither is. A comparison with a missing answer is false in
+# pollwatch's conditions, so such comparisons are written with the questions
+# they compare required to be answered, and read back as one comparison.
+
+
+def _true_when_unanswered(expr: Mapping[str, Any]) -> bool:
+    """Whether a device could find ``expr`` true with a question it compares unanswered."""
+    if expr["op"] == "ne":
+        return True
+    if expr["op"] != "eq":
+        return False
+    if "q" in expr:
+        return expr["value"] == ""
+    return all(set(term) == {"q"} for term in (expr["left"], expr["right"])) or "" in (
+        expr["left"].get("value"),
+        expr["right"].get("value"),
+    )
+
+
+def _questions_compared(expr: Mapping[str, Any]) -> list[str]:
+    if "q" in expr:
+        return [expr["q"]]
+    codes = [*_term_questions(expr["left"]), *_term_questions(expr["right"])]
+    return list(dict.fromkeys(codes))
+
+
+def _term_questions(term: Mapping[str, Any]) -> list[str]:
+    if term.get("op") == "sum":
+        return [code for arg in term["args"] for code in _term_questions(arg)]
+    return [term["q"]] if "q" in term else []
 
 
 def _grouped(expr: Mapping[str, Any]) -> str:
@@ -211,15 +250,67 @@ def to_expression(node: Node, self_code: str | None = None) -> Expression:
     """Our boolean expression for an XPath syntax tree."""
     kind = node[0]
     if kind == "paren":
-        return to_expression(node[1], self_code)
+        guarded = _guarded_comparison(node[1], self_code)
+        return guarded if guarded is not None else to_expression(node[1], self_code)
     if kind in ("and", "or"):
         args = [to_expression(part, self_code) for part in node[1]]
         return _as_in(args) if kind == "or" else {"op": "and", "args": args}
     if kind == "cmp":
-        return _comparison(node, self_code)
+        return _as_on_devices(_comparison(node, self_code))
     if kind == "call":
         return _call(node, self_code)
     raise XPathError("a value stands where a condition is expected")
+
+
+def _guarded_comparison(node: Node, self_code: str | None) -> Expression | None:
+    """``(X != Y and ${X} != '' and ${Y} != '')``, as written above, is X ne Y."""
+    if node[0] != "and" or node[1][0][0] != "cmp":
+        return None
+    comparison = _comparison(node[1][0], self_code)
+    if not _true_when_unanswered(comparison) or comparison["op"] == "answered":
+        return None
+    guards = [_comparison(part, self_code) if part[0] == "cmp" else {} for part in node[1][1:]]
+    answered = [guard.get("q") for guard in guards if guard.get("op") == "answered"]
+    if len(answered) != len(guards) or answered != _questions_compared(comparison):
+        return None
+    return comparison
+
+
+def _as_on_devices(comparison: Expression) -> Expression:
+    """A comparison read from a form, with the meaning it has on devices, where an
+    unanswered question is the empty string (see ``_true_when_unanswered``)."""
+    if not _true_when_unanswered(comparison) or comparison["op"] == "answered":
+        return comparison
+    unanswered = {
+        code: {"op": "not", "arg": {"op": "answered", "q": code}}
+        for code in _questions_compared(comparison)
+    }
+    if comparison["op"] == "eq" and comparison.get("value") == "":
+        return unanswered[comparison["q"]]
+    if comparison["op"] == "eq":
+        # Two questions, or a question and '': equal when both are unanswered.
+        literal_empty = "" in (comparison["left"].get("value"), comparison["right"].get("value"))
+        if literal_empty:
+            codes = list(unanswered)
+            return (
+                unanswered[codes[0]]
+                if len(codes) == 1
+                else {"op": "and", "args": list(unanswered.values())}
+            )
+        return {"op": "or", "args": [{"op": "and", "args": list(unanswered.values())}, comparison]}
+    if "q" not in comparison and all(
+        set(term) == {"q"} for term in (comparison["left"], comparison["right"])
+    ):
+        # Two questions differ when exactly one is answered, or both are and differ.
+        left, right = comparison["left"]["q"], comparison["right"]["q"]
+        if left == right:
+            return {"op": "and", "args": [{"op": "answered", "q": left}, comparison]}
+        one_only = [
+            {"op": "and", "args": [unanswered[left], {"op": "answered", "q": right}]},
+            {"op": "and", "args": [{"op": "answered", "q": left}, unanswered[right]]},
+        ]
+        return {"op": "or", "args": [*one_only, comparison]}
+    return {"op": "or", "args": [*unanswered.values(), comparison]}
 
 
 def _as_in(args: list[Expression]) -> Expression:

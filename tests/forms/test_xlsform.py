@@ -17,6 +17,7 @@ from pollwatch.forms.validation import StationFacts, validate_answers
 from pollwatch.forms.xlsform import XLSFormError, export_xform, export_xlsform, import_xlsform
 from pollwatch.forms.xpath import XPathError, parse_xpath, to_expression, to_xpath
 from tests.forms.builders import XLSFORM_FIXTURE, combined_expressions, label, sample_form
+from tests.forms.xpath_semantics import truth as device_truth
 
 FIXTURE = XLSFORM_FIXTURE
 OPTIONS = [
@@ -465,3 +466,61 @@ def test_a_language_named_without_its_code_is_found_beyond_any_fixed_table(heade
     form = import_xlsform(renamed_language("Russian (ru)", header)).definition
     assert form.languages == ("en", code)
     assert form.language_names == {}
+
+
+# What devices make of the XPath pollwatch writes -----------------------------------------
+
+DEVICE_CODES = st.sampled_from(["A", "B"])
+TEXT_LEAVES = st.one_of(
+    st.builds(
+        lambda op, q, v: {"op": op, "q": q, "value": v},
+        st.sampled_from(["eq", "ne", "selected"]),
+        DEVICE_CODES,
+        st.sampled_from(["yes", "no"]),
+    ),
+    st.builds(
+        lambda op, q, v: {"op": op, "q": q, "value": v},
+        st.sampled_from(["eq", "ne", "gt", "le"]),
+        DEVICE_CODES,
+        st.integers(-2, 2),
+    ),
+    st.builds(
+        lambda op: {"op": op, "left": {"q": "A"}, "right": {"q": "B"}},
+        st.sampled_from(["eq", "ne"]),
+    ),
+    DEVICE_CODES.map(lambda q: {"op": "answered", "q": q}),
+)
+# Each question holds one kind of answer, as on a device: A text, B text, or both numbers.
+DEVICE_ANSWERS = st.one_of(
+    st.fixed_dictionaries(
+        {}, optional={"A": st.sampled_from(["yes", "no"]), "B": st.sampled_from(["yes", "no"])}
+    ),
+    st.fixed_dictionaries({}, optional={"A": st.integers(-2, 2), "B": st.integers(-2, 2)}),
+)
+
+
+@given(combined_expressions(TEXT_LEAVES), st.lists(DEVICE_ANSWERS, min_size=1, max_size=5))
+def test_a_device_reads_the_written_xpath_as_the_server_reads_the_condition(expr, answer_sets):
+    """An unanswered question is '' on a device: ``${A} != 'yes'`` is true there, while
+    pollwatch's ``ne`` is false for a missing answer, so the XPath must say so."""
+    written = parse_xpath(to_xpath(expr))
+    for answers in answer_sets:
+        assert device_truth(written, answers) is evaluate(expr, answers), (to_xpath(expr), answers)
+
+
+@pytest.mark.parametrize(
+    ("xpath", "answers", "device"),
+    [
+        ("${A} != 'yes'", {}, True),
+        ("${A} != 'yes'", {"A": "no"}, True),
+        ("${A} != 'yes'", {"A": "yes"}, False),
+        ("${A} = ''", {}, True),
+        ("${A} = ''", {"A": "no"}, False),
+        ("${A} != ${B}", {"B": "no"}, True),
+        ("not(${A} != 'yes') and ${B} != 'no'", {"A": "yes"}, True),
+    ],
+)
+def test_a_form_s_xpath_is_read_with_the_meaning_it_has_on_devices(xpath, answers, device):
+    node = parse_xpath(xpath)
+    assert device_truth(node, answers) is device
+    assert evaluate(to_expression(node), answers) is device
