@@ -281,7 +281,7 @@ def _as_on_devices(comparison: Expression) -> Expression:
     unanswered question is the empty string (see ``_true_when_unanswered``)."""
     if not _true_when_unanswered(comparison) or comparison["op"] == "answered":
         return comparison
-    unanswered = {
+    unanswered: dict[str, Expression] = {
         code: {"op": "not", "arg": {"op": "answered", "q": code}}
         for code in _questions_compared(comparison)
     }
