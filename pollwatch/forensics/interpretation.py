@@ -402,6 +402,7 @@ def read_distributions(analysis: ForensicsAnalysis) -> Reading:
             "kurtosis": f"{moments.excess_kurtosis:+.2f}",
         },
         meaning=_(
+            # xgettext:no-python-format
             "Clean elections usually give a roughly normal, single-peaked turnout "
             "distribution; a long right tail or a second peak near 100% is what stuffing "
             "and written-in results produce."

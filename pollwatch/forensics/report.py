@@ -51,6 +51,7 @@ from pollwatch.forensics.results_file import (
 )
 from pollwatch.lib.catalogues import current_language, gettext_noop, ngettext, writing_in
 from pollwatch.lib.catalogues import gettext as _
+from pollwatch.lib.numbers_in_text import percent_range, with_percent_sign
 from pollwatch.lib.svg_charts import Chart
 from pollwatch.stats.areas import AREA_MEASURES
 from pollwatch.stats.distribution import Moments
@@ -555,7 +556,7 @@ def _forensics_of(source_name: str) -> str:
 
 def _percent(value: float, decimals: int) -> str:
     """A share as a percentage, the sign where the language puts it."""
-    return _("%(number)s%%") % {"number": f"{100 * value:.{decimals}f}"}
+    return with_percent_sign(f"{100 * value:.{decimals}f}", current_language())
 
 
 def _header(analysis: ForensicsAnalysis) -> str:
@@ -667,6 +668,7 @@ def _verdict(reading: Reading) -> str:
     elif reading.anomalous is None:
         return ""
     elif reading.anomalous:
+        # xgettext:no-python-format
         said = _("Flagged: departs from a clean election at the family-wise 5% level (Holm).")
     else:
         said = _("Not flagged: consistent with a clean election.")
@@ -691,9 +693,8 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[str]], caption: str = ""
 
 
 def _band_labels(bands: int, width: int = 10) -> list[str]:
-    return [
-        _("%(low)s–%(high)s%%") % {"low": width * i, "high": width * (i + 1)} for i in range(bands)
-    ]
+    language = current_language()
+    return [percent_range(str(width * i), str(width * (i + 1)), language) for i in range(bands)]
 
 
 def _fingerprint_table(analysis: ForensicsAnalysis) -> str:
