@@ -576,9 +576,10 @@ def _header(analysis: ForensicsAnalysis) -> str:
         rows.append((_("Derived figures"), escape(_("valid ballots = sum of the options"))))
     created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     generated = escape(_("Generated %(moment)s.") % {"moment": created})
+    head = (_("Figure"), _("Value"))
     return (
         f"<h1>{_forensics_of(results.source_name)}</h1>"
-        f"<p><small>{generated}</small></p>{_table((_('Figure'), _('Value')), rows)}"
+        f"<p><small>{generated}</small></p>{_table(head, rows)}"
     )
 
 
@@ -610,8 +611,9 @@ def _headline_section(found: Headline, readings: tuple[Reading, ...]) -> str:
         "so that on an honestly counted election the chance that the headline flags anything "
         "at all is at most %(alpha)s%%."
     ) % {"alpha": f"{100 * found.alpha:g}"}
+    heading = _("Headline")
     return (
-        f"<h2>{escape(_('Headline'))}</h2><p><strong>{escape(found.text)}</strong></p>"
+        f"<h2>{escape(heading)}</h2><p><strong>{escape(found.text)}</strong></p>"
         f"<p><small>{escape(explained)}</small></p>{skipped}"
     )
 
@@ -677,10 +679,11 @@ def _verdict(reading: Reading) -> str:
 
 def _reading(reading: Reading) -> str:
     state = {True: "anomalous", False: "clean", None: ""}[reading.anomalous]
+    cannot_prove = _("What it cannot prove:")
     return (
         f'<div class="reading {state}">{_verdict(reading)}<p>{escape(reading.finding)}</p>'
         f"<p>{escape(reading.meaning)}</p>"
-        f'<p class="limits"><em>{escape(_("What it cannot prove:"))}</em> '
+        f'<p class="limits"><em>{escape(cannot_prove)}</em> '
         f"{escape(reading.limits)}</p></div>"
     )
 
@@ -839,10 +842,13 @@ def _areas_section(analysis: ForensicsAnalysis, by_test: dict[str, Reading]) -> 
 
 def _bad_rows_section(analysis: ForensicsAnalysis) -> str:
     bad = analysis.results.bad_rows
-    heading = f"<h2>{escape(_('Data problems'))}</h2>"
+    heading = "<h2>" + escape(_("Data problems")) + "</h2>"
     if not bad:
         return (
-            heading + f"<p>{escape(_('No row had missing, negative or impossible figures.'))}</p>"
+            heading
+            + "<p>"
+            + escape(_("No row had missing, negative or impossible figures."))
+            + "</p>"
         )
     excluded = excluded_rows(bad)
     rows = [
