@@ -36,12 +36,12 @@ def test_title(test: str) -> str:
     return _(test)
 
 
-def areas_test(level: str) -> str:
+def areas_test(level: str | None) -> str:
     """The name of the per-area reading, by the level it breaks down by."""
     return f"Areas ({level})"
 
 
-def areas_title(level: str) -> str:
+def areas_title(level: str | None) -> str:
     """The heading of the per-area reading in the language being written."""
     return _("Areas (%(level)s)") % {"level": level}
 
