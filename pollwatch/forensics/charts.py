@@ -13,6 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from pollwatch.forensics.analysis import ForensicsAnalysis
+from pollwatch.lib.catalogues import gettext as _
+from pollwatch.lib.catalogues import gettext_noop
 from pollwatch.lib.svg_charts import (
     Chart,
     Grid,
@@ -30,32 +32,53 @@ from pollwatch.stats.integer_percentages import IntegerCount
 PERCENT_TICKS = tuple(range(0, 101, 20))
 HISTOGRAM_TICKS = tuple(range(0, 101, 10))
 DIGIT_TITLES = {
-    "second_digit_mean": "Second-digit mean (Benford: 4.187)",
-    "last_digit_mean": "Last-digit mean (uniform: 4.5)",
-    "zero_five_share": "Share ending in 0 or 5 (uniform: 0.2)",
+    "second_digit_mean": gettext_noop("Second-digit mean (Benford: 4.187)"),
+    "last_digit_mean": gettext_noop("Last-digit mean (uniform: 4.5)"),
+    "zero_five_share": gettext_noop("Share ending in 0 or 5 (uniform: 0.2)"),
 }
+
+
+def share_axis_title(leader: str) -> str:
+    """The axis of the leader's share, named after the leader."""
+    return _("%(leader)s, %% of received ballots") % {"leader": _short(leader)}
 
 
 def fingerprint_charts(analysis: ForensicsAnalysis) -> list[Chart]:
     """Turnout against leader share, by stations and by voters, on a logarithmic scale."""
     fp = analysis.fingerprint
-    share_title = f"{_short(analysis.leader)}, % of received ballots"
+    share_title = share_axis_title(analysis.leader)
     return [
         density_chart(
             f"chart-fingerprint-{name}",
             title,
-            f"{what} in each cell of one point of turnout (across) by one point of the "
-            "leader's share (up), darker for more on a logarithmic scale; stations with "
-            "fewer than 100 registered voters are left out.",
+            description,
             Grid(fp.edges.tolist(), values.tolist()),
-            x_title="Turnout, %",
+            x_title=_("Turnout, %"),
             y_title=share_title,
             ticks=PERCENT_TICKS,
-            empty_message="No station with 100 or more registered voters.",
+            empty_message=_("No station with 100 or more registered voters."),
         )
-        for name, title, what, values in (
-            ("stations", "Stations per cell", "Stations", fp.stations),
-            ("voters", "Registered voters per cell", "Registered voters", fp.voters),
+        for name, title, description, values in (
+            (
+                "stations",
+                _("Stations per cell"),
+                _(
+                    "Stations in each cell of one point of turnout (across) by one point of the "
+                    "leader's share (up), darker for more on a logarithmic scale; stations with "
+                    "fewer than 100 registered voters are left out."
+                ),
+                fp.stations,
+            ),
+            (
+                "voters",
+                _("Registered voters per cell"),
+                _(
+                    "Registered voters in each cell of one point of turnout (across) by one "
+                    "point of the leader's share (up), darker for more on a logarithmic scale; "
+                    "stations with fewer than 100 registered voters are left out."
+                ),
+                fp.voters,
+            ),
         )
     ]
 
@@ -63,12 +86,14 @@ def fingerprint_charts(analysis: ForensicsAnalysis) -> list[Chart]:
 def histogram_charts(analysis: ForensicsAnalysis) -> tuple[Chart, Chart]:
     """Turnout and leader share at 0.1-point resolution; spikes mark whole percentages."""
     return (
-        _histogram_chart("chart-turnout", "Turnout", analysis.turnout_histogram, "Turnout, %"),
+        _histogram_chart(
+            "chart-turnout", _("Turnout"), analysis.turnout_histogram, _("Turnout, %")
+        ),
         _histogram_chart(
             "chart-leader-share",
-            "Leader share",
+            _("Leader share"),
             analysis.share_histogram,
-            f"{_short(analysis.leader)}, % of received ballots",
+            share_axis_title(analysis.leader),
         ),
     )
 
@@ -81,19 +106,27 @@ def _histogram_chart(
     inner = counts[1:-1]
     highest = int(inner.max()) if inner.size else 0
     capped = bool(counts.size) and counts[-1] > 1.5 * highest > 0
+    resolution = f"{histogram.resolution:g}"
     return histogram_chart(
         chart_id,
-        f"{name}: stations per {histogram.resolution:g}-point bin",
-        f"Stations in each bin of {histogram.resolution:g} percentage point; a spike on a "
-        "whole percentage stands out as a single tall bin.",
+        _("%(name)s: stations per %(resolution)s-point bin")
+        % {"name": name, "resolution": resolution},
+        _(
+            "Stations in each bin of %(resolution)s percentage point; a spike on a whole "
+            "percentage stands out as a single tall bin."
+        )
+        % {"resolution": resolution},
         histogram.edges.tolist(),
         counts.tolist(),
-        x_title=f"{x_title} (bins of {histogram.resolution:g} point)",
-        y_title="Stations",
+        x_title=_("%(axis)s (bins of %(resolution)s point)")
+        % {"axis": x_title, "resolution": resolution},
+        y_title=_("Stations"),
         ticks=HISTOGRAM_TICKS,
         top=1.15 * highest if capped else None,
-        note=f"{int(counts[-1]):,} at 100% (cut off)" if capped else "",
-        empty_message="No station to show.",
+        note=_("%(count)s at 100%% (cut off)") % {"count": f"{int(counts[-1]):,}"}
+        if capped
+        else "",
+        empty_message=_("No station to show."),
     )
 
 
@@ -102,11 +135,11 @@ def integer_counts(analysis: ForensicsAnalysis) -> tuple[tuple[str, IntegerCount
     integer = analysis.integer
     if not analysis.has_turnout:
         # Without ballots issued only the leader's share is tested.
-        return (("Leader share", integer.leader),)
+        return ((_("Leader share"), integer.leader),)
     return (
-        ("Turnout or leader share", integer.any),
-        ("Leader share", integer.leader),
-        ("Turnout", integer.turnout),
+        (_("Turnout or leader share"), integer.any),
+        (_("Leader share"), integer.leader),
+        (_("Turnout"), integer.turnout),
     )
 
 
@@ -128,16 +161,18 @@ def integer_chart(analysis: ForensicsAnalysis) -> Chart:
     )
     return interval_chart(
         "chart-integer",
-        "Stations with an integer percentage",
-        "Each count of stations with a whole-number percentage as a point; the bar is the "
-        "range expected under the binomial null (expected ±2 sd) and the vertical line "
-        "the expected count.",
+        _("Stations with an integer percentage"),
+        _(
+            "Each count of stations with a whole-number percentage as a point; the bar is the "
+            "range expected under the binomial null (expected ±2 sd) and the vertical line "
+            "the expected count."
+        ),
         rows if analysis.integer.stations_included else [],
         low=max(low, 0.0),
         high=high,
         formatter=number,
         highlighted=beyond,
-        empty_message="No station passes the filter of the test.",
+        empty_message=_("No station passes the filter of the test."),
     )
 
 
@@ -160,15 +195,17 @@ def _digit_chart(analysis: ForensicsAnalysis, column: int, method: str) -> Chart
     )
     return interval_chart(
         f"chart-digits-{method.replace('_', '-')}",
-        DIGIT_TITLES.get(method, method),
-        "Each option's statistic as a point with its bootstrap interval as the bar; the "
-        "vertical line is the value expected of honest counts for that option.",
+        _(DIGIT_TITLES[method]) if method in DIGIT_TITLES else method,
+        _(
+            "Each option's statistic as a point with its bootstrap interval as the bar; the "
+            "vertical line is the value expected of honest counts for that option."
+        ),
         rows,
         low=low,
         high=high,
         formatter=_two_decimals,
         highlighted=[name for name, test in tests if test.deviates],
-        empty_message="No option has counts enough to test.",
+        empty_message=_("No option has counts enough to test."),
     )
 
 

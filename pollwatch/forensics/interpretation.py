@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from pollwatch.forensics.analysis import ALPHA, ForensicsAnalysis
+from pollwatch.lib.catalogues import gettext as _
+from pollwatch.lib.catalogues import gettext_noop, ngettext
 from pollwatch.stats.integer_percentages import IntegerCount
 from pollwatch.stats.multiple_testing import holm_adjusted
 
@@ -20,9 +22,28 @@ from pollwatch.stats.multiple_testing import holm_adjusted
 #: whatever its p-value: with tens of thousands of stations a trivial link is significant.
 MIN_WITHIN_CORRELATION = 0.1
 
-FINGERPRINT = "Turnout and leader share"
-INTEGER = "Integer percentages"
-DIGITS = "Digit tests"
+# Test names are codes (results.json, the headline's flags) as well as headings: they are
+# marked here and translated where they are shown, by test_title.
+FINGERPRINT = gettext_noop("Turnout and leader share")
+INTEGER = gettext_noop("Integer percentages")
+DIGITS = gettext_noop("Digit tests")
+DISTRIBUTION = gettext_noop("Shape of the turnout distribution")
+IDENTICAL = gettext_noop("Identical protocols")
+
+
+def test_title(test: str) -> str:
+    """The name of ``test`` in the language being written."""
+    return _(test)
+
+
+def areas_test(level: str | None) -> str:
+    """The name of the per-area reading, by the level it breaks down by."""
+    return f"Areas ({level})"
+
+
+def areas_title(level: str | None) -> str:
+    """The heading of the per-area reading in the language being written."""
+    return _("Areas (%(level)s)") % {"level": level}
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,12 +134,15 @@ class Headline:
 
     @property
     def text(self) -> str:
-        """The verdict in one sentence."""
-        flagged = ", ".join(self.flagged_tests) or "none"
-        return (
-            f"Tests departing from a clean election: {flagged} (family-wise "
-            f"{100 * self.alpha:g}% level over {len(self.members)} tests, Holm's method)."
-        )
+        """The verdict in one sentence, in the language being written."""
+        flagged = ", ".join(test_title(t) for t in self.flagged_tests) or _("none")
+        return ngettext(
+            "Tests departing from a clean election: %(flagged)s (family-wise %(alpha)s%% "
+            "level over %(count)s test, Holm's method).",
+            "Tests departing from a clean election: %(flagged)s (family-wise %(alpha)s%% "
+            "level over %(count)s tests, Holm's method).",
+            len(self.members),
+        ) % {"flagged": flagged, "alpha": f"{100 * self.alpha:g}", "count": len(self.members)}
 
 
 def headline(analysis: ForensicsAnalysis) -> Headline:
@@ -184,8 +208,8 @@ def _not_run(test: str, reason: str, limits: str) -> Reading:
     return Reading(
         test=test,
         anomalous=None,
-        finding=f"Not run: {reason}.",
-        meaning="The test says nothing about this election, in either direction.",
+        finding=_("Not run: %(reason)s.") % {"reason": reason},
+        meaning=_("The test says nothing about this election, in either direction."),
         limits=limits,
         not_run=reason,
     )
@@ -194,10 +218,22 @@ def _not_run(test: str, reason: str, limits: str) -> Reading:
 def _p_text(p_value: float | None, adjusted: float | None) -> str:
     if p_value is None or adjusted is None:
         return ""
-    return f" p = {p_value:.2g}; Holm-adjusted over the report's tests, {adjusted:.2g}."
+    return " " + _("p = %(p)s; Holm-adjusted over the report's tests, %(adjusted)s.") % {
+        "p": f"{p_value:.2g}",
+        "adjusted": f"{adjusted:.2g}",
+    }
 
 
-INTEGER_LIMITS = (
+def _smallest_p_text(p_value: float | None, adjusted: float | None) -> str:
+    if p_value is None or adjusted is None:
+        return ""
+    return " " + _("Smallest p = %(p)s; Holm-adjusted over the report's tests, %(adjusted)s.") % {
+        "p": f"{p_value:.2g}",
+        "adjusted": f"{adjusted:.2g}",
+    }
+
+
+INTEGER_LIMITS = gettext_noop(
     "It cannot say which stations were falsified: most round percentages occur by "
     "chance. It detects only targets expressed as whole percentages, so its absence "
     "does not show that results were counted honestly."
@@ -210,41 +246,63 @@ def read_integer_percentages(analysis: ForensicsAnalysis, found: Headline) -> Re
     if counts is None:
         return _not_run(
             INTEGER,
-            "no station passes the test's filter (received ballots above 0, at least 100 "
-            "registered voters, turnout and leader share at most 99%)",
-            INTEGER_LIMITS,
+            _(
+                "no station passes the test's filter (received ballots above 0, at least 100 "
+                "registered voters, turnout and leader share at most 99%)"
+            ),
+            _(INTEGER_LIMITS),
         )
     anomalous, p_value, adjusted = _verdict(found, INTEGER)
-    what = (
-        "a whole-number turnout or leader share"
-        if analysis.has_turnout
-        else (
-            "a whole-number leader share (turnout is not tested: the file has no ballots-issued "
-            "column)"
+    figures = {
+        "tested": f"{analysis.integer.stations_included:,}",
+        "observed": f"{counts.observed:,}",
+        "expected": f"{counts.expected:,.0f}",
+        "sd": f"{counts.sd:,.0f}",
+        "excess": f"{counts.excess:+,.0f}",
+        "z": f"{counts.z:+.1f}",
+    }
+    finding = (
+        ngettext(
+            "Of %(tested)s station tested, %(observed)s report a whole-number turnout or "
+            "leader share; %(expected)s (sd %(sd)s) were expected from counting alone: "
+            "%(excess)s stations, %(z)s standard deviations.",
+            "Of %(tested)s stations tested, %(observed)s report a whole-number turnout or "
+            "leader share; %(expected)s (sd %(sd)s) were expected from counting alone: "
+            "%(excess)s stations, %(z)s standard deviations.",
+            analysis.integer.stations_included,
         )
-    )
+        if analysis.has_turnout
+        else ngettext(
+            "Of %(tested)s station tested, %(observed)s report a whole-number leader share "
+            "(turnout is not tested: the file has no ballots-issued column); %(expected)s "
+            "(sd %(sd)s) were expected from counting alone: %(excess)s stations, %(z)s "
+            "standard deviations.",
+            "Of %(tested)s stations tested, %(observed)s report a whole-number leader share "
+            "(turnout is not tested: the file has no ballots-issued column); %(expected)s "
+            "(sd %(sd)s) were expected from counting alone: %(excess)s stations, %(z)s "
+            "standard deviations.",
+            analysis.integer.stations_included,
+        )
+    ) % figures
     return Reading(
         test=INTEGER,
         anomalous=anomalous,
-        finding=(
-            f"Of {analysis.integer.stations_included:,} stations tested, {counts.observed:,} "
-            f"report {what}; {counts.expected:,.0f} (sd {counts.sd:,.0f}) were expected from "
-            f"counting alone: {counts.excess:+,.0f} stations, {counts.z:+.1f} standard "
-            "deviations." + _p_text(p_value, adjusted)
-        ),
+        finding=finding + _p_text(p_value, adjusted),
         meaning=(
-            "Protocols written to a target figure rather than counted tend to land on round "
-            "percentages; a large positive excess is a known fingerprint of that."
+            _(
+                "Protocols written to a target figure rather than counted tend to land on round "
+                "percentages; a large positive excess is a known fingerprint of that."
+            )
             if anomalous
-            else "The number of round percentages is within what honest counting produces."
+            else _("The number of round percentages is within what honest counting produces.")
         ),
-        limits=INTEGER_LIMITS,
+        limits=_(INTEGER_LIMITS),
         p_value=p_value,
         adjusted_p=adjusted,
     )
 
 
-FINGERPRINT_LIMITS = (
+FINGERPRINT_LIMITS = gettext_noop(
     "Turnout and support can be linked for honest reasons: regions where the leader is "
     "popular may also vote more, and small rural stations differ from cities. The test "
     "therefore compares stations within the same area, which removes differences between "
@@ -259,43 +317,59 @@ def read_fingerprint(analysis: ForensicsAnalysis, found: Headline) -> Reading:
     if not analysis.has_turnout:
         return _not_run(
             FINGERPRINT,
-            "the file has no ballots-issued column, so turnout is unknown (map it with "
-            "given = [...] or --given)",
-            FINGERPRINT_LIMITS,
+            _(
+                "the file has no ballots-issued column, so turnout is unknown (map it with "
+                "given = [...] or --given)"
+            ),
+            _(FINGERPRINT_LIMITS),
         )
-    description = (
-        f"Across all stations, the correlation of turnout and leader share is "
-        f"{relation.correlation:+.2f} and each extra point of turnout goes with "
-        f"{relation.slope:+.2f} points of leader share (a description). {extremes.both_near:,} "
-        f"stations report 95% or more on both, {extremes.both_full:,} exactly 100% on both."
-    )
+    description = _(
+        "Across all stations, the correlation of turnout and leader share is %(correlation)s "
+        "and each extra point of turnout goes with %(slope)s points of leader share (a "
+        "description). %(near)s stations report 95%% or more on both, %(full)s exactly 100%% "
+        "on both."
+    ) % {
+        "correlation": f"{relation.correlation:+.2f}",
+        "slope": f"{relation.slope:+.2f}",
+        "near": f"{extremes.both_near:,}",
+        "full": f"{extremes.both_full:,}",
+    }
     if within is None or not np.isfinite(within.p_value):
         reason = (
-            "no area column is mapped (map region or territorial commission columns as areas)"
+            _("no area column is mapped (map region or territorial commission columns as areas)")
             if within is None
-            else "too few stations within areas to compare"
+            else _("too few stations within areas to compare")
         )
-        reading = _not_run(FINGERPRINT, reason, FINGERPRINT_LIMITS)
+        reading = _not_run(FINGERPRINT, reason, _(FINGERPRINT_LIMITS))
         return replace(reading, finding=f"{reading.finding} {description}")
     anomalous, p_value, adjusted = _verdict(found, FINGERPRINT)
     return Reading(
         test=FINGERPRINT,
         anomalous=anomalous,
         finding=(
-            f"Within {analysis.within_area_level} areas ({within.areas:,} with two or more "
-            f"stations), the correlation of turnout and leader share is "
-            f"{within.correlation:+.2f} and the slope {within.slope:+.2f}."
+            _(
+                "Within %(level)s areas (%(areas)s with two or more stations), the correlation "
+                "of turnout and leader share is %(correlation)s and the slope %(slope)s."
+            )
+            % {
+                "level": analysis.within_area_level,
+                "areas": f"{within.areas:,}",
+                "correlation": f"{within.correlation:+.2f}",
+                "slope": f"{within.slope:+.2f}",
+            }
             + _p_text(p_value, adjusted)
-            + f" Flagged only at a within-area correlation of {MIN_WITHIN_CORRELATION} or "
-            f"more. {description}"
+            + " "
+            + _("Flagged only at a within-area correlation of %(minimum)s or more.")
+            % {"minimum": MIN_WITHIN_CORRELATION}
+            + f" {description}"
         ),
-        meaning=(
+        meaning=_(
             "In a clean election turnout and the leader's share vary largely independently "
             "among the stations of an area and the fingerprint is one compact blob. Ballot "
             "stuffing for the leader raises both together, smearing the blob towards the "
             "corner (100%, 100%) and producing a positive slope within areas."
         ),
-        limits=FINGERPRINT_LIMITS,
+        limits=_(FINGERPRINT_LIMITS),
         p_value=p_value,
         adjusted_p=adjusted,
     )
@@ -303,26 +377,32 @@ def read_fingerprint(analysis: ForensicsAnalysis, found: Headline) -> Reading:
 
 def read_distributions(analysis: ForensicsAnalysis) -> Reading:
     """Reading of the shape of the turnout distribution."""
-    limits = (
+    limits = _(
         "Distributions differ between countries and electoral systems for many reasons; "
         "the moments are descriptive and have no universal threshold."
     )
     if not analysis.has_turnout:
         return _not_run(
-            "Shape of the turnout distribution",
-            "the file has no ballots-issued column, so turnout is unknown",
+            DISTRIBUTION,
+            _("the file has no ballots-issued column, so turnout is unknown"),
             limits,
         )
     moments = analysis.turnout_moments
     return Reading(
-        test="Shape of the turnout distribution",
+        test=DISTRIBUTION,
         anomalous=None,
-        finding=(
-            f"Station turnout: mean {100 * moments.mean:.1f}%, sd {100 * moments.sd:.1f} "
-            f"points, skewness {moments.skewness:+.2f}, excess kurtosis "
-            f"{moments.excess_kurtosis:+.2f}."
-        ),
-        meaning=(
+        finding=_(
+            "Station turnout: mean %(mean)s%%, sd %(sd)s points, skewness %(skewness)s, "
+            "excess kurtosis %(kurtosis)s."
+        )
+        % {
+            "mean": f"{100 * moments.mean:.1f}",
+            "sd": f"{100 * moments.sd:.1f}",
+            "skewness": f"{moments.skewness:+.2f}",
+            "kurtosis": f"{moments.excess_kurtosis:+.2f}",
+        },
+        meaning=_(
+            # xgettext:no-python-format
             "Clean elections usually give a roughly normal, single-peaked turnout "
             "distribution; a long right tail or a second peak near 100% is what stuffing "
             "and written-in results produce."
@@ -331,7 +411,7 @@ def read_distributions(analysis: ForensicsAnalysis) -> Reading:
     )
 
 
-DIGIT_LIMITS = (
+DIGIT_LIMITS = gettext_noop(
     "Digit tests are known to flag clean elections and to miss fraud (Deckert, Myagkov and "
     "Ordeshook 2011): the expected digits here are derived from the counts' own decades, "
     "which removes the bias of small options but cannot rule out every honest pattern. "
@@ -343,26 +423,33 @@ def read_digits(analysis: ForensicsAnalysis, found: Headline) -> Reading:
     """Reading of the digit tests (Mebane 2006; Beber and Scacco 2012)."""
     members = [m for m in found.members if m.test == DIGITS]
     if not members:
-        return _not_run(DIGITS, "no option has a count of 100 or more at any station", DIGIT_LIMITS)
+        return _not_run(
+            DIGITS, _("no option has a count of 100 or more at any station"), _(DIGIT_LIMITS)
+        )
     flagged = [m.label for m in members if m.flagged]
     anomalous, p_value, adjusted = _verdict(found, DIGITS)
     return Reading(
         test=DIGITS,
         anomalous=anomalous,
         finding=(
-            f"{len(members)} last-digit tests (mean last digit and share of 0 and 5, per "
-            "option, on counts of 100 or more, against the digits expected from each count's "
-            "decade). Flagged after Holm's adjustment: "
-            + (", ".join(flagged) if flagged else "none")
-            + "."
-            + _p_text(p_value, adjusted).replace(" p =", " Smallest p =")
+            ngettext(
+                "%(count)s last-digit test (mean last digit and share of 0 and 5, per option, "
+                "on counts of 100 or more, against the digits expected from each count's "
+                "decade). Flagged after Holm's adjustment: %(flagged)s.",
+                "%(count)s last-digit tests (mean last digit and share of 0 and 5, per option, "
+                "on counts of 100 or more, against the digits expected from each count's "
+                "decade). Flagged after Holm's adjustment: %(flagged)s.",
+                len(members),
+            )
+            % {"count": len(members), "flagged": ", ".join(flagged) if flagged else _("none")}
+            + _smallest_p_text(p_value, adjusted)
         ),
-        meaning=(
+        meaning=_(
             "People who invent numbers choose last digits unevenly (Beber and Scacco 2012). "
             "The second digit is shown against Benford's law as a description only: honest "
             "counts need not follow it, so it is not tested."
         ),
-        limits=DIGIT_LIMITS,
+        limits=_(DIGIT_LIMITS),
         p_value=p_value,
         adjusted_p=adjusted,
     )
@@ -372,18 +459,21 @@ def read_identical(analysis: ForensicsAnalysis) -> Reading:
     """Reading of the search for identical protocols."""
     identical = analysis.identical
     return Reading(
-        test="Identical protocols",
+        test=IDENTICAL,
         anomalous=None,
-        finding=(
-            f"{identical.stations:,} stations in {len(identical.groups):,} groups report exactly "
-            "the same votes for every option and the same invalid ballots (stations with at "
-            "least 50 votes)."
-        ),
-        meaning=(
+        finding=ngettext(
+            "%(stations)s station in %(groups)s groups reports exactly the same votes for every "
+            "option and the same invalid ballots (stations with at least 50 votes).",
+            "%(stations)s stations in %(groups)s groups report exactly the same votes for every "
+            "option and the same invalid ballots (stations with at least 50 votes).",
+            identical.stations,
+        )
+        % {"stations": f"{identical.stations:,}", "groups": f"{len(identical.groups):,}"},
+        meaning=_(
             "Identical protocols at neighbouring stations can mean one protocol was copied "
             "to others instead of counting."
         ),
-        limits=(
+        limits=_(
             "Small stations with few options share vectors by chance; check the stations in a "
             "group before concluding anything."
         ),
@@ -398,14 +488,15 @@ def read_areas(analysis: ForensicsAnalysis) -> Reading | None:
     top = areas.ranking("integer_z")[:3]
     names = ", ".join(f"{areas.names[i]} ({areas.integer_z[i]:+.1f} sd)" for i in top)
     return Reading(
-        test=f"Areas ({analysis.area_level})",
+        test=areas_test(analysis.area_level),
         anomalous=None,
-        finding=f"Areas with the largest excess of integer percentages: {names}.",
-        meaning=(
+        finding=_("Areas with the largest excess of integer percentages: %(areas)s.")
+        % {"areas": names},
+        meaning=_(
             "Anomalies concentrated in a few areas point to where to look: observer reports "
             "and complaints there are the evidence that can confirm or refute them."
         ),
-        limits=("With many areas, some rank high by chance; small areas have wide uncertainty."),
+        limits=_("With many areas, some rank high by chance; small areas have wide uncertainty."),
     )
 
 

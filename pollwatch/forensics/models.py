@@ -62,6 +62,12 @@ class ResultsUpload(models.Model):
         null=True, blank=True, help_text=_("rows whose station code is in the registry")
     )
     unmatched_codes = models.JSONField(default=list, blank=True)
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("the language the report is written in: its uploader's"),
+    )
 
     objects = ResultsUploadQuerySet.as_manager()
 

@@ -27,11 +27,19 @@ from pollwatch.forensics.analysis import (
     excluded_rows,
 )
 from pollwatch.forensics.interpretation import (
+    DIGITS,
+    DISTRIBUTION,
+    FINGERPRINT,
+    IDENTICAL,
+    INTEGER,
     Headline,
     Reading,
     all_readings,
+    areas_test,
+    areas_title,
     digit_label,
     headline,
+    test_title,
 )
 from pollwatch.forensics.results_file import (
     BadRow,
@@ -41,6 +49,9 @@ from pollwatch.forensics.results_file import (
     StationResults,
     load_results,
 )
+from pollwatch.lib.catalogues import current_language, gettext_noop, ngettext, writing_in
+from pollwatch.lib.catalogues import gettext as _
+from pollwatch.lib.numbers_in_text import percent_range, with_percent_sign
 from pollwatch.lib.svg_charts import Chart
 from pollwatch.stats.areas import AREA_MEASURES
 from pollwatch.stats.distribution import Moments
@@ -55,6 +66,20 @@ BAD_ROWS_SUMMARISED = 10
 AREAS_SHOWN = 10
 #: Identical-protocol groups listed.
 IDENTICAL_GROUPS_SHOWN = 20
+#: The heading of each ranking of areas, by the measure of :data:`AREA_MEASURES` it ranks by.
+RANKED_BY = {
+    "integer_z": gettext_noop(
+        "Ranked by excess of integer percentages, in null standard deviations"
+    ),
+    "turnout": gettext_noop("Ranked by turnout (given / registered)"),
+    "leader_share": gettext_noop("Ranked by leader share of received ballots"),
+    "near_full_share": gettext_noop(
+        "Ranked by share of stations with turnout and leader share at or above 95%"
+    ),
+    "correlation": gettext_noop(
+        "Ranked by correlation of turnout and leader share across the area's stations"
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +159,7 @@ def build_report(
     name: str | None = None,
     area_level: int = 0,
     progress: ProgressCallback | None = None,
+    language: str = "en",
 ) -> ReportSummary:
     """Load a results file, run every test and write ``report.html`` and ``results.json``.
 
@@ -151,6 +177,8 @@ def build_report(
         Mapped area column for the per-area breakdown.
     progress : callable, optional
         ``progress(step, done, total)`` after each step.
+    language : str
+        Language the report is written in (``en``, ``ru``, ``tr``).
 
     Raises
     ------
@@ -161,7 +189,14 @@ def build_report(
     tell = progress or (lambda step, done, total: None)
     tell(REPORT_STEPS[0], 0, len(REPORT_STEPS))
     results = load_results(source, mapping, name=name)
-    return write_report(results, out_dir, area_level=area_level, progress=tell, started=started)
+    return write_report(
+        results,
+        out_dir,
+        area_level=area_level,
+        progress=tell,
+        started=started,
+        language=language,
+    )
 
 
 def write_report(
@@ -171,8 +206,20 @@ def write_report(
     area_level: int = 0,
     progress: ProgressCallback | None = None,
     started: float | None = None,
+    language: str = "en",
 ) -> ReportSummary:
     """Run every test on results already loaded and write the report; see :func:`build_report`."""
+    with writing_in(language):
+        return _write_report(results, out_dir, area_level, progress, started)
+
+
+def _write_report(
+    results: StationResults,
+    out_dir: str | Path,
+    area_level: int,
+    progress: ProgressCallback | None,
+    started: float | None,
+) -> ReportSummary:
     started = time.perf_counter() if started is None else started
     tell = progress or (lambda step, done, total: None)
     total = len(REPORT_STEPS)
@@ -476,68 +523,98 @@ def render_html(
     parts = [
         _header(analysis),
         _headline_section(found, readings),
-        _section("Turnout and leader share", figures["fingerprint"], by_test),
-        _section("Shape of the turnout distribution", figures["histograms"], by_test),
-        _section("Integer percentages", figures["integer"], by_test),
-        _section("Digit tests", figures["digits"], by_test),
-        _section("Identical protocols", None, by_test, _identical_table(analysis)),
+        _section(FINGERPRINT, figures["fingerprint"], by_test),
+        _section(DISTRIBUTION, figures["histograms"], by_test),
+        _section(INTEGER, figures["integer"], by_test),
+        _section(DIGITS, figures["digits"], by_test),
+        _section(IDENTICAL, None, by_test, _identical_table(analysis)),
         _areas_section(analysis, by_test),
         _bad_rows_section(analysis),
-        "<p><small>Methods: Klimek, Yegorov, Hanel and Thurner (2012), PNAS 109(41); Kobak, "
-        "Shpilkin and Pshenichnikov (2016), Annals of Applied Statistics 10(1); Mebane (2006); "
-        "Beber and Scacco (2012), Political Analysis 20(2). Statistical anomalies are reasons "
-        "to look closer, not proof of fraud.</small></p>",
+        "<p><small>"
+        + escape(
+            _(
+                "Methods: Klimek, Yegorov, Hanel and Thurner (2012), PNAS 109(41); Kobak, "
+                "Shpilkin and Pshenichnikov (2016), Annals of Applied Statistics 10(1); Mebane "
+                "(2006); Beber and Scacco (2012), Political Analysis 20(2). Statistical "
+                "anomalies are reasons to look closer, not proof of fraud."
+            )
+        )
+        + "</small></p>",
     ]
-    title = f"Forensics of {escape(analysis.results.source_name)}"
+    title = _forensics_of(analysis.results.source_name)
     return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="{escape(current_language())}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{title}</title>"
         f"<style>{STYLE}</style></head><body>{''.join(parts)}</body></html>"
     )
 
 
+def _forensics_of(source_name: str) -> str:
+    return escape(_("Forensics of %(file)s") % {"file": source_name})
+
+
+def _percent(value: float, decimals: int) -> str:
+    """A share as a percentage, the sign where the language puts it."""
+    return with_percent_sign(f"{100 * value:.{decimals}f}", current_language())
+
+
 def _header(analysis: ForensicsAnalysis) -> str:
     results = analysis.results
     rows = [
-        ("Stations analysed", f"{results.station_count:,}"),
-        ("Rows in the file", f"{results.rows_read:,}"),
-        ("Registered voters", f"{int(results.registered.sum()):,}"),
+        (_("Stations analysed"), f"{results.station_count:,}"),
+        (_("Rows in the file"), f"{results.rows_read:,}"),
+        (_("Registered voters"), f"{int(results.registered.sum()):,}"),
         (
-            "Turnout (ballots issued / registered)",
-            f"{100 * analysis.turnout:.2f}%" if analysis.has_turnout else "not in the file",
+            _("Turnout (ballots issued / registered)"),
+            _percent(analysis.turnout, 2) if analysis.has_turnout else _("not in the file"),
         ),
-        ("Leader", escape(analysis.leader)),
-        ("Leader share of received ballots", f"{100 * analysis.leader_share:.2f}%"),
+        (_("Leader"), escape(analysis.leader)),
+        (_("Leader share of received ballots"), _percent(analysis.leader_share, 2)),
     ]
     if results.mapping.derive:
-        rows.append(("Derived figures", "valid ballots = sum of the options"))
+        rows.append((_("Derived figures"), escape(_("valid ballots = sum of the options"))))
     created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    generated = escape(_("Generated %(moment)s.") % {"moment": created})
+    head = (_("Figure"), _("Value"))
     return (
-        f"<h1>Forensics of {escape(results.source_name)}</h1>"
-        f"<p><small>Generated {created}.</small></p>{_table(('Figure', 'Value'), rows)}"
+        f"<h1>{_forensics_of(results.source_name)}</h1>"
+        f"<p><small>{generated}</small></p>{_table(head, rows)}"
     )
 
 
 def _section(test: str, figure: str | None, by_test: dict[str, Reading], extra: str = "") -> str:
     reading = by_test[test]
-    return f"<h2>{escape(test)}</h2>{figure or ''}{extra}{_reading(reading)}"
+    return f"<h2>{escape(test_title(test))}</h2>{figure or ''}{extra}{_reading(reading)}"
 
 
 def _headline_section(found: Headline, readings: tuple[Reading, ...]) -> str:
     not_run = [r for r in readings if r.not_run]
     skipped = (
-        "<p>Not run: "
-        + "; ".join(f"{escape(r.test)} ({escape(r.not_run or '')})" for r in not_run)
-        + ".</p>"
+        "<p>"
+        + escape(
+            _("Not run: %(tests)s.")
+            % {
+                "tests": "; ".join(
+                    _("%(test)s (%(reason)s)")
+                    % {"test": test_title(r.test), "reason": r.not_run or ""}
+                    for r in not_run
+                )
+            }
+        )
+        + "</p>"
         if not_run
         else ""
     )
+    explained = _(
+        "Each test's own p-value is adjusted by Holm's method over every test of this report, "
+        "so that on an honestly counted election the chance that the headline flags anything "
+        "at all is at most %(alpha)s%%."
+    ) % {"alpha": f"{100 * found.alpha:g}"}
+    heading = _("Headline")
     return (
-        f"<h2>Headline</h2><p><strong>{escape(found.text)}</strong></p>"
-        "<p><small>Each test's own p-value is adjusted by Holm's method over every test of "
-        "this report, so that on an honestly counted election the chance that the headline "
-        f"flags anything at all is at most {100 * found.alpha:g}%.</small></p>{skipped}"
+        f"<h2>{escape(heading)}</h2><p><strong>{escape(found.text)}</strong></p>"
+        f"<p><small>{escape(explained)}</small></p>{skipped}"
     )
 
 
@@ -554,23 +631,25 @@ def _digits_table(analysis: ForensicsAnalysis, found: Headline) -> str:
                     f"{t.statistic:.3f}" if t.counts_used else "–",
                     _interval_text(t.ci_low, t.ci_high),
                     f"{t.expected:.3f}" if np.isfinite(t.expected) else "–",
-                    f"{t.p_value:.2g}" if t.tested else "not tested",
+                    f"{t.p_value:.2g}" if t.tested else escape(_("not tested")),
                     f"{q:.2g}" if q is not None else "–",
                 )
             )
-    note = (
-        "<p><small>Expected last digits are derived from each count's own decade and its "
-        "neighbours (not 4.5 and 0.2 for every count); the second digit is compared with "
-        "Benford's law as a description only.</small></p>"
+    note = _small(
+        _(
+            "Expected last digits are derived from each count's own decade and its neighbours "
+            "(not 4.5 and 0.2 for every count); the second digit is compared with Benford's "
+            "law as a description only."
+        )
     )
     head = (
-        "Option (test)",
-        "Counts",
-        "Observed",
-        "Bootstrap interval",
-        "Expected",
+        _("Option (test)"),
+        _("Counts"),
+        _("Observed"),
+        _("Bootstrap interval"),
+        _("Expected"),
         "p",
-        "Holm-adjusted p",
+        _("Holm-adjusted p"),
     )
     return _table(head, rows) + note
 
@@ -581,20 +660,31 @@ def _interval_text(low: float, high: float) -> str:
     return f"{low:.3f}–{high:.3f}"
 
 
+def _small(text: str) -> str:
+    return f"<p><small>{escape(text)}</small></p>"
+
+
+def _verdict(reading: Reading) -> str:
+    if reading.not_run:
+        said = _("Not run.")
+    elif reading.anomalous is None:
+        return ""
+    elif reading.anomalous:
+        # xgettext:no-python-format
+        said = _("Flagged: departs from a clean election at the family-wise 5% level (Holm).")
+    else:
+        said = _("Not flagged: consistent with a clean election.")
+    return f"<p><strong>{escape(said)}</strong></p>"
+
+
 def _reading(reading: Reading) -> str:
     state = {True: "anomalous", False: "clean", None: ""}[reading.anomalous]
-    verdict = {
-        True: "<p><strong>Flagged: departs from a clean election at the family-wise 5% "
-        "level (Holm).</strong></p>",
-        False: "<p><strong>Not flagged: consistent with a clean election.</strong></p>",
-        None: "",
-    }[reading.anomalous]
-    if reading.not_run:
-        verdict = "<p><strong>Not run.</strong></p>"
+    cannot_prove = _("What it cannot prove:")
     return (
-        f'<div class="reading {state}">{verdict}<p>{escape(reading.finding)}</p>'
+        f'<div class="reading {state}">{_verdict(reading)}<p>{escape(reading.finding)}</p>'
         f"<p>{escape(reading.meaning)}</p>"
-        f'<p class="limits"><em>What it cannot prove:</em> {escape(reading.limits)}</p></div>'
+        f'<p class="limits"><em>{escape(cannot_prove)}</em> '
+        f"{escape(reading.limits)}</p></div>"
     )
 
 
@@ -606,7 +696,8 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[str]], caption: str = ""
 
 
 def _band_labels(bands: int, width: int = 10) -> list[str]:
-    return [f"{width * i}–{width * (i + 1)}%" for i in range(bands)]
+    language = current_language()
+    return [percent_range(str(width * i), str(width * (i + 1)), language) for i in range(bands)]
 
 
 def _fingerprint_table(analysis: ForensicsAnalysis) -> str:
@@ -620,34 +711,45 @@ def _fingerprint_table(analysis: ForensicsAnalysis) -> str:
         if any(counts)
     ]
     table = _table(
-        ("Turnout \\ leader share", *labels),
+        (_("Turnout \\ leader share"), *labels),
         rows,
-        f"Stations by turnout (rows) and {analysis.leader}'s share (columns), "
-        f"{analysis.fingerprint.stations_used:,} stations with 100 or more registered voters",
+        _(
+            "Stations by turnout (rows) and %(leader)s's share (columns), %(stations)s stations "
+            "with 100 or more registered voters"
+        )
+        % {"leader": analysis.leader, "stations": f"{analysis.fingerprint.stations_used:,}"},
     )
-    return f"<details><summary>The numbers, in bands of ten points</summary>{table}</details>"
+    return _in_bands(table)
+
+
+def _in_bands(table: str) -> str:
+    summary = escape(_("The numbers, in bands of ten points"))
+    return f"<details><summary>{summary}</summary>{table}</details>"
 
 
 def _histogram_table(analysis: ForensicsAnalysis) -> str:
     turnout = charts.percent_bands(analysis.turnout_histogram)
     share = charts.percent_bands(analysis.share_histogram)
     labels = _band_labels(len(turnout))
-    labels[-1] += " (with 100%)"
+    labels[-1] = _("%(band)s (with 100%%)") % {"band": labels[-1]}
     rows = [(label, f"{t:,}", f"{s:,}") for label, t, s in zip(labels, turnout, share, strict=True)]
     table = _table(
-        ("Band", "Stations by turnout", "Stations by leader share"),
+        (_("Band"), _("Stations by turnout"), _("Stations by leader share")),
         rows,
-        f"Stations in bands of ten points, of the {sum(turnout):,} stations with 100 or more "
-        "registered voters",
+        _(
+            "Stations in bands of ten points, of the %(stations)s stations with 100 or more "
+            "registered voters"
+        )
+        % {"stations": f"{sum(turnout):,}"},
     )
-    return f"<details><summary>The numbers, in bands of ten points</summary>{table}</details>"
+    return _in_bands(table)
 
 
 def _integer_table(analysis: ForensicsAnalysis) -> str:
     integer = analysis.integer
     rows = [
         (
-            label,
+            escape(label),
             f"{c.observed:,}",
             f"{c.expected:,.1f}",
             f"{c.excess:+,.1f}",
@@ -656,12 +758,20 @@ def _integer_table(analysis: ForensicsAnalysis) -> str:
         )
         for label, c in charts.integer_counts(analysis)
     ]
-    note = (
-        f"<p><small>{integer.stations_included:,} stations pass the filter (received ballots "
-        "above 0, at least 100 registered voters, turnout and leader share at most 99%). "
-        "Expected values and sd are exact under the binomial null.</small></p>"
+    note = _small(
+        ngettext(
+            "%(stations)s station passes the filter (received ballots above 0, at least 100 "
+            "registered voters, turnout and leader share at most 99%%). Expected values and sd "
+            "are exact under the binomial null.",
+            "%(stations)s stations pass the filter (received ballots above 0, at least 100 "
+            "registered voters, turnout and leader share at most 99%%). Expected values and sd "
+            "are exact under the binomial null.",
+            integer.stations_included,
+        )
+        % {"stations": f"{integer.stations_included:,}"}
     )
-    return _table(("Integer", "Observed", "Expected", "Excess", "sd", "z"), rows) + note
+    head = (_("Integer"), _("Observed"), _("Expected"), _("Excess"), "sd", "z")
+    return _table(head, rows) + note
 
 
 def _identical_table(analysis: ForensicsAnalysis) -> str:
@@ -674,14 +784,19 @@ def _identical_table(analysis: ForensicsAnalysis) -> str:
     for group in groups[:IDENTICAL_GROUPS_SHOWN]:
         stations = ", ".join(
             escape(" / ".join([*(str(a[i]) for a in results.areas), str(results.stations[i])]))
-            + f" (line {results.lines[i]})"
+            + " "
+            + escape(_("(line %(line)s)") % {"line": results.lines[i]})
             for i in group[:6]
         )
-        more = f" and {group.size - 6} more" if group.size > 6 else ""
+        more = (
+            " " + escape(_("and %(count)s more") % {"count": group.size - 6})
+            if group.size > 6
+            else ""
+        )
         rows.append((f"{votes[group[0]]:,}", f"{group.size}", stations + more))
     if not rows:
         return ""
-    return _table(("Votes per station", "Stations", "Which"), rows)
+    return _table((_("Votes per station"), _("Stations"), _("Which")), rows)
 
 
 def _areas_section(analysis: ForensicsAnalysis, by_test: dict[str, Reading]) -> str:
@@ -689,58 +804,80 @@ def _areas_section(analysis: ForensicsAnalysis, by_test: dict[str, Reading]) -> 
     if areas is None:
         return ""
     head = (
-        "Area",
-        "Stations",
-        "Turnout",
-        "Leader share",
-        "Integer excess (sd)",
-        "≥95%/95% stations",
-        "Turnout–share r",
+        _("Area"),
+        _("Stations"),
+        _("Turnout"),
+        _("Leader share"),
+        _("Integer excess (sd)"),
+        _("≥95%/95% stations"),
+        _("Turnout–share r"),
     )
 
     def row(i: int) -> tuple[str, ...]:
         return (
             escape(str(areas.names[i])),
             f"{areas.stations[i]:,}",
-            f"{100 * areas.turnout[i]:.1f}%",
-            f"{100 * areas.leader_share[i]:.1f}%",
+            _percent(areas.turnout[i], 1),
+            _percent(areas.leader_share[i], 1),
             f"{areas.integer_z[i]:+.1f}",
-            f"{100 * areas.near_full_share[i]:.1f}%",
+            _percent(areas.near_full_share[i], 1),
             "–" if np.isnan(areas.correlation[i]) else f"{areas.correlation[i]:+.2f}",
         )
 
     rankings = "".join(
-        f"<h3>Ranked by {escape(description)}</h3>"
+        f"<h3>{escape(_(RANKED_BY[measure]))}</h3>"
         + _table(head, [row(i) for i in areas.ranking(measure)[:AREAS_SHOWN]])
-        for measure, description in AREA_MEASURES.items()
+        for measure in AREA_MEASURES
     )
     everything = _table(head, [row(i) for i in range(areas.names.size)])
-    reading = by_test[f"Areas ({analysis.area_level})"]
+    reading = by_test[areas_test(analysis.area_level)]
+    every_area = ngettext("All %(count)s area", "All %(count)s areas", areas.names.size) % {
+        "count": f"{areas.names.size:,}"
+    }
     return (
-        f"<h2>Areas ({escape(str(analysis.area_level))})</h2>{_reading(reading)}{rankings}"
-        f"<details><summary>All {areas.names.size:,} areas</summary>{everything}</details>"
+        f"<h2>{escape(areas_title(analysis.area_level))}</h2>{_reading(reading)}{rankings}"
+        f"<details><summary>{escape(every_area)}</summary>{everything}</details>"
     )
 
 
 def _bad_rows_section(analysis: ForensicsAnalysis) -> str:
     bad = analysis.results.bad_rows
+    heading = "<h2>" + escape(_("Data problems")) + "</h2>"
     if not bad:
-        return "<h2>Data problems</h2><p>No row had missing, negative or impossible figures.</p>"
+        return (
+            heading
+            + "<p>"
+            + escape(_("No row had missing, negative or impossible figures."))
+            + "</p>"
+        )
     excluded = excluded_rows(bad)
     rows = [
-        (f"{b.line}", escape(b.reason), "left out" if b.excluded else "kept")
+        (f"{b.line}", escape(b.reason), escape(_("left out") if b.excluded else _("kept")))
         for b in bad[:BAD_ROWS_SHOWN]
     ]
     more = (
-        f"<p>… and {len(bad) - BAD_ROWS_SHOWN:,} more in results.json.</p>"
+        "<p>"
+        + escape(
+            _("… and %(count)s more in results.json.") % {"count": f"{len(bad) - BAD_ROWS_SHOWN:,}"}
+        )
+        + "</p>"
         if len(bad) > BAD_ROWS_SHOWN
         else ""
     )
+    problems = ngettext(
+        "%(bad)s row has a problem; %(excluded)s could not be used at all and are left out of "
+        "every test. Rows with impossible but readable figures are kept, and each test's own "
+        "filter applies (the integer-percentage test drops stations with more ballots issued "
+        "than registered voters).",
+        "%(bad)s rows have a problem; %(excluded)s could not be used at all and are left out of "
+        "every test. Rows with impossible but readable figures are kept, and each test's own "
+        "filter applies (the integer-percentage test drops stations with more ballots issued "
+        "than registered voters).",
+        len(bad),
+    ) % {"bad": f"{len(bad):,}", "excluded": f"{excluded:,}"}
     return (
-        f"<h2>Data problems</h2><p>{len(bad):,} rows have a problem; {excluded:,} could not be "
-        "used at all and are left out of every test. Rows with impossible but readable figures "
-        "are kept, and each test's own filter applies (the integer-percentage test drops "
-        "stations with more ballots issued than registered voters).</p>"
-        + _table(("Line", "Problem", "Row"), rows)
+        heading
+        + f"<p>{escape(problems)}</p>"
+        + _table((_("Line"), _("Problem"), _("Row")), rows)
         + more
     )

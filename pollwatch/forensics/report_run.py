@@ -28,7 +28,9 @@ def run_report(upload_id: int) -> None:
     try:
         progress(REPORT_STEPS[0], 0, len(REPORT_STEPS))
         results = load_results(upload.file.path, upload.mapping or None, name=upload.original_name)
-        summary = write_report(results, upload.report_dir, progress=progress)
+        summary = write_report(
+            results, upload.report_dir, progress=progress, language=upload.language
+        )
         matched, unmatched = _attach_to_registry(upload, results)
     except ResultsFileError as error:
         _finish(upload_id, ResultsUpload.Status.FAILED, error=str(error))

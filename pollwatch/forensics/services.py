@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import get_language
 
 from pollwatch.accounts.roles import own_mission_id
 from pollwatch.audit.services import log_action
@@ -28,6 +30,7 @@ def upload_results(
         original_name=name,
         mapping=mapping,
         uploaded_by=actor,
+        language=report_language(),
     )
     log_action(
         "forensics.results_uploaded",
@@ -37,6 +40,13 @@ def upload_results(
     )
     transaction.on_commit(lambda: _enqueue(upload.pk))
     return upload
+
+
+def report_language() -> str:
+    """The language being spoken to the uploader (their own choice, else their browser's),
+    which the report is written in; English when it has no catalogue."""
+    active = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return active if active in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def _enqueue(upload_id: int) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -70,6 +71,12 @@ class Command(BaseCommand):
             default=0,
             help="which area column to break down by (0: the first)",
         )
+        report.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help="language the report is written in (default: %(default)s)",
+        )
         report.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -100,6 +107,7 @@ class Command(BaseCommand):
                     options["out"],
                     area_level=options["area_level"],
                     progress=advance,
+                    language=options["language"],
                 )
             except ResultsFileError as error:
                 raise CommandError(str(error)) from error
