@@ -1,4 +1,4 @@
-"""Benchmark: loss-free intake under load (issue targets: 500 submissions/s, p99 250 ms).
+"""Benchmark: loss-free intake under load on a durable database, against the targets below.
 
 Run from the repository root: ``python bench/intake.py`` (``--seconds 10`` for a
 quick check). It starts a throwaway PostgreSQL, migrates and seeds it (an
@@ -11,7 +11,7 @@ drives it with locust in headless mode:
    speed is not judged: the first requests after seeding fill the caches of
    the server processes and of the database;
 1. single submissions from 100 concurrent clients, each sending 5.5 a second
-   (550/s offered, 10 % above the target, so that a sustained 500/s can be
+   (880/s offered, 10 % above the target, so that a sustained 800/s can be
    seen; ``--pace 0`` sends as fast as answers come back, to measure the most
    the server carries), a share of them resends of keys already acknowledged,
    which must be answered with the first receipt;
@@ -76,11 +76,13 @@ from pollwatch.lib.throwaway_postgres import (  # noqa: E402
 )
 
 LOCUSTFILE = Path(__file__).with_name("intake_locustfile.py")
-SINGLE_TARGET_PER_SECOND = 500
+# On 2 cores with the load generator beside the server, durable PostgreSQL.
+SINGLE_TARGET_PER_SECOND = 800
 P99_TARGET_MS = 250
-BATCH_TARGET_PER_SECOND = 5_000
+OPENROSA_TARGET_PER_SECOND = 600
+BATCH_TARGET_PER_SECOND = 10_000
 BATCH_SIZE = 500
-SMS_TARGET_PER_SECOND = 300
+SMS_TARGET_PER_SECOND = 600
 STATIONS_PER_TEAM = 20
 SMS_GATEWAY_TOKEN = "bench-gateway-" + os.urandom(8).hex()
 DURABILITY_SETTINGS = ("fsync", "synchronous_commit", "full_page_writes", "commit_delay")
@@ -1069,11 +1071,19 @@ def verdict(result: RunResult) -> tuple[str, bool]:
         # Fills the server's and the database's caches after seeding; counted, not timed.
         target = f"{result.requests_per_second:.0f} submissions/s, p99 {result.p99_ms:.0f} ms"
         met = True
-    elif result.name in ("kill", "openrosa"):
+    elif result.name == "kill":
         # The run with a killed worker checks the count; its speed is reported, not judged.
-        # OpenRosa has no target of its own.
         target = f"{result.requests_per_second:.0f} submissions/s, p99 {result.p99_ms:.0f} ms"
         met = True
+    elif result.name == "openrosa":
+        target = (
+            f"{result.requests_per_second:.0f} submissions/s (target {OPENROSA_TARGET_PER_SECOND}),"
+            f" p99 {result.p99_ms:.0f} ms (target {P99_TARGET_MS})"
+        )
+        met = (
+            result.requests_per_second >= OPENROSA_TARGET_PER_SECOND
+            and result.p99_ms <= P99_TARGET_MS
+        )
     elif result.name == "sms":
         target = (
             f"{result.requests_per_second:.0f} messages/s (target {SMS_TARGET_PER_SECOND}),"
