@@ -185,7 +185,9 @@ def payload_list(request):
     status = request.GET.get("status", "")
     wanted = (status,) if status in REVIEWED_STATUSES else REVIEWED_STATUSES
     payloads = (
-        RawPayload.objects.visible_to(request.user).filter(status__in=wanted).select_related("user")
+        RawPayload.objects.visible_to(request.user)
+        .filter(status__in=wanted)
+        .select_related("user__member__mission__election")
     )
     return render(
         request,

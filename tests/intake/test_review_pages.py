@@ -99,3 +99,18 @@ def test_refused_payload_is_corrected_for_its_sender(
 def test_observers_cannot_open_the_payload_review(client, observer_north):
     client.force_login(observer_north)
     assert client.get(reverse("intake:payloads")).status_code == 403
+
+
+def test_the_sms_log_and_the_payloads_show_times_on_the_missions_clock(client, core_team, mission):
+    from pollwatch.intake.models import RawPayload, SmsMessage
+
+    mission.election.time_zone = "Asia/Tbilisi"
+    mission.election.save()
+    member = core_team.member
+    SmsMessage.objects.create(gateway="console", sender="+10000000001", text="x", member=member)
+    RawPayload.objects.create(
+        channel="api", sender="t", body="{", user=core_team, status=RawPayload.Status.INVALID
+    )
+    client.force_login(core_team)
+    assert "(Asia/Tbilisi)" in client.get(reverse("channels:sms_log")).content.decode()
+    assert "(Asia/Tbilisi)" in client.get(reverse("intake:payloads")).content.decode()

@@ -5,7 +5,11 @@ from types import SimpleNamespace
 
 from django.template import Context, Template
 
-from pollwatch.registry.templatetags.election_time import election_clock, election_time
+from pollwatch.registry.templatetags.election_time import (
+    election_clock,
+    election_second,
+    election_time,
+)
 
 NOON_UTC = dt.datetime(2026, 5, 1, 12, 0, tzinfo=dt.UTC)
 
@@ -34,3 +38,10 @@ def test_the_filter_renders_in_a_template():
     template = Template("{% load election_time %}{{ when|election_time:zone }}")
     rendered = template.render(Context({"when": NOON_UTC, "zone": "Asia/Tbilisi"}))
     assert rendered == "2026-05-01 16:00 (Asia/Tbilisi)"
+
+
+def test_a_log_time_keeps_its_seconds_and_names_the_zone():
+    mission = SimpleNamespace(election=SimpleNamespace(time_zone="Asia/Tbilisi"))
+    moment = dt.datetime(2026, 5, 1, 12, 0, 9, tzinfo=dt.UTC)
+    assert election_second(moment, mission) == "2026-05-01 16:00:09 (Asia/Tbilisi)"
+    assert election_second(moment, "") == "2026-05-01 12:00:09 (UTC)"

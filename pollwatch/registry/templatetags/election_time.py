@@ -1,5 +1,6 @@
 """``{{ instant|election_time:election }}``: a moment as the election's clocks showed it;
-``{{ instant|election_clock:election }}`` the hour alone, for what happened today."""
+``{{ instant|election_clock:election }}`` the hour alone, for what happened today;
+``{{ instant|election_second:election }}`` to the second, for logs."""
 
 from __future__ import annotations
 
@@ -22,6 +23,13 @@ def election_time(value: dt.datetime | None, election: Any) -> str:
     by the clock where the stations are.
     """
     return _on_clock(value, election, "%Y-%m-%d %H:%M")
+
+
+@register.filter
+def election_second(value: dt.datetime | None, election: Any) -> str:
+    """``value`` in the election's time zone to the second, with the zone named, for
+    logs where the order of close events matters: "2026-05-17 14:03:09 (Asia/Tbilisi)"."""
+    return _on_clock(value, election, "%Y-%m-%d %H:%M:%S")
 
 
 @register.filter

@@ -39,5 +39,9 @@ def broadcasts(request):
             )
             messages.success(request, sent_to % {"count": count})
             return redirect("channels:broadcasts")
-    sent = Broadcast.objects.filter(mission=mission).prefetch_related("deliveries")[:50]
+    sent = (
+        Broadcast.objects.filter(mission=mission)
+        .select_related("mission__election")
+        .prefetch_related("deliveries")[:50]
+    )
     return render(request, "channels/broadcasts.html", {"form": form, "broadcasts": sent})

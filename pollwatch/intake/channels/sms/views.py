@@ -19,7 +19,9 @@ from pollwatch.registry.models import Election
 
 @permission_required("channels.use_console", raise_exception=True)
 def sms_log(request):
-    log = SmsMessage.objects.visible_to(request.user).select_related("member", "submission")
+    log = SmsMessage.objects.visible_to(request.user).select_related(
+        "member__mission__election", "submission"
+    )
     status = request.GET.get("status", "")
     if status in SmsMessage.Status.values:
         log = log.filter(status=status)
