@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import io
 import json
 import os
 import pstats
@@ -34,25 +33,19 @@ from pollwatch.lib.throwaway_postgres import start_throwaway_postgres  # noqa: E
 
 
 def wsgi_post(path: str, body: bytes, token: str) -> dict:
-    return {
-        "REQUEST_METHOD": "POST",
-        "PATH_INFO": path,
-        "QUERY_STRING": "",
-        "SERVER_NAME": "localhost",
-        "SERVER_PORT": "8000",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_HOST": "localhost:8000",
-        "HTTP_AUTHORIZATION": f"Bearer {token}",
-        "CONTENT_TYPE": "application/json",
-        "CONTENT_LENGTH": str(len(body)),
-        "wsgi.input": io.BytesIO(body),
-        "wsgi.url_scheme": "http",
-        "wsgi.errors": sys.stderr,
-        "wsgi.multithread": True,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-        "wsgi.version": (1, 0),
-    }
+    """The WSGI environment of a device's JSON send, as a WSGI server would pass it."""
+    from django.test import RequestFactory
+
+    request = RequestFactory().generic(
+        "POST",
+        path,
+        body,
+        "application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+        SERVER_NAME="localhost",
+        HTTP_HOST="localhost:8000",
+    )
+    return request.environ
 
 
 def send(application, config: dict, count: int, statuses: dict[str, int]) -> None:

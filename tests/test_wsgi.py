@@ -1,13 +1,12 @@
 """The WSGI application: submissions from devices skip what only pages need, pages do not."""
 
-import io
 import json
-import sys
 import uuid
 
 import pytest
 from django.core import signals
 from django.db import close_old_connections
+from django.test import RequestFactory
 
 from pollwatch.wsgi import application
 from tests.builders import answers
@@ -24,25 +23,8 @@ def requests_keep_the_test_connection():
 
 
 def call(method, path, body=b"", **headers):
-    environ = {
-        "REQUEST_METHOD": method,
-        "PATH_INFO": path,
-        "QUERY_STRING": "",
-        "SERVER_NAME": "localhost",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_HOST": "localhost",
-        "CONTENT_TYPE": "application/json",
-        "CONTENT_LENGTH": str(len(body)),
-        "wsgi.input": io.BytesIO(body),
-        "wsgi.url_scheme": "http",
-        "wsgi.errors": sys.stderr,
-        "wsgi.multithread": True,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-        "wsgi.version": (1, 0),
-        **headers,
-    }
+    request = RequestFactory().generic(method, path, body, "application/json", **headers)
+    environ = request.environ
     answered = {}
 
     def start_response(status, response_headers, exc_info=None):

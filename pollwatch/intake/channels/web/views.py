@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from pollwatch.forms.labels import in_language
 from pollwatch.forms.models import FormVersion
 from pollwatch.intake.channels.openrosa.device_forms import (
     media_names,
@@ -152,9 +153,8 @@ def _titles_in_page_language(codes: list[str]) -> dict[str, str]:
     language = (get_language() or "en")[:2]
     definitions = FormVersion.objects.newest_definitions(codes)
     return {
-        code: title
+        code: in_language(definition.get("title"), language, "")
         for code, definition in definitions.items()
-        if (title := (definition.get("title") or {}).get(language))
     }
 
 
