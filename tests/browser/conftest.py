@@ -92,6 +92,18 @@ def page(chromium, live_server):
     context.close()
 
 
+@pytest.fixture
+def policy_refusals(page):
+    """What the page's console said about the Content-Security-Policy, and any script error."""
+    said: list[str] = []
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and said.append(message.text),
+    )
+    page.on("pageerror", lambda error: said.append(f"error: {error}"))
+    return said
+
+
 def log_in(page, username: str, password: str) -> None:
     page.goto("/login/")
     page.get_by_label("User name").fill(username)

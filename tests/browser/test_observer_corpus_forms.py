@@ -53,17 +53,6 @@ def open_form(page, code: str) -> None:
     expect(page.locator(f"#webform form.or[data-form-id='{code}']")).to_be_attached()
 
 
-@pytest.fixture
-def policy_refusals(page):
-    said: list[str] = []
-    page.on(
-        "console",
-        lambda message: "Content Security Policy" in message.text and said.append(message.text),
-    )
-    page.on("pageerror", lambda error: said.append(f"error: {error}"))
-    return said
-
-
 def test_two_entries_of_a_repeat_are_stored_as_two_entries(page, observer_north, policy_refusals):
     version = publish_corpus_form(CORPUS / "onadata-nested-repeats.xlsx")
     code = version.form.code

@@ -18,18 +18,6 @@ def media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture
-def policy_refusals(page):
-    """What the page's console said about the Content-Security-Policy, and any script error."""
-    said: list[str] = []
-    page.on(
-        "console",
-        lambda message: "Content Security Policy" in message.text and said.append(message.text),
-    )
-    page.on("pageerror", lambda error: said.append(f"error: {error}"))
-    return said
-
-
-@pytest.fixture
 def voting():
     """The standard library's voting checklist."""
     return publish_form_version(library_forms()["voting"].to_dict())
