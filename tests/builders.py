@@ -1,4 +1,6 @@
-"""Small builders shared by the tests: a checklist form and its answers."""
+"""Small builders shared by the tests: a checklist form, its answers and a report of it."""
+
+import uuid
 
 CHECKLIST = {
     "format": 1,
@@ -54,3 +56,14 @@ CHECKLIST = {
 
 def answers(**overrides):
     return {"secrecy": "yes", "stuffing": "no", "voters": 12, "overall": "good"} | overrides
+
+
+def report(checklist, station, key=None, **overrides):
+    """One report of the checklist as a channel hands it to the store: a fresh key unless given."""
+    return {
+        "key": key or str(uuid.uuid4()),
+        "form": "station_check",
+        "version": checklist.version,
+        "station": station,
+        "answers": answers(**overrides),
+    }

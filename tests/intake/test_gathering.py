@@ -14,17 +14,7 @@ from pollwatch.intake import services
 from pollwatch.intake.gathering import StoreGathering
 from pollwatch.intake.models import Channel, RawPayload, Submission
 from pollwatch.intake.services import new_payload, receive_submission
-from tests.builders import answers
-
-
-def report(checklist, station, key=None, **overrides):
-    return {
-        "key": key or str(uuid.uuid4()),
-        "form": "station_check",
-        "version": checklist.version,
-        "station": station,
-        "answers": answers(**overrides),
-    }
+from tests.builders import report
 
 
 class HeldStore:

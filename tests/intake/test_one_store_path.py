@@ -23,21 +23,11 @@ from pollwatch.intake.services import (
 )
 from pollwatch.intake.stations import forget_stations
 from pollwatch.registry.models import PollingStation
-from tests.builders import answers
+from tests.builders import answers, report
 
 
 class _Undo(Exception):
     """Raised to roll one run of the scenario back after its snapshot is taken."""
-
-
-def report(checklist, station, key=None, **overrides):
-    return {
-        "key": key or str(uuid.uuid4()),
-        "form": "station_check",
-        "version": checklist.version,
-        "station": station,
-        "answers": answers(**overrides),
-    }
 
 
 def scenario(checklist, earlier_key):
