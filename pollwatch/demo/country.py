@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from pollwatch.missions.importing import import_members
 from pollwatch.missions.models import Member, Mission, Organisation, Team
 from pollwatch.missions.services import log_meeting
 from pollwatch.registry.areas import import_areas
+from pollwatch.registry.boundaries import import_boundaries
 from pollwatch.registry.importing import import_stations
 from pollwatch.registry.models import Area, Election, PollingStation
 from pollwatch.registry.services import create_election
@@ -158,6 +160,7 @@ def build_country(seed: int = 2026, stations: int = 3000) -> DemoCountry:
     election.time_zone = TIME_ZONE
     election.save(update_fields=["time_zone"])
     districts = _import_areas(election, rng)
+    import_boundaries(election, _region_outlines(), filename="regions.geojson")
     _import_stations(election, districts, stations, rng)
     mission = _create_mission(election, rng)
     return DemoCountry(election=election, mission=mission)
@@ -175,6 +178,58 @@ def _import_areas(election: Election, rng: np.random.Generator) -> list[tuple[st
             districts.append((district_code, code, index))
     import_areas(election, _as_csv(rows), filename="areas.csv")
     return districts
+
+
+def _region_outlines() -> io.BytesIO:
+    """Each region's outline: the land nearer its centre than any other's (a Voronoi
+    cell), within a box around all of them, so the maps have a base layer."""
+    centres = [(lon, lat) for _code, _name, lat, lon in REGIONS]
+    lons, lats = [lon for lon, _ in centres], [lat for _, lat in centres]
+    box = [
+        (min(lons) - 1, min(lats) - 0.8),
+        (max(lons) + 1, min(lats) - 0.8),
+        (max(lons) + 1, max(lats) + 0.8),
+        (min(lons) - 1, max(lats) + 0.8),
+    ]
+    features = []
+    for (code, _name, _lat, _lon), own in zip(REGIONS, centres, strict=True):
+        cell = box
+        for other in centres:
+            if other != own:
+                cell = _nearer_to(cell, own, other)
+        ring = [[round(lon, 4), round(lat, 4)] for lon, lat in cell]
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"code": code},
+                "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]},
+            }
+        )
+    return io.BytesIO(json.dumps({"type": "FeatureCollection", "features": features}).encode())
+
+
+Point = tuple[float, float]
+
+
+def _nearer_to(polygon: list[Point], own: Point, other: Point) -> list[Point]:
+    """The part of a convex ``polygon`` nearer to ``own`` than to ``other``."""
+
+    def side(point: Point) -> float:
+        middle = ((own[0] + other[0]) / 2, (own[1] + other[1]) / 2)
+        return (point[0] - middle[0]) * (other[0] - own[0]) + (point[1] - middle[1]) * (
+            other[1] - own[1]
+        )
+
+    kept: list[Point] = []
+    for start, end in zip(polygon, polygon[1:] + polygon[:1], strict=True):
+        if side(start) <= 0:
+            kept.append(start)
+        if (side(start) <= 0) != (side(end) <= 0):
+            share = side(start) / (side(start) - side(end))
+            kept.append(
+                (start[0] + share * (end[0] - start[0]), start[1] + share * (end[1] - start[1]))
+            )
+    return kept
 
 
 def _import_stations(

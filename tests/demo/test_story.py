@@ -21,7 +21,7 @@ from pollwatch.findings.pvt import pvt_estimate
 from pollwatch.forensics.models import ResultsUpload
 from pollwatch.intake.models import Submission
 from pollwatch.missions.models import Member, Mission
-from pollwatch.registry.models import PollingStation
+from pollwatch.registry.models import Area, PollingStation
 from pollwatch.statements.method import method_paragraph
 from pollwatch.statements.mission_facts import mission_coverage
 from pollwatch.statements.models import Statement
@@ -159,3 +159,14 @@ def test_the_pvt_page_shows_the_official_leader_share_outside_the_interval(demo,
     client.force_login(User.objects.get(username="admin"))
     page = client.get(reverse("findings:pvt", args=[CORPS_SLUG])).content.decode()
     assert "outside the 99% interval" in page and "<svg" in page
+
+
+def test_the_regions_have_outlines_so_the_maps_draw_them_and_a_finding_is_shaded(demo, client):
+    regions = Area.objects.filter(election__missions__slug=MISSION_SLUG, parent=None)
+    assert regions.count() == 6
+    assert all(region.geometry.get("type") == "Polygon" for region in regions)
+    client.force_login(User.objects.get(username="core"))
+    page = client.get(
+        reverse("findings:question", args=[MISSION_SLUG, "voting", "secrecy_respected"])
+    ).content.decode()
+    assert 'data-kind="shares"' in page
