@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from pollwatch.missions.models import Meeting, Member, Mission, Organisation, Team
+from pollwatch.missions.models import (
+    Delegation,
+    Meeting,
+    Member,
+    Mission,
+    MissionDocument,
+    Organisation,
+    Team,
+)
 
 
 @admin.register(Mission)
@@ -26,3 +34,5 @@ class TeamAdmin(admin.ModelAdmin):
 
 admin.site.register(Organisation)
 admin.site.register(Meeting)
+admin.site.register(Delegation)
+admin.site.register(MissionDocument)

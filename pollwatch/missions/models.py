@@ -20,7 +20,19 @@ from pollwatch.registry.models import Area, Election
 
 
 class Organisation(models.Model):
+    """A body that leads a mission, sends a delegation to one or joins a coalition running one."""
+
+    class Kind(models.TextChoices):
+        INTERGOVERNMENTAL = "intergovernmental", _("intergovernmental organisation")
+        PARLIAMENT = "parliament", _("parliament or parliamentary assembly")
+        STATE = "state", _("state")
+        ELECTION_COMMISSION = "election_commission", _("election commission")
+        NGO = "ngo", _("non-governmental organisation")
+        OTHER = "other", _("other")
+
     name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=40, blank=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER)
     country = models.CharField(max_length=100, blank=True)
 
     class Meta:
@@ -45,10 +57,35 @@ class Mission(models.Model):
         INTERNATIONAL = "international", _("international")
         CITIZEN = "citizen", _("citizen")
 
+    class CoalitionSharing(models.TextChoices):
+        ALL = "all", _("all of their data")
+        AGGREGATES = "aggregates", _("aggregates only")
+
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=200)
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="missions")
     organisations = models.ManyToManyField(Organisation, blank=True, related_name="missions")
+    lead_organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_missions",
+        help_text=_("the organisation that leads the mission"),
+    )
+    coalition = models.BooleanField(
+        default=False,
+        help_text=_(
+            "run by a coalition of member organisations, "
+            "each managing its own observers and reports"
+        ),
+    )
+    coalition_sharing = models.CharField(
+        max_length=20,
+        choices=CoalitionSharing.choices,
+        default=CoalitionSharing.AGGREGATES,
+        help_text=_("what a coalition member's coordinators see of the other members' data"),
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     arrival = models.DateField(help_text=_("first day of the mission in the country"))
     departure = models.DateField(help_text=_("last day of the mission in the country"))
@@ -83,6 +120,34 @@ class Mission(models.Model):
     @property
     def days_in_country(self) -> int:
         return (self.departure - self.arrival).days + 1
+
+
+class Delegation(models.Model):
+    """The members of a mission sent by one organisation or state, or one coalition member's."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="delegations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="delegations"
+    )
+    head = models.ForeignKey(
+        "Member",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="delegations_headed",
+        help_text=_("head of delegation, one of its members"),
+    )
+
+    class Meta:
+        ordering = ["mission", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mission", "organisation"], name="delegation_unique_per_mission"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation)
 
 
 class TeamQuerySet(models.QuerySet):
@@ -176,6 +241,25 @@ class Member(models.Model):
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
+    delegation = models.ForeignKey(
+        Delegation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        help_text=_("the delegation, or coalition member, that sent this person"),
+    )
+    identity_document = models.CharField(
+        _("passport or ID number"),
+        max_length=60,
+        blank=True,
+        help_text=_("collected only where the host commission's accreditation requires it"),
+    )
+    certified_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("when the member passed every required briefing module"),
+    )
     areas = models.ManyToManyField(
         Area,
         blank=True,
@@ -202,6 +286,33 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+
+class MissionDocument(models.Model):
+    """The invitation, the agreement the mission observes under, the accreditation decision."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("invitation")
+        AGREEMENT = "agreement", _("memorandum or agreement")
+        ACCREDITATION_DECISION = "accreditation_decision", _("accreditation decision")
+        OTHER = "other", _("other")
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    title = models.CharField(max_length=300)
+    issued_by = models.CharField(
+        max_length=200, blank=True, help_text=_("the institution that issued or signed it")
+    )
+    issued_on = models.DateField()
+    reference = models.CharField(max_length=100, blank=True)
+    file = models.FileField(upload_to="mission-documents/", blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["mission", "issued_on", "kind"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"
 
 
 class Meeting(models.Model):
