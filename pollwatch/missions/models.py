@@ -19,6 +19,28 @@ from pollwatch.accounts.scoping import WHOLE_MISSION, coordinated_areas
 from pollwatch.registry.models import Area, Election
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user: AnyUser) -> OrganisationQuerySet:
+        """Organisations that lead, join or send a delegation to the user's mission.
+
+        Administrators see every organisation.
+        """
+        if is_administrator(user):
+            return self
+        mission = own_mission_id(user) if mission_role(user) is not None else None
+        if mission is None:
+            return self.none()
+        return self.filter(
+            models.Q(led_missions=mission)
+            | models.Q(missions=mission)
+            | models.Q(delegations__mission=mission)
+        ).distinct()
+
+    def named(self, text: str) -> OrganisationQuerySet:
+        """Organisations whose name or short name is ``text``, whatever its case."""
+        return self.filter(models.Q(name__iexact=text) | models.Q(short_name__iexact=text))
+
+
 class Organisation(models.Model):
     """A body that leads a mission, sends a delegation to one or joins a coalition running one."""
 
@@ -35,11 +57,16 @@ class Organisation(models.Model):
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER)
     country = models.CharField(max_length=100, blank=True)
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:detail", args=[self.pk])
 
 
 class MissionQuerySet(models.QuerySet):
@@ -122,6 +149,19 @@ class Mission(models.Model):
         return (self.departure - self.arrival).days + 1
 
 
+class DelegationQuerySet(models.QuerySet):
+    def with_sizes(self) -> DelegationQuerySet:
+        """Each delegation with ``size`` (all its members) and ``observers`` (those observing)."""
+        return self.select_related("organisation", "head").annotate(
+            size=models.Count("members", distinct=True),
+            observers=models.Count(
+                "members",
+                filter=models.Q(members__role=Member.Role.OBSERVER),
+                distinct=True,
+            ),
+        )
+
+
 class Delegation(models.Model):
     """The members of a mission sent by one organisation or state, or one coalition member's."""
 
@@ -137,6 +177,8 @@ class Delegation(models.Model):
         related_name="delegations_headed",
         help_text=_("head of delegation, one of its members"),
     )
+
+    objects = DelegationQuerySet.as_manager()
 
     class Meta:
         ordering = ["mission", "organisation__name"]
@@ -180,6 +222,25 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def delegation_make_up(self) -> list[tuple[str, int]]:
+        """(delegation, members of the team it sent), largest first; "" for members of none."""
+        rows = (
+            self.members.values(
+                "delegation__organisation__name", "delegation__organisation__short_name"
+            )
+            .annotate(n=models.Count("pk"))
+            .order_by("-n", "delegation__organisation__name")
+        )
+        return [
+            (
+                row["delegation__organisation__short_name"]
+                or row["delegation__organisation__name"]
+                or "",
+                row["n"],
+            )
+            for row in rows
+        ]
 
 
 class MemberQuerySet(models.QuerySet):
