@@ -16,7 +16,8 @@ from django.utils.translation import ngettext
 
 from pollwatch.audit.services import log_action
 from pollwatch.lib.tabular import RowProblem, TableRejected, read_table
-from pollwatch.missions.models import Member, Mission, Team
+from pollwatch.missions.models import Delegation, Member, Mission, Team
+from pollwatch.missions.services import clear_heads_who_left
 
 MEMBER_COLUMNS = (
     "full_name",
@@ -31,6 +32,8 @@ MEMBER_COLUMNS = (
     "accreditation_valid_until",
     "team",
 )
+# Optional: the organisation (name or short name) whose delegation the member belongs to.
+DELEGATION_COLUMN = "delegation"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +81,8 @@ def import_members(
             missing = _("missing required column %(column)s") % {"column": repr(required)}
             raise TableRejected([RowProblem(1, missing)])
     positions = {name: table.column_index(name) for name in MEMBER_COLUMNS}
+    delegation_position = table.column_index(DELEGATION_COLUMN)
+    delegations = DelegationNames(mission)
     records: list[tuple[int, dict[str, object]]] = []
     problems: list[RowProblem] = []
     for line, cells in table.rows:
@@ -86,14 +91,22 @@ def import_members(
             for name, i in positions.items()
         }
         try:
-            records.append((line, _clean_member(values)))
+            cleaned = _clean_member(values)
+            if delegation_position is not None:
+                text = cells[delegation_position] if delegation_position < len(cells) else ""
+                cleaned[DELEGATION_COLUMN] = delegations.find(text)
+            records.append((line, cleaned))
         except ValueError as error:
             problems.extend(RowProblem(line, reason) for reason in error.args[0])
     problems += _duplicates(records)
     if problems:
         raise TableRejected(problems)
     with transaction.atomic():
-        outcome = _write_members(mission, [values for _, values in records])
+        outcome = _write_members(
+            mission,
+            [values for _, values in records],
+            with_delegations=delegation_position is not None,
+        )
         log_action(
             "missions.members_imported",
             actor=actor,
@@ -101,6 +114,44 @@ def import_members(
             data={"file": filename or "", "created": outcome.created, "updated": outcome.updated},
         )
     return outcome
+
+
+class DelegationNames:
+    """The mission's delegations, found by their organisation's name or short name.
+
+    Only delegations the mission already has are found: a file never creates
+    organisations, so a misspelt name is reported instead of becoming a new one.
+    """
+
+    def __init__(self, mission: Mission) -> None:
+        self.by_name: dict[str, list[Delegation]] = {}
+        for delegation in mission.delegations.select_related("organisation"):
+            organisation = delegation.organisation
+            for name in {organisation.name.lower(), organisation.short_name.lower()} - {""}:
+                self.by_name.setdefault(name, []).append(delegation)
+
+    def find(self, text: str) -> Delegation | None:
+        """The delegation ``text`` names; None for an empty cell; ValueError([reason]) else."""
+        text = text.strip()
+        if not text:
+            return None
+        found = self.by_name.get(text.lower(), [])
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            reason = _(
+                "delegation %(name)s is not a delegation of this mission; "
+                "add it on the mission's delegations page first"
+            ) % {"name": repr(text)}
+        else:
+            reason = _(
+                "delegation %(name)s names more than one delegation (%(found)s); "
+                "write the organisation's full name"
+            ) % {
+                "name": repr(text),
+                "found": ", ".join(sorted(d.organisation.name for d in found)),
+            }
+        raise ValueError([reason])
 
 
 def _clean_member(values: dict[str, str]) -> dict[str, object]:
@@ -183,7 +234,9 @@ def _duplicates(records: list[tuple[int, dict[str, object]]]) -> list[RowProblem
     return problems
 
 
-def _write_members(mission: Mission, records: list[dict[str, object]]) -> MemberImportOutcome:
+def _write_members(
+    mission: Mission, records: list[dict[str, object]], *, with_delegations: bool
+) -> MemberImportOutcome:
     """Create the missing teams, then create and update members in a few bulk writes."""
     codes = {str(values["team"] or "") for values in records} - {""}
     teams, teams_created = _teams_for(mission, codes)
@@ -203,7 +256,12 @@ def _write_members(mission: Mission, records: list[dict[str, object]]) -> Member
             setattr(member, name, value)
         member.team = teams.get(team_code)
     Member.objects.bulk_create(new)
-    Member.objects.bulk_update(changed, [*MEMBER_COLUMNS[:-1], "team"], batch_size=500)
+    fields = [*MEMBER_COLUMNS[:-1], "team"]
+    if with_delegations:
+        fields.append(DELEGATION_COLUMN)
+    Member.objects.bulk_update(changed, fields, batch_size=500)
+    if with_delegations:
+        clear_heads_who_left(mission)
     return MemberImportOutcome(len(new), len(changed), teams_created)
 
 

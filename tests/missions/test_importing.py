@@ -72,3 +72,74 @@ def test_phone_numbers_are_normalised_to_e164():
     assert normalise_phone("+995 555 12 34 56") == "+995555123456"
     with pytest.raises(ValueError, match="not a valid number"):
         normalise_phone("+1 000")
+
+
+def _delegations(mission):
+    from pollwatch.missions.services import add_delegation, organisation_named
+
+    add_delegation(
+        mission, organisation_named("Parliamentary Assembly", kind="parliament", short_name="PA")
+    )
+    add_delegation(mission, organisation_named("Office for Elections", short_name="OE"))
+
+
+def test_members_join_the_delegation_named_by_organisation_or_short_name(mission):
+    _delegations(mission)
+    import_members(
+        mission,
+        csv_file(
+            "full_name,role,delegation\nAna,observer,parliamentary assembly\nBo,observer,OE\n"
+            "Cy,observer,\n"
+        ),
+    )
+    members = {m.full_name: m.delegation for m in Member.objects.select_related("delegation")}
+    assert str(members["Ana"]) == "Parliamentary Assembly"
+    assert str(members["Bo"]) == "Office for Elections"
+    assert members["Cy"] is None
+
+
+def test_an_unknown_or_ambiguous_delegation_is_reported_by_line_and_nothing_written(mission):
+    from pollwatch.missions.services import add_delegation, organisation_named
+
+    _delegations(mission)
+    add_delegation(mission, organisation_named("Pan-African Parliament", short_name="PA"))
+    with pytest.raises(TableRejected) as caught:
+        import_members(
+            mission,
+            csv_file(
+                "full_name,role,delegation\nAna,observer,OE\nBo,observer,Nowhere\nCy,observer,PA\n"
+            ),
+        )
+    assert [(p.line, p.reason) for p in caught.value.problems] == [
+        (
+            3,
+            "delegation 'Nowhere' is not a delegation of this mission; "
+            "add it on the mission's delegations page first",
+        ),
+        (
+            4,
+            "delegation 'PA' names more than one delegation (Pan-African Parliament, "
+            "Parliamentary Assembly); write the organisation's full name",
+        ),
+    ]
+    assert not Member.objects.exists()
+
+
+def test_a_file_without_a_delegation_column_leaves_delegations_as_they_are(mission):
+    _delegations(mission)
+    import_members(mission, csv_file("full_name,role,delegation\nAna,observer,OE\n"))
+    import_members(mission, csv_file("full_name,role\nAna,coordinator\n"))
+    ana = Member.objects.get(full_name="Ana")
+    assert (ana.role, str(ana.delegation)) == ("coordinator", "Office for Elections")
+
+
+def test_a_head_of_delegation_moved_by_an_import_heads_it_no_more(mission):
+    from pollwatch.missions.models import Delegation
+    from pollwatch.missions.services import set_delegation_head
+
+    _delegations(mission)
+    import_members(mission, csv_file("full_name,role,delegation\nAna,observer,OE\n"))
+    office = Delegation.objects.get(organisation__short_name="OE")
+    set_delegation_head(office, Member.objects.get(full_name="Ana"))
+    import_members(mission, csv_file("full_name,role,delegation\nAna,observer,PA\n"))
+    assert Delegation.objects.get(pk=office.pk).head is None
