@@ -16,6 +16,7 @@ urlpatterns = [
     path("elections/", include("pollwatch.forensics.urls")),
     path("missions/", include("pollwatch.missions.urls")),
     path("missions/", include("pollwatch.findings.urls")),
+    path("organisations/", include("pollwatch.missions.organisation_urls")),
     path("", include("pollwatch.intake.urls")),
     path("", include("pollwatch.statements.urls")),
     path("", include("pollwatch.deployment.urls")),

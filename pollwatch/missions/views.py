@@ -1,16 +1,36 @@
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from pollwatch.accounts.guards import require, signed_in_user
 from pollwatch.lib.downloads import csv_response
 from pollwatch.lib.listing import page_of, sorted_by_request
 from pollwatch.lib.tabular import TableRejected
-from pollwatch.missions.forms import MeetingFilterForm, MeetingForm, MemberUploadForm
+from pollwatch.missions.forms import (
+    DelegationHeadForm,
+    DelegationMembersForm,
+    MeetingFilterForm,
+    MeetingForm,
+    MemberUploadForm,
+    MissionDocumentForm,
+    OrganisationForm,
+)
 from pollwatch.missions.guards import mission_for
 from pollwatch.missions.importing import import_members
-from pollwatch.missions.models import Member, Mission
-from pollwatch.missions.services import log_meeting
+from pollwatch.missions.models import Member, Mission, MissionDocument, Organisation
+from pollwatch.missions.services import (
+    DOCUMENT_TYPES,
+    MissionError,
+    add_delegation,
+    assign_to_delegation,
+    log_meeting,
+    organisation_named,
+    record_document,
+    set_delegation_head,
+    set_lead_organisation,
+)
 
 MEMBER_SORTS = ("full_name", "role", "nationality", "team__code", "accreditation_status")
 
@@ -30,6 +50,8 @@ MISSION_SECTIONS = {
     "incidents": "intake.triage_incidents",
     "import_members": "missions.import_members",
     "export_members": "missions.export_members",
+    "delegations": "missions.manage_delegations",
+    "documents": "missions.record_documents",
 }
 
 
@@ -73,7 +95,11 @@ def mission_detail(request, slug):
             "role": role,
             "query": query,
             "roles": Member.Role.choices,
-            "teams": mission.teams.visible_to(request.user).prefetch_related("members", "areas"),
+            "teams": mission.teams.visible_to(request.user).prefetch_related(
+                "members__delegation__organisation", "areas"
+            ),
+            "delegations": mission.delegations.with_sizes(),
+            "documents": mission.documents.all(),
             "can": permissions_in(request.user, mission),
         },
     )
@@ -138,3 +164,159 @@ def meeting_list(request, slug):
             .order_by("institution"),
         },
     )
+
+
+def organisation_list(request):
+    organisations = Organisation.objects.visible_to(request.user)
+    query = request.GET.get("q", "").strip()
+    if query:
+        organisations = organisations.filter(
+            Q(name__icontains=query) | Q(short_name__icontains=query)
+        )
+    return render(
+        request,
+        "missions/organisation_list.html",
+        {"page": page_of(organisations.order_by("name"), request), "query": query},
+    )
+
+
+def organisation_detail(request, pk):
+    organisation = get_object_or_404(Organisation.objects.visible_to(request.user), pk=pk)
+    missions = Mission.objects.visible_to(request.user)
+    # Each delegation lists only the people the viewer may see in its mission.
+    people = Member.objects.visible_to(request.user).order_by("full_name")
+    delegations = (
+        organisation.delegations.filter(mission__in=missions)
+        .with_sizes()
+        .select_related("mission")
+        .prefetch_related(Prefetch("members", queryset=people, to_attr="shown_members"))
+        .order_by("mission__name")
+    )
+    return render(
+        request,
+        "missions/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "delegations": delegations,
+            "led_missions": organisation.led_missions.filter(pk__in=missions),
+        },
+    )
+
+
+def delegation_list(request, slug):
+    mission = mission_for(request, slug, "missions.manage_delegations")
+    action = request.POST.get("action") if request.method == "POST" else None
+    lead_form = OrganisationForm(request.POST if action == "lead" else None, prefix="lead")
+    new_form = OrganisationForm(request.POST if action == "delegation" else None, prefix="new")
+    form = lead_form if action == "lead" else new_form
+    if action in ("lead", "delegation") and form.is_valid():
+        try:
+            _organisation_action(mission, action, form.cleaned_data, signed_in_user(request))
+        except MissionError as error:
+            form.add_error("name", str(error))
+        else:
+            return redirect("missions:delegations", slug=mission.slug)
+    return render(
+        request,
+        "missions/delegation_list.html",
+        {
+            "mission": mission,
+            "delegations": mission.delegations.with_sizes(),
+            "lead_form": lead_form,
+            "new_form": new_form,
+            "without_delegation": mission.members.filter(delegation=None).count(),
+        },
+    )
+
+
+def _organisation_action(mission: Mission, action: str, data: dict, actor) -> None:
+    organisation = organisation_named(
+        data["name"],
+        kind=data["kind"],
+        short_name=data["short_name"],
+        country=data["country"],
+        actor=actor,
+    )
+    if action == "lead":
+        set_lead_organisation(mission, organisation, actor=actor)
+    else:
+        add_delegation(mission, organisation, actor=actor)
+
+
+def delegation_detail(request, slug, pk):
+    mission = mission_for(request, slug, "missions.manage_delegations")
+    delegation = get_object_or_404(
+        mission.delegations.select_related("organisation", "head"), pk=pk
+    )
+    action = request.POST.get("action") if request.method == "POST" else None
+    head_form = DelegationHeadForm(
+        request.POST if action == "head" else None, delegation=delegation
+    )
+    members_form = DelegationMembersForm(
+        request.POST if action == "members" else None, delegation=delegation
+    )
+    form = head_form if action == "head" else members_form
+    if action in ("head", "members") and form.is_valid():
+        actor = signed_in_user(request)
+        try:
+            if action == "head":
+                set_delegation_head(delegation, form.cleaned_data["head"], actor=actor)
+            else:
+                assign_to_delegation(delegation, form.cleaned_data["members"], actor=actor)
+        except MissionError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("missions:delegation", slug=mission.slug, pk=delegation.pk)
+    return render(
+        request,
+        "missions/delegation_detail.html",
+        {
+            "mission": mission,
+            "delegation": delegation,
+            "members": delegation.members.select_related("team").order_by("full_name"),
+            "head_form": head_form,
+            "members_form": members_form,
+        },
+    )
+
+
+def document_list(request, slug):
+    mission = mission_for(request, slug, "missions.record_documents")
+    form = MissionDocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            record_document(mission, **data, actor=signed_in_user(request))
+        except MissionError as error:
+            form.add_error("upload", str(error))
+        else:
+            messages.success(request, _("Document recorded."))
+            return redirect("missions:documents", slug=mission.slug)
+    return render(
+        request,
+        "missions/document_list.html",
+        {"mission": mission, "documents": mission.documents.all(), "form": form},
+    )
+
+
+def document_file(request, slug, pk):
+    """The document's file for the mission's people: always a download, never a page."""
+    mission = mission_for(request, slug)
+    document = get_object_or_404(mission.documents.exclude(file=""), pk=pk)
+    return _document_download(document)
+
+
+def _document_download(document: MissionDocument) -> FileResponse:
+    extension = document.file.name.rsplit(".", 1)[-1]
+    content_type = {ext: mime for mime, ext in DOCUMENT_TYPES.items()}.get(extension)
+    if content_type is None:
+        raise Http404("no such file")
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type=content_type,
+        as_attachment=True,
+        filename=f"{document.get_kind_display()} {document.issued_on}.{extension}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
