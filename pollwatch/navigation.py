@@ -94,6 +94,19 @@ MENU = (
                 "missions:meetings", _("Meetings"), "missions.view_meetings", Place.OWN_MISSION
             ),
             MenuEntry(
+                "missions:delegations",
+                _("Delegations"),
+                "missions.manage_delegations",
+                Place.OWN_MISSION,
+            ),
+            MenuEntry(
+                "missions:documents",
+                _("Mission documents"),
+                "missions.record_documents",
+                Place.OWN_MISSION,
+            ),
+            MenuEntry("organisations:list", _("Organisations")),
+            MenuEntry(
                 "deployment:plan", _("Deployment"), "deployment.view_plan", Place.OWN_MISSION
             ),
             MenuEntry(

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from pollwatch.accounts.models import DeviceToken
@@ -32,7 +33,15 @@ from pollwatch.intake.services import (
 )
 from pollwatch.missions.logins import create_user
 from pollwatch.missions.models import Mission, Team
-from pollwatch.missions.services import log_meeting
+from pollwatch.missions.services import (
+    add_delegation,
+    assign_to_delegation,
+    log_meeting,
+    organisation_named,
+    record_document,
+    set_delegation_head,
+    set_lead_organisation,
+)
 from pollwatch.registry.services import create_election
 from pollwatch.statements.models import SECTIONS
 from pollwatch.statements.services import create_statement, publish, save_draft
@@ -49,7 +58,12 @@ CORE = ("core", "administrator")
 NOBODY: tuple[str, ...] = ()
 
 # Markers of mission B that no page shown to mission A may contain.
-OTHER_MARKERS = ("Zelda Othermission", "Othermission Institute", "Othermission statement")
+OTHER_MARKERS = (
+    "Zelda Othermission",
+    "Othermission Institute",
+    "Othermission statement",
+    "Othermission Council",
+)
 
 
 @dataclass(frozen=True)
@@ -87,6 +101,12 @@ EXPECTED: dict[str, Rule] = {
     "missions:detail": Rule(EVERYONE),
     "missions:member_upload": Rule(MANAGERS, MANAGERS),
     "missions:meetings": Rule(STAFF, MANAGERS),
+    "missions:delegations": Rule(CORE, CORE),
+    "missions:delegation": Rule(CORE, CORE),
+    "missions:documents": Rule(CORE, CORE),
+    "missions:document_file": Rule(EVERYONE),
+    "organisations:list": Rule(EVERYONE),
+    "organisations:detail": Rule(EVERYONE),
     "findings:dashboard": Rule(STAFF),
     "findings:incidents": Rule(STAFF),
     "findings:reports": Rule(STAFF, query="?question=overall&form=station_check"),
@@ -226,6 +246,7 @@ def _mission_objects(mission: Mission, prefix: str, checklist) -> Side:
         actor=people["core"],
     )
     statement = create_statement(mission, title=f"{marker} statement", actor=people["core"])
+    organisations = _organisations(mission, marker, people)
     save_draft(statement.draft(), {key: "The mission observed." for key, _ in SECTIONS}, actor=None)
     published = publish(statement.draft(), actor=people["core"], confirm_flags=True)
     draft = create_statement(mission, title=f"{marker} statement draft", actor=people["core"])
@@ -258,8 +279,32 @@ def _mission_objects(mission: Mission, prefix: str, checklist) -> Side:
             "published": (published.statement_id, published.number),
             "team": team.code,
             "upload": upload.pk,
+            **organisations,
         }
     )
+
+
+def _organisations(mission: Mission, marker: str, people: dict) -> dict[str, int]:
+    """A lead council of the mission's own, and a delegation of an assembly both missions share.
+
+    Mission A's side names the shared assembly, whose page must show A's people only;
+    mission B's names B's own council, which A's people may not open at all.
+    """
+    council = organisation_named(f"{marker} Council", kind="intergovernmental")
+    set_lead_organisation(mission, council)
+    delegation = add_delegation(mission, organisation_named("Shared Assembly", kind="parliament"))
+    observer = people["observer"].member
+    assign_to_delegation(delegation, [observer, people["coordinator"].member])
+    set_delegation_head(delegation, type(observer).objects.get(pk=observer.pk))
+    document = record_document(
+        mission,
+        kind="invitation",
+        title="Invitation",
+        issued_on=datetime.date(2026, 2, 1),
+        upload=SimpleUploadedFile("invitation.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    shown = delegation.organisation if marker == "Ownmission" else council
+    return {"delegation": delegation.pk, "document": document.pk, "organisation": shown.pk}
 
 
 # A media file of the form every side's devices are offered.
@@ -301,6 +346,9 @@ PK_OF = {
     "forensics:upload": "upload",
     "forensics:report": "upload",
     "forensics:json": "upload",
+    "missions:delegation": "delegation",
+    "missions:document_file": "document",
+    "organisations:detail": "organisation",
 }
 
 
