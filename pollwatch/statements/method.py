@@ -8,11 +8,14 @@ translation catalogues, in the statement's language.
 
 from __future__ import annotations
 
+import datetime
+
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, override, pgettext
+from django.utils.translation import gettext_lazy, ngettext, npgettext, override, pgettext
 
 from pollwatch.lib.numbers_in_text import format_count, format_percent
-from pollwatch.statements.mission_facts import MissionCoverage
+from pollwatch.statements.mission_facts import DelegationSize, MandateDocument, MissionCoverage
 
 FORM_NAMES = {
     "opening": gettext_lazy("opening"),
@@ -34,12 +37,112 @@ def method_paragraph(coverage: MissionCoverage, language: str = "en") -> str:
 
 def _sentences(c: MissionCoverage, language: str) -> list[str]:
     return [
+        _mandate_sentence(c),
         _coverage_sentence(c, language),
         _selection_sentence(c),
         _deployment_sentence(c, language),
+        _composition_sentence(c, language),
         _forms_sentence(c),
         *_limits(c),
     ]
+
+
+# Which of the invitation, the agreement and the accreditation decision the mission
+# recorded → the sentence that states them; none recorded, nothing is said.
+MANDATE_SENTENCES = {
+    (True, True, True): gettext_lazy(
+        "The mission observed at the invitation of %(inviter)s (%(invited_on)s), under "
+        "%(agreement)s (%(agreed_on)s), and was accredited by %(accreditor)s on "
+        "%(accredited_on)s."
+    ),
+    (True, True, False): gettext_lazy(
+        "The mission observed at the invitation of %(inviter)s (%(invited_on)s), under "
+        "%(agreement)s (%(agreed_on)s)."
+    ),
+    (True, False, True): gettext_lazy(
+        "The mission observed at the invitation of %(inviter)s (%(invited_on)s) and was "
+        "accredited by %(accreditor)s on %(accredited_on)s."
+    ),
+    (True, False, False): gettext_lazy(
+        "The mission observed at the invitation of %(inviter)s (%(invited_on)s)."
+    ),
+    (False, True, True): gettext_lazy(
+        "The mission observed under %(agreement)s (%(agreed_on)s) and was accredited by "
+        "%(accreditor)s on %(accredited_on)s."
+    ),
+    (False, True, False): gettext_lazy("The mission observed under %(agreement)s (%(agreed_on)s)."),
+    (False, False, True): gettext_lazy(
+        "The mission was accredited by %(accreditor)s on %(accredited_on)s."
+    ),
+}
+
+
+def _mandate_sentence(c: MissionCoverage) -> str:
+    documents = {document.kind: document for document in c.mandate}
+    invitation = documents.get("invitation")
+    agreement = documents.get("agreement")
+    accreditation = documents.get("accreditation_decision")
+    sentence = MANDATE_SENTENCES.get((bool(invitation), bool(agreement), bool(accreditation)))
+    if sentence is None:
+        return ""
+    values: dict[str, str] = {}
+    if invitation:
+        values |= {"inviter": _issuer(invitation), "invited_on": _date(invitation)}
+    if agreement:
+        values |= {"agreement": agreement.title, "agreed_on": _date(agreement)}
+    if accreditation:
+        values |= {"accreditor": _issuer(accreditation), "accredited_on": _date(accreditation)}
+    return str(sentence) % values
+
+
+def _issuer(document: MandateDocument) -> str:
+    return document.issued_by or document.title
+
+
+def _date(document: MandateDocument) -> str:
+    """The date as the statement's language writes it in running text: 1 February 2026."""
+    day = datetime.date.fromisoformat(document.issued_on)
+    return date_format(day, pgettext("a date in a statement, as a Django date format", "j E Y"))
+
+
+def _composition_sentence(c: MissionCoverage, language: str) -> str:
+    """The lead organisation and the delegations, with their observers and members."""
+    sizes = ", ".join(_delegation_size(d, language) for d in c.delegations)
+    count = format_count(len(c.delegations), language)
+    if c.lead_organisation and c.delegations:
+        return ngettext(
+            "The mission was led by %(lead)s; its members came from %(count)s delegation: "
+            "%(delegations)s.",
+            "The mission was led by %(lead)s; its members came from %(count)s delegations: "
+            "%(delegations)s.",
+            len(c.delegations),
+        ) % {"lead": c.lead_organisation, "count": count, "delegations": sizes}
+    if c.lead_organisation:
+        return _("The mission was led by %(lead)s.") % {"lead": c.lead_organisation}
+    if c.delegations:
+        return ngettext(
+            "The mission's members came from %(count)s delegation: %(delegations)s.",
+            "The mission's members came from %(count)s delegations: %(delegations)s.",
+            len(c.delegations),
+        ) % {"count": count, "delegations": sizes}
+    return ""
+
+
+def _delegation_size(d: DelegationSize, language: str) -> str:
+    observers = ngettext("%(count)s observer", "%(count)s observers", d.observers) % {
+        "count": format_count(d.observers, language)
+    }
+    members = npgettext(
+        "the size of a delegation, after its observers",
+        "%(count)s member",
+        "%(count)s members",
+        d.members,
+    ) % {"count": format_count(d.members, language)}
+    return _("%(delegation)s (%(observers)s of %(members)s)") % {
+        "delegation": d.organisation,
+        "observers": observers,
+        "members": members,
+    }
 
 
 def _coverage_sentence(c: MissionCoverage, language: str) -> str:

@@ -11,12 +11,34 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from pollwatch.deployment.models import DeploymentPlan
 from pollwatch.intake.models import Submission
-from pollwatch.missions.models import Member, Mission
+from pollwatch.missions.models import Delegation, Member, Mission, MissionDocument
 from pollwatch.registry.models import Area, PollingStation
 from pollwatch.statements.coverage import PHASES, CoverageFacts, PhaseFindings
 
 NEGATIVE = ("bad", "very_bad")
 LONG_TERM_DAYS = 28
+
+
+@dataclass(frozen=True, slots=True)
+class DelegationSize:
+    """One delegation of the mission: who sent it, its observers and all its members."""
+
+    organisation: str
+    observers: int
+    members: int
+
+
+@dataclass(frozen=True, slots=True)
+class MandateDocument:
+    """The newest document of one kind (invitation, agreement, accreditation decision).
+
+    ``issued_on`` is an ISO date, so the facts stay plain JSON when a statement is published.
+    """
+
+    kind: str
+    title: str
+    issued_by: str
+    issued_on: str
 
 
 @dataclass(frozen=True)
@@ -38,6 +60,9 @@ class MissionCoverage:
     forms: tuple[str, ...]
     phases: tuple[PhaseFindings, ...]
     single_region: str | None
+    lead_organisation: str = ""
+    delegations: tuple[DelegationSize, ...] = ()
+    mandate: tuple[MandateDocument, ...] = ()
 
     @property
     def voter_share(self) -> float:
@@ -89,6 +114,35 @@ def mission_coverage(mission: Mission) -> MissionCoverage:
         forms=tuple(sorted(set(reports.values_list("form_version__form__code", flat=True)))),
         phases=tuple(_phase_findings(reports, phase) for phase in PHASES),
         single_region=next(iter(observed_regions.values())) if len(observed_regions) == 1 else None,
+        lead_organisation=mission.lead_organisation.name if mission.lead_organisation else "",
+        delegations=_delegation_sizes(mission),
+        mandate=_mandate_documents(mission),
+    )
+
+
+def _delegation_sizes(mission: Mission) -> tuple[DelegationSize, ...]:
+    return tuple(
+        DelegationSize(d.organisation.name, d.observers, d.size)
+        for d in Delegation.objects.filter(mission=mission).with_sizes()
+    )
+
+
+MANDATE_KINDS = (
+    MissionDocument.Kind.INVITATION,
+    MissionDocument.Kind.AGREEMENT,
+    MissionDocument.Kind.ACCREDITATION_DECISION,
+)
+
+
+def _mandate_documents(mission: Mission) -> tuple[MandateDocument, ...]:
+    """The newest invitation, agreement and accreditation decision the mission recorded."""
+    newest: dict[str, MissionDocument] = {}
+    for document in mission.documents.filter(kind__in=MANDATE_KINDS).order_by("issued_on", "pk"):
+        newest[document.kind] = document
+    return tuple(
+        MandateDocument(kind, d.title, d.issued_by, d.issued_on.isoformat())
+        for kind in MANDATE_KINDS
+        if (d := newest.get(kind)) is not None
     )
 
 
