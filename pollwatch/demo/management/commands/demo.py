@@ -3,6 +3,7 @@ from django.db import transaction
 
 from pollwatch.audit.chain import seal_events
 from pollwatch.demo.country import ELECTION_SLUG, MISSION_SLUG, build_country
+from pollwatch.demo.delegations import build_demo_delegations
 from pollwatch.demo.deployment import build_demo_deployment
 from pollwatch.demo.election_day import simulate_election_day
 from pollwatch.demo.forensics import analyse_official_results
@@ -38,6 +39,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Generating the demo country (seed {seed})...")
         with transaction.atomic():
             mission = build_country(seed, stations).mission
+            build_demo_delegations(mission)
             build_demo_deployment(mission, seed)
         self.stdout.write("Simulating election day...")
         simulate_election_day(mission, seed)
