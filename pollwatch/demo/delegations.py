@@ -81,7 +81,9 @@ def _team_pairs(mission: Mission) -> list[tuple[Member, Member]]:
 
 def _head(members: list[Member]) -> Member | None:
     """The most senior member sent: head of mission, then core team, then coordinator."""
-    rank = {role: position for position, role in enumerate((*STAFF_ROLES, Member.Role.OBSERVER))}
+    rank: dict[str, int] = {
+        role: position for position, role in enumerate((*STAFF_ROLES, Member.Role.OBSERVER))
+    }
     ranked = sorted(members, key=lambda m: (rank.get(m.role, len(rank)), m.full_name))
     if not ranked:
         return None

@@ -1,4 +1,6 @@
 from django.contrib import messages
+from django.contrib.auth.models import User
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -229,7 +231,9 @@ def delegation_list(request, slug):
     )
 
 
-def _organisation_action(mission: Mission, action: str, data: dict, actor) -> None:
+@transaction.atomic
+def _organisation_action(mission: Mission, action: str, data: dict, actor: User | None) -> None:
+    """Find or create the organisation, then make it the lead or add its delegation."""
     organisation = organisation_named(
         data["name"],
         kind=data["kind"],
