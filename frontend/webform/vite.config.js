@@ -76,6 +76,26 @@ function contentStylesAsData() {
   };
 }
 
+/*
+ * jr:itext() in a calculation (src/xpath-evaluator-binding.js) needs the XForm's translations
+ * at hand, and enketo-transformer's model leaves them out: its stylesheet copies the model's
+ * instances only. It copies the model's <itext> after them too; enketo-core reads instances by
+ * name, so an itext element beside them changes nothing else.
+ */
+function itextInModel() {
+  const instances = '<xsl:apply-templates select="//xf:model/xf:instance" />';
+  const itext = '<xsl:copy-of select="/h:html/h:head/xf:model/xf:itext" />';
+  return {
+    name: 'itext-in-model',
+    transform(code, id) {
+      if (!id.endsWith('enketo-transformer/dist/enketo-transformer/web/transformer.js')) return null;
+      if (code.split(instances).length !== 2) this.error('enketo-transformer changed: its model stylesheet no longer copies the instances in one place, update this patch');
+      if (code.includes(itext)) this.error('enketo-transformer now copies the itext into the model: drop this patch');
+      return code.replace(instances, instances + itext);
+    },
+  };
+}
+
 function packageRoot(file) {
   let dir = dirname(file);
   while (!existsSync(join(dir, 'package.json')) || !JSON.parse(readFileSync(join(dir, 'package.json'))).name) {
@@ -135,7 +155,9 @@ function licences() {
 export default defineConfig({
   base: './',
   publicDir: false,
-  plugins: [submitWithoutInlineHandler(), xsltWithoutStyleAttributes(), contentStylesAsData(), licences()],
+  plugins: [
+    submitWithoutInlineHandler(), xsltWithoutStyleAttributes(), contentStylesAsData(), itextInModel(), licences(),
+  ],
   resolve: {
     alias: [
       // enketo-core's stylesheets import a dependency by a path of enketo's own monorepo.
@@ -145,7 +167,8 @@ export default defineConfig({
       { find: 'enketo/translator', replacement: core('src/js/fake-translator.js') },
       { find: 'enketo/dialog', replacement: core('src/js/fake-dialog.js') },
       { find: 'enketo/file-manager', replacement: core('src/js/file-manager.js') },
-      { find: 'enketo/xpath-evaluator-binding', replacement: core('src/js/xpath-evaluator-binding.js') },
+      // enketo-core's evaluator with jr:itext().
+      { find: 'enketo/xpath-evaluator-binding', replacement: here('./src/xpath-evaluator-binding.js') },
     ],
   },
   css: {

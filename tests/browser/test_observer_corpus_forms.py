@@ -354,11 +354,6 @@ NOT_SENT = {
         "engine limit: a question named `model` makes Enketo take its element for the"
         " XForm's model; the instance it gives has no form root and the server refuses it",
     ),
-    "webforms-socio-economic-survey.xlsx": (
-        "load error",
-        "engine limit: jr:itext() over a secondary instance in a calculation, which Enketo's"
-        " XPath evaluator cannot call (no setting turns it on)",
-    ),
 }
 # Forms whose labels show images, sound or video (jr://images/…): the corpus has none of
 # these files, so the page's policy refuses those jr:// addresses, and nothing else.
