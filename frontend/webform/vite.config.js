@@ -96,6 +96,25 @@ function itextInModel() {
   };
 }
 
+/*
+ * To send an instance without the questions that do not apply, enketo-core builds a second
+ * model from the primary instance alone and adds its session instance to the first element
+ * named `model`: with no model element that is a question named `model`, whose session child
+ * then becomes the instance sent. The session goes into the document's root `<model>` only.
+ */
+function sessionInTheRootModel() {
+  const from = "const model = this.xml.querySelector('model');";
+  const to = "const model = this.xml.documentElement.nodeName === 'model' ? this.xml.documentElement : null;";
+  return {
+    name: 'session-in-the-root-model',
+    transform(code, id) {
+      if (!id.endsWith('enketo-core/src/js/form-model.js')) return null;
+      if (code.split(from).length !== 2) this.error(`enketo-core changed: "${from}" is not in form-model.js once, update this patch`);
+      return code.replace(from, to);
+    },
+  };
+}
+
 function packageRoot(file) {
   let dir = dirname(file);
   while (!existsSync(join(dir, 'package.json')) || !JSON.parse(readFileSync(join(dir, 'package.json'))).name) {
@@ -156,7 +175,8 @@ export default defineConfig({
   base: './',
   publicDir: false,
   plugins: [
-    submitWithoutInlineHandler(), xsltWithoutStyleAttributes(), contentStylesAsData(), itextInModel(), licences(),
+    submitWithoutInlineHandler(), xsltWithoutStyleAttributes(), contentStylesAsData(), itextInModel(),
+    sessionInTheRootModel(), licences(),
   ],
   resolve: {
     alias: [

@@ -233,3 +233,29 @@ def test_jr_itext_in_a_calculation_gives_the_choice_text_in_the_forms_language(
     load_errors, instance_xml = page.evaluate(CHOOSE_LARGE, [xform, language])
     assert load_errors == []
     assert ET.fromstring(instance_xml).findtext("size_text") == text
+
+
+QUESTION_NAMED_MODEL = """
+| survey |
+| | type | name | label | relevant |
+| | text | model | Model of the ballot box | |
+| | text | serial | Serial number | ${model} != '' |
+| settings |
+| | form_id | form_title |
+| | ballot_boxes | Ballot boxes |
+"""
+
+
+def test_a_question_named_model_leaves_the_instance_sent_the_forms_own(page, live_server, client):
+    xform = convert(xlsform=QUESTION_NAMED_MODEL, warnings=[], file_type=".md").xform
+    ready_test_page(page, live_server, client, xform)
+    page.locator('input[name="/data/model"]').fill("BX-2")
+    page.keyboard.press("Tab")
+    page.locator('input[name="/data/serial"]').fill("0042")
+    page.keyboard.press("Tab")
+    # As the observer's page sends it: without the questions that do not apply.
+    sent = ET.fromstring(
+        page.evaluate("window.webformTest.handle.form.getDataStr({ irrelevant: false })")
+    )
+    assert (sent.tag, sent.get("id")) == ("data", "ballot_boxes")
+    assert (sent.findtext("model"), sent.findtext("serial")) == ("BX-2", "0042")
