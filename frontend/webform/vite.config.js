@@ -76,6 +76,45 @@ function contentStylesAsData() {
   };
 }
 
+/*
+ * jr:itext() in a calculation (src/xpath-evaluator-binding.js) needs the XForm's translations
+ * at hand, and enketo-transformer's model leaves them out: its stylesheet copies the model's
+ * instances only. It copies the model's <itext> after them too; enketo-core reads instances by
+ * name, so an itext element beside them changes nothing else.
+ */
+function itextInModel() {
+  const instances = '<xsl:apply-templates select="//xf:model/xf:instance" />';
+  const itext = '<xsl:copy-of select="/h:html/h:head/xf:model/xf:itext" />';
+  return {
+    name: 'itext-in-model',
+    transform(code, id) {
+      if (!id.endsWith('enketo-transformer/dist/enketo-transformer/web/transformer.js')) return null;
+      if (code.split(instances).length !== 2) this.error('enketo-transformer changed: its model stylesheet no longer copies the instances in one place, update this patch');
+      if (code.includes(itext)) this.error('enketo-transformer now copies the itext into the model: drop this patch');
+      return code.replace(instances, instances + itext);
+    },
+  };
+}
+
+/*
+ * To send an instance without the questions that do not apply, enketo-core builds a second
+ * model from the primary instance alone and adds its session instance to the first element
+ * named `model`: with no model element that is a question named `model`, whose session child
+ * then becomes the instance sent. The session goes into the document's root `<model>` only.
+ */
+function sessionInTheRootModel() {
+  const from = "const model = this.xml.querySelector('model');";
+  const to = "const model = this.xml.documentElement.nodeName === 'model' ? this.xml.documentElement : null;";
+  return {
+    name: 'session-in-the-root-model',
+    transform(code, id) {
+      if (!id.endsWith('enketo-core/src/js/form-model.js')) return null;
+      if (code.split(from).length !== 2) this.error(`enketo-core changed: "${from}" is not in form-model.js once, update this patch`);
+      return code.replace(from, to);
+    },
+  };
+}
+
 function packageRoot(file) {
   let dir = dirname(file);
   while (!existsSync(join(dir, 'package.json')) || !JSON.parse(readFileSync(join(dir, 'package.json'))).name) {
@@ -135,7 +174,10 @@ function licences() {
 export default defineConfig({
   base: './',
   publicDir: false,
-  plugins: [submitWithoutInlineHandler(), xsltWithoutStyleAttributes(), contentStylesAsData(), licences()],
+  plugins: [
+    submitWithoutInlineHandler(), xsltWithoutStyleAttributes(), contentStylesAsData(), itextInModel(),
+    sessionInTheRootModel(), licences(),
+  ],
   resolve: {
     alias: [
       // enketo-core's stylesheets import a dependency by a path of enketo's own monorepo.
@@ -145,7 +187,8 @@ export default defineConfig({
       { find: 'enketo/translator', replacement: core('src/js/fake-translator.js') },
       { find: 'enketo/dialog', replacement: core('src/js/fake-dialog.js') },
       { find: 'enketo/file-manager', replacement: core('src/js/file-manager.js') },
-      { find: 'enketo/xpath-evaluator-binding', replacement: core('src/js/xpath-evaluator-binding.js') },
+      // enketo-core's evaluator with jr:itext().
+      { find: 'enketo/xpath-evaluator-binding', replacement: here('./src/xpath-evaluator-binding.js') },
     ],
   },
   css: {

@@ -348,18 +348,7 @@ def fill_and_send(page, code: str, files: dict[str, Path], answers: dict[str, st
 # in the form; "refused", the page sent the report and the server refused it. Every other
 # corpus form renders without a load error, is answered in every widget, sent through the
 # outbox and stored.
-NOT_SENT = {
-    "osmfw-cemeteries.xls": (
-        "refused",
-        "engine limit: a question named `model` makes Enketo take its element for the"
-        " XForm's model; the instance it gives has no form root and the server refuses it",
-    ),
-    "webforms-socio-economic-survey.xlsx": (
-        "load error",
-        "engine limit: jr:itext() over a secondary instance in a calculation, which Enketo's"
-        " XPath evaluator cannot call (no setting turns it on)",
-    ),
-}
+NOT_SENT: dict[str, tuple[str, str]] = {}
 # Forms whose labels show images, sound or video (jr://images/…): the corpus has none of
 # these files, so the page's policy refuses those jr:// addresses, and nothing else.
 SHOW_MEDIA = {

@@ -191,3 +191,71 @@ def test_uri_property_preloads_take_the_session_values_written_as_uris(page, liv
     assert instance.findtext("user_uri") == "username:ana"
     # No e-mail address in the session: left empty rather than made up.
     assert instance.findtext("email_uri") == ""
+
+
+CHOICE_TEXT = """
+| survey |
+| | type | name | label::English (en) | label::Français (fr) | calculation |
+| | select_one size | size | Size | Taille | |
+| | calculate | size_text | | | jr:itext(instance('size')/root/item[name = ${size}]/itextId) |
+| choices |
+| | list_name | name | label::English (en) | label::Français (fr) |
+| | size | s | Small | Petit |
+| | size | l | Large | Grand |
+| settings |
+| | form_id | form_title | default_language |
+| | choice_text | Choice text | Français (fr) |
+"""
+# Renders the XForm in a language (none: the form's default), chooses `l`, gives the instance.
+CHOOSE_LARGE = """async ([xform, language]) => {
+  const webform = await import('/static/vendor/enketo/webform.js');
+  const element = document.createElement('div');
+  document.body.appendChild(element);
+  const handle = await webform.renderXForm(element, xform, language ? { language } : {});
+  const large = element.querySelector('input[name="/data/size"][value="l"]');
+  if (large) {
+    large.checked = true;
+    large.dispatchEvent(new Event('change', { bubbles: true }));
+  }
+  const result = [handle.loadErrors, handle.instanceXml()];
+  handle.destroy();
+  return result;
+}"""
+
+
+@pytest.mark.parametrize(("language", "text"), [("en", "Large"), ("fr", "Grand"), (None, "Grand")])
+def test_jr_itext_in_a_calculation_gives_the_choice_text_in_the_forms_language(
+    page, live_server, client, language, text
+):
+    xform = convert(xlsform=CHOICE_TEXT, warnings=[], file_type=".md").xform
+    assert "jr:itext(instance('size')" in xform
+    ready_test_page(page, live_server, client, xform)
+    load_errors, instance_xml = page.evaluate(CHOOSE_LARGE, [xform, language])
+    assert load_errors == []
+    assert ET.fromstring(instance_xml).findtext("size_text") == text
+
+
+QUESTION_NAMED_MODEL = """
+| survey |
+| | type | name | label | relevant |
+| | text | model | Model of the ballot box | |
+| | text | serial | Serial number | ${model} != '' |
+| settings |
+| | form_id | form_title |
+| | ballot_boxes | Ballot boxes |
+"""
+
+
+def test_a_question_named_model_leaves_the_instance_sent_the_forms_own(page, live_server, client):
+    xform = convert(xlsform=QUESTION_NAMED_MODEL, warnings=[], file_type=".md").xform
+    ready_test_page(page, live_server, client, xform)
+    page.locator('input[name="/data/model"]').fill("BX-2")
+    page.keyboard.press("Tab")
+    page.locator('input[name="/data/serial"]').fill("0042")
+    page.keyboard.press("Tab")
+    # As the observer's page sends it: without the questions that do not apply.
+    sent = ET.fromstring(
+        page.evaluate("window.webformTest.handle.form.getDataStr({ irrelevant: false })")
+    )
+    assert (sent.tag, sent.get("id")) == ("data", "ballot_boxes")
+    assert (sent.findtext("model"), sent.findtext("serial")) == ("BX-2", "0042")

@@ -176,15 +176,25 @@ function fillUriPreloads(form, taken, session) {
   }
 }
 
+/*
+ * jr:itext() in a calculation (src/xpath-evaluator-binding.js) looks the text up in the
+ * XForm's translations, named as the XForm names them ("English (en)"); the form shows its
+ * languages by their tags ("en"), and the transformer's languageMap links the two where
+ * they differ. Before the form has chosen its language, calculations take the reader's.
+ */
+function xformLanguage(tag, languageMap) {
+  return Object.entries(languageMap).find(([, mapped]) => mapped === tag)?.[0] ?? tag;
+}
+
 /**
- * Render a transformed form into `element`.
+ * Render a transformed form (what transformXForm gives) into `element`.
  *
  * options.instance: an instance XML to edit (a draft); options.external: instances from
  * attachments (see externalInstance); options.session: deviceid, username, … for preloads
  * (the `uri:` forms of these too); options.language: the reader's language code, shown
  * when the form has labels in it.
  */
-export function renderTransformed(element, { form: formHtml, model }, options = {}) {
+export function renderTransformed(element, { form: formHtml, model, languageMap = {} }, options = {}) {
   element.innerHTML = formHtml;
   const formElement = element.querySelector('form.or');
   // A form styled as pages is shown as one list: Enketo's pages need navigation
@@ -198,6 +208,7 @@ export function renderTransformed(element, { form: formHtml, model }, options = 
     external: options.external ?? [],
     session: { ...session },
   }, { language: options.language });
+  form.model.itextLanguage = () => xformLanguage(form.langs.currentLanguage ?? options.language, languageMap);
   const loadErrors = form.init();
   fillUriPreloads(form, uriPreloads, session);
   const styles = keepApplyingInlineStyles(formElement);
