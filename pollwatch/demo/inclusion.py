@@ -24,6 +24,7 @@ WOMEN_MEMBERS = {"R1": 0.3, "R2": 0.6, DEFAULT_REGION: 0.5}
 STEP_FREE = {"R1": 0.2, "R2": 0.75, "R6": 0.3, DEFAULT_REGION: 0.45}
 SEATED_BOOTH = {"R1": 0.35, "R2": 0.85, DEFAULT_REGION: 0.6}
 FIRST_TIME_TURNED_AWAY = {"R5": 0.25, DEFAULT_REGION: 0.06}
+ANSWERED_FORMS = ("opening", "voting", "accessibility")
 HELPERS = ("chosen_person", "commission_member", "same_helper", "party_or_official")
 
 
@@ -39,6 +40,15 @@ def with_inclusion_answers(
     form_code: str, answers: dict[str, Any], station: PollingStation, rng: np.random.Generator
 ) -> dict[str, Any]:
     """``answers`` with the inclusion questions of ``form_code`` answered for the station."""
+    if form_code not in ANSWERED_FORMS:
+        return answers
+    return inclusion_answers(form_code, answers, region_of(station), rng)
+
+
+def inclusion_answers(
+    form_code: str, answers: dict[str, Any], region: str, rng: np.random.Generator
+) -> dict[str, Any]:
+    """``answers`` with the inclusion questions answered as in ``region`` (its code)."""
     answer = {
         "opening": _commission,
         "voting": _mobile_box_and_young_voters,
@@ -46,7 +56,7 @@ def with_inclusion_answers(
     }.get(form_code)
     if answer is None:
         return answers
-    return answer(dict(answers), region_of(station), rng)
+    return answer(dict(answers), region, rng)
 
 
 def _chance(table: dict[str, float], region: str) -> float:
