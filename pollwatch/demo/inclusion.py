@@ -31,7 +31,7 @@ HELPERS = ("chosen_person", "commission_member", "same_helper", "party_or_offici
 def region_of(station: PollingStation) -> str:
     """The code of the station's region: its area's top ancestor (a district's parent)."""
     area = station.area
-    while area.parent_id is not None:
+    while area.parent is not None:
         area = area.parent
     return area.code
 

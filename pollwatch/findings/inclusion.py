@@ -71,6 +71,11 @@ class RatioItem:
         return self.numerator
 
     @property
+    def values(self) -> tuple[str, ...]:
+        """No answer values: a ratio counts every answer of its two questions."""
+        return ()
+
+    @property
     def reference(self) -> str:
         return f"{{ratio:{self.form}.{self.numerator}/{self.denominator}}}"
 

@@ -671,7 +671,7 @@ def _inclusion_table(groups: list[InclusionGroup]) -> Table:
             group.code,
             f.item.form,
             f.item.question,
-            "" if f.is_ratio else ",".join(f.item.values),
+            ",".join(f.item.values),
             str(f.item.label),
             f.asked,
             f.answered,
