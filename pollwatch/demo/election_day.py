@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from django.db.models import F
 
+from pollwatch.demo.inclusion import with_inclusion_answers
 from pollwatch.deployment.assignment import assigned_stations
 from pollwatch.forms.conditions import evaluate
 from pollwatch.forms.definition import FormDefinition, Question
@@ -119,7 +120,7 @@ def _one_observer_per_team(mission: Mission) -> list[Member]:
 
 def _phases_at(index: int, count: int) -> list[str]:
     phases = ["opening"] if index == 0 else []
-    phases.append("voting")
+    phases += ["voting", "accessibility"]
     if index == count - 1:
         phases.append("closing_counting")
     return phases
@@ -142,7 +143,9 @@ def _send(
             "version": version.version,
             "station": station.code,
             "device_time": visit_time(election, code, rng).isoformat(),
-            "answers": _answers(bound.definition, conduct, rng),
+            "answers": with_inclusion_answers(
+                code, _answers(bound.definition, conduct, rng), station, rng
+            ),
         },
     )
     return 1

@@ -17,6 +17,7 @@ from pollwatch.findings import charts, coverage, election_day, figures
 from pollwatch.findings.access import areas_for, can_import_results
 from pollwatch.findings.counted_answers import counted_answers
 from pollwatch.findings.forms import FindingsFilterForm, OfficialResultsForm
+from pollwatch.findings.inclusion import InclusionGroup, inclusion_findings
 from pollwatch.findings.newest_forms import NewestForms
 from pollwatch.findings.points import geopoint_questions, points_json, reported_points
 from pollwatch.findings.pvt import PVTNames, figure_names, mismatches, pvt_estimate, pvt_names
@@ -641,6 +642,65 @@ def points_data(request, slug):
     _questions, found = _points(request, context)
     outlines = Area.objects.filter(election=context.mission.election_id).outlines()
     return JsonResponse(points_json(found, outlines))
+
+
+def inclusion(request, slug):
+    """How women, young, elderly and disabled voters took part: the inclusion findings."""
+    context = _context(request, slug)
+    groups = inclusion_findings(context.scope, forms=context.forms)
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        return table_download(_inclusion_table(groups), export)
+    return render(
+        request,
+        "findings/inclusion.html",
+        {
+            "c": context,
+            "mission": context.mission,
+            "groups": groups,
+            "is_random": context.scope.design() is not None,
+            "query": _query_without(request, "export", "table"),
+        },
+    )
+
+
+def _inclusion_table(groups: list[InclusionGroup]) -> Table:
+    """One row per finding: its question, base, non-response, share and interval."""
+    rows = tuple(
+        (
+            group.code,
+            f.item.form,
+            f.item.question,
+            ",".join(f.item.values),
+            str(f.item.label),
+            f.asked,
+            f.answered,
+            f.not_answered,
+            f.figure.count,
+            f.figure.base,
+            round(100 * f.figure.share, 1),
+            _bound(f.figure.low),
+            _bound(f.figure.high),
+        )
+        for group in groups
+        for f in group.findings
+    )
+    header = (
+        "group",
+        "form",
+        "question",
+        "answers",
+        "finding",
+        "stations_asked",
+        "stations_answered",
+        "stations_not_answered",
+        "count",
+        "base",
+        "share_pct",
+        "ci95_low_pct",
+        "ci95_high_pct",
+    )
+    return Table("inclusion", _("Inclusion"), header, rows)
 
 
 def _pvt_tables(result, found_mismatches, names: PVTNames) -> list[Table]:

@@ -17,6 +17,7 @@ SECTIONS = [
     ("voting", _("Election day: voting")),
     ("counting", _("Election day: counting")),
     ("tabulation", _("Election day: tabulation")),
+    ("inclusion", _("The participation of women, young, elderly and disabled voters")),
     ("pvt", _("The parallel vote tabulation")),
     ("official_results", _("The official results and their forensic tests")),
     ("recommendations", _("Recommendations")),

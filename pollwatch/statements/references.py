@@ -8,6 +8,9 @@ until the statement is published. The kinds:
   one of these answers;
 - ``{assessment:PHASE=VALUE[,VALUE...]}``: the overall assessment of a phase,
   e.g. ``{assessment:voting=bad,very_bad}``;
+- ``{ratio:FORM.NUMERATOR/DENOMINATOR}``: the share one number counted at
+  each station is of another, over the stations observed, e.g.
+  ``{ratio:opening.women_members/members_present}``;
 - ``{method}``: the method and coverage paragraph.
 """
 
@@ -20,9 +23,12 @@ from dataclasses import dataclass
 from pollwatch.lib.catalogues import gettext as _
 
 REFERENCE = re.compile(r"\{(?P<kind>[a-z]+)(?::(?P<body>[^{}]*))?\}")
-KINDS = ("share", "assessment", "method")
+KINDS = ("share", "assessment", "ratio", "method")
 SHARE_BODY = re.compile(r"^(?P<form>[A-Za-z_]\w*)\.(?P<question>[A-Za-z_]\w*)=(?P<values>[\w,]+)$")
 ASSESSMENT_BODY = re.compile(r"^(?P<phase>[a-z_]+)=(?P<values>[\w,]+)$")
+RATIO_BODY = re.compile(
+    r"^(?P<form>[A-Za-z_]\w*)\.(?P<numerator>[A-Za-z_]\w*)/(?P<denominator>[A-Za-z_]\w*)$"
+)
 
 
 class ReferenceError(ValueError):
@@ -37,6 +43,7 @@ class Reference:
     question: str = ""
     phase: str = ""
     values: tuple[str, ...] = ()
+    denominator: str = ""
 
 
 def parse_reference(match: re.Match[str]) -> Reference:
@@ -48,6 +55,8 @@ def parse_reference(match: re.Match[str]) -> Reference:
         )
     if kind == "method":
         return Reference(raw=raw, kind=kind)
+    if kind == "ratio":
+        return _ratio_reference(raw, body)
     if kind == "share":
         parsed = SHARE_BODY.match(body)
         if parsed is None:
@@ -71,6 +80,21 @@ def parse_reference(match: re.Match[str]) -> Reference:
         kind=kind,
         phase=parsed["phase"],
         values=tuple(v for v in parsed["values"].split(",") if v),
+    )
+
+
+def _ratio_reference(raw: str, body: str) -> Reference:
+    parsed = RATIO_BODY.match(body)
+    if parsed is None:
+        raise ReferenceError(
+            _("%(reference)s: write it as {ratio:form.question/question}") % {"reference": raw}
+        )
+    return Reference(
+        raw=raw,
+        kind="ratio",
+        form=parsed["form"],
+        question=parsed["numerator"],
+        denominator=parsed["denominator"],
     )
 
 

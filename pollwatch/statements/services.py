@@ -17,6 +17,7 @@ from pollwatch.audit.chain import chain_head, seal_events
 from pollwatch.audit.services import log_action
 from pollwatch.findings import figures
 from pollwatch.findings.newest_forms import NewestForms
+from pollwatch.findings.ratios import RatioFigure, question_ratio
 from pollwatch.statements.method import method_paragraph
 from pollwatch.statements.mission_facts import MissionCoverage, mission_coverage
 from pollwatch.statements.models import SECTION_KEYS, Statement, StatementVersion
@@ -110,8 +111,14 @@ def render_version(version: StatementVersion) -> RenderedStatement:
     return rendered
 
 
-def _figure(mission: Mission, reference: Reference, forms: NewestForms) -> ShareFigure:
+def _figure(
+    mission: Mission, reference: Reference, forms: NewestForms
+) -> ShareFigure | RatioFigure:
     try:
+        if reference.kind == "ratio":
+            return question_ratio(
+                mission, reference.form, reference.question, reference.denominator, forms=forms
+            )
         if reference.kind == "share":
             return figures.question_share(
                 mission, reference.form, reference.question, reference.values, forms=forms

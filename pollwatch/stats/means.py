@@ -105,10 +105,51 @@ def design_share_of_units(
     counts: ArrayLike,
     confidence: float = 0.95,
 ) -> DesignMean:
-    """Share of units (entries) with an attribute, stations as clusters, Korn-Graubard interval.
+    """Share of units with an attribute, stations as clusters, Korn-Graubard interval.
 
-    ``hits`` is each station's units with the attribute, ``counts`` its units
-    that could have it. The interval's effective size is capped at the units.
+    The combined ratio estimator of a share of units counted at the stations
+    (entries of a repeat section, or the women among the commission members
+    present): ``R = sum w y / sum w x``, with its Taylor-linearised variance
+    (:func:`pollwatch.stats.stratified.linearised_ratio`) and a Korn-Graubard
+    interval at the effective sample size.
+
+    Parameters
+    ----------
+    design : StratifiedDesign
+        The stations, from :func:`pollwatch.stats.stratified.build_design`.
+    hits : array_like, shape (n,)
+        ``y`` per station: its units with the attribute (e.g. women members).
+    counts : array_like, shape (n,)
+        ``x`` per station: its units that could have it (e.g. members
+        present); 0 for a station that gave no count.
+    confidence : float
+        Confidence level, in (0, 1).
+
+    Returns
+    -------
+    DesignMean
+        ``value`` is the share, a fraction in [0, 1]; ``units`` the
+        unweighted total of ``counts``.
+
+    Raises
+    ------
+    ValueError
+        When no station gave a count.
+
+    Notes
+    -----
+    The units of one station are not independent draws: the variance is of
+    the stations' linearised values, and the interval's effective sample
+    size ``R(1-R)/v``, corrected by the ratio of t quantiles for ``n - H``
+    degrees of freedom, is capped at the units counted.
+
+    References
+    ----------
+    .. [1] Cochran, W. G. (1977). *Sampling Techniques*, 3rd ed., Wiley,
+       section 6.11 (combined ratio estimate).
+    .. [2] Korn, E. L., Graubard, B. I. (1998). Confidence intervals for
+       proportions with small expected number of positive counts estimated
+       from survey data. *Survey Methodology* 24(2), 193-201.
     """
     x = np.asarray(counts, dtype=np.float64)
     estimate = linearised_ratio(design, hits, x)

@@ -111,6 +111,7 @@ EXPECTED: dict[str, Rule] = {
     "findings:incidents": Rule(STAFF),
     "findings:reports": Rule(STAFF, query="?question=overall&form=station_check"),
     "findings:points": Rule(STAFF),
+    "findings:inclusion": Rule(STAFF),
     "findings:points_data": Rule(STAFF),
     "findings:question": Rule(STAFF),
     "findings:pvt": Rule(READERS, CORE),

@@ -17,6 +17,8 @@ from pollwatch.demo.country import MISSION_SLUG, TIME_ZONE
 from pollwatch.demo.pvt import CORPS_SLUG
 from pollwatch.demo.statement import SWEEPING_CLAIM
 from pollwatch.deployment.models import DeploymentPlan
+from pollwatch.findings.figures import Scope, question_share
+from pollwatch.findings.inclusion import finding_for, inclusion_findings
 from pollwatch.findings.pvt import pvt_estimate
 from pollwatch.forensics.models import ResultsUpload
 from pollwatch.intake.models import Submission
@@ -170,3 +172,25 @@ def test_the_regions_have_outlines_so_the_maps_draw_them_and_a_finding_is_shaded
         reverse("findings:question", args=[MISSION_SLUG, "voting", "secrecy_respected"])
     ).content.decode()
     assert 'data-kind="shares"' in page
+
+
+def test_the_inclusion_findings_differ_by_region_and_the_statement_quotes_them(demo):
+    mission = international()
+    groups = inclusion_findings(Scope(mission=mission))
+    assert [group.code for group in groups] == ["disabled", "assisted", "elderly", "women", "young"]
+    chairs = finding_for(groups, "opening", "chair_gender", ["woman"])
+    assert chairs is not None and 0 < chairs.figure.count < chairs.figure.base
+    women = finding_for(groups, "opening", "women_members")
+    assert women is not None and 0.3 < women.figure.share < 0.6 and women.figure.low is not None
+    highlands, capital = (
+        Area.objects.get(election=mission.election, code=code) for code in ("R1", "R2")
+    )
+    step_free = {
+        area.code: question_share(mission, "accessibility", "step_free", ["yes"], area=area).share
+        for area in (highlands, capital)
+    }
+    assert step_free["R2"] > 2 * step_free["R1"]
+    rendered = render_version(Statement.objects.get(mission=mission).draft())
+    assert not rendered.problems
+    text = rendered.sections["inclusion"]
+    assert "{" not in text and women.figure.sentence("en") in text

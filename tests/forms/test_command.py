@@ -16,7 +16,7 @@ from tests.forms.builders import sample_form
 
 def test_validate_accepts_a_library_file_without_a_database(capsys):
     call_command("forms", "validate", str(LIBRARY_DIR / "voting.json"))
-    assert "valid form 'voting' (voting, 20 questions, en, ru, tr)" in capsys.readouterr().out
+    assert "valid form 'voting' (voting, 24 questions, en, ru, tr)" in capsys.readouterr().out
 
 
 def test_validate_accepts_an_xlsform(capsys):
