@@ -1,9 +1,13 @@
-"""What certifies a member: passing the test of every required module of their mission."""
+"""What certifies a member: completing every required module of their mission.
+
+A required module with a test is completed by passing its test; one without a
+test (required reading) by saying one has read it.
+"""
 
 from __future__ import annotations
 
 from pollwatch.accounts.roles import Membership
-from pollwatch.briefing.models import BriefingModule, QuizAttempt
+from pollwatch.briefing.models import BriefingModule, ModuleReading, QuizAttempt
 
 
 def has_passed_required_briefing(member: Membership) -> bool:
@@ -17,11 +21,11 @@ def has_passed_required_briefing(member: Membership) -> bool:
     return not BriefingModule.objects.filter(mission=member.mission_id, required=True).exists()
 
 
-def required_modules_not_passed(member: Membership) -> list[BriefingModule]:
-    """The required modules of the member's mission whose test they have not passed yet."""
+def required_modules_not_completed(member: Membership) -> list[BriefingModule]:
+    """The required modules of the member's mission they have not completed yet."""
     passed = QuizAttempt.objects.filter(member=member, passed=True).values("module")
-    return list(
-        BriefingModule.objects.filter(mission=member.mission_id, required=True).exclude(
-            pk__in=passed
-        )
+    read = set(ModuleReading.objects.filter(member=member).values_list("module", flat=True))
+    open_modules = BriefingModule.objects.filter(mission=member.mission_id, required=True).exclude(
+        pk__in=passed
     )
+    return [module for module in open_modules if module.quiz or module.pk not in read]

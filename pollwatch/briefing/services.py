@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from pollwatch.accounts.models import DeviceToken, TokenRefused
 from pollwatch.audit.services import log_action
-from pollwatch.briefing.certification import required_modules_not_passed
+from pollwatch.briefing.certification import required_modules_not_completed
 from pollwatch.briefing.file_types import FileRefused, briefing_file_type
 from pollwatch.briefing.models import BriefingFile, BriefingModule, ModuleReading, QuizAttempt
 from pollwatch.briefing.quiz_files import QuizUpload, answer_errors
@@ -167,6 +167,7 @@ def mark_read(module: BriefingModule, member: Member, *, actor: User | None = No
     _reading, created = ModuleReading.objects.get_or_create(module=module, member=member)
     if created:
         log_action("briefing.module_read", actor=actor, target=module, data={"member": member.pk})
+        certify_if_complete(member, actor=actor)
     return created
 
 
@@ -214,8 +215,8 @@ def _check_same_mission(module: BriefingModule, member: Member) -> None:
 
 @transaction.atomic
 def certify_if_complete(member: Member, *, actor: User | None = None) -> bool:
-    """Certify the member once they passed every required module; True if certified now."""
-    if member.certified_at is not None or required_modules_not_passed(member):
+    """Certify the member once they completed every required module; True if certified now."""
+    if member.certified_at is not None or required_modules_not_completed(member):
         return False
     member.certified_at = timezone.now()
     member.save(update_fields=["certified_at"])

@@ -80,10 +80,17 @@ def _progress_row(module: BriefingModule, member: Any, language: str) -> dict[st
     return {
         "module": module,
         "title": module.title_in(language),
+        "files": _files_for(module, language),
         "read": member is not None and module.readings.filter(member=member).exists(),
         "passed": attempts.filter(passed=True).exists(),
         "attempts": attempts.count(),
     }
+
+
+def _files_for(module: BriefingModule, language: str) -> list[BriefingFile]:
+    """The module's files for readers of ``language``; all of them when none is in it."""
+    files = list(module.files.all())
+    return [f for f in files if f.language in ("", language)] or files
 
 
 def module_new(request: HttpRequest, slug: str) -> HttpResponse:
@@ -104,7 +111,7 @@ def module_detail(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Marked as read."))
         return redirect(module)
     language = _language()
-    files = module.files.filter(language__in=("", language)) or module.files.all()
+    files = _files_for(module, language)
     return render(
         request,
         "briefing/module_detail.html",

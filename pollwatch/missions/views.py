@@ -30,6 +30,8 @@ MISSION_SECTIONS = {
     "incidents": "intake.triage_incidents",
     "import_members": "missions.import_members",
     "export_members": "missions.export_members",
+    "briefing": "briefing.view_briefing",
+    "briefing_overview": "briefing.view_overview",
 }
 
 

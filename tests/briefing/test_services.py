@@ -117,3 +117,16 @@ def test_a_member_of_another_mission_cannot_take_the_test(module, election):
 )
 def test_answers_are_compared_by_what_they_mean(kind, right, given, expected):
     assert is_right(kind, right, given) is expected
+
+
+def test_a_required_module_without_a_test_is_completed_by_reading_it(
+    module, mission, observer_north
+):
+    reading = create_module(mission, title={"en": "Code of conduct"}, required=True, order=2)
+    member = observer_north.member
+    take_quiz(module, member, RIGHT)
+    member.refresh_from_db()
+    assert member.certified_at is None
+    mark_read(reading, member, actor=observer_north)
+    member.refresh_from_db()
+    assert member.certified_at is not None
