@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pollwatch.accounts.roles import Membership
 from pollwatch.briefing.models import BriefingModule, ModuleReading, QuizAttempt
+from pollwatch.missions.models import Member
 
 
 def has_passed_required_briefing(member: Membership) -> bool:
@@ -21,7 +22,7 @@ def has_passed_required_briefing(member: Membership) -> bool:
     return not BriefingModule.objects.filter(mission=member.mission_id, required=True).exists()
 
 
-def required_modules_not_completed(member: Membership) -> list[BriefingModule]:
+def required_modules_not_completed(member: Member) -> list[BriefingModule]:
     """The required modules of the member's mission they have not completed yet."""
     passed = QuizAttempt.objects.filter(member=member, passed=True).values("module")
     read = set(ModuleReading.objects.filter(member=member).values_list("module", flat=True))

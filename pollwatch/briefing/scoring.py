@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +28,7 @@ class QuizResult:
 
 
 def score_answers(
-    questions: list[Mapping[str, Any]],
+    questions: Sequence[Mapping[str, Any]],
     right_answers: Mapping[str, Any],
     given: Mapping[str, Any],
     pass_mark: int,

@@ -3,7 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -41,6 +42,20 @@ from pollwatch.missions.guards import mission_for
 from pollwatch.missions.models import Member
 
 
+def _viewer(request: HttpRequest) -> Member | None:
+    """The viewer's membership; administrators, of no mission, have none."""
+    member = membership(request.user)
+    return member if isinstance(member, Member) else None
+
+
+def _taker(request: HttpRequest) -> Member:
+    """The member acting on their own briefing; 403 for anyone of no mission."""
+    member = own_membership(request)
+    if not isinstance(member, Member):
+        raise PermissionDenied
+    return member
+
+
 def _language() -> str:
     return get_language() or "en"
 
@@ -56,7 +71,7 @@ def _module_for(request: HttpRequest, pk: int, permission: str) -> BriefingModul
 
 def module_list(request: HttpRequest, slug: str) -> HttpResponse:
     mission = mission_for(request, slug, "briefing.view_briefing")
-    member = membership(request.user)
+    member = _viewer(request)
     modules = list(mission.briefing_modules.all())
     language = _language()
     return render(
@@ -105,9 +120,9 @@ def module_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 def module_detail(request: HttpRequest, pk: int) -> HttpResponse:
     module = _module_for(request, pk, "briefing.view_briefing")
-    member = membership(request.user)
+    member = _viewer(request)
     if request.method == "POST":
-        mark_read(module, own_membership(request), actor=signed_in_user(request))
+        mark_read(module, _taker(request), actor=signed_in_user(request))
         messages.success(request, _("Marked as read."))
         return redirect(module)
     language = _language()
@@ -223,12 +238,12 @@ def test_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def module_test(request: HttpRequest, pk: int) -> HttpResponse:
     module = _module_for(request, pk, "briefing.view_briefing")
     language = _language()
-    member = membership(request.user)
+    member = _viewer(request)
     form = None
     if module.has_quiz:
         form = QuizForm(request.POST or None, quiz=module.quiz or {}, language=language)
     if request.method == "POST":
-        taker = own_membership(request)
+        taker = _taker(request)
         if form is not None and form.is_valid():
             attempt = _take(request, module, taker, form.answers())
             if attempt is not None:
@@ -299,7 +314,7 @@ def file_download(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
-def overview(request: HttpRequest, slug: str) -> HttpResponse:
+def overview(request: HttpRequest, slug: str) -> HttpResponse | StreamingHttpResponse:
     mission = mission_for(request, slug, "briefing.view_overview")
     params = {
         name: request.GET.get(name, "").strip()
@@ -336,7 +351,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _overview_csv(slug: str, members: Any, modules: int) -> HttpResponse:
+def _overview_csv(slug: str, members: Any, modules: int) -> StreamingHttpResponse:
     header = (
         "full_name",
         "role",
