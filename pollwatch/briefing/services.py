@@ -105,18 +105,6 @@ def add_module_file(
 
 
 @transaction.atomic
-def remove_module_file(briefing_file: BriefingFile, *, actor: User | None = None) -> None:
-    log_action(
-        "briefing.file_removed",
-        actor=actor,
-        target=briefing_file,
-        data={"module": briefing_file.module_id, "name": briefing_file.original_name},
-    )
-    briefing_file.file.delete(save=False)
-    briefing_file.delete()
-
-
-@transaction.atomic
 def set_quiz(
     module: BriefingModule, quiz: QuizUpload, *, actor: User | None = None
 ) -> BriefingModule:
