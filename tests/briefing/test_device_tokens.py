@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -68,3 +70,11 @@ def test_another_missions_member_gets_no_token_from_this_core_team(
     response = client.post(f"/briefing/members/{stranger.member.pk}/token/", {"name": "x"})
     assert response.status_code == 404
     assert not DeviceToken.objects.filter(user=stranger).exists()
+
+
+def test_the_tokens_command_issues_one_to_a_certified_observer(module, observer_north):
+    take_quiz(module, observer_north.member, RIGHT, actor=observer_north)
+    printed = io.StringIO()
+    call_command("tokens", "issue", "obs-north", "--name", "phone", stdout=printed)
+    assert "shown once" in printed.getvalue()
+    assert DeviceToken.objects.filter(user=observer_north).count() == 1

@@ -145,3 +145,14 @@ def test_the_overview_filters_sorts_and_exports_who_is_briefed(
     )
     south = next(row for row in rows if row["full_name"] == "Obs-South")
     assert south["certified"] == "no" and south["accreditation_status"] == "not_requested"
+
+
+def test_while_no_module_is_required_the_overview_counts_everyone_certified(
+    client, core_team, observer_north, module
+):
+    module.required = False
+    module.save()
+    client.force_login(core_team)
+    url = "/missions/test-mission/briefing/overview/"
+    assert "Obs-North" in client.get(url, {"certified": "certified"}).content.decode()
+    assert "Obs-North" not in client.get(url, {"certified": "not_certified"}).content.decode()
