@@ -75,6 +75,9 @@ MENU = (
                 "deployment:team_sheet", _("Team sheet"), "missions.view_mission", Place.OWN_TEAM
             ),
             MenuEntry("channels:sms_guides", _("SMS guides")),
+            MenuEntry(
+                "briefing:modules", _("Briefing"), "briefing.view_briefing", Place.OWN_MISSION
+            ),
         ),
     ),
     MenuGroup(
@@ -106,6 +109,12 @@ MENU = (
                 Place.OWN_MISSION,
             ),
             MenuEntry("organisations:list", _("Organisations")),
+            MenuEntry(
+                "briefing:overview",
+                _("Who is briefed"),
+                "briefing.view_overview",
+                Place.OWN_MISSION,
+            ),
             MenuEntry(
                 "deployment:plan", _("Deployment"), "deployment.view_plan", Place.OWN_MISSION
             ),

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "pollwatch.deployment",
     "pollwatch.findings",
     "pollwatch.forensics",
+    "pollwatch.briefing",
     "pollwatch.statements",
     "pollwatch.demo",
     # After pollwatch.intake, whose db_worker command (one that survives database

@@ -9,11 +9,19 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from pollwatch.accounts.certification import is_certified
+from pollwatch.accounts.roles import membership
 
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class TokenRefused(Exception):
+    """The person may not hold a device token yet; the message says why."""
 
 
 class DeviceTokenQuerySet(models.QuerySet["DeviceToken"]):
@@ -42,6 +50,16 @@ class DeviceToken(models.Model):
 
     @classmethod
     def issue(cls, user: User, name: str) -> tuple[DeviceToken, str]:
+        """A new token for ``user``; ``TokenRefused`` for a member not yet certified."""
+        member = membership(user)
+        if member is not None and not is_certified(member):
+            raise TokenRefused(
+                gettext(
+                    "%(user)s has not passed the mission's required briefing yet, "
+                    "so may not hold a device token."
+                )
+                % {"user": user.get_username()}
+            )
         token = secrets.token_urlsafe(32)
         return cls.objects.create(user=user, name=name, digest=token_digest(token)), token
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.models import User
 
-from pollwatch.accounts.roles import Role
+from pollwatch.accounts.roles import Role, membership
+from pollwatch.demo.briefing import complete_briefing
 from pollwatch.missions.logins import MEMBER_ROLE_FOR, create_user
 from pollwatch.missions.models import Member, Mission
 
@@ -37,6 +38,7 @@ def ensure_demo_users(mission: Mission) -> dict[str, str]:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = create_user(username, password, role, member=_free_member(role, mission))
+            _certify(user)
         else:
             user.set_password(password)
             user.save(update_fields=["password"])
@@ -46,6 +48,13 @@ def ensure_demo_users(mission: Mission) -> dict[str, str]:
     path.write_text(json.dumps(known, indent=2))
     path.chmod(0o600)
     return known
+
+
+def _certify(user: User) -> None:
+    """Every demo login may hold a device token, which needs the briefing passed."""
+    member = membership(user)
+    if isinstance(member, Member):
+        complete_briefing(member)
 
 
 def _free_member(role: Role, mission: Mission) -> Member | None:

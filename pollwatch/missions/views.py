@@ -54,6 +54,8 @@ MISSION_SECTIONS = {
     "export_members": "missions.export_members",
     "delegations": "missions.manage_delegations",
     "documents": "missions.record_documents",
+    "briefing": "briefing.view_briefing",
+    "briefing_overview": "briefing.view_overview",
 }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import io
 import re
 from dataclasses import dataclass, field
 
@@ -23,6 +24,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from pollwatch.accounts.models import DeviceToken
 from pollwatch.accounts.roles import Role
+from pollwatch.briefing.quiz_files import QuizUpload
+from pollwatch.briefing.services import add_module_file, create_module, set_quiz
 from pollwatch.deployment.services import DesignChoices, build_routes, draw_plan
 from pollwatch.forensics.models import ResultsUpload
 from pollwatch.forms.models import FormMedia
@@ -45,6 +48,7 @@ from pollwatch.missions.services import (
 from pollwatch.registry.services import create_election
 from pollwatch.statements.models import SECTIONS
 from pollwatch.statements.services import create_statement, publish, save_draft
+from tests.briefing.conftest import QUIZ, RIGHT
 from tests.conftest import PASSWORD, mission_on
 from tests.intake.test_services import send, submission
 
@@ -63,6 +67,7 @@ OTHER_MARKERS = (
     "Othermission Institute",
     "Othermission statement",
     "Othermission Council",
+    "Othermission briefing",
 )
 
 
@@ -179,6 +184,15 @@ EXPECTED: dict[str, Rule] = {
     "channels:broadcasts": Rule(("core", "coordinator"), ("core", "coordinator")),
     "channels:submission_attachments": Rule(EVERYONE),
     "channels:attachment": Rule(EVERYONE),
+    "briefing:modules": Rule(EVERYONE),
+    "briefing:module_new": Rule(CORE, CORE),
+    "briefing:overview": Rule(CORE),
+    "briefing:module": Rule(EVERYONE, MEMBERS),
+    "briefing:module_edit": Rule(CORE, CORE),
+    "briefing:test": Rule(EVERYONE, MEMBERS),
+    "briefing:test_edit": Rule(CORE, CORE),
+    "briefing:file": Rule(EVERYONE),
+    "briefing:issue_token": Rule(CORE, CORE),
 }
 
 
@@ -260,6 +274,12 @@ def _mission_objects(mission: Mission, prefix: str, checklist) -> Side:
         original_name="r.csv",
         status=ResultsUpload.Status.DONE,
     )
+    # Optional, so that every role of the matrix still gets its device token.
+    module = create_module(mission, title={"en": f"{marker} briefing"}, required=False)
+    set_quiz(module, QuizUpload(QUIZ, dict(RIGHT), 60))
+    briefing_file = add_module_file(
+        module, io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="handbook.pdf"
+    )
     upload.report_dir.mkdir(parents=True, exist_ok=True)
     (upload.report_dir / "report.html").write_text("<p>report</p>")
     (upload.report_dir / "results.json").write_text("{}")
@@ -281,6 +301,9 @@ def _mission_objects(mission: Mission, prefix: str, checklist) -> Side:
             "team": team.code,
             "upload": upload.pk,
             **organisations,
+            "module": module.pk,
+            "briefing_file": briefing_file.pk,
+            "member": observer.member.pk,
         }
     )
 
@@ -350,6 +373,12 @@ PK_OF = {
     "missions:delegation": "delegation",
     "missions:document_file": "document",
     "organisations:detail": "organisation",
+    "briefing:module": "module",
+    "briefing:module_edit": "module",
+    "briefing:test": "module",
+    "briefing:test_edit": "module",
+    "briefing:file": "briefing_file",
+    "briefing:issue_token": "member",
 }
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 
-from pollwatch.accounts.models import DeviceToken
+from pollwatch.accounts.models import DeviceToken, TokenRefused
 from pollwatch.audit.services import log_action
 
 
@@ -23,7 +23,10 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"no user {options['username']!r}")
         if options["action"] == "issue":
-            device, token = DeviceToken.issue(user, options["name"])
+            try:
+                device, token = DeviceToken.issue(user, options["name"])
+            except TokenRefused as refused:
+                raise CommandError(str(refused)) from None
             log_action("accounts.token_issued", target=device, data={"name": device.name})
             self.stdout.write(f"{token}\n(shown once; send it as 'Authorization: Bearer ...')")
         elif options["action"] == "revoke":
