@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "pollwatch.findings",
     "pollwatch.forensics",
     "pollwatch.statements",
+    "pollwatch.accreditation",
     "pollwatch.demo",
     # After pollwatch.intake, whose db_worker command (one that survives database
     # restarts) takes the place of the library's.
