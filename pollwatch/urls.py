@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("pollwatch.intake.urls")),
     path("", include("pollwatch.statements.urls")),
     path("", include("pollwatch.deployment.urls")),
+    path("", include("pollwatch.accreditation.urls")),
     path("api/v1/", api.urls),
     path("", include("pollwatch.intake.channels.urls")),
     path("admin/", admin.site.urls),
