@@ -99,9 +99,7 @@ def _filename(mission: Mission, status: str, extension: str) -> str:
     return f"{mission.slug}-accreditation{'-' + status if status else ''}.{extension}"
 
 
-def list_response(
-    mission: Mission, status: str, fmt: str
-) -> HttpResponse | StreamingHttpResponse:
+def list_response(mission: Mission, status: str, fmt: str) -> HttpResponse | StreamingHttpResponse:
     """The list as a download in ``fmt``, one of :data:`FORMATS`."""
     members = listed_members(mission, status)
     name = _filename(mission, status, fmt)

@@ -83,9 +83,7 @@ def grant_accreditation(
 
 def _check_may_be_granted(member: Member, number: str) -> None:
     if member.accreditation_status == Status.GRANTED:
-        raise AccreditationError(
-            _("%(name)s is already accredited.") % {"name": member.full_name}
-        )
+        raise AccreditationError(_("%(name)s is already accredited.") % {"name": member.full_name})
     if not is_certified(member):
         raise AccreditationError(
             _(
@@ -125,9 +123,7 @@ def revoke_accreditation(member: Member, *, reason: str = "", actor: User | None
     """Record that ``member``'s accreditation was withdrawn; their badge is revoked with it."""
     member = _locked(member)
     if member.accreditation_status != Status.GRANTED:
-        raise AccreditationError(
-            _("%(name)s is not accredited.") % {"name": member.full_name}
-        )
+        raise AccreditationError(_("%(name)s is not accredited.") % {"name": member.full_name})
     _save_status(member, Status.REVOKED)
     log_action("accreditation.revoked", actor=actor, target=member, data={"reason": reason})
     for badge in Badge.objects.filter(member=member).active():
@@ -194,6 +190,4 @@ def _revoke(badge: Badge, reason: str, actor: User | None) -> None:
     badge.revoked_at = timezone.now()
     badge.revoked_reason = reason
     badge.save(update_fields=["revoked_at", "revoked_reason"])
-    log_action(
-        "accreditation.badge_revoked", actor=actor, target=badge, data={"reason": reason}
-    )
+    log_action("accreditation.badge_revoked", actor=actor, target=badge, data={"reason": reason})

@@ -112,7 +112,11 @@ def test_a_revoked_badge_is_audited_with_its_reason(observer_north, core_team):
         revoke_badge(badge, reason="lost", actor=core_team)
 
     event = AuditEvent.objects.get(action="accreditation.badge_revoked")
-    assert (event.actor, event.data, event.target_id) == (core_team, {"reason": "lost"}, str(badge.pk))
+    assert (event.actor, event.data, event.target_id) == (
+        core_team,
+        {"reason": "lost"},
+        str(badge.pk),
+    )
 
 
 def test_a_badge_is_valid_only_between_its_dates():
