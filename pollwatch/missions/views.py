@@ -30,6 +30,7 @@ MISSION_SECTIONS = {
     "incidents": "intake.triage_incidents",
     "import_members": "missions.import_members",
     "export_members": "missions.export_members",
+    "accreditation": "accreditation.manage_accreditation",
 }
 
 

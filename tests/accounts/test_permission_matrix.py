@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from pollwatch.accounts.models import DeviceToken
 from pollwatch.accounts.roles import Role
+from pollwatch.accreditation.services import grant_accreditation, issue_badge
 from pollwatch.deployment.services import DesignChoices, build_routes, draw_plan
 from pollwatch.forensics.models import ResultsUpload
 from pollwatch.forms.models import FormMedia
@@ -158,6 +159,13 @@ EXPECTED: dict[str, Rule] = {
     "channels:broadcasts": Rule(("core", "coordinator"), ("core", "coordinator")),
     "channels:submission_attachments": Rule(EVERYONE),
     "channels:attachment": Rule(EVERYONE),
+    "accreditation:list": Rule(CORE),
+    "accreditation:download": Rule(CORE),
+    "accreditation:member": Rule(CORE, CORE),
+    "accreditation:badges": Rule(CORE),
+    "accreditation:badges_pdf": Rule(CORE),
+    "accreditation:badge": Rule(CORE, CORE),
+    "accreditation:check": Rule(VIEWERS, public=True),
 }
 
 
@@ -241,6 +249,8 @@ def _mission_objects(mission: Mission, prefix: str, checklist) -> Side:
     upload.report_dir.mkdir(parents=True, exist_ok=True)
     (upload.report_dir / "report.html").write_text("<p>report</p>")
     (upload.report_dir / "results.json").write_text("{}")
+    grant_accreditation(observer.member, number=f"{prefix}-1", actor=people["core"])
+    badge = issue_badge(observer.member, actor=people["core"])
     return Side(
         {
             "people": people,
@@ -258,6 +268,9 @@ def _mission_objects(mission: Mission, prefix: str, checklist) -> Side:
             "published": (published.statement_id, published.number),
             "team": team.code,
             "upload": upload.pk,
+            "member": observer.member.pk,
+            "badge": badge.pk,
+            "badge_code": badge.code,
         }
     )
 
@@ -288,7 +301,7 @@ def world(mission, checklist, settings, tmp_path):
     return own, foreign, administrator
 
 
-OBJECT_PARAMETERS = ("<slug:slug>", "<int:pk>", "<key>", "<str:code>")
+OBJECT_PARAMETERS = ("<slug:slug>", "<int:pk>", "<key>", "<str:code>", "<str:badge_code>")
 
 
 PK_OF = {
@@ -301,6 +314,8 @@ PK_OF = {
     "forensics:upload": "upload",
     "forensics:report": "upload",
     "forensics:json": "upload",
+    "accreditation:member": "member",
+    "accreditation:badge": "badge",
 }
 
 
@@ -332,6 +347,7 @@ FILLERS = {
     "<key>": lambda name, route, values, token: {"key": values["key"]},
     "<str:sms_code>": lambda name, route, values, token: {"sms_code": "SC"},
     "<str:name>": lambda name, route, values, token: {"name": MEDIA_NAME},
+    "<str:badge_code>": lambda name, route, values, token: {"badge_code": values["badge_code"]},
 }
 
 
