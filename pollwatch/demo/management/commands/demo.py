@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from pollwatch.audit.chain import seal_events
+from pollwatch.demo.badges import issue_demo_badges
 from pollwatch.demo.country import ELECTION_SLUG, MISSION_SLUG, build_country
 from pollwatch.demo.deployment import build_demo_deployment
 from pollwatch.demo.election_day import simulate_election_day
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         forensics = analyse_official_results(mission, pvt.official_results)
         build_demo_statement(mission, corps=pvt.corps, forensics=forensics)
         self.stdout.write("Drafted the preliminary statement (its claim check flags a claim).")
+        issue_demo_badges(mission)
         return mission
 
     def _count_reports(self, mission: Mission) -> None:
