@@ -7,7 +7,7 @@ number. Every format carries the same rows in the same order.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
@@ -86,7 +86,7 @@ def list_row(member: Member) -> ListRow:
     )
 
 
-def list_rows(members: QuerySet[Member]) -> Iterator[tuple[str, ...]]:
+def list_rows(members: Iterable[Member]) -> Iterator[tuple[str, ...]]:
     for member in members:
         yield list_row(member).cells()
 
@@ -114,7 +114,7 @@ def list_response(mission: Mission, status: str, fmt: str) -> HttpResponse | Str
     raise ValueError(f"unknown list format {fmt!r}; the formats are {', '.join(FORMATS)}")
 
 
-def list_pdf(mission: Mission, status: str, members: Sequence[Member] | QuerySet[Member]) -> bytes:
+def list_pdf(mission: Mission, status: str, members: Iterable[Member]) -> bytes:
     from weasyprint import HTML
 
     status_label = dict(Member.Accreditation.choices).get(status, "")
