@@ -133,3 +133,15 @@ def test_the_badge_sheet_prints_eight_badges_to_an_a4_page(client, mission, core
     assert len(pdf.pages) == 2
     assert "Person 8" in pdf.pages[1].extract_text()
     assert "Person 7" in pdf.pages[0].extract_text()
+
+
+def test_the_qr_code_leads_to_the_public_site_address_when_one_is_set(
+    client, badge, core_team, settings
+):
+    settings.POLLWATCH_SITE_URL = "https://observe.example.org"
+    client.force_login(core_team)
+    url = reverse("accreditation:badge", args=[badge.member.mission.slug, badge.pk])
+
+    page = client.get(url).content.decode()
+
+    assert f'data-check-url="https://observe.example.org/badges/{badge.code}/"' in page
