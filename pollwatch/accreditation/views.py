@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -117,7 +116,6 @@ def member_accreditation(request, slug, pk):
             "certified": is_certified(member),
             "forms": forms,
             "badges": member.badges.all(),
-            "today": timezone.localdate(),
         },
     )
 
