@@ -113,3 +113,18 @@ def test_an_unknown_format_is_not_found(client, core_team, accredited):
     client.force_login(core_team)
     url = reverse("accreditation:download", args=[accredited.slug, "docx"])
     assert client.get(url).status_code == 404
+
+
+def test_the_core_team_sees_who_is_certified_and_accredited(
+    client, core_team, accredited, certification_rule
+):
+    certification_rule(lambda member: member.full_name != "Obs-South")
+    client.force_login(core_team)
+    url = reverse("accreditation:list", args=[accredited.slug])
+
+    pending = client.get(url, {"status": "pending"}).content.decode()
+    everyone = client.get(url).content.decode()
+
+    assert "Obs-South" in pending and "Obs-North" not in pending
+    assert "<td>no</td><td>pending</td>" in pending
+    assert "<td>yes</td><td>granted</td><td>ACC-007</td>" in everyone
