@@ -128,6 +128,18 @@ MENU = (
             MenuEntry(
                 "statements:list", _("Statements"), "statements.view_statement", Place.OWN_MISSION
             ),
+            MenuEntry(
+                "accreditation:list",
+                _("Accreditation"),
+                "accreditation.manage_accreditation",
+                Place.OWN_MISSION,
+            ),
+            MenuEntry(
+                "accreditation:badges",
+                _("Badges"),
+                "accreditation.manage_accreditation",
+                Place.OWN_MISSION,
+            ),
         ),
     ),
     MenuGroup(

@@ -56,6 +56,7 @@ MISSION_SECTIONS = {
     "documents": "missions.record_documents",
     "briefing": "briefing.view_briefing",
     "briefing_overview": "briefing.view_overview",
+    "accreditation": "accreditation.manage_accreditation",
 }
 
 

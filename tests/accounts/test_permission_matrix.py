@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from pollwatch.accounts.models import DeviceToken
 from pollwatch.accounts.roles import Role
+from pollwatch.accreditation.services import grant_accreditation, issue_badge
 from pollwatch.briefing.quiz_files import QuizUpload
 from pollwatch.briefing.services import add_module_file, create_module, set_quiz
 from pollwatch.deployment.services import DesignChoices, build_routes, draw_plan
@@ -193,6 +194,13 @@ EXPECTED: dict[str, Rule] = {
     "briefing:test_edit": Rule(CORE, CORE),
     "briefing:file": Rule(EVERYONE),
     "briefing:issue_token": Rule(CORE, CORE),
+    "accreditation:list": Rule(CORE),
+    "accreditation:download": Rule(CORE),
+    "accreditation:member": Rule(CORE, CORE),
+    "accreditation:badges": Rule(CORE),
+    "accreditation:badges_pdf": Rule(CORE),
+    "accreditation:badge": Rule(CORE, CORE),
+    "accreditation:check": Rule(VIEWERS, public=True),
 }
 
 
@@ -283,6 +291,8 @@ def _mission_objects(mission: Mission, prefix: str, checklist) -> Side:
     upload.report_dir.mkdir(parents=True, exist_ok=True)
     (upload.report_dir / "report.html").write_text("<p>report</p>")
     (upload.report_dir / "results.json").write_text("{}")
+    grant_accreditation(observer.member, number=f"{prefix}-1", actor=people["core"])
+    badge = issue_badge(observer.member, actor=people["core"])
     return Side(
         {
             "people": people,
@@ -304,6 +314,8 @@ def _mission_objects(mission: Mission, prefix: str, checklist) -> Side:
             "module": module.pk,
             "briefing_file": briefing_file.pk,
             "member": observer.member.pk,
+            "badge": badge.pk,
+            "badge_code": badge.code,
         }
     )
 
@@ -357,7 +369,7 @@ def world(mission, checklist, settings, tmp_path):
     return own, foreign, administrator
 
 
-OBJECT_PARAMETERS = ("<slug:slug>", "<int:pk>", "<key>", "<str:code>")
+OBJECT_PARAMETERS = ("<slug:slug>", "<int:pk>", "<key>", "<str:code>", "<str:badge_code>")
 
 
 PK_OF = {
@@ -379,6 +391,8 @@ PK_OF = {
     "briefing:test_edit": "module",
     "briefing:file": "briefing_file",
     "briefing:issue_token": "member",
+    "accreditation:member": "member",
+    "accreditation:badge": "badge",
 }
 
 
@@ -410,6 +424,7 @@ FILLERS = {
     "<key>": lambda name, route, values, token: {"key": values["key"]},
     "<str:sms_code>": lambda name, route, values, token: {"sms_code": "SC"},
     "<str:name>": lambda name, route, values, token: {"name": MEDIA_NAME},
+    "<str:badge_code>": lambda name, route, values, token: {"badge_code": values["badge_code"]},
 }
 
 

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from pollwatch.audit.chain import seal_events
+from pollwatch.demo.badges import issue_demo_badges
 from pollwatch.demo.briefing import build_demo_briefing
 from pollwatch.demo.country import ELECTION_SLUG, MISSION_SLUG, build_country
 from pollwatch.demo.delegations import build_demo_delegations
@@ -50,6 +51,7 @@ class Command(BaseCommand):
         build_demo_statement(mission, corps=pvt.corps, forensics=forensics)
         self.stdout.write("Drafted the preliminary statement (its claim check flags a claim).")
         build_demo_briefing(mission, seed)
+        issue_demo_badges(mission)
         return mission
 
     def _count_reports(self, mission: Mission) -> None:
