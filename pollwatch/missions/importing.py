@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from pollwatch.accounts.certification import is_certified
 from pollwatch.audit.services import log_action
 from pollwatch.lib.tabular import RowProblem, TableRejected, read_table
 from pollwatch.missions.models import Delegation, Member, Mission, Team
@@ -99,6 +100,7 @@ def import_members(
         except ValueError as error:
             problems.extend(RowProblem(line, reason) for reason in error.args[0])
     problems += _duplicates(records)
+    problems += _uncertified_grants(mission, records)
     if problems:
         raise TableRejected(problems)
     with transaction.atomic():
@@ -231,6 +233,38 @@ def _duplicates(records: list[tuple[int, dict[str, object]]]) -> list[RowProblem
                     )
                 )
             seen.setdefault((key, value), line)
+    return problems
+
+
+def _uncertified_grants(
+    mission: Mission, records: list[tuple[int, dict[str, object]]]
+) -> list[RowProblem]:
+    """Rows that would accredit a member the briefing has not certified.
+
+    An accreditation granted before stays as it is; a file may not grant a new one,
+    which only the accreditation service does, for certified members.
+    """
+    existing = list(mission.members.all())
+    by_email = {m.email: m for m in existing if m.email}
+    by_name = {m.full_name: m for m in existing}
+    problems = []
+    for line, values in records:
+        if values["accreditation_status"] != Member.Accreditation.GRANTED:
+            continue
+        member = by_email.get(str(values["email"])) or by_name.get(str(values["full_name"]))
+        if member is not None and member.accreditation_status == Member.Accreditation.GRANTED:
+            continue
+        if not is_certified(member or Member(mission=mission)):
+            problems.append(
+                RowProblem(
+                    line,
+                    _(
+                        "%(name)s is not certified: only members who passed the briefing "
+                        "their mission requires can be accredited"
+                    )
+                    % {"name": values["full_name"]},
+                )
+            )
     return problems
 
 
