@@ -23,7 +23,7 @@ from pollwatch.accounts.roles import (
     membership,
     mission_role,
 )
-from pollwatch.accounts.scoping import WHOLE_MISSION
+from pollwatch.accounts.scoping import WHOLE_MISSION, readable_reports_of
 from pollwatch.intake.models.triage import OPEN_STATUSES, TriageStatus
 from pollwatch.missions.models import Member
 from pollwatch.registry.models import PollingStation
@@ -98,7 +98,16 @@ class RawPayload(models.Model):
 
 class SubmissionQuerySet(models.QuerySet):
     def visible_to(self, user: AnyUser) -> SubmissionQuerySet:
-        """The whole mission's reports, a coordinator's areas', or an observer's team's."""
+        """The whole mission's reports, a coordinator's areas', or an observer's team's.
+
+        In a coalition, a coordinator sent by a member organisation reads only its
+        observers' reports, unless the coalition shares all of them.
+        """
+        return self.counted_for(user).filter(readable_reports_of(user, "observer"))
+
+    def counted_for(self, user: AnyUser) -> SubmissionQuerySet:
+        """The reports whose counts the user may see: ``visible_to`` without the coalition's
+        member boundary, since counts name no observer and show no report."""
         if is_administrator(user):
             return self
         role = mission_role(user)
