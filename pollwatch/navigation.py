@@ -94,6 +94,12 @@ MENU = (
                 "missions:meetings", _("Meetings"), "missions.view_meetings", Place.OWN_MISSION
             ),
             MenuEntry(
+                "missions:coalition",
+                _("Coalition"),
+                "missions.change_coalition",
+                Place.OWN_MISSION,
+            ),
+            MenuEntry(
                 "deployment:plan", _("Deployment"), "deployment.view_plan", Place.OWN_MISSION
             ),
             MenuEntry(

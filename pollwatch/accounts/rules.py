@@ -98,6 +98,7 @@ PERMISSIONS = {
     "missions.log_meeting": role_in_mission_of(*MANAGERS),
     "missions.import_members": role_in_mission_of(*MANAGERS),
     "missions.export_members": role_in_mission_of(*MANAGERS),
+    "missions.change_coalition": role_in_mission_of(Role.CORE_TEAM),
     # registry: stations are shared by every mission on the election
     "registry.import_stations": observes_election(Role.CORE_TEAM),
     "registry.change_station": manages_station,

@@ -8,4 +8,5 @@ urlpatterns = [
     path("<slug:slug>/", views.mission_detail, name="detail"),
     path("<slug:slug>/members/import/", views.member_upload, name="member_upload"),
     path("<slug:slug>/meetings/", views.meeting_list, name="meetings"),
+    path("<slug:slug>/coalition/", views.coalition_settings, name="coalition"),
 ]

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -6,11 +7,16 @@ from pollwatch.accounts.guards import require, signed_in_user
 from pollwatch.lib.downloads import csv_response
 from pollwatch.lib.listing import page_of, sorted_by_request
 from pollwatch.lib.tabular import TableRejected
-from pollwatch.missions.forms import MeetingFilterForm, MeetingForm, MemberUploadForm
+from pollwatch.missions.forms import (
+    CoalitionForm,
+    MeetingFilterForm,
+    MeetingForm,
+    MemberUploadForm,
+)
 from pollwatch.missions.guards import mission_for
 from pollwatch.missions.importing import import_members
 from pollwatch.missions.models import Member, Mission
-from pollwatch.missions.services import log_meeting
+from pollwatch.missions.services import log_meeting, set_coalition
 
 MEMBER_SORTS = ("full_name", "role", "nationality", "team__code", "accreditation_status")
 
@@ -30,6 +36,7 @@ MISSION_SECTIONS = {
     "incidents": "intake.triage_incidents",
     "import_members": "missions.import_members",
     "export_members": "missions.export_members",
+    "coalition": "missions.change_coalition",
 }
 
 
@@ -117,7 +124,7 @@ def meeting_list(request, slug):
     if request.method == "POST":
         require(request.user, "missions.log_meeting", mission)
     if request.user.has_perm("missions.log_meeting", mission):
-        form = MeetingForm(request.POST or None, mission=mission)
+        form = MeetingForm(request.POST or None, mission=mission, user=request.user)
         if request.method == "POST" and form.is_valid():
             data = dict(form.cleaned_data)
             log_meeting(
@@ -137,4 +144,25 @@ def meeting_list(request, slug):
             .distinct()
             .order_by("institution"),
         },
+    )
+
+
+def coalition_settings(request, slug):
+    """Whether a coalition runs the mission, what its members share, and who its members are."""
+    mission = mission_for(request, slug, "missions.change_coalition")
+    form = CoalitionForm(request.POST or None, instance=Mission.objects.get(pk=mission.pk))
+    if request.method == "POST" and form.is_valid():
+        changed = set_coalition(
+            mission,
+            coalition=form.cleaned_data["coalition"],
+            sharing=form.cleaned_data["coalition_sharing"],
+            actor=signed_in_user(request),
+        )
+        messages.success(request, _("Coalition settings saved.") if changed else _("No change."))
+        return redirect("missions:coalition", slug=mission.slug)
+    members = mission.delegations.select_related("organisation").annotate(people=Count("members"))
+    return render(
+        request,
+        "missions/coalition.html",
+        {"mission": mission, "form": form, "member_organisations": members},
     )

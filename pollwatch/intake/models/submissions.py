@@ -23,7 +23,11 @@ from pollwatch.accounts.roles import (
     membership,
     mission_role,
 )
-from pollwatch.accounts.scoping import WHOLE_MISSION, readable_reports_of
+from pollwatch.accounts.scoping import (
+    WHOLE_MISSION,
+    readable_reports_of,
+    sent_by_own_organisation,
+)
 from pollwatch.intake.models.triage import OPEN_STATUSES, TriageStatus
 from pollwatch.missions.models import Member
 from pollwatch.registry.models import PollingStation
@@ -104,6 +108,11 @@ class SubmissionQuerySet(models.QuerySet):
         observers' reports, unless the coalition shares all of them.
         """
         return self.counted_for(user).filter(readable_reports_of(user, "observer"))
+
+    def managed_by(self, user: AnyUser) -> SubmissionQuerySet:
+        """The reports among those the user sees that they may act on: in a coalition, a
+        member organisation's coordinator acts only on its own observers' reports."""
+        return self.visible_to(user).filter(sent_by_own_organisation(user, "observer"))
 
     def counted_for(self, user: AnyUser) -> SubmissionQuerySet:
         """The reports whose counts the user may see: ``visible_to`` without the coalition's
