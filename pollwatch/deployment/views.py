@@ -175,7 +175,7 @@ def team_sheet(request, slug, code):
             "plan": plan,
             "team": team,
             "stops": stops.order_by("day", "position"),
-            "members": team.members.order_by("full_name"),
+            "members": team.members.visible_to(request.user).order_by("full_name"),
             "can_view_plan": request.user.has_perm("deployment.view_plan", mission),
         },
     )

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -80,7 +80,9 @@ def mission_detail(request, slug):
             "role": role,
             "query": query,
             "roles": Member.Role.choices,
-            "teams": mission.teams.visible_to(request.user).prefetch_related("members", "areas"),
+            "teams": mission.teams.visible_to(request.user).prefetch_related(
+                Prefetch("members", queryset=Member.objects.visible_to(request.user)), "areas"
+            ),
             "can": permissions_in(request.user, mission),
         },
     )

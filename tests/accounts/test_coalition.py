@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from pollwatch.accounts.roles import Role
 from pollwatch.accounts.scoping import can_review_submission, member_organisation
 from pollwatch.audit.models import AuditEvent
+from pollwatch.intake.channels.broadcast.services import send_broadcast
 from pollwatch.intake.models import Channel, RawPayload, SmsMessage, Submission
 from pollwatch.intake.services import Problem, store_refused_payload
 from pollwatch.intake.triage import assignable_members
@@ -228,3 +229,14 @@ def test_the_core_team_sets_the_coalition_on_its_page(client, coalition):
     assert Mission.objects.get(pk=coalition.mission.pk).coalition_sharing == ALL
     client.force_login(coalition.first.coordinator)
     assert client.post(url, {"coalition_sharing": AGGREGATES}).status_code == 403
+
+
+def test_a_members_coordinator_broadcasts_only_to_their_observers(coalition, settings):
+    settings.POLLWATCH_SMS_OUTBOUND = "tests.intake.channels.conftest.RecordingGateway"
+    for number, side in enumerate((coalition.first, coalition.second)):
+        Member.objects.filter(user=side.observer).update(phone=f"+99555500010{number}")
+    coordinator = _fresh(coalition.first.coordinator)
+    broadcast = send_broadcast(coalition.mission, "Report by 08:00", "all", actor=coordinator)
+    assert list(broadcast.deliveries.values_list("phone", flat=True)) == ["+995555000100"]
+    core = create_user("core-c", PASSWORD, Role.CORE_TEAM, mission=coalition.mission)
+    assert send_broadcast(coalition.mission, "Hello", "all", actor=core).deliveries.count() == 2
