@@ -20,6 +20,7 @@ from pollwatch.findings.models import OfficialStationResult
 from pollwatch.findings.pvt import FIGURES, PVT_FORM
 from pollwatch.findings.services import option_codes
 from pollwatch.intake.models import Attachment, Submission
+from pollwatch.intake.models.submissions import SubmissionQuerySet
 from pollwatch.missions.models import Mission
 from pollwatch.registry.models import Area, PollingStation
 
@@ -87,7 +88,7 @@ def station_record(user: AnyUser, mission: Mission, station: PollingStation) -> 
     )
 
 
-def _triageable(user: AnyUser, mission: Mission, reports: QuerySet[Submission]) -> frozenset[int]:
+def _triageable(user: AnyUser, mission: Mission, reports: SubmissionQuerySet) -> frozenset[int]:
     if not user.has_perm("intake.triage_incidents", mission):
         return frozenset()
     managed = reports.incidents().filter(pk__in=Submission.objects.managed_by(user).values("pk"))
