@@ -18,7 +18,7 @@ from pollwatch.audit.models import AuditEvent
 from pollwatch.intake.channels.broadcast.services import send_broadcast
 from pollwatch.intake.models import Channel, RawPayload, SmsMessage, Submission
 from pollwatch.intake.services import Problem, store_refused_payload
-from pollwatch.intake.triage import assignable_members
+from pollwatch.intake.triage import assignable_members, open_incident_count
 from pollwatch.missions.logins import create_user
 from pollwatch.missions.models import Delegation, Member, Mission, Organisation, Team
 from pollwatch.missions.services import set_coalition
@@ -134,6 +134,13 @@ def test_a_coordinator_never_reviews_or_triages_another_members_report(coalition
     assert not can_review_submission(coordinator, coalition.second.report)
     assert not coordinator.has_perm("intake.triage_incident", coalition.second.incident)
     assert coordinator.has_perm("intake.triage_incident", coalition.first.incident)
+
+
+def test_the_incidents_waiting_for_a_coordinator_are_their_organisations(coalition):
+    _share(coalition, ALL)
+    coordinator = _fresh(coalition.first.coordinator)
+    assert open_incident_count(coalition.mission, coordinator) == 1
+    assert open_incident_count(coalition.mission) == 2
 
 
 def test_an_incident_goes_only_to_people_of_its_own_organisation(coalition):
