@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from pollwatch.demo.pvt import CORPS_ORGANISATION
-from pollwatch.missions.models import Delegation, Member, Mission, Organisation
+from pollwatch.findings.models import PVTStation
+from pollwatch.missions.models import Delegation, Member, Mission, Organisation, Team
 from pollwatch.missions.services import set_coalition
+from pollwatch.registry.models import Area
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,16 +53,41 @@ def form_citizen_coalition(corps: Mission) -> list[Delegation]:
     """Make ``corps`` a coalition of ``COALITION_MEMBERS``, sharing aggregates only.
 
     Observers are split between the members alternately, in the order they
-    enlisted; each member's coordinator coordinates every region.
+    enlisted; each member gathers its observers of a region in a team of its
+    own, which its coordinator (of every region) sees and manages.
     """
     set_coalition(corps, coalition=True, sharing=Mission.CoalitionSharing.AGGREGATES)
     delegations = [_member_delegation(corps, member) for member in COALITION_MEMBERS]
     observers = list(corps.members.filter(role=Member.Role.OBSERVER).order_by("id"))
-    for index, delegation in enumerate(delegations):
-        Member.objects.filter(pk__in=[o.pk for o in observers[index :: len(delegations)]]).update(
-            delegation=delegation
-        )
+    regions = _regions_of(corps, observers)
+    for index, observer in enumerate(observers):
+        delegation = delegations[index % len(delegations)]
+        observer.delegation = delegation
+        if observer.pk in regions:
+            observer.team = _regional_team(corps, delegation, regions[observer.pk])
+    Member.objects.bulk_update(observers, ["delegation", "team"])
     return delegations
+
+
+def _regions_of(corps: Mission, observers: list[Member]) -> dict[int, Area]:
+    """Each observer's region: that of the PVT station they stay at, in the sample's order
+    (``pollwatch.demo.pvt`` enlists one observer per sampled station, in that order)."""
+    sampled = PVTStation.objects.filter(sample__mission=corps).order_by("id")
+    regions = {region.path: region for region in corps.election.areas.filter(level=0)}
+    return {
+        observer.pk: next(r for path, r in regions.items() if area_path.startswith(path))
+        for observer, area_path in zip(
+            observers, sampled.values_list("station__area__path", flat=True), strict=False
+        )
+    }
+
+
+def _regional_team(corps: Mission, delegation: Delegation, region: Area) -> Team:
+    code = f"{delegation.organisation.short_name}-{region.code}"
+    team, created = Team.objects.get_or_create(mission=corps, code=code)
+    if created:
+        team.areas.set([region])
+    return team
 
 
 def _member_delegation(corps: Mission, member: CoalitionMember) -> Delegation:
