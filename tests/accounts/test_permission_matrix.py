@@ -651,7 +651,9 @@ def _check_partner(name, route, rule, viewers, partner, sharing, client_class) -
 
 
 def _partner_leaks(name, route, rule, viewers, own, client_class) -> list[str]:
-    """Pages the first member's coordinator opens never name the other member's observer."""
+    """Pages the first member's coordinator opens (lists, the mission's people, the SMS log,
+    findings) never name the other member's observer, whatever the coalition shares: only
+    the other member's report pages themselves may, when all is shared."""
     from django.urls import reverse
 
     user, token = viewers["coordinator"]
@@ -680,7 +682,6 @@ def test_a_coalition_members_coordinator_meets_the_others_objects_as_the_setting
         failures += _check(name, route, rule, bounded, own.values, foreign.values, client_class)
         if _reaches_partner_objects(name, route):
             failures += _check_partner(name, route, rule, viewers, partner, sharing, client_class)
-        if sharing == Mission.CoalitionSharing.AGGREGATES:
-            failures += _partner_leaks(name, route, rule, viewers, own.values, client_class)
+        failures += _partner_leaks(name, route, rule, viewers, own.values, client_class)
     assert failures == []
     assert _dead_links(viewers, client_class) == []
