@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from pollwatch.accounts.scoping import member_organisation
 from pollwatch.audit.services import log_action
 from pollwatch.lib.tabular import RowProblem, TableRejected, read_table
 from pollwatch.missions.models import Member, Mission, Team
@@ -71,7 +73,12 @@ def import_members(
     filename: str | None = None,
     actor: User | None = None,
 ) -> MemberImportOutcome:
-    """Create or update members (matched by e-mail, else by full name) and their teams."""
+    """Create or update members (matched by e-mail, else by full name) and their teams.
+
+    In a coalition, a coordinator sent by a member organisation imports only its
+    people: those they create join it, and a row that matches someone another
+    member sent is refused.
+    """
     table = read_table(source, filename)
     for required in ("full_name", "role"):
         if table.column_index(required) is None:
@@ -90,10 +97,12 @@ def import_members(
         except ValueError as error:
             problems.extend(RowProblem(line, reason) for reason in error.args[0])
     problems += _duplicates(records)
+    delegation = member_organisation(actor) if actor is not None else None
+    problems += _sent_by_other_members(mission, records, delegation)
     if problems:
         raise TableRejected(problems)
     with transaction.atomic():
-        outcome = _write_members(mission, [values for _, values in records])
+        outcome = _write_members(mission, [values for _, values in records], delegation)
         log_action(
             "missions.members_imported",
             actor=actor,
@@ -183,19 +192,50 @@ def _duplicates(records: list[tuple[int, dict[str, object]]]) -> list[RowProblem
     return problems
 
 
-def _write_members(mission: Mission, records: list[dict[str, object]]) -> MemberImportOutcome:
-    """Create the missing teams, then create and update members in a few bulk writes."""
-    codes = {str(values["team"] or "") for values in records} - {""}
-    teams, teams_created = _teams_for(mission, codes)
+def _sent_by_other_members(
+    mission: Mission, records: list[tuple[int, dict[str, object]]], delegation: int | None
+) -> list[RowProblem]:
+    """Rows that would change someone another coalition member sent (none when unbounded)."""
+    if delegation is None:
+        return []
+    match = _matcher(mission)
+    return [
+        RowProblem(
+            line,
+            _(
+                "%(name)s was sent by another member organisation of the coalition: "
+                "its coordinators or the core team change their record"
+            )
+            % {"name": values["full_name"]},
+        )
+        for line, values in records
+        if (member := match(values)) is not None and member.delegation_id != delegation
+    ]
+
+
+def _matcher(mission: Mission) -> Callable[[dict[str, object]], Member | None]:
+    """Who a row is about: the member with its e-mail, else with its full name, if any."""
     existing = list(mission.members.all())
     by_email = {m.email: m for m in existing if m.email}
     by_name = {m.full_name: m for m in existing}
+    return lambda values: (
+        by_email.get(str(values["email"])) or by_name.get(str(values["full_name"]))
+    )
+
+
+def _write_members(
+    mission: Mission, records: list[dict[str, object]], delegation: int | None
+) -> MemberImportOutcome:
+    """Create the missing teams, then create and update members in a few bulk writes."""
+    codes = {str(values["team"] or "") for values in records} - {""}
+    teams, teams_created = _teams_for(mission, codes)
+    match = _matcher(mission)
     new, changed = [], []
     for values in records:
         team_code = str(values.pop("team") or "")
-        member = by_email.get(values["email"]) or by_name.get(values["full_name"])
+        member = match(values)
         if member is None:
-            member = Member(mission=mission)
+            member = Member(mission=mission, delegation_id=delegation)
             new.append(member)
         else:
             changed.append(member)

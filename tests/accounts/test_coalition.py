@@ -19,10 +19,12 @@ from pollwatch.intake.channels.broadcast.services import send_broadcast
 from pollwatch.intake.models import Channel, RawPayload, SmsMessage, Submission
 from pollwatch.intake.services import Problem, store_refused_payload
 from pollwatch.intake.triage import assignable_members, open_incident_count
+from pollwatch.lib.tabular import TableRejected
+from pollwatch.missions.importing import import_members
 from pollwatch.missions.logins import create_user
 from pollwatch.missions.models import Delegation, Member, Mission, Organisation, Team
 from pollwatch.missions.services import set_coalition
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, csv_file
 from tests.intake.test_services import send, submission
 
 ALL = Mission.CoalitionSharing.ALL
@@ -247,3 +249,18 @@ def test_a_members_coordinator_broadcasts_only_to_their_observers(coalition, set
     assert list(broadcast.deliveries.values_list("phone", flat=True)) == ["+995555000100"]
     core = create_user("core-c", PASSWORD, Role.CORE_TEAM, mission=coalition.mission)
     assert send_broadcast(coalition.mission, "Hello", "all", actor=core).deliveries.count() == 2
+
+
+def test_a_members_coordinator_imports_only_their_organisations_people(coalition):
+    coordinator = _fresh(coalition.first.coordinator)
+    ours = csv_file("full_name,role,email\nNora New,observer,nora@example.org\n")
+    import_members(coalition.mission, ours, filename="m.csv", actor=coordinator)
+    assert Member.objects.get(full_name="Nora New").delegation == coalition.first.delegation
+    theirs = "full_name,role,phone\nPartnerorg Watch observer,observer,+995555000199\n"
+    with pytest.raises(TableRejected) as refused:
+        import_members(coalition.mission, csv_file(theirs), filename="m.csv", actor=coordinator)
+    assert refused.value.problems[0].line == 2
+    assert "another member organisation" in refused.value.problems[0].reason
+    core = create_user("core-d", PASSWORD, Role.CORE_TEAM, mission=coalition.mission)
+    import_members(coalition.mission, csv_file(theirs), filename="m.csv", actor=core)
+    assert Member.objects.get(user=coalition.second.observer).phone == "+995555000199"
