@@ -116,6 +116,12 @@ MENU = (
                 Place.OWN_MISSION,
             ),
             MenuEntry(
+                "missions:coalition",
+                _("Coalition"),
+                "missions.change_coalition",
+                Place.OWN_MISSION,
+            ),
+            MenuEntry(
                 "deployment:plan", _("Deployment"), "deployment.view_plan", Place.OWN_MISSION
             ),
             MenuEntry(
