@@ -116,6 +116,12 @@ MENU = (
                 Place.OWN_MISSION,
             ),
             MenuEntry(
+                "missions:coalition",
+                _("Coalition"),
+                "missions.change_coalition",
+                Place.OWN_MISSION,
+            ),
+            MenuEntry(
                 "deployment:plan", _("Deployment"), "deployment.view_plan", Place.OWN_MISSION
             ),
             MenuEntry(
@@ -127,6 +133,18 @@ MENU = (
             MenuEntry("findings:pvt", _("PVT"), "findings.view_pvt", Place.OWN_MISSION),
             MenuEntry(
                 "statements:list", _("Statements"), "statements.view_statement", Place.OWN_MISSION
+            ),
+            MenuEntry(
+                "accreditation:list",
+                _("Accreditation"),
+                "accreditation.manage_accreditation",
+                Place.OWN_MISSION,
+            ),
+            MenuEntry(
+                "accreditation:badges",
+                _("Badges"),
+                "accreditation.manage_accreditation",
+                Place.OWN_MISSION,
             ),
         ),
     ),

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "pollwatch.forensics",
     "pollwatch.briefing",
     "pollwatch.statements",
+    "pollwatch.accreditation",
     "pollwatch.demo",
     # After pollwatch.intake, whose db_worker command (one that survives database
     # restarts) takes the place of the library's.
@@ -284,6 +285,15 @@ POLLWATCH_IMPORT_MAX_UNPACKED_BYTES = int(
     os.environ.get("POLLWATCH_IMPORT_MAX_UNPACKED_BYTES", 1024 * 1024 * 1024)
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# Badges: a photo is at most this large; the QR code on a badge points to the public check
+# page at POLLWATCH_SITE_URL (e.g. https://observe.example.org), or, when it is unset, at
+# the address the badge page was opened under. A check page answers one address at most
+# POLLWATCH_BADGE_CHECKS_PER_MINUTE times a minute.
+POLLWATCH_BADGE_PHOTO_MAX_BYTES = int(
+    os.environ.get("POLLWATCH_BADGE_PHOTO_MAX_BYTES", 2 * 1024 * 1024)
+)
+POLLWATCH_SITE_URL = os.environ.get("POLLWATCH_SITE_URL", "").rstrip("/")
+POLLWATCH_BADGE_CHECKS_PER_MINUTE = int(os.environ.get("POLLWATCH_BADGE_CHECKS_PER_MINUTE", 120))
 
 # Field channels. Gateway secrets are read from the environment where they are used
 # (POLLWATCH_TWILIO_AUTH_TOKEN, POLLWATCH_SMS_GATEWAY_TOKEN, POLLWATCH_SMS_ANDROID_SIGNING_KEY,

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("pollwatch.statements.urls")),
     path("", include("pollwatch.deployment.urls")),
     path("", include("pollwatch.briefing.urls")),
+    path("", include("pollwatch.accreditation.urls")),
     path("api/v1/", api.urls),
     path("", include("pollwatch.intake.channels.urls")),
     path("admin/", admin.site.urls),

@@ -29,12 +29,16 @@ def test_demo_builds_the_fictional_country_and_reuses_it(db, settings, tmp_path)
 
     stops = RouteStop.objects.filter(plan__mission=mission, plan__is_current=True)
     assert stops.count() >= 100
-    assert reports.filter(phase="voting").count() == stops.count()
-    assert set(reports.filter(phase="voting").values_list("station", flat=True)) == set(
-        stops.values_list("station", flat=True)
-    )
+    # Every stop gets the voting checklist and the accessibility checklist.
+    for form_code in ("voting", "accessibility"):
+        checklists = reports.filter(phase="voting", form_version__form__code=form_code)
+        assert checklists.count() == stops.count()
+        assert set(checklists.values_list("station", flat=True)) == set(
+            stops.values_list("station", flat=True)
+        )
     assert not RawPayload.objects.exclude(status=RawPayload.Status.ACCEPTED).exists()
-    assessments = Counter(reports.filter(phase="voting").values_list("answers__overall", flat=True))
+    voting = reports.filter(phase="voting", form_version__form__code="voting")
+    assessments = Counter(voting.values_list("answers__overall", flat=True))
     assert 0 < assessments["bad"] + assessments["very_bad"] < sum(assessments.values()) / 2
     logins = (tmp_path / "demo-logins.json").read_text()
     call_command("demo", stations=600)

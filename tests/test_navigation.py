@@ -38,6 +38,7 @@ NOT_MENU_PAGES = {
     "statements:public": "published for the public, linked from outside",
     "statements:public_mission": "published for the public, linked from outside",
     "statements:download": "published for the public, linked from outside",
+    "accreditation:check": "for the public, reached by scanning a badge's QR code",
     "forensics:json": "not a page: an analysis's figures for programs, beside its report",
     "deployment:map_data": "not a page: the station map's data, which the map page fetches",
     "findings:points_data": "not a page: the findings map's data, which the map page fetches",

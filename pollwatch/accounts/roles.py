@@ -58,6 +58,9 @@ class Membership(_HasPk, Protocol):
     @property
     def team_id(self) -> int | None: ...
 
+    @property
+    def delegation_id(self) -> int | None: ...
+
     # Relations to models of registry and missions, apps above this one.
     @property
     def areas(self) -> Any: ...

@@ -100,6 +100,7 @@ PERMISSIONS = {
     "missions.export_members": role_in_mission_of(*MANAGERS),
     "missions.manage_delegations": role_in_mission_of(Role.CORE_TEAM),
     "missions.record_documents": role_in_mission_of(Role.CORE_TEAM),
+    "missions.change_coalition": role_in_mission_of(Role.CORE_TEAM),
     # registry: stations are shared by every mission on the election
     "registry.import_stations": observes_election(Role.CORE_TEAM),
     "registry.change_station": manages_station,

@@ -324,9 +324,10 @@ def _member_rows(rng: np.random.Generator) -> list[tuple[str, ...]]:
                 "English",
                 f"{first}.{last}.{number}@observers.example".lower(),
                 f"+4420794609{number:02d}",
-                "granted",
-                f"ACC-{number:04d}",
-                "2026-11-30",
+                # Observers are accredited once briefed and certified (demo/badges.py).
+                "pending" if role == "observer" else "granted",
+                "" if role == "observer" else f"ACC-{number:04d}",
+                "" if role == "observer" else "2026-11-30",
                 team,
             )
         )

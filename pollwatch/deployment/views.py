@@ -175,9 +175,9 @@ def team_sheet(request, slug, code):
             "plan": plan,
             "team": team,
             "stops": stops.order_by("day", "position"),
-            "members": team.members.select_related("delegation__organisation").order_by(
-                "full_name"
-            ),
+            "members": team.members.visible_to(request.user)
+            .select_related("delegation__organisation")
+            .order_by("full_name"),
             "can_view_plan": request.user.has_perm("deployment.view_plan", mission),
         },
     )

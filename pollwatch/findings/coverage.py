@@ -19,6 +19,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 
+from pollwatch.accounts.roles import AnyUser
 from pollwatch.findings.counted_report import counted_rows
 from pollwatch.findings.figures import Scope
 from pollwatch.intake.models import Submission
@@ -115,10 +116,12 @@ def _quarter(clock: str) -> int:
     return int(clock[3:5]) // 15
 
 
-def incident_feed(scope: Scope, limit: int | None = 20) -> QuerySet[Submission]:
-    """The latest reports with a critical alert, newest first (all of them when no limit)."""
+def incident_feed(scope: Scope, user: AnyUser, limit: int | None = 20) -> QuerySet[Submission]:
+    """The latest reports with a critical alert that ``user`` may read, newest first (all of
+    them when no limit)."""
     reports = (
         scope.submissions()
+        .filter(pk__in=Submission.objects.visible_to(user).values("pk"))
         .exclude(alerts=[])
         .select_related("station", "team", "form_version__form")
         .order_by("-received_at", "-id")

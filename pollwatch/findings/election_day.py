@@ -2,7 +2,7 @@
 
 Each panel reads a handful of grouped queries whatever the number of
 reports, teams or stations (docs/performance.md). Reports count only those
-the viewer may see (``Submission.objects.visible_to``), always of the
+the viewer may count (``Submission.objects.counted_for``), always of the
 viewer's own mission; times are in the election's time zone.
 
 A team has *checked in* once it has sent a report on election day, is
@@ -52,7 +52,7 @@ def _days_reports(mission: Mission, user: AnyUser) -> SubmissionQuerySet:
     start, end = election_day(mission)
     return Submission.objects.filter(
         mission=mission, received_at__gte=start, received_at__lt=end
-    ).visible_to(user)
+    ).counted_for(user)
 
 
 @dataclass(frozen=True, slots=True)

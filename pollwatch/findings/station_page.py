@@ -20,6 +20,7 @@ from pollwatch.findings.models import OfficialStationResult
 from pollwatch.findings.pvt import FIGURES, PVT_FORM
 from pollwatch.findings.services import option_codes
 from pollwatch.intake.models import Attachment, Submission
+from pollwatch.intake.models.submissions import SubmissionQuerySet
 from pollwatch.missions.models import Mission
 from pollwatch.registry.models import Area, PollingStation
 
@@ -45,7 +46,8 @@ class StationRecord:
     attachments: list[Attachment]
     official: list[OfficialStationResult] | None
     tallies: list[Tally]
-    may_triage: bool
+    triageable: frozenset[int]
+    """The ids of the incidents the viewer may triage."""
 
 
 def station_seen_by(user: AnyUser, mission: Mission, code: str) -> PollingStation:
@@ -82,8 +84,15 @@ def station_record(user: AnyUser, mission: Mission, station: PollingStation) -> 
         ),
         official=_official(user, mission, station),
         tallies=_tallies(mission, reports),
-        may_triage=user.has_perm("intake.triage_incidents", mission),
+        triageable=_triageable(user, mission, reports),
     )
+
+
+def _triageable(user: AnyUser, mission: Mission, reports: SubmissionQuerySet) -> frozenset[int]:
+    if not user.has_perm("intake.triage_incidents", mission):
+        return frozenset()
+    managed = reports.incidents().filter(pk__in=Submission.objects.managed_by(user).values("pk"))
+    return frozenset(managed.values_list("pk", flat=True))
 
 
 def _official(

@@ -450,13 +450,15 @@ def incidents(request, slug):
     context = _context(request, slug)
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        return table_download(_incident_table(coverage.incident_feed(context.scope, None)), export)
+        return table_download(
+            _incident_table(coverage.incident_feed(context.scope, request.user, None)), export
+        )
     return render(
         request,
         "findings/_incidents.html",
         {
             "mission": context.mission,
-            "incidents": coverage.incident_feed(context.scope),
+            "incidents": coverage.incident_feed(context.scope, request.user),
             "query": _query_without(request),
         },
     )
@@ -578,8 +580,10 @@ def reports(request, slug):
     ids = figures.reports_behind(
         context.scope, context.form_code, question, values, forms=context.forms
     )
+    # The count is a figure; the list shows only the reports the viewer may read.
     submissions = (
-        Submission.objects.filter(id__in=ids)
+        Submission.objects.visible_to(request.user)
+        .filter(id__in=ids)
         .select_related("station", "team")
         .order_by("station__code")
     )

@@ -29,10 +29,11 @@ class TriageRefused(Exception):
 
 
 def open_incident_count(mission: Mission | int, user: AnyUser | None = None) -> int:
-    """The mission's incidents not yet resolved or dismissed; those ``user`` may see, if given."""
+    """The mission's incidents not yet resolved or dismissed; those ``user`` may triage, if
+    given."""
     reports = Submission.objects.filter(mission=mission)
     if user is not None:
-        reports = reports.visible_to(user)
+        reports = reports.managed_by(user)
     return reports.open_incidents().count()
 
 

@@ -287,10 +287,11 @@ INCIDENT_COLUMNS = {
 
 
 def _incidents(request, slug):
-    """The mission, the list's filters and the incidents they select that the viewer may see."""
+    """The mission, the list's filters and the incidents they select that the viewer may
+    triage."""
     mission = mission_for(request, slug, "intake.triage_incidents")
     filters = IncidentFilterForm(request.GET or None, mission=mission, user=request.user)
-    incidents = Submission.objects.visible_to(request.user).filter(mission=mission).incidents()
+    incidents = Submission.objects.managed_by(request.user).filter(mission=mission).incidents()
     if filters.is_valid():
         incidents = _filtered_incidents(incidents, filters.cleaned_data)
     return mission, filters, incidents

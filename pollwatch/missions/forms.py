@@ -3,6 +3,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pollwatch.accounts.roles import AnyUser
 from pollwatch.missions.models import (
     Delegation,
     Meeting,
@@ -32,10 +33,10 @@ class MeetingForm(forms.ModelForm):
         ]
         widgets = {"date": forms.DateInput(attrs={"type": "date"})}
 
-    def __init__(self, *args: Any, mission: Mission, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, mission: Mission, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         attendees = cast("forms.ModelMultipleChoiceField[Member]", self.fields["attendees"])
-        attendees.queryset = mission.members.all()
+        attendees.queryset = mission.members.visible_to(user)
 
 
 class MeetingFilterForm(forms.Form):
@@ -96,3 +97,14 @@ class MissionDocumentForm(forms.ModelForm):
     upload = forms.FileField(
         label=_("File (PDF, JPEG or PNG)"), required=False, help_text=_("optional")
     )
+
+
+class CoalitionForm(forms.ModelForm):
+    class Meta:
+        model = Mission
+        fields = ["coalition", "coalition_sharing"]
+        labels = {
+            "coalition": _("Run by a coalition of member organisations"),
+            "coalition_sharing": _("What each member's coordinators see of the others' reports"),
+        }
+        widgets = {"coalition_sharing": forms.RadioSelect}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -14,6 +15,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from pollwatch.accounts.certification import is_certified
+from pollwatch.accounts.scoping import member_organisation
 from pollwatch.audit.services import log_action
 from pollwatch.lib.tabular import RowProblem, TableRejected, read_table
 from pollwatch.missions.models import Delegation, Member, Mission, Team
@@ -74,7 +77,12 @@ def import_members(
     filename: str | None = None,
     actor: User | None = None,
 ) -> MemberImportOutcome:
-    """Create or update members (matched by e-mail, else by full name) and their teams."""
+    """Create or update members (matched by e-mail, else by full name) and their teams.
+
+    In a coalition, a coordinator sent by a member organisation imports only its
+    people: those they create join it, and a row that matches someone another
+    member sent is refused.
+    """
     table = read_table(source, filename)
     for required in ("full_name", "role"):
         if table.column_index(required) is None:
@@ -99,12 +107,16 @@ def import_members(
         except ValueError as error:
             problems.extend(RowProblem(line, reason) for reason in error.args[0])
     problems += _duplicates(records)
+    delegation = member_organisation(actor) if actor is not None else None
+    problems += _sent_by_other_members(mission, records, delegation)
+    problems += _uncertified_grants(mission, records)
     if problems:
         raise TableRejected(problems)
     with transaction.atomic():
         outcome = _write_members(
             mission,
             [values for _, values in records],
+            delegation=delegation,
             with_delegations=delegation_position is not None,
         )
         log_action(
@@ -234,26 +246,101 @@ def _duplicates(records: list[tuple[int, dict[str, object]]]) -> list[RowProblem
     return problems
 
 
-def _write_members(
-    mission: Mission, records: list[dict[str, object]], *, with_delegations: bool
-) -> MemberImportOutcome:
-    """Create the missing teams, then create and update members in a few bulk writes."""
-    codes = {str(values["team"] or "") for values in records} - {""}
-    teams, teams_created = _teams_for(mission, codes)
+def _sent_by_other_members(
+    mission: Mission, records: list[tuple[int, dict[str, object]]], delegation: int | None
+) -> list[RowProblem]:
+    """Rows that would change, or name, another coalition member's people (none when unbounded)."""
+    if delegation is None:
+        return []
+    match = _matcher(mission)
+    return [
+        RowProblem(
+            line,
+            _(
+                "%(name)s was sent by another member organisation of the coalition: "
+                "its coordinators or the core team change their record"
+            )
+            % {"name": values["full_name"]},
+        )
+        for line, values in records
+        if _other_delegation(match(values), values, delegation)
+    ]
+
+
+def _other_delegation(member: Member | None, values: dict[str, object], delegation: int) -> bool:
+    if member is not None and member.delegation_id != delegation:
+        return True
+    named = values.get(DELEGATION_COLUMN)
+    return isinstance(named, Delegation) and named.pk != delegation
+
+
+def _matcher(mission: Mission) -> Callable[[dict[str, object]], Member | None]:
+    """Who a row is about: the member with its e-mail, else with its full name, if any."""
     existing = list(mission.members.all())
     by_email = {m.email: m for m in existing if m.email}
     by_name = {m.full_name: m for m in existing}
+    return lambda values: (
+        by_email.get(str(values["email"])) or by_name.get(str(values["full_name"]))
+    )
+
+
+def _uncertified_grants(
+    mission: Mission, records: list[tuple[int, dict[str, object]]]
+) -> list[RowProblem]:
+    """Rows that would accredit a member the briefing has not certified.
+
+    An accreditation granted before stays as it is; a file may not grant a new one,
+    which only the accreditation service does, for certified members.
+    """
+    match = _matcher(mission)
+    problems = []
+    for line, values in records:
+        if values["accreditation_status"] != Member.Accreditation.GRANTED:
+            continue
+        member = match(values)
+        if member is not None and member.accreditation_status == Member.Accreditation.GRANTED:
+            continue
+        if not is_certified(member or Member(mission=mission)):
+            problems.append(
+                RowProblem(
+                    line,
+                    _(
+                        "%(name)s is not certified: only members who passed the briefing "
+                        "their mission requires can be accredited"
+                    )
+                    % {"name": values["full_name"]},
+                )
+            )
+    return problems
+
+
+def _write_members(
+    mission: Mission,
+    records: list[dict[str, object]],
+    *,
+    delegation: int | None,
+    with_delegations: bool,
+) -> MemberImportOutcome:
+    """Create the missing teams, then create and update members in a few bulk writes.
+
+    New people join the importing coordinator's member organisation unless the file names one.
+    """
+    codes = {str(values["team"] or "") for values in records} - {""}
+    teams, teams_created = _teams_for(mission, codes)
+    match = _matcher(mission)
     new, changed = [], []
     for values in records:
         team_code = str(values.pop("team") or "")
-        member = by_email.get(values["email"]) or by_name.get(values["full_name"])
+        member = match(values)
         if member is None:
-            member = Member(mission=mission)
+            member = Member(mission=mission, delegation_id=delegation)
             new.append(member)
         else:
             changed.append(member)
         for name, value in values.items():
             setattr(member, name, value)
+        if delegation is not None and member.delegation_id is None:
+            member.delegation_id = delegation
         member.team = teams.get(team_code)
     Member.objects.bulk_create(new)
     fields = [*MEMBER_COLUMNS[:-1], "team"]

@@ -15,7 +15,11 @@ from pollwatch.accounts.roles import (
     mission_role,
     own_mission_id,
 )
-from pollwatch.accounts.scoping import WHOLE_MISSION, coordinated_areas
+from pollwatch.accounts.scoping import (
+    WHOLE_MISSION,
+    coordinated_areas,
+    sent_by_own_organisation,
+)
 from pollwatch.registry.models import Area, Election
 
 
@@ -192,6 +196,11 @@ class Delegation(models.Model):
         return str(self.organisation)
 
 
+def _with_own_organisations_people(user: AnyUser) -> models.Q:
+    """Teams with someone of the coordinator's coalition member (any team when unbounded)."""
+    return sent_by_own_organisation(user, "members")
+
+
 class TeamQuerySet(models.QuerySet):
     def visible_to(self, user: AnyUser) -> TeamQuerySet:
         """Teams whose routes the user may see: all, a coordinator's areas' or their own."""
@@ -202,7 +211,8 @@ class TeamQuerySet(models.QuerySet):
         if role in WHOLE_MISSION:
             return teams
         if role is Role.COORDINATOR:
-            return teams.filter(areas__in=Area.objects.within(coordinated_areas(user))).distinct()
+            in_areas = teams.filter(areas__in=Area.objects.within(coordinated_areas(user)))
+            return in_areas.filter(_with_own_organisations_people(user)).distinct()
         member = membership(user)
         if role is Role.OBSERVER and member is not None and member.team_id:
             return teams.filter(pk=member.team_id)
@@ -257,7 +267,8 @@ class MemberQuerySet(models.QuerySet):
             return members
         if role is Role.COORDINATOR:
             area_teams = Team.objects.visible_to(user).values("pk")
-            return members.filter(models.Q(team__in=area_teams) | models.Q(pk=member.pk)).distinct()
+            own_people = models.Q(team__in=area_teams) & sent_by_own_organisation(user, "")
+            return members.filter(own_people | models.Q(pk=member.pk)).distinct()
         if member.team_id:
             return members.filter(models.Q(team=member.team_id) | models.Q(pk=member.pk))
         return members.filter(pk=member.pk)

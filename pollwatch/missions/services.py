@@ -213,3 +213,29 @@ def document_extension(content: bytes, name: str) -> str:
             % {"file": name or _("the file")}
         )
     return DOCUMENT_TYPES[kind.mime]
+
+
+def set_coalition(
+    mission: Mission, *, coalition: bool, sharing: str, actor: User | None = None
+) -> bool:
+    """Say whether the mission is run by a coalition and what its members share of their data.
+
+    Returns whether anything changed; a change goes to the audit trail.
+    """
+    if sharing not in Mission.CoalitionSharing.values:
+        raise ValueError(
+            f"unknown sharing {sharing!r}; use one of {', '.join(Mission.CoalitionSharing.values)}"
+        )
+    before = {"coalition": mission.coalition, "sharing": mission.coalition_sharing}
+    after = {"coalition": coalition, "sharing": sharing}
+    if before == after:
+        return False
+    mission.coalition, mission.coalition_sharing = coalition, sharing
+    mission.save(update_fields=["coalition", "coalition_sharing"])
+    log_action(
+        "missions.coalition_set",
+        actor=actor,
+        target=mission,
+        data={name: [before[name], after[name]] for name in after if before[name] != after[name]},
+    )
+    return True

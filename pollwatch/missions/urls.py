@@ -12,4 +12,5 @@ urlpatterns = [
     path("<slug:slug>/delegations/<int:pk>/", views.delegation_detail, name="delegation"),
     path("<slug:slug>/documents/", views.document_list, name="documents"),
     path("<slug:slug>/documents/<int:pk>/file/", views.document_file, name="document_file"),
+    path("<slug:slug>/coalition/", views.coalition_settings, name="coalition"),
 ]

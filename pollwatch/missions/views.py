@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from pollwatch.lib.downloads import csv_response
 from pollwatch.lib.listing import page_of, sorted_by_request
 from pollwatch.lib.tabular import TableRejected
 from pollwatch.missions.forms import (
+    CoalitionForm,
     DelegationHeadForm,
     DelegationMembersForm,
     MeetingFilterForm,
@@ -30,6 +31,7 @@ from pollwatch.missions.services import (
     log_meeting,
     organisation_named,
     record_document,
+    set_coalition,
     set_delegation_head,
     set_lead_organisation,
 )
@@ -56,6 +58,8 @@ MISSION_SECTIONS = {
     "documents": "missions.record_documents",
     "briefing": "briefing.view_briefing",
     "briefing_overview": "briefing.view_overview",
+    "accreditation": "accreditation.manage_accreditation",
+    "coalition": "missions.change_coalition",
 }
 
 
@@ -100,7 +104,13 @@ def mission_detail(request, slug):
             "query": query,
             "roles": Member.Role.choices,
             "teams": mission.teams.visible_to(request.user).prefetch_related(
-                "members__delegation__organisation", "areas"
+                Prefetch(
+                    "members",
+                    queryset=Member.objects.visible_to(request.user).select_related(
+                        "delegation__organisation"
+                    ),
+                ),
+                "areas",
             ),
             "delegations": mission.delegations.with_sizes(),
             "documents": mission.documents.all(),
@@ -147,7 +157,7 @@ def meeting_list(request, slug):
     if request.method == "POST":
         require(request.user, "missions.log_meeting", mission)
     if request.user.has_perm("missions.log_meeting", mission):
-        form = MeetingForm(request.POST or None, mission=mission)
+        form = MeetingForm(request.POST or None, mission=mission, user=request.user)
         if request.method == "POST" and form.is_valid():
             data = dict(form.cleaned_data)
             log_meeting(
@@ -326,3 +336,24 @@ def _document_download(document: MissionDocument) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
+
+
+def coalition_settings(request, slug):
+    """Whether a coalition runs the mission, what its members share, and who its members are."""
+    mission = mission_for(request, slug, "missions.change_coalition")
+    form = CoalitionForm(request.POST or None, instance=Mission.objects.get(pk=mission.pk))
+    if request.method == "POST" and form.is_valid():
+        changed = set_coalition(
+            mission,
+            coalition=form.cleaned_data["coalition"],
+            sharing=form.cleaned_data["coalition_sharing"],
+            actor=signed_in_user(request),
+        )
+        messages.success(request, _("Coalition settings saved.") if changed else _("No change."))
+        return redirect("missions:coalition", slug=mission.slug)
+    members = mission.delegations.select_related("organisation").annotate(people=Count("members"))
+    return render(
+        request,
+        "missions/coalition.html",
+        {"mission": mission, "form": form, "member_organisations": members},
+    )

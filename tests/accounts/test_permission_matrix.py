@@ -7,6 +7,10 @@ and as an administrator, with GET and with a POST. The outcome expected for
 each pattern comes from ``EXPECTED``; a pattern missing there fails the test,
 so no new URL ships unchecked. Any page a person of mission A may open must
 also never show mission B's people, meetings or statements.
+
+A variant makes mission A a coalition of two member organisations and checks
+the first member's coordinator and observer against the second member's
+reports, files, payloads, SMS and team, in both of the coalition's settings.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from pollwatch.accounts.models import DeviceToken
 from pollwatch.accounts.roles import Role
+from pollwatch.accreditation.services import grant_accreditation, issue_badge
 from pollwatch.briefing.quiz_files import QuizUpload
 from pollwatch.briefing.services import add_module_file, create_module, set_quiz
 from pollwatch.deployment.services import DesignChoices, build_routes, draw_plan
@@ -35,13 +40,14 @@ from pollwatch.intake.services import (
     store_refused_payload,
 )
 from pollwatch.missions.logins import create_user
-from pollwatch.missions.models import Mission, Team
+from pollwatch.missions.models import Delegation, Member, Mission, Organisation, Team
 from pollwatch.missions.services import (
     add_delegation,
     assign_to_delegation,
     log_meeting,
     organisation_named,
     record_document,
+    set_coalition,
     set_delegation_head,
     set_lead_organisation,
 )
@@ -112,6 +118,7 @@ EXPECTED: dict[str, Rule] = {
     "missions:document_file": Rule(EVERYONE),
     "organisations:list": Rule(EVERYONE),
     "organisations:detail": Rule(EVERYONE),
+    "missions:coalition": Rule(CORE, CORE),
     "findings:dashboard": Rule(STAFF),
     "findings:incidents": Rule(STAFF),
     "findings:reports": Rule(STAFF, query="?question=overall&form=station_check"),
@@ -193,6 +200,13 @@ EXPECTED: dict[str, Rule] = {
     "briefing:test_edit": Rule(CORE, CORE),
     "briefing:file": Rule(EVERYONE),
     "briefing:issue_token": Rule(CORE, CORE),
+    "accreditation:list": Rule(CORE),
+    "accreditation:download": Rule(CORE),
+    "accreditation:member": Rule(CORE, CORE),
+    "accreditation:badges": Rule(CORE),
+    "accreditation:badges_pdf": Rule(CORE),
+    "accreditation:badge": Rule(CORE, CORE),
+    "accreditation:check": Rule(VIEWERS, public=True),
 }
 
 
@@ -283,6 +297,8 @@ def _mission_objects(mission: Mission, prefix: str, checklist) -> Side:
     upload.report_dir.mkdir(parents=True, exist_ok=True)
     (upload.report_dir / "report.html").write_text("<p>report</p>")
     (upload.report_dir / "results.json").write_text("{}")
+    grant_accreditation(observer.member, number=f"{prefix}-1", actor=people["core"])
+    badge = issue_badge(observer.member, actor=people["core"])
     return Side(
         {
             "people": people,
@@ -304,6 +320,8 @@ def _mission_objects(mission: Mission, prefix: str, checklist) -> Side:
             "module": module.pk,
             "briefing_file": briefing_file.pk,
             "member": observer.member.pk,
+            "badge": badge.pk,
+            "badge_code": badge.code,
         }
     )
 
@@ -357,7 +375,7 @@ def world(mission, checklist, settings, tmp_path):
     return own, foreign, administrator
 
 
-OBJECT_PARAMETERS = ("<slug:slug>", "<int:pk>", "<key>", "<str:code>")
+OBJECT_PARAMETERS = ("<slug:slug>", "<int:pk>", "<key>", "<str:code>", "<str:badge_code>")
 
 
 PK_OF = {
@@ -379,6 +397,8 @@ PK_OF = {
     "briefing:test_edit": "module",
     "briefing:file": "briefing_file",
     "briefing:issue_token": "member",
+    "accreditation:member": "member",
+    "accreditation:badge": "badge",
 }
 
 
@@ -410,6 +430,7 @@ FILLERS = {
     "<key>": lambda name, route, values, token: {"key": values["key"]},
     "<str:sms_code>": lambda name, route, values, token: {"sms_code": "SC"},
     "<str:name>": lambda name, route, values, token: {"name": MEDIA_NAME},
+    "<str:badge_code>": lambda name, route, values, token: {"badge_code": values["badge_code"]},
 }
 
 
@@ -611,3 +632,150 @@ def client_class():
     yield Client
     CLIENTS.clear()
     LINKS.clear()
+
+
+# A coalition: mission A run by two member organisations. Mission A's coordinator and
+# observer are sent by the first; the second sends its own coordinator and an observer
+# whose team works in the same area, so only the member boundary stands between them.
+PARTNER_MARKER = "Petra Partnerorg"
+# The reports a coordinator reads of another member when the coalition shares them all.
+READ_WHEN_SHARED = {"intake:submission", "channels:submission_attachments", "channels:attachment"}
+# What the partner's objects replace of mission A's: the rest is the mission's own.
+PARTNER_OBJECTS = ("submission", "incident", "payload", "attachment", "message", "team")
+COALITION_VIEWERS = ("core", "coordinator", "analyst", "observer", "administrator")
+
+
+def _member_organisation(mission: Mission, name: str) -> Delegation:
+    organisation = Organisation.objects.create(name=name, kind=Organisation.Kind.NGO)
+    return Delegation.objects.create(mission=mission, organisation=organisation)
+
+
+def _partner_objects(mission: Mission, delegation: Delegation, checklist) -> dict[str, object]:
+    team = Team.objects.create(mission=mission, code="P1")
+    team.areas.set(mission.election.areas.filter(code="N1"))
+    coordinator = create_user("p-coordinator", PASSWORD, Role.COORDINATOR, mission=mission)
+    coordinator.member.areas.set(mission.election.areas.filter(code="N"))
+    observer = create_user("p-observer", PASSWORD, Role.OBSERVER, mission=mission)
+    for person in (coordinator, observer):
+        person.member.delegation = delegation
+        person.member.team = team if person is observer else None
+        person.member.full_name = PARTNER_MARKER if person is observer else "Paul Partnerorg"
+        person.member.phone = "+995555000003" if person is observer else ""
+        person.member.save()
+    receipt = send(observer, submission(checklist))
+    incident = send(observer, submission(checklist, stuffing="yes"))
+    refused = store_refused_payload(
+        "{not json", [Problem("body", "not valid JSON")], channel=Channel.API, user=observer
+    )
+    attachment = Attachment.objects.create(
+        instance_id="uuid:p",
+        submission_id=receipt.submission_id,
+        name="partner.jpg",
+        file=ContentFile(b"\xff\xd8\xff\xe0photo", name="cd34.jpg"),
+        content_type="image/jpeg",
+        size=9,
+        sha256="1" * 64,
+    )
+    message = SmsMessage.objects.create(
+        gateway="test", sender=observer.member.phone, text="hello", member=observer.member
+    )
+    return {
+        "submission": receipt.submission_id,
+        "incident": incident.submission_id,
+        "payload": refused.pk,
+        "attachment": attachment.pk,
+        "message": message.pk,
+        "team": team.code,
+    }
+
+
+@pytest.fixture(params=[Mission.CoalitionSharing.ALL, Mission.CoalitionSharing.AGGREGATES])
+def coalition_world(request, world, mission, checklist):
+    own, foreign, administrator = world
+    set_coalition(mission, coalition=True, sharing=request.param, actor=None)
+    first = _member_organisation(mission, "Ownorg Watch")
+    second = _member_organisation(mission, "Partnerorg Watch")
+    for role in ("coordinator", "observer"):
+        Member.objects.filter(user=own.values["people"][role]).update(delegation=first)
+    partner = own.values | _partner_objects(mission, second, checklist)
+    return own, partner, foreign, administrator, request.param
+
+
+def _reaches_partner_objects(name: str, route: str) -> bool:
+    if "<int:pk>" in route:
+        return PK_OF.get(name, "statement") in PARTNER_OBJECTS
+    return "<str:code>" in route and "teams" in route
+
+
+def _expected_on_partner(rule: Rule, viewer: str, method: str, name: str, sharing: str) -> bool:
+    allowed = rule.get if method == "get" else rule.post or rule.get
+    if viewer in ("core", "analyst", "administrator"):
+        return viewer in allowed
+    if viewer == "coordinator" and method == "get" and name in READ_WHEN_SHARED:
+        return sharing == Mission.CoalitionSharing.ALL and viewer in allowed
+    return False
+
+
+def _check_partner(name, route, rule, viewers, partner, sharing, client_class) -> list[str]:
+    from django.urls import reverse
+
+    failures = []
+    for method in ("get", "post"):
+        if method == "get" and rule.any_get:
+            continue
+        for viewer in COALITION_VIEWERS:
+            user, token = viewers[viewer]
+            # A page that takes no POST may answer it as a GET, and must refuse it as one.
+            as_get = method == "post" and not rule.post
+            expected = _expected_on_partner(
+                rule, viewer, "get" if as_get else method, name, sharing
+            )
+            if as_get and expected:
+                continue
+            url = reverse(name, kwargs=_kwargs(name, route, partner, token)) + rule.query
+            response = getattr(_client_of(client_class, user), method)(url)
+            passed = _passed(response)
+            if passed != expected:
+                failures.append(
+                    f"{method.upper()} {url} as {viewer} (other member, {sharing}): "
+                    f"{response.status_code}, expected {'allowed' if expected else 'refused'}"
+                )
+            _finish(response)
+    return failures
+
+
+def _partner_leaks(name, route, rule, viewers, own, client_class) -> list[str]:
+    """Pages the first member's coordinator opens (lists, the mission's people, the SMS log,
+    findings) never name the other member's observer, whatever the coalition shares: only
+    the other member's report pages themselves may, when all is shared."""
+    from django.urls import reverse
+
+    user, token = viewers["coordinator"]
+    if rule.any_get or "coordinator" not in rule.get:
+        return []
+    url = reverse(name, kwargs=_kwargs(name, route, own, token)) + rule.query
+    response = _client_of(client_class, user).get(url)
+    LINKS.setdefault("coordinator", set()).update(_links(response))
+    found = response.status_code == 200 and PARTNER_MARKER in _body(response)
+    _finish(response)
+    return [f"GET {url} as the first member's coordinator names {PARTNER_MARKER}"] if found else []
+
+
+def test_a_coalition_members_coordinator_meets_the_others_objects_as_the_setting_says(
+    coalition_world, client_class
+):
+    own, partner, foreign, administrator, sharing = coalition_world
+    viewers = _viewers(own.values, administrator)
+    failures = []
+    for name, route, _ in url_patterns():
+        if name.split(":")[0] == "admin":
+            continue
+        rule = EXPECTED[name]
+        # The mission boundary holds as in any mission, for the people the coalition bounds.
+        bounded = {viewer: viewers[viewer] for viewer in ("anonymous", "coordinator", "observer")}
+        failures += _check(name, route, rule, bounded, own.values, foreign.values, client_class)
+        if _reaches_partner_objects(name, route):
+            failures += _check_partner(name, route, rule, viewers, partner, sharing, client_class)
+        failures += _partner_leaks(name, route, rule, viewers, own.values, client_class)
+    assert failures == []
+    assert _dead_links(viewers, client_class) == []

@@ -143,3 +143,36 @@ def test_a_head_of_delegation_moved_by_an_import_heads_it_no_more(mission):
     set_delegation_head(office, Member.objects.get(full_name="Ana"))
     import_members(mission, csv_file("full_name,role,delegation\nAna,observer,PA\n"))
     assert Delegation.objects.get(pk=office.pk).head is None
+
+
+STATUS_HEADER = "full_name,role,email,accreditation_status\n"
+
+
+def test_an_import_cannot_accredit_members_the_briefing_has_not_certified(mission):
+    from pollwatch.briefing.services import create_module
+
+    import_members(mission, csv_file(STATUS_HEADER + "Ana Berg,observer,ana@example.org,\n"))
+    create_module(mission, title={"en": "Election day"}, text={"en": "Read me."}, required=True)
+    with pytest.raises(TableRejected) as caught:
+        import_members(
+            mission,
+            csv_file(
+                STATUS_HEADER + "Ana Berg,observer,ana@example.org,granted\n"
+                "Jon Dahl,observer,jon@example.org,granted\n"
+            ),
+        )
+    assert [problem.line for problem in caught.value.problems] == [2, 3]
+    assert "not certified" in caught.value.problems[0].reason
+    assert Member.objects.get(email="ana@example.org").accreditation_status == "not_requested"
+    assert not Member.objects.filter(email="jon@example.org").exists()
+
+
+def test_members_already_accredited_may_be_imported_again_as_accredited(mission):
+    import_members(mission, csv_file(STATUS_HEADER + "Ana Berg,observer,ana@example.org,granted\n"))
+    from pollwatch.briefing.services import create_module
+
+    create_module(mission, title={"en": "Election day"}, text={"en": "Read me."}, required=True)
+    outcome = import_members(
+        mission, csv_file(STATUS_HEADER + "Ana Berg,coordinator,ana@example.org,granted\n")
+    )
+    assert outcome.updated == 1

@@ -23,7 +23,11 @@ from pollwatch.accounts.roles import (
     membership,
     mission_role,
 )
-from pollwatch.accounts.scoping import WHOLE_MISSION
+from pollwatch.accounts.scoping import (
+    WHOLE_MISSION,
+    readable_reports_of,
+    sent_by_own_organisation,
+)
 from pollwatch.intake.models.triage import OPEN_STATUSES, TriageStatus
 from pollwatch.missions.models import Member
 from pollwatch.registry.models import PollingStation
@@ -98,7 +102,21 @@ class RawPayload(models.Model):
 
 class SubmissionQuerySet(models.QuerySet):
     def visible_to(self, user: AnyUser) -> SubmissionQuerySet:
-        """The whole mission's reports, a coordinator's areas', or an observer's team's."""
+        """The whole mission's reports, a coordinator's areas', or an observer's team's.
+
+        In a coalition, a coordinator sent by a member organisation reads only its
+        observers' reports, unless the coalition shares all of them.
+        """
+        return self.counted_for(user).filter(readable_reports_of(user, "observer"))
+
+    def managed_by(self, user: AnyUser) -> SubmissionQuerySet:
+        """The reports among those the user sees that they may act on: in a coalition, a
+        member organisation's coordinator acts only on its own observers' reports."""
+        return self.visible_to(user).filter(sent_by_own_organisation(user, "observer"))
+
+    def counted_for(self, user: AnyUser) -> SubmissionQuerySet:
+        """The reports whose counts the user may see: ``visible_to`` without the coalition's
+        member boundary, since counts name no observer and show no report."""
         if is_administrator(user):
             return self
         role = mission_role(user)

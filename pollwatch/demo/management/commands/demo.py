@@ -2,7 +2,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from pollwatch.audit.chain import seal_events
+from pollwatch.demo.badges import issue_demo_badges
 from pollwatch.demo.briefing import build_demo_briefing
+from pollwatch.demo.coalition import form_citizen_coalition
 from pollwatch.demo.country import ELECTION_SLUG, MISSION_SLUG, build_country
 from pollwatch.demo.delegations import build_demo_delegations
 from pollwatch.demo.deployment import build_demo_deployment
@@ -45,11 +47,13 @@ class Command(BaseCommand):
         self.stdout.write("Simulating election day...")
         simulate_election_day(mission, seed)
         pvt = simulate_pvt(mission.election, seed)
+        form_citizen_coalition(pvt.corps)
         self.stdout.write("Running the forensic tests on the official results...")
         forensics = analyse_official_results(mission, pvt.official_results)
         build_demo_statement(mission, corps=pvt.corps, forensics=forensics)
         self.stdout.write("Drafted the preliminary statement (its claim check flags a claim).")
         build_demo_briefing(mission, seed)
+        issue_demo_badges(mission)
         return mission
 
     def _count_reports(self, mission: Mission) -> None:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from pollwatch.accounts.scoping import sent_by_own_organisation
 from pollwatch.audit.services import log_action
 from pollwatch.intake.channels.sms.gateways.outbound import (
     GatewayUnavailable,
@@ -70,9 +71,11 @@ def send_broadcast(
         broadcast = Broadcast.objects.create(
             mission=mission, text=text, audience=audience, team=team, area=area, created_by=actor
         )
-        phones = sorted(
-            {m.phone: m for m in recipients(mission, audience, team=team, area=area)}.items()
+        # In a coalition, a member organisation's coordinator writes only to its observers.
+        chosen = recipients(mission, audience, team=team, area=area).filter(
+            sent_by_own_organisation(actor, "")
         )
+        phones = sorted({m.phone: m for m in chosen}.items())
         Delivery.objects.bulk_create(
             Delivery(broadcast=broadcast, member=member, phone=phone) for phone, member in phones
         )
