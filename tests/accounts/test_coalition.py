@@ -264,3 +264,16 @@ def test_a_members_coordinator_imports_only_their_organisations_people(coalition
     core = create_user("core-d", PASSWORD, Role.CORE_TEAM, mission=coalition.mission)
     import_members(coalition.mission, csv_file(theirs), filename="m.csv", actor=core)
     assert Member.objects.get(user=coalition.second.observer).phone == "+995555000199"
+
+
+def test_a_members_coordinator_cannot_import_people_into_another_members_delegation(coalition):
+    coordinator = _fresh(coalition.first.coordinator)
+    header = "full_name,role,email,delegation\n"
+    blank = csv_file(header + "Nina Blank,observer,nina@example.org,\n")
+    import_members(coalition.mission, blank, filename="m.csv", actor=coordinator)
+    assert Member.objects.get(full_name="Nina Blank").delegation == coalition.first.delegation
+    other = csv_file(header + "Olga Other,observer,olga@example.org,Partnerorg Watch\n")
+    with pytest.raises(TableRejected) as refused:
+        import_members(coalition.mission, other, filename="m.csv", actor=coordinator)
+    assert refused.value.problems[0].line == 2
+    assert not Member.objects.filter(full_name="Olga Other").exists()
