@@ -131,11 +131,13 @@ def draw_plan(
     *,
     seed: int | None = None,
     actor: User | None = None,
+    for_round: Round | None = None,
 ) -> DeploymentPlan:
     """Draw the mission's sample from its election's registry and make it the current plan.
 
     The frame is every station of the election in order of code, so the same
     seed and registry give the same sample. Older plans stay, no longer current.
+    The plan is for ``for_round``, by default the round being observed now.
     """
     frame = _registry_frame(mission, choices)
     seed = fresh_seed() if seed is None else seed
@@ -163,6 +165,7 @@ def draw_plan(
         DeploymentPlan.objects.filter(mission=mission, is_current=True).update(is_current=False)
         plan = DeploymentPlan.objects.create(
             mission=mission,
+            round=for_round,
             created_by=actor if getattr(actor, "pk", None) else None,
             is_random=True,
             design=choices.as_json() | {"stratified_by": list(frame.stratified_by)},
@@ -176,7 +179,12 @@ def draw_plan(
             "deployment.plan_drawn",
             actor=actor,
             target=plan,
-            data={"seed": seed, "size": choices.size, "design": plan.design},
+            data={
+                "seed": seed,
+                "size": choices.size,
+                "design": plan.design,
+                "round": plan.round.number if plan.round else None,
+            },
         )
     return plan
 

@@ -63,7 +63,7 @@ from pollwatch.lib.numbers_in_text import (
     with_percent_sign,
 )
 from pollwatch.missions.models import Mission
-from pollwatch.registry.models import Area, PollingStation
+from pollwatch.registry.models import Area, PollingStation, Round
 from pollwatch.stats.proportions import domain_shares
 from pollwatch.stats.stratified import CERTAINTY_SUFFIX
 
@@ -107,6 +107,8 @@ class ShareFigure:
         Whether the stations were drawn at random by the current plan.
     outside_sample : int
         Stations with a report that are not in the random plan, left out.
+    standard_error : float or None
+        Linearised standard error of ``share`` when ``is_random``, else None.
     """
 
     count: int
@@ -117,6 +119,7 @@ class ShareFigure:
     confidence: float
     is_random: bool
     outside_sample: int = 0
+    standard_error: float | None = None
 
     @property
     def share_pct(self) -> float:
@@ -181,7 +184,11 @@ class Scope:
 
     ``areas`` restricts to stations in those areas (and below): the area
     filter, and a coordinator's own areas. ``since`` and ``until`` bound the
-    time a report was received.
+    time a report was received. ``round`` keeps the reports the server
+    received in that round's reporting window
+    (:meth:`pollwatch.registry.models.Round.reports_until`) and takes the
+    design from that round's plan; without it every report counts and the
+    design is the current plan's.
     """
 
     mission: Mission
@@ -190,13 +197,18 @@ class Scope:
     team_id: int | None = None
     since: datetime.datetime | None = None
     until: datetime.datetime | None = None
+    round: Round | None = None
     # The mission's design, read once by the first figure of a request that asks for it.
     known: dict[str, Design | None] = field(default_factory=dict, compare=False, repr=False)
 
     def design(self) -> Design | None:
         """The design of the mission's current plan (:func:`current_design`), read once."""
         if "design" not in self.known:
-            self.known["design"] = current_design(self.mission)
+            self.known["design"] = (
+                current_design(self.mission)
+                if self.round is None
+                else round_design(self.mission, self.round)
+            )
         return self.known["design"]
 
     def submissions(self, form_code: str | None = None) -> QuerySet[Submission]:
@@ -215,7 +227,19 @@ class Scope:
             reports = reports.filter(received_at__gte=self.since)
         if self.until:
             reports = reports.filter(received_at__lt=self.until)
+        if self.round is not None:
+            reports = in_round(reports, self.round)
         return reports
+
+
+def in_round(reports: QuerySet[Submission], round_: Round) -> QuerySet[Submission]:
+    """The reports the server received in the round's reporting window."""
+    if round_.reports_from is not None:
+        reports = reports.filter(received_at__gte=round_.reports_from)
+    until = round_.reports_until()
+    if until is not None:
+        reports = reports.filter(received_at__lt=until)
+    return reports
 
 
 def _stations_in(areas: Sequence[Area]) -> QuerySet[PollingStation, Any]:
@@ -240,8 +264,17 @@ class Design:
 def current_design(mission: Mission) -> Design | None:
     """The design of the mission's current plan, or None when it is not random."""
     plan = DeploymentPlan.objects.filter(mission=mission, is_current=True, is_random=True).first()
-    if plan is None:
-        return None
+    return None if plan is None else plan_design(plan)
+
+
+def round_design(mission: Mission, round_: Round) -> Design | None:
+    """The design of the plan the round was observed by, or None when it is not random."""
+    plan = DeploymentPlan.objects.filter(mission=mission).of_round(round_)
+    return None if plan is None or not plan.is_random else plan_design(plan)
+
+
+def plan_design(plan: DeploymentPlan) -> Design:
+    """A random plan's strata and their estimated sizes."""
     drawn = SampledStation.objects.filter(plan=plan, is_reserve=False)
     rows = (
         drawn.values_list("stratum")
@@ -297,6 +330,7 @@ def question_share(
     area: Area | None = None,
     confidence: float = CONFIDENCE,
     forms: NewestForms | None = None,
+    in_round: Round | None = None,
 ) -> ShareFigure:
     """Share of observed stations whose answer to ``question`` is one of ``values``.
 
@@ -304,9 +338,15 @@ def question_share(
     ticked. The base is the stations whose chosen report answered the question.
     ``forms`` holds the forms the caller has read already (see
     :class:`~pollwatch.findings.newest_forms.NewestForms`); every function
-    here that reads a form takes it.
+    here that reads a form takes it. ``in_round`` keeps that round's reports
+    (see :class:`Scope`).
     """
-    scope = Scope(mission=mission, phase=phase, areas=(area,) if area is not None else ())
+    scope = Scope(
+        mission=mission,
+        phase=phase,
+        areas=(area,) if area is not None else (),
+        round=in_round,
+    )
     return scoped_share(scope, form_code, question, values, confidence, forms=forms)
 
 
@@ -334,6 +374,7 @@ def assessment_figure(
     area: Area | None = None,
     confidence: float = CONFIDENCE,
     forms: NewestForms | None = None,
+    in_round: Round | None = None,
 ) -> ShareFigure:
     """Share of stations whose overall assessment of ``phase`` is one of ``values``.
 
@@ -349,7 +390,15 @@ def assessment_figure(
     forms = forms if forms is not None else NewestForms()
     question = assessment_question(code, forms)
     return question_share(
-        mission, code, question, values, phase=phase, area=area, confidence=confidence, forms=forms
+        mission,
+        code,
+        question,
+        values,
+        phase=phase,
+        area=area,
+        confidence=confidence,
+        forms=forms,
+        in_round=in_round,
     )
 
 
@@ -427,7 +476,7 @@ def _figures(
         shares = domain_shares(totals, confidence)
         return {
             (a.question, a.value): ShareFigure(
-                s.count, s.base, s.share, s.low, s.high, confidence, True, outside
+                s.count, s.base, s.share, s.low, s.high, confidence, True, outside, s.standard_error
             )
             for a, s in zip(found, shares, strict=True)
         }
