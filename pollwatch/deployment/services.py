@@ -26,7 +26,7 @@ from pollwatch.audit.services import log_action
 from pollwatch.deployment import routing
 from pollwatch.deployment.models import DeploymentPlan, Reassignment, RouteStop, SampledStation
 from pollwatch.missions.models import Mission, Team
-from pollwatch.registry.models import Area, PollingStation
+from pollwatch.registry.models import Area, PollingStation, Round
 from pollwatch.stats.sampling import (
     SampleDesign,
     SampleDraw,

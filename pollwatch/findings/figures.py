@@ -211,6 +211,12 @@ class Scope:
             )
         return self.known["design"]
 
+    def bounded_by_round(self) -> bool:
+        """Whether the round leaves out some reports (an election's only round does not)."""
+        return self.round is not None and (
+            self.round.reports_from is not None or self.round.reports_until() is not None
+        )
+
     def submissions(self, form_code: str | None = None) -> QuerySet[Submission]:
         reports = Submission.objects.filter(mission=self.mission).exclude(
             status=Submission.Status.REJECTED
@@ -552,7 +558,14 @@ def _seen_characters(form: NewestForm, columns: Sequence[answers.Column]) -> dic
 
 def _candidates(scope: Scope, form_code: str, ids: np.ndarray) -> np.ndarray:
     """Which stored reports pass the scope: not rejected, and inside every filter."""
-    unfiltered = not (scope.phase or scope.areas or scope.team_id or scope.since or scope.until)
+    unfiltered = not (
+        scope.phase
+        or scope.areas
+        or scope.team_id
+        or scope.since
+        or scope.until
+        or scope.bounded_by_round()
+    )
     if unfiltered:
         rejected = Submission.objects.filter(
             mission=scope.mission,

@@ -79,9 +79,11 @@ class RoundQuerySet(models.QuerySet["Round"]):
     def in_order(self) -> list[Round]:
         """The rounds by number, each knowing its neighbours, so windows need no more queries."""
         rounds = list(self.order_by("number"))
-        for before, round_, after in zip([None, *rounds], rounds, [*rounds[1:], None]):
-            round_.__dict__["next_round"] = after
-            round_.__dict__["previous_round"] = before
+        before = [None, *rounds[:-1]]
+        after = [*rounds[1:], None]
+        for round_, earlier, later in zip(rounds, before, after, strict=True):
+            round_.__dict__["next_round"] = later
+            round_.__dict__["previous_round"] = earlier
         return rounds
 
 

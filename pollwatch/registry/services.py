@@ -6,14 +6,14 @@ import datetime
 from collections.abc import Sequence
 
 from django.contrib.auth.models import User
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from pollwatch.audit.services import log_action
-from pollwatch.registry.templatetags.election_time import election_zone
 from pollwatch.registry.models import Area, BallotOption, Contest, Election, Round
+from pollwatch.registry.templatetags.election_time import election_zone
 
 
 class RegistryError(Exception):

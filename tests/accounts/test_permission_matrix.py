@@ -92,6 +92,7 @@ EXPECTED: dict[str, Rule] = {
     "findings:reports": Rule(STAFF, query="?question=overall&form=station_check"),
     "findings:points": Rule(STAFF),
     "findings:points_data": Rule(STAFF),
+    "findings:rounds": Rule(STAFF),
     "findings:question": Rule(STAFF),
     "findings:pvt": Rule(READERS, CORE),
     "findings:station": Rule(EVERYONE),
