@@ -137,9 +137,10 @@ def draw_plan(
 
     The frame is every station of the election in order of code, so the same
     seed and registry give the same sample. Older plans stay, no longer current.
-    The plan is for ``for_round``, by default the round being observed now.
+    The plan is for ``for_round``, by default the round being observed now;
+    a round of repeat voting in some areas samples only their stations.
     """
-    frame = _registry_frame(mission, choices)
+    frame = _registry_frame(mission, choices, for_round)
     seed = fresh_seed() if seed is None else seed
     try:
         design = SampleDesign(
@@ -189,12 +190,14 @@ def draw_plan(
     return plan
 
 
-def _registry_frame(mission: Mission, choices: DesignChoices) -> _Frame:
-    rows = list(
-        PollingStation.objects.filter(election=mission.election_id)
-        .order_by("code")
-        .values_list("pk", "area_id", "registered_voters", "kind")
-    )
+def _registry_frame(
+    mission: Mission, choices: DesignChoices, for_round: Round | None = None
+) -> _Frame:
+    stations = PollingStation.objects.filter(election=mission.election_id)
+    voting_areas = list(for_round.areas.all()) if for_round is not None else []
+    if voting_areas:
+        stations = stations.in_areas(voting_areas)
+    rows = list(stations.order_by("code").values_list("pk", "area_id", "registered_voters", "kind"))
     if not rows:
         raise DeploymentError(_("The election has no polling stations to sample from."))
     ids, area_ids, voters, kinds = zip(*rows, strict=True)
