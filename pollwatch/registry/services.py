@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from pollwatch.audit.services import log_action
 from pollwatch.registry.models import Area, BallotOption, Contest, Election, Round
 from pollwatch.registry.templatetags.election_time import election_zone
+from pollwatch.registry.voting_days import forget_voting_days
 
 
 class RegistryError(Exception):
@@ -119,6 +120,7 @@ def add_round(
         reports_from=opens,
     )
     round_.areas.set(areas)
+    forget_voting_days()
     log_action(
         "registry.round_added",
         actor=actor,
