@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from pollwatch.demo.election_day import simulate_election_day
 from pollwatch.deployment.models import DeploymentPlan
@@ -18,7 +19,7 @@ from pollwatch.findings.figures import in_round
 from pollwatch.intake.checks import phase_hour_flags
 from pollwatch.intake.models import Submission
 from pollwatch.missions.models import Mission
-from pollwatch.registry.models import Round
+from pollwatch.registry.models import Election, Round
 from pollwatch.registry.services import add_round
 
 RUNOFF_AFTER = datetime.timedelta(days=14)
@@ -36,7 +37,9 @@ def simulate_runoff(mission: Mission, seed: int) -> Round:
         plan = _runoff_plan(mission, runoff, seed)
         build_routes(plan)
     simulate_election_day(mission, seed + 1, voting_day=runoff.voting_day)
-    _as_received_at_the_visit(in_round(Submission.objects.filter(mission=mission), runoff))
+    _as_received_at_the_visit(
+        election, in_round(Submission.objects.filter(mission=mission), runoff)
+    )
     return runoff
 
 
@@ -50,7 +53,7 @@ def _runoff_plan(mission: Mission, runoff: Round, seed: int) -> DeploymentPlan:
     return draw_plan(mission, choices, seed=seed + 1, for_round=runoff)
 
 
-def _as_received_at_the_visit(reports) -> None:
+def _as_received_at_the_visit(election: Election, reports: QuerySet[Submission]) -> None:
     """The phase-hour flags the reports would have had, had they arrived at their visits.
 
     The simulator dates each report's receipt at its visit; when the demo is
@@ -58,11 +61,11 @@ def _as_received_at_the_visit(reports) -> None:
     the phone's clock was ahead.
     """
     changed = []
-    for report in reports.select_related("mission__election", "form_version__form"):
+    for report in reports.select_related("form_version__form"):
         kept = [flag for flag in report.flags if flag not in PHASE_HOUR_FLAGS]
         report.flags = kept + phase_hour_flags(
             report.phase,
-            report.mission.election,
+            election,
             report.received_at,
             report.device_time,
             form_code=report.form_version.form.code,

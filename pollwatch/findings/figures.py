@@ -42,7 +42,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from django.conf import settings
@@ -238,7 +238,10 @@ class Scope:
         return reports
 
 
-def in_round(reports: QuerySet[Submission], round_: Round) -> QuerySet[Submission]:
+SubmissionsT = TypeVar("SubmissionsT", bound=QuerySet[Submission])
+
+
+def in_round(reports: SubmissionsT, round_: Round) -> SubmissionsT:
     """The reports the server received in the round's reporting window."""
     if round_.reports_from is not None:
         reports = reports.filter(received_at__gte=round_.reports_from)

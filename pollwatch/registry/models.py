@@ -113,7 +113,7 @@ class Round(models.Model):
             "(until the next round's); empty for the first round"
         ),
     )
-    areas = models.ManyToManyField(
+    areas: models.ManyToManyField[Area, Any] = models.ManyToManyField(
         "Area",
         blank=True,
         related_name="repeat_rounds",
