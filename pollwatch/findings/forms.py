@@ -39,7 +39,9 @@ class FindingsFilterForm(forms.Form):
     ) -> None:
         super().__init__(data)
         round_ = cast(forms.ChoiceField, self.fields["round"])
-        round_.choices = [(str(r.number), r.title) for r in rounds]
+        round_.choices = [("", _("the latest round with reports"))] + [
+            (str(r.number), r.title) for r in rounds
+        ]
         if len(rounds) < 2:
             round_.widget = forms.HiddenInput()
         # The bound copies in self.fields, not the class's declarations, get the choices.

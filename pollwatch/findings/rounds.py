@@ -49,14 +49,14 @@ def round_scope(mission: Mission, number: str | None = None) -> figures.Scope:
 
 
 def with_round(table: Table, round_: Round | None) -> Table:
-    """The table with the round in its download's name and in a first column."""
+    """The table with the round in its download's name and in a last column."""
     if round_ is None:
         return table
     return replace(
         table,
         name=f"{table.name}_round{round_.number}",
-        header=("round", *table.header),
-        rows=tuple((round_.number, *row) for row in table.rows),
+        header=(*table.header, "round"),
+        rows=tuple((*row, round_.number) for row in table.rows),
     )
 
 

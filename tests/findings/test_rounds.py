@@ -68,8 +68,8 @@ def test_downloads_say_the_round(client, administrator, mission, runoff):
     )
     assert "round1" in download["Content-Disposition"]
     lines = b"".join(download.streaming_content).decode().splitlines()
-    assert lines[0].startswith("round,")
-    assert all(line.startswith("1,") for line in lines[1:])
+    assert lines[0].startswith("question,") and lines[0].endswith(",round")
+    assert all(line.endswith(",1") for line in lines[1:])
 
 
 def test_the_change_since_the_previous_round_matches_a_hand_computation(
