@@ -126,3 +126,15 @@ def test_the_migration_gives_every_election_its_first_round_from_its_date(electi
     migration.create_first_rounds(apps, None)
     (first,) = election.rounds.all()
     assert (first.number, first.kind, first.voting_day) == (1, "first", election.date)
+
+
+def test_the_command_creates_an_election_with_its_first_round(db):
+    out = io.StringIO()
+    call_command(
+        "elections", "create", "--slug", "ge-2026", "--name", "General election 2026",
+        "--country", "Georgia", "--date", "2026-10-26", "--kind", "parliamentary",
+        "--options", "Party A,Party B", stdout=out,
+    )  # fmt: skip
+    assert "created ge-2026 with 2 options" in out.getvalue()
+    (first,) = Round.objects.filter(election__slug="ge-2026")
+    assert first.voting_day == datetime.date(2026, 10, 26)

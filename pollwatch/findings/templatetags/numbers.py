@@ -62,4 +62,7 @@ def points_range(interval: Any, digits: int = 1) -> str:
     low, high = _bounds(interval)
     if low is None or high is None:
         return DASH
-    return f"{as_points(low, digits)[:-3]} {_('to')} {as_points(high, digits)}"
+    return _("%(low)s to %(high)s") % {
+        "low": as_points(low, digits)[: -len(" pp")],
+        "high": as_points(high, digits),
+    }
