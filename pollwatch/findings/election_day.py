@@ -166,7 +166,7 @@ def _local(moment: datetime.datetime | None, zone: ZoneInfo) -> datetime.datetim
 def current_plan(mission: Mission) -> DeploymentPlan | None:
     return (
         DeploymentPlan.objects.filter(mission=mission, is_current=True)
-        .select_related("mission")
+        .select_related("mission", "round")
         .first()
     )
 

@@ -243,12 +243,7 @@ SubmissionsT = TypeVar("SubmissionsT", bound=QuerySet[Submission])
 
 def in_round(reports: SubmissionsT, round_: Round) -> SubmissionsT:
     """The reports the server received in the round's reporting window."""
-    if round_.reports_from is not None:
-        reports = reports.filter(received_at__gte=round_.reports_from)
-    until = round_.reports_until()
-    if until is not None:
-        reports = reports.filter(received_at__lt=until)
-    return reports
+    return reports.filter(round_.received_within())
 
 
 def _stations_in(areas: Sequence[Area]) -> QuerySet[PollingStation, Any]:

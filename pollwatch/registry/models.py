@@ -158,6 +158,16 @@ class Round(models.Model):
         following = self.next_round
         return following.reports_from if following is not None else None
 
+    def received_within(self, field: str = "received_at") -> models.Q:
+        """The condition on a report's receipt time (``field``) that it belongs to this round."""
+        condition = models.Q()
+        if self.reports_from is not None:
+            condition &= models.Q(**{f"{field}__gte": self.reports_from})
+        until = self.reports_until()
+        if until is not None:
+            condition &= models.Q(**{f"{field}__lt": until})
+        return condition
+
 
 class Contest(models.Model):
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="contests")

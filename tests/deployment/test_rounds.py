@@ -5,10 +5,14 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from pollwatch.deployment.coverage import coverage_by_area
 from pollwatch.deployment.models import DeploymentPlan
 from pollwatch.deployment.services import DesignChoices, draw_plan
+from pollwatch.forms.services import publish_form_version
 from pollwatch.registry.models import PollingStation, Round
 from pollwatch.registry.services import add_round
+from tests.builders import CHECKLIST
+from tests.findings.builders import report
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +45,19 @@ def test_the_plan_page_says_its_round(client, field, core_user):
     client.force_login(core_user)
     page = client.get(reverse("deployment:plan", args=[field.slug])).content.decode()
     assert "For Round 1: first round, voting on" in page
+
+
+def test_a_station_observed_in_the_first_round_is_not_covered_in_the_runoff(field):
+    everywhere = DesignChoices(size=PollingStation.objects.count())
+    first = draw_plan(field, everywhere, seed=1)
+    runoff = add_round(
+        field.election, kind=Round.Kind.RUNOFF, voting_day=datetime.date(2026, 5, 15)
+    )
+    second = draw_plan(field, everywhere, seed=2, for_round=runoff)
+    version = publish_form_version(CHECKLIST)
+    report(field, version, PollingStation.objects.first(), {})  # on the first round's day
+    reported = {
+        plan: next(p.reported for p in coverage_by_area(plan).total.phases if p.phase == "voting")
+        for plan in (first, second)
+    }
+    assert reported == {first: 1, second: 0}
