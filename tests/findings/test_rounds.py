@@ -129,3 +129,25 @@ def test_the_pvt_page_shows_its_round(client, administrator, mission, runoff):
     page = client.get(reverse("findings:pvt", args=[mission.slug]), {"round": 1})
     assert page.status_code == 200
     assert "Round 1: first round, voting on" in page.content.decode()
+
+
+def test_the_phones_clock_does_not_choose_the_round(mission, runoff, voting):  # noqa: F811
+    first, second = runoff
+    station = mission.election.stations.first()
+    late = report(mission, voting, station, _answers(True), minutes=TWO_WEEKS)
+    late.device_time = late.received_at - datetime.timedelta(days=14)  # written on the first day
+    late.save()
+    in_first = figures.Scope(mission=mission, round=first).submissions("voting")
+    in_second = figures.Scope(mission=mission, round=second).submissions("voting")
+    assert in_second.filter(pk=late.pk).exists()
+    assert not in_first.filter(pk=late.pk).exists()
+
+
+def test_a_statement_started_on_the_page_is_on_the_round_chosen(client, mission, runoff, core_team):
+    first, _second = runoff
+    client.force_login(core_team)
+    client.post(
+        reverse("statements:list", args=[mission.slug]),
+        {"title": "First round", "kind": "preliminary", "language": "en", "for_round": first.pk},
+    )
+    assert mission.statements.get(title="First round").round == first
