@@ -138,3 +138,10 @@ def test_the_command_creates_an_election_with_its_first_round(db):
     assert "created ge-2026 with 2 options" in out.getvalue()
     (first,) = Round.objects.filter(election__slug="ge-2026")
     assert first.voting_day == datetime.date(2026, 10, 26)
+
+
+def test_the_election_page_lists_its_rounds(client, administrator, election):
+    add_round(election, kind=Round.Kind.RUNOFF, voting_day=datetime.date(2026, 5, 15))
+    client.force_login(administrator)
+    page = client.get(election.get_absolute_url()).content.decode()
+    assert "Round 1: first round, voting on" in page and "Round 2: run-off, voting on" in page
