@@ -130,6 +130,12 @@ MENU = (
             MenuEntry(
                 "findings:dashboard", _("Findings"), "findings.view_findings", Place.OWN_MISSION
             ),
+            MenuEntry(
+                "findings:rounds",
+                _("Round on round"),
+                "findings.view_findings",
+                Place.OWN_MISSION,
+            ),
             MenuEntry("findings:pvt", _("PVT"), "findings.view_pvt", Place.OWN_MISSION),
             MenuEntry(
                 "statements:list", _("Statements"), "statements.view_statement", Place.OWN_MISSION

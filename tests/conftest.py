@@ -21,6 +21,7 @@ from pollwatch.missions.models import Member, Mission, Team
 from pollwatch.registry.areas import import_areas
 from pollwatch.registry.importing import import_stations
 from pollwatch.registry.services import create_election
+from pollwatch.registry.voting_days import forget_voting_days
 from tests.builders import CHECKLIST
 
 PASSWORD = "correct-horse-battery-42"
@@ -73,6 +74,7 @@ def _forms_and_stations_remembered_by_an_earlier_test_forgotten():
     # Each test's database is rolled back, and SQLite then hands out the same ids again.
     forget_cached_forms()
     forget_stations()
+    forget_voting_days()
 
 
 @pytest.fixture

@@ -3,9 +3,10 @@ from collections import Counter
 from django.core.management import call_command
 
 from pollwatch.demo.country import MISSION_SLUG
+from pollwatch.findings.figures import in_round
 from pollwatch.intake.models import RawPayload, Submission
 from pollwatch.missions.models import Member, Mission
-from pollwatch.registry.models import Area, Election, PollingStation
+from pollwatch.registry.models import Area, Election, PollingStation, Round
 
 
 def test_demo_builds_the_fictional_country_and_reuses_it(db, settings, tmp_path):
@@ -22,12 +23,14 @@ def test_demo_builds_the_fictional_country_and_reuses_it(db, settings, tmp_path)
     assert len(teams) == 20 and set(teams.values()) == {2}
     for team in mission.teams.all():
         assert len(set(team.members.values_list("nationality", flat=True))) == 2
-    reports = Submission.objects.filter(mission=mission)
+    # The first round's reports and plan: the run-off has its own (tests/demo/test_runoff.py).
+    first = Round.objects.get(election=election, number=1)
+    reports = in_round(Submission.objects.filter(mission=mission), first)
     assert reports.filter(phase="opening").count() == 20
     assert reports.filter(phase="counting").count() == 20
     from pollwatch.deployment.models import RouteStop
 
-    stops = RouteStop.objects.filter(plan__mission=mission, plan__is_current=True)
+    stops = RouteStop.objects.filter(plan__mission=mission, plan__round=first)
     assert stops.count() >= 100
     # Every stop gets the voting checklist and the accessibility checklist.
     for form_code in ("voting", "accessibility"):

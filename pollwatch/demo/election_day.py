@@ -87,8 +87,10 @@ def send_report(member: Member, data: dict) -> None:
     receive_submission(data, payload, member=member)
 
 
-def simulate_election_day(mission: Mission, seed: int = 2026) -> int:
-    """Send every team's reports for the day; returns how many were stored."""
+def simulate_election_day(
+    mission: Mission, seed: int = 2026, voting_day: datetime.date | None = None
+) -> int:
+    """Send every team's reports for the day (by default the election's date); how many."""
     rng = np.random.default_rng(seed + 17)
     versions = install_library_forms()
     stored = 0
@@ -97,9 +99,9 @@ def simulate_election_day(mission: Mission, seed: int = 2026) -> int:
         for index, station in enumerate(stations):
             conduct = rng.beta(8, 1.5)
             for code in _phases_at(index, len(stations)):
-                stored += _send(member, station, versions[code], conduct, rng)
+                stored += _send(member, station, versions[code], conduct, rng, voting_day)
             if rng.random() < 0.04:
-                stored += _send(member, station, versions["incident"], conduct, rng)
+                stored += _send(member, station, versions["incident"], conduct, rng, voting_day)
     # A phone sends as it goes: each report arrives at its visit on election day, as the
     # mission dashboard and the findings' time filters read them, not when the demo runs.
     Submission.objects.filter(mission=mission, device_time__isnull=False).update(
@@ -132,6 +134,7 @@ def _send(
     version: FormVersion,
     conduct: float,
     rng: np.random.Generator,
+    voting_day: datetime.date | None = None,
 ) -> int:
     code, election = version.form.code, member.mission.election
     _, bound = definition_for(code, version.version, election)
@@ -142,7 +145,7 @@ def _send(
             "form": code,
             "version": version.version,
             "station": station.code,
-            "device_time": visit_time(election, code, rng).isoformat(),
+            "device_time": visit_time(election, code, rng, voting_day).isoformat(),
             "answers": with_inclusion_answers(
                 code, _answers(bound.definition, conduct, rng), station, rng
             ),
@@ -151,11 +154,16 @@ def _send(
     return 1
 
 
-def visit_time(election: Election, code: str, rng: np.random.Generator) -> datetime.datetime:
+def visit_time(
+    election: Election,
+    code: str,
+    rng: np.random.Generator,
+    voting_day: datetime.date | None = None,
+) -> datetime.datetime:
     start, end = VISIT_HOURS.get(code, (8.0, 19.0))
     hours = rng.uniform(start, end)
     zone = zoneinfo.ZoneInfo(election.time_zone or "UTC")
-    midnight = datetime.datetime.combine(election.date, datetime.time(0, 0), zone)
+    midnight = datetime.datetime.combine(voting_day or election.date, datetime.time(0, 0), zone)
     return midnight + datetime.timedelta(hours=float(hours))
 
 

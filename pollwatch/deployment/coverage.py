@@ -119,6 +119,9 @@ def _grouped(plan: DeploymentPlan, phases: tuple[str, ...], key: str) -> dict[An
     reports = Submission.objects.filter(
         mission=plan.mission_id, station=OuterRef("station")
     ).exclude(status=Submission.Status.REJECTED)
+    if plan.round is not None:
+        # A station observed in an earlier round is not covered in this one.
+        reports = reports.filter(plan.round.received_within())
     flags = {f"reported_{phase}": Exists(reports.filter(phase=phase)) for phase in phases}
     sums = {"planned": Count("pk"), "planned_voters": Sum("station__registered_voters")}
     for phase in phases:

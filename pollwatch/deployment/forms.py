@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pollwatch.deployment.services import DesignChoices
 from pollwatch.forensics.forms import ColumnMappingField
-from pollwatch.registry.models import Area, Election
+from pollwatch.registry.models import Area, Election, Round
 
 if TYPE_CHECKING:
     from pollwatch.missions.models import Team
@@ -52,6 +52,12 @@ class DrawForm(forms.Form):
     stations_per_team = forms.IntegerField(
         label=_("Most stations a team visits in a day"), min_value=1, max_value=30, initial=10
     )
+    for_round = forms.ModelChoiceField(
+        queryset=Round.objects.none(),
+        required=False,
+        label=_("Round"),
+        empty_label=_("the round being observed now"),
+    )
     seed = forms.IntegerField(
         label=_("Random seed (leave empty for a fresh one)"),
         required=False,
@@ -61,6 +67,8 @@ class DrawForm(forms.Form):
 
     def __init__(self, *args: Any, election: Election, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        rounds = cast("forms.ModelChoiceField[Round]", self.fields["for_round"])
+        rounds.queryset = Round.objects.filter(election=election)
         levels = (
             Area.objects.filter(election=election)
             .values_list("level", "level_name")

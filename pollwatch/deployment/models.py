@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pollwatch.registry.models import Round
+
+
+class DeploymentPlanQuerySet(models.QuerySet["DeploymentPlan"]):
+    def of_round(self, round_: Round) -> DeploymentPlan | None:
+        """The plan a round was observed by: the newest plan drawn for it."""
+        return self.filter(round=round_).order_by("-created_at", "-pk").first()
+
 
 class DeploymentPlan(models.Model):
-    """One draw of stations for a mission; exactly one plan per mission is current."""
+    """One draw of stations for a mission and round; exactly one plan per mission is current.
+
+    The current plan is the one observers follow now: the newest plan of the
+    round being observed. Each round has its own plan; a round's findings use
+    the newest plan drawn for it.
+    """
 
     mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="plans")
+    round = models.ForeignKey(
+        "registry.Round",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plans",
+        help_text=_("the round whose voting day the plan is for"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -33,6 +56,8 @@ class DeploymentPlan(models.Model):
         default=10, help_text=_("most stations a mobile team visits in a day")
     )
 
+    objects = DeploymentPlanQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -45,6 +70,12 @@ class DeploymentPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mission} plan {self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.round_id is None and self.mission_id is not None:
+            # A plan drawn without naming its round is for the round being observed now.
+            self.round = Round.objects.filter(election__missions=self.mission_id).current()
+        super().save(*args, **kwargs)
 
 
 class SampledStationQuerySet(models.QuerySet["SampledStation"]):

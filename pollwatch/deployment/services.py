@@ -26,7 +26,7 @@ from pollwatch.audit.services import log_action
 from pollwatch.deployment import routing
 from pollwatch.deployment.models import DeploymentPlan, Reassignment, RouteStop, SampledStation
 from pollwatch.missions.models import Mission, Team
-from pollwatch.registry.models import Area, PollingStation
+from pollwatch.registry.models import Area, PollingStation, Round
 from pollwatch.stats.sampling import (
     SampleDesign,
     SampleDraw,
@@ -131,13 +131,16 @@ def draw_plan(
     *,
     seed: int | None = None,
     actor: User | None = None,
+    for_round: Round | None = None,
 ) -> DeploymentPlan:
     """Draw the mission's sample from its election's registry and make it the current plan.
 
     The frame is every station of the election in order of code, so the same
     seed and registry give the same sample. Older plans stay, no longer current.
+    The plan is for ``for_round``, by default the round being observed now;
+    a round of repeat voting in some areas samples only their stations.
     """
-    frame = _registry_frame(mission, choices)
+    frame = _registry_frame(mission, choices, for_round)
     seed = fresh_seed() if seed is None else seed
     try:
         design = SampleDesign(
@@ -163,6 +166,7 @@ def draw_plan(
         DeploymentPlan.objects.filter(mission=mission, is_current=True).update(is_current=False)
         plan = DeploymentPlan.objects.create(
             mission=mission,
+            round=for_round,
             created_by=actor if getattr(actor, "pk", None) else None,
             is_random=True,
             design=choices.as_json() | {"stratified_by": list(frame.stratified_by)},
@@ -176,17 +180,24 @@ def draw_plan(
             "deployment.plan_drawn",
             actor=actor,
             target=plan,
-            data={"seed": seed, "size": choices.size, "design": plan.design},
+            data={
+                "seed": seed,
+                "size": choices.size,
+                "design": plan.design,
+                "round": plan.round.number if plan.round else None,
+            },
         )
     return plan
 
 
-def _registry_frame(mission: Mission, choices: DesignChoices) -> _Frame:
-    rows = list(
-        PollingStation.objects.filter(election=mission.election_id)
-        .order_by("code")
-        .values_list("pk", "area_id", "registered_voters", "kind")
-    )
+def _registry_frame(
+    mission: Mission, choices: DesignChoices, for_round: Round | None = None
+) -> _Frame:
+    stations = PollingStation.objects.filter(election=mission.election_id)
+    voting_areas = list(for_round.areas.all()) if for_round is not None else []
+    if voting_areas:
+        stations = stations.in_areas(voting_areas)
+    rows = list(stations.order_by("code").values_list("pk", "area_id", "registered_voters", "kind"))
     if not rows:
         raise DeploymentError(_("The election has no polling stations to sample from."))
     ids, area_ids, voters, kinds = zip(*rows, strict=True)

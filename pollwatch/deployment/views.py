@@ -124,6 +124,7 @@ def draw(request, slug):
                 form.choices(),
                 seed=form.cleaned_data["seed"],
                 actor=signed_in_user(request),
+                for_round=form.cleaned_data["for_round"],
             )
         except DeploymentError as error:
             form.add_error(None, str(error))

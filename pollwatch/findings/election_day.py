@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import Count, Max
 from django.db.models.functions import TruncHour
+from django.utils import timezone
 
 from pollwatch.accounts.roles import AnyUser
 from pollwatch.deployment.coverage import CoverageTable, coverage_by_area
@@ -27,6 +28,7 @@ from pollwatch.forms.definition import PHASES
 from pollwatch.intake.models import Submission
 from pollwatch.intake.models.submissions import SubmissionQuerySet
 from pollwatch.missions.models import Mission, Team
+from pollwatch.registry.voting_days import voting_day_at
 
 SILENCE = datetime.timedelta(hours=1)
 # Counting and tabulation run into the night: the day's reports are read until noon after it.
@@ -41,10 +43,12 @@ def election_zone(mission: Mission) -> ZoneInfo:
 
 
 def election_day(mission: Mission) -> tuple[datetime.datetime, datetime.datetime]:
-    """Start and end of election day in the election's time zone, ``DAY_RUNS_ON`` long."""
-    start = datetime.datetime.combine(
-        mission.election.date, datetime.time(), tzinfo=election_zone(mission)
-    )
+    """Start and end of election day in the election's time zone, ``DAY_RUNS_ON`` long.
+
+    The day is the voting day of the round whose reports are being received now.
+    """
+    day = voting_day_at(mission.election, timezone.now())
+    start = datetime.datetime.combine(day, datetime.time(), tzinfo=election_zone(mission))
     return start, start + DAY_RUNS_ON
 
 
@@ -162,7 +166,7 @@ def _local(moment: datetime.datetime | None, zone: ZoneInfo) -> datetime.datetim
 def current_plan(mission: Mission) -> DeploymentPlan | None:
     return (
         DeploymentPlan.objects.filter(mission=mission, is_current=True)
-        .select_related("mission")
+        .select_related("mission", "round")
         .first()
     )
 

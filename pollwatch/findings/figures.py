@@ -42,7 +42,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from django.conf import settings
@@ -63,7 +63,7 @@ from pollwatch.lib.numbers_in_text import (
     with_percent_sign,
 )
 from pollwatch.missions.models import Mission
-from pollwatch.registry.models import Area, PollingStation
+from pollwatch.registry.models import Area, PollingStation, Round
 from pollwatch.stats.proportions import domain_shares
 from pollwatch.stats.stratified import CERTAINTY_SUFFIX
 
@@ -107,6 +107,8 @@ class ShareFigure:
         Whether the stations were drawn at random by the current plan.
     outside_sample : int
         Stations with a report that are not in the random plan, left out.
+    standard_error : float or None
+        Linearised standard error of ``share`` when ``is_random``, else None.
     """
 
     count: int
@@ -117,6 +119,7 @@ class ShareFigure:
     confidence: float
     is_random: bool
     outside_sample: int = 0
+    standard_error: float | None = None
 
     @property
     def share_pct(self) -> float:
@@ -181,7 +184,11 @@ class Scope:
 
     ``areas`` restricts to stations in those areas (and below): the area
     filter, and a coordinator's own areas. ``since`` and ``until`` bound the
-    time a report was received.
+    time a report was received. ``round`` keeps the reports the server
+    received in that round's reporting window
+    (:meth:`pollwatch.registry.models.Round.reports_until`) and takes the
+    design from that round's plan; without it every report counts and the
+    design is the current plan's.
     """
 
     mission: Mission
@@ -190,14 +197,25 @@ class Scope:
     team_id: int | None = None
     since: datetime.datetime | None = None
     until: datetime.datetime | None = None
+    round: Round | None = None
     # The mission's design, read once by the first figure of a request that asks for it.
     known: dict[str, Design | None] = field(default_factory=dict, compare=False, repr=False)
 
     def design(self) -> Design | None:
         """The design of the mission's current plan (:func:`current_design`), read once."""
         if "design" not in self.known:
-            self.known["design"] = current_design(self.mission)
+            self.known["design"] = (
+                current_design(self.mission)
+                if self.round is None
+                else round_design(self.mission, self.round)
+            )
         return self.known["design"]
+
+    def bounded_by_round(self) -> bool:
+        """Whether the round leaves out some reports (an election's only round does not)."""
+        return self.round is not None and (
+            self.round.reports_from is not None or self.round.reports_until() is not None
+        )
 
     def submissions(self, form_code: str | None = None) -> QuerySet[Submission]:
         reports = Submission.objects.filter(mission=self.mission).exclude(
@@ -215,7 +233,17 @@ class Scope:
             reports = reports.filter(received_at__gte=self.since)
         if self.until:
             reports = reports.filter(received_at__lt=self.until)
+        if self.round is not None:
+            reports = in_round(reports, self.round)
         return reports
+
+
+SubmissionsT = TypeVar("SubmissionsT", bound=QuerySet[Submission])
+
+
+def in_round(reports: SubmissionsT, round_: Round) -> SubmissionsT:
+    """The reports the server received in the round's reporting window."""
+    return reports.filter(round_.received_within())
 
 
 def _stations_in(areas: Sequence[Area]) -> QuerySet[PollingStation, Any]:
@@ -240,8 +268,17 @@ class Design:
 def current_design(mission: Mission) -> Design | None:
     """The design of the mission's current plan, or None when it is not random."""
     plan = DeploymentPlan.objects.filter(mission=mission, is_current=True, is_random=True).first()
-    if plan is None:
-        return None
+    return None if plan is None else plan_design(plan)
+
+
+def round_design(mission: Mission, round_: Round) -> Design | None:
+    """The design of the plan the round was observed by, or None when it is not random."""
+    plan = DeploymentPlan.objects.filter(mission=mission).of_round(round_)
+    return None if plan is None or not plan.is_random else plan_design(plan)
+
+
+def plan_design(plan: DeploymentPlan) -> Design:
+    """A random plan's strata and their estimated sizes."""
     drawn = SampledStation.objects.filter(plan=plan, is_reserve=False)
     rows = (
         drawn.values_list("stratum")
@@ -297,6 +334,7 @@ def question_share(
     area: Area | None = None,
     confidence: float = CONFIDENCE,
     forms: NewestForms | None = None,
+    in_round: Round | None = None,
 ) -> ShareFigure:
     """Share of observed stations whose answer to ``question`` is one of ``values``.
 
@@ -304,9 +342,15 @@ def question_share(
     ticked. The base is the stations whose chosen report answered the question.
     ``forms`` holds the forms the caller has read already (see
     :class:`~pollwatch.findings.newest_forms.NewestForms`); every function
-    here that reads a form takes it.
+    here that reads a form takes it. ``in_round`` keeps that round's reports
+    (see :class:`Scope`).
     """
-    scope = Scope(mission=mission, phase=phase, areas=(area,) if area is not None else ())
+    scope = Scope(
+        mission=mission,
+        phase=phase,
+        areas=(area,) if area is not None else (),
+        round=in_round,
+    )
     return scoped_share(scope, form_code, question, values, confidence, forms=forms)
 
 
@@ -334,6 +378,7 @@ def assessment_figure(
     area: Area | None = None,
     confidence: float = CONFIDENCE,
     forms: NewestForms | None = None,
+    in_round: Round | None = None,
 ) -> ShareFigure:
     """Share of stations whose overall assessment of ``phase`` is one of ``values``.
 
@@ -349,7 +394,15 @@ def assessment_figure(
     forms = forms if forms is not None else NewestForms()
     question = assessment_question(code, forms)
     return question_share(
-        mission, code, question, values, phase=phase, area=area, confidence=confidence, forms=forms
+        mission,
+        code,
+        question,
+        values,
+        phase=phase,
+        area=area,
+        confidence=confidence,
+        forms=forms,
+        in_round=in_round,
     )
 
 
@@ -427,7 +480,7 @@ def _figures(
         shares = domain_shares(totals, confidence)
         return {
             (a.question, a.value): ShareFigure(
-                s.count, s.base, s.share, s.low, s.high, confidence, True, outside
+                s.count, s.base, s.share, s.low, s.high, confidence, True, outside, s.standard_error
             )
             for a, s in zip(found, shares, strict=True)
         }
@@ -503,7 +556,14 @@ def _seen_characters(form: NewestForm, columns: Sequence[answers.Column]) -> dic
 
 def _candidates(scope: Scope, form_code: str, ids: np.ndarray) -> np.ndarray:
     """Which stored reports pass the scope: not rejected, and inside every filter."""
-    unfiltered = not (scope.phase or scope.areas or scope.team_id or scope.since or scope.until)
+    unfiltered = not (
+        scope.phase
+        or scope.areas
+        or scope.team_id
+        or scope.since
+        or scope.until
+        or scope.bounded_by_round()
+    )
     if unfiltered:
         rejected = Submission.objects.filter(
             mission=scope.mission,

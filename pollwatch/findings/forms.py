@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from pollwatch.forms.labels import PHASE_LABELS
 from pollwatch.missions.models import Mission
-from pollwatch.registry.models import Area
+from pollwatch.registry.models import Area, Round
 
 
 class FindingsFilterForm(forms.Form):
+    round = forms.ChoiceField(required=False, label=_("Round"))
     form = forms.ChoiceField(required=False, label=_("Form"))
     area = forms.ModelChoiceField(queryset=Area.objects.none(), required=False, label=_("Area"))
     phase = forms.ChoiceField(
@@ -34,8 +35,15 @@ class FindingsFilterForm(forms.Form):
         mission: Mission,
         form_codes: Sequence[str],
         form_titles: Mapping[str, str] | None = None,
+        rounds: Sequence[Round] = (),
     ) -> None:
         super().__init__(data)
+        round_ = cast(forms.ChoiceField, self.fields["round"])
+        round_.choices = [("", _("the latest round with reports"))] + [
+            (str(r.number), r.title) for r in rounds
+        ]
+        if len(rounds) < 2:
+            round_.widget = forms.HiddenInput()
         # The bound copies in self.fields, not the class's declarations, get the choices.
         form = cast(forms.ChoiceField, self.fields["form"])
         area = cast("forms.ModelChoiceField[Area]", self.fields["area"])

@@ -33,7 +33,7 @@ from pollwatch.findings.figures import Scope
 from pollwatch.findings.models import OfficialResults, OfficialStationResult, PVTSample, PVTStation
 from pollwatch.findings.services import option_codes
 from pollwatch.missions.models import Mission
-from pollwatch.registry.models import Area
+from pollwatch.registry.models import Area, Round
 from pollwatch.stats.pvt import (
     PVTEstimate,
     RatioEstimate,
@@ -121,8 +121,13 @@ class PVTResult:
     official: OfficialResults | None
 
 
-def pvt_design(mission: Mission) -> PVTDesign | None:
-    """The PVT sample's strata, sizes and weights, or those of the current random plan."""
+def pvt_design(mission: Mission, round_: Round | None = None) -> PVTDesign | None:
+    """The PVT sample's strata, sizes and weights, or those of the round's random plan.
+
+    The PVT sample is the mission's, the same stations in every round; without
+    one, the plan is the round's (:meth:`DeploymentPlanQuerySet.of_round`), or
+    the current plan when no round is named.
+    """
     sample = PVTSample.objects.filter(mission=mission).first()
     if sample is not None:
         rows = PVTStation.objects.filter(sample=sample).order_by("station_id")
@@ -133,8 +138,9 @@ def pvt_design(mission: Mission) -> PVTDesign | None:
         equal = np.array([expected[h] / sizes[h] if sizes.get(h) else 1.0 for h in strata])
         weights = 1.0 / np.where(np.isnan(probabilities), equal, probabilities)
         return PVTDesign("pvt", stations, strata, sizes, expected, weights, _sums(strata, weights))
-    plan = DeploymentPlan.objects.filter(mission=mission, is_current=True, is_random=True).first()
-    if plan is None:
+    plans = DeploymentPlan.objects.filter(mission=mission)
+    plan = plans.filter(is_current=True).first() if round_ is None else plans.of_round(round_)
+    if plan is None or not plan.is_random:
         return None
     drawn = SampledStation.objects.filter(plan=plan, is_reserve=False).order_by("station_id")
     stations, strata, probabilities = _columns(
@@ -195,7 +201,7 @@ def pvt_estimate(mission: Mission, scope: Scope | None = None) -> PVTResult:
     """Estimate turnout and every option's share from the reports received so far."""
     options = tuple(option_codes(mission.election))
     codes = [code for code, _name in options]
-    design = pvt_design(mission)
+    design = pvt_design(mission, scope.round if scope is not None else None)
     official = OfficialResults.objects.filter(mission=mission).first()
     observed = observed_figures(mission, codes, scope)
     empty = PVTResult(options, "", len(observed["id"]), 0, 0, None, None, (), (), official)

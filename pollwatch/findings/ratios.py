@@ -30,7 +30,7 @@ from pollwatch.findings.figures import (
 from pollwatch.findings.newest_forms import NewestForms
 from pollwatch.lib.numbers_in_text import format_count, format_percent, percent_range
 from pollwatch.missions.models import Mission
-from pollwatch.registry.models import Area
+from pollwatch.registry.models import Area, Round
 from pollwatch.stats.means import design_share_of_units
 
 NUMBER_TYPES = ("integer", "decimal")
@@ -130,9 +130,13 @@ def question_ratio(
     area: Area | None = None,
     confidence: float = CONFIDENCE,
     forms: NewestForms | None = None,
+    in_round: Round | None = None,
 ) -> RatioFigure:
-    """The share ``numerator`` is of ``denominator``, two number questions of one form."""
-    scope = Scope(mission=mission, areas=(area,) if area is not None else ())
+    """The share ``numerator`` is of ``denominator``, two number questions of one form.
+
+    ``in_round`` keeps that round's reports (see :class:`Scope`).
+    """
+    scope = Scope(mission=mission, areas=(area,) if area is not None else (), round=in_round)
     return scoped_ratio(scope, form_code, numerator, denominator, confidence, forms=forms)
 
 

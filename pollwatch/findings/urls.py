@@ -9,6 +9,7 @@ urlpatterns = [
     path("<slug:slug>/findings/reports/", views.reports, name="reports"),
     path("<slug:slug>/findings/points/", views.points, name="points"),
     path("<slug:slug>/findings/inclusion/", views.inclusion, name="inclusion"),
+    path("<slug:slug>/findings/rounds/", views.round_comparison, name="rounds"),
     path("<slug:slug>/findings/points.json", views.points_data, name="points_data"),
     path(
         "<slug:slug>/findings/<slug:form_code>/<slug:question>/",

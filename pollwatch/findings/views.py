@@ -29,6 +29,13 @@ from pollwatch.findings.question_types import (
     type_figures,
 )
 from pollwatch.findings.repeats import RepeatFigure, repeat_figures
+from pollwatch.findings.rounds import (
+    chosen_round,
+    election_rounds,
+    round_changes,
+    round_scope,
+    with_round,
+)
 from pollwatch.findings.services import (
     OfficialResultsError,
     import_official_results,
@@ -51,7 +58,7 @@ from pollwatch.lib.listing import page_of
 from pollwatch.lib.map_tiles import configured_tiles
 from pollwatch.missions.guards import mission_for
 from pollwatch.missions.models import Mission
-from pollwatch.registry.models import Area
+from pollwatch.registry.models import Area, Round
 
 ASSESSED_PHASES = ("opening", "voting", "counting")
 NEGATIVE = ("bad", "very_bad")
@@ -67,6 +74,11 @@ class Context:
     area: object
     restricted: bool
     forms: NewestForms
+    rounds: tuple[Round, ...] = ()
+
+    @property
+    def round(self) -> Round | None:
+        return self.scope.round
 
 
 def _context(request, slug) -> Context:
@@ -76,8 +88,9 @@ def _context(request, slug) -> Context:
         FormVersion.objects.filter(Exists(reported)).values_list("form__code", "form__title")
     )
     codes = sorted(titles)
+    rounds = election_rounds(mission)
     filters = FindingsFilterForm(
-        request.GET or None, mission=mission, form_codes=codes, form_titles=titles
+        request.GET or None, mission=mission, form_codes=codes, form_titles=titles, rounds=rounds
     )
     data = filters.cleaned_data if filters.is_valid() else {}
     area = data.get("area")
@@ -89,6 +102,7 @@ def _context(request, slug) -> Context:
         team_id=int(data["team"]) if data.get("team") else None,
         since=data.get("since"),
         until=data.get("until"),
+        round=chosen_round(mission, rounds, data.get("round")),
     )
     default = "voting" if "voting" in codes else (codes[0] if codes else "")
     form_code = data.get("form") or default
@@ -102,7 +116,14 @@ def _context(request, slug) -> Context:
         area,
         restricted,
         NewestForms(),
+        tuple(rounds),
     )
+
+
+def _download(context: Context, table: Table, export: str):
+    """A table's download; with several rounds, each row says its round."""
+    shown = context.round if len(context.rounds) > 1 else None
+    return table_download(with_round(table, shown), export)
 
 
 def _labels(form_code: str, forms: NewestForms) -> dict[str, str]:
@@ -407,7 +428,7 @@ def dashboard(request, slug):
         table = find_table(tables, request.GET.get("table", ""))
         if table is None:
             raise Http404
-        return table_download(table, export)
+        return _download(context, table, export)
     outlines = Area.objects.filter(election=context.mission.election_id).outlines()
     shapes = coverage.choropleth(outlines, items)
     first = next((v.figure for q in questions for v in q.values), None)
@@ -433,9 +454,70 @@ def dashboard(request, slug):
             "rule": figures.SELECTION_RULE,
             "any_report": any(q.combine == figures.ANY_REPORT for q in questions),
             "query": _query_without(request, "export", "table"),
+            "keep": _query_without(request, "export", "table", "round"),
             "can_upload": can_import_results(request.user, context.mission),
             "can_pvt": request.user.has_perm("findings.view_pvt", context.mission),
         },
+    )
+
+
+def round_comparison(request, slug):
+    """A round's shares beside the previous round's, on the same questions, with the change."""
+    context = _context(request, slug)
+    form_code, forms = context.form_code, context.forms
+    changes = round_changes(context.scope, form_code, forms) if form_code else []
+    labels = _labels(form_code, forms) if form_code else {}
+    answers = _answer_labels(form_code, forms) if form_code else {}
+    table = _round_change_table(changes, answers)
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        return _download(context, table, export)
+    return render(
+        request,
+        "findings/rounds.html",
+        {
+            "c": context,
+            "mission": context.mission,
+            "previous": context.round.previous_round if context.round else None,
+            "changes": [(item, labels.get(item.question, item.question)) for item in changes],
+            "answer_labels": answers,
+            "query": _query_without(request, "export", "table"),
+            "keep": _query_without(request, "export", "table", "round"),
+        },
+    )
+
+
+def _round_change_table(changes, answers) -> Table:
+    return Table(
+        "round_changes",
+        _("Change since the previous round"),
+        (
+            "question",
+            "answer",
+            "share_pct",
+            "base",
+            "previous_share_pct",
+            "previous_base",
+            "change_pct",
+            "change_ci95_low_pct",
+            "change_ci95_high_pct",
+            "answer_label",
+        ),
+        tuple(
+            (
+                change.question,
+                change.value,
+                round(100 * change.later.share, 1),
+                change.later.base,
+                round(100 * change.earlier.share, 1),
+                change.earlier.base,
+                _bound(change.change.difference if change.change else None),
+                _bound(change.change.low if change.change else None),
+                _bound(change.change.high if change.change else None),
+                answer_label(change.value, answers.get(change.question)),
+            )
+            for change in changes
+        ),
     )
 
 
@@ -450,8 +532,10 @@ def incidents(request, slug):
     context = _context(request, slug)
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        return table_download(
-            _incident_table(coverage.incident_feed(context.scope, request.user, None)), export
+        return _download(
+            context,
+            _incident_table(coverage.incident_feed(context.scope, request.user, None)),
+            export,
         )
     return render(
         request,
@@ -504,6 +588,7 @@ def question_by_area(request, slug, form_code, question):
             team_id=context.scope.team_id,
             since=context.scope.since,
             until=context.scope.until,
+            round=context.scope.round,
         )
         found = figures.form_figures_for(scope, form_code, question, forms=context.forms)
         rows += [(area, value) for value in found.values]
@@ -537,7 +622,7 @@ def question_by_area(request, slug, form_code, question):
         ),
     )
     if request.GET.get("export") in ("csv", "xlsx"):
-        return table_download(table, request.GET["export"])
+        return _download(context, table, request.GET["export"])
     answer = mapped_answer(rows, request.GET.get("answer"))
     share_map = share_map_json(area_shares(rows, answer) if answer else [], shown)
     return render(
@@ -595,7 +680,7 @@ def reports(request, slug):
             for pk, code, received, team, status in submissions.values_list(*columns)
         )
         header = ("report_id", "station", "received_at", "team", "status")
-        return table_download(Table("reports", _("Reports"), header, rows), export)
+        return _download(context, Table("reports", _("Reports"), header, rows), export)
     answers = _answer_labels(context.form_code, context.forms).get(question, {})
     return render(
         request,
@@ -654,7 +739,7 @@ def inclusion(request, slug):
     groups = inclusion_findings(context.scope, forms=context.forms)
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        return table_download(_inclusion_table(groups), export)
+        return _download(context, _inclusion_table(groups), export)
     return render(
         request,
         "findings/inclusion.html",
@@ -664,6 +749,7 @@ def inclusion(request, slug):
             "groups": groups,
             "is_random": context.scope.design() is not None,
             "query": _query_without(request, "export", "table"),
+            "keep": _query_without(request, "export", "table", "round"),
         },
     )
 
@@ -794,7 +880,11 @@ def pvt(request, slug):
         else:
             messages.success(request, _("Official results imported."))
             return redirect("findings:pvt", slug=slug)
-    result = pvt_estimate(mission)
+    rounds = election_rounds(mission)
+    scope = figures.Scope(
+        mission=mission, round=chosen_round(mission, rounds, request.GET.get("round"))
+    )
+    result = pvt_estimate(mission, scope)
     found = mismatches(mission, result.official)
     names = pvt_names(mission, result)
     tables = _pvt_tables(result, found, names)
@@ -802,7 +892,8 @@ def pvt(request, slug):
         table = find_table(tables, request.GET.get("table", ""))
         if table is None:
             raise Http404
-        return table_download(table, request.GET["export"])
+        shown = scope.round if len(rounds) > 1 else None
+        return table_download(with_round(table, shown), request.GET["export"])
     template = "findings/_pvt_estimates.html" if request.htmx else "findings/pvt.html"
     estimates = (*result.estimate.shares, result.turnout) if result.estimate is not None else ()
     return render(
@@ -820,8 +911,17 @@ def pvt(request, slug):
             "pvt_chart": charts.pvt_chart(result, names),
             "mismatches": [(names.figure(m.figure), m) for m in found],
             "form": form if can_import_results(request.user, mission) else None,
+            "round": scope.round,
+            "rounds": rounds,
+            "round_query": _round_query(scope.round, rounds),
+            "keep": _query_without(request, "export", "table", "round"),
         },
     )
+
+
+def _round_query(round_: Round | None, rounds: list[Round]) -> str:
+    """``round=N&`` to keep the round in a page's links, when there is a choice."""
+    return f"round={round_.number}&" if round_ is not None and len(rounds) > 1 else ""
 
 
 def station(request, slug, code):
@@ -873,7 +973,8 @@ def _incidents_panel(request, mission) -> dict:
 def _pvt_panel(request, mission) -> dict:
     if not request.user.has_perm("findings.view_pvt", mission):
         return {}
-    result = pvt_estimate(mission)
+    scope = round_scope(mission, request.GET.get("round"))
+    result = pvt_estimate(mission, scope)
     reported = sum(stratum.reported for stratum in result.completeness)
     expected = sum(stratum.expected for stratum in result.completeness)
     names = pvt_names(mission, result)
@@ -886,6 +987,7 @@ def _pvt_panel(request, mission) -> dict:
         "pvt_expected": expected,
         "runs_pvt": runs_pvt,
         "pvt_strata": [(names.stratum(s.stratum), s) for s in result.completeness],
+        "pvt_round": scope.round,
     }
 
 

@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from pollwatch.intake.models import Submission
 from pollwatch.registry.models import Election
+from pollwatch.registry.voting_days import voting_day_at
 
 # Local hours of the election day (start, end) in which a phase's report is expected;
 # an end before the start runs into the next morning. A form's code names the hours of
@@ -44,7 +45,9 @@ def phase_hour_flags(
         flags.append("device_clock_ahead")
         device_time = None
     observed = device_time or received_at
-    window = phase_window(form_code if form_code in phase_hours() else phase, election)
+    # The server's receipt time says which round, hence which voting day, the report is about.
+    day = voting_day_at(election, received_at)
+    window = phase_window(form_code if form_code in phase_hours() else phase, election, day)
     if window is not None and not window[0] <= observed <= window[1]:
         flags.append("outside_phase_hours")
     return flags
@@ -56,17 +59,18 @@ def phase_hours() -> dict[str, tuple[str, str]]:
 
 
 def phase_window(
-    phase_or_form: str, election: Election
+    phase_or_form: str, election: Election, day: datetime.date | None = None
 ) -> tuple[datetime.datetime, datetime.datetime] | None:
-    """When on election day, in the election's time zone, a report of a phase (or of a
-    form with hours of its own) is expected."""
+    """When on election day (``day``, by default the election's date), in the election's
+    time zone, a report of a phase (or of a form with hours of its own) is expected."""
     hours = phase_hours().get(phase_or_form)
     if hours is None:
         return None
+    day = day or election.date
     zone = zoneinfo.ZoneInfo(getattr(election, "time_zone", "") or settings.TIME_ZONE)
     start_time, end_time = (datetime.time.fromisoformat(text) for text in hours)
-    start = datetime.datetime.combine(election.date, start_time, zone)
-    end_day = election.date + datetime.timedelta(days=1 if end_time <= start_time else 0)
+    start = datetime.datetime.combine(day, start_time, zone)
+    end_day = day + datetime.timedelta(days=1 if end_time <= start_time else 0)
     return start, datetime.datetime.combine(end_day, end_time, zone)
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from pollwatch.registry.models import Area, BallotOption, Contest, Election, PollingStation
+from pollwatch.registry.models import Area, BallotOption, Contest, Election, PollingStation, Round
 
 
 class BallotOptionInline(admin.TabularInline):
@@ -8,9 +8,16 @@ class BallotOptionInline(admin.TabularInline):
     extra = 0
 
 
+class RoundInline(admin.TabularInline):
+    model = Round
+    extra = 0
+    filter_horizontal = ["areas"]
+
+
 @admin.register(Election)
 class ElectionAdmin(admin.ModelAdmin):
-    list_display = ["name", "country", "date", "kind", "round"]
+    list_display = ["name", "country", "date", "kind"]
+    inlines = [RoundInline]
     prepopulated_fields = {"slug": ["name"]}
 
 

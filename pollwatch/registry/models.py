@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from pollwatch.accounts.roles import AnyUser, Role, is_administrator, mission_role, own_mission_id
@@ -36,7 +39,6 @@ class Election(models.Model):
     country = models.CharField(max_length=100)
     date = models.DateField()
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    round = models.PositiveSmallIntegerField(default=1)
     time_zone = models.CharField(
         max_length=64,
         default="UTC",
@@ -56,6 +58,115 @@ class Election(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:election", args=[self.slug])
+
+
+class RoundQuerySet(models.QuerySet["Round"]):
+    def receiving_at(self, moment: datetime.datetime) -> Round | None:
+        """The round whose reporting window holds ``moment``: the last one opened by then.
+
+        The first round's window has no start, so a report received before
+        any later round opened belongs to the first.
+        """
+        opened = self.filter(
+            models.Q(reports_from__isnull=True) | models.Q(reports_from__lte=moment)
+        )
+        return opened.order_by("-number").first()
+
+    def current(self) -> Round | None:
+        """The round whose reports are being received now."""
+        return self.receiving_at(timezone.now())
+
+    def in_order(self) -> list[Round]:
+        """The rounds by number, each knowing its neighbours, so windows need no more queries."""
+        rounds = list(self.order_by("number"))
+        before = [None, *rounds[:-1]]
+        after = [*rounds[1:], None]
+        for round_, earlier, later in zip(rounds, before, after, strict=True):
+            round_.__dict__["next_round"] = later
+            round_.__dict__["previous_round"] = earlier
+        return rounds
+
+
+class Round(models.Model):
+    """One voting day of an election: its first round, a run-off, or repeat voting in some areas.
+
+    Reports belong to a round by the time the server received them: a round's
+    window runs from ``reports_from`` until the next round's ``reports_from``.
+    The first round's window has no start.
+    """
+
+    class Kind(models.TextChoices):
+        FIRST = "first", _("first round")
+        RUNOFF = "runoff", _("run-off")
+        REPEAT = "repeat", _("repeat voting")
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="rounds")
+    number = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.FIRST)
+    voting_day = models.DateField()
+    name = models.CharField(max_length=200, blank=True)
+    reports_from = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "reports received from this time on belong to this round "
+            "(until the next round's); empty for the first round"
+        ),
+    )
+    areas: models.ManyToManyField[Area, Any] = models.ManyToManyField(
+        "Area",
+        blank=True,
+        related_name="repeat_rounds",
+        help_text=_("where repeat voting is held; empty means everywhere"),
+    )
+
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["election", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "number"], name="round_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """The round's name, or its number and kind (``Round 2: run-off``)."""
+        if self.name:
+            return self.name
+        return _("Round %(number)s: %(kind)s") % {
+            "number": self.number,
+            "kind": self.get_kind_display(),
+        }
+
+    @cached_property
+    def next_round(self) -> Round | None:
+        return Round.objects.filter(election=self.election_id, number__gt=self.number).first()
+
+    @cached_property
+    def previous_round(self) -> Round | None:
+        return (
+            Round.objects.filter(election=self.election_id, number__lt=self.number)
+            .order_by("-number")
+            .first()
+        )
+
+    def reports_until(self) -> datetime.datetime | None:
+        """When the next round's reports begin; None for the last round."""
+        following = self.next_round
+        return following.reports_from if following is not None else None
+
+    def received_within(self, field: str = "received_at") -> models.Q:
+        """The condition on a report's receipt time (``field``) that it belongs to this round."""
+        condition = models.Q()
+        if self.reports_from is not None:
+            condition &= models.Q(**{f"{field}__gte": self.reports_from})
+        until = self.reports_until()
+        if until is not None:
+            condition &= models.Q(**{f"{field}__lt": until})
+        return condition
 
 
 class Contest(models.Model):

@@ -35,7 +35,11 @@ def nothing_imported(count: int) -> str:
 
 
 def election_list(request):
-    elections = Election.objects.visible_to(request.user).annotate(station_count=Count("stations"))
+    elections = (
+        Election.objects.visible_to(request.user)
+        .annotate(station_count=Count("stations"))
+        .prefetch_related("rounds")
+    )
     return render(request, "registry/election_list.html", {"elections": elections})
 
 

@@ -1,9 +1,11 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from pollwatch.missions.models import Mission
+from pollwatch.registry.models import Round
 from pollwatch.statements.models import SECTIONS, Statement
 
 
@@ -12,6 +14,18 @@ class NewStatementForm(forms.Form):
     kind = forms.ChoiceField(choices=Statement.Kind.choices, label=_("Kind"))
     # A statement may be written in any language the catalogues speak.
     language = forms.ChoiceField(choices=settings.LANGUAGES, label=_("Language"))
+    for_round = forms.ModelChoiceField(
+        queryset=Round.objects.none(),
+        required=False,
+        label=_("Round"),
+        empty_label=_("the latest round with reports"),
+    )
+
+    def __init__(self, *args: Any, mission: Mission | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if mission is not None:
+            rounds = cast("forms.ModelChoiceField[Round]", self.fields["for_round"])
+            rounds.queryset = Round.objects.filter(election=mission.election_id)
 
 
 class DraftForm(forms.Form):

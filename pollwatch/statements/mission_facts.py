@@ -10,9 +10,10 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 
 from pollwatch.deployment.models import DeploymentPlan
+from pollwatch.findings.figures import in_round
 from pollwatch.intake.models import Submission
 from pollwatch.missions.models import Delegation, Member, Mission, MissionDocument
-from pollwatch.registry.models import Area, PollingStation
+from pollwatch.registry.models import Area, PollingStation, Round
 from pollwatch.statements.coverage import PHASES, CoverageFacts, PhaseFindings
 
 NEGATIVE = ("bad", "very_bad")
@@ -84,15 +85,19 @@ class MissionCoverage:
         return asdict(self)
 
 
-def mission_coverage(mission: Mission) -> MissionCoverage:
+def mission_coverage(mission: Mission, round_: Round | None = None) -> MissionCoverage:
+    """The mission's coverage: of ``round_``'s reports and plan when given, else of all and now."""
     reports = Submission.objects.filter(mission=mission).exclude(status=Submission.Status.REJECTED)
+    if round_ is not None:
+        reports = in_round(reports, round_)
     election_stations = PollingStation.objects.filter(election=mission.election_id)
     observed = election_stations.filter(pk__in=reports.values("station"))
     observed_totals = observed.aggregate(n=Count("pk"), voters=Sum("registered_voters"))
     all_totals = election_stations.aggregate(n=Count("pk"), voters=Sum("registered_voters"))
     regions = Area.objects.filter(election=mission.election_id, level=0)
     observed_regions = _regions_of(observed, regions)
-    plan = DeploymentPlan.objects.filter(mission=mission, is_current=True).first()
+    plans = DeploymentPlan.objects.filter(mission=mission)
+    plan = plans.filter(is_current=True).first() if round_ is None else plans.of_round(round_)
     observers = Member.objects.filter(mission=mission, role=Member.Role.OBSERVER)
     return MissionCoverage(
         stations_observed=observed_totals["n"],

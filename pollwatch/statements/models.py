@@ -41,6 +41,14 @@ class Statement(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PRELIMINARY)
     language = models.CharField(max_length=8, default="en")
     created_at = models.DateTimeField(auto_now_add=True)
+    round = models.ForeignKey(
+        "registry.Round",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="statements",
+        help_text=_("the round the statement reports on; its figures are of that round's reports"),
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -18,6 +18,8 @@ from pollwatch.audit.services import log_action
 from pollwatch.findings import figures
 from pollwatch.findings.newest_forms import NewestForms
 from pollwatch.findings.ratios import RatioFigure, question_ratio
+from pollwatch.findings.rounds import default_round, election_rounds
+from pollwatch.registry.models import Round
 from pollwatch.statements.method import method_paragraph
 from pollwatch.statements.mission_facts import MissionCoverage, mission_coverage
 from pollwatch.statements.models import SECTION_KEYS, Statement, StatementVersion
@@ -55,12 +57,22 @@ def create_statement(
     kind: str = Statement.Kind.PRELIMINARY,
     language: str = "en",
     actor: User | None = None,
+    for_round: Round | None = None,
 ) -> Statement:
-    statement = Statement.objects.create(mission=mission, title=title, kind=kind, language=language)
+    """A new statement with its first draft, on ``for_round`` (default: the findings' default)."""
+    round_ = for_round or default_round(mission, election_rounds(mission))
+    statement = Statement.objects.create(
+        mission=mission, title=title, kind=kind, language=language, round=round_
+    )
     StatementVersion.objects.create(
         statement=statement, number=1, updated_by=actor, sections=starting_sections(language)
     )
-    log_action("statements.created", actor=actor, target=statement, data={"title": title})
+    log_action(
+        "statements.created",
+        actor=actor,
+        target=statement,
+        data={"title": title, "round": round_.number if round_ else None},
+    )
     return statement
 
 
@@ -90,7 +102,8 @@ def render_version(version: StatementVersion) -> RenderedStatement:
         )
     mission = version.statement.mission
     language = version.statement.language
-    coverage = mission_coverage(mission)
+    round_ = version.statement.round
+    coverage = mission_coverage(mission, round_)
     rendered = RenderedStatement(sections={}, coverage=coverage)
     forms = NewestForms()  # each form the figures quote is read once for the whole text
 
@@ -98,7 +111,7 @@ def render_version(version: StatementVersion) -> RenderedStatement:
         if reference.kind == "method":
             return method_paragraph(coverage, language)
         try:
-            figure = _figure(mission, reference, forms)
+            figure = _figure(mission, reference, forms, round_)
         except StatementError as error:
             rendered.problems.append(str(error))
             return f"[{reference.raw}: figure unavailable]"
@@ -112,18 +125,30 @@ def render_version(version: StatementVersion) -> RenderedStatement:
 
 
 def _figure(
-    mission: Mission, reference: Reference, forms: NewestForms
+    mission: Mission, reference: Reference, forms: NewestForms, round_: Round | None
 ) -> ShareFigure | RatioFigure:
     try:
         if reference.kind == "ratio":
             return question_ratio(
-                mission, reference.form, reference.question, reference.denominator, forms=forms
+                mission,
+                reference.form,
+                reference.question,
+                reference.denominator,
+                forms=forms,
+                in_round=round_,
             )
         if reference.kind == "share":
             return figures.question_share(
-                mission, reference.form, reference.question, reference.values, forms=forms
+                mission,
+                reference.form,
+                reference.question,
+                reference.values,
+                forms=forms,
+                in_round=round_,
             )
-        return figures.assessment_figure(mission, reference.phase, reference.values, forms=forms)
+        return figures.assessment_figure(
+            mission, reference.phase, reference.values, forms=forms, in_round=round_
+        )
     except (figures.FindingsError, ValueError) as error:
         raise StatementError(f"{reference.raw}: {error}") from error
 

@@ -47,7 +47,7 @@ def statement_list(request, slug):
     if request.method == "POST":
         require(request.user, "statements.edit_statement", mission)
     if request.user.has_perm("statements.edit_statement", mission):
-        form = NewStatementForm(request.POST or None)
+        form = NewStatementForm(request.POST or None, mission=mission)
         if request.method == "POST" and form.is_valid():
             statement = create_statement(
                 mission, actor=signed_in_user(request), **form.cleaned_data
@@ -58,7 +58,7 @@ def statement_list(request, slug):
         "statements/statement_list.html",
         {
             "mission": mission,
-            "statements": mission.statements.prefetch_related("versions"),
+            "statements": mission.statements.select_related("round").prefetch_related("versions"),
             "form": form,
         },
     )

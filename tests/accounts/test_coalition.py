@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import User
+from django.urls import reverse
 
 from pollwatch.accounts.roles import Role
 from pollwatch.accounts.scoping import can_review_submission, member_organisation
@@ -264,3 +265,42 @@ def test_a_members_coordinator_imports_only_their_organisations_people(coalition
     core = create_user("core-d", PASSWORD, Role.CORE_TEAM, mission=coalition.mission)
     import_members(coalition.mission, csv_file(theirs), filename="m.csv", actor=core)
     assert Member.objects.get(user=coalition.second.observer).phone == "+995555000199"
+
+
+def test_a_members_coordinator_cannot_import_people_into_another_members_delegation(coalition):
+    coordinator = _fresh(coalition.first.coordinator)
+    header = "full_name,role,email,delegation\n"
+    blank = csv_file(header + "Nina Blank,observer,nina@example.org,\n")
+    import_members(coalition.mission, blank, filename="m.csv", actor=coordinator)
+    assert Member.objects.get(full_name="Nina Blank").delegation == coalition.first.delegation
+    other = csv_file(header + "Olga Other,observer,olga@example.org,Partnerorg Watch\n")
+    with pytest.raises(TableRejected) as refused:
+        import_members(coalition.mission, other, filename="m.csv", actor=coordinator)
+    assert refused.value.problems[0].line == 2
+    assert not Member.objects.filter(full_name="Olga Other").exists()
+
+
+def test_a_members_coordinator_sees_only_their_organisations_past_broadcasts(
+    client, coalition, settings
+):
+    settings.POLLWATCH_SMS_OUTBOUND = "tests.intake.channels.conftest.RecordingGateway"
+    send_broadcast(
+        coalition.mission,
+        "Ownorg: report by 08:00",
+        "all",
+        actor=_fresh(coalition.first.coordinator),
+    )
+    send_broadcast(
+        coalition.mission,
+        "Partnerorg: queue at 07:00",
+        "all",
+        actor=_fresh(coalition.second.coordinator),
+    )
+    client.force_login(coalition.first.coordinator)
+    page = client.get(reverse("channels:broadcasts")).content.decode()
+    assert "Ownorg: report by 08:00" in page
+    assert "Partnerorg: queue at 07:00" not in page
+    core = create_user("core-b", PASSWORD, Role.CORE_TEAM, mission=coalition.mission)
+    client.force_login(core)
+    page = client.get(reverse("channels:broadcasts")).content.decode()
+    assert "Partnerorg: queue at 07:00" in page and "Ownorg: report by 08:00" in page

@@ -125,6 +125,7 @@ EXPECTED: dict[str, Rule] = {
     "findings:points": Rule(STAFF),
     "findings:inclusion": Rule(STAFF),
     "findings:points_data": Rule(STAFF),
+    "findings:rounds": Rule(STAFF),
     "findings:question": Rule(STAFF),
     "findings:pvt": Rule(READERS, CORE),
     "findings:station": Rule(EVERYONE),

@@ -17,13 +17,14 @@ from pollwatch.demo.country import MISSION_SLUG, TIME_ZONE
 from pollwatch.demo.pvt import CORPS_SLUG
 from pollwatch.demo.statement import SWEEPING_CLAIM
 from pollwatch.deployment.models import DeploymentPlan
-from pollwatch.findings.figures import Scope, question_share
+from pollwatch.findings.figures import Scope, in_round, question_share
 from pollwatch.findings.inclusion import finding_for, inclusion_findings
 from pollwatch.findings.pvt import pvt_estimate
 from pollwatch.forensics.models import ResultsUpload
 from pollwatch.intake.models import Submission
 from pollwatch.missions.models import Member, Mission
-from pollwatch.registry.models import Area, PollingStation
+from pollwatch.registry.models import Area, PollingStation, Round
+from pollwatch.registry.voting_days import voting_day_at
 from pollwatch.statements.method import method_paragraph
 from pollwatch.statements.mission_facts import mission_coverage
 from pollwatch.statements.models import Statement
@@ -58,13 +59,20 @@ def corps() -> Mission:
     return Mission.objects.get(slug=CORPS_SLUG)
 
 
+def first_round(mission: Mission) -> Round:
+    """The first round: the run-off has its own plan and reports (tests/demo/test_runoff.py)."""
+    return Round.objects.get(election=mission.election, number=1)
+
+
 def test_every_report_is_timed_on_election_day_within_its_phase_hours(demo):
     reports = Submission.objects.select_related("station__election")
     assert reports.count() > 300
     zone = zoneinfo.ZoneInfo(TIME_ZONE)
     for report in reports:
         assert report.device_time is not None and report.received_at == report.device_time
-        assert report.device_time.astimezone(zone).date() == report.station.election.date
+        # On the voting day of the round the server received it in (the first, or the run-off).
+        voting_day = voting_day_at(report.station.election, report.received_at)
+        assert report.device_time.astimezone(zone).date() == voting_day
         assert "outside_phase_hours" not in report.flags, (report.phase, report.device_time)
     assert reports.filter(phase="pvt").count() > 150
 
@@ -76,24 +84,27 @@ def test_the_pvt_is_filed_by_a_citizen_corps_and_the_method_counts_only_the_miss
     pvt = Submission.objects.filter(phase="pvt")
     assert set(pvt.values_list("mission", flat=True)) == {citizens.pk}
     assert set(pvt.values_list("observer__mission", flat=True)) == {citizens.pk}
-    own = Submission.objects.filter(mission=mission)
+    first = first_round(mission)
+    own = in_round(Submission.objects.filter(mission=mission), first)
     stations = own.values("station").distinct().count()
     teams = own.values("team").distinct().count()
-    plan = DeploymentPlan.objects.get(mission=mission, is_current=True)
+    plan = DeploymentPlan.objects.of_round(first)
     assert stations == plan.stops.count() and teams == mission.teams.count() == 20
     total = PollingStation.objects.filter(election=mission.election).count()
-    paragraph = method_paragraph(mission_coverage(mission))
+    paragraph = method_paragraph(mission_coverage(mission, first))
     assert f"observed {stations} of the {total:,} polling stations" in paragraph
     assert "40 observers in 20 teams" in paragraph
 
 
 def test_every_sampled_station_has_a_team_and_every_pvt_station_an_observer(demo):
     mission = international()
-    plan = DeploymentPlan.objects.get(mission=mission, is_current=True)
+    plan = DeploymentPlan.objects.of_round(first_round(mission))
     sampled = set(plan.sampled.planned().values_list("station", flat=True))
     routed = set(plan.stops.values_list("station", flat=True))
     assert len(sampled) == plan.stops.count() and routed == sampled
-    voted = Submission.objects.filter(mission=mission, phase="voting")
+    voted = in_round(
+        Submission.objects.filter(mission=mission, phase="voting"), first_round(mission)
+    )
     assert set(voted.values_list("station", flat=True)) == sampled
     result = pvt_estimate(corps())
     drawn = sum(stratum.expected for stratum in result.completeness)

@@ -28,10 +28,15 @@ def add_stations(election, area_code: str, count: int, prefix: str) -> list[Poll
     ]
 
 
-def random_plan(mission, strata: dict[str, tuple[list[PollingStation], float]]):
-    """A current random plan: stratum -> (sampled stations, weight of each)."""
+def random_plan(mission, strata: dict[str, tuple[list[PollingStation], float]], in_round=None):
+    """A current random plan: stratum -> (sampled stations, weight of each), for a round."""
+    DeploymentPlan.objects.filter(mission=mission, is_current=True).update(is_current=False)
     plan = DeploymentPlan.objects.create(
-        mission=mission, is_random=True, description="stratified by region", design={}
+        mission=mission,
+        is_random=True,
+        description="stratified by region",
+        design={},
+        round=in_round,
     )
     for stratum, (stations, weight) in strata.items():
         SampledStation.objects.bulk_create(

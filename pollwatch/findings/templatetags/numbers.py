@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -43,3 +44,25 @@ def _bounds(interval: Any) -> tuple[Any, Any]:
 def _percentage(share: float, digits: int) -> str:
     # number_format truncates; round first so 0.1235 is "12.4", not "12.3".
     return number_format(round(100 * share, digits), digits)
+
+
+@register.filter
+def as_points(difference: float | None, digits: int = 1) -> str:
+    """A change of a share (0.05) in percentage points with its sign ("+5.0 pp")."""
+    if difference is None or difference == "":
+        return DASH
+    value = float(difference)
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return f"{sign}{_percentage(abs(value), int(digits))} pp"
+
+
+@register.filter
+def points_range(interval: Any, digits: int = 1) -> str:
+    """An interval of changes in percentage points: "+0.4 to +9.6 pp"."""
+    low, high = _bounds(interval)
+    if low is None or high is None:
+        return DASH
+    return _("%(low)s to %(high)s") % {
+        "low": as_points(low, digits)[: -len(" pp")],
+        "high": as_points(high, digits),
+    }

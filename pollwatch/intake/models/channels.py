@@ -12,7 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pollwatch.accounts.roles import AnyUser
+from pollwatch.accounts.roles import AnyUser, is_administrator, own_mission_id
+from pollwatch.accounts.scoping import member_organisation
 from pollwatch.intake.models.submissions import sent_by_people_reviewed_by
 
 
@@ -146,6 +147,21 @@ class OpenRosaInstance(models.Model):
         return self.instance_id
 
 
+class BroadcastQuerySet(models.QuerySet["Broadcast"]):
+    def visible_to(self, user: AnyUser) -> BroadcastQuerySet:
+        """The mission's broadcasts; a coalition member's coordinator sees their organisation's."""
+        mission = own_mission_id(user)
+        if is_administrator(user):
+            return self
+        if mission is None:
+            return self.none()
+        broadcasts = self.filter(mission=mission)
+        organisation = member_organisation(user)
+        if organisation is None:
+            return broadcasts
+        return broadcasts.filter(created_by__member__delegation=organisation)
+
+
 class Broadcast(models.Model):
     """A message a coordinator sent to many observers at once."""
 
@@ -169,6 +185,8 @@ class Broadcast(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BroadcastQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

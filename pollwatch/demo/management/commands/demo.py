@@ -11,6 +11,7 @@ from pollwatch.demo.deployment import build_demo_deployment
 from pollwatch.demo.election_day import simulate_election_day
 from pollwatch.demo.forensics import analyse_official_results
 from pollwatch.demo.pvt import simulate_pvt
+from pollwatch.demo.runoff import simulate_runoff
 from pollwatch.demo.statement import build_demo_statement
 from pollwatch.demo.users import ensure_demo_users
 from pollwatch.intake.models import Submission
@@ -54,6 +55,7 @@ class Command(BaseCommand):
         self.stdout.write("Drafted the preliminary statement (its claim check flags a claim).")
         build_demo_briefing(mission, seed)
         issue_demo_badges(mission)
+        simulate_runoff(mission, seed)
         return mission
 
     def _count_reports(self, mission: Mission) -> None:

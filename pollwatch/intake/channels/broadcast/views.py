@@ -40,7 +40,8 @@ def broadcasts(request):
             messages.success(request, sent_to % {"count": count})
             return redirect("channels:broadcasts")
     sent = (
-        Broadcast.objects.filter(mission=mission)
+        Broadcast.objects.visible_to(request.user)
+        .filter(mission=mission)
         .select_related("mission__election")
         .prefetch_related("deliveries")[:50]
     )

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,7 @@ from pollwatch.intake.rejections import SubmissionRejected
 from pollwatch.intake.services import sending_member
 from pollwatch.missions.models import Member
 from pollwatch.registry.models import Election
+from pollwatch.registry.voting_days import voting_day_at
 
 SERVICE_WORKER_VERSION = "4"
 INSTANCE_PART = "xml_submission_file"
@@ -97,8 +99,10 @@ def _phase_names() -> dict[str, str]:
 
 def _phase_hours(election: Election) -> dict[str, tuple[str, str]]:
     """When each phase's reports are expected, for the page to put the current phase's
-    checklists first by the phone's clock, offline too."""
-    windows = {phase: phase_window(phase, election) for phase in phase_hours()}
+    checklists first by the phone's clock, offline too: on the voting day of the round
+    being observed now."""
+    day = voting_day_at(election, timezone.now())
+    windows = {phase: phase_window(phase, election, day) for phase in phase_hours()}
     return {
         phase: (window[0].isoformat(), window[1].isoformat())
         for phase, window in windows.items()
