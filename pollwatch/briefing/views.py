@@ -381,7 +381,8 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse | StreamingHttpRes
         nothing_required=nothing_required,
     )
     members, sort = sorted_by_request(members, request, OVERVIEW_SORTS, "full_name")
-    modules = mission.briefing_modules.in_use().count()
+    in_use = list(mission.briefing_modules.in_use())
+    modules = len(in_use)
     if request.GET.get("format") == "csv":
         return _overview_csv(mission.slug, members, modules)
     return render(
@@ -391,6 +392,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse | StreamingHttpRes
             "mission": mission,
             "page": page_of(members, request),
             "modules": modules,
+            "tests": sum(1 for module in in_use if module.has_quiz),
             "sort": sort,
             "params": params,
             "roles": Member.Role.choices,

@@ -163,3 +163,18 @@ def test_the_core_team_removes_a_file_once_confirmed(client, core_team, observer
     removed = client.post(url, {"confirm": "on"})
     assert removed.url == f"/briefing/{handbook.module_id}/edit/"
     assert not BriefingFile.objects.filter(pk=handbook.pk).exists()
+
+
+def test_the_overview_counts_tests_out_of_the_modules_with_one_and_forgets_retired_ones(
+    client, core_team, observer_north, mission, module
+):
+    reading = create_module(mission, title={"en": "Procedures"}, required=True, order=2)
+    old = create_module(mission, title={"en": "Last year's rules"}, required=False, order=3)
+    take_quiz(module, observer_north.member, RIGHT)
+    mark_read(old, observer_north.member)
+    retire_module(old, actor=core_team)
+    client.force_login(core_team)
+    page = client.get("/missions/test-mission/briefing/overview/", {"q": "Obs-North"})
+    row = page.content.decode().rsplit("Obs-North", 1)[1].split("</tr>", 1)[0]
+    assert "<td>1 / 2</td><td>1 / 1</td>" in row
+    assert reading.pk
