@@ -180,7 +180,13 @@ def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "briefing/module_form.html",
-        {"mission": module.mission, "module": module, "form": form, "file_form": file_form},
+        {
+            "mission": module.mission,
+            "module": module,
+            "form": form,
+            "file_form": file_form,
+            "used": module.has_been_used(),
+        },
     )
 
 

@@ -284,7 +284,7 @@ def spread_over_briefing_week(member: Member, rng: np.random.Generator) -> None:
             moment += datetime.timedelta(hours=float(rng.uniform(*HOURS_BEFORE_RETAKE)))
         attempt.taken_at = moment
         moment += datetime.timedelta(minutes=float(rng.uniform(*MINUTES_PER_STEP)))
-    first_attempt = {}
+    first_attempt: dict[int, datetime.datetime] = {}
     for attempt in attempts:
         first_attempt.setdefault(attempt.module_id, attempt.taken_at)
     for reading in readings:

@@ -128,6 +128,7 @@ def test_deleting_a_used_module_says_to_retire_it(client, core_team, observer_no
     client.force_login(core_team)
     refused = client.post(f"/briefing/{module.pk}/delete/", {"confirm": "on"}, follow=True)
     assert "retire it instead" in refused.content.decode()
+    assert f'action="/briefing/{module.pk}/delete/"' not in refused.content.decode()
     assert BriefingModule.objects.filter(pk=module.pk).exists()
 
 
