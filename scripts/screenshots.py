@@ -1,8 +1,10 @@
 """Screenshots of the demo for the README, made from the demo itself so they stay current.
 
 Builds the demo in a temporary SQLite database, serves it with granian, and
-captures the mission dashboard, the findings, the citizen observers' PVT and
-the station map at a desktop and a phone width with headless Chromium
+captures the pages in ``PAGES`` (the mission dashboard, the findings, the
+citizen observers' PVT, the station map, the mission and its delegations, the
+briefing, badges, inclusion findings, the rounds compared and a coalition's
+settings) at a desktop and a phone width with headless Chromium
 (Playwright) into docs/screenshots/*.png:
 
     python scripts/screenshots.py            # or: make screenshots
@@ -24,18 +26,58 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "docs" / "screenshots"
 MISSION = "veloria-ieom-2026"
 CORPS = "veloria-civic-watch-2026"
-# (file name, page, who looks at it, what a phone's screen starts at: below the menu)
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One page to capture.
+
+    ``viewer`` is the demo login that opens ``path``; ``follow`` the elements to
+    go through in turn from there (a link's ``href``, or a badge's check address);
+    ``public`` takes the last page as someone not logged in. ``start`` is what a
+    phone's screen starts at: below the menu.
+    """
+
+    name: str
+    path: str
+    viewer: str
+    start: str = "#main"
+    follow: tuple[str, ...] = ()
+    public: bool = False
+
+
 PAGES = [
-    ("dashboard", "/", "core", "#main"),
-    ("findings", f"/missions/{MISSION}/findings/", "core", "h2:has-text('Overall assessment')"),
-    ("pvt", f"/missions/{CORPS}/pvt/", "admin", "#main"),
-    ("map", f"/missions/{MISSION}/deployment/map/", "core", ".map-legend"),
+    Shot("dashboard", "/", "core"),
+    Shot("findings", f"/missions/{MISSION}/findings/", "core", "h2:has-text('Overall assessment')"),
+    Shot("pvt", f"/missions/{CORPS}/pvt/", "admin"),
+    Shot("map", f"/missions/{MISSION}/deployment/map/", "core", ".map-legend"),
+    Shot("mission", f"/missions/{MISSION}/", "core", "h2:has-text('Delegations')"),
+    Shot(
+        "briefing-test",
+        f"/missions/{MISSION}/briefing/",
+        "observer",
+        follow=("a[href$='/test/']",),
+    ),
+    Shot("briefing-overview", f"/missions/{MISSION}/briefing/overview/", "core"),
+    Shot("badge", f"/missions/{MISSION}/badges/", "core", follow=("a.badge-link",)),
+    Shot(
+        "badge-check",
+        f"/missions/{MISSION}/badges/",
+        "core",
+        follow=("a.badge-link", "img.badge-qr"),
+        public=True,
+    ),
+    Shot("inclusion", f"/missions/{MISSION}/findings/inclusion/", "core"),
+    Shot("rounds", f"/missions/{MISSION}/findings/rounds/", "core"),
+    Shot("coalition", f"/missions/{CORPS}/coalition/", "admin"),
 ]
 # (suffix, viewport width, viewport height)
 WIDTHS = [("desktop", 1280, 900), ("phone", 390, 844)]
@@ -122,23 +164,38 @@ def capture(chromium: str, address: str, logins: dict[str, str]) -> None:
             executable_path=chromium, headless=True, args=CHROMIUM_FLAGS
         )
         for suffix, width, height in WIDTHS:
-            for name, path, username, start in PAGES:
-                context = browser.new_context(
-                    base_url=address,
-                    locale="en-GB",
-                    viewport={"width": width, "height": height},
-                )
+            for shot in PAGES:
+                viewport = {"width": width, "height": height}
+                context = browser.new_context(base_url=address, locale="en-GB", viewport=viewport)
                 page = context.new_page()
-                log_in(page, username, logins[username])
+                log_in(page, shot.viewer, logins[shot.viewer])
+                path = page_to_capture(page, shot)
+                if shot.public:
+                    context.close()
+                    context = browser.new_context(
+                        base_url=address, locale="en-GB", viewport=viewport
+                    )
+                    page = context.new_page()
                 page.goto(path)
                 page.wait_for_load_state("networkidle")
                 if suffix == "phone":
-                    page.locator(start).first.evaluate("element => element.scrollIntoView()")
-                target = OUTPUT / f"{name}-{suffix}.png"
+                    page.locator(shot.start).first.evaluate("element => element.scrollIntoView()")
+                target = OUTPUT / f"{shot.name}-{suffix}.png"
                 page.screenshot(path=str(target), animations="disabled")
                 print(f"{target.relative_to(ROOT)}")
                 context.close()
         browser.close()
+
+
+def page_to_capture(page, shot: Shot) -> str:
+    """The path of the shot's page: its own, or where following its elements leads."""
+    path = shot.path
+    for selector in shot.follow:
+        page.goto(path)
+        found = page.locator(selector).first
+        address = found.get_attribute("href") or found.get_attribute("data-check-url") or ""
+        path = urlsplit(address).path
+    return path
 
 
 def log_in(page, username: str, password: str) -> None:

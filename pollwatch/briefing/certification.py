@@ -19,14 +19,14 @@ def has_passed_required_briefing(member: Membership) -> bool:
     """
     if getattr(member, "certified_at", None) is not None:
         return True
-    return not BriefingModule.objects.filter(mission=member.mission_id, required=True).exists()
+    return not BriefingModule.objects.filter(mission=member.mission_id).required().exists()
 
 
 def required_modules_not_completed(member: Member) -> list[BriefingModule]:
     """The required modules of the member's mission they have not completed yet."""
     passed = QuizAttempt.objects.filter(member=member, passed=True).values("module")
     read = set(ModuleReading.objects.filter(member=member).values_list("module", flat=True))
-    open_modules = BriefingModule.objects.filter(mission=member.mission_id, required=True).exclude(
-        pk__in=passed
+    open_modules = (
+        BriefingModule.objects.filter(mission=member.mission_id).required().exclude(pk__in=passed)
     )
     return [module for module in open_modules if module.quiz or module.pk not in read]

@@ -22,7 +22,11 @@ class BriefingModuleQuerySet(models.QuerySet["BriefingModule"]):
         return self.none() if mission is None else self.filter(mission=mission)
 
     def required(self) -> BriefingModuleQuerySet:
-        return self.filter(required=True)
+        return self.filter(required=True, retired=False)
+
+    def in_use(self) -> BriefingModuleQuerySet:
+        """The modules members still read and take: every one not retired."""
+        return self.filter(retired=False)
 
 
 class BriefingModule(models.Model):
@@ -41,6 +45,10 @@ class BriefingModule(models.Model):
         default=True, help_text=_("members must pass its test to be certified")
     )
     order = models.PositiveSmallIntegerField(default=1)
+    retired = models.BooleanField(
+        default=False,
+        help_text=_("hidden from members and never required; their reading and attempts are kept"),
+    )
     quiz = models.JSONField(null=True, blank=True)
     answers = models.JSONField(default=dict, blank=True)
     pass_mark = models.PositiveSmallIntegerField(
@@ -74,6 +82,10 @@ class BriefingModule(models.Model):
     def has_quiz(self) -> bool:
         """Whether members can take its test: one is uploaded and every question has its answer."""
         return bool(self.quiz) and self.answers_missing() == []
+
+    def has_been_used(self) -> bool:
+        """Whether any member read it or took its test: then it is retired, never deleted."""
+        return self.readings.exists() or self.attempts.exists()
 
     def scored_questions(self) -> list[dict[str, Any]]:
         """The questions of its test that have a right answer (notes are read, not scored)."""

@@ -24,10 +24,15 @@ def members_with_briefing(mission: Mission) -> QuerySet[Member]:
         Member.objects.filter(mission=mission)
         .select_related("team", "user")
         .annotate(
-            modules_read=Count("briefing_readings", distinct=True),
+            # Retired modules no longer count: the overview compares with the modules in use.
+            modules_read=Count(
+                "briefing_readings",
+                filter=Q(briefing_readings__module__retired=False),
+                distinct=True,
+            ),
             modules_passed=Count(
                 "briefing_attempts__module",
-                filter=Q(briefing_attempts__passed=True),
+                filter=Q(briefing_attempts__passed=True, briefing_attempts__module__retired=False),
                 distinct=True,
             ),
         )

@@ -43,9 +43,70 @@ def update_module(
 ) -> BriefingModule:
     for name, value in _module_fields(fields).items():
         setattr(module, name, value)
+    # A retired module is never required: restoring it is a choice of its own.
+    module.required = module.required and not module.retired
     module.save()
     log_action("briefing.module_changed", actor=actor, target=module, data=_summary(module))
     return module
+
+
+@transaction.atomic
+def retire_module(module: BriefingModule, *, actor: User | None = None) -> BriefingModule:
+    """Hide the module from members and stop requiring it; what they did with it is kept.
+
+    Members who had completed every other required module are certified now.
+    """
+    module.retired = True
+    module.required = False
+    module.save(update_fields=["retired", "required", "updated_at"])
+    log_action("briefing.module_retired", actor=actor, target=module, data=_summary(module))
+    # It may have been all that stood between someone and their certification.
+    for member in module.mission.members.filter(certified_at__isnull=True):
+        certify_if_complete(member, actor=actor)
+    return module
+
+
+@transaction.atomic
+def restore_module(module: BriefingModule, *, actor: User | None = None) -> BriefingModule:
+    """Show a retired module to members again, still optional until the team requires it."""
+    module.retired = False
+    module.save(update_fields=["retired", "updated_at"])
+    log_action("briefing.module_restored", actor=actor, target=module, data=_summary(module))
+    return module
+
+
+@transaction.atomic
+def delete_module(module: BriefingModule, *, actor: User | None = None) -> None:
+    """Delete a module nobody has read or taken, with its files; else ``BriefingRefused``."""
+    if module.has_been_used():
+        raise BriefingRefused(
+            _(
+                "Members have already read this module or taken its test: "
+                "retire it instead, so that their records are kept."
+            )
+        )
+    log_action("briefing.module_deleted", actor=actor, target=module, data=_summary(module))
+    for briefing_file in module.files.all():
+        _delete_stored(briefing_file)
+    module.delete()
+
+
+@transaction.atomic
+def remove_module_file(briefing_file: BriefingFile, *, actor: User | None = None) -> None:
+    log_action(
+        "briefing.file_removed",
+        actor=actor,
+        target=briefing_file,
+        data={"module": briefing_file.module_id, "name": briefing_file.original_name},
+    )
+    _delete_stored(briefing_file)
+    briefing_file.delete()
+
+
+def _delete_stored(briefing_file: BriefingFile) -> None:
+    # Only once the transaction commits: a rolled-back deletion must keep its file.
+    name, storage = briefing_file.file.name, briefing_file.file.storage
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 def _module_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -172,6 +233,8 @@ def take_quiz(
     Taking the test counts as having read the module.
     """
     _check_same_mission(module, member)
+    if module.retired:
+        raise BriefingRefused(_("This module is retired: its test can no longer be taken."))
     if not module.has_quiz:
         raise BriefingRefused(_("This module has no test to take yet."))
     result = score_answers(module.scored_questions(), module.answers, given, module.pass_mark)

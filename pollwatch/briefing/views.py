@@ -4,10 +4,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from pollwatch.accounts.certification import is_certified
 from pollwatch.accounts.guards import own_membership, require, signed_in_user
@@ -28,8 +29,12 @@ from pollwatch.briefing.services import (
     BriefingRefused,
     add_module_file,
     create_module,
+    delete_module,
     issue_device_token,
     mark_read,
+    remove_module_file,
+    restore_module,
+    retire_module,
     set_quiz,
     set_quiz_answers,
     take_quiz,
@@ -66,13 +71,16 @@ def _module_for(request: HttpRequest, pk: int, permission: str) -> BriefingModul
         BriefingModule.objects.visible_to(request.user).select_related("mission"), pk=pk
     )
     require(request.user, permission, module)
+    if module.retired and not request.user.has_perm("briefing.manage_briefing", module):
+        raise Http404
     return module
 
 
 def module_list(request: HttpRequest, slug: str) -> HttpResponse:
     mission = mission_for(request, slug, "briefing.view_briefing")
     member = _viewer(request)
-    modules = list(mission.briefing_modules.all())
+    can_manage = request.user.has_perm("briefing.manage_briefing", mission)
+    modules = mission.briefing_modules.all() if can_manage else mission.briefing_modules.in_use()
     language = _language()
     return render(
         request,
@@ -82,7 +90,7 @@ def module_list(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": [_progress_row(module, member, language) for module in modules],
             "member": member,
             "certified": member is not None and is_certified(member),
-            "can_manage": request.user.has_perm("briefing.manage_briefing", mission),
+            "can_manage": can_manage,
             "can_overview": request.user.has_perm("briefing.view_overview", mission),
         },
     )
@@ -172,8 +180,57 @@ def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "briefing/module_form.html",
-        {"mission": module.mission, "module": module, "form": form, "file_form": file_form},
+        {
+            "mission": module.mission,
+            "module": module,
+            "form": form,
+            "file_form": file_form,
+            "used": module.has_been_used(),
+        },
     )
+
+
+@require_POST
+def module_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    """Retire the module (``retired=1``) or bring it back (``retired=0``)."""
+    module = _module_for(request, pk, "briefing.manage_briefing")
+    choice = request.POST.get("retired")
+    if choice == "1":
+        retire_module(module, actor=signed_in_user(request))
+        messages.success(request, _("Module retired: members no longer see it."))
+    elif choice == "0":
+        restore_module(module, actor=signed_in_user(request))
+        messages.success(request, _("Module restored. It is optional until you require it."))
+    return redirect("briefing:module_edit", pk=module.pk)
+
+
+@require_POST
+def module_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    module = _module_for(request, pk, "briefing.manage_briefing")
+    if not request.POST.get("confirm"):
+        messages.error(request, _("Tick the box to confirm that the module is to be deleted."))
+        return redirect("briefing:module_edit", pk=module.pk)
+    try:
+        delete_module(module, actor=signed_in_user(request))
+    except BriefingRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("briefing:module_edit", pk=module.pk)
+    messages.success(request, _("Module deleted."))
+    return redirect("briefing:modules", slug=module.mission.slug)
+
+
+@require_POST
+def file_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    briefing_file = get_object_or_404(
+        BriefingFile.objects.visible_to(request.user).select_related("module"), pk=pk
+    )
+    require(request.user, "briefing.manage_briefing", briefing_file.module)
+    if request.POST.get("confirm"):
+        remove_module_file(briefing_file, actor=signed_in_user(request))
+        messages.success(request, _("File removed."))
+    else:
+        messages.error(request, _("Tick the box to confirm that the file is to be removed."))
+    return redirect("briefing:module_edit", pk=briefing_file.module_id)
 
 
 def test_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -320,7 +377,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse | StreamingHttpRes
         name: request.GET.get(name, "").strip()
         for name in ("q", "role", "certified", "accreditation")
     }
-    nothing_required = not mission.briefing_modules.filter(required=True).exists()
+    nothing_required = not mission.briefing_modules.required().exists()
     members = filtered(
         members_with_briefing(mission),
         query=params["q"],
@@ -330,7 +387,8 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse | StreamingHttpRes
         nothing_required=nothing_required,
     )
     members, sort = sorted_by_request(members, request, OVERVIEW_SORTS, "full_name")
-    modules = mission.briefing_modules.count()
+    in_use = list(mission.briefing_modules.in_use())
+    modules = len(in_use)
     if request.GET.get("format") == "csv":
         return _overview_csv(mission.slug, members, modules)
     return render(
@@ -340,6 +398,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse | StreamingHttpRes
             "mission": mission,
             "page": page_of(members, request),
             "modules": modules,
+            "tests": sum(1 for module in in_use if module.has_quiz),
             "sort": sort,
             "params": params,
             "roles": Member.Role.choices,

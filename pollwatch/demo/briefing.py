@@ -5,23 +5,35 @@ procedures are required reading. Most observers passed at once, some failed
 first and passed on a retake, and the last few observers on the list have not
 finished, so they are not certified and could get no device token. The mission's
 staff passed too. The demo logins go to the first members of each role, all certified.
+Each member worked through it on one day of the week before the first round's
+voting day: a retake came a few hours after the failed try, and certification
+with the step that completed the briefing.
 This runs after every other step that adds members, so that none is left out.
 """
 
 from __future__ import annotations
 
+import datetime
+import zoneinfo
 from typing import Any
 
 import numpy as np
 
 from pollwatch.accounts.certification import is_certified
-from pollwatch.briefing.models import BriefingModule
+from pollwatch.briefing.models import BriefingModule, ModuleReading, QuizAttempt
 from pollwatch.briefing.quiz_files import QuizUpload
 from pollwatch.briefing.services import create_module, mark_read, set_quiz, take_quiz
 from pollwatch.missions.models import Member, Mission
+from pollwatch.registry.models import Election
 
 NOT_FINISHED = 4
 FAIL_FIRST_SHARE = 0.3
+# The briefing week: the days before the first round's voting day, in working hours.
+BRIEFING_DAYS = 7
+SESSION_HOURS = (9.0, 17.0)
+# Minutes between reading one module and the next step; hours before a retake.
+MINUTES_PER_STEP = (20.0, 60.0)
+HOURS_BEFORE_RETAKE = (1.0, 5.0)
 
 CONDUCT_TITLE = {
     "en": "Code of conduct and the secrecy of the vote",
@@ -201,6 +213,8 @@ FIRST_TRY_MISSED = CONDUCT_ANSWERS | {"concern": "stop_voting", "conduct": ["rec
 def build_demo_briefing(mission: Mission, seed: int) -> list[BriefingModule]:
     """Give the mission its briefing and let its people work through it."""
     rng = np.random.default_rng(seed + 18)
+    # Its own generator, so that who retakes the test does not depend on when they took it.
+    clock = np.random.default_rng(seed + 19)
     conduct = create_module(mission, title=CONDUCT_TITLE, text=CONDUCT_TEXT, required=True, order=1)
     set_quiz(conduct, QuizUpload(CONDUCT_TEST, CONDUCT_ANSWERS, 75))
     procedures = create_module(
@@ -213,9 +227,10 @@ def build_demo_briefing(mission: Mission, seed: int) -> list[BriefingModule]:
     for member in people:
         if member.pk in unfinished:
             _start_without_finishing(member, conduct, procedures, started=unfinished[member.pk])
-            continue
-        retakes = member.role == Member.Role.OBSERVER and rng.random() < FAIL_FIRST_SHARE
-        _complete(member, conduct, procedures, fail_first=retakes)
+        else:
+            retakes = member.role == Member.Role.OBSERVER and rng.random() < FAIL_FIRST_SHARE
+            _complete(member, conduct, procedures, fail_first=retakes)
+        spread_over_briefing_week(member, clock)
     return [conduct, procedures]
 
 
@@ -241,8 +256,52 @@ def complete_briefing(member: Member) -> None:
     """Walk a demo login's member through the required briefing, so they hold a device token."""
     if is_certified(member):
         return
-    for module in member.mission.briefing_modules.filter(required=True):
+    for module in member.mission.briefing_modules.required():
         if module.quiz:
             take_quiz(module, member, module.answers, actor=member.user)
         else:
             mark_read(module, member, actor=member.user)
+    spread_over_briefing_week(member, np.random.default_rng(member.pk))
+
+
+def spread_over_briefing_week(member: Member, rng: np.random.Generator) -> None:
+    """Move the member's reading and attempts, made just now, to a day of the briefing week.
+
+    The steps keep their order: a few minutes apart, a retake a few hours after
+    the failed try. A module read by taking its test was read at its first
+    attempt, and a certification given now came with the member's last step.
+    """
+    attempts = list(QuizAttempt.objects.filter(member=member).order_by("taken_at", "pk"))
+    tested = {attempt.module_id for attempt in attempts}
+    readings = list(ModuleReading.objects.filter(member=member).order_by("read_at", "pk"))
+    read_alone = [reading for reading in readings if reading.module_id not in tested]
+    moment = _session_start(member.mission.election, rng)
+    for reading in read_alone:
+        reading.read_at = moment
+        moment += datetime.timedelta(minutes=float(rng.uniform(*MINUTES_PER_STEP)))
+    for before, attempt in zip([None, *attempts], attempts, strict=False):
+        if before is not None and not before.passed:
+            moment += datetime.timedelta(hours=float(rng.uniform(*HOURS_BEFORE_RETAKE)))
+        attempt.taken_at = moment
+        moment += datetime.timedelta(minutes=float(rng.uniform(*MINUTES_PER_STEP)))
+    first_attempt: dict[int, datetime.datetime] = {}
+    for attempt in attempts:
+        first_attempt.setdefault(attempt.module_id, attempt.taken_at)
+    for reading in readings:
+        reading.read_at = first_attempt.get(reading.module_id, reading.read_at)
+    ModuleReading.objects.bulk_update(readings, ["read_at"])
+    QuizAttempt.objects.bulk_update(attempts, ["taken_at"])
+    if member.certified_at is not None:
+        steps = [r.read_at for r in readings] + [a.taken_at for a in attempts]
+        member.certified_at = max(steps, default=member.certified_at)
+        member.save(update_fields=["certified_at"])
+
+
+def _session_start(election: Election, rng: np.random.Generator) -> datetime.datetime:
+    """A moment in working hours of one of the days before the first round's voting day."""
+    first = election.rounds.order_by("number").first()
+    voting_day = first.voting_day if first is not None else election.date
+    day = voting_day - datetime.timedelta(days=int(rng.integers(1, BRIEFING_DAYS + 1)))
+    zone = zoneinfo.ZoneInfo(election.time_zone or "UTC")
+    midnight = datetime.datetime.combine(day, datetime.time(0, 0), zone)
+    return midnight + datetime.timedelta(hours=float(rng.uniform(*SESSION_HOURS)))

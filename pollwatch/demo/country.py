@@ -273,7 +273,7 @@ def _create_mission(election: Election, rng: np.random.Generator) -> Mission:
         election=election,
         kind=Mission.Kind.INTERNATIONAL,
         arrival=datetime.date(2026, 10, 20),
-        departure=datetime.date(2026, 11, 26),
+        departure=datetime.date(2026, 12, 10),
         methodology=(
             "Teams of two observers of different nationalities visit polling stations "
             "drawn at random from the registry and fill in standard checklists."
@@ -327,7 +327,7 @@ def _member_rows(rng: np.random.Generator) -> list[tuple[str, ...]]:
                 # Observers are accredited once briefed and certified (demo/badges.py).
                 "pending" if role == "observer" else "granted",
                 "" if role == "observer" else f"ACC-{number:04d}",
-                "" if role == "observer" else "2026-11-30",
+                "" if role == "observer" else "2026-12-10",
                 team,
             )
         )

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from pollwatch.accreditation.models import Badge, BadgeStatus
 from pollwatch.demo.country import MISSION_SLUG
-from pollwatch.missions.models import Member
+from pollwatch.missions.models import Member, Mission
 from tests.demo.test_story import demo, startup  # noqa: F401
 
 pytestmark = pytest.mark.slow
@@ -44,3 +44,12 @@ def test_the_demo_accreditation_list_names_the_passports(demo, client):  # noqa:
     text = b"".join(response.streaming_content).decode()
     assert "VX7310042" in text
     assert io.StringIO(text).readline().startswith("name,passport or ID number,nationality")
+
+
+def test_the_mission_and_its_badges_last_through_the_run_off(demo):  # noqa: F811
+    mission = Mission.objects.get(slug=MISSION_SLUG)
+    last_round = mission.election.rounds.order_by("number").last()
+    assert last_round.number > 1 and mission.departure > last_round.voting_day
+    badges = Badge.objects.filter(member__mission=mission, revoked_at__isnull=True)
+    assert badges.exists()
+    assert all(badge.valid_until >= last_round.voting_day for badge in badges)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+import zoneinfo
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
 from pollwatch.accounts.certification import is_certified
 from pollwatch.accounts.models import DeviceToken
-from pollwatch.briefing.models import QuizAttempt
+from pollwatch.briefing.models import ModuleReading, QuizAttempt
 from pollwatch.demo.users import DEMO_USERS
 from pollwatch.missions.models import Member
 from tests.demo.test_story import demo, international, startup  # noqa: F401
@@ -57,3 +60,26 @@ def test_the_core_team_sees_who_is_briefed_and_certified():
     waiting = mission.members.filter(certified_at__isnull=True).exclude(role="support")
     for member in waiting:
         assert member.full_name in page.content.decode()
+
+
+def test_the_briefing_took_place_in_the_week_before_the_first_round():
+    mission = international()
+    first_round = mission.election.rounds.order_by("number").first()
+    voting_day = first_round.voting_day if first_round else mission.election.date
+    zone = zoneinfo.ZoneInfo(mission.election.time_zone or "UTC")
+    week_before = voting_day - datetime.timedelta(days=7)
+    opens = datetime.datetime.combine(week_before, datetime.time(), zone)
+    closes = datetime.datetime.combine(voting_day, datetime.time(), zone)
+    attempts = QuizAttempt.objects.filter(module__mission=mission)
+    readings = ModuleReading.objects.filter(module__mission=mission)
+    moments = [*attempts.values_list("taken_at", flat=True)]
+    moments += readings.values_list("read_at", flat=True)
+    assert all(opens <= moment < closes for moment in moments)
+    assert len({moment.astimezone(zone).date() for moment in moments}) >= 5
+    for member in mission.members.filter(certified_at__isnull=False).exclude(role="support"):
+        passed = attempts.filter(member=member, passed=True).order_by("taken_at").first()
+        assert passed is not None and member.certified_at >= passed.taken_at, member
+        assert member.certified_at < closes
+    for attempt in attempts.filter(passed=False):
+        retake = attempts.filter(member=attempt.member, pk__gt=attempt.pk).first()
+        assert retake is None or retake.taken_at > attempt.taken_at
