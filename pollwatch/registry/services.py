@@ -203,9 +203,9 @@ def change_round(
         raise RegistryError(_("a round's reports can only be moved to a time still to come"))
     _check_opens_after(round_.previous_round, opens)
     following = round_.next_round
-    if following is not None and following.reports_from is not None:
-        if opens >= following.reports_from:
-            raise RegistryError(_("a round's reports must begin before the next round's"))
+    later = following.reports_from if following is not None else None
+    if later is not None and opens >= later:
+        raise RegistryError(_("a round's reports must begin before the next round's"))
     _check_options_of(election, options)
     before = {
         "name": round_.name,

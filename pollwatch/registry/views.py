@@ -166,11 +166,10 @@ def election_rounds(request, slug):
         for round_ in rounds
         if round_.number > 1 and not round_.receives_reports()
     }
-    if action == "add" and adding.is_valid():
-        if _saved(request, adding, lambda data: _add(election, data, request)):
-            return redirect("registry:rounds", election.slug)
+    if action == "add" and _saved(request, adding, lambda data: _add(election, data, request)):
+        return redirect("registry:rounds", election.slug)
     chosen = changing.get(_number(request.POST.get("round"))) if action == "change" else None
-    if chosen is not None and chosen.is_valid():
+    if chosen is not None:
         round_ = next(r for r in rounds if r.number == chosen.round_number)
         if _saved(request, chosen, lambda data: _change(round_, data, request)):
             return redirect("registry:rounds", election.slug)
@@ -206,7 +205,9 @@ def _change_form(request, election: Election, round_: Round, action: str | None)
 
 
 def _saved(request, form, save) -> bool:
-    """Run ``save`` with the form's data; a refusal becomes the form's error."""
+    """Run ``save`` with the valid form's data; a refusal becomes the form's error."""
+    if not form.is_valid():
+        return False
     try:
         round_ = save(form.cleaned_data)
     except RegistryError as error:

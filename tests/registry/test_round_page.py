@@ -103,3 +103,37 @@ def test_a_round_offers_at_least_two_options_of_its_own_election(election):
 def test_an_analyst_may_not_change_rounds(client, analyst, election):
     client.force_login(analyst)
     assert client.get(page(election)).status_code == 403
+
+
+def test_the_command_sets_a_runoffs_ballot_and_refuses_unknown_options(election):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="unknown ballot option codes: carl"):
+        call_command(
+            "elections",
+            "add-round",
+            "--election",
+            election.slug,
+            "--kind",
+            "runoff",
+            "--date",
+            "2026-05-15",
+            "--options",
+            "ann,carl",
+        )
+    call_command(
+        "elections",
+        "add-round",
+        "--election",
+        election.slug,
+        "--kind",
+        "runoff",
+        "--date",
+        "2026-05-15",
+        "--options",
+        "bob,ann",
+        stdout=io.StringIO(),
+    )
+    assert [o.code for o in election.rounds.get(number=2).ballot()] == ["ann", "bob"]
