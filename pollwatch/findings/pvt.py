@@ -31,7 +31,7 @@ from pollwatch.deployment.models import DeploymentPlan, SampledStation
 from pollwatch.findings.counted_report import counted_rows
 from pollwatch.findings.figures import Scope
 from pollwatch.findings.models import OfficialResults, OfficialStationResult, PVTSample, PVTStation
-from pollwatch.findings.services import option_codes
+from pollwatch.findings.services import ballot, option_codes
 from pollwatch.missions.models import Mission
 from pollwatch.registry.models import Area, Round
 from pollwatch.stats.pvt import (
@@ -137,13 +137,6 @@ def official_results_of(mission: Mission, round_: Round | None) -> OfficialResul
     return imported.filter(totals__round=round_.number).first()
 
 
-def ballot_codes(mission: Mission, round_: Round | None) -> tuple[list[str], list[str]]:
-    """The codes of the options on the round's ballot, and of the election's other options."""
-    on_ballot = [code for code, _name in option_codes(mission.election, round_)]
-    others = [code for code, _name in option_codes(mission.election) if code not in on_ballot]
-    return on_ballot, others
-
-
 def pvt_design(mission: Mission, round_: Round | None = None) -> PVTDesign | None:
     """The PVT sample's strata, sizes and weights, or those of the round's random plan.
 
@@ -229,8 +222,10 @@ def pvt_estimate(mission: Mission, scope: Scope | None = None) -> PVTResult:
     such an option are what a correct report gives.
     """
     round_ = scope.round if scope is not None else None
-    options = tuple(option_codes(mission.election, round_))
-    codes, others = ballot_codes(mission, round_)
+    on_ballot, off_ballot_options = ballot(mission.election, round_)
+    options = tuple(on_ballot)
+    codes = [code for code, _name in on_ballot]
+    others = [code for code, _name in off_ballot_options]
     design = pvt_design(mission, round_)
     official = official_results_of(mission, round_)
     observed = observed_figures(mission, [*codes, *others], scope)

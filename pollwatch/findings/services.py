@@ -9,6 +9,7 @@ from typing import Any, BinaryIO, cast
 import numpy as np
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from pollwatch.audit.services import log_action
@@ -39,13 +40,30 @@ def option_codes(election: Election, round_: Round | None = None) -> list[tuple[
     With ``round_``, only the options on that round's ballot (a run-off's two
     leading candidates).
     """
-    options = (
-        round_.ballot()
-        if round_ is not None
-        else BallotOption.objects.filter(contest__election=election).order_by(
-            "contest_id", "position"
-        )
+    return ballot(election, round_)[0]
+
+
+def ballot(
+    election: Election, round_: Round | None = None
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(code, name) of the options on the round's ballot, and of the election's other options.
+
+    A round naming no options offers every option of the election. One query.
+    """
+    options = BallotOption.objects.filter(contest__election=election).order_by(
+        "contest_id", "position"
     )
+    if round_ is not None:
+        chosen = Round.options.through.objects.filter(round=round_, ballotoption=OuterRef("pk"))
+        options = options.annotate(on_round=Exists(chosen))
+    rows = list(options)
+    named = [option for option in rows if getattr(option, "on_round", False)]
+    on_ballot = named or rows
+    others = [option for option in rows if option not in on_ballot]
+    return _codes(on_ballot), _codes(others)
+
+
+def _codes(options: Sequence[BallotOption]) -> list[tuple[str, str]]:
     return [(option.code.replace("-", "_"), option.name) for option in options]
 
 
