@@ -1,4 +1,5 @@
 import datetime
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -29,7 +30,7 @@ class BoundariesUploadForm(forms.Form):
 
 
 class BallotChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj) -> str:
+    def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.code})"
 
 
@@ -59,12 +60,13 @@ class RoundChangeForm(forms.Form):
         help_text=_("A run-off offers only the two leading candidates. None ticked: every option."),
     )
 
-    def __init__(self, *args, election: Election, **kwargs) -> None:
+    def __init__(self, *args: Any, election: Election, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.election = election
-        self.fields["options"].queryset = BallotOption.objects.filter(
-            contest__election=election
-        ).order_by("contest_id", "position")
+        choice = cast(forms.ModelMultipleChoiceField, self.fields["options"])
+        choice.queryset = BallotOption.objects.filter(contest__election=election).order_by(
+            "contest_id", "position"
+        )
         start = self.initial.get("reports_from")
         if start is not None:
             # Shown as typed: on the election's clock, without its zone.

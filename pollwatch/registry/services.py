@@ -172,12 +172,12 @@ def change_round(
     round_: Round,
     *,
     name: str,
-    reports_from: datetime.datetime,
+    reports_from: datetime.datetime | None = None,
     options: Sequence[BallotOption] = (),
     actor: User | None = None,
     now: datetime.datetime | None = None,
 ) -> Round:
-    """Rename a later round, move when its reports begin, or change its ballot.
+    """Rename a later round, move when its reports begin (None: keep it), or change its ballot.
 
     Only before its reports begin: moving the start of a window that has
     opened would move reports already received from one round to another.
@@ -193,12 +193,13 @@ def change_round(
     moment = now or timezone.now()
     if round_.number == 1:
         raise RegistryError(_("the first round follows the election; change the election instead"))
-    if round_.receives_reports(moment):
+    current = round_.reports_from
+    if current is None or current <= moment:
         raise RegistryError(
             _("round %(number)s receives reports already: it can no longer be changed")
             % {"number": round_.number}
         )
-    opens = _on_election_clock(reports_from, election)
+    opens = _on_election_clock(reports_from, election) if reports_from is not None else current
     if opens <= moment:
         raise RegistryError(_("a round's reports can only be moved to a time still to come"))
     _check_opens_after(round_.previous_round, opens)

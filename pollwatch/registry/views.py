@@ -168,9 +168,10 @@ def election_rounds(request, slug):
     }
     if action == "add" and _saved(request, adding, lambda data: _add(election, data, request)):
         return redirect("registry:rounds", election.slug)
-    chosen = changing.get(_number(request.POST.get("round"))) if action == "change" else None
+    number = _number(request.POST.get("round")) if action == "change" else None
+    chosen = changing.get(number) if number is not None else None
     if chosen is not None:
-        round_ = next(r for r in rounds if r.number == chosen.round_number)
+        round_ = next(r for r in rounds if r.number == number)
         if _saved(request, chosen, lambda data: _change(round_, data, request)):
             return redirect("registry:rounds", election.slug)
     return render(
@@ -200,7 +201,6 @@ def _change_form(request, election: Election, round_: Round, action: str | None)
             "options": list(round_.options.all()),
         },
     )
-    form.round_number = round_.number
     return form
 
 
@@ -234,7 +234,7 @@ def _change(round_: Round, data: dict, request) -> Round:
     return change_round(
         round_,
         name=data["name"],
-        reports_from=data["reports_from"] or round_.reports_from,
+        reports_from=data["reports_from"],
         options=list(data["options"]),
         actor=signed_in_user(request),
     )
