@@ -182,3 +182,18 @@ def test_official_results_are_of_the_round_they_were_imported_for(mission, form2
         (census[0].code, "valid"),
         (census[0].code, "votes_ann"),
     }
+
+
+def test_the_pvt_page_imports_official_results_for_the_round_it_shows(
+    client, administrator, mission, rounds, census
+):
+    client.force_login(administrator)
+    url = reverse("findings:pvt", args=[mission.slug])
+    national = (
+        "figure,value\nregistered,20000\nballots_issued,11000\nvalid,10800\nann,5600\nbob,5200\n"
+    )
+    response = client.post(f"{url}?round=2", {"file": csv_file(national, "runoff.csv")})
+    assert response.status_code == 302 and response["Location"].endswith("?round=2")
+    assert mission.official_results.get().totals["round"] == 2
+    refused = client.post(f"{url}?round=1", {"file": csv_file(national, "first.csv")})
+    assert "missing figures: cem" in refused.content.decode()

@@ -1,8 +1,10 @@
 """The core team's page of an election's rounds: add a run-off, change it before its reports."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -105,35 +107,40 @@ def test_an_analyst_may_not_change_rounds(client, analyst, election):
     assert client.get(page(election)).status_code == 403
 
 
-def test_the_command_sets_a_runoffs_ballot_and_refuses_unknown_options(election):
-    import io
-
-    from django.core.management import CommandError, call_command
-
-    with pytest.raises(CommandError, match="unknown ballot option codes: carl"):
-        call_command(
-            "elections",
-            "add-round",
-            "--election",
-            election.slug,
-            "--kind",
-            "runoff",
-            "--date",
-            "2026-05-15",
-            "--options",
-            "ann,carl",
-        )
+def add_round_command(election, options: str) -> None:
     call_command(
-        "elections",
-        "add-round",
-        "--election",
-        election.slug,
-        "--kind",
-        "runoff",
-        "--date",
-        "2026-05-15",
-        "--options",
-        "bob,ann",
+        *("elections", "add-round", "--election", election.slug, "--kind", "runoff"),
+        *("--date", "2026-05-15", "--options", options),
         stdout=io.StringIO(),
     )
+
+
+def test_the_command_sets_a_runoffs_ballot_and_refuses_unknown_options(election):
+    with pytest.raises(CommandError, match="unknown ballot option codes: carl"):
+        add_round_command(election, "ann,carl")
+    add_round_command(election, "bob,ann")
     assert [o.code for o in election.rounds.get(number=2).ballot()] == ["ann", "bob"]
+
+
+def test_a_rounds_start_stays_between_its_neighbours_and_in_the_future(election):
+    now = timezone.now()
+    second = add_round(
+        election,
+        kind=Round.Kind.RUNOFF,
+        voting_day=datetime.date(2026, 5, 15),
+        reports_from=now + datetime.timedelta(days=10),
+    )
+    add_round(
+        election,
+        kind=Round.Kind.REPEAT,
+        voting_day=datetime.date(2026, 6, 1),
+        reports_from=now + datetime.timedelta(days=20),
+    )
+    with pytest.raises(RegistryError, match="before the next round's"):
+        change_round(second, name="", reports_from=now + datetime.timedelta(days=25))
+    with pytest.raises(RegistryError, match="still to come"):
+        change_round(second, name="", reports_from=now - datetime.timedelta(days=1))
+    with pytest.raises(RegistryError, match="first round"):
+        change_round(election.rounds.get(number=1), name="First")
+    kept = change_round(second, name="Run-off")
+    assert kept.reports_from == second.reports_from and kept.title == "Run-off"
