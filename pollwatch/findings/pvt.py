@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db.models import IntegerField, Q, QuerySet, Value
+from django.db.models import IntegerField, QuerySet, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
@@ -124,17 +124,11 @@ class PVTResult:
 
 
 def official_results_of(mission: Mission, round_: Round | None) -> OfficialResults | None:
-    """The official results of ``round_`` imported last (any round's when none is named).
-
-    The round is kept in ``totals["round"]``; results imported before
-    elections had rounds name none and are the first round's.
-    """
+    """The official results of ``round_`` imported last (any round's when none is named)."""
     imported = OfficialResults.objects.filter(mission=mission)
     if round_ is None:
         return imported.first()
-    if round_.number == 1:
-        return imported.filter(Q(totals__round=1) | ~Q(totals__has_key="round")).first()
-    return imported.filter(totals__round=round_.number).first()
+    return imported.filter(round=round_).first()
 
 
 def pvt_design(mission: Mission, round_: Round | None = None) -> PVTDesign | None:

@@ -127,7 +127,7 @@ def import_official_results(
     ``registered``, ``ballots_issued``, ``valid`` and one column per ballot
     option code on the round's ballot. National totals: two columns
     ``figure`` and ``value``, with one row for each of those figures and each
-    option code. The round's number is kept in ``totals["round"]``.
+    option code.
 
     Raises
     ------
@@ -140,13 +140,13 @@ def import_official_results(
     except TableRejected as rejected:
         raise OfficialResultsError(rejected.problems) from rejected
     codes = [code for code, _name in option_codes(mission.election, round_)]
-    number = round_.number if round_ is not None else 1
+    round_ = round_ or mission.election.rounds.get(number=1)
     station_at = table.column_index("station")
     if station_at is not None:
-        return _import_stations(mission, table, station_at, codes, name, actor, number)
+        return _import_stations(mission, table, station_at, codes, name, actor, round_)
     figure_at, value_at = table.column_index("figure"), table.column_index("value")
     if figure_at is not None and value_at is not None:
-        return _import_national(mission, table, (figure_at, value_at), codes, name, actor, number)
+        return _import_national(mission, table, (figure_at, value_at), codes, name, actor, round_)
     raise OfficialResultsError(
         [
             RowProblem(
@@ -181,7 +181,7 @@ def _import_stations(
     codes: Sequence[str],
     name: str,
     actor: User | None,
-    round_number: int,
+    round_: Round,
 ) -> OfficialResults:
     positions = _column_positions(table, codes)
     known = dict(PollingStation.objects.filter(election=mission.election).values_list("code", "pk"))
@@ -203,11 +203,12 @@ def _import_stations(
     if not rows:
         raise OfficialResultsError([RowProblem(1, _("the file has no stations"))])
     table_of_figures = np.array([row[1] for row in rows], dtype=np.int64)
-    totals = {**_totals_dict(table_of_figures.sum(axis=0), codes), "round": round_number}
+    totals = _totals_dict(table_of_figures.sum(axis=0), codes)
     with transaction.atomic():
         results = OfficialResults.objects.create(
             mission=mission,
             kind=OfficialResults.Kind.STATIONS,
+            round=round_,
             source=name,
             totals=totals,
             imported_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -231,7 +232,7 @@ def _import_stations(
                 "kind": results.kind,
                 "stations": len(rows),
                 "source": name,
-                "round": round_number,
+                "round": round_.number,
             },
         )
     return results
@@ -292,7 +293,7 @@ def _import_national(
     codes: Sequence[str],
     name: str,
     actor: User | None,
-    round_number: int,
+    round_: Round,
 ) -> OfficialResults:
     figure_at, value_at = figure_and_value_at
     found: dict[str, int] = {}
@@ -317,14 +318,12 @@ def _import_national(
         )
     if problems:
         raise OfficialResultsError(problems)
-    totals = {
-        **_totals_dict([found[figure] for figure in (*STATION_FIGURES, *codes)], codes),
-        "round": round_number,
-    }
+    totals = _totals_dict([found[figure] for figure in (*STATION_FIGURES, *codes)], codes)
     with transaction.atomic():
         results = OfficialResults.objects.create(
             mission=mission,
             kind=OfficialResults.Kind.NATIONAL,
+            round=round_,
             source=name,
             totals=totals,
             imported_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -333,6 +332,6 @@ def _import_national(
             "findings.official_results_imported",
             actor=actor,
             target=results,
-            data={"kind": results.kind, "source": name, "round": round_number},
+            data={"kind": results.kind, "source": name, "round": round_.number},
         )
     return results

@@ -172,7 +172,7 @@ def test_official_results_are_of_the_round_they_were_imported_for(mission, form2
     import_official_results(mission, csv_file("\n".join(rows) + "\n"), round_=runoff)
     later = pvt_estimate(mission, scope_of(mission, runoff))
     assert [c.option for c in later.comparison] == ["ann", "bob"]
-    assert later.official.totals["round"] == 2
+    assert later.official.round.number == 2
     earlier = pvt_estimate(mission, scope_of(mission, first_round))
     assert [c.option for c in earlier.comparison] == ["ann", "bob", "cem"]
     assert earlier.comparison[0].official == pytest.approx(0.4)
@@ -194,6 +194,6 @@ def test_the_pvt_page_imports_official_results_for_the_round_it_shows(
     )
     response = client.post(f"{url}?round=2", {"file": csv_file(national, "runoff.csv")})
     assert response.status_code == 302 and response["Location"].endswith("?round=2")
-    assert mission.official_results.get().totals["round"] == 2
+    assert mission.official_results.get().round.number == 2
     refused = client.post(f"{url}?round=1", {"file": csv_file(national, "first.csv")})
     assert "missing figures: cem" in refused.content.decode()
