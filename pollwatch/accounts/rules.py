@@ -103,6 +103,7 @@ PERMISSIONS = {
     "missions.change_coalition": role_in_mission_of(Role.CORE_TEAM),
     # registry: stations are shared by every mission on the election
     "registry.import_stations": observes_election(Role.CORE_TEAM),
+    "registry.change_rounds": observes_election(Role.CORE_TEAM),
     "registry.change_station": manages_station,
     # deployment
     "deployment.view_plan": role_in_mission_of(*STAFF),

@@ -15,6 +15,7 @@ lists every inflated protocol.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import uuid
 from dataclasses import dataclass
@@ -24,14 +25,16 @@ from django.db.models import F
 
 from pollwatch.demo.country import FIRST_NAMES, LAST_NAMES
 from pollwatch.demo.election_day import install_library_forms, send_report, visit_time
+from pollwatch.findings.models import PVTStation
 from pollwatch.findings.services import create_pvt_sample, import_official_results, option_codes
 from pollwatch.intake.models import Submission
 from pollwatch.missions.importing import import_members
 from pollwatch.missions.models import Member, Mission, Organisation
-from pollwatch.registry.models import Election, PollingStation
+from pollwatch.registry.models import Election, PollingStation, Round
 from pollwatch.stats.sampling import draw_stratified_sample
 
 NATIONAL_SHARES = np.array([0.46, 0.29, 0.13, 0.08, 0.04])
+RUNOFF_SHARES = np.array([0.53, 0.47])  # of the two candidates on the run-off's ballot
 INFLATED_REGION = "R3"
 INFLATION = 0.18  # of the registered voters, added to the leader's votes
 SAMPLE_SIZE = 300  # or a third of the stations in a small demo country
@@ -62,7 +65,7 @@ def simulate_pvt(election: Election, seed: int = 2026) -> DemoPVT:
     )
     regions = np.array([station.area.code.split("-")[0] for station in stations])
     registered = np.array([station.registered_voters for station in stations])
-    truth = _true_results(regions, registered, rng)
+    truth = _true_results(regions, registered, rng, NATIONAL_SHARES)
     size = min(SAMPLE_SIZE, len(stations) // 3)
     draw = draw_stratified_sample(regions, size, seed, stratified_by=("region",))
     labels, sizes = np.unique(regions, return_counts=True)
@@ -77,6 +80,7 @@ def simulate_pvt(election: Election, seed: int = 2026) -> DemoPVT:
     codes = [code for code, _name in option_codes(election)]
     observers = _enlist_observers(mission, len(draw.selected), rng)
     reports = _send_reports(observers, stations, draw.selected, truth, codes, rng)
+    _as_sent(observers)
     official = _results_csv(stations, _inflated(truth, regions), codes)
     import_official_results(mission, io.BytesIO(official), filename="official.csv")
     return DemoPVT(
@@ -126,11 +130,14 @@ def _enlist_observers(mission: Mission, count: int, rng: np.random.Generator) ->
 
 
 def _true_results(
-    regions: np.ndarray, registered: np.ndarray, rng: np.random.Generator
+    regions: np.ndarray,
+    registered: np.ndarray,
+    rng: np.random.Generator,
+    national: np.ndarray,
 ) -> dict[str, np.ndarray]:
-    """Registered, issued, valid and votes per candidate at every station."""
+    """Registered, issued, valid and votes per candidate (``national`` shares) at every station."""
     count = len(regions)
-    lean = {region: rng.dirichlet(NATIONAL_SHARES * 200) for region in np.unique(regions)}
+    lean = {region: rng.dirichlet(national * 200) for region in np.unique(regions)}
     shares = np.array([rng.dirichlet(lean[region] * 300) for region in regions])
     turnout = np.clip(rng.beta(12, 8, size=count), 0.2, 0.95)
     issued = np.round(registered * turnout).astype(np.int64)
@@ -162,6 +169,7 @@ def _send_reports(
     truth: dict[str, np.ndarray],
     codes: list[str],
     rng: np.random.Generator,
+    voting_day: datetime.date | None = None,
 ) -> int:
     """Form 2 from most sampled stations, each timed after the count, as its phone would."""
     version = install_library_forms()["pvt_form2"]
@@ -169,22 +177,26 @@ def _send_reports(
     for observer, index in zip(observers, selected, strict=True):
         if rng.random() > REPORTING:
             continue
+        election = observer.mission.election
         data = {
             "key": str(uuid.UUID(bytes=rng.bytes(16), version=4)),
             "form": "pvt_form2",
             "version": version.version,
             "station": stations[index].code,
-            "device_time": visit_time(observer.mission.election, "pvt_form2", rng).isoformat(),
+            "device_time": visit_time(election, "pvt_form2", rng, voting_day).isoformat(),
             "answers": _form2_answers(truth, index, codes),
         }
         send_report(observer, data)
         sent += 1
-    # Each report arrived when it was sent on election night, not when the demo ran.
+    return sent
+
+
+def _as_sent(observers: list[Member]) -> None:
+    """Each report arrived when it was sent on election night, not when the demo ran."""
     if observers:
         Submission.objects.filter(mission=observers[0].mission, device_time__isnull=False).update(
             received_at=F("device_time")
         )
-    return sent
 
 
 def _form2_answers(truth: dict[str, np.ndarray], index: int, codes: list[str]) -> dict[str, object]:
@@ -217,3 +229,55 @@ def _results_csv(
             f"{int(results['issued'][index])},{int(valid[index])},{votes}"
         )
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def simulate_runoff_pvt(corps: Mission, runoff: Round, seed: int = 2026) -> int:
+    """The citizen observers' PVT of the run-off: the same sample, its two candidates.
+
+    The observers stay at the stations of the mission's PVT sample, as in the
+    first round, and copy the run-off's count protocol: votes for the options
+    on the round's ballot, 0 for the others (the phone's form lists every
+    option). The official results of the run-off are the true ones.
+    How many reports were sent.
+    """
+    rng = np.random.default_rng(seed + 31)
+    election = corps.election
+    stations = list(
+        PollingStation.objects.filter(election=election).select_related("area").order_by("code")
+    )
+    index_of = {station.pk: index for index, station in enumerate(stations)}
+    regions = np.array([station.area.code.split("-")[0] for station in stations])
+    registered = np.array([station.registered_voters for station in stations])
+    on_ballot = [code for code, _name in option_codes(election, runoff)]
+    every = [code for code, _name in option_codes(election)]
+    shares = RUNOFF_SHARES if len(on_ballot) == len(RUNOFF_SHARES) else np.ones(len(on_ballot))
+    truth = _true_results(regions, registered, rng, shares / shares.sum())
+    truth = {**truth, "votes": _with_every_option(truth["votes"], on_ballot, every)}
+    sampled = PVTStation.objects.filter(sample__mission=corps).order_by("id")
+    selected = np.array([index_of[pk] for pk in sampled.values_list("station_id", flat=True)])
+    observers = list(
+        Member.objects.filter(mission=corps, role=Member.Role.OBSERVER)
+        .select_related("team", "mission__election")
+        .order_by("id")
+    )
+    sent = _send_reports(observers, stations, selected, truth, every, rng, runoff.voting_day)
+    _as_sent(observers)
+    official = _results_csv(
+        stations, {**truth, "votes": _only(truth["votes"], on_ballot, every)}, on_ballot
+    )
+    import_official_results(
+        corps, io.BytesIO(official), filename="official-runoff.csv", round_=runoff
+    )
+    return sent
+
+
+def _with_every_option(votes: np.ndarray, on_ballot: list[str], every: list[str]) -> np.ndarray:
+    """Votes in the columns of every option of the election, 0 for those not on the ballot."""
+    full = np.zeros((votes.shape[0], len(every)), dtype=np.int64)
+    for column, code in enumerate(on_ballot):
+        full[:, every.index(code)] = votes[:, column]
+    return full
+
+
+def _only(votes: np.ndarray, on_ballot: list[str], every: list[str]) -> np.ndarray:
+    return votes[:, [every.index(code) for code in on_ballot]]

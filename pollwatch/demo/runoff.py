@@ -1,8 +1,11 @@
-"""The demo election's run-off, two weeks after the first round, and the mission's reports on it.
+"""The demo election's run-off, two weeks after the first round, and the missions' reports on it.
 
-The mission draws a new, smaller sample for the run-off (a new current plan,
-so the observers' assignments change), and its teams report through the
-intake as on the first round's day, on the run-off's voting day.
+The run-off's ballot has the two candidates leading the first round's
+official results. The mission draws a new, smaller sample for the run-off
+(a new current plan, so the observers' assignments change), and its teams
+report through the intake as on the first round's day, on the run-off's
+voting day. The citizen observers tabulate the run-off at the stations of
+their PVT sample (:func:`pollwatch.demo.pvt.simulate_runoff_pvt`).
 """
 
 from __future__ import annotations
@@ -13,13 +16,15 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from pollwatch.demo.election_day import simulate_election_day
+from pollwatch.demo.pvt import simulate_runoff_pvt
 from pollwatch.deployment.models import DeploymentPlan
 from pollwatch.deployment.services import DesignChoices, build_routes, draw_plan
 from pollwatch.findings.figures import in_round
+from pollwatch.findings.models import OfficialResults
 from pollwatch.intake.checks import phase_hour_flags
 from pollwatch.intake.models import Submission
 from pollwatch.missions.models import Mission
-from pollwatch.registry.models import Election, Round
+from pollwatch.registry.models import BallotOption, Election, Round
 from pollwatch.registry.services import add_round
 
 RUNOFF_AFTER = datetime.timedelta(days=14)
@@ -27,12 +32,18 @@ RUNOFF_SAMPLE_SIZE = 60
 PHASE_HOUR_FLAGS = ("outside_phase_hours", "device_clock_ahead")
 
 
-def simulate_runoff(mission: Mission, seed: int) -> Round:
-    """Add the run-off round, draw and route its plan, and send its reports."""
+def simulate_runoff(mission: Mission, seed: int, corps: Mission | None = None) -> Round:
+    """Add the run-off round, draw and route its plan, and send its reports.
+
+    With ``corps``, the citizen observers' PVT reports on the run-off too.
+    """
     election = mission.election
     with transaction.atomic():
         runoff = add_round(
-            election, kind=Round.Kind.RUNOFF, voting_day=election.date + RUNOFF_AFTER
+            election,
+            kind=Round.Kind.RUNOFF,
+            voting_day=election.date + RUNOFF_AFTER,
+            options=leading_options(election),
         )
         plan = _runoff_plan(mission, runoff, seed)
         build_routes(plan)
@@ -40,7 +51,26 @@ def simulate_runoff(mission: Mission, seed: int) -> Round:
     _as_received_at_the_visit(
         election, in_round(Submission.objects.filter(mission=mission), runoff)
     )
+    if corps is not None:
+        simulate_runoff_pvt(corps, runoff, seed)
+        _as_received_at_the_visit(
+            election, in_round(Submission.objects.filter(mission=corps), runoff)
+        )
     return runoff
+
+
+def leading_options(election: Election, count: int = 2) -> list[BallotOption]:
+    """The ``count`` options with the most votes in the first round's official results.
+
+    In ballot order; without official results, the first ``count`` options.
+    """
+    options = list(
+        BallotOption.objects.filter(contest__election=election).order_by("contest_id", "position")
+    )
+    results = OfficialResults.objects.filter(mission__election=election).first()
+    votes = results.totals.get("votes", {}) if results is not None else {}
+    leading = sorted(options, key=lambda option: -votes.get(option.code.replace("-", "_"), 0))
+    return sorted(leading[:count], key=options.index)
 
 
 def _runoff_plan(mission: Mission, runoff: Round, seed: int) -> DeploymentPlan:

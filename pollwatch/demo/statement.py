@@ -8,10 +8,12 @@ every number taken from them.
 
 from __future__ import annotations
 
+from pollwatch.findings.figures import Scope
 from pollwatch.findings.pvt import pvt_estimate
 from pollwatch.forensics.models import ResultsUpload
 from pollwatch.lib.numbers_in_text import format_count, format_percent
 from pollwatch.missions.models import Mission
+from pollwatch.registry.models import Round
 from pollwatch.statements.models import Statement
 from pollwatch.statements.services import create_statement, save_draft
 
@@ -43,9 +45,10 @@ def pre_election_text(mission: Mission) -> str:
     )
 
 
-def pvt_text(corps: Mission) -> str:
-    """What the citizen observers' PVT estimates, and which official shares lie outside it."""
-    result = pvt_estimate(corps)
+def pvt_text(corps: Mission, round_: Round | None = None) -> str:
+    """What the citizen observers' PVT of ``round_`` estimates, and which official shares lie
+    outside it."""
+    result = pvt_estimate(corps, Scope(mission=corps, round=round_))
     if result.estimate is None:
         return ""
     organisation = ", ".join(corps.organisations.values_list("name", flat=True)) or corps.name
@@ -93,7 +96,7 @@ def build_demo_statement(
         f"{SWEEPING_CLAIM} Voting was assessed bad or very bad {{assessment:voting=bad,very_bad}}."
     )
     sections["pre_election"] = pre_election_text(mission)
-    pvt = pvt_text(corps) if corps is not None else ""
+    pvt = pvt_text(corps, statement.round) if corps is not None else ""
     sections["pvt"] = f"{pvt} {PVT_FIGURES}".strip()
     official = official_results_text(forensics) if forensics is not None else ""
     sections["official_results"] = f"{official} {OFFICIAL_RESULTS_FIGURES}".strip()

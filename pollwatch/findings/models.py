@@ -70,6 +70,9 @@ class OfficialResults(models.Model):
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    round = models.ForeignKey(
+        "registry.Round", on_delete=models.PROTECT, related_name="official_results"
+    )
     totals = models.JSONField(default=dict)
 
     class Meta:

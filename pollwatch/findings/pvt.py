@@ -31,7 +31,7 @@ from pollwatch.deployment.models import DeploymentPlan, SampledStation
 from pollwatch.findings.counted_report import counted_rows
 from pollwatch.findings.figures import Scope
 from pollwatch.findings.models import OfficialResults, OfficialStationResult, PVTSample, PVTStation
-from pollwatch.findings.services import option_codes
+from pollwatch.findings.services import ballot, option_codes
 from pollwatch.missions.models import Mission
 from pollwatch.registry.models import Area, Round
 from pollwatch.stats.pvt import (
@@ -119,6 +119,16 @@ class PVTResult:
     completeness: tuple[StratumCompleteness, ...]
     comparison: tuple[Comparison, ...]
     official: OfficialResults | None
+    # Reports left out for tallying votes for an option not on the round's ballot.
+    off_ballot: int = 0
+
+
+def official_results_of(mission: Mission, round_: Round | None) -> OfficialResults | None:
+    """The official results of ``round_`` imported last (any round's when none is named)."""
+    imported = OfficialResults.objects.filter(mission=mission)
+    if round_ is None:
+        return imported.first()
+    return imported.filter(round=round_).first()
 
 
 def pvt_design(mission: Mission, round_: Round | None = None) -> PVTDesign | None:
@@ -198,19 +208,31 @@ def observed_figures(
 
 
 def pvt_estimate(mission: Mission, scope: Scope | None = None) -> PVTResult:
-    """Estimate turnout and every option's share from the reports received so far."""
-    options = tuple(option_codes(mission.election))
-    codes = [code for code, _name in options]
-    design = pvt_design(mission, scope.round if scope is not None else None)
-    official = OfficialResults.objects.filter(mission=mission).first()
-    observed = observed_figures(mission, codes, scope)
+    """Estimate turnout and the share of every option on the round's ballot.
+
+    A report that gives votes to an option not on the round's ballot (a
+    candidate out of the run-off) is a data error: it is left out, and
+    counted in ``off_ballot`` so the page can say so. Zero or no votes for
+    such an option are what a correct report gives.
+    """
+    round_ = scope.round if scope is not None else None
+    on_ballot, off_ballot_options = ballot(mission.election, round_)
+    options = tuple(on_ballot)
+    codes = [code for code, _name in on_ballot]
+    others = [code for code, _name in off_ballot_options]
+    design = pvt_design(mission, round_)
+    official = official_results_of(mission, round_)
+    observed = observed_figures(mission, [*codes, *others], scope)
     empty = PVTResult(options, "", len(observed["id"]), 0, 0, None, None, (), (), official)
     if design is None:
         return empty
     in_sample = np.isin(observed["station"], design.stations)
-    figures, votes = observed["figures"], observed["votes"]
+    figures = observed["figures"]
+    votes, off_votes = observed["votes"][:, : len(codes)], observed["votes"][:, len(codes) :]
+    off_ballot = np.any(off_votes > 0, axis=1)
     usable = (
         in_sample
+        & ~off_ballot
         & np.all(figures >= 0, axis=1)
         & np.all(votes >= 0, axis=1)
         & (votes.sum(axis=1) <= figures[:, 2])
@@ -228,6 +250,7 @@ def pvt_estimate(mission: Mission, scope: Scope | None = None) -> PVTResult:
             stratum_completeness([], design.expected),
             (),
             official,
+            int(off_ballot.sum()),
         )
     strata = design.strata_of(observed["station"][usable])
     weighting = _weighting(design, observed["station"][usable], strata)
@@ -244,6 +267,7 @@ def pvt_estimate(mission: Mission, scope: Scope | None = None) -> PVTResult:
         completeness=stratum_completeness(strata, design.expected),
         comparison=_compare(estimate, official, options),
         official=official,
+        off_ballot=int(off_ballot.sum()),
     )
 
 
@@ -293,17 +317,21 @@ def _compare(
     )
 
 
-def mismatches(mission: Mission, results: OfficialResults | None = None) -> list[Mismatch]:
+def mismatches(
+    mission: Mission, results: OfficialResults | None = None, scope: Scope | None = None
+) -> list[Mismatch]:
     """Every figure where the official per-station result differs from the observers' copy.
 
     Compared as arrays: the official rows and the chosen PVT form 2 reports
-    are aligned by station; only the differing cells become rows.
+    of the scope's round are aligned by station; only the differing cells
+    become rows.
     """
-    results = results or OfficialResults.objects.filter(mission=mission).first()
+    round_ = scope.round if scope is not None else None
+    results = results or official_results_of(mission, round_)
     if results is None or results.kind != OfficialResults.Kind.STATIONS:
         return []
-    codes = [code for code, _name in option_codes(mission.election)]
-    observed = observed_figures(mission, codes)
+    codes = [code for code, _name in option_codes(mission.election, round_)]
+    observed = observed_figures(mission, codes, scope)
     official = _official_arrays(results, codes)
     common, at_observed, at_official = np.intersect1d(
         observed["station"], official["station"], return_indices=True

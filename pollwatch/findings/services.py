@@ -9,6 +9,7 @@ from typing import Any, BinaryIO, cast
 import numpy as np
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from pollwatch.audit.services import log_action
@@ -20,7 +21,7 @@ from pollwatch.findings.models import (
 )
 from pollwatch.lib.tabular import RowProblem, Table, TableRejected, read_table
 from pollwatch.missions.models import Mission
-from pollwatch.registry.models import BallotOption, Election, PollingStation
+from pollwatch.registry.models import BallotOption, Election, PollingStation, Round
 
 STATION_FIGURES = ("registered", "ballots_issued", "valid")
 
@@ -33,11 +34,36 @@ class OfficialResultsError(Exception):
         super().__init__("\n".join(self.problems))
 
 
-def option_codes(election: Election) -> list[tuple[str, str]]:
-    """(code, name) of every ballot option, codes as PVT form 2 names them (``votes_<code>``)."""
+def option_codes(election: Election, round_: Round | None = None) -> list[tuple[str, str]]:
+    """(code, name) of every ballot option, codes as PVT form 2 names them (``votes_<code>``).
+
+    With ``round_``, only the options on that round's ballot (a run-off's two
+    leading candidates).
+    """
+    return ballot(election, round_)[0]
+
+
+def ballot(
+    election: Election, round_: Round | None = None
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(code, name) of the options on the round's ballot, and of the election's other options.
+
+    A round naming no options offers every option of the election. One query.
+    """
     options = BallotOption.objects.filter(contest__election=election).order_by(
         "contest_id", "position"
     )
+    if round_ is not None:
+        chosen = Round.options.through.objects.filter(round=round_, ballotoption=OuterRef("pk"))
+        options = options.annotate(on_round=Exists(chosen))
+    rows = list(options)
+    named = [option for option in rows if getattr(option, "on_round", False)]
+    on_ballot = named or rows
+    others = [option for option in rows if option not in on_ballot]
+    return _codes(on_ballot), _codes(others)
+
+
+def _codes(options: Sequence[BallotOption]) -> list[tuple[str, str]]:
     return [(option.code.replace("-", "_"), option.name) for option in options]
 
 
@@ -93,13 +119,15 @@ def import_official_results(
     *,
     filename: str | None = None,
     actor: User | None = None,
+    round_: Round | None = None,
 ) -> OfficialResults:
-    """Import official results from a CSV or XLSX file.
+    """Import official results from a CSV or XLSX file, of ``round_`` (by default the first).
 
     Per station: a ``station`` column with the station code, the columns
     ``registered``, ``ballots_issued``, ``valid`` and one column per ballot
-    option code. National totals: two columns ``figure`` and ``value``, with
-    one row for each of those figures and each option code.
+    option code on the round's ballot. National totals: two columns
+    ``figure`` and ``value``, with one row for each of those figures and each
+    option code.
 
     Raises
     ------
@@ -111,13 +139,14 @@ def import_official_results(
         table = read_table(source, name)
     except TableRejected as rejected:
         raise OfficialResultsError(rejected.problems) from rejected
-    codes = [code for code, _name in option_codes(mission.election)]
+    codes = [code for code, _name in option_codes(mission.election, round_)]
+    round_ = round_ or mission.election.rounds.get(number=1)
     station_at = table.column_index("station")
     if station_at is not None:
-        return _import_stations(mission, table, station_at, codes, name, actor)
+        return _import_stations(mission, table, station_at, codes, name, actor, round_)
     figure_at, value_at = table.column_index("figure"), table.column_index("value")
     if figure_at is not None and value_at is not None:
-        return _import_national(mission, table, (figure_at, value_at), codes, name, actor)
+        return _import_national(mission, table, (figure_at, value_at), codes, name, actor, round_)
     raise OfficialResultsError(
         [
             RowProblem(
@@ -152,6 +181,7 @@ def _import_stations(
     codes: Sequence[str],
     name: str,
     actor: User | None,
+    round_: Round,
 ) -> OfficialResults:
     positions = _column_positions(table, codes)
     known = dict(PollingStation.objects.filter(election=mission.election).values_list("code", "pk"))
@@ -178,6 +208,7 @@ def _import_stations(
         results = OfficialResults.objects.create(
             mission=mission,
             kind=OfficialResults.Kind.STATIONS,
+            round=round_,
             source=name,
             totals=totals,
             imported_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -197,7 +228,12 @@ def _import_stations(
             "findings.official_results_imported",
             actor=actor,
             target=results,
-            data={"kind": results.kind, "stations": len(rows), "source": name},
+            data={
+                "kind": results.kind,
+                "stations": len(rows),
+                "source": name,
+                "round": round_.number,
+            },
         )
     return results
 
@@ -257,6 +293,7 @@ def _import_national(
     codes: Sequence[str],
     name: str,
     actor: User | None,
+    round_: Round,
 ) -> OfficialResults:
     figure_at, value_at = figure_and_value_at
     found: dict[str, int] = {}
@@ -286,6 +323,7 @@ def _import_national(
         results = OfficialResults.objects.create(
             mission=mission,
             kind=OfficialResults.Kind.NATIONAL,
+            round=round_,
             source=name,
             totals=totals,
             imported_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -294,6 +332,6 @@ def _import_national(
             "findings.official_results_imported",
             actor=actor,
             target=results,
-            data={"kind": results.kind, "source": name},
+            data={"kind": results.kind, "source": name, "round": round_.number},
         )
     return results

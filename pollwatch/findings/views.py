@@ -867,25 +867,30 @@ def pvt(request, slug):
     mission = mission_for(request, slug, "findings.view_pvt")
     if request.method == "POST":
         require(request.user, "findings.change_results", mission)
+    rounds = election_rounds(mission)
+    scope = figures.Scope(
+        mission=mission, round=chosen_round(mission, rounds, request.GET.get("round"))
+    )
     form = OfficialResultsForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and can_import_results(request.user, mission) and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             import_official_results(
-                mission, upload, filename=upload.name, actor=signed_in_user(request)
+                mission,
+                upload,
+                filename=upload.name,
+                actor=signed_in_user(request),
+                round_=scope.round,
             )
         except OfficialResultsError as refused:
             for problem in refused.problems[:20]:
                 form.add_error("file", problem)
         else:
             messages.success(request, _("Official results imported."))
-            return redirect("findings:pvt", slug=slug)
-    rounds = election_rounds(mission)
-    scope = figures.Scope(
-        mission=mission, round=chosen_round(mission, rounds, request.GET.get("round"))
-    )
+            page = reverse("findings:pvt", kwargs={"slug": slug})
+            return redirect(f"{page}?{_round_query(scope.round, rounds)}".rstrip("?&"))
     result = pvt_estimate(mission, scope)
-    found = mismatches(mission, result.official)
+    found = mismatches(mission, result.official, scope)
     names = pvt_names(mission, result)
     tables = _pvt_tables(result, found, names)
     if request.GET.get("export") in ("csv", "xlsx"):

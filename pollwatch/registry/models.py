@@ -119,6 +119,12 @@ class Round(models.Model):
         related_name="repeat_rounds",
         help_text=_("where repeat voting is held; empty means everywhere"),
     )
+    options: models.ManyToManyField[BallotOption, Any] = models.ManyToManyField(
+        "BallotOption",
+        blank=True,
+        related_name="rounds",
+        help_text=_("the ballot options on this round's ballot; empty means every option"),
+    )
 
     objects = RoundQuerySet.as_manager()
 
@@ -152,6 +158,20 @@ class Round(models.Model):
             .order_by("-number")
             .first()
         )
+
+    def ballot(self) -> models.QuerySet[BallotOption]:
+        """The options on this round's ballot, in ballot order: its own, else the election's."""
+        chosen = self.options.all()
+        if chosen.exists():
+            return chosen.order_by("contest_id", "position")
+        return BallotOption.objects.filter(contest__election=self.election_id).order_by(
+            "contest_id", "position"
+        )
+
+    def receives_reports(self, moment: datetime.datetime | None = None) -> bool:
+        """Whether reports may already belong to this round: its window has opened."""
+        moment = moment or timezone.now()
+        return self.reports_from is None or self.reports_from <= moment
 
     def reports_until(self) -> datetime.datetime | None:
         """When the next round's reports begin; None for the last round."""

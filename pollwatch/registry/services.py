@@ -72,13 +72,16 @@ def add_round(
     name: str = "",
     reports_from: datetime.datetime | None = None,
     areas: Sequence[Area] = (),
+    options: Sequence[BallotOption] = (),
     actor: User | None = None,
 ) -> Round:
     """Add the next round of ``election`` (a run-off, or repeat voting in ``areas``).
 
     Reports received from ``reports_from`` on belong to the new round; by
     default that is the start of the day after the previous round's voting
-    day, on the election's clock.
+    day, on the election's clock. ``options`` are the ballot options on the
+    round's ballot (a run-off's two leading candidates); none means every
+    option of the election.
 
     Raises
     ------
@@ -101,16 +104,16 @@ def add_round(
             _("round %(number)s votes on %(day)s: a later round must vote after that")
             % {"number": previous.number, "day": previous.voting_day.isoformat()}
         )
-    opens = reports_from or start_of_day_after(previous.voting_day, election)
-    if timezone.is_naive(opens):
-        opens = timezone.make_aware(opens, election_zone(election))
-    if previous.reports_from is not None and opens <= previous.reports_from:
-        raise RegistryError(_("a round's reports must begin after the previous round's"))
+    opens = _on_election_clock(
+        reports_from or start_of_day_after(previous.voting_day, election), election
+    )
+    _check_opens_after(previous, opens)
     foreign = [area.code for area in areas if area.election_id != election.pk]
     if foreign:
         raise RegistryError(
             _("areas not of this election: %(codes)s") % {"codes": ", ".join(foreign)}
         )
+    _check_options_of(election, options)
     round_ = Round.objects.create(
         election=election,
         number=previous.number + 1,
@@ -120,6 +123,7 @@ def add_round(
         reports_from=opens,
     )
     round_.areas.set(areas)
+    round_.options.set(options)
     forget_voting_days()
     log_action(
         "registry.round_added",
@@ -131,6 +135,101 @@ def add_round(
             "voting_day": voting_day.isoformat(),
             "reports_from": opens.isoformat(),
             "areas": [area.code for area in areas],
+            "options": [option.code for option in options],
+        },
+    )
+    return round_
+
+
+def _on_election_clock(moment: datetime.datetime, election: Election) -> datetime.datetime:
+    """``moment`` as given, or, when it names no zone, read on the election's clock."""
+    if timezone.is_naive(moment):
+        return timezone.make_aware(moment, election_zone(election))
+    return moment
+
+
+def _check_opens_after(previous: Round | None, opens: datetime.datetime) -> None:
+    if (
+        previous is not None
+        and previous.reports_from is not None
+        and opens <= previous.reports_from
+    ):
+        raise RegistryError(_("a round's reports must begin after the previous round's"))
+
+
+def _check_options_of(election: Election, options: Sequence[BallotOption]) -> None:
+    foreign = [option.code for option in options if option.contest.election_id != election.pk]
+    if foreign:
+        raise RegistryError(
+            _("ballot options not of this election: %(codes)s") % {"codes": ", ".join(foreign)}
+        )
+    if len({option.pk for option in options}) == 1:
+        raise RegistryError(_("a round's ballot offers at least two options"))
+
+
+@transaction.atomic
+def change_round(
+    round_: Round,
+    *,
+    name: str,
+    reports_from: datetime.datetime | None = None,
+    options: Sequence[BallotOption] = (),
+    actor: User | None = None,
+    now: datetime.datetime | None = None,
+) -> Round:
+    """Rename a later round, move when its reports begin (None: keep it), or change its ballot.
+
+    Only before its reports begin: moving the start of a window that has
+    opened would move reports already received from one round to another.
+
+    Raises
+    ------
+    RegistryError
+        For the first round, a round receiving reports already, or a start that
+        would not fall between the previous round's and the next round's.
+    """
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    election = round_.election
+    moment = now or timezone.now()
+    if round_.number == 1:
+        raise RegistryError(_("the first round follows the election; change the election instead"))
+    current = round_.reports_from
+    if current is None or current <= moment:
+        raise RegistryError(
+            _("round %(number)s receives reports already: it can no longer be changed")
+            % {"number": round_.number}
+        )
+    opens = _on_election_clock(reports_from, election) if reports_from is not None else current
+    if opens <= moment:
+        raise RegistryError(_("a round's reports can only be moved to a time still to come"))
+    _check_opens_after(round_.previous_round, opens)
+    following = round_.next_round
+    later = following.reports_from if following is not None else None
+    if later is not None and opens >= later:
+        raise RegistryError(_("a round's reports must begin before the next round's"))
+    _check_options_of(election, options)
+    before = {
+        "name": round_.name,
+        "reports_from": round_.reports_from.isoformat() if round_.reports_from else None,
+        "options": sorted(round_.options.values_list("code", flat=True)),
+    }
+    round_.name = name
+    round_.reports_from = opens
+    round_.save(update_fields=["name", "reports_from"])
+    round_.options.set(options)
+    forget_voting_days()
+    log_action(
+        "registry.round_changed",
+        actor=actor,
+        target=election,
+        data={
+            "round": round_.number,
+            "before": before,
+            "after": {
+                "name": name,
+                "reports_from": opens.isoformat(),
+                "options": sorted(option.code for option in options),
+            },
         },
     )
     return round_

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from pollwatch.registry.models import Round
 
 SECTIONS = [
     ("summary", _("Summary of conclusions")),
@@ -58,6 +61,13 @@ class Statement(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("statements:detail", args=[self.pk])
+
+    def round_to_name(self) -> Round | None:
+        """The round the statement covers, when readers need telling: its election has others."""
+        covered = self.round
+        if covered is None or (covered.previous_round is None and covered.next_round is None):
+            return None
+        return covered
 
     def draft(self) -> StatementVersion | None:
         return self.versions.filter(status=StatementVersion.Status.DRAFT).first()

@@ -104,6 +104,7 @@ EXPECTED: dict[str, Rule] = {
     "registry:election": Rule(EVERYONE),
     "registry:station_upload": Rule(CORE, CORE),
     "registry:boundaries_upload": Rule(CORE, CORE),
+    "registry:rounds": Rule(CORE, CORE),
     "forensics:results": Rule(READERS, READERS),
     "forensics:upload": Rule(READERS),
     "forensics:report": Rule(READERS),

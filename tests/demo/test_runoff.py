@@ -12,6 +12,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from pollwatch.demo.country import MISSION_SLUG
+from pollwatch.demo.pvt import CORPS_SLUG
 from pollwatch.deployment.models import DeploymentPlan
 from pollwatch.findings.figures import in_round
 from pollwatch.intake.models import Submission
@@ -67,3 +68,29 @@ def test_the_findings_show_both_rounds_and_the_change_between_them(mission, clie
     assert found and all(c.change is not None for c in found)
     assert all(c.change.low <= c.change.difference <= c.change.high for c in found)
     assert " pp" in changes.content.decode()
+
+
+def test_the_citizen_pvt_estimates_both_rounds_the_runoff_with_its_two_candidates(
+    startup, db, client, administrator
+):
+    corps = Mission.objects.get(slug=CORPS_SLUG)
+    first, runoff = Round.objects.filter(election=corps.election).in_order()
+    assert runoff.options.count() == 2
+    client.force_login(administrator)
+    url = reverse("findings:pvt", args=[corps.slug])
+    page = client.get(url)
+    assert page.context["round"] == runoff
+    text = page.content.decode()
+    assert "Round 2: run-off" in text and "?round=1" in text
+    later = page.context["result"]
+    assert [code for code, _name in later.options] == [
+        o.code.replace("-", "_") for o in runoff.ballot()
+    ]
+    assert later.usable > 0 and later.off_ballot == 0
+    assert sum(share.value for share in later.estimate.shares) == pytest.approx(1)
+    # The run-off's official results are the true count: inside the PVT's interval.
+    assert [c.option for c in later.comparison] == [code for code, _name in later.options]
+    assert all(c.inside_99 for c in later.comparison)
+    earlier = client.get(url, {"round": 1}).context["result"]
+    assert len(earlier.options) == 5 and earlier.usable > later.usable * 0.8
+    assert not all(c.inside_99 for c in earlier.comparison)

@@ -64,6 +64,12 @@ def first_round(mission: Mission) -> Round:
     return Round.objects.get(election=mission.election, number=1)
 
 
+def first_round_pvt():
+    """The citizen observers' PVT of the first round (the run-off's is in test_runoff.py)."""
+    citizens = corps()
+    return pvt_estimate(citizens, Scope(mission=citizens, round=first_round(citizens)))
+
+
 def test_every_report_is_timed_on_election_day_within_its_phase_hours(demo):
     reports = Submission.objects.select_related("station__election")
     assert reports.count() > 300
@@ -106,12 +112,14 @@ def test_every_sampled_station_has_a_team_and_every_pvt_station_an_observer(demo
         Submission.objects.filter(mission=mission, phase="voting"), first_round(mission)
     )
     assert set(voted.values_list("station", flat=True)) == sampled
-    result = pvt_estimate(corps())
+    result = first_round_pvt()
     drawn = sum(stratum.expected for stratum in result.completeness)
     observers = Member.objects.filter(mission=corps(), role=Member.Role.OBSERVER)
     assert observers.count() == drawn
-    reporters = Submission.objects.filter(mission=corps()).values_list("observer", flat=True)
-    assert len(set(reporters)) == len(reporters)
+    for round_ in Round.objects.filter(election=mission.election):
+        reports = in_round(Submission.objects.filter(mission=corps()), round_)
+        reporters = reports.values_list("observer", flat=True)
+        assert len(set(reporters)) == len(reporters)
 
 
 def test_the_official_results_are_loaded_with_their_forensic_report_ready(demo, client):
@@ -131,7 +139,7 @@ def test_the_official_results_are_loaded_with_their_forensic_report_ready(demo, 
 def test_the_statement_pvt_and_official_results_sections_are_written_from_the_data(demo):
     draft = Statement.objects.get(mission=international()).draft()
     sections = draft.sections
-    leader = pvt_estimate(corps()).comparison[0]
+    leader = first_round_pvt().comparison[0]
     assert f"{100 * leader.estimate.value:.1f}%" in sections["pvt"]
     assert f"{100 * leader.official:.1f}%" in sections["pvt"]
     headline = ResultsUpload.objects.get().summary["headline"]
@@ -166,11 +174,11 @@ def test_the_startup_message_counts_what_the_reports_lists_show(demo, client):
 
 
 def test_the_pvt_page_shows_the_official_leader_share_outside_the_interval(demo, client):
-    result = pvt_estimate(corps())
+    result = first_round_pvt()
     leader = result.comparison[0]
     assert leader.official > leader.estimate.interval(0.99)[1] and not leader.inside_99
     client.force_login(User.objects.get(username="admin"))
-    page = client.get(reverse("findings:pvt", args=[CORPS_SLUG])).content.decode()
+    page = client.get(reverse("findings:pvt", args=[CORPS_SLUG]), {"round": 1}).content.decode()
     assert "outside the 99% interval" in page and "<svg" in page
 
 

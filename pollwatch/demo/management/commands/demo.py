@@ -55,7 +55,7 @@ class Command(BaseCommand):
         self.stdout.write("Drafted the preliminary statement (its claim check flags a claim).")
         build_demo_briefing(mission, seed)
         issue_demo_badges(mission)
-        simulate_runoff(mission, seed)
+        simulate_runoff(mission, seed, corps=pvt.corps)
         return mission
 
     def _count_reports(self, mission: Mission) -> None:

@@ -39,6 +39,12 @@ class Command(BaseCommand):
         add_round.add_argument(
             "--areas", default="", help="area codes of repeat voting, comma-separated"
         )
+        add_round.add_argument(
+            "--options",
+            default="",
+            help="codes of the ballot options on the round's ballot, comma-separated "
+            "(a run-off's two leading candidates); default: every option",
+        )
 
     def handle(self, *args, **options):
         if options["action"] == "list":
@@ -72,7 +78,19 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"\tround {round_.number}\t{round_.voting_day}\t{round_.kind}"
                     f"\treports from {round_.reports_from or '-'}"
+                    f"\t{','.join(option.code for option in round_.ballot())}"
                 )
+
+    def _ballot_options(self, election, listed: str) -> list[BallotOption]:
+        codes = [code.strip() for code in listed.split(",") if code.strip()]
+        found = {
+            option.code: option
+            for option in BallotOption.objects.filter(contest__election=election, code__in=codes)
+        }
+        unknown = [code for code in codes if code not in found]
+        if unknown:
+            raise CommandError(f"unknown ballot option codes: {', '.join(unknown)}")
+        return [found[code] for code in codes]
 
     def _add_round(self, options):
         election = Election.objects.filter(slug=options["election"]).first()
@@ -83,6 +101,7 @@ class Command(BaseCommand):
         unknown = set(codes) - {area.code for area in areas}
         if unknown:
             raise CommandError(f"unknown area codes: {', '.join(sorted(unknown))}")
+        ballot = self._ballot_options(election, options["options"])
         try:
             round_ = add_round(
                 election,
@@ -95,6 +114,7 @@ class Command(BaseCommand):
                     else None
                 ),
                 areas=areas,
+                options=ballot,
             )
         except (ValueError, RegistryError) as error:
             raise CommandError(str(error)) from error
