@@ -1,10 +1,11 @@
 """The international mission's briefing: two required modules that most observers completed.
 
 The code of conduct comes with a four-question test; the election-day
-procedures are required reading. Most observers passed at once, some failed
-first and passed on a retake, and the last few observers on the list have not
-finished, so they are not certified and could get no device token. The mission's
-staff passed too. The demo logins go to the first members of each role, all certified.
+procedures are required reading. Every observer in a team passed, most at
+once, some at a second try; a few reserve observers, in no team yet, have not
+finished, so they are not certified, not accredited and could get no device
+token. The mission's staff passed too. The demo logins go to the first members
+of each role, all certified.
 Each member worked through it on one day of the week before the first round's
 voting day: a retake came a few hours after the failed try, and certification
 with the step that completed the briefing.
@@ -220,10 +221,10 @@ def build_demo_briefing(mission: Mission, seed: int) -> list[BriefingModule]:
     procedures = create_module(
         mission, title=PROCEDURES_TITLE, text=PROCEDURES_TEXT, required=True, order=2
     )
+    reserves = _reserve_observers(mission)
     people = list(mission.members.exclude(role=Member.Role.SUPPORT).order_by("id"))
-    observers = [m for m in people if m.role == Member.Role.OBSERVER]
-    # Last observer in, last briefed: each second one has started.
-    unfinished = {m.pk: i % 2 == 0 for i, m in enumerate(observers[-NOT_FINISHED:])}
+    # The reserves joined last and have not finished: each second one has started.
+    unfinished = {m.pk: i % 2 == 0 for i, m in enumerate(reserves)}
     for member in people:
         if member.pk in unfinished:
             _start_without_finishing(member, conduct, procedures, started=unfinished[member.pk])
@@ -232,6 +233,31 @@ def build_demo_briefing(mission: Mission, seed: int) -> list[BriefingModule]:
             _complete(member, conduct, procedures, fail_first=retakes)
         spread_over_briefing_week(member, clock)
     return [conduct, procedures]
+
+
+RESERVES = (
+    ("Mia Holm", "Denmark"),
+    ("Theo Laine", "Estonia"),
+    ("Sara Quinn", "Ireland"),
+    ("Jonas Berg", "Norway"),
+)
+
+
+def _reserve_observers(mission: Mission) -> list[Member]:
+    """Observers who joined late, in no team: they would replace one who falls ill."""
+    delegation = mission.delegations.filter(organisation=mission.lead_organisation).first()
+    return [
+        Member.objects.create(
+            mission=mission,
+            full_name=name,
+            role=Member.Role.OBSERVER,
+            nationality=nationality,
+            languages="English",
+            delegation=delegation,
+            accreditation_status=Member.Accreditation.PENDING,
+        )
+        for name, nationality in RESERVES[:NOT_FINISHED]
+    ]
 
 
 def _complete(

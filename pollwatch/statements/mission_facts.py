@@ -98,7 +98,7 @@ def mission_coverage(mission: Mission, round_: Round | None = None) -> MissionCo
     observed_regions = _regions_of(observed, regions)
     plans = DeploymentPlan.objects.filter(mission=mission)
     plan = plans.filter(is_current=True).first() if round_ is None else plans.of_round(round_)
-    observers = Member.objects.filter(mission=mission, role=Member.Role.OBSERVER)
+    observers = _deployed_observers(mission)
     return MissionCoverage(
         stations_observed=observed_totals["n"],
         stations_total=all_totals["n"],
@@ -163,6 +163,15 @@ def _regions_of(stations: QuerySet[PollingStation], regions: QuerySet[Area]) -> 
         if first in by_id:
             found[first] = by_id[first]
     return found
+
+
+def _deployed_observers(mission: Mission) -> QuerySet[Member]:
+    """The observers the mission deployed: those in a team (reserves are not), or all
+    of them when the mission works without teams."""
+    observers = Member.objects.filter(mission=mission, role=Member.Role.OBSERVER)
+    if mission.teams.exists():
+        return observers.filter(team__isnull=False)
+    return observers
 
 
 def _long_term_observers(mission: Mission) -> bool:

@@ -83,3 +83,17 @@ def test_the_briefing_took_place_in_the_week_before_the_first_round():
     for attempt in attempts.filter(passed=False):
         retake = attempts.filter(member=attempt.member, pk__gt=attempt.pk).first()
         assert retake is None or retake.taken_at > attempt.taken_at
+
+
+def test_everyone_who_reported_is_certified_and_the_uncertified_are_reserves():
+    from pollwatch.intake.models import Submission
+
+    mission = international()
+    reporters = Member.objects.filter(submissions__mission=mission).distinct()
+    assert reporters.exists()
+    assert not reporters.filter(certified_at__isnull=True).exists()
+    uncertified = mission.members.filter(certified_at__isnull=True).exclude(
+        role=Member.Role.SUPPORT
+    )
+    assert uncertified.exists() and not uncertified.filter(team__isnull=False).exists()
+    assert not Submission.objects.filter(observer__in=uncertified).exists()

@@ -155,3 +155,15 @@ def test_the_facts_stay_plain_json_for_a_published_statement(mandate, delegation
         "members": 3,
     }
     assert facts["mandate"][2]["issued_on"] == "2026-04-10"
+
+
+def test_the_paragraph_counts_the_observers_deployed_in_teams_not_the_reserves(mission):
+    team = mission.teams.first()
+    for index in range(3):
+        Member.objects.create(
+            mission=mission, full_name=f"Team observer {index}", role="observer", team=team
+        )
+    Member.objects.create(mission=mission, full_name="Reserve observer", role="observer")
+    coverage = mission_coverage(mission)
+    assert coverage.observers == 3
+    assert "deployed 3 observers in 1 team" in method_paragraph(coverage, "en")
