@@ -57,7 +57,7 @@ class Shot:
 PAGES = [
     Shot("dashboard", "/", "core"),
     Shot("findings", f"/missions/{MISSION}/findings/", "core", "h2:has-text('Overall assessment')"),
-    Shot("pvt", f"/missions/{CORPS}/pvt/", "admin"),
+    Shot("pvt", f"/missions/{CORPS}/pvt/?round=1", "admin"),
     Shot("map", f"/missions/{MISSION}/deployment/map/", "core", ".map-legend"),
     Shot("mission", f"/missions/{MISSION}/", "core", "h2:has-text('Delegations')"),
     Shot(

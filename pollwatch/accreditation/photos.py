@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import base64
-import secrets
 from dataclasses import dataclass
 
-import filetype
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from pollwatch.lib.file_types import allowed_type
 
 # MIME type found in the bytes → the extension the stored file gets.
 PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png"}
@@ -40,10 +40,10 @@ def checked_photo(upload: UploadedFile) -> StoredPhoto:
         raise PhotoRefused(
             _("The photo is larger than %(limit)s.") % {"limit": filesizeformat(limit)}
         )
-    kind = filetype.guess(content[:8192])
-    if kind is None or kind.mime not in PHOTO_TYPES:
+    kind = allowed_type(content, PHOTO_TYPES)
+    if kind is None:
         raise PhotoRefused(_("The photo must be a JPEG or PNG image."))
-    name = f"{secrets.token_hex(16)}.{PHOTO_TYPES[kind.mime]}"
+    name = kind.stored_name()
     return StoredPhoto(name, ContentFile(content, name=name))
 
 
@@ -53,6 +53,6 @@ def photo_data_uri(photo: FieldFile) -> str:
         return ""
     with photo.open("rb") as stored:
         content = stored.read()
-    kind = filetype.guess(content[:8192])
-    mime = kind.mime if kind is not None and kind.mime in PHOTO_TYPES else "image/jpeg"
+    kind = allowed_type(content, PHOTO_TYPES)
+    mime = kind.content_type if kind is not None else "image/jpeg"
     return f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}"

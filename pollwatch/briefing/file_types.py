@@ -7,10 +7,9 @@ sound and video only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import filetype
 from django.utils.translation import gettext as _
+
+from pollwatch.lib.file_types import FileType, allowed_type, detected_content_type
 
 # MIME type found in the bytes → the extension the download gets.
 ALLOWED_TYPES = {
@@ -25,23 +24,16 @@ ALLOWED_TYPES = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
     "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
 }
-HEAD_BYTES = 8192
 
 
 class FileRefused(ValueError):
     """Not a file a module may carry; the message says what was found."""
 
 
-@dataclass(frozen=True, slots=True)
-class BriefingFileType:
-    content_type: str
-    extension: str
-
-
-def briefing_file_type(head: bytes, name: str) -> BriefingFileType:
-    kind = filetype.guess(head[:HEAD_BYTES])
-    if kind is None or kind.mime not in ALLOWED_TYPES:
-        found = kind.mime if kind is not None else _("not a recognised document or picture")
+def briefing_file_type(head: bytes, name: str) -> FileType:
+    kind = allowed_type(head, ALLOWED_TYPES)
+    if kind is None:
+        found = detected_content_type(head) or _("not a recognised document or picture")
         raise FileRefused(
             _(
                 "%(file)s: a briefing file is a PDF, Word or PowerPoint document, "
@@ -49,4 +41,4 @@ def briefing_file_type(head: bytes, name: str) -> BriefingFileType:
             )
             % {"file": name, "found": found}
         )
-    return BriefingFileType(kind.mime, ALLOWED_TYPES[kind.mime])
+    return kind

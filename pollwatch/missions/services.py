@@ -7,7 +7,6 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
-import filetype
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -15,6 +14,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from pollwatch.audit.services import log_action
+from pollwatch.lib.file_types import allowed_type
 from pollwatch.missions.models import (
     Delegation,
     Meeting,
@@ -28,7 +28,6 @@ from pollwatch.missions.models import (
 # Scans and PDFs only: the file is served inside the application's origin, so nothing
 # a browser would run (HTML, SVG) may be kept.
 DOCUMENT_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
-HEAD_BYTES = 8192
 
 
 class MissionError(Exception):
@@ -206,13 +205,13 @@ def record_document(
 
 def document_extension(content: bytes, name: str) -> str:
     """The extension of the type found in the file's bytes; refused unless PDF, JPEG or PNG."""
-    kind = filetype.guess(content[:HEAD_BYTES])
-    if kind is None or kind.mime not in DOCUMENT_TYPES:
+    kind = allowed_type(content, DOCUMENT_TYPES)
+    if kind is None:
         raise MissionError(
             _("%(file)s: only PDF files and scans (JPEG, PNG) are accepted")
             % {"file": name or _("the file")}
         )
-    return DOCUMENT_TYPES[kind.mime]
+    return kind.extension
 
 
 def set_coalition(

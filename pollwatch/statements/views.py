@@ -167,7 +167,7 @@ def public_mission(request, slug):
         StatementVersion.objects.filter(
             statement__mission__slug=slug, status=StatementVersion.Status.PUBLISHED
         )
-        .select_related("statement__mission")
+        .select_related("statement__mission", "statement__round")
         .order_by("-published_at")
     )
     if not versions:

@@ -39,3 +39,13 @@ def test_a_statement_of_an_election_with_one_round_names_none(client, mission, a
     page = client.get(reverse("statements:public", args=[version.statement_id, version.number]))
     assert "This statement covers" not in page.content.decode()
     assert "This statement covers" not in statement_html(version, for_print=True)
+
+
+def test_the_missions_public_list_names_each_statements_round(
+    client, mission, election, administrator
+):
+    runoff = add_round(election, kind=Round.Kind.RUNOFF, voting_day=datetime.date(2026, 5, 15))
+    published_on(mission, administrator, election.rounds.get(number=1))
+    published_on(mission, administrator, runoff)
+    page = client.get(reverse("statements:public_mission", args=[mission.slug])).content.decode()
+    assert "Round 1: first round" in page and "Round 2: run-off" in page

@@ -8,11 +8,9 @@ are what observers send; everything else is refused at upload.
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass
-
-import filetype
 from django.utils.translation import gettext as _
+
+from pollwatch.lib.file_types import FileType, allowed_type, detected_content_type
 
 # MIME type found in the bytes → the extension the stored file gets.
 ALLOWED_TYPES = {
@@ -37,31 +35,18 @@ ALLOWED_TYPES = {
     "application/pdf": "pdf",
 }
 
-# Enough bytes for every signature the detector knows.
-HEAD_BYTES = 8192
-
 
 class AttachmentRefused(Exception):
     """The file is not a photo, sound, video or PDF; the message says what was found."""
 
 
-@dataclass(frozen=True, slots=True)
-class AttachmentType:
-    content_type: str
-    extension: str
-
-    def stored_name(self) -> str:
-        """A random name, so that nothing the phone sent decides where the file lands."""
-        return f"{secrets.token_hex(16)}.{self.extension}"
-
-
-def attachment_type(head: bytes, name: str = "") -> AttachmentType:
+def attachment_type(head: bytes, name: str = "") -> FileType:
     """The type of a file from its first bytes; refused unless it is on the allow-list."""
-    kind = filetype.guess(head[:HEAD_BYTES])
-    if kind is None or kind.mime not in ALLOWED_TYPES:
-        found = kind.mime if kind is not None else _("not a recognised photo, sound, video or PDF")
+    kind = allowed_type(head, ALLOWED_TYPES)
+    if kind is None:
+        found = detected_content_type(head) or _("not a recognised photo, sound, video or PDF")
         raise AttachmentRefused(
             _("%(file)s: only photos, sound, video and PDF files are accepted (%(found)s)")
             % {"file": name or _("the file"), "found": found}
         )
-    return AttachmentType(kind.mime, ALLOWED_TYPES[kind.mime])
+    return kind

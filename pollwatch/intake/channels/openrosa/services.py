@@ -33,7 +33,6 @@ from django.utils.translation import gettext as _
 from pollwatch.forms.definition import FormDefinition
 from pollwatch.forms.models import FormVersion
 from pollwatch.intake.channels.openrosa.attachment_types import (
-    HEAD_BYTES,
     AttachmentRefused,
     attachment_type,
 )
@@ -54,6 +53,7 @@ from pollwatch.intake.services import (
     revise_submission,
 )
 from pollwatch.lib.bad_input import storable_text
+from pollwatch.lib.file_types import HEAD_BYTES
 from pollwatch.missions.models import Member
 from pollwatch.registry.models import Election
 
