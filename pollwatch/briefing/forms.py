@@ -132,7 +132,7 @@ def _plain(value: Any) -> Any:
 
 class PassMarkForm(forms.Form):
     pass_mark = forms.IntegerField(
-        label=_("Pass mark (% of questions answered right)"), min_value=0, max_value=100
+        label=_("Pass mark: percentage of questions answered right"), min_value=0, max_value=100
     )
 
 
