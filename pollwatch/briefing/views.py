@@ -42,6 +42,7 @@ from pollwatch.briefing.services import (
 )
 from pollwatch.forms.labels import in_language
 from pollwatch.lib.downloads import csv_response
+from pollwatch.lib.file_types import uploaded_file_download
 from pollwatch.lib.listing import page_of, sorted_by_request
 from pollwatch.missions.guards import mission_for
 from pollwatch.missions.models import Member
@@ -360,15 +361,9 @@ def file_download(request: HttpRequest, pk: int) -> FileResponse:
         BriefingFile.objects.visible_to(request.user).select_related("module"), pk=pk
     )
     require(request.user, "briefing.view_briefing", briefing_file.module)
-    response = FileResponse(
-        briefing_file.file.open("rb"),
-        content_type=briefing_file.content_type,
-        as_attachment=True,
-        filename=briefing_file.original_name,
+    return uploaded_file_download(
+        briefing_file.file, briefing_file.content_type, briefing_file.original_name
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
 
 
 def overview(request: HttpRequest, slug: str) -> HttpResponse | StreamingHttpResponse:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from pollwatch.accounts.guards import require, signed_in_user
 from pollwatch.lib.downloads import csv_response
+from pollwatch.lib.file_types import uploaded_file_download
 from pollwatch.lib.listing import page_of, sorted_by_request
 from pollwatch.lib.tabular import TableRejected
 from pollwatch.missions.forms import (
@@ -327,15 +328,8 @@ def _document_download(document: MissionDocument) -> FileResponse:
     content_type = {ext: mime for mime, ext in DOCUMENT_TYPES.items()}.get(extension)
     if content_type is None:
         raise Http404("no such file")
-    response = FileResponse(
-        document.file.open("rb"),
-        content_type=content_type,
-        as_attachment=True,
-        filename=f"{document.get_kind_display()} {document.issued_on}.{extension}",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    name = f"{document.get_kind_display()} {document.issued_on}.{extension}"
+    return uploaded_file_download(document.file, content_type, name)
 
 
 def coalition_settings(request, slug):

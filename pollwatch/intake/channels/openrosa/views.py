@@ -31,6 +31,7 @@ from pollwatch.intake.channels.openrosa.services import InstanceConflict, receiv
 from pollwatch.intake.channels.openrosa.xforms import XForm, XFormUnbuildable
 from pollwatch.intake.models import Attachment, Submission
 from pollwatch.intake.services import SubmissionRejected
+from pollwatch.lib.file_types import uploaded_file_download
 from pollwatch.missions.devices import device_user
 from pollwatch.missions.models import Member
 
@@ -242,14 +243,7 @@ def download_name(attachment: Attachment) -> str:
 
 
 def attachment_download(attachment: Attachment) -> FileResponse:
-    """Always a download, never a page: the type is the one found in the bytes at upload,
-    and the browser is told neither to guess another nor to run anything in it."""
-    response = FileResponse(
-        attachment.file.open("rb"),
-        content_type=attachment.content_type or "application/octet-stream",
-        as_attachment=True,
-        filename=download_name(attachment),
+    """Always a download, never a page, of the type found in the bytes at upload."""
+    return uploaded_file_download(
+        attachment.file, attachment.content_type, download_name(attachment)
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
