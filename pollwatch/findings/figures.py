@@ -154,12 +154,7 @@ class ShareFigure:
                 )
                 % values
             )
-        values["level"] = format_percent(100 * self.confidence, language, 0)
-        values["interval"] = percent_range(
-            percent(self.low, language, sign=False),
-            percent(self.high, language, sign=False),
-            language,
-        )
+        values |= interval_words(self.low, self.high, self.confidence, language)
         return (
             ngettext(
                 "in %(share)s (%(level)s%% CI %(interval)s) of %(base)s polling station observed",
@@ -176,6 +171,16 @@ def percent(value: float, language: str = "en", *, sign: bool = True) -> str:
     decimals = 1 if 0 < hundred < 1 else 0
     text = format_percent(hundred, language, decimals)
     return with_percent_sign(text, language) if sign else text
+
+
+def interval_words(low: float, high: float, confidence: float, language: str) -> dict[str, str]:
+    """The ``level`` and ``interval`` of a sentence's "95% CI 40–57%", in ``language``."""
+    return {
+        "level": format_percent(100 * confidence, language, 0),
+        "interval": percent_range(
+            percent(low, language, sign=False), percent(high, language, sign=False), language
+        ),
+    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,11 +24,12 @@ from pollwatch.findings.figures import (
     CONFIDENCE,
     FindingsError,
     Scope,
+    interval_words,
     newest_form,
     percent,
 )
 from pollwatch.findings.newest_forms import NewestForms
-from pollwatch.lib.numbers_in_text import format_count, format_percent, percent_range
+from pollwatch.lib.numbers_in_text import format_count
 from pollwatch.missions.models import Mission
 from pollwatch.registry.models import Area, Round
 from pollwatch.stats.means import design_share_of_units
@@ -103,12 +104,7 @@ class RatioFigure:
                 )
                 % values
             )
-        values["level"] = format_percent(100 * self.confidence, language, 0)
-        values["interval"] = percent_range(
-            percent(self.low, language, sign=False),
-            percent(self.high, language, sign=False),
-            language,
-        )
+        values |= interval_words(self.low, self.high, self.confidence, language)
         return (
             ngettext(
                 "%(share)s (%(level)s%% CI %(interval)s; %(units)s counted at "
