@@ -167,15 +167,21 @@ def public_mission(request, slug):
         StatementVersion.objects.filter(
             statement__mission__slug=slug, status=StatementVersion.Status.PUBLISHED
         )
-        .select_related("statement__mission", "statement__round")
+        .select_related("statement__mission__election", "statement__round")
         .order_by("-published_at")
     )
     if not versions:
         raise Http404("this mission has published nothing")
+    mission = versions[0].statement.mission
     return render(
         request,
         "statements/public_mission.html",
-        {"mission": versions[0].statement.mission, "versions": versions},
+        {
+            "mission": mission,
+            "versions": versions,
+            # One count, not a question per statement: rounds are named only when there are several.
+            "name_rounds": mission.election.rounds.count() > 1,
+        },
     )
 
 
