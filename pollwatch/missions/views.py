@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -345,7 +345,7 @@ def coalition_settings(request, slug):
         )
         messages.success(request, _("Coalition settings saved.") if changed else _("No change."))
         return redirect("missions:coalition", slug=mission.slug)
-    members = mission.delegations.select_related("organisation").annotate(people=Count("members"))
+    members = mission.delegations.with_sizes()
     return render(
         request,
         "missions/coalition.html",
