@@ -273,6 +273,9 @@ POLLWATCH_INTAKE_RECOVERY_SECONDS = float(os.environ.get("POLLWATCH_INTAKE_RECOV
 # (one commit), at most this many reports a call; "0" stores each request on its own.
 POLLWATCH_INTAKE_GATHER = os.environ.get("POLLWATCH_INTAKE_GATHER", "1") != "0"
 POLLWATCH_INTAKE_GATHER_MOST = int(os.environ.get("POLLWATCH_INTAKE_GATHER_MOST", 500))
+# A phone's sender is remembered this long between its reports, and checked again in the
+# transaction storing each of them (pollwatch/missions/devices.py); "0" looks it up each time.
+POLLWATCH_DEVICE_MEMORY_SECONDS = float(os.environ.get("POLLWATCH_DEVICE_MEMORY_SECONDS", 60))
 POLLWATCH_WORKER_MAX_BACKOFF_SECONDS = float(
     os.environ.get("POLLWATCH_WORKER_MAX_BACKOFF_SECONDS", 30)
 )

@@ -7,7 +7,11 @@ from pollwatch.accounts.views import set_language
 from pollwatch.api import api
 from pollwatch.home import home
 
+# The devices' and gateways' endpoints come first: URLs are tried in order, and
+# these take most of election day's requests.
 urlpatterns = [
+    path("api/v1/", api.urls),
+    path("", include("pollwatch.intake.channels.urls")),
     path("", home, name="home"),
     path("login/", login_not_required(auth_views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -22,7 +26,5 @@ urlpatterns = [
     path("", include("pollwatch.deployment.urls")),
     path("", include("pollwatch.briefing.urls")),
     path("", include("pollwatch.accreditation.urls")),
-    path("api/v1/", api.urls),
-    path("", include("pollwatch.intake.channels.urls")),
     path("admin/", admin.site.urls),
 ]

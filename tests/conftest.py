@@ -16,6 +16,7 @@ from pollwatch.accounts.roles import Role
 from pollwatch.forms.services import publish_form_version
 from pollwatch.intake.definitions import forget_cached_forms
 from pollwatch.intake.stations import forget_stations
+from pollwatch.missions.devices import forget_remembered_devices
 from pollwatch.missions.logins import create_user
 from pollwatch.missions.models import Member, Mission, Team
 from pollwatch.registry.areas import import_areas
@@ -75,6 +76,7 @@ def _forms_and_stations_remembered_by_an_earlier_test_forgotten():
     forget_cached_forms()
     forget_stations()
     forget_voting_days()
+    forget_remembered_devices()
 
 
 @pytest.fixture

@@ -25,14 +25,19 @@ from pollwatch.intake.services import (
 MAX_BATCH = 500
 
 
-def receive_batch(items: list[Any], *, user: User) -> list[dict[str, Any]]:
+def receive_batch(
+    items: list[Any], *, user: User | None, device: str | None = None
+) -> list[dict[str, Any]]:
     """The result of each item, in the order sent.
 
     Each item's payload is stored with what is made of it, in the same call.
+    ``device``: see ``receive_submissions``.
     """
     payloads = [_payload_of(item, user) for item in items]
     outcomes = receive_submissions(
-        [Sent(item, payload) for item, payload in zip(items, payloads, strict=True)], user=user
+        [Sent(item, payload) for item, payload in zip(items, payloads, strict=True)],
+        user=user,
+        device=device,
     )
     return [
         _result(index, outcome, payload)
@@ -40,7 +45,7 @@ def receive_batch(items: list[Any], *, user: User) -> list[dict[str, Any]]:
     ]
 
 
-def _payload_of(item: Any, user: User) -> RawPayload:
+def _payload_of(item: Any, user: User | None) -> RawPayload:
     return new_payload(
         json.dumps(item, ensure_ascii=False),
         channel=Channel.API,

@@ -13,6 +13,7 @@ import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from django.conf import settings
@@ -40,7 +41,12 @@ from pollwatch.intake.models import (
     Submission,
     SubmissionRevision,
 )
-from pollwatch.intake.rejections import Problem, ResendConflict, SubmissionRejected
+from pollwatch.intake.rejections import (
+    Problem,
+    ResendConflict,
+    SenderChanged,
+    SubmissionRejected,
+)
 from pollwatch.intake.stations import (
     figures_of,
     forget_station,
@@ -49,6 +55,7 @@ from pollwatch.intake.stations import (
 )
 from pollwatch.lib.bad_input import storable_text
 from pollwatch.lib.plain_sql import db_value, fetch_rows, insert_one, instance
+from pollwatch.missions.devices import holds_token
 from pollwatch.missions.models import Member
 from pollwatch.registry.models import PollingStation
 
@@ -210,13 +217,17 @@ def receive_submission(
     user: User | None = None,
     member: Member | None = None,
     instance: InstanceRecord | None = None,
+    device: str | None = None,
 ) -> Receipt:
     """Parse, validate and store one submission; a known key returns the first receipt.
 
     The sender is ``member`` when given (a channel that identified the observer
     itself, such as SMS by phone number), else the member whose login is ``user``.
+    ``device``: see :func:`receive_submissions`.
     """
-    outcome = receive_submissions([Sent(data, payload, instance)], user=user, member=member)[0]
+    outcome = receive_submissions(
+        [Sent(data, payload, instance)], user=user, member=member, device=device
+    )[0]
     if isinstance(outcome, SubmissionRejected):
         raise outcome
     return outcome
@@ -249,12 +260,22 @@ class Sent:
 
 
 def receive_submissions(
-    sent: Sequence[Sent], *, user: User | None = None, member: Member | None = None
+    sent: Sequence[Sent],
+    *,
+    user: User | None = None,
+    member: Member | None = None,
+    device: str | None = None,
 ) -> list[Outcome]:
     """Receive submissions as if sent one after the other, storing them in one round trip.
 
     Each gets its receipt, or the refusal that was recorded on its payload. The one
     path of every channel: a single send is a list of one.
+
+    ``device`` is the digest of the device token by which the sender was remembered
+    rather than looked up (``pollwatch.missions.devices``). The store call then
+    stores only if the token is still held by the same member, mission and team, and
+    an answer not made by the store call is given only after a fresh check; else
+    ``SenderChanged`` is raised and nothing is stored under the sender.
     """
     try:
         if member is None:
@@ -263,12 +284,13 @@ def receive_submissions(
         return [_refused(item.payload, rejected) for item in sent]
     outcomes: dict[int, Outcome] = {}
     candidates = _parsed(sent, outcomes)
-    call = _Call(sent, user, member)
+    call = _Call(sent, user, member, device)
     for _read in range(STATION_READS):
         remember_stations(call.election_id, {c.station for c in candidates.values()})
         ready = call.validated(candidates, outcomes)
         candidates = call.stored(ready, candidates, outcomes)
         if not candidates:
+            call.check_sender_of_answers_not_stored()
             return [outcomes[index] for index in range(len(sent))]
     raise RuntimeError("a station changed at every one of its reads")
 
@@ -286,10 +308,13 @@ def _parsed(sent: Sequence[Sent], outcomes: dict[int, Outcome]) -> dict[int, Can
 class _Call:
     """One call of the intake: its sender, and each form version it names, looked up once."""
 
-    def __init__(self, sent: Sequence[Sent], user: User | None, member: Member):
+    def __init__(self, sent: Sequence[Sent], user: User | None, member: Member, device: str | None):
         self.sent = sent
         self.user = user
         self.member = member
+        self.device = device
+        # The items the store call answered: it checked their remembered sender itself.
+        self.answered_by_store: set[int] = set()
         self.election_id = member.mission.election_id
         self.forms: dict[tuple[str, int], tuple[FormVersion, BoundForm]] = {}
 
@@ -346,9 +371,12 @@ class _Call:
         outcomes: dict[int, Outcome],
     ) -> dict[int, Candidate]:
         """Store the valid submissions; the candidates whose station changed meanwhile."""
-        receipts = _store_validated([(s, self.sent[i]) for i, s in ready.items()])
+        receipts = _store_validated([(s, self.sent[i], self.device) for i, s in ready.items()])
         changed = {}
         for (index, submission), receipt in zip(ready.items(), receipts, strict=True):
+            if isinstance(receipt, _Unstored):
+                raise SenderChanged
+            self.answered_by_store.add(index)
             if receipt is None:
                 # Read the station again and validate against it in the next round.
                 forget_station(self.election_id, candidates[index].station)
@@ -358,6 +386,14 @@ class _Call:
             else:
                 outcomes[index] = receipt
         return changed
+
+    def check_sender_of_answers_not_stored(self) -> None:
+        """A remembered sender, checked afresh before it is given any answer that the
+        store call did not give (a refusal, a resend answered with its first receipt)."""
+        if self.device is None or len(self.answered_by_store) == len(self.sent):
+            return
+        if not holds_token(self.device, self.member):
+            raise SenderChanged
 
     def _validated_now(self, candidate: Candidate, payload: RawPayload) -> Submission:
         """Validated; answers refused against a remembered station are checked again
@@ -554,8 +590,20 @@ def _parse_device_time(value: Any, problems: list[Problem]) -> datetime.datetime
     return parsed
 
 
-def _store_validated(sent: list[tuple[Submission, Sent]]) -> list[Receipt | None]:
-    """Store validated submissions in the order sent; None where the station changed.
+class _Unstored(Enum):
+    SENDER_CHANGED = "sender_changed"
+
+
+SENDER_CHANGED = _Unstored.SENDER_CHANGED
+# A validated submission, as sent, with the device token its remembered sender must hold.
+_ToStore = tuple[Submission, Sent, str | None]
+# A receipt; None where the station changed; SENDER_CHANGED where the sender did.
+_StoreAnswer = Receipt | _Unstored | None
+
+
+def _store_validated(sent: list[_ToStore]) -> list[_StoreAnswer]:
+    """Store validated submissions in the order sent; None where the station changed,
+    ``SENDER_CHANGED`` where the remembered sender no longer holds its device token.
 
     The one database path: PostgreSQL stores them all with ``intake_store_submissions``;
     SQLite runs the same steps through the ORM. A payload not stored yet is stored
@@ -567,13 +615,13 @@ def _store_validated(sent: list[tuple[Submission, Sent]]) -> list[Receipt | None
     try:
         if connection.vendor == "postgresql":
             return _store_gathered(sent)
-        return [_store_through_the_orm(submission, item) for submission, item in sent]
+        return [_store_through_the_orm(*item) for item in sent]
     except DatabaseError:
-        _keep_unstored_payloads([item.payload for _, item in sent])
+        _keep_unstored_payloads([item.payload for _, item, _ in sent])
         raise
 
 
-def _store_gathered(sent: list[tuple[Submission, Sent]]) -> list[Receipt | None]:
+def _store_gathered(sent: list[_ToStore]) -> list[_StoreAnswer]:
     """Stored in one call with what concurrent requests of this process are storing.
 
     Only outside a transaction: a caller's own transaction must hold its store.
@@ -583,7 +631,7 @@ def _store_gathered(sent: list[tuple[Submission, Sent]]) -> list[Receipt | None]
     return _GATHERING.store(sent)
 
 
-_GATHERING: StoreGathering[tuple[Submission, Sent], Receipt | None] = StoreGathering(
+_GATHERING: StoreGathering[_ToStore, _StoreAnswer] = StoreGathering(
     lambda sent: _store_in_one_call(sent),
     most_items=settings.POLLWATCH_INTAKE_GATHER_MOST,
 )
@@ -605,11 +653,13 @@ class _StationChanged(Exception):
     """The station's figures are no longer those the answers were validated against."""
 
 
-def _store_through_the_orm(submission: Submission, sent: Sent) -> Receipt | None:
+def _store_through_the_orm(submission: Submission, sent: Sent, device: str | None) -> _StoreAnswer:
     payload = sent.payload
     stored_before = payload.pk is not None
     try:
         with transaction.atomic():
+            if device is not None and not _sent_by_holder(device, submission):
+                return SENDER_CHANGED
             return _store_statement_by_statement(submission, sent)
     except BaseException as failed:
         if not stored_before:
@@ -620,6 +670,11 @@ def _store_through_the_orm(submission: Submission, sent: Sent) -> Receipt | None
             raise
     # Another request stored the same key first; answer with its receipt.
     return _answer_as_duplicate(submission.key, payload)
+
+
+def _sent_by_holder(device: str, submission: Submission) -> bool:
+    observer = submission.observer
+    return observer is not None and holds_token(device, observer)
 
 
 def _stored_digest(instance: InstanceRecord) -> str | None:
@@ -736,13 +791,13 @@ def _store_statement_by_statement(submission: Submission, sent: Sent) -> Receipt
     return receipt_of(submission, duplicate=False)
 
 
-def _store_in_one_call(sent: list[tuple[Submission, Sent]]) -> list[Receipt | None]:
+def _store_in_one_call(sent: list[_ToStore]) -> list[_StoreAnswer]:
     """Store with the database function of migration intake 0008: one round trip."""
     rows = fetch_rows(
         "SELECT * FROM intake_store_submissions(%s)",
         [
             json.dumps(
-                [_function_item(place, s, item) for place, (s, item) in enumerate(sent)],
+                [_function_item(place, *item) for place, item in enumerate(sent)],
                 default=_json_scalar,
             )
         ],
@@ -754,11 +809,11 @@ def _store_in_one_call(sent: list[tuple[Submission, Sent]]) -> list[Receipt | No
             None,
         ],
     )
-    receipts: list[Receipt | None] = []
-    for (submission, item), row in zip(sent, rows, strict=True):
+    receipts: list[_StoreAnswer] = []
+    for (submission, item, _device), row in zip(sent, rows, strict=True):
         _, stored_id, received_at, status, flags, alerts, outcome, payload_id, digest = row
-        if outcome == "station_changed":
-            receipts.append(None)
+        if outcome in ("station_changed", "sender_changed"):
+            receipts.append(None if outcome == "station_changed" else SENDER_CHANGED)
             continue
         item.payload.pk = payload_id
         receipts.append(
@@ -776,7 +831,9 @@ def _store_in_one_call(sent: list[tuple[Submission, Sent]]) -> list[Receipt | No
     return receipts
 
 
-def _function_item(place: int, submission: Submission, sent: Sent) -> dict[str, Any]:
+def _function_item(
+    place: int, submission: Submission, sent: Sent, device: str | None
+) -> dict[str, Any]:
     """One submission as ``intake_store_submissions`` reads it, with its payload and instance."""
     audit = audit_values(**_audit_of(submission))
     payload = sent.payload
@@ -798,6 +855,7 @@ def _function_item(place: int, submission: Submission, sent: Sent) -> dict[str, 
         "alerts": submission.alerts,
         "flags": submission.flags,
         "payload": payload.pk,
+        "device": device,
         **({} if payload.pk is not None else _payload_fields(payload)),
         **({} if sent.instance is None else _instance_fields(sent.instance)),
         "audit_action": audit["action"],

@@ -33,7 +33,7 @@ class HeldStore:
         monkeypatch.setattr(services, "_store_in_one_call", self)
 
     def __call__(self, sent):
-        self.calls.append([str(submission.key) for submission, _ in sent])
+        self.calls.append([str(submission.key) for submission, *_ in sent])
         if len(self.calls) == 1:
             self.started.set()
             assert self.release.wait(10)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
 from pollwatch.intake.models import Channel
+from pollwatch.intake.rejections import SenderChanged
 from pollwatch.intake.services import (
     Problem,
     SubmissionRejected,
@@ -19,7 +21,7 @@ from pollwatch.intake.services import (
     store_refused_payload,
 )
 from pollwatch.lib.json_nesting import MAX_JSON_DEPTH, json_depth
-from pollwatch.missions.devices import device_user
+from pollwatch.missions.devices import DeviceSender, device_user, sending_device, still_held
 from pollwatch.missions.models import Member
 
 
@@ -29,10 +31,45 @@ class DeviceTokenAuth(HttpBearer):
         return device_user(token)
 
 
+class SendingDeviceAuth(HttpBearer):
+    """For the endpoints that send reports: the token's sender, remembered if found lately
+    (checked where the report is stored; see :func:`sent_as_requester`)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> DeviceSender | None:
+        return sending_device(token)
+
+
 def authenticated_user(request: HttpRequest) -> User | None:
     """The user the API's authentication found: a device token's, or the session's login."""
-    user: User | None = request.auth  # type: ignore[attr-defined]  # set by ninja, unknown to the stubs
+    auth = request.auth  # type: ignore[attr-defined]  # set by ninja, unknown to the stubs
+    user: User | None = auth.user if isinstance(auth, DeviceSender) else auth
     return user
+
+
+Sent = TypeVar("Sent")
+
+
+def sent_as_requester(
+    request: HttpRequest, send: Callable[[User | None, str | None], Sent]
+) -> Sent:
+    """``send(user, device)`` as the request's sender.
+
+    A remembered device sender is sent with its token's digest, for the store to
+    check; if the token is no longer held as remembered, the sender is looked up
+    afresh and the report sent again as from them now, or 401 if the token is not
+    held at all.
+    """
+    auth = request.auth  # type: ignore[attr-defined]  # set by ninja, unknown to the stubs
+    if not isinstance(auth, DeviceSender) or not auth.remembered:
+        return send(authenticated_user(request), None)
+    try:
+        return send(auth.user, auth.digest)
+    except SenderChanged:
+        fresh = still_held(auth)
+        if fresh is None:
+            raise AuthenticationError from None
+        request.auth = fresh  # type: ignore[attr-defined]
+        return send(fresh.user, None)
 
 
 def requesting_member(request: HttpRequest) -> Member:

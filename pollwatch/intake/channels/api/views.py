@@ -11,7 +11,14 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from pollwatch.intake import batch
-from pollwatch.intake.channels.api.services import DeviceTokenAuth, json_body, requesting_member
+from pollwatch.intake.channels.api.services import (
+    DeviceTokenAuth,
+    SendingDeviceAuth,
+    authenticated_user,
+    json_body,
+    requesting_member,
+    sent_as_requester,
+)
 from pollwatch.intake.definitions import current_form_versions, definition_for
 from pollwatch.intake.models import Channel, Submission
 from pollwatch.intake.services import (
@@ -23,6 +30,8 @@ from pollwatch.intake.services import (
 )
 
 router = Router(auth=[DeviceTokenAuth(), django_auth])
+# Sending reports: a phone's sender may be remembered from an earlier lookup.
+SENDING = [SendingDeviceAuth(), django_auth]
 
 SUBMISSION_BODY: dict[str, Any] = {
     "required": True,
@@ -120,6 +129,7 @@ def get_form(request, code: str, version: int):
 
 @router.post(
     "/submissions",
+    auth=SENDING,
     response={201: ReceiptOut, 200: ReceiptOut},
     openapi_extra={"requestBody": SUBMISSION_BODY},
     tags=["submissions"],
@@ -131,15 +141,22 @@ def submit(request):
     payload = new_payload(
         text,
         channel=Channel.API,
-        user=request.auth,
+        user=authenticated_user(request),
         content_type=request.content_type or "",
         claimed_key=claimed_key_of(data),
     )
-    receipt = receive_submission(data, payload, user=request.auth)
+    receipt = sent_as_requester(
+        request, lambda user, device: receive_submission(data, payload, user=user, device=device)
+    )
     return Status(200 if receipt.duplicate else 201, receipt.as_dict())
 
 
-@router.post("/submissions/batch", openapi_extra={"requestBody": BATCH_BODY}, tags=["submissions"])
+@router.post(
+    "/submissions/batch",
+    auth=SENDING,
+    openapi_extra={"requestBody": BATCH_BODY},
+    tags=["submissions"],
+)
 def submit_batch(request):
     """Store up to 500 submissions; each gets its own result, in the order sent."""
     data, text = json_body(request)
@@ -156,7 +173,11 @@ def submit_batch(request):
                 )
             ]
         )
-    return {"results": batch.receive_batch(items, user=request.auth)}
+    return {
+        "results": sent_as_requester(
+            request, lambda user, device: batch.receive_batch(items, user=user, device=device)
+        )
+    }
 
 
 @router.get("/submissions/{key}", response=SubmissionStatus, tags=["submissions"])

@@ -43,7 +43,12 @@ from pollwatch.intake.channels.openrosa.instances import (
 )
 from pollwatch.intake.definitions import definition_for
 from pollwatch.intake.models import Attachment, Channel, OpenRosaInstance, RawPayload, Submission
-from pollwatch.intake.rejections import Problem, ResendConflict, SubmissionRejected
+from pollwatch.intake.rejections import (
+    Problem,
+    ResendConflict,
+    SenderChanged,
+    SubmissionRejected,
+)
 from pollwatch.intake.services import (
     InstanceRecord,
     new_payload,
@@ -54,6 +59,7 @@ from pollwatch.intake.services import (
 )
 from pollwatch.lib.bad_input import storable_text
 from pollwatch.lib.file_types import HEAD_BYTES
+from pollwatch.missions.devices import holds_token
 from pollwatch.missions.models import Member
 from pollwatch.registry.models import Election
 
@@ -100,14 +106,43 @@ def _checked_instance_id(value: str, field: str) -> list[Problem]:
 
 
 def receive_instance(
-    xml: bytes, files: Iterable[UploadedFile], *, member: Member, header_instance_id: str = ""
+    xml: bytes,
+    files: Iterable[UploadedFile],
+    *,
+    member: Member,
+    header_instance_id: str = "",
+    device: str | None = None,
 ) -> InstanceReceipt:
     """Parse and submit one OpenRosa POST (the XML and any attachments with it).
 
     ``member`` is the device's, as its token lookup found it, with its login. The
     XML is stored as a raw payload in the same transaction as the submission and
     its instance record (one round trip), or on its own when it is refused.
+
+    ``device``: the digest of the token by which ``member`` was remembered rather
+    than looked up. A new instance is stored only if the token is still theirs (the
+    store call checks it); a refusal or an edit first checks it afresh.
+    ``SenderChanged`` otherwise.
     """
+    try:
+        return _received(xml, list(files), member, header_instance_id, device)
+    except (SubmissionRejected, InstanceConflict):
+        _check_sender(device, member)
+        raise
+
+
+def _check_sender(device: str | None, member: Member) -> None:
+    if device is not None and not holds_token(device, member):
+        raise SenderChanged
+
+
+def _received(
+    xml: bytes,
+    files: list[UploadedFile],
+    member: Member,
+    header_instance_id: str,
+    device: str | None,
+) -> InstanceReceipt:
     user = member.user
     # PostgreSQL's text columns refuse NUL; such XML is not well-formed and is refused below.
     text = storable_text(xml.decode("utf-8", errors="replace"))
@@ -118,7 +153,6 @@ def receive_instance(
         _reject(payload, [Problem("xml_submission_file", str(error))])
     problems = _checked_instance_id(instance.instance_id, "instanceID")
     problems += _checked_instance_id(instance.deprecated_id or "", "deprecatedID")
-    files = list(files)
     problems += _refused_files(files)
     if problems:
         _reject(payload, problems)
@@ -126,6 +160,7 @@ def receive_instance(
     record = InstanceRecord(scope, instance.instance_id, hashlib.sha256(xml).hexdigest())
     if instance.deprecated_id:
         # An edit: a resend of it, or a revision of the instance it replaces.
+        _check_sender(device, member)
         known = OpenRosaInstance.objects.filter(scope=scope, instance_id=record.instance_id).first()
         if known is not None:
             return _repeat(known, record, files, payload)
@@ -134,7 +169,7 @@ def receive_instance(
         ).first()
         if replaced is not None:
             return _revise(replaced, instance, record, files, payload, member)
-    return _first(instance, record, files, payload, member)
+    return _first(instance, record, files, payload, member, device)
 
 
 def _refused_files(files: list[UploadedFile]) -> list[Problem]:
@@ -169,6 +204,7 @@ def _first(
     files: list[UploadedFile],
     payload: RawPayload,
     member: Member,
+    device: str | None,
 ) -> InstanceReceipt:
     try:
         answers, other_zone = _answers(instance, member)
@@ -185,7 +221,7 @@ def _first(
         data["device_time"] = instance.device_time.isoformat()
     try:
         receipt = receive_submission(
-            data, payload, user=member.user, member=member, instance=record
+            data, payload, user=member.user, member=member, instance=record, device=device
         )
     except ResendConflict:
         # Stored first with other bytes (also by a POST racing this one).

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
+from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -27,12 +28,17 @@ from pollwatch.intake.channels.openrosa.device_forms import (
     offered_xform,
     offered_xforms,
 )
-from pollwatch.intake.channels.openrosa.services import InstanceConflict, receive_instance
+from pollwatch.intake.channels.openrosa.services import (
+    InstanceConflict,
+    InstanceReceipt,
+    receive_instance,
+)
 from pollwatch.intake.channels.openrosa.xforms import XForm, XFormUnbuildable
 from pollwatch.intake.models import Attachment, Submission
+from pollwatch.intake.rejections import SenderChanged
 from pollwatch.intake.services import SubmissionRejected
 from pollwatch.lib.file_types import uploaded_file_download
-from pollwatch.missions.devices import device_user
+from pollwatch.missions.devices import DeviceSender, device_user, sending_device, still_held
 from pollwatch.missions.models import Member
 
 MAX_SUBMISSION_BYTES = 50 * 1024 * 1024
@@ -59,6 +65,33 @@ def message_response(text: str, status: int, nature: str = "") -> HttpResponse:
 def _device_member(token: str) -> Member | None:
     user = device_user(token)
     return getattr(user, "member", None) if user is not None else None
+
+
+def _member_of(sender: DeviceSender | None) -> Member | None:
+    return getattr(sender.user, "member", None) if sender is not None else None
+
+
+def _received_from(
+    sender: DeviceSender, xml: bytes, files: list[UploadedFile], header_instance_id: str
+) -> InstanceReceipt:
+    """Received as from the token's sender; a remembered sender that no longer holds the
+    token as remembered is looked up afresh and the instance received as from them now
+    (``SenderChanged`` if the token is no longer held at all)."""
+    member = _member_of(sender)
+    assert member is not None
+    try:
+        return receive_instance(
+            xml,
+            files,
+            member=member,
+            header_instance_id=header_instance_id,
+            device=sender.digest if sender.remembered else None,
+        )
+    except SenderChanged:
+        member = _member_of(still_held(sender))
+        if member is None:
+            raise
+        return receive_instance(xml, files, member=member, header_instance_id=header_instance_id)
 
 
 def _forbidden() -> HttpResponse:
@@ -172,8 +205,9 @@ def media_response(media: FormMedia) -> HttpResponse:
 
 @csrf_exempt
 def submission(request: HttpRequest, token: str) -> HttpResponse:
-    member = _device_member(token)
-    if member is None:
+    sender = sending_device(token)
+    member = _member_of(sender)
+    if sender is None or member is None:
         return _forbidden()
     if request.method == "HEAD":
         response = openrosa_response("", status=204)
@@ -194,12 +228,11 @@ def submission(request: HttpRequest, token: str) -> HttpResponse:
         if name != "xml_submission_file"
     ]
     try:
-        receipt = receive_instance(
-            upload.read(),
-            files,
-            member=member,
-            header_instance_id=request.headers.get("X-OpenRosa-Instance-Id", ""),
+        receipt = _received_from(
+            sender, upload.read(), files, request.headers.get("X-OpenRosa-Instance-Id", "")
         )
+    except SenderChanged:
+        return _forbidden()
     except InstanceConflict as conflict:
         return message_response(str(conflict), 409)
     except SubmissionRejected as rejected:
