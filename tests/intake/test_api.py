@@ -238,3 +238,18 @@ def test_the_assignment_marks_the_phases_the_team_has_reported_at_each_station(
         status=Submission.Status.ACCEPTED, team=observer_north.member.mission.teams.get(code="T2")
     )
     assert reported() == {"001": []}, "another team's report is theirs"
+
+
+def test_the_receipt_is_what_the_openapi_document_describes(client, checklist, observer_token):
+    from pollwatch.intake.channels.api.views import ReceiptOut
+
+    body = item(checklist)
+    first = post(client, "/submissions", body, observer_token)
+    again = post(client, "/submissions", body, observer_token)
+
+    for response in (first, again):
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        assert ReceiptOut.model_validate(response.json()).model_dump() == response.json()
+    schema = client.get("/api/v1/openapi.json").json()
+    answers_of = schema["paths"]["/api/v1/submissions"]["post"]["responses"]
+    assert {"200", "201"} <= set(answers_of)
