@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from locust import FastHttpUser, constant, constant_throughput, events, task
+from openrosa_body import multipart
 from sms import report_text
 
 CONFIG = json.loads(Path(os.environ["POLLWATCH_BENCH_CONFIG"]).read_text())
@@ -167,22 +168,6 @@ def next_device() -> dict:
 def openrosa_key(team: int, instance_id: str) -> str:
     """The submission key the server derives from the instanceID, scoped to the team."""
     return str(uuid.uuid5(uuid.UUID(CONFIG["openrosa"]["namespace"]), f"team:{team}/{instance_id}"))
-
-
-def multipart(xml: bytes) -> tuple[bytes, str]:
-    """The body ODK Collect posts: the instance as the ``xml_submission_file`` part."""
-    boundary = uuid.uuid4().hex
-    body = (
-        (
-            f"--{boundary}\r\n"
-            'Content-Disposition: form-data; name="xml_submission_file";'
-            ' filename="submission.xml"\r\n'
-            "Content-Type: text/xml\r\n\r\n"
-        ).encode()
-        + xml
-        + f"\r\n--{boundary}--\r\n".encode()
-    )
-    return body, f"multipart/form-data; boundary={boundary}"
 
 
 class CollectDevice(CountedUser):

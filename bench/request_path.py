@@ -1,8 +1,10 @@
 """Benchmark: what the server spends on one intake request, HTTP parsing aside.
 
-Run from the repository root: ``python bench/request_path.py [--requests N] [--profile]``.
+Run from the repository root:
+``python bench/request_path.py [--channel json|openrosa] [--requests N] [--profile]``.
 In-process: a throwaway PostgreSQL is seeded as ``bench/intake.py`` seeds it, then
-JSON single sends are handed to the WSGI application as a WSGI server hands them
+JSON single sends (or ODK Collect's multipart posts of the 40-question checklist,
+``--channel openrosa``) are handed to the WSGI application as a WSGI server hands them
 (the middleware chain, the view, the store call), one after the other, in rounds
 that alternate Django's whole middleware chain and the application's chain for
 submissions (``pollwatch.wsgi``). It prints the CPU time of this process and of
@@ -32,42 +34,68 @@ import store_path  # noqa: E402  (the in-process store benchmark beside this one
 from pollwatch.lib.throwaway_postgres import start_throwaway_postgres  # noqa: E402
 
 
-def wsgi_post(path: str, body: bytes, token: str) -> dict:
-    """The WSGI environment of a device's JSON send, as a WSGI server would pass it."""
+def wsgi_post(path: str, body: bytes, content_type: str, **headers: str) -> dict:
+    """The WSGI environment of a device's send, as a WSGI server would pass it."""
     from django.test import RequestFactory
 
     request = RequestFactory().generic(
         "POST",
         path,
         body,
-        "application/json",
-        HTTP_AUTHORIZATION=f"Bearer {token}",
+        content_type,
         SERVER_NAME="localhost",
         HTTP_HOST="localhost:8000",
+        **headers,
     )
     return request.environ
 
 
-def send(application, config: dict, count: int, statuses: dict[str, int]) -> None:
-    """``count`` JSON single sends, each from the next observer's device."""
+def json_send(config: dict, device: dict, index: int) -> dict:
+    body = json.dumps(
+        {
+            "key": str(uuid.uuid4()),
+            "form": config["form"],
+            "version": config["version"],
+            "station": device["stations"][index % len(device["stations"])],
+            "answers": config["answers"] | {"turned_away": index % 30},
+        }
+    ).encode()
+    return wsgi_post(
+        "/api/v1/submissions",
+        body,
+        "application/json",
+        HTTP_AUTHORIZATION=f"Bearer {device['token']}",
+    )
+
+
+def openrosa_send(config: dict, device: dict, index: int) -> dict:
+    from openrosa_body import multipart
+
+    xml = (
+        config["openrosa"]["template"]
+        .replace("BENCHINSTANCE", f"uuid:{uuid.uuid4()}")
+        .replace("BENCHSTATION", device["stations"][index % len(device["stations"])])
+        .replace("BENCHNUMBER", str(index % 30))
+    )
+    body, content_type = multipart(xml.encode())
+    return wsgi_post(
+        f"/odk/{device['token']}/submission", body, content_type, HTTP_X_OPENROSA_VERSION="1.0"
+    )
+
+
+SENDS = {"json": json_send, "openrosa": openrosa_send}
+
+
+def send(application, config: dict, count: int, statuses: dict[str, int], channel: str) -> None:
+    """``count`` single sends, each from the next observer's device."""
     for index in range(count):
         device = config["devices"][index % len(config["devices"])]
-        body = json.dumps(
-            {
-                "key": str(uuid.uuid4()),
-                "form": config["form"],
-                "version": config["version"],
-                "station": device["stations"][index % len(device["stations"])],
-                "answers": config["answers"] | {"turned_away": index % 30},
-            }
-        ).encode()
+        environ = SENDS[channel](config, device, index)
 
         def start_response(status, headers, exc_info=None):
             statuses[status] = statuses.get(status, 0) + 1
 
-        response = application(
-            wsgi_post("/api/v1/submissions", body, device["token"]), start_response
-        )
+        response = application(environ, start_response)
         b"".join(response)
         response.close()
 
@@ -77,6 +105,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--channel", choices=sorted(SENDS), default="json")
     options = parser.parse_args()
     cluster = start_throwaway_postgres(store_path.DURABLE)
     try:
@@ -104,9 +133,8 @@ def main() -> int:
         statuses: dict[str, int] = {}
 
         for application in chains.values():
-            send(
-                application, config, 150, statuses
-            )  # memory of stations and forms, the planner's statistics
+            # memory of stations, forms and senders, the planner's statistics
+            send(application, config, 150, statuses, options.channel)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         statuses.clear()
@@ -119,7 +147,13 @@ def main() -> int:
                 started = (time.perf_counter(), time.process_time())
                 if profiler and name == "submission chain":
                     profiler.enable()
-                send(application, config, options.requests // options.rounds, statuses)
+                send(
+                    application,
+                    config,
+                    options.requests // options.rounds,
+                    statuses,
+                    options.channel,
+                )
                 if profiler:
                     profiler.disable()
                 wall, cpu = time.perf_counter() - started[0], time.process_time() - started[1]
@@ -131,7 +165,7 @@ def main() -> int:
         connections.close_all()
         cluster.stop()
     count = options.rounds * (options.requests // options.rounds)
-    print(f"JSON single sends through the WSGI application: {statuses}")
+    print(f"{options.channel} single sends through the WSGI application: {statuses}")
     print("ms per request     wall  application  database")
     for name, (wall, application_cpu, database_cpu) in spent.items():
         print(

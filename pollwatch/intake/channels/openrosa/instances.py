@@ -53,14 +53,15 @@ class Instance:
         """
         if self.root is None:
             return {}
-        return _answers_below(self.root, definition, None)
+        return _answers_below(self.root, definition, None, _Children())
 
     def time_offsets(self, definition: FormDefinition) -> list[tuple[str, datetime.timedelta]]:
         """(clock time, offset) of each time answer outside repeats that was sent with its zone."""
         if self.root is None:
             return []
+        children = _Children()
         times = [
-            clock_time(_text_at(self.root, section.path_of(question)))
+            clock_time(_text_at(self.root, section.path_of(question), children))
             for section in definition.sections
             if section.within is None and not section.repeat
             for question in section.questions
@@ -86,7 +87,9 @@ def clock_time(value: str) -> tuple[str, datetime.timedelta | None]:
     return match["clock"], -offset if match["sign"] == "-" else offset
 
 
-def _answers_below(node: Element, definition: FormDefinition, within: str | None) -> dict[str, Any]:
+def _answers_below(
+    node: Element, definition: FormDefinition, within: str | None, children: _Children
+) -> dict[str, Any]:
     """The answers of the sections directly ``within`` a repeat (None: the form's top)."""
     answers: dict[str, Any] = {}
     for section in definition.sections:
@@ -95,30 +98,51 @@ def _answers_below(node: Element, definition: FormDefinition, within: str | None
         if section.within != within and not own:
             continue
         if section.repeat and not own:
-            entries = _elements_at(node, section.path)
+            entries = _elements_at(node, section.path, children)
             answers[section.code] = [
-                _answers_below(entry, definition, section.code) for entry in entries
+                _answers_below(entry, definition, section.code, children) for entry in entries
             ]
             continue
         for question in section.questions:
             if question.type == "note":
                 continue
-            value = _text_at(node, section.path_of(question))
+            value = _text_at(node, section.path_of(question), children)
             if value.strip():
                 answers[question.code] = clock_time(value)[0] if question.type == "time" else value
     return answers
 
 
-def _elements_at(node: Element, path: str) -> list[Element]:
+class _Children:
+    """Each element's children by local name, listed once per instance read.
+
+    A form's questions are looked up one path at a time; scanning every child of a
+    section for each of its questions made reading an instance quadratic in its size.
+    """
+
+    def __init__(self) -> None:
+        # By id: elements are not hashable by content, and the tree outlives this.
+        self._named: dict[int, dict[str, list[Element]]] = {}
+
+    def named(self, parent: Element, name: str) -> list[Element]:
+        named = self._named.get(id(parent))
+        if named is None:
+            named = {}
+            for child in parent:
+                named.setdefault(_local(child.tag), []).append(child)
+            self._named[id(parent)] = named
+        return named.get(name, [])
+
+
+def _elements_at(node: Element, path: str, children: _Children) -> list[Element]:
     """The elements at ``path`` below ``node``, by local names (instances vary in namespaces)."""
     found = [node]
     for step in path.split("/"):
-        found = [child for parent in found for child in parent if _local(child.tag) == step]
+        found = [child for parent in found for child in children.named(parent, step)]
     return found
 
 
-def _text_at(node: Element, path: str) -> str:
-    elements = _elements_at(node, path)
+def _text_at(node: Element, path: str, children: _Children) -> str:
+    elements = _elements_at(node, path, children)
     return (elements[0].text or "").strip() if elements else ""
 
 
