@@ -151,7 +151,7 @@ def _answered_alike_if_lost(message: SmsMessage) -> bool:
 
 def _record_answer(message: SmsMessage, *, asynchronous: bool) -> None:
     # Plain SQL: this runs for every message on election day.
-    _commit_alone(
+    _execute(
         f"UPDATE {SmsMessage._meta.db_table} SET status = %s, reply = %s,"
         " submission_id = %s, member_id = %s, payload_id = %s WHERE id = %s",
         [
@@ -166,8 +166,11 @@ def _record_answer(message: SmsMessage, *, asynchronous: bool) -> None:
     )
 
 
-def _commit_alone(sql: str, params: list[Any], *, asynchronous: bool) -> list[Any]:
-    """The rows of one statement that commits on its own, waiting for the disk or not."""
+def _execute(sql: str, params: list[Any], *, asynchronous: bool) -> list[Any]:
+    """The rows of one statement; ``asynchronous``: its commit does not wait for the disk.
+
+    Only for a statement that commits on its own, outside any transaction.
+    """
     with connection.cursor() as cursor:
         if asynchronous:
             cursor.execute(WITHOUT_WAITING_FOR_THE_DISK + sql, params)
@@ -198,7 +201,7 @@ def _store_message(
     )
     # Nothing inserted when the gateway's message id is stored already: a redelivery.
     sql, values = insert_statement(message, unless_taken=True)
-    inserted = _commit_alone(sql, values, asynchronous=asynchronous)
+    inserted = _execute(sql, values, asynchronous=asynchronous)
     if inserted:
         given_id(message, inserted[0][0])
         return message
