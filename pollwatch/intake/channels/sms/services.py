@@ -267,11 +267,12 @@ def _sender_and_recent(
     A console message is the coordinator's own; any other is from the member of
     the newest mission with the sender's number, if there is one.
     """
+    found_by: Any
     if console_member is not None:
-        conditions, member_params = "WHERE m.id = %s", [console_member.pk]
+        conditions, found_by = "WHERE m.id = %s", console_member.pk
     else:
         conditions = "WHERE m.phone = %s ORDER BY mi.arrival DESC, m.id LIMIT 1"
-        member_params = [message.sender]
+        found_by = message.sender
     now = timezone.now()
     found = members_with_missions_and(
         [(_FAILURES, None), (_RESENT_KEY, None)],
@@ -286,7 +287,7 @@ def _sender_and_recent(
             message.text_digest,
             db_value(SmsMessage, "received_at", now - duplicate_window()),
             message.pk,
-            *member_params,
+            found_by,
         ],
     )
     if not found:
