@@ -5,13 +5,14 @@ waits flushes the write-ahead log up to and including it before the reply
 leaves. Each test notes where the log ended once the message was stored, and
 checks that the log was flushed at least that far when the reply came back.
 The tests' cluster does not wait for the disk by default, so the session asks
-for it, as a durable server does.
+for it, as a durable server does. Replays and the test console commit as usual.
 """
 
 from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from pollwatch.intake.channels.sms import services as sms_services
 from pollwatch.intake.channels.sms.services import InboundSms, receive_sms
@@ -103,3 +104,45 @@ def test_a_message_off_the_syntax(sms_observer, sms_code, message_end):
 
 def test_a_report_refused_by_validation(sms_observer, sms_code, message_end):
     assert answered_on_disk(message_end, "SC 999 AA1 AB2 AD2") == Status.INVALID
+
+
+def commits_not_waiting(send) -> list[str]:
+    """The first word of each statement sent to commit without waiting for the disk."""
+    with CaptureQueriesContext(connection) as captured:
+        send()
+    asynchronous = sms_services.WITHOUT_WAITING_FOR_THE_DISK
+    return [
+        query["sql"].removeprefix(asynchronous).split()[0]
+        for query in captured.captured_queries
+        if query["sql"].startswith(asynchronous)
+    ]
+
+
+def test_only_a_gateways_message_and_its_own_report_commit_without_waiting(
+    sms_observer, sms_code, coordinator_north
+):
+    def gateway(message_id: str, text: str = "SC 001 AA1 AB2 AD2"):
+        return lambda: receive_sms(InboundSms("generic", OBSERVER_PHONE, text, message_id))
+
+    assert commits_not_waiting(gateway("first")) == ["INSERT", "UPDATE"]
+    # A resend answered through the first message's key: a late retry of it would
+    # no longer find that message, so its update waits.
+    assert commits_not_waiting(gateway("resent", "sc 001 aa1 ab2 ad2")) == ["INSERT"]
+    assert commits_not_waiting(gateway("refused", "SC 001 AA1 AB7")) == ["INSERT"]
+    original = SmsMessage.objects.get(gateway_message_id="refused")
+    replay = InboundSms("console", sender=OBSERVER_PHONE, text="SC 001 AA2 AB2 AD2")
+    assert (
+        commits_not_waiting(
+            lambda: receive_sms(replay, replay_of=original, actor=coordinator_north)
+        )
+        == []
+    )
+    console = InboundSms("console", sender="console:coord-north", text="SC 001 AA1 AB1 AD1")
+    assert (
+        commits_not_waiting(
+            lambda: receive_sms(
+                console, actor=coordinator_north, console_member=coordinator_north.member
+            )
+        )
+        == []
+    )
