@@ -107,9 +107,10 @@ def receive_sms(
     return SmsOutcome(message, reply)
 
 
-# Sent with a statement that commits on its own, in the same round trip: that
-# commit then does not wait for the write-ahead log to reach the disk. SET LOCAL
-# ends with the statement's own transaction.
+# Sent with a statement that commits on its own, in the same round trip (Django
+# binds values on the client, so the two go as one string, in one transaction):
+# that commit then does not wait for the write-ahead log to reach the disk. SET
+# LOCAL ends with the statement's own transaction.
 WITHOUT_WAITING_FOR_THE_DISK = "SET LOCAL synchronous_commit TO OFF; "
 
 
