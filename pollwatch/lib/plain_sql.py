@@ -86,21 +86,33 @@ def _converted(
 
 
 def insert_one(item: models.Model) -> None:
-    """Insert one unsaved instance with a single plain ``INSERT``, and give it its id.
+    """Insert one unsaved instance with a single plain ``INSERT``, and give it its id."""
+    sql, values = insert_statement(item)
+    # An INSERT reads no table, so no plan can go stale.
+    given_id(item, _run(_database(), sql, values, fetch=True, prepared=True)[0][0])
+
+
+def insert_statement(item: models.Model, *, unless_taken: bool = False) -> tuple[str, list[Any]]:
+    """The plain ``INSERT`` of one unsaved instance, returning its id, and its values.
 
     Every column gets the value saving would give it (``auto_now_add`` included).
+    ``unless_taken``: where a unique constraint already holds such a row, nothing
+    is inserted and no id returned.
     """
     db = _database()
     model = type(item)
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    item.pk = _run(
-        db,
+    sql = (
         f"INSERT INTO {model._meta.db_table} ({', '.join(f.column for f in fields)})"
-        f" VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {model._meta.pk.column}",
-        [f.get_db_prep_save(f.pre_save(item, True), db) for f in fields],
-        fetch=True,
-        prepared=True,  # an INSERT reads no table, so no plan can go stale
-    )[0][0]
+        f" VALUES ({', '.join(['%s'] * len(fields))})"
+        f"{' ON CONFLICT DO NOTHING' if unless_taken else ''} RETURNING {model._meta.pk.column}"
+    )
+    return sql, [f.get_db_prep_save(f.pre_save(item, True), db) for f in fields]
+
+
+def given_id(item: models.Model, pk: Any) -> None:
+    """Mark an instance inserted with plain SQL as saved, with its new id."""
+    item.pk = pk
     item._state.adding = False
     item._state.db = DEFAULT_DB_ALIAS
 

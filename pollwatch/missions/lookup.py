@@ -59,16 +59,32 @@ def users_with_members(joins_and_conditions: str, params: Sequence[Any]) -> list
     return [_user_with_member(row) for row in rows]
 
 
-def members_with_missions(conditions: str, params: Sequence[Any]) -> list[Member]:
-    """Members (their login, if any, mission and election attached) matching ``conditions``."""
-    rows = _rows(
-        "missions_member m"
+# An SQL expression and the field its value is read as (None: as the database gives it).
+Column = tuple[str, tuple[type[models.Model], str] | None]
+
+
+def members_with_missions_and(
+    more: Sequence[Column], conditions: str, params: Sequence[Any]
+) -> list[tuple[Member, list[Any]]]:
+    """Members matching ``conditions`` (login, mission, election attached), with ``more``.
+
+    Each member comes with the values of ``more``: SQL expressions, each with the
+    field it is read as (or None), whose parameters come first in ``params``. Not
+    prepared: the expressions may read tables that grow during the day.
+    """
+    parts = _parts()
+    member_columns = [f"{alias}.{name}" for alias, _, names in parts for name in names]
+    rows = fetch_rows(
+        f"SELECT {', '.join([*member_columns, *(sql for sql, _ in more)])}"
+        " FROM missions_member m"
         " JOIN missions_mission mi ON mi.id = m.mission_id"
         " JOIN registry_election e ON e.id = mi.election_id"
-        f" LEFT JOIN {get_user_model()._meta.db_table} u ON u.id = m.user_id " + conditions,
+        f" LEFT JOIN {get_user_model()._meta.db_table} u ON u.id = m.user_id {conditions}",
         params,
+        [*((model, name) for _, model, names in parts for name in names), *(c for _, c in more)],
     )
-    return [_member(*_split(row)) for row in rows]
+    width = len(member_columns)
+    return [(_member(*_split(row[:width])), row[width:]) for row in rows]
 
 
 def _rows(tables_and_conditions: str, params: Sequence[Any]) -> list[list[Any]]:

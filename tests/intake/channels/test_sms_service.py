@@ -59,6 +59,28 @@ def test_a_gateway_retry_with_the_same_id_gets_the_first_reply(sms_observer, sms
     assert Submission.objects.count() == 1
 
 
+def test_a_message_left_stored_after_its_report_was_stored_is_answered_when_redelivered(
+    sms_observer, sms_code
+):
+    # What a crash leaves when it loses the reply's update (committed without
+    # waiting for the disk) after the report's own commit: the message still stored.
+    first = sms("SC 001 AA1 AB2 AD2", message_id="m1")
+    SmsMessage.objects.filter(pk=first.message.pk).update(
+        status=SmsMessage.Status.STORED, reply="", submission=None, payload=None
+    )
+
+    again = sms("SC 001 AA1 AB2 AD2", message_id="m1")
+
+    submission = Submission.objects.get()
+    assert not again.redelivered
+    assert again.message.pk == first.message.pk
+    assert again.message.status == SmsMessage.Status.DUPLICATE
+    assert again.reply.startswith("Already received")
+    assert f"{submission.pk}" in again.reply
+    stored = SmsMessage.objects.get()
+    assert (stored.status, stored.submission_id) == (SmsMessage.Status.DUPLICATE, submission.pk)
+
+
 def test_an_identical_message_resent_by_the_observer_is_answered_as_a_duplicate(
     sms_observer, sms_code
 ):

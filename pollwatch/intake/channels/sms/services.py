@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from pollwatch.audit.services import log_action
@@ -32,9 +32,9 @@ from pollwatch.intake.models import Channel, SmsMessage
 from pollwatch.intake.rejections import Problem, SubmissionRejected
 from pollwatch.intake.services import new_payload, receive_submission, refuse
 from pollwatch.lib.bad_input import storable_text
-from pollwatch.lib.plain_sql import db_value, fetch_rows
+from pollwatch.lib.plain_sql import db_value, given_id, insert_statement
 from pollwatch.missions.importing import normalise_phone
-from pollwatch.missions.lookup import members_with_missions
+from pollwatch.missions.lookup import members_with_missions_and
 from pollwatch.missions.models import Member
 
 # Keys of SMS reports are uuid5 names in this namespace, so a retried message
@@ -86,7 +86,8 @@ def receive_sms(
     from the console: the message is theirs, whatever sender it names, and the
     report is marked as entered by the console, never attributed to an observer.
     """
-    message = _store_message(inbound, replay_of=replay_of, actor=actor)
+    asynchronous = _may_commit_asynchronously(replay_of, console_member)
+    message = _store_message(inbound, replay_of=replay_of, actor=actor, asynchronous=asynchronous)
     # A message found already answered is the gateway retrying a delivery; one still
     # marked stored was interrupted before its reply, so it is answered now.
     if message.status != Status.STORED:
@@ -95,7 +96,7 @@ def receive_sms(
         message, replayed=replay_of is not None, actor=actor, console_member=console_member
     )
     message.status, message.reply, message.submission_id = status, reply, submission_id
-    _record_answer(message)
+    _record_answer(message, asynchronous=asynchronous and _answered_alike_if_lost(message))
     if replay_of is not None:
         log_action(
             "intake.sms_replayed",
@@ -106,21 +107,78 @@ def receive_sms(
     return SmsOutcome(message, reply)
 
 
-def _record_answer(message: SmsMessage) -> None:
+# Sent with a statement that commits on its own, in the same round trip (Django
+# binds values on the client, so the two go as one string, in one transaction):
+# that commit then does not wait for the write-ahead log to reach the disk. SET
+# LOCAL ends with the statement's own transaction.
+WITHOUT_WAITING_FOR_THE_DISK = "SET LOCAL synchronous_commit TO OFF; "
+
+
+def _may_commit_asynchronously(replay_of: SmsMessage | None, console_member: Member | None) -> bool:
+    """Whether a gateway's message may be inserted without waiting for the disk.
+
+    On PostgreSQL a message is answered only after a later commit that waits for
+    the disk (the store call's, or the reply's update), which flushes the log up
+    to and including the message's insert: an answered message is never lost,
+    and one lost unanswered is delivered again by its gateway. Replays and the
+    console commit as usual, as does a caller's own transaction, which the
+    setting would cover whole.
+    """
+    return (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and replay_of is None
+        and console_member is None
+    )
+
+
+def _answered_alike_if_lost(message: SmsMessage) -> bool:
+    """Whether the reply's update may be lost in a crash without harm.
+
+    Only when the store call committed the report (or found it stored) after the
+    message, waiting for the disk, under the key the gateway's message id names:
+    the message then stays stored, and the gateway's retry of it, however late,
+    finds the same key and is answered with the report as a duplicate. Every
+    other answer (unknown sender, throttled, refused) is the last commit
+    before the reply, so it waits for the disk and takes the message with it.
+    """
+    return (
+        message.status in (Status.ACCEPTED, Status.DUPLICATE)
+        and bool(message.gateway_message_id)
+        and message.payload is not None
+        and message.payload.claimed_key == str(_key_of(message))
+    )
+
+
+def _record_answer(message: SmsMessage, *, asynchronous: bool) -> None:
     # Plain SQL: this runs for every message on election day.
+    _execute(
+        f"UPDATE {SmsMessage._meta.db_table} SET status = %s, reply = %s,"
+        " submission_id = %s, member_id = %s, payload_id = %s WHERE id = %s",
+        [
+            message.status,
+            message.reply,
+            message.submission_id,
+            message.member_id,
+            message.payload_id,
+            message.pk,
+        ],
+        asynchronous=asynchronous,
+    )
+
+
+def _execute(sql: str, params: list[Any], *, asynchronous: bool) -> list[Any]:
+    """The rows of one statement; ``asynchronous``: its commit does not wait for the disk.
+
+    Only for a statement that commits on its own, outside any transaction.
+    """
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {SmsMessage._meta.db_table} SET status = %s, reply = %s,"
-            " submission_id = %s, member_id = %s, payload_id = %s WHERE id = %s",
-            [
-                message.status,
-                message.reply,
-                message.submission_id,
-                message.member_id,
-                message.payload_id,
-                message.pk,
-            ],
-        )
+        if asynchronous:
+            cursor.execute(WITHOUT_WAITING_FOR_THE_DISK + sql, params)
+            cursor.nextset()
+        else:
+            cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
 
 
 def normalised_sender(sender: str) -> str:
@@ -131,27 +189,26 @@ def normalised_sender(sender: str) -> str:
 
 
 def _store_message(
-    inbound: InboundSms, *, replay_of: SmsMessage | None, actor: User | None
+    inbound: InboundSms, *, replay_of: SmsMessage | None, actor: User | None, asynchronous: bool
 ) -> SmsMessage:
-    fields: dict[str, Any] = {
-        "gateway": storable_text(inbound.gateway)[:20],
-        "gateway_message_id": storable_text(inbound.message_id)[:100],
-        "sender": normalised_sender(storable_text(inbound.sender)),
-        "text": storable_text(inbound.text),
-        "text_digest": text_digest(storable_text(inbound.text)),
-        "replay_of": replay_of,
-        "replayed_by": actor if getattr(actor, "pk", None) else None,
-    }
-    try:
-        with transaction.atomic():
-            return SmsMessage.objects.create(**fields)
-    except IntegrityError:
-        existing = SmsMessage.objects.filter(
-            gateway=fields["gateway"], gateway_message_id=fields["gateway_message_id"]
-        ).first()
-        if existing is None:
-            raise
-        return existing
+    message = SmsMessage(
+        gateway=storable_text(inbound.gateway)[:20],
+        gateway_message_id=storable_text(inbound.message_id)[:100],
+        sender=normalised_sender(storable_text(inbound.sender)),
+        text=storable_text(inbound.text),
+        text_digest=text_digest(storable_text(inbound.text)),
+        replay_of=replay_of,
+        replayed_by=actor if getattr(actor, "pk", None) else None,
+    )
+    # Nothing inserted when the gateway's message id is stored already: a redelivery.
+    sql, values = insert_statement(message, unless_taken=True)
+    inserted = _execute(sql, values, asynchronous=asynchronous)
+    if inserted:
+        given_id(message, inserted[0][0])
+        return message
+    return SmsMessage.objects.get(
+        gateway=message.gateway, gateway_message_id=message.gateway_message_id
+    )
 
 
 def _answer(
@@ -161,19 +218,13 @@ def _answer(
     actor: User | None = None,
     console_member: Member | None = None,
 ) -> tuple[str, str, int | None]:
-    if console_member is not None:
-        member: Member | None = console_member
-    else:
-        found = members_with_missions(
-            "WHERE m.phone = %s ORDER BY mi.arrival DESC, m.id LIMIT 1", [message.sender]
-        )
-        member = found[0] if found else None
+    found = _sender_and_recent(message, console_member)
     default_language = replies.reply_language(settings.LANGUAGE_CODE)
-    if member is None:
+    if found is None:
         return Status.UNKNOWN_SENDER, replies.render(default_language, "unknown_sender"), None
+    member, recent = found
     language = replies.reply_language(member.languages, default_language)
     message.member = member
-    recent = _recent(message)
     if not replayed and recent.failures >= failure_limit():
         minutes = int(failure_window().total_seconds() // 60)
         return Status.THROTTLED, replies.render(language, "throttled", minutes=minutes), None
@@ -191,28 +242,42 @@ class _Recent:
     resent_key: uuid.UUID | None
 
 
-def _recent(message: SmsMessage) -> _Recent:
-    """The sender's recent failures and an earlier identical report, in one query.
+# The sender's recent failures and an earlier identical report, both read through
+# indexes on the sender however many messages the sender has sent: at most the
+# failures that trip the throttle, and the newest earlier message with the same
+# text (case and spacing aside) that became a report within the duplicate window.
+_FAILURES = (
+    f"(SELECT COUNT(*) FROM (SELECT 1 FROM {SmsMessage._meta.db_table} AS message"
+    " WHERE message.sender = %s AND message.status = %s AND message.received_at >= %s"
+    " AND message.id <> %s ORDER BY message.received_at DESC LIMIT %s) AS failures)"
+)
+# The key as text on both databases (SQLite keeps a UUID as its hex digits).
+_RESENT_KEY = (
+    f"(SELECT CAST(submission.key AS TEXT) FROM {SmsMessage._meta.db_table} AS message"
+    " JOIN intake_submission AS submission ON submission.id = message.submission_id"
+    " WHERE message.sender = %s AND message.text_digest = %s AND message.received_at >= %s"
+    " AND message.id <> %s ORDER BY message.received_at DESC LIMIT 1)"
+)
 
-    Both are read through indexes on the sender, however many messages the
-    sender has sent: at most the failures that trip the throttle, and the
-    newest earlier message with the same text (case and spacing aside) that
-    became a report within the duplicate window.
+
+def _sender_and_recent(
+    message: SmsMessage, console_member: Member | None
+) -> tuple[Member, _Recent] | None:
+    """Who sent the message, and what the sender's recent messages decide, in one query.
+
+    A console message is the coordinator's own; any other is from the member of
+    the newest mission with the sender's number, if there is one.
     """
+    found_by: Any
+    if console_member is not None:
+        conditions, found_by = "WHERE m.id = %s", console_member.pk
+    else:
+        conditions = "WHERE m.phone = %s ORDER BY mi.arrival DESC, m.id LIMIT 1"
+        found_by = message.sender
     now = timezone.now()
-    table = SmsMessage._meta.db_table
-    rows = fetch_rows(
-        "SELECT * FROM ("
-        f" SELECT 'failure' AS kind, NULL AS key FROM {table} AS message"
-        " WHERE message.sender = %s AND message.status = %s AND message.received_at >= %s"
-        " AND message.id <> %s ORDER BY message.received_at DESC LIMIT %s"
-        ") AS failures UNION ALL SELECT * FROM ("
-        # The key as text on both databases, as the other branch's NULL is.
-        f" SELECT 'resent' AS kind, CAST(submission.key AS TEXT) FROM {table} AS message"
-        " JOIN intake_submission AS submission ON submission.id = message.submission_id"
-        " WHERE message.sender = %s AND message.text_digest = %s AND message.received_at >= %s"
-        " AND message.id <> %s ORDER BY message.received_at DESC LIMIT 1"
-        ") AS resent",
+    found = members_with_missions_and(
+        [(_FAILURES, None), (_RESENT_KEY, None)],
+        conditions,
         [
             message.sender,
             Status.INVALID,
@@ -223,11 +288,13 @@ def _recent(message: SmsMessage) -> _Recent:
             message.text_digest,
             db_value(SmsMessage, "received_at", now - duplicate_window()),
             message.pk,
+            found_by,
         ],
-        [None, None],
     )
-    keys = [uuid.UUID(str(key)) for kind, key in rows if kind == "resent"]
-    return _Recent(sum(kind == "failure" for kind, _ in rows), keys[0] if keys else None)
+    if not found:
+        return None
+    member, (failures, resent_key) = found[0]
+    return member, _Recent(failures, uuid.UUID(str(resent_key)) if resent_key else None)
 
 
 def text_digest(text: str) -> str:
