@@ -10,6 +10,7 @@ match what the ORM gives everywhere else.
 from __future__ import annotations
 
 import datetime
+import functools
 import uuid
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -51,10 +52,19 @@ def fetch_rows(
     rows = _run(db, sql, params, fetch=True, prepared=prepared)
     if not rows:
         return []
-    converters = [
-        _converters(_column_field(*column), db) if column else (None, []) for column in columns
-    ]
+    converters = _converters_of(tuple(columns), db.vendor)
     return [_converted(row, converters, db) for row in rows]
+
+
+@functools.cache
+def _converters_of(
+    columns: tuple[tuple[type[models.Model], str] | None, ...], vendor: str
+) -> list[tuple[Any, list[_Converter]]]:
+    # Found once per query's columns: looking each field and its converters up again
+    # for every call cost the hot paths more than converting the values. The
+    # converters depend on the database's kind, not on the thread's connection.
+    db = _database()
+    return [_converters(_column_field(*column), db) if column else (None, []) for column in columns]
 
 
 def instance(model: type[_M], names: Sequence[str], values: Sequence[Any]) -> _M:
