@@ -1,10 +1,11 @@
 """Benchmark: what the server spends on one intake request, HTTP parsing aside.
 
 Run from the repository root:
-``python bench/request_path.py [--channel json|openrosa] [--requests N] [--profile]``.
+``python bench/request_path.py [--channel json|openrosa|sms] [--requests N] [--profile]``.
 In-process: a throwaway PostgreSQL is seeded as ``bench/intake.py`` seeds it, then
 JSON single sends (or ODK Collect's multipart posts of the 40-question checklist,
-``--channel openrosa``) are handed to the WSGI application as a WSGI server hands them
+``--channel openrosa``, or a gateway's SMS webhooks, ``--channel sms``) are handed
+to the WSGI application as a WSGI server hands them
 (the middleware chain, the view, the store call), one after the other, in rounds
 that alternate Django's whole middleware chain and the application's chain for
 submissions (``pollwatch.wsgi``). It prints the CPU time of this process and of
@@ -83,7 +84,26 @@ def openrosa_send(config: dict, device: dict, index: int) -> dict:
     )
 
 
-SENDS = {"json": json_send, "openrosa": openrosa_send}
+def sms_send(config: dict, device: dict, index: int) -> dict:
+    import random
+    from urllib.parse import urlencode
+
+    from sms import report_text
+
+    station = device["stations"][index % len(device["stations"])]
+    message = {
+        "sender": device["phone"],
+        "text": report_text(random.Random(uuid.uuid4().int), station),
+        "id": f"bench-{uuid.uuid4()}",
+    }
+    return wsgi_post(
+        f"/hooks/sms/generic/{config['sms']['token']}/",
+        urlencode(message).encode(),
+        "application/x-www-form-urlencoded",
+    )
+
+
+SENDS = {"json": json_send, "openrosa": openrosa_send, "sms": sms_send}
 
 
 def send(application, config: dict, count: int, statuses: dict[str, int], channel: str) -> None:
@@ -105,6 +125,9 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--profile-file", help="with --profile, also keep the profile here (for pstats)"
+    )
     parser.add_argument("--channel", choices=sorted(SENDS), default="json")
     options = parser.parse_args()
     cluster = start_throwaway_postgres(store_path.DURABLE)
@@ -173,6 +196,8 @@ def main() -> int:
             f"{1000 * database_cpu / count:>10.3f}"
         )
     if profiler:
+        if options.profile_file:
+            profiler.dump_stats(options.profile_file)
         stats = pstats.Stats(profiler)
         stats.sort_stats("cumulative").print_stats(70)
         stats.sort_stats("tottime").print_stats(30)

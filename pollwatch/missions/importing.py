@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -53,6 +54,9 @@ class MemberImportOutcome:
         ) % {"created": self.created, "updated": self.updated, "teams": self.teams_created}
 
 
+# Every SMS's sender is normalised; phones send many, and parsing a number costs more
+# than the rest of finding its observer.
+@functools.lru_cache(maxsize=8192)
 def normalise_phone(text: str) -> str:
     """Return the number in E.164 form; it must be written internationally (+country code)."""
     try:

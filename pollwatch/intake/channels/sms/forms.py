@@ -45,6 +45,7 @@ def sms_forms() -> dict[str, SmsForm]:
             (FormVersion, "version"),
             (FormVersion, "digest"),
         ],
+        prepared=True,  # forms are published before election day, not during it
     )
     for row in rows:
         newest[row[0]] = row
