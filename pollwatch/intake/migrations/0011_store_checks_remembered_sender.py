@@ -42,8 +42,12 @@ def _replaced_once(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
+# The items as the function reads them, each with the digest of its sender's token.
+SENT = _0008.SENT.replace("audit_data jsonb\n)", "audit_data jsonb, device text\n)")
+
+
 def _with_sender_check(create: str) -> str:
-    sent_with_device = _0008.SENT.replace("audit_data jsonb\n)", "audit_data jsonb, device text\n)")
+    sent_with_device = SENT
     text = create.replace(_0008.SENT, sent_with_device)
     text = _replaced_once(text, "CREATE FUNCTION", "CREATE OR REPLACE FUNCTION")
     text = _replaced_once(
