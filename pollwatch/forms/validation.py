@@ -153,7 +153,7 @@ def validate_answers(
     if form.needs_ballot_options:
         raise ValueError(f"form {definition.code!r} must be bound to ballot options first")
     report = _Report()
-    top = _Scope(form, form.scopes[None], None, "", station, _Shown.YES)
+    top = _Scope(form, form.scopes[None], None, "", station, _YES)
     answers = _check_scope(top, raw, {}, report)
     report.errors += _check_failures(form, answers)
     return ValidationResult(
@@ -170,6 +170,11 @@ class _Shown(enum.Enum):
     YES = "yes"
     NO = "no"
     UNKNOWN = "unknown"
+
+
+# Python 3.11 finds an enum's members on the class slowly, and every question of every
+# report reads them: the checks below compare with these names instead.
+_YES, _NO, _UNKNOWN = _Shown.YES, _Shown.NO, _Shown.UNKNOWN
 
 
 @dataclass(slots=True)
@@ -204,6 +209,7 @@ class _Asked:
         "shown_with_section",
         "accepts_any_code",
         "takes_a_value_with_spaces",
+        "listed",
         "_codes",
         "_members",
     )
@@ -224,8 +230,10 @@ class _Asked:
         self.shown_with_section = question.relevant is None and "relevant" not in carried
         self.accepts_any_code = _accepts_any_code(question)
         self.takes_a_value_with_spaces = _takes_a_value_with_spaces(question)
+        self.listed: frozenset[str] = frozenset()
         if self.parser is _parse_choice and not self.accepts_any_code:
             self.parser = _parse_listed_choice
+            self.listed = _listed_codes(definition, question)
         self._codes: tuple[str, ...] | None = None
         self._members: frozenset[str] = frozenset()
 
@@ -243,6 +251,15 @@ class _Asked:
         if self._codes is None:
             self.choice_codes()
         return self._members
+
+
+def _listed_codes(definition: FormDefinition, question: Question) -> frozenset[str]:
+    """The codes a question's choice list holds; none when the form lacks the list, which
+    then fails as before, when an answer to the question is read."""
+    try:
+        return frozenset(definition.choice_codes(question))
+    except KeyError:
+        return frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,7 +384,7 @@ def _check_scope(
     report.errors += _unknown_codes(scope, raw)
     parsed, unparsable = _parsed_answers(scope, raw, report)
     shown, states = _visibility(scope, parsed, outer)
-    report.hidden |= {scope.path + code for code, state in states.items() if state is _Shown.NO}
+    report.hidden |= {scope.path + code for code, state in states.items() if state is _NO}
     report.errors += _visibility_errors(scope, raw, parsed, states, unparsable)
     answers: dict[str, Any] = {}
     visible = _visible(shown, outer)
@@ -421,8 +438,12 @@ def _parsed_answers(
     unparsable: set[str] = set()
     for asked in scope.plan.asked:
         code = asked.code
+        value = raw.get(code)
+        if value is None:  # unanswered, the commonest missing answer: nothing to read
+            parsed[code] = MISSING
+            continue
         try:
-            parsed[code] = answer = _parse(asked, raw.get(code))
+            parsed[code] = answer = _parse(asked, value)
             if asked.station_figure is not None:
                 _check_station_bound(asked.station_figure, answer, scope.station)
         except _Invalid as invalid:
@@ -464,7 +485,7 @@ def _visibility(
                 question = asked.question
                 state = _relevance(section_state, question.relevant, question.carried, visible)
             states[asked.code] = state
-            if state is not _Shown.NO:
+            if state is not _NO:
                 shown[asked.code] = parsed[asked.code]
     return shown, states
 
@@ -501,12 +522,12 @@ def _relevance(
     answers: Mapping[str, Any],
 ) -> _Shown:
     """Whether a section or question is shown, inside a section or repeat shown ``around``."""
-    if around is _Shown.NO:
-        return _Shown.NO
+    if around is _NO:
+        return _NO
     if "relevant" in carried:
-        return _Shown.UNKNOWN
+        return _UNKNOWN
     if relevant is not None and not evaluate(relevant, answers):
-        return _Shown.NO
+        return _NO
     return around
 
 
@@ -523,7 +544,7 @@ def _visibility_errors(
             continue
         code = asked.code
         state = states[code]
-        if state is _Shown.NO and not is_missing(raw.get(code)):
+        if state is _NO and not is_missing(raw.get(code)):
             errors.append(
                 AnswerError(
                     scope.path + code,
@@ -532,10 +553,7 @@ def _visibility_errors(
                 )
             )
         elif (
-            state is _Shown.YES
-            and asked.required
-            and parsed[code] is MISSING
-            and code not in unparsable
+            state is _YES and asked.required and parsed[code] is MISSING and code not in unparsable
         ):
             errors.append(AnswerError(scope.path + code, "required", _("is required")))
     return errors
@@ -557,7 +575,7 @@ def _check_repeat(
     path = scope.path + repeat.code
     if is_missing(value):
         return None
-    if states[repeat.code] is _Shown.NO:
+    if states[repeat.code] is _NO:
         if _holds_a_persons_answer(repeat, value):
             message = _("must be empty: its condition does not hold")
             report.errors.append(AnswerError(path, "must_be_empty", message))
@@ -668,7 +686,7 @@ def _parse_listed_choice(asked: _Asked, value: Any) -> str:
     as text; anything else is read as any choice is."""
     if isinstance(value, str):
         code = value.strip()
-        if code in asked.choice_set():
+        if code in asked.listed:
             return code
     return _parse_choice(asked, value)
 
