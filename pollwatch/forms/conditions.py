@@ -29,13 +29,22 @@ single answer equals it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import operator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 Expression = dict[str, Any]
 
 BOOLEAN_OPS = ("and", "or", "not", "answered", "eq", "ne", "gt", "ge", "lt", "le", "in", "selected")
 COMPARISON_OPS = ("eq", "ne", "gt", "ge", "lt", "le")
+_ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "gt": operator.gt,
+    "ge": operator.ge,
+    "lt": operator.lt,
+    "le": operator.le,
+}
 
 
 class _Missing:
@@ -67,6 +76,10 @@ def _is_scalar(value: object) -> bool:
 
 
 def _compare(op: str, left: object, right: object) -> bool:
+    if type(left) is str and type(right) is str:
+        # Two texts, such as an answer and a choice code: the common case, settled
+        # without the checks below (a text is missing only when empty).
+        return left != "" and right != "" and _ORDERINGS[op](left, right)
     if is_missing(left) or is_missing(right) or not (_is_scalar(left) and _is_scalar(right)):
         return False
     if op == "eq":
@@ -131,21 +144,42 @@ def _evaluate_selected(expr: Mapping[str, Any], answers: Mapping[str, Any]) -> b
 def evaluate(expr: Mapping[str, Any], answers: Mapping[str, Any]) -> bool:
     """Whether a boolean expression holds for the given answers (code → value)."""
     op = expr["op"]
-    if op == "and":
-        return all(evaluate(arg, answers) for arg in expr["args"])
-    if op == "or":
-        return any(evaluate(arg, answers) for arg in expr["args"])
-    if op == "not":
-        return not evaluate(expr["arg"], answers)
-    if op == "answered":
-        return answer_of(answers, expr["q"]) is not MISSING
-    if op in COMPARISON_OPS:
-        return _compare(op, *_comparison_sides(expr, answers))
-    if op == "in":
-        return _evaluate_in(expr, answers)
-    if op == "selected":
-        return _evaluate_selected(expr, answers)
-    raise ValueError(f"unknown operator {op!r}; valid ones: {', '.join(BOOLEAN_OPS)}")
+    # Looked up rather than tested in turn: every report evaluates its form's conditions.
+    evaluator = _EVALUATORS.get(op) if isinstance(op, str) else None
+    if evaluator is None:
+        raise ValueError(f"unknown operator {op!r}; valid ones: {', '.join(BOOLEAN_OPS)}")
+    return evaluator(expr, answers)
+
+
+def _evaluate_and(expr: Mapping[str, Any], answers: Mapping[str, Any]) -> bool:
+    return all(evaluate(arg, answers) for arg in expr["args"])
+
+
+def _evaluate_or(expr: Mapping[str, Any], answers: Mapping[str, Any]) -> bool:
+    return any(evaluate(arg, answers) for arg in expr["args"])
+
+
+def _evaluate_not(expr: Mapping[str, Any], answers: Mapping[str, Any]) -> bool:
+    return not evaluate(expr["arg"], answers)
+
+
+def _evaluate_answered(expr: Mapping[str, Any], answers: Mapping[str, Any]) -> bool:
+    return answer_of(answers, expr["q"]) is not MISSING
+
+
+def _evaluate_comparison(expr: Mapping[str, Any], answers: Mapping[str, Any]) -> bool:
+    return _compare(expr["op"], *_comparison_sides(expr, answers))
+
+
+_EVALUATORS: dict[str, Callable[[Mapping[str, Any], Mapping[str, Any]], bool]] = {
+    "and": _evaluate_and,
+    "or": _evaluate_or,
+    "not": _evaluate_not,
+    "answered": _evaluate_answered,
+    **dict.fromkeys(COMPARISON_OPS, _evaluate_comparison),
+    "in": _evaluate_in,
+    "selected": _evaluate_selected,
+}
 
 
 def _children(expr: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:

@@ -46,6 +46,8 @@ DATETIME = re.compile(
 )
 NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 GEOPOINT_KEYS = ("lat", "lon", "alt", "accuracy")
+# Beyond this a number is refused: a count or measure that large is a typing slip.
+_LARGEST_USABLE = Decimal(10) ** 15
 # Question types whose answer the device fills in or that have none: never required,
 # never refused as "must be empty".
 DEVICE_ANSWERED = ("note", "calculate")
@@ -147,12 +149,13 @@ def validate_answers(
     each checked like the form's top level; an error inside an entry is named
     ``<repeat code>[<entry number from 1>].<question code>``.
     """
-    if definition.needs_ballot_options:
+    form = _plan_of(definition)
+    if form.needs_ballot_options:
         raise ValueError(f"form {definition.code!r} must be bound to ballot options first")
     report = _Report()
-    top = _Scope(definition, None, "", station, _Shown.YES)
+    top = _Scope(form, form.scopes[None], None, "", station, _YES)
     answers = _check_scope(top, raw, {}, report)
-    report.errors += _check_failures(definition, answers)
+    report.errors += _check_failures(form, answers)
     return ValidationResult(
         answers=answers,
         errors=tuple(report.errors),
@@ -169,11 +172,189 @@ class _Shown(enum.Enum):
     UNKNOWN = "unknown"
 
 
+# Python 3.11 finds an enum's members on the class slowly, and every question of every
+# report reads them: the checks below compare with these names instead.
+_YES, _NO, _UNKNOWN = _Shown.YES, _Shown.NO, _Shown.UNKNOWN
+
+
 @dataclass(slots=True)
 class _Report:
     errors: list[AnswerError] = field(default_factory=list)
     alerts: list[Alert] = field(default_factory=list)
     hidden: set[str] = field(default_factory=set)
+
+
+# What a definition settles once ------------------------------------------------------------
+#
+# Every report on a form walks the same sections and questions, so what only the
+# definition decides (which questions an entry holds, each question's parser, choices and
+# bounds, the groups around a section, the questions a check reads) is worked out once per
+# definition and kept beside it. A definition is frozen and nothing changes one after
+# ``load_definition`` builds it; binding ballot options builds a new one.
+
+
+class _Asked:
+    """One question as the checks of its answers read it."""
+
+    __slots__ = (
+        "definition",
+        "question",
+        "code",
+        "is_note",
+        "parser",
+        "constraint",
+        "station_figure",
+        "required",
+        "device_answered",
+        "shown_with_section",
+        "accepts_any_code",
+        "takes_a_value_with_spaces",
+        "listed",
+        "_codes",
+        "_members",
+    )
+
+    def __init__(self, definition: FormDefinition, question: Question):
+        self.definition = definition
+        self.question = question
+        self.code = question.code
+        # A type without a parser fails only when an answer to it is read, as it always has.
+        self.parser = PARSERS.get(question.type)
+        self.is_note = question.type == "note"
+        carried = question.carried
+        constraint = question.constraint
+        self.constraint = constraint if "constraint" not in carried else None
+        self.station_figure = constraint.max_station if constraint else None
+        self.required = _is_required(question)
+        self.device_answered = question.type in DEVICE_ANSWERED
+        self.shown_with_section = question.relevant is None and "relevant" not in carried
+        self.accepts_any_code = _accepts_any_code(question)
+        self.takes_a_value_with_spaces = _takes_a_value_with_spaces(question)
+        self.listed: frozenset[str] = frozenset()
+        if self.parser is _parse_choice and not self.accepts_any_code:
+            self.parser = _parse_listed_choice
+            self.listed = _listed_codes(definition, question)
+        self._codes: tuple[str, ...] | None = None
+        self._members: frozenset[str] = frozenset()
+
+    def choice_codes(self) -> tuple[str, ...]:
+        """The codes of the question's choices, in the form's order (read when first needed:
+        a question whose list the form lacks fails only when it is answered)."""
+        if self._codes is None:
+            codes = self.definition.choice_codes(self.question)
+            self._members = frozenset(codes)
+            self._codes = codes
+        return self._codes
+
+    def choice_set(self) -> frozenset[str]:
+        """The same codes, to look one up."""
+        if self._codes is None:
+            self.choice_codes()
+        return self._members
+
+
+def _listed_codes(definition: FormDefinition, question: Question) -> frozenset[str]:
+    """The codes a question's choice list holds; none when the form lacks the list, which
+    then fails as before, when an answer to the question is read."""
+    try:
+        return frozenset(definition.choice_codes(question))
+    except KeyError:
+        return frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class _SectionPlan:
+    """A section as one scope walks it. ``enclosing`` lists the paths of the groups that
+    may hold it, innermost first; ``asked`` is empty for a repeat whose entries sit here."""
+
+    section: Section
+    own: bool
+    holds_entries: bool
+    path: str
+    enclosing: tuple[str, ...]
+    asked: tuple[_Asked, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _ScopePlan:
+    """The form's top level or a repeat's entry: its sections and questions, in order."""
+
+    sections: tuple[_SectionPlan, ...]
+    asked: tuple[_Asked, ...]
+    known: frozenset[str]
+    critical: tuple[_Asked, ...]
+
+
+class _FormPlan:
+    __slots__ = ("definition", "needs_ballot_options", "scopes", "checks")
+
+    def __init__(self, definition: FormDefinition):
+        self.definition = definition
+        self.needs_ballot_options = definition.needs_ballot_options
+        asked = {id(q): _Asked(definition, q) for q in definition.questions()}
+        repeats = [section.code for section in definition.sections if section.repeat]
+        self.scopes = {
+            repeat: _scope_plan(definition, repeat, asked) for repeat in (None, *repeats)
+        }
+        self.checks = tuple((check, tuple(references(check.rule))) for check in definition.checks)
+
+
+def _scope_plan(
+    definition: FormDefinition, repeat: str | None, asked: Mapping[int, _Asked]
+) -> _ScopePlan:
+    """The sections answered in a scope, in the form's order: the repeat section itself,
+    the groups within it, and the repeats nested in it (whose entries sit here as a list)."""
+    sections = tuple(
+        _section_plan(section, repeat, asked)
+        for section in definition.sections
+        if section.code == repeat or section.within == repeat
+    )
+    in_order = tuple(asked for plan in sections for asked in plan.asked)
+    entries = [plan.section.code for plan in sections if plan.holds_entries]
+    return _ScopePlan(
+        sections=sections,
+        asked=in_order,
+        known=frozenset([*(asked.code for asked in in_order), *entries]),
+        critical=tuple(a for a in in_order if a.question.critical_when is not None),
+    )
+
+
+def _section_plan(
+    section: Section, repeat: str | None, asked: Mapping[int, _Asked]
+) -> _SectionPlan:
+    holds_entries = bool(section.repeat) and section.code != repeat
+    path = _section_path(section)
+    steps = path.split("/")
+    return _SectionPlan(
+        section=section,
+        own=section.code == repeat,
+        holds_entries=holds_entries,
+        path=path,
+        enclosing=tuple("/".join(steps[:length]) for length in range(len(steps) - 1, 0, -1)),
+        asked=() if holds_entries else tuple(asked[id(q)] for q in section.questions),
+    )
+
+
+# Definitions are frozen and hold dicts, so they cannot be hashed: plans are found by the
+# definition's identity. Each entry holds its definition, so no other object can take its
+# id while the entry is kept. A process validates a handful of forms; should it see many
+# (tests build hundreds), the plans are dropped together and built again when needed.
+_PLANS: dict[int, tuple[FormDefinition, _FormPlan]] = {}
+_PLANS_KEPT = 256
+
+
+def _plan_of(definition: FormDefinition) -> _FormPlan:
+    kept = _PLANS.get(id(definition))
+    if kept is not None and kept[0] is definition:
+        return kept[1]
+    plan = _FormPlan(definition)
+    if len(_PLANS) >= _PLANS_KEPT:
+        _PLANS.clear()
+    _PLANS[id(definition)] = (definition, plan)
+    return plan
+
+
+# Checking one scope -----------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,35 +363,17 @@ class _Scope:
     repeat section. ``path`` prefixes the names of its answers in errors (``observers[2].``);
     ``shown`` is whether the repeat holding it is shown."""
 
-    definition: FormDefinition
+    form: _FormPlan
+    plan: _ScopePlan
     repeat: str | None
     path: str
     station: StationFacts | None
     shown: _Shown
 
-    def sections(self) -> list[Section]:
-        """The sections answered here, in the form's order: the repeat section itself, the
-        groups within it, and the repeats nested in it (whose entries sit here as a list)."""
-        return [
-            section
-            for section in self.definition.sections
-            if section.code == self.repeat or section.within == self.repeat
-        ]
-
-    def holds_entries(self, section: Section) -> bool:
-        return section.repeat and section.code != self.repeat
-
-    def questions(self) -> dict[str, Question]:
-        return {
-            question.code: question
-            for section in self.sections()
-            if not self.holds_entries(section)
-            for question in section.questions
-        }
-
     def entry(self, repeat: Section, number: int, shown: _Shown) -> _Scope:
         path = f"{self.path}{repeat.code}[{number}]."
-        return _Scope(self.definition, repeat.code, path, self.station, shown)
+        plan = self.form.scopes[repeat.code]
+        return _Scope(self.form, plan, repeat.code, path, self.station, shown)
 
 
 def _check_scope(
@@ -218,31 +381,33 @@ def _check_scope(
 ) -> dict[str, Any]:
     """The parsed answers of one scope; its errors, alerts and hidden questions go to
     ``report``. ``outer`` holds the answers around it, which its conditions also read."""
-    questions = scope.questions()
-    repeats = {s.code: s for s in scope.sections() if scope.holds_entries(s)}
-    report.errors += _unknown_codes(scope, raw, {*questions, *repeats})
-    parsed, unparsable = _parsed_answers(scope, questions, raw, report)
+    report.errors += _unknown_codes(scope, raw)
+    parsed, unparsable = _parsed_answers(scope, raw, report)
     shown, states = _visibility(scope, parsed, outer)
-    report.hidden |= {scope.path + code for code, state in states.items() if state is _Shown.NO}
-    report.errors += _visibility_errors(scope, questions, raw, parsed, states, unparsable)
+    report.hidden |= {scope.path + code for code, state in states.items() if state is _NO}
+    report.errors += _visibility_errors(scope, raw, parsed, states, unparsable)
     answers: dict[str, Any] = {}
     visible = _visible(shown, outer)
-    for section in scope.sections():
-        if scope.holds_entries(section):
+    for plan in scope.plan.sections:
+        if plan.holds_entries:
+            section = plan.section
             entries = _check_repeat(scope, section, raw.get(section.code), states, visible, report)
             if entries is not None:
                 answers[section.code] = entries
             continue
-        for question in section.questions:
-            if shown.get(question.code, MISSING) is not MISSING:
-                answers[question.code] = shown[question.code]
-    report.alerts += _alerts(scope, questions.values(), shown, visible)
+        for asked in plan.asked:
+            if shown.get(asked.code, MISSING) is not MISSING:
+                answers[asked.code] = shown[asked.code]
+    report.alerts += _alerts(scope, shown, visible)
     return answers
 
 
-def _unknown_codes(scope: _Scope, raw: Mapping[str, Any], known: set[str]) -> list[AnswerError]:
+def _unknown_codes(scope: _Scope, raw: Mapping[str, Any]) -> list[AnswerError]:
+    known = scope.plan.known
     unknown = [code for code in raw if code not in known]
-    homes = _homes(scope.definition) if unknown else {}
+    if not unknown:
+        return []
+    homes = _homes(scope.form.definition)
     errors = []
     for code in unknown:
         if code in homes:
@@ -265,16 +430,22 @@ def _homes(definition: FormDefinition) -> dict[str, str | None]:
 
 
 def _parsed_answers(
-    scope: _Scope, questions: Mapping[str, Question], raw: Mapping[str, Any], report: _Report
+    scope: _Scope, raw: Mapping[str, Any], report: _Report
 ) -> tuple[dict[str, Any], set[str]]:
     """Each question's typed answer (``MISSING`` when unanswered or unreadable), and the
     codes whose answers could not be read."""
     parsed: dict[str, Any] = {}
     unparsable: set[str] = set()
-    for code, question in questions.items():
+    for asked in scope.plan.asked:
+        code = asked.code
+        value = raw.get(code)
+        if value is None:  # unanswered, the commonest missing answer: nothing to read
+            parsed[code] = MISSING
+            continue
         try:
-            parsed[code] = parse_answer(scope.definition, question, raw.get(code))
-            _check_station_bound(question, parsed[code], scope.station)
+            parsed[code] = answer = _parse(asked, value)
+            if asked.station_figure is not None:
+                _check_station_bound(asked.station_figure, answer, scope.station)
         except _Invalid as invalid:
             report.errors.append(AnswerError(scope.path + code, invalid.reason, invalid.message))
             parsed[code] = MISSING
@@ -296,21 +467,26 @@ def _visibility(
     states: dict[str, _Shown] = {}
     groups: dict[str, _Shown] = {}
     visible = _visible(shown, outer)
-    for section in scope.sections():
-        if section.code == scope.repeat:
+    for plan in scope.plan.sections:
+        section = plan.section
+        if plan.own:
             section_state = scope.shown
         else:
-            around = _enclosing_group(groups, _section_path(section), scope.shown)
+            around = _enclosing_group(groups, plan.enclosing, scope.shown)
             section_state = _relevance(around, section.relevant, section.carried, visible)
-            groups[_section_path(section)] = section_state
-        if scope.holds_entries(section):
+            groups[plan.path] = section_state
+        if plan.holds_entries:
             states[section.code] = section_state
             continue
-        for question in section.questions:
-            state = _relevance(section_state, question.relevant, question.carried, visible)
-            states[question.code] = state
-            if state is not _Shown.NO:
-                shown[question.code] = parsed[question.code]
+        for asked in plan.asked:
+            if asked.shown_with_section:
+                state = section_state
+            else:
+                question = asked.question
+                state = _relevance(section_state, question.relevant, question.carried, visible)
+            states[asked.code] = state
+            if state is not _NO:
+                shown[asked.code] = parsed[asked.code]
     return shown, states
 
 
@@ -318,16 +494,17 @@ def _section_path(section: Section) -> str:
     return section.ref or section.code
 
 
-def _enclosing_group(groups: Mapping[str, _Shown], path: str, around: _Shown) -> _Shown:
-    """Whether the innermost section seen so far whose path holds ``path`` is shown.
+def _enclosing_group(
+    groups: Mapping[str, _Shown], enclosing: Iterable[str], around: _Shown
+) -> _Shown:
+    """Whether the innermost section seen so far whose path holds the section's is shown.
 
     Groups nest in an XForm (``consented/deceased/details`` lies in ``consented``) and a
     node is shown only when every group around it is; the definition keeps them as
     sections side by side, so their paths say which holds which.
     """
-    steps = path.split("/")
-    for length in range(len(steps) - 1, 0, -1):
-        found = groups.get("/".join(steps[:length]))
+    for path in enclosing:
+        found = groups.get(path)
         if found is not None:
             return found
     return around
@@ -345,28 +522,29 @@ def _relevance(
     answers: Mapping[str, Any],
 ) -> _Shown:
     """Whether a section or question is shown, inside a section or repeat shown ``around``."""
-    if around is _Shown.NO:
-        return _Shown.NO
+    if around is _NO:
+        return _NO
     if "relevant" in carried:
-        return _Shown.UNKNOWN
+        return _UNKNOWN
     if relevant is not None and not evaluate(relevant, answers):
-        return _Shown.NO
+        return _NO
     return around
 
 
 def _visibility_errors(
     scope: _Scope,
-    questions: Mapping[str, Question],
     raw: Mapping[str, Any],
     parsed: Mapping[str, Any],
     states: Mapping[str, _Shown],
     unparsable: set[str],
 ) -> list[AnswerError]:
     errors = []
-    for code, question in questions.items():
-        if question.type in DEVICE_ANSWERED:
+    for asked in scope.plan.asked:
+        if asked.device_answered:
             continue
-        if states[code] is _Shown.NO and not is_missing(raw.get(code)):
+        code = asked.code
+        state = states[code]
+        if state is _NO and not is_missing(raw.get(code)):
             errors.append(
                 AnswerError(
                     scope.path + code,
@@ -375,10 +553,7 @@ def _visibility_errors(
                 )
             )
         elif (
-            states[code] is _Shown.YES
-            and _is_required(question)
-            and parsed[code] is MISSING
-            and code not in unparsable
+            state is _YES and asked.required and parsed[code] is MISSING and code not in unparsable
         ):
             errors.append(AnswerError(scope.path + code, "required", _("is required")))
     return errors
@@ -400,7 +575,7 @@ def _check_repeat(
     path = scope.path + repeat.code
     if is_missing(value):
         return None
-    if states[repeat.code] is _Shown.NO:
+    if states[repeat.code] is _NO:
         if _holds_a_persons_answer(repeat, value):
             message = _("must be empty: its condition does not hold")
             report.errors.append(AnswerError(path, "must_be_empty", message))
@@ -436,14 +611,13 @@ def _holds_a_persons_answer(repeat: Section, value: Any) -> bool:
     )
 
 
-def _check_failures(definition: FormDefinition, answers: Mapping[str, Any]) -> list[AnswerError]:
+def _check_failures(form: _FormPlan, answers: Mapping[str, Any]) -> list[AnswerError]:
     """Failed cross-field checks; a check with an unanswered or hidden question is skipped.
 
     Checks read the form's top level: a question inside a repeat never has one answer.
     """
     errors = []
-    for check in definition.checks:
-        codes = references(check.rule)
+    for check, codes in form.checks:
         if any(answers.get(code, MISSING) is MISSING for code in codes):
             continue
         if not evaluate(check.rule, answers):
@@ -452,18 +626,11 @@ def _check_failures(definition: FormDefinition, answers: Mapping[str, Any]) -> l
     return errors
 
 
-def _alerts(
-    scope: _Scope,
-    questions: Iterable[Question],
-    shown: Mapping[str, Any],
-    visible: Mapping[str, Any],
-) -> list[Alert]:
+def _alerts(scope: _Scope, shown: Mapping[str, Any], visible: Mapping[str, Any]) -> list[Alert]:
     return [
-        Alert(scope.path + question.code, question.label, shown[question.code])
-        for question in questions
-        if question.critical_when is not None
-        and question.code in shown
-        and evaluate(question.critical_when, visible)
+        Alert(scope.path + asked.code, asked.question.label, shown[asked.code])
+        for asked in scope.plan.critical
+        if asked.code in shown and evaluate(asked.question.critical_when, visible)
     ]
 
 
@@ -476,16 +643,20 @@ def parse_answer(definition: FormDefinition, question: Question, value: Any) -> 
     A note has no answer: whatever is sent for it is dropped. When the question's
     constraint is carried (evaluated by devices only), only the type is checked.
     """
-    if question.type == "note" or is_missing(value):
+    return _parse(_Asked(definition, question), value)
+
+
+def _parse(asked: _Asked, value: Any) -> Any:
+    if asked.is_note or is_missing(value):
         return MISSING
-    parser = PARSERS[question.type]
-    parsed = parser(definition, question, value)
-    if question.constraint is not None and "constraint" not in question.carried:
+    parsed = (asked.parser or PARSERS[asked.question.type])(asked, value)
+    constraint = asked.constraint
+    if constraint is not None:
         try:
-            _check_constraint(question.constraint, parsed)
+            _check_constraint(constraint, parsed)
         except _Invalid as invalid:
-            if question.constraint.message:
-                invalid.message = _in_form_language(question.constraint.message, invalid.message)
+            if constraint.message:
+                invalid.message = _in_form_language(constraint.message, invalid.message)
             raise
     return parsed
 
@@ -495,12 +666,12 @@ def _accepts_any_code(question: Question) -> bool:
     return question.open_choices or "choices" in question.carried
 
 
-def _choices_said(definition: FormDefinition, question: Question) -> str:
-    if _takes_a_value_with_spaces(question):
+def _choices_said(asked: _Asked) -> str:
+    if asked.takes_a_value_with_spaces:
         return _("a choice value")
-    if _accepts_any_code(question):
+    if asked.accepts_any_code:
         return _("a choice code without spaces")
-    return _("one of %(codes)s") % {"codes": ", ".join(definition.choice_codes(question))}
+    return _("one of %(codes)s") % {"codes": ", ".join(asked.choice_codes())}
 
 
 def _takes_a_value_with_spaces(question: Question) -> bool:
@@ -510,26 +681,37 @@ def _takes_a_value_with_spaces(question: Question) -> bool:
     return question.type == "single_choice" and "choices" in question.carried
 
 
-def _parse_choice(definition: FormDefinition, question: Question, value: Any) -> str:
-    if isinstance(value, bool) and question.type == "yes_no":
+def _parse_listed_choice(asked: _Asked, value: Any) -> str:
+    """The answer to a question whose choices the form lists, most often one of its codes
+    as text; anything else is read as any choice is."""
+    if isinstance(value, str):
+        code = value.strip()
+        if code in asked.listed:
+            return code
+    return _parse_choice(asked, value)
+
+
+def _parse_choice(asked: _Asked, value: Any) -> str:
+    if isinstance(value, str):
+        return _choice_named(asked, value)
+    if isinstance(value, bool) and asked.question.type == "yes_no":
         return "yes" if value else "no"
     if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        raise _Invalid(
-            "wrong_type", _("must be %(said)s") % {"said": _choices_said(definition, question)}
-        )
+        return _choice_named(asked, str(value))
+    raise _Invalid("wrong_type", _("must be %(said)s") % {"said": _choices_said(asked)})
+
+
+def _choice_named(asked: _Asked, value: str) -> str:
     code = value.strip()
-    if _accepts_any_code(question):
-        if not (code if _takes_a_value_with_spaces(question) else _is_choice_code(code)):
-            said = _choices_said(definition, question)
+    if asked.accepts_any_code:
+        if not (code if asked.takes_a_value_with_spaces else _is_choice_code(code)):
+            said = _choices_said(asked)
             raise _Invalid(
                 "wrong_type", _("%(value)s is not %(said)s") % {"value": repr(value), "said": said}
             )
         return code
-    codes = definition.choice_codes(question)
-    if code not in codes:
-        raise _Invalid("not_a_choice", _not_one_of(value, codes))
+    if code not in asked.choice_set():
+        raise _Invalid("not_a_choice", _not_one_of(value, asked.choice_codes()))
     return code
 
 
@@ -537,34 +719,52 @@ def _is_choice_code(code: str) -> bool:
     return bool(code) and not any(character.isspace() for character in code)
 
 
-def _parse_choices(definition: FormDefinition, question: Question, value: Any) -> list[str]:
+def _parse_choices(asked: _Asked, value: Any) -> list[str]:
     items = value.split() if isinstance(value, str) else value
     if not isinstance(items, list) or not all(isinstance(item, str | int) for item in items):
         raise _Invalid("wrong_type", _("must be a list of choices"))
     items = [str(item) for item in items if not isinstance(item, bool)]
-    if _accepts_any_code(question):
+    if asked.accepts_any_code:
         if not all(_is_choice_code(item) for item in items):
             raise _Invalid("wrong_type", _("must be a list of choice codes without spaces"))
     else:
-        codes = definition.choice_codes(question)
         for item in items:
-            if item not in codes:
-                raise _Invalid("not_a_choice", _not_one_of(item, codes))
+            if item not in asked.choice_set():
+                raise _Invalid("not_a_choice", _not_one_of(item, asked.choice_codes()))
     if len(set(items)) != len(items):
         raise _Invalid("repeated_choice", _("names a choice more than once"))
     return items
 
 
-def _parse_integer(definition: FormDefinition, question: Question, value: Any) -> int:
+def _parse_integer(asked: _Asked, value: Any) -> int:
+    plain = _plain_integer(value)
+    if plain is not None:
+        return plain
     number = _parse_number(value)
     if number != number.to_integral_value():
         raise _Invalid("wrong_type", _said(_("%(value)s is not a whole number"), value))
     return int(number)
 
 
-def _parse_decimal(definition: FormDefinition, question: Question, value: Any) -> int | float:
+def _parse_decimal(asked: _Asked, value: Any) -> int | float:
+    plain = _plain_integer(value)
+    if plain is not None:
+        return plain
     number = _parse_number(value)
     return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _plain_integer(value: Any) -> int | None:
+    """A count sent as a JSON whole number or as ASCII digits (as XForms and SMS send it),
+    read without ``Decimal``, which would give the same number; None for anything else."""
+    if type(value) is int:  # neither true/false nor a subclass
+        return value if -_LARGEST_USABLE <= value <= _LARGEST_USABLE else None
+    if type(value) is str:
+        digits = value.strip()
+        # Fifteen digits stay below the largest usable number.
+        if len(digits) <= 15 and digits.isascii() and digits.isdigit():
+            return int(digits)
+    return None
 
 
 def _parse_number(value: Any) -> Decimal:
@@ -576,12 +776,12 @@ def _parse_number(value: Any) -> Decimal:
         number = Decimal(value.strip().replace(",", ".") if isinstance(value, str) else value)
     except InvalidOperation:
         raise _Invalid("wrong_type", _said(_("%(value)s is not a number"), value)) from None
-    if not number.is_finite() or abs(number) > Decimal(10) ** 15:
+    if not number.is_finite() or abs(number) > _LARGEST_USABLE:
         raise _Invalid("wrong_type", _said(_("%(value)s is not a usable number"), value))
     return number
 
 
-def _parse_time(definition: FormDefinition, question: Question, value: Any) -> str:
+def _parse_time(asked: _Asked, value: Any) -> str:
     """The clock time the observer saw, ``HH:MM``: ODK's seconds and zone are dropped."""
     match = TIME.fullmatch(value.strip()) if isinstance(value, str) else None
     if match is None:
@@ -589,7 +789,7 @@ def _parse_time(definition: FormDefinition, question: Question, value: Any) -> s
     return f"{int(match['hour']):02d}:{match['minute']}"
 
 
-def _parse_date(definition: FormDefinition, question: Question, value: Any) -> str:
+def _parse_date(asked: _Asked, value: Any) -> str:
     match = DATE.fullmatch(value.strip()) if isinstance(value, str) else None
     try:
         if match is None:
@@ -602,7 +802,7 @@ def _parse_date(definition: FormDefinition, question: Question, value: Any) -> s
     return day.isoformat()
 
 
-def _parse_datetime(definition: FormDefinition, question: Question, value: Any) -> str:
+def _parse_datetime(asked: _Asked, value: Any) -> str:
     """ISO 8601 with the offset it came with (``Z`` becomes ``+00:00``); without an offset,
     the local time as given. Seconds are always written, fractions only when not zero."""
     match = DATETIME.fullmatch(value.strip()) if isinstance(value, str) else None
@@ -651,24 +851,18 @@ def _timespec(microsecond: int) -> str:
     return "milliseconds" if microsecond % 1000 == 0 else "microseconds"
 
 
-def _parse_geopoint(
-    definition: FormDefinition, question: Question, value: Any
-) -> dict[str, float | None]:
+def _parse_geopoint(asked: _Asked, value: Any) -> dict[str, float | None]:
     return _point(value)
 
 
-def _parse_geotrace(
-    definition: FormDefinition, question: Question, value: Any
-) -> list[dict[str, float | None]]:
+def _parse_geotrace(asked: _Asked, value: Any) -> list[dict[str, float | None]]:
     points = _points(value)
     if len(points) < 2:
         raise _Invalid("wrong_type", _("a line needs at least 2 points"))
     return points
 
 
-def _parse_geoshape(
-    definition: FormDefinition, question: Question, value: Any
-) -> list[dict[str, float | None]]:
+def _parse_geoshape(asked: _Asked, value: Any) -> list[dict[str, float | None]]:
     points = _points(value)
     if len(points) < 4:
         raise _Invalid("wrong_type", _("a shape needs at least 4 points, the last one the first"))
@@ -755,7 +949,7 @@ def _finite(part: Any) -> float | None:
     return number
 
 
-def _parse_text(definition: FormDefinition, question: Question, value: Any) -> str:
+def _parse_text(asked: _Asked, value: Any) -> str:
     if not isinstance(value, str):
         raise _Invalid("wrong_type", _("must be text"))
     if not value.strip():
@@ -763,9 +957,7 @@ def _parse_text(definition: FormDefinition, question: Question, value: Any) -> s
     return value
 
 
-def _parse_as_sent(
-    definition: FormDefinition, question: Question, value: Any
-) -> str | int | float | bool:
+def _parse_as_sent(asked: _Asked, value: Any) -> str | int | float | bool:
     """A value the device computed: kept as sent, if it is text, a number or true/false."""
     if isinstance(value, str):
         return value if value.strip() else MISSING
@@ -826,9 +1018,8 @@ def _check_constraint(constraint: Constraint, value: Any) -> None:
         raise _Invalid("too_many_choices", message % {"count": count})
 
 
-def _check_station_bound(question: Question, value: Any, station: StationFacts | None) -> None:
-    figure = question.constraint.max_station if question.constraint else None
-    if figure is None or station is None or value is MISSING:
+def _check_station_bound(figure: str, value: Any, station: StationFacts | None) -> None:
+    if station is None or value is MISSING:
         return
     limit = station.figures[figure]
     if value > limit:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import zoneinfo
 
 from django.conf import settings
@@ -47,7 +48,9 @@ def phase_hour_flags(
     observed = device_time or received_at
     # The server's receipt time says which round, hence which voting day, the report is about.
     day = voting_day_at(election, received_at)
-    window = phase_window(form_code if form_code in phase_hours() else phase, election, day)
+    # Read once: a setting the project leaves unset costs a failed lookup on every read.
+    hours = phase_hours()
+    window = _window(hours.get(form_code if form_code in hours else phase), election, day)
     if window is not None and not window[0] <= observed <= window[1]:
         flags.append("outside_phase_hours")
     return flags
@@ -63,15 +66,27 @@ def phase_window(
 ) -> tuple[datetime.datetime, datetime.datetime] | None:
     """When on election day (``day``, by default the election's date), in the election's
     time zone, a report of a phase (or of a form with hours of its own) is expected."""
-    hours = phase_hours().get(phase_or_form)
+    return _window(phase_hours().get(phase_or_form), election, day)
+
+
+def _window(
+    hours: tuple[str, str] | None, election: Election, day: datetime.date | None
+) -> tuple[datetime.datetime, datetime.datetime] | None:
     if hours is None:
         return None
     day = day or election.date
     zone = zoneinfo.ZoneInfo(getattr(election, "time_zone", "") or settings.TIME_ZONE)
-    start_time, end_time = (datetime.time.fromisoformat(text) for text in hours)
+    start_time, end_time = _clock_times(tuple(hours))
     start = datetime.datetime.combine(day, start_time, zone)
     end_day = day + datetime.timedelta(days=1 if end_time <= start_time else 0)
     return start, datetime.datetime.combine(end_day, end_time, zone)
+
+
+@functools.lru_cache(maxsize=64)
+def _clock_times(hours: tuple[str, ...]) -> tuple[datetime.time, datetime.time]:
+    """The start and end of a phase's hours as times; read once, as every report reads them."""
+    start, end = (datetime.time.fromisoformat(text) for text in hours)
+    return start, end
 
 
 def conflicting_submissions(submission: Submission) -> list[Submission]:
