@@ -274,12 +274,13 @@ class _SectionPlan:
 
 @dataclass(frozen=True, slots=True)
 class _ScopePlan:
-    """The form's top level or a repeat's entry: its sections and questions, in order."""
+    """The form's top level or a repeat's entry: its sections and questions, in order;
+    ``critical`` pairs each question that can raise an alert with its condition."""
 
     sections: tuple[_SectionPlan, ...]
     asked: tuple[_Asked, ...]
     known: frozenset[str]
-    critical: tuple[_Asked, ...]
+    critical: tuple[tuple[_Asked, Expression], ...]
 
 
 class _FormPlan:
@@ -312,7 +313,11 @@ def _scope_plan(
         sections=sections,
         asked=in_order,
         known=frozenset([*(asked.code for asked in in_order), *entries]),
-        critical=tuple(a for a in in_order if a.question.critical_when is not None),
+        critical=tuple(
+            (asked, asked.question.critical_when)
+            for asked in in_order
+            if asked.question.critical_when is not None
+        ),
     )
 
 
@@ -627,8 +632,8 @@ def _check_failures(form: _FormPlan, answers: Mapping[str, Any]) -> list[AnswerE
 def _alerts(scope: _Scope, shown: Mapping[str, Any], visible: Mapping[str, Any]) -> list[Alert]:
     return [
         Alert(scope.path + asked.code, asked.question.label, shown[asked.code])
-        for asked in scope.plan.critical
-        if asked.code in shown and evaluate(asked.question.critical_when, visible)
+        for asked, critical_when in scope.plan.critical
+        if asked.code in shown and evaluate(critical_when, visible)
     ]
 
 
