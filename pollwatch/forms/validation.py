@@ -211,7 +211,6 @@ class _Asked:
         "takes_a_value_with_spaces",
         "listed",
         "_codes",
-        "_members",
     )
 
     def __init__(self, definition: FormDefinition, question: Question):
@@ -230,36 +229,34 @@ class _Asked:
         self.shown_with_section = question.relevant is None and "relevant" not in carried
         self.accepts_any_code = _accepts_any_code(question)
         self.takes_a_value_with_spaces = _takes_a_value_with_spaces(question)
-        self.listed: frozenset[str] = frozenset()
+        self._codes = _choice_codes_if_listed(definition, question)
+        self.listed = frozenset(self._codes or ())
         if self.parser is _parse_choice and not self.accepts_any_code:
             self.parser = _parse_listed_choice
-            self.listed = _listed_codes(definition, question)
-        self._codes: tuple[str, ...] | None = None
-        self._members: frozenset[str] = frozenset()
 
     def choice_codes(self) -> tuple[str, ...]:
-        """The codes of the question's choices, in the form's order (read when first needed:
-        a question whose list the form lacks fails only when it is answered)."""
+        """The codes of the question's choices, in the form's order."""
         if self._codes is None:
-            codes = self.definition.choice_codes(self.question)
-            self._members = frozenset(codes)
-            self._codes = codes
+            # The form lacks the list: this fails, as it always has, once an answer is read.
+            return self.definition.choice_codes(self.question)
         return self._codes
 
     def choice_set(self) -> frozenset[str]:
         """The same codes, to look one up."""
         if self._codes is None:
             self.choice_codes()
-        return self._members
+        return self.listed
 
 
-def _listed_codes(definition: FormDefinition, question: Question) -> frozenset[str]:
-    """The codes a question's choice list holds; none when the form lacks the list, which
-    then fails as before, when an answer to the question is read."""
+def _choice_codes_if_listed(
+    definition: FormDefinition, question: Question
+) -> tuple[str, ...] | None:
+    """The codes of a question's choices; None when the form lacks the list it names (only
+    a definition built without ``load_definition``, whose rules refuse that, can)."""
     try:
-        return frozenset(definition.choice_codes(question))
+        return definition.choice_codes(question)
     except KeyError:
-        return frozenset()
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,12 +274,13 @@ class _SectionPlan:
 
 @dataclass(frozen=True, slots=True)
 class _ScopePlan:
-    """The form's top level or a repeat's entry: its sections and questions, in order."""
+    """The form's top level or a repeat's entry: its sections and questions, in order;
+    ``critical`` pairs each question that can raise an alert with its condition."""
 
     sections: tuple[_SectionPlan, ...]
     asked: tuple[_Asked, ...]
     known: frozenset[str]
-    critical: tuple[_Asked, ...]
+    critical: tuple[tuple[_Asked, Expression], ...]
 
 
 class _FormPlan:
@@ -315,7 +313,11 @@ def _scope_plan(
         sections=sections,
         asked=in_order,
         known=frozenset([*(asked.code for asked in in_order), *entries]),
-        critical=tuple(a for a in in_order if a.question.critical_when is not None),
+        critical=tuple(
+            (asked, asked.question.critical_when)
+            for asked in in_order
+            if asked.question.critical_when is not None
+        ),
     )
 
 
@@ -396,8 +398,9 @@ def _check_scope(
                 answers[section.code] = entries
             continue
         for asked in plan.asked:
-            if shown.get(asked.code, MISSING) is not MISSING:
-                answers[asked.code] = shown[asked.code]
+            answer = shown.get(asked.code, MISSING)
+            if answer is not MISSING:
+                answers[asked.code] = answer
     report.alerts += _alerts(scope, shown, visible)
     return answers
 
@@ -629,8 +632,8 @@ def _check_failures(form: _FormPlan, answers: Mapping[str, Any]) -> list[AnswerE
 def _alerts(scope: _Scope, shown: Mapping[str, Any], visible: Mapping[str, Any]) -> list[Alert]:
     return [
         Alert(scope.path + asked.code, asked.question.label, shown[asked.code])
-        for asked in scope.plan.critical
-        if asked.code in shown and evaluate(asked.question.critical_when, visible)
+        for asked, critical_when in scope.plan.critical
+        if asked.code in shown and evaluate(critical_when, visible)
     ]
 
 
@@ -728,8 +731,9 @@ def _parse_choices(asked: _Asked, value: Any) -> list[str]:
         if not all(_is_choice_code(item) for item in items):
             raise _Invalid("wrong_type", _("must be a list of choice codes without spaces"))
     else:
+        members = asked.choice_set()
         for item in items:
-            if item not in asked.choice_set():
+            if item not in members:
                 raise _Invalid("not_a_choice", _not_one_of(item, asked.choice_codes()))
     if len(set(items)) != len(items):
         raise _Invalid("repeated_choice", _("names a choice more than once"))
