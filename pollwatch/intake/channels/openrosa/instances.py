@@ -113,32 +113,37 @@ def _answers_below(
 
 
 class _Children:
-    """Each element's children by local name, listed once per instance read.
+    """The elements below an element by their path of local names, listed once per
+    instance read.
 
-    A form's questions are looked up one path at a time; scanning every child of a
-    section for each of its questions made reading an instance quadratic in its size.
+    A form's questions are looked up one path at a time; walking the tree again for
+    each of them made reading an instance cost more than validating it.
     """
 
     def __init__(self) -> None:
         # By id: elements are not hashable by content, and the tree outlives this.
-        self._named: dict[int, dict[str, list[Element]]] = {}
+        self._below: dict[int, dict[str, list[Element]]] = {}
 
-    def named(self, parent: Element, name: str) -> list[Element]:
-        named = self._named.get(id(parent))
-        if named is None:
-            named = {}
-            for child in parent:
-                named.setdefault(_local(child.tag), []).append(child)
-            self._named[id(parent)] = named
-        return named.get(name, [])
+    def at(self, node: Element, path: str) -> list[Element]:
+        below = self._below.get(id(node))
+        if below is None:
+            below = {}
+            _list_below(node, "", below)
+            self._below[id(node)] = below
+        return below.get(path, [])
+
+
+def _list_below(node: Element, prefix: str, below: dict[str, list[Element]]) -> None:
+    # Depth first, so that the elements of each path are in document order.
+    for child in node:
+        path = prefix + _local(child.tag)
+        below.setdefault(path, []).append(child)
+        _list_below(child, path + "/", below)
 
 
 def _elements_at(node: Element, path: str, children: _Children) -> list[Element]:
     """The elements at ``path`` below ``node``, by local names (instances vary in namespaces)."""
-    found = [node]
-    for step in path.split("/"):
-        found = [child for parent in found for child in children.named(parent, step)]
-    return found
+    return children.at(node, path)
 
 
 def _text_at(node: Element, path: str, children: _Children) -> str:
