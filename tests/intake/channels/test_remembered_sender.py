@@ -18,7 +18,7 @@ from django.contrib.auth.models import User
 from pollwatch.accounts.models import DeviceToken
 from pollwatch.intake.models import RawPayload, Submission
 from pollwatch.missions.models import Member
-from tests.builders import answers
+from tests.builders import report
 
 from .test_openrosa import (  # noqa: F401  (fixtures)
     ANSWERS,
@@ -31,45 +31,34 @@ from .test_openrosa import (  # noqa: F401  (fixtures)
 pytestmark = pytest.mark.django_db
 
 
-def send(client, token, checklist, **overrides):
-    body = {
-        "key": str(uuid.uuid4()),
-        "form": "station_check",
-        "version": checklist.version,
-        "station": "001",
-        "answers": answers(**overrides),
-    }
+def post(client, token, path, body):
     return client.post(
-        "/api/v1/submissions", json.dumps(body), content_type="application/json",
+        f"/api/v1{path}", json.dumps(body), content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )  # fmt: skip
 
 
+def send(client, token, checklist, **overrides):
+    return post(client, token, "/submissions", report(checklist, "001", **overrides))
+
+
 def send_batch(client, token, checklist):
-    items = [
-        {
-            "key": str(uuid.uuid4()),
-            "form": "station_check",
-            "version": checklist.version,
-            "station": "001",
-            "answers": answers(),
-        }
-        for _ in range(2)
-    ]
-    return client.post(
-        "/api/v1/submissions/batch", json.dumps({"submissions": items}),
-        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}",
-    )  # fmt: skip
+    return post(
+        client,
+        token,
+        "/submissions/batch",
+        {"submissions": [report(checklist, "001") for _ in range(2)]},
+    )
 
 
-def revoke_all(user: User) -> None:
-    for device in DeviceToken.objects.filter(user=user):
+def revoke_the_observers_tokens() -> None:
+    for device in DeviceToken.objects.filter(user__username="obs-north"):
         device.revoke()
 
 
 def test_a_token_revoked_after_a_report_sends_nothing_more(client, checklist, observer_token):
     assert send(client, observer_token, checklist).status_code == 201
-    revoke_all(User.objects.get(username="obs-north"))
+    revoke_the_observers_tokens()
 
     assert send(client, observer_token, checklist).status_code == 401
     assert Submission.objects.count() == 1
@@ -79,7 +68,7 @@ def test_a_revoked_token_is_refused_also_when_its_report_would_be_refused(
     client, checklist, observer_token
 ):
     assert send(client, observer_token, checklist).status_code == 201
-    revoke_all(User.objects.get(username="obs-north"))
+    revoke_the_observers_tokens()
 
     response = send(client, observer_token, checklist, voters=-3)
     assert response.status_code == 401
@@ -87,24 +76,12 @@ def test_a_revoked_token_is_refused_also_when_its_report_would_be_refused(
 
 
 def test_a_revoked_token_is_refused_also_for_a_resend(client, checklist, observer_token):
-    body = {
-        "key": str(uuid.uuid4()),
-        "form": "station_check",
-        "version": checklist.version,
-        "station": "001",
-        "answers": answers(),
-    }
+    body = report(checklist, "001")
 
-    def post():
-        return client.post(
-            "/api/v1/submissions", json.dumps(body), content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {observer_token}",
-        )  # fmt: skip
-
-    assert post().status_code == 201
-    assert post().status_code == 200
-    revoke_all(User.objects.get(username="obs-north"))
-    assert post().status_code == 401
+    assert post(client, observer_token, "/submissions", body).status_code == 201
+    assert post(client, observer_token, "/submissions", body).status_code == 200
+    revoke_the_observers_tokens()
+    assert post(client, observer_token, "/submissions", body).status_code == 401
 
 
 def test_a_login_disabled_after_a_report_sends_nothing_more(client, checklist, observer_token):
@@ -133,7 +110,7 @@ def test_an_observer_moved_to_another_team_reports_for_the_new_team(
 
 def test_a_batch_from_a_revoked_token_stores_nothing(client, checklist, observer_token):
     assert send_batch(client, observer_token, checklist).status_code == 200
-    revoke_all(User.objects.get(username="obs-north"))
+    revoke_the_observers_tokens()
 
     assert send_batch(client, observer_token, checklist).status_code == 401
     assert Submission.objects.count() == 2
@@ -146,7 +123,7 @@ def test_an_openrosa_instance_from_a_revoked_token_is_forbidden_and_not_stored(
 ):
     first = instance_from_xform(xform_xml, ANSWERS, f"uuid:{uuid.uuid4()}")
     assert collect_post(client, observer_token, first).status_code == 201
-    revoke_all(User.objects.get(username="obs-north"))
+    revoke_the_observers_tokens()
 
     second = instance_from_xform(xform_xml, ANSWERS, f"uuid:{uuid.uuid4()}")
     assert collect_post(client, observer_token, second).status_code == 403
@@ -161,7 +138,7 @@ def test_an_openrosa_refusal_for_a_revoked_token_is_forbidden(
 ):
     first = instance_from_xform(xform_xml, ANSWERS, f"uuid:{uuid.uuid4()}")
     assert collect_post(client, observer_token, first).status_code == 201
-    revoke_all(User.objects.get(username="obs-north"))
+    revoke_the_observers_tokens()
 
     unreadable = b"<not-xml"
     assert collect_post(client, observer_token, unreadable).status_code == 403
