@@ -59,9 +59,3 @@ class ResendConflict(SubmissionRejected):
     The changed payload stays in the review queue; the sender is never given the
     stored report's receipt, which may be another account's.
     """
-
-
-class SenderChanged(Exception):
-    """The remembered sender no longer holds its device token as remembered (revoked,
-    login disabled, or the member moved): nothing of the request was stored under it.
-    The channel looks the sender up afresh and answers or sends again accordingly."""

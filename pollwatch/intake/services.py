@@ -41,12 +41,7 @@ from pollwatch.intake.models import (
     Submission,
     SubmissionRevision,
 )
-from pollwatch.intake.rejections import (
-    Problem,
-    ResendConflict,
-    SenderChanged,
-    SubmissionRejected,
-)
+from pollwatch.intake.rejections import Problem, ResendConflict, SubmissionRejected
 from pollwatch.intake.stations import (
     figures_of,
     forget_station,
@@ -55,7 +50,7 @@ from pollwatch.intake.stations import (
 )
 from pollwatch.lib.bad_input import storable_text
 from pollwatch.lib.plain_sql import db_value, fetch_rows, insert_one, instance
-from pollwatch.missions.devices import holds_token
+from pollwatch.missions.devices import SenderChanged, holds_token
 from pollwatch.missions.models import Member
 from pollwatch.registry.models import PollingStation
 

@@ -9,7 +9,8 @@ lookup and no extra commit. What is remembered is never trusted on its own: the
 store call checks, in the transaction that stores the report, that the token is
 still unrevoked, its login active and its membership the same (mission and
 team); any other answer is given only after a fresh lookup
-(:func:`still_held`). A revoked token or a moved observer therefore never has a
+(:func:`holds_token`), and a sender found changed is looked up afresh
+(:func:`sent_as`). A revoked token or a moved observer therefore never has a
 report stored under what was remembered.
 """
 
@@ -17,7 +18,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -89,17 +92,25 @@ def remembered_seconds() -> float:
     return float(settings.POLLWATCH_DEVICE_MEMORY_SECONDS)
 
 
+class SenderChanged(Exception):
+    """The remembered sender no longer holds its device token as remembered (revoked,
+    login disabled, or the member moved): nothing of the request was stored under it."""
+
+
 def sending_device(token: str) -> DeviceSender | None:
     """The token's sender, remembered if found lately, else looked up (and remembered).
 
-    Only for sending reports: whatever is stored under it is checked against the
-    token in the storing transaction (see the module's text). None: unknown,
-    revoked or inactive.
+    Only for sending reports, through :func:`sent_as`. None: unknown, revoked or
+    inactive.
     """
     digest = token_digest(token)
     user = _MEMORY.get(digest) if remembered_seconds() > 0 else None
     if user is not None:
         return DeviceSender(user, digest, remembered=True)
+    return _looked_up(digest)
+
+
+def _looked_up(digest: str) -> DeviceSender | None:
     user = _user_by_digest(digest)
     if user is None:
         return None
@@ -108,33 +119,37 @@ def sending_device(token: str) -> DeviceSender | None:
     return DeviceSender(user, digest, remembered=False)
 
 
-def still_held(sender: DeviceSender) -> DeviceSender | None:
-    """The sender looked up afresh (and remembered anew); None if the token is no longer
-    held by an active login. A member moved to another mission or team comes back as
-    they are now."""
-    _MEMORY.forget(sender.digest)
-    user = _user_by_digest(sender.digest)
-    if user is None:
-        return None
-    if getattr(user, "member", None) is not None and remembered_seconds() > 0:
-        _MEMORY.keep(sender.digest, user)
-    return DeviceSender(user, sender.digest, remembered=False)
+Sent = TypeVar("Sent")
+
+
+def sent_as(sender: DeviceSender, send: Callable[[User, str | None], Sent]) -> Sent:
+    """``send(user, device)`` as the token's sender.
+
+    A remembered sender is sent with its token's digest, for the store to check
+    (``device``; None for a sender just looked up). If the token is no longer held
+    as remembered, the sender is looked up afresh and ``send`` called again as they
+    are now; ``SenderChanged`` if the token is no longer held at all.
+    """
+    if not sender.remembered:
+        return send(sender.user, None)
+    try:
+        return send(sender.user, sender.digest)
+    except SenderChanged:
+        _MEMORY.forget(sender.digest)
+        fresh = _looked_up(sender.digest)
+        if fresh is None:
+            raise
+        return send(fresh.user, None)
 
 
 def holds_token(digest: str, member: Member) -> bool:
     """Whether the device token is still held by an active login whose member is
     ``member``, in the same mission and team: looked up afresh."""
-    user = _user_by_digest(digest)
-    return user is not None and _same_membership(getattr(user, "member", None), member)
-
-
-def _same_membership(first: Member | None, second: Member) -> bool:
-    if first is None:
-        return False
-    return (first.pk, first.mission_id, first.team_id) == (
-        second.pk,
-        second.mission_id,
-        second.team_id,
+    found = getattr(_user_by_digest(digest), "member", None)
+    return found is not None and (found.pk, found.mission_id, found.team_id) == (
+        member.pk,
+        member.mission_id,
+        member.team_id,
     )
 
 

@@ -13,7 +13,6 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
 from pollwatch.intake.models import Channel
-from pollwatch.intake.rejections import SenderChanged
 from pollwatch.intake.services import (
     Problem,
     SubmissionRejected,
@@ -21,7 +20,13 @@ from pollwatch.intake.services import (
     store_refused_payload,
 )
 from pollwatch.lib.json_nesting import MAX_JSON_DEPTH, json_depth
-from pollwatch.missions.devices import DeviceSender, device_user, sending_device, still_held
+from pollwatch.missions.devices import (
+    DeviceSender,
+    SenderChanged,
+    device_user,
+    sending_device,
+    sent_as,
+)
 from pollwatch.missions.models import Member
 
 
@@ -52,24 +57,15 @@ Sent = TypeVar("Sent")
 def sent_as_requester(
     request: HttpRequest, send: Callable[[User | None, str | None], Sent]
 ) -> Sent:
-    """``send(user, device)`` as the request's sender.
-
-    A remembered device sender is sent with its token's digest, for the store to
-    check; if the token is no longer held as remembered, the sender is looked up
-    afresh and the report sent again as from them now, or 401 if the token is not
-    held at all.
-    """
+    """``send(user, device)`` as the request's sender (see ``sent_as``); 401 if a
+    remembered device token is no longer held at all."""
     auth = request.auth  # type: ignore[attr-defined]  # set by ninja, unknown to the stubs
-    if not isinstance(auth, DeviceSender) or not auth.remembered:
-        return send(authenticated_user(request), None)
+    if not isinstance(auth, DeviceSender):
+        return send(auth, None)
     try:
-        return send(auth.user, auth.digest)
+        return sent_as(auth, send)
     except SenderChanged:
-        fresh = still_held(auth)
-        if fresh is None:
-            raise AuthenticationError from None
-        request.auth = fresh  # type: ignore[attr-defined]
-        return send(fresh.user, None)
+        raise AuthenticationError from None
 
 
 def requesting_member(request: HttpRequest) -> Member:

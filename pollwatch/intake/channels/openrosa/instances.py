@@ -98,7 +98,7 @@ def _answers_below(
         if section.within != within and not own:
             continue
         if section.repeat and not own:
-            entries = _elements_at(node, section.path, children)
+            entries = children.at(node, section.path)
             answers[section.code] = [
                 _answers_below(entry, definition, section.code, children) for entry in entries
             ]
@@ -125,6 +125,8 @@ class _Children:
         self._below: dict[int, dict[str, list[Element]]] = {}
 
     def at(self, node: Element, path: str) -> list[Element]:
+        """The elements at ``path`` below ``node``, by local names (instances vary in
+        namespaces), in document order."""
         below = self._below.get(id(node))
         if below is None:
             below = {}
@@ -141,13 +143,8 @@ def _list_below(node: Element, prefix: str, below: dict[str, list[Element]]) -> 
         _list_below(child, path + "/", below)
 
 
-def _elements_at(node: Element, path: str, children: _Children) -> list[Element]:
-    """The elements at ``path`` below ``node``, by local names (instances vary in namespaces)."""
-    return children.at(node, path)
-
-
 def _text_at(node: Element, path: str, children: _Children) -> str:
-    elements = _elements_at(node, path, children)
+    elements = children.at(node, path)
     return (elements[0].text or "").strip() if elements else ""
 
 

@@ -43,12 +43,7 @@ from pollwatch.intake.channels.openrosa.instances import (
 )
 from pollwatch.intake.definitions import definition_for
 from pollwatch.intake.models import Attachment, Channel, OpenRosaInstance, RawPayload, Submission
-from pollwatch.intake.rejections import (
-    Problem,
-    ResendConflict,
-    SenderChanged,
-    SubmissionRejected,
-)
+from pollwatch.intake.rejections import Problem, ResendConflict, SubmissionRejected
 from pollwatch.intake.services import (
     InstanceRecord,
     new_payload,
@@ -59,7 +54,7 @@ from pollwatch.intake.services import (
 )
 from pollwatch.lib.bad_input import storable_text
 from pollwatch.lib.file_types import HEAD_BYTES
-from pollwatch.missions.devices import holds_token
+from pollwatch.missions.devices import SenderChanged, holds_token
 from pollwatch.missions.models import Member
 from pollwatch.registry.models import Election
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -35,10 +36,15 @@ from pollwatch.intake.channels.openrosa.services import (
 )
 from pollwatch.intake.channels.openrosa.xforms import XForm, XFormUnbuildable
 from pollwatch.intake.models import Attachment, Submission
-from pollwatch.intake.rejections import SenderChanged
 from pollwatch.intake.services import SubmissionRejected
 from pollwatch.lib.file_types import uploaded_file_download
-from pollwatch.missions.devices import DeviceSender, device_user, sending_device, still_held
+from pollwatch.missions.devices import (
+    DeviceSender,
+    SenderChanged,
+    device_user,
+    sending_device,
+    sent_as,
+)
 from pollwatch.missions.models import Member
 
 MAX_SUBMISSION_BYTES = 50 * 1024 * 1024
@@ -67,31 +73,20 @@ def _device_member(token: str) -> Member | None:
     return getattr(user, "member", None) if user is not None else None
 
 
-def _member_of(sender: DeviceSender | None) -> Member | None:
-    return getattr(sender.user, "member", None) if sender is not None else None
-
-
 def _received_from(
     sender: DeviceSender, xml: bytes, files: list[UploadedFile], header_instance_id: str
 ) -> InstanceReceipt:
-    """Received as from the token's sender; a remembered sender that no longer holds the
-    token as remembered is looked up afresh and the instance received as from them now
-    (``SenderChanged`` if the token is no longer held at all)."""
-    member = _member_of(sender)
-    assert member is not None
-    try:
-        return receive_instance(
-            xml,
-            files,
-            member=member,
-            header_instance_id=header_instance_id,
-            device=sender.digest if sender.remembered else None,
-        )
-    except SenderChanged:
-        member = _member_of(still_held(sender))
+    """Received as from the token's sender (see ``sent_as``)."""
+
+    def receive(user: User, device: str | None) -> InstanceReceipt:
+        member = getattr(user, "member", None)
         if member is None:
-            raise
-        return receive_instance(xml, files, member=member, header_instance_id=header_instance_id)
+            raise SenderChanged
+        return receive_instance(
+            xml, files, member=member, header_instance_id=header_instance_id, device=device
+        )
+
+    return sent_as(sender, receive)
 
 
 def _forbidden() -> HttpResponse:
@@ -206,8 +201,7 @@ def media_response(media: FormMedia) -> HttpResponse:
 @csrf_exempt
 def submission(request: HttpRequest, token: str) -> HttpResponse:
     sender = sending_device(token)
-    member = _member_of(sender)
-    if sender is None or member is None:
+    if sender is None or getattr(sender.user, "member", None) is None:
         return _forbidden()
     if request.method == "HEAD":
         response = openrosa_response("", status=204)
