@@ -254,23 +254,7 @@ def _mission_objects(mission: Mission, prefix: str, checklist) -> Side:
     observer = people["observer"]
     token = DeviceToken.issue(observer, "phone")[1]
     data = submission(checklist)
-    receipt = send(observer, data)
-    incident = send(observer, submission(checklist, stuffing="yes"))
-    refused = store_refused_payload(
-        "{not json", [Problem("body", "not valid JSON")], channel=Channel.API, user=observer
-    )
-    attachment = Attachment.objects.create(
-        instance_id="uuid:x",
-        submission_id=receipt.submission_id,
-        name="protocol.jpg",
-        file=ContentFile(b"\xff\xd8\xff\xe0photo", name="ab12.jpg"),
-        content_type="image/jpeg",
-        size=9,
-        sha256="0" * 64,
-    )
-    message = SmsMessage.objects.create(
-        gateway="test", sender=observer.member.phone, text="hello", member=observer.member
-    )
+    reports = _reports_of(observer, checklist, data, "x")
     marker = "Othermission" if prefix == "b" else "Ownmission"
     log_meeting(
         mission,
@@ -311,12 +295,8 @@ def _mission_objects(mission: Mission, prefix: str, checklist) -> Side:
             "mission": mission.slug,
             "election": election.slug,
             "registry_election": election.slug if prefix == "a" else "elsewhere-2026",
-            "submission": receipt.submission_id,
-            "incident": incident.submission_id,
+            **reports,
             "key": data["key"],
-            "payload": refused.pk,
-            "attachment": attachment.pk,
-            "message": message.pk,
             "statement": draft.pk,
             "published": (published.statement_id, published.number),
             "team": team.code,
@@ -653,6 +633,35 @@ PARTNER_OBJECTS = ("submission", "incident", "payload", "attachment", "message",
 COALITION_VIEWERS = ("core", "coordinator", "analyst", "observer", "administrator")
 
 
+def _reports_of(observer, checklist, data, name: str) -> dict[str, int]:
+    """What an observer's reporting leaves, by the matrix's placeholders: a report (``data``),
+    an incident, a refused payload, an attachment and an SMS, ``name`` telling them apart."""
+    receipt = send(observer, data)
+    incident = send(observer, submission(checklist, stuffing="yes"))
+    refused = store_refused_payload(
+        "{not json", [Problem("body", "not valid JSON")], channel=Channel.API, user=observer
+    )
+    attachment = Attachment.objects.create(
+        instance_id=f"uuid:{name}",
+        submission_id=receipt.submission_id,
+        name=f"{name}-protocol.jpg",
+        file=ContentFile(b"\xff\xd8\xff\xe0photo", name=f"{name}.jpg"),
+        content_type="image/jpeg",
+        size=9,
+        sha256=name * 64,
+    )
+    message = SmsMessage.objects.create(
+        gateway="test", sender=observer.member.phone, text="hello", member=observer.member
+    )
+    return {
+        "submission": receipt.submission_id,
+        "incident": incident.submission_id,
+        "payload": refused.pk,
+        "attachment": attachment.pk,
+        "message": message.pk,
+    }
+
+
 def _member_organisation(mission: Mission, name: str) -> Delegation:
     organisation = Organisation.objects.create(name=name, kind=Organisation.Kind.NGO)
     return Delegation.objects.create(mission=mission, organisation=organisation)
@@ -670,31 +679,7 @@ def _partner_objects(mission: Mission, delegation: Delegation, checklist) -> dic
         person.member.full_name = PARTNER_MARKER if person is observer else "Paul Partnerorg"
         person.member.phone = "+995555000003" if person is observer else ""
         person.member.save()
-    receipt = send(observer, submission(checklist))
-    incident = send(observer, submission(checklist, stuffing="yes"))
-    refused = store_refused_payload(
-        "{not json", [Problem("body", "not valid JSON")], channel=Channel.API, user=observer
-    )
-    attachment = Attachment.objects.create(
-        instance_id="uuid:p",
-        submission_id=receipt.submission_id,
-        name="partner.jpg",
-        file=ContentFile(b"\xff\xd8\xff\xe0photo", name="cd34.jpg"),
-        content_type="image/jpeg",
-        size=9,
-        sha256="1" * 64,
-    )
-    message = SmsMessage.objects.create(
-        gateway="test", sender=observer.member.phone, text="hello", member=observer.member
-    )
-    return {
-        "submission": receipt.submission_id,
-        "incident": incident.submission_id,
-        "payload": refused.pk,
-        "attachment": attachment.pk,
-        "message": message.pk,
-        "team": team.code,
-    }
+    return {**_reports_of(observer, checklist, submission(checklist), "p"), "team": team.code}
 
 
 @pytest.fixture(params=[Mission.CoalitionSharing.ALL, Mission.CoalitionSharing.AGGREGATES])

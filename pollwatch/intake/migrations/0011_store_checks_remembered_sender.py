@@ -47,8 +47,7 @@ SENT = _0008.SENT.replace("audit_data jsonb\n)", "audit_data jsonb, device text\
 
 
 def _with_sender_check(create: str) -> str:
-    sent_with_device = SENT
-    text = create.replace(_0008.SENT, sent_with_device)
+    text = create.replace(_0008.SENT, SENT)
     text = _replaced_once(text, "CREATE FUNCTION", "CREATE OR REPLACE FUNCTION")
     text = _replaced_once(
         text, "    changed integer[];\n", "    changed integer[];\n    senders_changed integer[];\n"
@@ -56,7 +55,7 @@ def _with_sender_check(create: str) -> str:
     text = _replaced_once(
         text,
         "    -- Each item's payload: stored before the call",
-        SENDER_CHECK.replace("SENT", sent_with_device)
+        SENDER_CHECK.replace("SENT", SENT)
         + "    -- Each item's payload: stored before the call",
     )
     return _replaced_once(
