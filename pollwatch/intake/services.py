@@ -269,8 +269,8 @@ def receive_submissions(
     ``device`` is the digest of the device token by which the sender was remembered
     rather than looked up (``pollwatch.missions.devices``). The store call then
     stores only if the token is still held by the same member, mission and team, and
-    an answer not made by the store call is given only after a fresh check; else
-    ``SenderChanged`` is raised and nothing is stored under the sender.
+    a refusal (or a resend answered before the store call) is recorded only after a
+    fresh check; else ``SenderChanged`` is raised.
     """
     try:
         if member is None:
@@ -278,26 +278,15 @@ def receive_submissions(
     except SubmissionRejected as rejected:
         return [_refused(item.payload, rejected) for item in sent]
     outcomes: dict[int, Outcome] = {}
-    candidates = _parsed(sent, outcomes)
     call = _Call(sent, user, member, device)
+    candidates = call.parsed(outcomes)
     for _read in range(STATION_READS):
         remember_stations(call.election_id, {c.station for c in candidates.values()})
         ready = call.validated(candidates, outcomes)
         candidates = call.stored(ready, candidates, outcomes)
         if not candidates:
-            call.check_sender_of_answers_not_stored()
             return [outcomes[index] for index in range(len(sent))]
     raise RuntimeError("a station changed at every one of its reads")
-
-
-def _parsed(sent: Sequence[Sent], outcomes: dict[int, Outcome]) -> dict[int, Candidate]:
-    candidates = {}
-    for index, item in enumerate(sent):
-        try:
-            candidates[index] = parse_candidate(item.data)
-        except SubmissionRejected as rejected:
-            outcomes[index] = _refused(item.payload, rejected)
-    return candidates
 
 
 class _Call:
@@ -308,10 +297,26 @@ class _Call:
         self.user = user
         self.member = member
         self.device = device
-        # The items the store call answered: it checked their remembered sender itself.
-        self.answered_by_store: set[int] = set()
         self.election_id = member.mission.election_id
         self.forms: dict[tuple[str, int], tuple[FormVersion, BoundForm]] = {}
+
+    def parsed(self, outcomes: dict[int, Outcome]) -> dict[int, Candidate]:
+        candidates = {}
+        for index, item in enumerate(self.sent):
+            try:
+                candidates[index] = parse_candidate(item.data)
+            except SubmissionRejected as rejected:
+                self.check_sender()
+                outcomes[index] = _refused(item.payload, rejected)
+        return candidates
+
+    def check_sender(self) -> None:
+        """A remembered sender, checked afresh (once a call) before anything that the
+        store call does not check is recorded or answered: a refusal, an earlier receipt."""
+        if self.device is not None:
+            if not holds_token(self.device, self.member):
+                raise SenderChanged
+            self.device = None  # checked: the store call need not check it again
 
     def form(self, code: str, version: int) -> tuple[FormVersion, BoundForm]:
         if (code, version) not in self.forms:
@@ -346,6 +351,7 @@ class _Call:
     ) -> Outcome:
         """A refusal; but the same report sent again is a resend, answered with its first
         receipt, even if it would not pass validation today (the registry changed)."""
+        self.check_sender()
         sent = self.sent[index]
         stored = _receipt_for_key(candidate.key)
         sent_as = _Report(
@@ -371,7 +377,6 @@ class _Call:
         for (index, submission), receipt in zip(ready.items(), receipts, strict=True):
             if isinstance(receipt, _Unstored):
                 raise SenderChanged
-            self.answered_by_store.add(index)
             if receipt is None:
                 # Read the station again and validate against it in the next round.
                 forget_station(self.election_id, candidates[index].station)
@@ -381,14 +386,6 @@ class _Call:
             else:
                 outcomes[index] = receipt
         return changed
-
-    def check_sender_of_answers_not_stored(self) -> None:
-        """A remembered sender, checked afresh before it is given any answer that the
-        store call did not give (a refusal, a resend answered with its first receipt)."""
-        if self.device is None or len(self.answered_by_store) == len(self.sent):
-            return
-        if not holds_token(self.device, self.member):
-            raise SenderChanged
 
     def _validated_now(self, candidate: Candidate, payload: RawPayload) -> Submission:
         """Validated; answers refused against a remembered station are checked again

@@ -73,6 +73,27 @@ def test_a_revoked_token_is_refused_also_when_its_report_would_be_refused(
     response = send(client, observer_token, checklist, voters=-3)
     assert response.status_code == 401
     assert "errors" not in response.json()
+    assert not RawPayload.objects.filter(status=RawPayload.Status.INVALID).exists()
+
+
+def test_a_revoked_token_stores_no_body_that_is_not_json(client, checklist, observer_token):
+    assert send(client, observer_token, checklist).status_code == 201
+    revoke_the_observers_tokens()
+
+    response = client.post(
+        "/api/v1/submissions", "{not json", content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {observer_token}",
+    )  # fmt: skip
+    assert response.status_code == 401
+    assert RawPayload.objects.count() == 1
+
+
+def test_a_revoked_token_gets_401_for_a_batch_that_is_no_list(client, checklist, observer_token):
+    assert send(client, observer_token, checklist).status_code == 201
+    revoke_the_observers_tokens()
+
+    response = post(client, observer_token, "/submissions/batch", {"submissions": "all"})
+    assert response.status_code == 401
 
 
 def test_a_revoked_token_is_refused_also_for_a_resend(client, checklist, observer_token):
@@ -142,6 +163,20 @@ def test_an_openrosa_refusal_for_a_revoked_token_is_forbidden(
 
     unreadable = b"<not-xml"
     assert collect_post(client, observer_token, unreadable).status_code == 403
+    assert not RawPayload.objects.filter(status=RawPayload.Status.INVALID).exists()
+
+
+def test_collects_head_request_for_a_revoked_token_is_forbidden(
+    client,
+    observer_token,
+    xform_xml,  # noqa: F811
+):
+    first = instance_from_xform(xform_xml, ANSWERS, f"uuid:{uuid.uuid4()}")
+    assert collect_post(client, observer_token, first).status_code == 201
+    assert client.head(f"/odk/{observer_token}/submission").status_code == 204
+    revoke_the_observers_tokens()
+
+    assert client.head(f"/odk/{observer_token}/submission").status_code == 403
 
 
 def test_a_remembered_sender_costs_no_lookup_on_the_next_report(

@@ -24,6 +24,7 @@ from pollwatch.missions.devices import (
     DeviceSender,
     SenderChanged,
     device_user,
+    holds_token,
     sending_device,
     sent_as,
 )
@@ -68,6 +69,18 @@ def sent_as_requester(
         raise AuthenticationError from None
 
 
+def refusing_as_requester(request: HttpRequest) -> None:
+    """Before a refusal is stored or answered outside the intake: 401 for a remembered
+    device sender who no longer holds the token as remembered."""
+    auth = request.auth  # type: ignore[attr-defined]  # set by ninja, unknown to the stubs
+    if (
+        isinstance(auth, DeviceSender)
+        and auth.remembered
+        and not holds_token(auth.digest, auth.user.member)
+    ):
+        raise AuthenticationError
+
+
 def requesting_member(request: HttpRequest) -> Member:
     """The member behind the request's token or login; 403 for a login of no mission."""
     try:
@@ -93,6 +106,7 @@ def json_body(request: HttpRequest) -> tuple[Any, str]:
         if json_depth(data) <= MAX_JSON_DEPTH:
             return data, text
         reason = _nested_too_deeply()
+    refusing_as_requester(request)
     payload = store_refused_payload(
         text,
         [Problem("body", reason)],

@@ -17,6 +17,7 @@ from pollwatch.intake.channels.api.services import (
     SendingDeviceAuth,
     authenticated_user,
     json_body,
+    refusing_as_requester,
     requesting_member,
     sent_as_requester,
 )
@@ -173,6 +174,8 @@ def submit_batch(request):
     """Store up to 500 submissions; each gets its own result, in the order sent."""
     data, text = json_body(request)
     items = data.get("submissions") if isinstance(data, dict) else None
+    if not isinstance(items, list) or len(items) > batch.MAX_BATCH:
+        refusing_as_requester(request)
     if not isinstance(items, list):
         raise SubmissionRejected([Problem("submissions", _("must be a list of submissions"))])
     if len(items) > batch.MAX_BATCH:

@@ -116,28 +116,10 @@ def receive_instance(
 
     ``device``: the digest of the token by which ``member`` was remembered rather
     than looked up. A new instance is stored only if the token is still theirs (the
-    store call checks it); a refusal or an edit first checks it afresh.
-    ``SenderChanged`` otherwise.
+    store call checks it); a refusal or an edit is stored only after a fresh check.
+    ``SenderChanged`` otherwise, with nothing stored.
     """
-    try:
-        return _received(xml, list(files), member, header_instance_id, device)
-    except (SubmissionRejected, InstanceConflict):
-        _check_sender(device, member)
-        raise
-
-
-def _check_sender(device: str | None, member: Member) -> None:
-    if device is not None and not holds_token(device, member):
-        raise SenderChanged
-
-
-def _received(
-    xml: bytes,
-    files: list[UploadedFile],
-    member: Member,
-    header_instance_id: str,
-    device: str | None,
-) -> InstanceReceipt:
+    files = list(files)
     user = member.user
     # PostgreSQL's text columns refuse NUL; such XML is not well-formed and is refused below.
     text = storable_text(xml.decode("utf-8", errors="replace"))
@@ -145,12 +127,12 @@ def _received(
     try:
         instance = read_instance(xml, header_instance_id=header_instance_id)
     except InstanceUnreadable as error:
-        _reject(payload, [Problem("xml_submission_file", str(error))])
+        _reject(payload, [Problem("xml_submission_file", str(error))], device, member)
     problems = _checked_instance_id(instance.instance_id, "instanceID")
     problems += _checked_instance_id(instance.deprecated_id or "", "deprecatedID")
     problems += _refused_files(files)
     if problems:
-        _reject(payload, problems)
+        _reject(payload, problems, device, member)
     scope = scope_of(member)
     record = InstanceRecord(scope, instance.instance_id, hashlib.sha256(xml).hexdigest())
     if instance.deprecated_id:
@@ -189,7 +171,16 @@ def _head_of(upload: UploadedFile) -> bytes:
     return head
 
 
-def _reject(payload: RawPayload, problems: list[Problem]) -> NoReturn:
+def _check_sender(device: str | None, member: Member) -> None:
+    if device is not None and not holds_token(device, member):
+        raise SenderChanged
+
+
+def _reject(
+    payload: RawPayload, problems: list[Problem], device: str | None, member: Member
+) -> NoReturn:
+    """Store the payload refused, once a remembered sender is found still holding its token."""
+    _check_sender(device, member)
     raise refuse(payload, problems)
 
 
@@ -204,7 +195,7 @@ def _first(
     try:
         answers, other_zone = _answers(instance, member)
     except SubmissionRejected as rejected:
-        _reject(payload, rejected.problems)
+        _reject(payload, rejected.problems, device, member)
     data = {
         "key": str(submission_key(record.scope, record.instance_id)),
         "form": instance.form_id,

@@ -198,20 +198,29 @@ def media_response(media: FormMedia) -> HttpResponse:
     return response
 
 
+def _submission_head(request: HttpRequest, token: str) -> HttpResponse:
+    """Collect's HEAD before a submission: where to send it, and how much it may weigh.
+    The token is looked up afresh: only a report's own sending may rest on a sender
+    remembered."""
+    if _device_member(token) is None:
+        return _forbidden()
+    if request.method != "HEAD":
+        return message_response("Use HEAD or POST.", 405)
+    response = openrosa_response("", status=204)
+    response["Location"] = request.build_absolute_uri(
+        reverse("channels:odk_submission", args=[token])
+    )
+    response["X-OpenRosa-Accept-Content-Length"] = str(MAX_SUBMISSION_BYTES)
+    return response
+
+
 @csrf_exempt
 def submission(request: HttpRequest, token: str) -> HttpResponse:
+    if request.method != "POST":
+        return _submission_head(request, token)
     sender = sending_device(token)
     if sender is None or getattr(sender.user, "member", None) is None:
         return _forbidden()
-    if request.method == "HEAD":
-        response = openrosa_response("", status=204)
-        response["Location"] = request.build_absolute_uri(
-            reverse("channels:odk_submission", args=[token])
-        )
-        response["X-OpenRosa-Accept-Content-Length"] = str(MAX_SUBMISSION_BYTES)
-        return response
-    if request.method != "POST":
-        return message_response("Use HEAD or POST.", 405)
     upload = request.FILES.get("xml_submission_file")
     if upload is None:
         return message_response("The xml_submission_file part is missing.", 400)
