@@ -357,10 +357,9 @@ def _wrong_labels(module: BriefingModule, attempt: QuizAttempt | None, language:
 
 def file_download(request: HttpRequest, pk: int) -> FileResponse:
     """Always a download, of the type found in the file's bytes at upload; nothing runs in it."""
-    briefing_file = get_object_or_404(
-        BriefingFile.objects.visible_to(request.user).select_related("module"), pk=pk
-    )
-    require(request.user, "briefing.view_briefing", briefing_file.module)
+    briefing_file = get_object_or_404(BriefingFile.objects.visible_to(request.user), pk=pk)
+    # A retired module's files go with it, as its page does.
+    _module_for(request, briefing_file.module_id, "briefing.view_briefing")
     return uploaded_file_download(
         briefing_file.file, briefing_file.content_type, briefing_file.original_name
     )

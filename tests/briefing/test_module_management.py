@@ -179,3 +179,22 @@ def test_the_overview_counts_tests_out_of_the_modules_with_one_and_forgets_retir
     row = page.content.decode().rsplit("Obs-North", 1)[1].split("</tr>", 1)[0]
     assert "<td>1 / 2</td><td>1 / 1</td>" in row
     assert reading.pk
+
+
+def test_a_retired_modules_files_are_no_longer_served_to_members(
+    client, core_team, observer_north, module, handbook
+):
+    url = f"/briefing/files/{handbook.pk}/"
+
+    def status() -> int:
+        response = client.get(url)
+        response.close()
+        return response.status_code
+
+    client.force_login(observer_north)
+    assert status() == 200
+    retire_module(module, actor=core_team)
+
+    assert status() == 404
+    client.force_login(core_team)
+    assert status() == 200
