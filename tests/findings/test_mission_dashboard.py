@@ -159,6 +159,8 @@ def test_no_plan_and_no_reports_say_so(client, mission, core_team):
     assert "No reports received on election day yet." in page
     assert "The mission has no deployment plan yet." in page
     assert "0 waiting for triage" in page
+    # No link to a coverage page that a mission without a plan does not have.
+    assert reverse("deployment:coverage", args=[mission.slug]) not in page
 
 
 def test_critical_incidents_waiting_for_triage(client, mission, core_team, election_day):
