@@ -92,6 +92,13 @@ class MissionDocumentForm(forms.ModelForm):
     class Meta:
         model = MissionDocument
         fields = ["kind", "title", "issued_by", "issued_on", "reference"]
+        labels = {
+            "kind": _("Kind"),
+            "title": _("Title"),
+            "issued_by": _("Issued by"),
+            "issued_on": _("Issued on"),
+            "reference": _("Reference"),
+        }
         widgets = {"issued_on": forms.DateInput(attrs={"type": "date"})}
 
     upload = forms.FileField(
