@@ -188,7 +188,8 @@ def test_a_retired_modules_files_are_no_longer_served_to_members(
 
     def status() -> int:
         response = client.get(url)
-        response.close()
+        if response.status_code == 200:
+            assert b"".join(response.streaming_content) == PDF
         return response.status_code
 
     client.force_login(observer_north)
